@@ -1,0 +1,45 @@
+/*
+** cli.h: what every `avn` command shares: the command table entry, option
+** parsing, error printing and JSON output.
+**
+** A command is one row in commands.def (name, summary, handler); main()
+** looks the name up, handles --help centrally via the row's usage text, and
+** calls the handler with argv[0] = the command name. A handler returns the
+** process exit status: 0 success, 1 input refused, 2 usage error
+** (avn_exit_status() maps an avn_rc to it). Only this layer prints or exits.
+*/
+#ifndef AVN_CLI_H
+#define AVN_CLI_H
+
+#include <stdbool.h>
+#include <jansson.h>
+#include "core/rc.h"
+
+typedef int (*cli_handler)(int argc, char **argv);
+
+typedef struct cli_command {
+  const char *name;
+  const char *summary;   /* one line for `avn help` */
+  const char *usage;     /* full --help text */
+  cli_handler run;
+} cli_command;
+
+/* Prints "avn CMD: error: <field: value refused: rule>" to stderr and
+** returns the exit status for e->rc. */
+int cli_error(const char *cmd, const avn_err *e);
+/* Prints a usage error and a pointer to --help; returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Option parsing. If argv[*i] is "--name VALUE" or "--name=VALUE", sets
+** *value (borrowed from argv), advances *i past it and returns 1; returns 0
+** when argv[*i] is another argument and -1 when the value is missing. */
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
+/* 1 if argv[*i] is exactly the flag (advancing *i), else 0. */
+int cli_flag(char **argv, int *i, const char *name);
+
+/* Dumps obj to stdout as indented JSON, doubles with 17 significant digits,
+** followed by a newline. Steals the reference to obj. Returns 0 or 1. */
+int cli_print_json(json_t *obj);
+
+#endif

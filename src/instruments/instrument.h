@@ -1,0 +1,143 @@
+/*
+** instrument.h: case report forms as data, and their scoring.
+**
+** An instrument (HHS, WOMAC, SF-36, an MRI read, a cell product, an adverse
+** event, ...) is ONE definition: a YAML file in src/instruments/defs/,
+** compiled into the binary, listing its items (name, label, type, unit,
+** range, codes with labels and values, required or not) and its result
+** fields. That same definition drives validation here, the store's typed
+** values, the web forms, the exports' variable and value labels, and the
+** analysis. Nothing describes an item twice. Scoring is C, one file per
+** instrument (hhs.c, womac.c, sf36.c, ...), registered by name.
+**
+** Ownership: definitions are loaded once, on first use, and live until
+** inst_registry_free() (call it at exit; valgrind stays clean). Every
+** pointer returned here is borrowed from the registry.
+**
+** Values: an inst_value holds one parsed item value. Numbers, dates (day
+** numbers, core/date.h), times (minutes since midnight), booleans (0/1) and
+** codes (the code's numeric value) all travel in `num`; a code's name and a
+** text item's content travel in `text`. A missing value has missing = true.
+*/
+#ifndef AVN_INSTRUMENT_H
+#define AVN_INSTRUMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "core/rc.h"
+
+typedef enum inst_type {
+  INST_INT,      /* whole number, range-checked */
+  INST_REAL,     /* decimal number, range-checked */
+  INST_CODE,     /* one of a list of named codes */
+  INST_BOOL,     /* yes/no (accepts yes/no, true/false, 1/0) */
+  INST_DATE,     /* YYYY-MM-DD; not in the future */
+  INST_TIME,     /* HH:MM, minutes since midnight */
+  INST_TEXT      /* free text, bounded length */
+} inst_type;
+
+typedef enum inst_level {
+  INST_LEVEL_PATIENT,  /* one per patient per visit (SF-36, VAS if per patient) */
+  INST_LEVEL_HIP       /* one per hip per visit (HHS, MRI read, cell product) */
+} inst_level;
+
+typedef struct inst_code {
+  const char *name;    /* canonical name used on the command line: "slight" */
+  const char *label;   /* words shown on forms: "Slight, occasional, ..." */
+  double value;        /* numeric value (points, precoded value, grade) */
+} inst_code;
+
+typedef struct inst_item {
+  const char *name;    /* canonical item name (instruments.md section 7) */
+  const char *label;
+  const char *unit;    /* "mm", "deg", "min", "" */
+  inst_type type;
+  double min, max;     /* for INST_INT/INST_REAL; min > max means unbounded */
+  const inst_code *codes;  /* for INST_CODE */
+  size_t n_codes;
+  bool required;       /* the form is incomplete without it */
+  const char *alias_of;    /* e.g. vas "pain_cm" is an entry alias of "pain_mm"
+                              (converted on parse); NULL for ordinary items */
+  double alias_factor;     /* stored = entered * alias_factor */
+} inst_item;
+
+typedef struct inst_result_def {
+  const char *name;    /* JSON key of `avn score --json`: "total", "pcs" */
+  const char *label;
+  const char *unit;
+} inst_result_def;
+
+typedef struct inst_value {
+  const char *item;    /* item name (borrowed from the definition) */
+  bool missing;
+  double num;
+  const char *text;    /* code name or text (borrowed from the caller's
+                          input or from the definition) */
+} inst_value;
+
+/* The item values of one form instance. Items not present count as missing. */
+typedef struct inst_response {
+  const inst_value *values;
+  size_t n;
+} inst_response;
+
+/* Scoring options, `--opt name=value` on the command line: rom_method,
+** deformity_method, mhhs_factor, womac_max_missing_pain, ficat_variant... */
+typedef struct inst_opt {
+  const char *name;
+  const char *value;
+} inst_opt;
+
+typedef struct inst_result {
+  const char *name;    /* borrowed from the definition's result list */
+  bool missing;        /* could not be computed (e.g. too many items missing) */
+  double num;
+  const char *text;    /* for categorical results ("excellent", "IIIA"); static */
+} inst_result;
+
+#define INST_MAX_RESULTS 48
+
+typedef struct inst_scores {
+  inst_result r[INST_MAX_RESULTS];
+  size_t n;
+} inst_scores;
+
+typedef struct inst_def inst_def;   /* opaque; fields through accessors */
+
+/* --- registry --- */
+const inst_def *inst_find(const char *name);     /* NULL when unknown */
+size_t inst_count(void);
+const inst_def *inst_at(size_t i);               /* 0 <= i < inst_count() */
+void inst_registry_free(void);
+
+/* --- definition accessors --- */
+const char *inst_name(const inst_def *d);        /* "hhs" */
+const char *inst_title(const inst_def *d);       /* "Harris Hip Score" */
+inst_level inst_get_level(const inst_def *d);
+size_t inst_n_items(const inst_def *d);
+const inst_item *inst_item_at(const inst_def *d, size_t i);
+const inst_item *inst_item_find(const inst_def *d, const char *item);
+size_t inst_n_results(const inst_def *d);
+const inst_result_def *inst_result_at(const inst_def *d, size_t i);
+
+/* Parses and validates one value given as text. For an alias item the value
+** is converted and out->item names the target item. Refusals name the field
+** ("hhs.flexion_deg"), the value and the rule ("must be between 0 and 140"). */
+avn_rc inst_parse_value(const inst_def *d, const char *item, const char *text,
+                        inst_value *out /* OUT */, avn_err *e);
+
+/* AVN_OK when every required item is present; otherwise AVN_E_REQUIRED
+** naming the first missing item. */
+avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err *e);
+
+/* Scores a response. Unknown options are refused (AVN_E_UNKNOWN) and bad
+** option values too (AVN_E_CODE / AVN_E_RANGE). Instruments without a
+** score (an adverse event) return n = 0 results. */
+avn_rc inst_score(const inst_def *d, const inst_response *resp,
+                  const inst_opt *opts, size_t n_opts,
+                  inst_scores *out /* OUT */, avn_err *e);
+
+/* Looks a result up by name in scores; NULL when absent. */
+const inst_result *inst_scores_get(const inst_scores *s, const char *name);
+
+#endif
