@@ -1,0 +1,179 @@
+/*
+** cmd_stats.c: `avn stats TEST --data FILE.csv [options] [--json]`.
+**
+** Parses the options once (stats_opts), reads --data into a csv_table,
+** looks TEST up in stats_methods.def and runs its adapter with a stats_ctx;
+** then prints the JSON object (--json) or the adapter's text, or the error.
+** Exit status: 0 ok, 1 input refused (missing column, non-numeric cell,
+** degenerate data), 2 usage error (unknown test or option, bad option value).
+**
+** Option syntax: `--name VALUE`, `--name=VALUE`, or a flag from
+** stats_flags[] below (a flag never takes a value). Add a new flag there
+** with a one-line edit.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/stats_cli.h"
+#include "core/mem.h"
+
+#define AVN_STATS_METHOD(name, summary, fn) avn_rc fn(stats_ctx *c);
+#include "cli/stats_methods.def"
+#undef AVN_STATS_METHOD
+
+typedef struct stats_method {
+  const char *name;
+  const char *summary;
+  stats_cli_fn run;
+} stats_method;
+
+static const stats_method methods[] = {
+#define AVN_STATS_METHOD(name, summary, fn) {name, summary, fn},
+#include "cli/stats_methods.def"
+#undef AVN_STATS_METHOD
+};
+static const size_t n_methods = sizeof methods / sizeof methods[0];
+
+/* Options that never take a value. */
+static const char *const stats_flags[] = {
+  "json", "var-equal", "no-correct", "no-yates", "paired", "ml", "reml", "nested",
+  "robust", "verbose", "no-intercept", NULL,
+};
+
+const char cmd_stats_usage[] =
+    "usage: avn stats TEST --data FILE.csv [options] [--json]\n\n"
+    "Runs a statistical test on the columns of a CSV file (header row required;\n"
+    "empty cells and NA are missing and are dropped per analysis, with the count\n"
+    "reported). --json prints one JSON object with 17 significant digits.\n\n"
+    "Common options: --col C | --x A --y B (paired: y - x) | --value V --group G\n"
+    "  --time T --event E | --covariates a,b | --factors b | --ref b=level\n"
+    "  --levels a,b (or col=a,b) | --outcome Y --predictors a,b | --subject S\n"
+    "  --within W | --cluster C | --alpha A | --conf-level L\n"
+    "  --alternative two.sided|less|greater\n\n"
+    "describe: --col C [--group G] [--factors C] [--quantile-type 7|6]\n"
+    "          [--conf-level 0.95]\n\n"
+    "Exit status: 0 ok, 1 input refused (names the column and reason), 2 usage.\n";
+
+static bool is_flag(const char *name) {
+  for (size_t i = 0; stats_flags[i]; i++)
+    if (!strcmp(stats_flags[i], name)) return true;
+  return false;
+}
+
+static void list_methods(FILE *f) {
+  fprintf(f, "tests:\n");
+  for (size_t i = 0; i < n_methods; i++)
+    fprintf(f, "  %-14s %s\n", methods[i].name, methods[i].summary);
+}
+
+int cmd_stats(int argc, char **argv) {
+  int status = 0;
+  avn_err err;
+  stats_ctx c;
+  const stats_method *m = NULL;
+
+  avn_err_clear(&err);
+  memset(&c, 0, sizeof c);
+  avn_buf_init(&c.text, (size_t)64 << 20);
+  c.err = &err;
+
+  if (argc < 2 || argv[1][0] == '-') {
+    list_methods(stderr);
+    status = cli_usage_error("stats", "expected a TEST name first");
+    goto cleanup;
+  }
+  c.test = argv[1];
+  for (size_t i = 0; i < n_methods; i++)
+    if (!strcmp(methods[i].name, c.test)) m = &methods[i];
+  if (!m) {
+    list_methods(stderr);
+    status = cli_usage_error("stats", "unknown test '%s'", c.test);
+    goto cleanup;
+  }
+  c.opts.v = avn_calloc((size_t)argc, sizeof *c.opts.v);
+  if (!c.opts.v) {
+    avn_fail(&err, AVN_E_NOMEM, NULL, NULL, "out of memory");
+    status = cli_error("stats", &err);
+    goto cleanup;
+  }
+  for (int i = 2; i < argc;) {
+    const char *a = argv[i];
+    if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+      status = cli_usage_error("stats", "unexpected argument '%s' (options are --name VALUE)", a);
+      goto cleanup;
+    }
+    stats_optval *ov = &c.opts.v[c.opts.n++];
+    const char *eq = strchr(a, '=');
+    if (eq) {
+      /* --name=VALUE: the name is copied into argv's own storage by
+      ** splitting at '='; argv strings are writable in C. */
+      argv[i][eq - a] = '\0';
+      ov->name = a + 2;
+      ov->value = eq + 1;
+      i++;
+    } else if (is_flag(a + 2)) {
+      ov->name = a + 2;
+      ov->value = NULL;
+      i++;
+    } else {
+      if (i + 1 >= argc || !strncmp(argv[i + 1], "--", 2)) {
+        status = cli_usage_error("stats", "option '%s' needs a value", a);
+        goto cleanup;
+      }
+      ov->name = a + 2;
+      ov->value = argv[i + 1];
+      i += 2;
+    }
+    if (is_flag(ov->name) && ov->value) {
+      status = cli_usage_error("stats", "--%s is a flag and takes no value", ov->name);
+      goto cleanup;
+    }
+  }
+  c.data_path = stats_opt(&c.opts, "data");
+  if (stats_has(&c.opts, "data") && (!c.data_path || !*c.data_path)) {
+    status = cli_usage_error("stats", "--data needs a file name");
+    goto cleanup;
+  }
+  if (c.data_path) {
+    avn_rc rc = csv_table_read_file(c.data_path, &c.table, &err);
+    if (rc) {
+      status = cli_error("stats", &err);
+      goto cleanup;
+    }
+  }
+  c.json = json_object();
+  if (!c.json) {
+    avn_fail(&err, AVN_E_NOMEM, NULL, NULL, "out of memory");
+    status = cli_error("stats", &err);
+    goto cleanup;
+  }
+  stats_json_str(c.json, "test", c.test);
+  {
+    avn_rc rc = m->run(&c);
+    if (rc) {
+      if (err.rc == AVN_OK) avn_fail(&err, rc, NULL, NULL, NULL);
+      if (rc == AVN_E_USAGE) {
+        char msg[1024];
+        avn_err_format(&err, msg, sizeof msg);
+        status = cli_usage_error("stats", "%s", msg);
+      } else {
+        status = cli_error("stats", &err);
+      }
+      goto cleanup;
+    }
+  }
+  if (stats_has(&c.opts, "json")) {
+    status = cli_print_json(c.json);
+    c.json = NULL;
+  } else {
+    fputs(avn_buf_str(&c.text), stdout);
+  }
+
+cleanup:
+  json_decref(c.json);
+  csv_table_free(c.table);
+  avn_free(c.opts.v);
+  avn_buf_free(&c.text);
+  return status;
+}

@@ -1,0 +1,695 @@
+/*
+** stats_cli.c: shared helpers of the `avn stats` adapters (see stats_cli.h).
+**
+** Factor coding sorts (string, kept-row) pairs once per factor column, so
+** building a frame is O(rows log rows) per factor and O(rows) per numeric
+** column. Level strings are borrowed from the csv_table arena.
+*/
+#include "cli/stats_cli.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+
+/* ---- options ---------------------------------------------------------- */
+
+const char *stats_opt(const stats_opts *o, const char *name) {
+  const char *v = NULL;
+  for (size_t i = 0; i < o->n; i++)
+    if (!strcmp(o->v[i].name, name)) v = o->v[i].value;
+  return v;
+}
+
+bool stats_has(const stats_opts *o, const char *name) {
+  for (size_t i = 0; i < o->n; i++)
+    if (!strcmp(o->v[i].name, name)) return true;
+  return false;
+}
+
+avn_rc stats_opt_req(const stats_opts *o, const char *name, const char **value, avn_err *e) {
+  *value = stats_opt(o, name);
+  if (!*value || !**value) {
+    char opt[128];
+    snprintf(opt, sizeof opt, "--%s", name);
+    return avn_fail(e, AVN_E_USAGE, opt, NULL, "this option is required for this test");
+  }
+  return AVN_OK;
+}
+
+avn_rc stats_opt_double(const stats_opts *o, const char *name, double def, double lo,
+                        double hi, double *x, avn_err *e) {
+  const char *s = stats_opt(o, name);
+  char opt[128];
+  snprintf(opt, sizeof opt, "--%s", name);
+  if (!s) {
+    *x = def;
+    return AVN_OK;
+  }
+  double v;
+  if (!csv_parse_double(s, &v)) return avn_fail(e, AVN_E_USAGE, opt, s, "not a number");
+  if (v < lo || v > hi)
+    return avn_fail(e, AVN_E_USAGE, opt, s, "must be between %g and %g", lo, hi);
+  *x = v;
+  return AVN_OK;
+}
+
+avn_rc stats_opt_choice(const stats_opts *o, const char *name, const char *const choices[],
+                        int def, int *idx, avn_err *e) {
+  const char *s = stats_opt(o, name);
+  if (!s) {
+    *idx = def;
+    return AVN_OK;
+  }
+  for (int i = 0; choices[i]; i++) {
+    if (!strcmp(s, choices[i])) {
+      *idx = i;
+      return AVN_OK;
+    }
+  }
+  char opt[128], list[256] = "";
+  size_t used = 0;
+  snprintf(opt, sizeof opt, "--%s", name);
+  for (int i = 0; choices[i] && used < sizeof list; i++) {
+    int k = snprintf(list + used, sizeof list - used, "%s%s", i ? "|" : "", choices[i]);
+    if (k < 0) break;
+    used += (size_t)k;
+  }
+  return avn_fail(e, AVN_E_USAGE, opt, s, "must be one of %s", list);
+}
+
+avn_rc stats_split_list(const char *s, char ***items, size_t *n) {
+  *items = NULL;
+  *n = 0;
+  if (!s || !*s) return AVN_OK;
+  size_t len = strlen(s), k = 1;
+  for (const char *p = s; *p; p++) k += (*p == ',');
+  /* pointers first, then a copy of the text */
+  char **arr = avn_malloc(k * sizeof *arr + len + 1);
+  if (!arr) return AVN_E_NOMEM;
+  char *txt = (char *)(arr + k);
+  memcpy(txt, s, len + 1);
+  size_t m = 0;
+  char *start = txt;
+  for (char *p = txt;; p++) {
+    if (*p == ',' || *p == '\0') {
+      bool end = (*p == '\0');
+      *p = '\0';
+      arr[m++] = start;
+      start = p + 1;
+      if (end) break;
+    }
+  }
+  *items = arr;
+  *n = m;
+  return AVN_OK;
+}
+
+/* ---- context ---------------------------------------------------------- */
+
+avn_rc stats_cli_allow(const stats_ctx *c, const char *allowed) {
+  size_t alen = strlen(allowed);
+  for (size_t i = 0; i < c->opts.n; i++) {
+    const char *name = c->opts.v[i].name;
+    if (!strcmp(name, "data") || !strcmp(name, "json")) continue;
+    size_t nlen = strlen(name);
+    bool ok = false;
+    for (const char *p = allowed; p && p < allowed + alen;) {
+      const char *comma = strchr(p, ',');
+      size_t wl = comma ? (size_t)(comma - p) : strlen(p);
+      if (wl == nlen && !strncmp(p, name, nlen)) {
+        ok = true;
+        break;
+      }
+      p = comma ? comma + 1 : NULL;
+    }
+    if (!ok) {
+      char opt[140];
+      snprintf(opt, sizeof opt, "--%s", name);
+      return avn_fail(c->err, AVN_E_USAGE, opt, NULL, "not an option of 'avn stats %s' (options: %s)",
+                      c->test, allowed);
+    }
+  }
+  return AVN_OK;
+}
+
+avn_rc stats_cli_table(const stats_ctx *c, const csv_table **t) {
+  *t = c->table;
+  if (!c->table)
+    return avn_fail(c->err, AVN_E_USAGE, "--data", NULL, "--data FILE.csv is required for this test");
+  return AVN_OK;
+}
+
+avn_rc stats_cli_column(const stats_ctx *c, const char *opt, size_t *col, const char **name) {
+  const csv_table *t = NULL;
+  const char *nm = NULL;
+  avn_rc rc = stats_cli_table(c, &t);
+  if (rc) return rc;
+  rc = stats_opt_req(&c->opts, opt, &nm, c->err);
+  if (rc) return rc;
+  rc = csv_table_find(t, nm, col, c->err);
+  if (rc) return rc;
+  if (name) *name = nm;
+  return AVN_OK;
+}
+
+avn_rc stats_cli_conf_level(const stats_ctx *c, double *level) {
+  double cl = 0.95, alpha = 0.05;
+  avn_rc rc = stats_opt_double(&c->opts, "conf-level", 0.95, 0.0, 1.0, &cl, c->err);
+  if (rc) return rc;
+  rc = stats_opt_double(&c->opts, "alpha", 0.05, 0.0, 1.0, &alpha, c->err);
+  if (rc) return rc;
+  bool has_cl = stats_has(&c->opts, "conf-level"), has_a = stats_has(&c->opts, "alpha");
+  if (has_a && !has_cl) cl = 1.0 - alpha;
+  if (has_a && has_cl && fabs(cl - (1.0 - alpha)) > 1e-12)
+    return avn_fail(c->err, AVN_E_USAGE, "--alpha", stats_opt(&c->opts, "alpha"),
+                    "disagrees with --conf-level (give one of them)");
+  if (!(cl > 0.0 && cl < 1.0))
+    return avn_fail(c->err, AVN_E_USAGE, has_cl ? "--conf-level" : "--alpha",
+                    stats_opt(&c->opts, has_cl ? "conf-level" : "alpha"),
+                    "the confidence level must be strictly between 0 and 1");
+  *level = cl;
+  return AVN_OK;
+}
+
+avn_rc stats_cli_alternative(const stats_ctx *c, stats_alt *alt) {
+  static const char *const ch[] = {"two.sided", "less", "greater", NULL};
+  int i = 0;
+  avn_rc rc = stats_opt_choice(&c->opts, "alternative", ch, 0, &i, c->err);
+  if (rc) return rc;
+  *alt = (stats_alt)i;
+  return AVN_OK;
+}
+
+const char *stats_alt_name(stats_alt a) {
+  return a == STATS_LESS ? "less" : a == STATS_GREATER ? "greater" : "two.sided";
+}
+
+/* ---- frames ------------------------------------------------------------ */
+
+bool stats_cli_is_listed_factor(const stats_ctx *c, const char *name) {
+  for (size_t i = 0; i < c->opts.n; i++) {
+    if (strcmp(c->opts.v[i].name, "factors") || !c->opts.v[i].value) continue;
+    const char *p = c->opts.v[i].value;
+    size_t nl = strlen(name);
+    while (p && *p) {
+      const char *comma = strchr(p, ',');
+      size_t wl = comma ? (size_t)(comma - p) : strlen(p);
+      if (wl == nl && !strncmp(p, name, nl)) return true;
+      p = comma ? comma + 1 : NULL;
+    }
+  }
+  return false;
+}
+
+typedef struct lev_entry {
+  const char *s;
+  size_t pos;  /* kept-row position */
+} lev_entry;
+
+static int cmp_entry(const void *a, const void *b) {
+  const lev_entry *x = a, *y = b;
+  int c = strcmp(x->s, y->s);
+  if (c) return c;
+  return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+typedef struct lev_num {
+  double v;
+  size_t d;  /* distinct index (string order) */
+} lev_num;
+
+static int cmp_levnum(const void *a, const void *b) {
+  const lev_num *x = a, *y = b;
+  return (x->v > y->v) - (x->v < y->v);
+}
+
+/* The --levels value for column name: "col=a,b" for that column, or a bare
+** "a,b" when name is the --group column (or the only factor). */
+static const char *levels_for(const stats_ctx *c, const char *name, bool only_factor) {
+  const char *res = NULL;
+  size_t nl = strlen(name);
+  const char *group = stats_opt(&c->opts, "group");
+  for (size_t i = 0; i < c->opts.n; i++) {
+    const char *v = c->opts.v[i].value;
+    if (strcmp(c->opts.v[i].name, "levels") || !v) continue;
+    const char *eq = strchr(v, '=');
+    const char *comma = strchr(v, ',');
+    if (eq && (!comma || eq < comma)) {
+      if ((size_t)(eq - v) == nl && !strncmp(v, name, nl)) res = eq + 1;
+    } else if (only_factor || (group && !strcmp(group, name))) {
+      res = v;
+    }
+  }
+  return res;
+}
+
+/* The --ref level for column name ("col=level", repeatable or comma list). */
+static avn_rc ref_for(const stats_ctx *c, const char *name, const char **level, size_t *len) {
+  size_t nl = strlen(name);
+  *level = NULL;
+  for (size_t i = 0; i < c->opts.n; i++) {
+    const char *v = c->opts.v[i].value;
+    if (strcmp(c->opts.v[i].name, "ref") || !v) continue;
+    const char *p = v;
+    while (p && *p) {
+      const char *comma = strchr(p, ',');
+      size_t wl = comma ? (size_t)(comma - p) : strlen(p);
+      const char *eq = memchr(p, '=', wl);
+      if (!eq)
+        return avn_fail(c->err, AVN_E_USAGE, "--ref", v, "expected column=level");
+      if ((size_t)(eq - p) == nl && !strncmp(p, name, nl)) {
+        *level = eq + 1;
+        *len = wl - nl - 1;
+      }
+      p = comma ? comma + 1 : NULL;
+    }
+  }
+  return AVN_OK;
+}
+
+static avn_rc build_factor(const stats_ctx *c, const csv_table *t, stats_var *v, size_t n,
+                           const size_t *row, bool only_factor) {
+  avn_rc rc = AVN_OK;
+  lev_entry *ent = NULL;
+  lev_num *num = NULL;
+  size_t *order = NULL;   /* distinct (string order) -> final code */
+  const char **dlev = NULL;
+  char **want = NULL;
+  size_t nwant = 0, nd = 0;
+
+  v->code = avn_malloc((n ? n : 1) * sizeof *v->code);
+  ent = avn_malloc((n ? n : 1) * sizeof *ent);
+  if (!v->code || !ent) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  for (size_t i = 0; i < n; i++) {
+    ent[i].s = csv_table_cell(t, row[i], v->col);
+    ent[i].pos = i;
+  }
+  qsort(ent, n, sizeof *ent, cmp_entry);
+  for (size_t i = 0; i < n; i++)
+    if (i == 0 || strcmp(ent[i].s, ent[i - 1].s)) nd++;
+  dlev = avn_malloc((nd ? nd : 1) * sizeof *dlev);
+  order = avn_malloc((nd ? nd : 1) * sizeof *order);
+  num = avn_malloc((nd ? nd : 1) * sizeof *num);
+  v->levels = avn_malloc((nd ? nd : 1) * sizeof *v->levels);
+  v->count = avn_calloc(nd ? nd : 1, sizeof *v->count);
+  if (!dlev || !order || !num || !v->levels || !v->count) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  {
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (i == 0 || strcmp(ent[i].s, ent[i - 1].s)) dlev[d++] = ent[i].s;
+      v->code[ent[i].pos] = (int)(d - 1);  /* distinct index for now */
+    }
+  }
+  /* default order: numeric when every level is a number, else strcmp */
+  bool all_num = nd > 0;
+  for (size_t d = 0; d < nd && all_num; d++) {
+    num[d].d = d;
+    all_num = csv_parse_double(dlev[d], &num[d].v);
+  }
+  for (size_t d = 0; d < nd; d++) order[d] = d;
+  if (all_num) {
+    qsort(num, nd, sizeof *num, cmp_levnum);
+    for (size_t k = 0; k < nd; k++) order[num[k].d] = k;
+  }
+  /* --levels: explicit order; every listed level must exist, and every
+  ** level in the data must be listed */
+  const char *lv = levels_for(c, v->name, only_factor);
+  if (lv) {
+    rc = stats_split_list(lv, &want, &nwant);
+    if (rc) goto cleanup;
+    for (size_t d = 0; d < nd; d++) order[d] = SIZE_MAX;
+    for (size_t k = 0; k < nwant; k++) {
+      size_t hit = SIZE_MAX;
+      for (size_t d = 0; d < nd; d++)
+        if (!strcmp(dlev[d], want[k])) hit = d;
+      if (hit == SIZE_MAX) {
+        rc = avn_fail(c->err, AVN_E_UNKNOWN, v->name, want[k],
+                      "--levels names a level that is not in the column's (complete-case) data");
+        goto cleanup;
+      }
+      if (order[hit] != SIZE_MAX) {
+        rc = avn_fail(c->err, AVN_E_USAGE, "--levels", want[k], "level listed twice");
+        goto cleanup;
+      }
+      order[hit] = k;
+    }
+    for (size_t d = 0; d < nd; d++) {
+      if (order[d] == SIZE_MAX) {
+        rc = avn_fail(c->err, AVN_E_UNKNOWN, v->name, dlev[d],
+                      "this level occurs in the data but is not listed in --levels");
+        goto cleanup;
+      }
+    }
+  }
+  /* --ref col=level: move that level to the front (R's relevel) */
+  const char *ref = NULL;
+  size_t reflen = 0;
+  rc = ref_for(c, v->name, &ref, &reflen);
+  if (rc) goto cleanup;
+  if (ref) {
+    size_t hit = SIZE_MAX;
+    for (size_t d = 0; d < nd; d++)
+      if (strlen(dlev[d]) == reflen && !strncmp(dlev[d], ref, reflen)) hit = d;
+    if (hit == SIZE_MAX) {
+      char val[256];
+      snprintf(val, sizeof val, "%.*s", (int)reflen, ref);
+      rc = avn_fail(c->err, AVN_E_UNKNOWN, v->name, val, "--ref names a level that is not in the data");
+      goto cleanup;
+    }
+    size_t k0 = order[hit];
+    for (size_t d = 0; d < nd; d++)
+      if (order[d] < k0) order[d]++;
+    order[hit] = 0;
+  }
+  for (size_t d = 0; d < nd; d++) v->levels[order[d]] = dlev[d];
+  for (size_t i = 0; i < n; i++) {
+    v->code[i] = (int)order[v->code[i]];
+    v->count[v->code[i]]++;
+  }
+  v->nlev = nd;
+  v->ref = 0;
+  v->kind = STATS_FACTOR;
+
+cleanup:
+  avn_free(ent);
+  avn_free(num);
+  avn_free(order);
+  avn_free(dlev);
+  avn_free(want);
+  return rc;
+}
+
+avn_rc stats_cli_frame(const stats_ctx *c, const stats_colspec *spec, size_t nspec,
+                       stats_frame *f) {
+  avn_rc rc = AVN_OK;
+  const csv_table *t = NULL;
+  double *full = NULL;
+  bool *keep = NULL;
+
+  memset(f, 0, sizeof *f);
+  rc = stats_cli_table(c, &t);
+  if (rc) return rc;
+  size_t nrow = csv_table_nrow(t);
+  f->v = avn_calloc(nspec ? nspec : 1, sizeof *f->v);
+  keep = avn_malloc((nrow ? nrow : 1) * sizeof *keep);
+  if (!f->v || !keep) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  f->nvar = nspec;
+  size_t nfactor = 0;
+  for (size_t j = 0; j < nspec; j++) {
+    stats_var *v = &f->v[j];
+    v->name = spec[j].name;
+    rc = csv_table_find(t, spec[j].name, &v->col, c->err);
+    if (rc) goto cleanup;
+    v->kind = spec[j].kind;
+    if (v->kind == STATS_AUTO)
+      v->kind = (!stats_cli_is_listed_factor(c, v->name) && csv_table_is_numeric(t, v->col))
+                    ? STATS_NUMERIC : STATS_FACTOR;
+    nfactor += (v->kind == STATS_FACTOR);
+  }
+  for (size_t r = 0; r < nrow; r++) {
+    keep[r] = true;
+    for (size_t j = 0; j < nspec && keep[r]; j++)
+      if (csv_table_missing(t, r, f->v[j].col)) keep[r] = false;
+    if (keep[r]) f->n++;
+    else f->n_missing++;
+  }
+  f->row = avn_malloc((f->n ? f->n : 1) * sizeof *f->row);
+  if (!f->row) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  for (size_t r = 0, i = 0; r < nrow; r++)
+    if (keep[r]) f->row[i++] = r;
+
+  for (size_t j = 0; j < nspec; j++) {
+    stats_var *v = &f->v[j];
+    if (v->kind == STATS_NUMERIC) {
+      size_t miss = 0;
+      if (!full) {
+        full = avn_malloc((nrow ? nrow : 1) * sizeof *full);
+        if (!full) {
+          rc = AVN_E_NOMEM;
+          goto cleanup;
+        }
+      }
+      /* the whole column, so a bad cell is refused even in a dropped row */
+      rc = csv_table_numeric(t, v->col, full, &miss, c->err);
+      if (rc) goto cleanup;
+      v->x = avn_malloc((f->n ? f->n : 1) * sizeof *v->x);
+      if (!v->x) {
+        rc = AVN_E_NOMEM;
+        goto cleanup;
+      }
+      for (size_t i = 0; i < f->n; i++) v->x[i] = full[f->row[i]];
+    } else {
+      rc = build_factor(c, t, v, f->n, f->row, nfactor == 1);
+      if (rc) goto cleanup;
+    }
+  }
+
+cleanup:
+  if (rc == AVN_E_NOMEM && c->err && c->err->rc != AVN_E_NOMEM)
+    avn_fail(c->err, AVN_E_NOMEM, "--data", c->data_path, "out of memory building the data frame");
+  if (rc) stats_frame_free(f);
+  avn_free(full);
+  avn_free(keep);
+  return rc;
+}
+
+void stats_frame_free(stats_frame *f) {
+  if (!f) return;
+  for (size_t j = 0; f->v && j < f->nvar; j++) {
+    avn_free(f->v[j].x);
+    avn_free(f->v[j].code);
+    avn_free(f->v[j].levels);
+    avn_free(f->v[j].count);
+  }
+  avn_free(f->v);
+  avn_free(f->row);
+  memset(f, 0, sizeof *f);
+}
+
+avn_rc stats_dummy_code(const stats_var *v, size_t n, double *X, size_t ld, size_t j0,
+                        char **names) {
+  size_t k = v->nlev ? v->nlev - 1 : 0;
+  for (size_t l = 0; l < k; l++) names[l] = NULL;
+  for (size_t l = 1; l < v->nlev; l++) {
+    size_t a = strlen(v->name), b = strlen(v->levels[l]);
+    char *s = avn_malloc(a + b + 1);
+    if (!s) {
+      for (size_t m = 0; m < k; m++) {
+        avn_free(names[m]);
+        names[m] = NULL;
+      }
+      return AVN_E_NOMEM;
+    }
+    memcpy(s, v->name, a);
+    memcpy(s + a, v->levels[l], b + 1);
+    names[l - 1] = s;
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t l = 1; l < v->nlev; l++)
+      X[i * ld + j0 + l - 1] = (v->code[i] == (int)l) ? 1.0 : 0.0;
+  return AVN_OK;
+}
+
+avn_rc stats_group_index(const stats_var *g, size_t n, size_t **idx, size_t **start) {
+  *idx = avn_malloc((n ? n : 1) * sizeof **idx);
+  *start = avn_calloc(g->nlev + 1, sizeof **start);
+  if (!*idx || !*start) {
+    avn_free(*idx);
+    avn_free(*start);
+    *idx = *start = NULL;
+    return AVN_E_NOMEM;
+  }
+  size_t *s = *start;
+  for (size_t i = 0; i < n; i++) s[g->code[i] + 1]++;
+  for (size_t k = 0; k < g->nlev; k++) s[k + 1] += s[k];
+  /* fill using a moving cursor per level, then restore start */
+  for (size_t i = 0; i < n; i++) (*idx)[s[g->code[i]]++] = i;
+  for (size_t k = g->nlev; k > 0; k--) s[k] = s[k - 1];
+  s[0] = 0;
+  return AVN_OK;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+void stats_json_num(json_t *o, const char *key, double x) {
+  json_object_set_new(o, key, isfinite(x) ? json_real(x) : json_null());
+}
+
+void stats_json_int(json_t *o, const char *key, long long v) {
+  json_object_set_new(o, key, json_integer((json_int_t)v));
+}
+
+void stats_json_str(json_t *o, const char *key, const char *s) {
+  json_object_set_new(o, key, s ? json_string(s) : json_null());
+}
+
+void stats_json_bool(json_t *o, const char *key, bool b) {
+  json_object_set_new(o, key, json_boolean(b));
+}
+
+json_t *stats_json_array(json_t *o, const char *key) {
+  json_t *a = json_object_get(o, key);
+  if (a && json_is_array(a)) return a;
+  a = json_array();
+  if (!a) return NULL;
+  if (json_object_set_new(o, key, a)) return NULL;
+  return a;
+}
+
+avn_rc stats_json_coef(json_t *o, const stats_coef *r) {
+  json_t *arr = stats_json_array(o, "coefficients");
+  json_t *row = json_object();
+  if (!arr || !row) {
+    json_decref(row);
+    return AVN_E_NOMEM;
+  }
+  stats_json_str(row, "term", r->term);
+  stats_json_num(row, "estimate", r->estimate);
+  stats_json_num(row, "se", r->se);
+  stats_json_num(row, "robust_se", r->robust_se);
+  stats_json_num(row, "statistic", r->statistic);
+  stats_json_num(row, "p", r->p);
+  stats_json_num(row, "ci_low", r->ci_low);
+  stats_json_num(row, "ci_high", r->ci_high);
+  return json_array_append_new(arr, row) ? AVN_E_NOMEM : AVN_OK;
+}
+
+avn_rc stats_json_surv(json_t *o, const stats_surv_row *r) {
+  json_t *arr = stats_json_array(o, "table");
+  json_t *row = json_object();
+  if (!arr || !row) {
+    json_decref(row);
+    return AVN_E_NOMEM;
+  }
+  stats_json_num(row, "time", r->time);
+  stats_json_num(row, "n_risk", r->n_risk);
+  stats_json_num(row, "n_event", r->n_event);
+  stats_json_num(row, "n_censor", r->n_censor);
+  stats_json_num(row, "surv", r->surv);
+  stats_json_num(row, "std_err", r->std_err);
+  stats_json_num(row, "lower", r->lower);
+  stats_json_num(row, "upper", r->upper);
+  if (r->strata) stats_json_str(row, "strata", r->strata);
+  return json_array_append_new(arr, row) ? AVN_E_NOMEM : AVN_OK;
+}
+
+avn_rc stats_json_pair(json_t *o, const char *a, const char *b, double p, double p_adjusted) {
+  json_t *arr = stats_json_array(o, "pairs");
+  json_t *row = json_object();
+  if (!arr || !row) {
+    json_decref(row);
+    return AVN_E_NOMEM;
+  }
+  stats_json_str(row, "a", a);
+  stats_json_str(row, "b", b);
+  stats_json_num(row, "p", p);
+  stats_json_num(row, "p_adjusted", p_adjusted);
+  return json_array_append_new(arr, row) ? AVN_E_NOMEM : AVN_OK;
+}
+
+/* ---- formatting like R ------------------------------------------------- */
+
+/* R's formatReal for one number (scipen = 0): the fewest significant digits
+** (<= digits) that show x to `digits` digits, then fixed notation unless
+** scientific is narrower. */
+char *stats_fmt_num(char *buf, size_t n, double x, int digits) {
+  if (isnan(x)) {
+    snprintf(buf, n, "NA");
+    return buf;
+  }
+  if (isinf(x)) {
+    snprintf(buf, n, x > 0 ? "Inf" : "-Inf");
+    return buf;
+  }
+  if (x == 0.0) {
+    snprintf(buf, n, "0");
+    return buf;
+  }
+  if (digits < 1) digits = 1;
+  if (digits > 15) digits = 15;
+  char tmp[64];
+  snprintf(tmp, sizeof tmp, "%.*e", digits - 1, x);  /* rounded to digits */
+  char *e = strchr(tmp, 'e');
+  int kp = (int)strtol(e + 1, NULL, 10);
+  /* significant digits needed: strip trailing zeros of the mantissa */
+  int sig = digits;
+  for (char *q = e - 1; sig > 1 && *q == '0'; q--) sig--;
+  bool neg = x < 0;
+  int w_sci = neg + (sig > 1 ? sig + 1 : 1) + (abs(kp) >= 100 ? 5 : 4);
+  int rgt = sig - kp - 1;
+  if (rgt < 0) rgt = 0;
+  int left = kp >= 0 ? kp + 1 : 1;
+  int w_fix = neg + left + (rgt ? rgt + 1 : 0);
+  if (w_fix <= w_sci)
+    snprintf(buf, n, "%.*f", rgt, x);
+  else
+    snprintf(buf, n, "%.*e", sig - 1, x);
+  return buf;
+}
+
+char *stats_fmt_p(char *buf, size_t n, double p, int digits) {
+  if (isnan(p)) {
+    snprintf(buf, n, "NA");
+    return buf;
+  }
+  if (p < DBL_EPSILON) {
+    char e[32];
+    stats_fmt_num(e, sizeof e, DBL_EPSILON, digits > 2 ? digits - 2 : 1);
+    snprintf(buf, n, "< %s", e);
+    return buf;
+  }
+  return stats_fmt_num(buf, n, p, digits);
+}
+
+avn_rc stats_text_printf(stats_ctx *c, const char *fmt, ...) {
+  char tmp[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (k < 0) return AVN_E_NOMEM;
+  return avn_buf_append(&c->text, tmp, strlen(tmp));
+}
+
+avn_rc stats_text_htest(stats_ctx *c, const stats_htest *h) {
+  char a[64], b[64], p[64];
+  avn_rc rc = stats_text_printf(c, "\n\t%s\n\n", h->method);
+  if (!rc && h->data_name) rc = stats_text_printf(c, "data:  %s\n", h->data_name);
+  if (rc) return rc;
+  if (h->stat_name && isfinite(h->statistic))
+    rc = stats_text_printf(c, "%s = %s, ", h->stat_name, stats_fmt_num(a, sizeof a, h->statistic, 5));
+  if (!rc && h->df_name && isfinite(h->df))
+    rc = stats_text_printf(c, "%s = %s, ", h->df_name, stats_fmt_num(b, sizeof b, h->df, 5));
+  if (!rc) {
+    stats_fmt_p(p, sizeof p, h->p, 4);
+    rc = stats_text_printf(c, "p-value %s%s\n", p[0] == '<' ? "" : "= ", p);
+  }
+  if (!rc && h->alternative) rc = stats_text_printf(c, "alternative hypothesis: %s\n", h->alternative);
+  if (!rc && isfinite(h->conf_level) && (isfinite(h->ci_low) || isfinite(h->ci_high)))
+    rc = stats_text_printf(c, "%s percent confidence interval:\n %s %s\n",
+                           stats_fmt_num(p, sizeof p, 100.0 * h->conf_level, 7),
+                           stats_fmt_num(a, sizeof a, h->ci_low, 7),
+                           stats_fmt_num(b, sizeof b, h->ci_high, 7));
+  if (!rc && h->estimate_name && isfinite(h->estimate))
+    rc = stats_text_printf(c, "sample estimates:\n%s\n %s\n", h->estimate_name,
+                           stats_fmt_num(a, sizeof a, h->estimate, 7));
+  return rc;
+}

@@ -1,0 +1,222 @@
+/*
+** stats_cli.h: what every `avn stats TEST` method adapter shares.
+**
+** The command (cmd_stats.c) parses argv once into a stats_opts, reads
+** --data into a csv_table (when given), creates the JSON result object and
+** a text buffer, and calls the method's adapter from stats_methods.def:
+**
+**     avn_rc stats_cli_NAME(stats_ctx *c);
+**
+** The adapter picks its columns (stats_cli_frame), calls the library in
+** src/stats/, fills c->json (stats_json_*) and c->text (stats_text_*), and
+** returns AVN_OK, or a status with c->err filled. It never prints and never
+** exits: cmd_stats prints the JSON (--json) or the text, or the error, and
+** maps the status to the exit code (AVN_E_USAGE -> 2, others -> 1).
+** How to add a method: docs/internals/stats_cli.md.
+**
+** Options: every argument after TEST is `--name VALUE`, `--name=VALUE` or a
+** flag listed in stats_flag_names (stats_cli.c). Options may repeat
+** (--ref a=x --ref b=y); stats_opt() returns the last. Each adapter
+** declares the options it understands with stats_cli_allow(), so a typo is
+** a usage error (exit 2) instead of being silently ignored.
+**
+** Frames: stats_cli_frame() turns named columns into a complete-case frame:
+** numeric columns as double arrays, categorical ones (factors, groups,
+** subject and cluster ids) as integer codes 0..nlev-1 with their level
+** names. A row missing any requested column is dropped and counted in
+** n_missing. Levels are sorted (numerically when every level is a number,
+** else by strcmp, i.e. C-locale order) unless --levels gives an order; the
+** reference level (first) can be changed with --ref col=level.
+**
+** Ownership: the frame owns its arrays (stats_frame_free); level strings
+** are borrowed from the csv_table and live as long as c->table. The JSON
+** helpers add to objects the caller owns; NaN/Inf become null.
+*/
+#ifndef AVN_STATS_CLI_H
+#define AVN_STATS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "core/buf.h"
+#include "core/rc.h"
+#include "interop/csv_table.h"
+
+/* ---- options ---------------------------------------------------------- */
+
+typedef struct stats_optval {
+  const char *name;   /* without the leading "--" */
+  const char *value;  /* NULL for a flag */
+} stats_optval;
+
+typedef struct stats_opts {
+  stats_optval *v;    /* in command-line order */
+  size_t n;
+} stats_opts;
+
+/* Last value of --name, or NULL when absent (borrowed from argv). */
+const char *stats_opt(const stats_opts *o, const char *name);
+/* True when --name (a flag, or an option with a value) was given. */
+bool stats_has(const stats_opts *o, const char *name);
+/* Required option: AVN_E_USAGE naming --name when absent. */
+avn_rc stats_opt_req(const stats_opts *o, const char *name, const char **value /* OUT */,
+                     avn_err *e);
+/* --name as a double in [lo, hi] (def when absent); AVN_E_USAGE when not a
+** number or out of range. */
+avn_rc stats_opt_double(const stats_opts *o, const char *name, double def, double lo,
+                        double hi, double *x /* OUT */, avn_err *e);
+/* --name as one of the words in choices (NULL-terminated); returns the
+** index in *idx, def when absent; AVN_E_USAGE otherwise. */
+avn_rc stats_opt_choice(const stats_opts *o, const char *name, const char *const choices[],
+                        int def, int *idx /* OUT */, avn_err *e);
+/* Splits a comma list ("a,b,c") into *items (an array of pointers into one
+** allocation; free *items with avn_free). Empty list => *n = 0. */
+avn_rc stats_split_list(const char *s, char ***items /* OUT */, size_t *n /* OUT */);
+
+/* ---- the context handed to every adapter ------------------------------- */
+
+typedef struct stats_ctx {
+  const char *test;      /* the TEST word */
+  stats_opts opts;
+  const char *data_path; /* --data or NULL */
+  csv_table *table;      /* read from --data, or NULL */
+  json_t *json;          /* result object (owned by cmd_stats) */
+  avn_buf text;          /* human-readable output */
+  avn_err *err;
+} stats_ctx;
+
+typedef avn_rc (*stats_cli_fn)(stats_ctx *c);
+
+/* Refuses (AVN_E_USAGE) any option not in the comma list allowed; "data"
+** and "json" are always allowed. Call it first in an adapter. */
+avn_rc stats_cli_allow(const stats_ctx *c, const char *allowed);
+/* The table, or AVN_E_USAGE "--data FILE.csv is required". */
+avn_rc stats_cli_table(const stats_ctx *c, const csv_table **t /* OUT */);
+/* Column named by option --opt (required): AVN_E_USAGE when the option is
+** absent, AVN_E_UNKNOWN when the column is not in the data. */
+avn_rc stats_cli_column(const stats_ctx *c, const char *opt, size_t *col /* OUT */,
+                        const char **name /* OUT: may be NULL */);
+/* Confidence level from --conf-level or 1 - --alpha (default 0.95), in (0,1);
+** both options given and disagreeing is a usage error. */
+avn_rc stats_cli_conf_level(const stats_ctx *c, double *level /* OUT */);
+
+typedef enum stats_alt { STATS_TWO_SIDED = 0, STATS_LESS = 1, STATS_GREATER = 2 } stats_alt;
+/* --alternative two.sided|less|greater (default two.sided). */
+avn_rc stats_cli_alternative(const stats_ctx *c, stats_alt *alt /* OUT */);
+const char *stats_alt_name(stats_alt a);
+
+/* ---- frames: complete cases over several columns ---------------------- */
+
+typedef enum stats_kind {
+  STATS_NUMERIC = 0,  /* parsed as double; non-numeric cell is an error */
+  STATS_FACTOR = 1,   /* categorical: codes + sorted levels */
+  STATS_AUTO = 2      /* numeric if every cell is a number and the column
+                         is not listed in --factors, else factor */
+} stats_kind;
+
+typedef struct stats_var {
+  const char *name;    /* column name (borrowed) */
+  size_t col;          /* column index in the table */
+  stats_kind kind;     /* STATS_NUMERIC or STATS_FACTOR after building */
+  double *x;           /* numeric: n values */
+  int *code;           /* factor: n codes in 0..nlev-1 (level order) */
+  size_t nlev;
+  const char **levels; /* factor: nlev names; levels[ref] is the reference */
+  size_t ref;          /* reference level: 0 unless --ref col=level */
+  size_t *count;       /* factor: rows per level (complete cases) */
+} stats_var;
+
+typedef struct stats_frame {
+  size_t nvar;
+  stats_var *v;        /* in the order requested */
+  size_t n;            /* complete rows */
+  size_t n_missing;    /* rows dropped for a missing cell in any column */
+  size_t *row;         /* n data-row indices (0-based) of the kept rows */
+} stats_frame;
+
+typedef struct stats_colspec {
+  const char *name;    /* column name */
+  stats_kind kind;
+} stats_colspec;
+
+/* Builds the complete-case frame over the listed columns (O(rows x cols +
+** levels log levels)). Errors name the column: AVN_E_UNKNOWN (no such
+** column), AVN_E_TYPE (non-numeric cell in a numeric column, with row and
+** value), AVN_E_UNKNOWN for a --ref/--levels level not in the data. An
+** empty result is not an error here: methods check their own minimum n. */
+avn_rc stats_cli_frame(const stats_ctx *c, const stats_colspec *spec, size_t nspec,
+                       stats_frame *f /* OUT */);
+void stats_frame_free(stats_frame *f);
+/* True when name is listed in --factors. */
+bool stats_cli_is_listed_factor(const stats_ctx *c, const char *name);
+
+/* Treatment (dummy) coding as R's model.matrix: for the factor variable v,
+** nlev-1 columns, one per non-reference level, named column+level
+** ("stageII"). Writes the values into X (n rows, row-major with leading
+** dimension ld, starting at column j0) and the names (allocated, free with
+** avn_free each) into names[0..nlev-2]. */
+avn_rc stats_dummy_code(const stats_var *v, size_t n, double *X, size_t ld, size_t j0,
+                        char **names /* OUT */);
+
+/* Values of numeric variable v grouped by the factor g: an index array
+** idx[n] ordering rows by level, and start[nlev+1] offsets, so level k's rows
+** are idx[start[k] .. start[k+1]). Counting sort, O(n). Caller frees both. */
+avn_rc stats_group_index(const stats_var *g, size_t n, size_t **idx /* OUT */,
+                         size_t **start /* OUT */);
+
+/* ---- JSON result helpers ------------------------------------------------ */
+
+/* Sets key to the number (null when NaN or infinite). */
+void stats_json_num(json_t *o, const char *key, double x);
+void stats_json_int(json_t *o, const char *key, long long v);
+void stats_json_str(json_t *o, const char *key, const char *s);
+void stats_json_bool(json_t *o, const char *key, bool b);
+
+typedef struct stats_coef {
+  const char *term;
+  double estimate, se, robust_se, statistic, p, ci_low, ci_high; /* NAN = null */
+} stats_coef;
+/* Appends one {"term",...,"ci_high"} row to the array at key
+** "coefficients" (created on first use). */
+avn_rc stats_json_coef(json_t *o, const stats_coef *row);
+
+typedef struct stats_surv_row {
+  double time, n_risk, n_event, n_censor, surv, std_err, lower, upper;
+  const char *strata;  /* NULL = no strata (field omitted) */
+} stats_surv_row;
+/* Appends one row to the array at key "table". */
+avn_rc stats_json_surv(json_t *o, const stats_surv_row *row);
+/* Appends {"a","b","p","p_adjusted"} to the array at key "pairs". */
+avn_rc stats_json_pair(json_t *o, const char *a, const char *b, double p, double p_adjusted);
+/* The array at key (created empty on first use); borrowed. */
+json_t *stats_json_array(json_t *o, const char *key);
+
+/* ---- text output, formatted like R's print ------------------------------ */
+
+/* x with `digits` significant digits, the shortest of fixed and scientific
+** notation as R's format() chooses (trailing zeros dropped); "NA", "Inf". */
+char *stats_fmt_num(char *buf, size_t n, double x, int digits);
+/* p-value as R's format.pval(p, digits): "< 2.2e-16" below machine epsilon. */
+char *stats_fmt_p(char *buf, size_t n, double p, int digits);
+/* Appends "label = value" pieces: stats_text_kv(&c->text, "t", 2.5, 7). */
+avn_rc stats_text_printf(stats_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The R htest block: title, data line, statistic line with p, alternative,
+** CI and estimate. Any NaN field is left out. */
+typedef struct stats_htest {
+  const char *method;      /* "Welch Two Sample t-test" */
+  const char *data_name;   /* "len by supp" */
+  const char *stat_name;   /* "t", "W", "V", "X-squared", "F" */
+  double statistic;
+  const char *df_name;     /* "df" or NULL */
+  double df;
+  double p;
+  const char *alternative; /* full sentence or NULL */
+  double conf_level, ci_low, ci_high;
+  const char *estimate_name;
+  double estimate;
+} stats_htest;
+avn_rc stats_text_htest(stats_ctx *c, const stats_htest *h);
+
+#endif

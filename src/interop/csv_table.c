@@ -1,0 +1,385 @@
+/*
+** csv_table.c: CSV file -> named text columns (see csv_table.h).
+**
+** Layout: `text` is one arena of NUL-terminated cell strings; offset 0 holds
+** the empty string, so every empty cell shares it. `cell[r * ncol + c]` is
+** the arena offset of row r, column c (row-major, the order libcsv delivers
+** fields). While the header is being read the fields go to the same arena
+** and their offsets to `hdr`.
+**
+** libcsv calls field_cb per field and row_cb at each end of record. The
+** callbacks cannot abort the parse, so the first error is recorded in the
+** reader state and later callbacks do nothing; the driver checks the state
+** after every block and stops.
+*/
+#include "interop/csv_table.h"
+
+#include <csv.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/mem.h"
+
+struct csv_table {
+  size_t ncol, nrow;
+  char *text;          /* arena of cell strings */
+  size_t text_len, text_cap;
+  uint32_t *hdr;       /* ncol offsets of the column names */
+  uint32_t *cell;      /* nrow * ncol offsets */
+  size_t cell_cap;     /* capacity of cell, in entries */
+};
+
+typedef struct reader {
+  csv_table *t;
+  const char *label;
+  avn_rc rc;
+  avn_err *e;
+  bool in_header;
+  size_t hdr_n, hdr_cap;   /* fields seen in the header */
+  size_t field;            /* fields seen in the current data row */
+} reader;
+
+enum { ARENA_MIN = 1 << 16, READ_BLOCK = 1 << 16 };
+
+/* Appends len bytes + NUL to the arena, returning the offset in *off. */
+static avn_rc arena_put(csv_table *t, const char *s, size_t len, uint32_t *off) {
+  if (len == 0) {
+    *off = 0;
+    return AVN_OK;
+  }
+  size_t need = t->text_len + len + 1;
+  if (need > UINT32_MAX) return AVN_E_NOMEM;
+  if (need > t->text_cap) {
+    size_t cap = t->text_cap ? t->text_cap : ARENA_MIN;
+    while (cap < need) cap *= 2;
+    if (cap > AVN_MEM_CAP) cap = need > AVN_MEM_CAP ? need : AVN_MEM_CAP;
+    char *p = avn_realloc(t->text, cap);
+    if (!p) return AVN_E_NOMEM;
+    t->text = p;
+    t->text_cap = cap;
+  }
+  memcpy(t->text + t->text_len, s, len);
+  t->text[t->text_len + len] = '\0';
+  *off = (uint32_t)t->text_len;
+  t->text_len = need;
+  return AVN_OK;
+}
+
+static void field_cb(void *s, size_t len, void *data) {
+  reader *r = data;
+  csv_table *t = r->t;
+  uint32_t off = 0;
+  if (r->rc) return;
+  const char *str = s ? s : "";
+  if (r->in_header) {
+    if (r->hdr_n == 0 && len >= 3 && !memcmp(str, "\xEF\xBB\xBF", 3)) {
+      str += 3;
+      len -= 3;
+    }
+    if (r->hdr_n == r->hdr_cap) {
+      size_t cap = r->hdr_cap ? 2 * r->hdr_cap : 16;
+      uint32_t *p = avn_reallocarray(t->hdr, cap, sizeof *p);
+      if (!p) {
+        r->rc = avn_fail(r->e, AVN_E_NOMEM, r->label, NULL, "out of memory reading the header");
+        return;
+      }
+      t->hdr = p;
+      r->hdr_cap = cap;
+    }
+    if (arena_put(t, str, len, &off)) {
+      r->rc = avn_fail(r->e, AVN_E_NOMEM, r->label, NULL, "out of memory reading the header");
+      return;
+    }
+    t->hdr[r->hdr_n++] = off;
+    return;
+  }
+  if (r->field >= t->ncol) {
+    r->field++;   /* counted, reported at the end of the row */
+    return;
+  }
+  size_t idx = t->nrow * t->ncol + r->field;
+  if (idx >= t->cell_cap) {
+    size_t cap = t->cell_cap ? 2 * t->cell_cap : 1024 * t->ncol;
+    uint32_t *p = avn_reallocarray(t->cell, cap, sizeof *p);
+    if (!p) {
+      r->rc = avn_fail(r->e, AVN_E_NOMEM, r->label, NULL, "out of memory at data row %zu",
+                       t->nrow + 1);
+      return;
+    }
+    t->cell = p;
+    t->cell_cap = cap;
+  }
+  if (arena_put(t, str, len, &off)) {
+    r->rc = avn_fail(r->e, AVN_E_NOMEM, r->label, NULL, "out of memory at data row %zu",
+                     t->nrow + 1);
+    return;
+  }
+  t->cell[idx] = off;
+  r->field++;
+}
+
+static void header_done(reader *r) {
+  csv_table *t = r->t;
+  t->ncol = r->hdr_n;
+  for (size_t c = 0; c < t->ncol; c++) {
+    const char *name = t->text + t->hdr[c];
+    if (name[0] == '\0') {
+      r->rc = avn_fail(r->e, AVN_E_PARSE, r->label, NULL,
+                       "header: column %zu has no name (a header row naming every column is required)",
+                       c + 1);
+      return;
+    }
+    for (size_t d = 0; d < c; d++) {
+      if (!strcmp(name, t->text + t->hdr[d])) {
+        r->rc = avn_fail(r->e, AVN_E_PARSE, r->label, name,
+                         "header: duplicate column name (columns %zu and %zu)", d + 1, c + 1);
+        return;
+      }
+    }
+  }
+}
+
+static void row_cb(int ch, void *data) {
+  reader *r = data;
+  (void)ch;
+  if (r->rc) return;
+  if (r->in_header) {
+    r->in_header = false;
+    header_done(r);
+    return;
+  }
+  csv_table *t = r->t;
+  if (r->field != t->ncol) {
+    r->rc = avn_fail(r->e, AVN_E_PARSE, r->label, NULL,
+                     "data row %zu has %zu fields but the header has %zu columns",
+                     t->nrow + 1, r->field, t->ncol);
+    return;
+  }
+  t->nrow++;
+  r->field = 0;
+}
+
+static void *csv_realloc_hook(void *p, size_t n) { return avn_realloc(p, n); }
+static void csv_free_hook(void *p) { avn_free(p); }
+
+/* Feeds one source to libcsv. next() returns the next block (len 0 = end). */
+typedef size_t (*block_fn)(void *src, char *buf, size_t cap, int *ioerr);
+
+static avn_rc read_any(block_fn next, void *src, const char *label,
+                       csv_table **out, avn_err *e) {
+  avn_rc rc = AVN_OK;
+  struct csv_parser p;
+  bool p_init = false;
+  char *buf = NULL;
+  csv_table *t = NULL;
+  reader r = {0};
+
+  *out = NULL;
+  t = avn_calloc(1, sizeof *t);
+  buf = avn_malloc(READ_BLOCK);
+  if (!t || !buf) {
+    rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory");
+    goto cleanup;
+  }
+  /* offset 0 = the shared empty string */
+  t->text = avn_malloc(ARENA_MIN);
+  if (!t->text) {
+    rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory");
+    goto cleanup;
+  }
+  t->text_cap = ARENA_MIN;
+  t->text[0] = '\0';
+  t->text_len = 1;
+
+  if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory");
+    goto cleanup;
+  }
+  p_init = true;
+  csv_set_realloc_func(&p, csv_realloc_hook);
+  csv_set_free_func(&p, csv_free_hook);
+
+  r.t = t;
+  r.label = label;
+  r.e = e;
+  r.in_header = true;
+  for (;;) {
+    int ioerr = 0;
+    size_t n = next(src, buf, READ_BLOCK, &ioerr);
+    if (ioerr) {
+      rc = avn_fail(e, AVN_E_IO, label, NULL, "read error: %s", strerror(ioerr));
+      goto cleanup;
+    }
+    if (n == 0) break;
+    if (csv_parse(&p, buf, n, field_cb, row_cb, &r) != n) {
+      if (!r.rc)
+        r.rc = avn_fail(e, AVN_E_PARSE, label, NULL, "malformed CSV near data row %zu: %s",
+                        t->nrow + 1, csv_strerror(csv_error(&p)));
+    }
+    if (r.rc) {
+      rc = r.rc;
+      goto cleanup;
+    }
+  }
+  if (csv_fini(&p, field_cb, row_cb, &r) != 0 && !r.rc)
+    r.rc = avn_fail(e, AVN_E_PARSE, label, NULL, "malformed CSV at the end (unterminated quote?)");
+  if (r.rc) {
+    rc = r.rc;
+    goto cleanup;
+  }
+  if (r.in_header || t->ncol == 0) {
+    rc = avn_fail(e, AVN_E_PARSE, label, NULL, "empty file: a header row is required");
+    goto cleanup;
+  }
+  *out = t;
+  t = NULL;
+
+cleanup:
+  if (p_init) csv_free(&p);
+  avn_free(buf);
+  csv_table_free(t);
+  return rc;
+}
+
+static size_t file_block(void *src, char *buf, size_t cap, int *ioerr) {
+  FILE *f = src;
+  size_t n = fread(buf, 1, cap, f);
+  if (n == 0 && ferror(f)) *ioerr = errno ? errno : EIO;
+  return n;
+}
+
+typedef struct mem_src {
+  const char *p;
+  size_t left;
+} mem_src;
+
+static size_t mem_block(void *src, char *buf, size_t cap, int *ioerr) {
+  mem_src *m = src;
+  size_t n = m->left < cap ? m->left : cap;
+  (void)ioerr;
+  memcpy(buf, m->p, n);
+  m->p += n;
+  m->left -= n;
+  return n;
+}
+
+avn_rc csv_table_read_file(const char *path, csv_table **out, avn_err *e) {
+  *out = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f) return avn_fail(e, AVN_E_IO, "--data", path, "cannot open: %s", strerror(errno));
+  avn_rc rc = read_any(file_block, f, path, out, e);
+  fclose(f);
+  return rc;
+}
+
+avn_rc csv_table_read_mem(const char *data, size_t len, const char *label,
+                          csv_table **out, avn_err *e) {
+  mem_src m = {data, len};
+  return read_any(mem_block, &m, label ? label : "csv", out, e);
+}
+
+void csv_table_free(csv_table *t) {
+  if (!t) return;
+  avn_free(t->text);
+  avn_free(t->hdr);
+  avn_free(t->cell);
+  avn_free(t);
+}
+
+size_t csv_table_ncol(const csv_table *t) { return t->ncol; }
+size_t csv_table_nrow(const csv_table *t) { return t->nrow; }
+
+const char *csv_table_name(const csv_table *t, size_t col) {
+  return col < t->ncol ? t->text + t->hdr[col] : "";
+}
+
+avn_rc csv_table_find(const csv_table *t, const char *name, size_t *col, avn_err *e) {
+  for (size_t c = 0; c < t->ncol; c++) {
+    if (!strcmp(name, t->text + t->hdr[c])) {
+      *col = c;
+      return AVN_OK;
+    }
+  }
+  avn_buf b;
+  avn_buf_init(&b, 300);
+  for (size_t c = 0; c < t->ncol; c++) {
+    if (avn_buf_printf(&b, "%s%s", c ? ", " : "", t->text + t->hdr[c])) break;
+  }
+  avn_rc rc = avn_fail(e, AVN_E_UNKNOWN, name, NULL,
+                       "no such column in the data (columns: %s)", avn_buf_str(&b));
+  avn_buf_free(&b);
+  return rc;
+}
+
+const char *csv_table_cell(const csv_table *t, size_t row, size_t col) {
+  return t->text + t->cell[row * t->ncol + col];
+}
+
+bool csv_table_missing(const csv_table *t, size_t row, size_t col) {
+  const char *s = csv_table_cell(t, row, col);
+  return s[0] == '\0' || !strcmp(s, "NA");
+}
+
+bool csv_parse_double(const char *s, double *x) {
+  while (*s == ' ' || *s == '\t') s++;
+  const char *q = s;
+  if (*q == '+' || *q == '-') q++;
+  /* only decimal syntax: a digit or a point must come next (no inf, nan, 0x) */
+  if (!(isdigit((unsigned char)*q) || *q == '.')) return false;
+  if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X')) return false;
+  char *end = NULL;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s) return false;
+  while (*end == ' ' || *end == '\t') end++;
+  if (*end != '\0') return false;
+  if (!isfinite(v)) return false;
+  *x = v;
+  return true;
+}
+
+avn_rc csv_table_number(const csv_table *t, size_t row, size_t col, double *x,
+                        bool *missing, avn_err *e) {
+  const char *s = csv_table_cell(t, row, col);
+  *missing = false;
+  if (s[0] == '\0' || !strcmp(s, "NA")) {
+    *missing = true;
+    *x = NAN;
+    return AVN_OK;
+  }
+  if (!csv_parse_double(s, x))
+    return avn_fail(e, AVN_E_TYPE, csv_table_name(t, col), s,
+                    "not a number (data row %zu); missing values must be empty or NA",
+                    row + 1);
+  return AVN_OK;
+}
+
+avn_rc csv_table_numeric(const csv_table *t, size_t col, double *x, size_t *n_missing,
+                         avn_err *e) {
+  size_t miss = 0;
+  for (size_t r = 0; r < t->nrow; r++) {
+    bool m = false;
+    avn_rc rc = csv_table_number(t, r, col, &x[r], &m, e);
+    if (rc) return rc;
+    miss += m;
+  }
+  *n_missing = miss;
+  return AVN_OK;
+}
+
+bool csv_table_is_numeric(const csv_table *t, size_t col) {
+  size_t seen = 0;
+  for (size_t r = 0; r < t->nrow; r++) {
+    if (csv_table_missing(t, r, col)) continue;
+    double x;
+    if (!csv_parse_double(csv_table_cell(t, r, col), &x)) return false;
+    seen++;
+  }
+  return seen > 0;
+}
