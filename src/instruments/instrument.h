@@ -140,4 +140,31 @@ avn_rc inst_score(const inst_def *d, const inst_response *resp,
 /* Looks a result up by name in scores; NULL when absent. */
 const inst_result *inst_scores_get(const inst_scores *s, const char *name);
 
+/* --- added by the instruments module (additions only) --- */
+
+/* Loads every shipped definition now (inst_find() does it lazily). A
+** malformed definition gives AVN_E_PARSE with e->field = "file:line". The
+** outcome of the first load is remembered and returned again. */
+avn_rc inst_registry_load(avn_err *e);
+
+/* Parses one definition from text (tests, user-supplied forms); `include:`
+** resolves against the shipped registry. *out is the caller's, freed with
+** inst_def_free(). Never use inst_def_free on a registry definition. */
+avn_rc inst_def_parse(const char *file, const char *text, size_t len,
+                      inst_def **out /* OUT */, avn_err *e);
+void inst_def_free(inst_def *d);
+
+/* Scoring options of a definition (rom_method, mhhs_factor, ...), described
+** like items; inst_opt_default() is the value used when not given. */
+size_t inst_n_opts(const inst_def *d);
+const inst_item *inst_opt_at(const inst_def *d, size_t i);
+const char *inst_opt_default(const inst_def *d, size_t i);
+
+/* True when the code item may also be entered as its numeric value
+** (WOMAC p1=2, SF-36 q3=1). */
+bool inst_item_by_value(const inst_def *d, const inst_item *it);
+
+/* "int", "real", "code", "bool", "date", "time", "text". Static. */
+const char *inst_type_name(inst_type t);
+
 #endif
