@@ -1,0 +1,165 @@
+/*
+** cmd_check.c: `avn check STUDY.db [--today D] [--json]`: what a monitor
+** asks first. Reads the study once (store_load) and walks it.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "protocol/limits.h"
+#include "store/store.h"
+
+const char cmd_check_usage[] =
+    "usage: avn check STUDY.db [--today YYYY-MM-DD] [--json]\n\n"
+    "Lists, per patient: forms due at an attended visit but missing (per hip where\n"
+    "the form is per hip), incomplete forms, second entries missing for\n"
+    "double-entry forms and values where the two entries disagree, visits outside\n"
+    "their window, overdue visits, procedures and MRIs, and protocol deviations\n"
+    "(values outside the protocol's limits). Exit status 0; the findings are the\n"
+    "output ('findings' in --json).\n";
+
+typedef struct {
+  json_t *arr;
+  bool json;
+  size_t n;
+} findings;
+
+static void add(findings *f, const char *patient, const char *kind, const char *visit, const char *form,
+                int side, const char *detail) {
+  f->n++;
+  if (f->json) {
+    json_t *o = json_object();
+    json_object_set_new(o, "patient", json_string(patient));
+    json_object_set_new(o, "kind", json_string(kind));
+    json_object_set_new(o, "visit", visit ? json_string(visit) : json_null());
+    json_object_set_new(o, "form", form ? json_string(form) : json_null());
+    json_object_set_new(o, "hip", side ? json_string(side_name(side)) : json_null());
+    json_object_set_new(o, "detail", json_string(detail));
+    json_array_append_new(f->arr, o);
+  } else {
+    printf("%-8s %-18s %-9s %-14s %-6s %s\n", patient, kind, visit ? visit : "-", form ? form : "-",
+           side ? side_name(side) : "-", detail);
+  }
+}
+
+static void check_form_values(findings *fd, const store_study *st, const store_form *f) {
+  const store_patient *p = &st->patients[f->patient];
+  char detail[512];
+  if (!strcmp(f->status, "incomplete")) {
+    inst_response resp = {f->values, f->n_values};
+    avn_err e;
+    avn_err_clear(&e);
+    inst_check_complete(f->def, &resp, &e);
+    snprintf(detail, sizeof detail, "incomplete (entry %d): %s", f->entry, e.field[0] ? e.field : "required items missing");
+    add(fd, p->code, "incomplete_form", f->visit, f->instrument, f->side, detail);
+  }
+  if (f->entry != 1 || !f->def) return;
+  inst_response resp = {f->values, f->n_values};
+  inst_scores sc;
+  avn_err e;
+  bool scored = inst_score(f->def, &resp, NULL, 0, &sc, &e) == AVN_OK;
+  limit_breach br[32];
+  size_t nb = limits_check(st->protocol, f->instrument, &resp, scored ? &sc : NULL, br, 32);
+  for (size_t i = 0; i < nb; i++) {
+    if (br[i].limit->is)
+      snprintf(detail, sizeof detail, "%s = %s: protocol says %s", br[i].limit->field, br[i].text ? br[i].text : "?", br[i].limit->text);
+    else
+      snprintf(detail, sizeof detail, "%s = %g: protocol says %s", br[i].limit->field, br[i].num, br[i].limit->text);
+    add(fd, p->code, "deviation", f->visit, f->instrument, f->side, detail);
+  }
+  if (!protocol_double_entry(st->protocol, f->instrument)) return;
+  const store_form *f2 = store_find_form(st, f->patient, f->visit, f->instrument, f->side, 2);
+  if (!f2) {
+    add(fd, p->code, "second_entry_missing", f->visit, f->instrument, f->side, "double entry: entry 2 not done");
+    return;
+  }
+  for (size_t i = 0; i < f->n_values; i++) {
+    const char *other = NULL;
+    for (size_t k = 0; k < f2->n_values; k++)
+      if (!strcmp(f2->values[k].item, f->values[i].item)) other = f2->values[k].text;
+    if (other && !strcmp(other, f->values[i].text)) continue;
+    snprintf(detail, sizeof detail, "%s: entry 1 '%s', entry 2 '%s'", f->values[i].item, f->values[i].text,
+             other ? other : "(blank)");
+    add(fd, p->code, "entry_mismatch", f->visit, f->instrument, f->side, detail);
+  }
+  for (size_t k = 0; k < f2->n_values; k++) {
+    bool in1 = false;
+    for (size_t i = 0; i < f->n_values; i++) in1 |= !strcmp(f2->values[k].item, f->values[i].item);
+    if (in1) continue;
+    snprintf(detail, sizeof detail, "%s: entry 1 (blank), entry 2 '%s'", f2->values[k].item, f2->values[k].text);
+    add(fd, p->code, "entry_mismatch", f->visit, f->instrument, f->side, detail);
+  }
+}
+
+int cmd_check(int argc, char **argv) {
+  const char *db = NULL;
+  avn_date today = avn_date_today();
+  findings fd = {0};
+  avn_err e;
+  avn_err_clear(&e);
+  for (int i = 1; i < argc;) {
+    const char *v;
+    int r;
+    if ((r = cli_opt(argc, argv, &i, "--today", &v))) {
+      if (r < 0 || avn_date_parse(v, &today)) return cli_usage_error("check", "--today needs YYYY-MM-DD");
+    } else if (cli_flag(argv, &i, "--json")) {
+      fd.json = true;
+    } else if (argv[i][0] == '-') {
+      return cli_usage_error("check", "unknown option '%s'", argv[i]);
+    } else if (!db) {
+      db = argv[i++];
+    } else {
+      return cli_usage_error("check", "unexpected argument '%s'", argv[i]);
+    }
+  }
+  if (!db) return cli_usage_error("check", "give STUDY.db");
+  store *s = NULL;
+  store_study *st = NULL;
+  avn_rc rc = store_open(db, &s, &e);
+  if (!rc) rc = store_load(s, NULL, &st, &e);
+  if (rc) goto cleanup;
+  if (fd.json) fd.arr = json_array();
+  else printf("%-8s %-18s %-9s %-14s %-6s %s\n", "patient", "finding", "visit", "form", "hip", "detail");
+  const protocol *p = st->protocol;
+  char detail[512], d1[11], d2[11], d3[11];
+  for (size_t i = 0; i < st->n_events; i++) {
+    const store_event *ev = &st->events[i];
+    const store_patient *pt = &st->patients[ev->patient];
+    const char *status = store_event_status(st, ev, today);
+    if (!strcmp(status, "overdue")) {
+      snprintf(detail, sizeof detail, "%s %s overdue: window closed %s", ev->kind, ev->name, avn_date_format(ev->latest, d1));
+      add(&fd, pt->code, "overdue", ev->visit, NULL, ev->side, detail);
+    }
+    if (strcmp(ev->kind, "visit") != 0 || !ev->has_actual) continue;
+    if (ev->actual < ev->earliest || ev->actual > ev->latest) {
+      snprintf(detail, sizeof detail, "visit on %s, window %s..%s", avn_date_format(ev->actual, d1),
+               avn_date_format(ev->earliest, d2), avn_date_format(ev->latest, d3));
+      add(&fd, pt->code, "out_of_window", ev->visit, NULL, SIDE_PATIENT, detail);
+    }
+    const proto_visit *pv = protocol_find_visit(p, ev->visit);
+    for (size_t k = 0; pv && k < pv->n_forms; k++) {
+      const inst_def *d = inst_find(pv->forms[k]);
+      for (int side = 0; d && side < 3; side++) {
+        if (inst_get_level(d) == INST_LEVEL_HIP ? (side == SIDE_PATIENT || !pt->hip[side]) : side != SIDE_PATIENT)
+          continue;
+        if (store_find_form(st, ev->patient, ev->visit, pv->forms[k], side, 1)) continue;
+        add(&fd, pt->code, "missing_form", ev->visit, pv->forms[k], side, "due at this visit, not entered");
+      }
+    }
+  }
+  for (size_t i = 0; i < st->n_forms; i++) check_form_values(&fd, st, &st->forms[i]);
+  if (fd.json) {
+    json_t *o = json_object();
+    json_object_set_new(o, "today", json_string(avn_date_format(today, d1)));
+    json_object_set_new(o, "n_findings", json_integer((json_int_t)fd.n));
+    json_object_set_new(o, "findings", fd.arr);
+    cli_print_json(o);
+  } else {
+    printf("%zu finding%s\n", fd.n, fd.n == 1 ? "" : "s");
+  }
+cleanup:
+  store_study_free(st);
+  store_close(s);
+  inst_registry_free();
+  return rc ? cli_error("check", &e) : 0;
+}

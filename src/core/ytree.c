@@ -1,0 +1,202 @@
+/*
+** ytree.c: builds a ytree from libyaml parser events (see ytree.h).
+** A recursive descent over the event stream; depth is bounded to keep a
+** malicious file from exhausting the stack. O(size of the document).
+*/
+#include "core/ytree.h"
+#include "core/mem.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <yaml.h>
+
+#define YTREE_MAX_DEPTH 64
+
+typedef struct {
+  yaml_parser_t parser;
+  const char *name;
+  avn_err *e;
+} yctx;
+
+static avn_rc yfail(yctx *c, int line, const char *what) {
+  char where[160];
+  snprintf(where, sizeof where, "%s:%d", c->name, line);
+  return avn_fail(c->e, AVN_E_PARSE, where, NULL, "%s", what);
+}
+
+static avn_rc next_event(yctx *c, yaml_event_t *ev) {
+  if (!yaml_parser_parse(&c->parser, ev)) {
+    int line = (int)c->parser.problem_mark.line + 1;
+    return yfail(c, line, c->parser.problem ? c->parser.problem : "YAML syntax error");
+  }
+  return AVN_OK;
+}
+
+void ytree_free(ytree *t) {
+  if (!t) return;
+  avn_free(t->scalar);
+  for (size_t i = 0; i < t->n; i++) {
+    ytree_free(t->items[i]);
+    if (t->keys) avn_free(t->keys[i]);
+  }
+  avn_free(t->items);
+  avn_free(t->keys);
+  avn_free(t->key_lines);
+  avn_free(t);
+}
+
+static avn_rc build(yctx *c, yaml_event_t *ev, int depth, ytree **out);
+
+/* Appends child (and key for maps) to t. Takes ownership of child and key. */
+static avn_rc append(ytree *t, ytree *child, char *key, int key_line) {
+  ytree **items = avn_reallocarray(t->items, t->n + 1, sizeof *items);
+  if (!items) goto nomem;
+  t->items = items;
+  if (t->kind == YT_MAP) {
+    char **keys = avn_reallocarray(t->keys, t->n + 1, sizeof *keys);
+    if (!keys) goto nomem;
+    t->keys = keys;
+    int *kl = avn_reallocarray(t->key_lines, t->n + 1, sizeof *kl);
+    if (!kl) goto nomem;
+    t->key_lines = kl;
+    t->keys[t->n] = key;
+    t->key_lines[t->n] = key_line;
+  }
+  t->items[t->n++] = child;
+  return AVN_OK;
+nomem:
+  ytree_free(child);
+  avn_free(key);
+  return AVN_E_NOMEM;
+}
+
+static avn_rc build_children(yctx *c, ytree *t, int depth) {
+  avn_rc rc = AVN_OK;
+  for (;;) {
+    yaml_event_t ev;
+    rc = next_event(c, &ev);
+    if (rc) return rc;
+    if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+      yaml_event_delete(&ev);
+      return AVN_OK;
+    }
+    char *key = NULL;
+    int key_line = 0;
+    if (t->kind == YT_MAP) {
+      key_line = (int)ev.start_mark.line + 1;
+      if (ev.type != YAML_SCALAR_EVENT) {
+        yaml_event_delete(&ev);
+        return yfail(c, key_line, "a mapping key must be a plain word");
+      }
+      key = avn_strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+      yaml_event_delete(&ev);
+      if (!key) return AVN_E_NOMEM;
+      for (size_t i = 0; i < t->n; i++) {
+        if (strcmp(t->keys[i], key) == 0) {
+          char msg[200];
+          snprintf(msg, sizeof msg, "key '%s' given twice", key);
+          avn_free(key);
+          return yfail(c, key_line, msg);
+        }
+      }
+      rc = next_event(c, &ev);
+      if (rc) { avn_free(key); return rc; }
+    }
+    ytree *child = NULL;
+    rc = build(c, &ev, depth + 1, &child);
+    yaml_event_delete(&ev);
+    if (rc) { avn_free(key); return rc; }
+    rc = append(t, child, key, key_line);
+    if (rc) return rc;
+  }
+}
+
+static avn_rc build(yctx *c, yaml_event_t *ev, int depth, ytree **out) {
+  int line = (int)ev->start_mark.line + 1;
+  if (depth > YTREE_MAX_DEPTH) return yfail(c, line, "nesting too deep");
+  if (ev->type == YAML_ALIAS_EVENT) return yfail(c, line, "aliases (*name) are not allowed");
+  ytree *t = avn_calloc(1, sizeof *t);
+  if (!t) return AVN_E_NOMEM;
+  t->line = line;
+  avn_rc rc = AVN_OK;
+  switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+      t->kind = YT_SCALAR;
+      t->scalar = avn_strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+      if (!t->scalar) rc = AVN_E_NOMEM;
+      break;
+    case YAML_SEQUENCE_START_EVENT:
+      t->kind = YT_SEQ;
+      rc = build_children(c, t, depth);
+      break;
+    case YAML_MAPPING_START_EVENT:
+      t->kind = YT_MAP;
+      rc = build_children(c, t, depth);
+      break;
+    default:
+      rc = yfail(c, line, "unexpected YAML event");
+  }
+  if (rc) {
+    ytree_free(t);
+    return rc;
+  }
+  *out = t;
+  return AVN_OK;
+}
+
+avn_rc ytree_parse(const char *name, const char *text, size_t len, ytree **out, avn_err *e) {
+  yctx c = {.name = name, .e = e};
+  ytree *root = NULL;
+  avn_rc rc = AVN_OK;
+  int started = 0;
+  *out = NULL;
+  if (!yaml_parser_initialize(&c.parser)) return AVN_E_NOMEM;
+  yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
+  for (;;) {
+    yaml_event_t ev;
+    rc = next_event(&c, &ev);
+    if (rc) goto cleanup;
+    yaml_event_type_t type = ev.type;
+    if (type == YAML_STREAM_END_EVENT) {
+      yaml_event_delete(&ev);
+      break;
+    }
+    if (type == YAML_DOCUMENT_START_EVENT && started) {
+      int line = (int)ev.start_mark.line + 1;
+      yaml_event_delete(&ev);
+      rc = yfail(&c, line, "only one YAML document per file");
+      goto cleanup;
+    }
+    if (type == YAML_SCALAR_EVENT || type == YAML_SEQUENCE_START_EVENT ||
+        type == YAML_MAPPING_START_EVENT || type == YAML_ALIAS_EVENT) {
+      rc = build(&c, &ev, 0, &root);
+      yaml_event_delete(&ev);
+      if (rc) goto cleanup;
+      started = 1;
+      continue;
+    }
+    yaml_event_delete(&ev);
+  }
+  if (!root) {
+    rc = yfail(&c, 1, "the file is empty");
+    goto cleanup;
+  }
+  *out = root;
+  root = NULL;
+cleanup:
+  ytree_free(root);
+  yaml_parser_delete(&c.parser);
+  return rc;
+}
+
+const ytree *ytree_get(const ytree *map, const char *key) {
+  if (!map || map->kind != YT_MAP) return NULL;
+  for (size_t i = 0; i < map->n; i++)
+    if (strcmp(map->keys[i], key) == 0) return map->items[i];
+  return NULL;
+}
+
+const char *ytree_str(const ytree *map, const char *key) {
+  const ytree *v = ytree_get(map, key);
+  return v && v->kind == YT_SCALAR ? v->scalar : NULL;
+}

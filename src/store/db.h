@@ -1,0 +1,45 @@
+/*
+** db.h: the backend interface under the store: a connection that runs SQL
+** with text parameters and streams text rows to a callback.
+**
+** The store (store.c) writes portable SQL with '?' placeholders and
+** RETURNING; each backend fills this vtable: db_sqlite.c now, a libpq one
+** for multi-site studies later (it rewrites '?' to $n). Nobody above
+** store/ sees this header.
+**
+** Values travel as text (NULL for SQL NULL): avn stores typed values, but
+** parsing and formatting them is the store's job, once, not the backend's.
+*/
+#ifndef AVN_STORE_DB_H
+#define AVN_STORE_DB_H
+
+#include <stddef.h>
+#include "core/rc.h"
+
+/* Called once per result row; cols[i] may be NULL. Return nonzero to stop. */
+typedef int (*db_row_fn)(void *ctx, int ncol, const char *const *cols);
+
+typedef struct db_conn db_conn;
+
+typedef struct db_ops {
+  const char *name;                                  /* "sqlite" */
+  avn_rc (*exec)(db_conn *c, const char *sql, const char *const *params, size_t n_params,
+                 db_row_fn fn, void *ctx, avn_err *e);
+  avn_rc (*exec_script)(db_conn *c, const char *sql, avn_err *e);   /* DDL, no params */
+  avn_rc (*begin)(db_conn *c, avn_err *e);           /* immediate/write transaction */
+  avn_rc (*commit)(db_conn *c, avn_err *e);
+  avn_rc (*rollback)(db_conn *c);
+  void (*close)(db_conn *c);
+} db_ops;
+
+struct db_conn {
+  const db_ops *ops;
+};
+
+/* Opens (create = 1: creates; the file must not exist) a SQLite database
+** with WAL, foreign keys and synchronous=FULL (durable commits). */
+avn_rc db_sqlite_open(const char *path, int create, db_conn **out /* OUT */, avn_err *e);
+/* SQLite's application_id / user_version, read before any schema work. */
+avn_rc db_sqlite_header(db_conn *c, long *app_id /* OUT */, long *user_version /* OUT */, avn_err *e);
+
+#endif

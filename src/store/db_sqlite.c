@@ -1,0 +1,140 @@
+/*
+** db_sqlite.c: the SQLite backend (see db.h).
+**
+** Settings, applied on every open: journal_mode=WAL (readers never block
+** the writer), foreign_keys=ON, synchronous=FULL (a commit survives power
+** loss), busy_timeout 5 s (two clinic users on one file wait, not fail).
+** Write transactions are BEGIN IMMEDIATE so a transaction that reads then
+** writes cannot deadlock with another writer.
+*/
+#include "store/db.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/mem.h"
+
+typedef struct {
+  db_conn base;
+  sqlite3 *db;
+  char path[1024];
+} sqlite_conn;
+
+static avn_rc sq_fail(sqlite_conn *c, avn_err *e, const char *what) {
+  return avn_fail(e, AVN_E_DB, c->path, NULL, "%s: %s", what, sqlite3_errmsg(c->db));
+}
+
+static avn_rc sq_exec(db_conn *base, const char *sql, const char *const *params, size_t n,
+                      db_row_fn fn, void *ctx, avn_err *e) {
+  sqlite_conn *c = (sqlite_conn *)base;
+  sqlite3_stmt *st = NULL;
+  avn_rc rc = AVN_OK;
+  const char *cols[64];
+  if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    rc = sq_fail(c, e, "prepare");
+    goto cleanup;
+  }
+  for (size_t i = 0; i < n; i++) {
+    int r = params[i] ? sqlite3_bind_text(st, (int)i + 1, params[i], -1, SQLITE_STATIC)
+                      : sqlite3_bind_null(st, (int)i + 1);
+    if (r != SQLITE_OK) {
+      rc = sq_fail(c, e, "bind");
+      goto cleanup;
+    }
+  }
+  for (;;) {
+    int r = sqlite3_step(st);
+    if (r == SQLITE_DONE) break;
+    if (r != SQLITE_ROW) {
+      rc = r == SQLITE_CONSTRAINT ? avn_fail(e, AVN_E_EXISTS, c->path, NULL, "%s", sqlite3_errmsg(c->db))
+                                  : sq_fail(c, e, "step");
+      goto cleanup;
+    }
+    int nc = sqlite3_column_count(st);
+    if (nc > 64) nc = 64;
+    for (int i = 0; i < nc; i++) cols[i] = (const char *)sqlite3_column_text(st, i);
+    if (fn && fn(ctx, nc, cols)) break;
+  }
+cleanup:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static avn_rc sq_script(db_conn *base, const char *sql, avn_err *e) {
+  sqlite_conn *c = (sqlite_conn *)base;
+  char *msg = NULL;
+  if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    avn_rc rc = avn_fail(e, AVN_E_DB, c->path, NULL, "%s", msg ? msg : "exec failed");
+    sqlite3_free(msg);
+    return rc;
+  }
+  return AVN_OK;
+}
+
+static avn_rc sq_begin(db_conn *c, avn_err *e) { return sq_script(c, "BEGIN IMMEDIATE", e); }
+static avn_rc sq_commit(db_conn *c, avn_err *e) { return sq_script(c, "COMMIT", e); }
+static avn_rc sq_rollback(db_conn *base) {
+  sqlite_conn *c = (sqlite_conn *)base;
+  if (sqlite3_get_autocommit(c->db)) return AVN_OK;
+  return sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ? AVN_OK : AVN_E_DB;
+}
+
+static void sq_close(db_conn *base) {
+  sqlite_conn *c = (sqlite_conn *)base;
+  if (!c) return;
+  sqlite3_close(c->db);
+  avn_free(c);
+}
+
+static const db_ops sqlite_ops = {"sqlite", sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close};
+
+avn_rc db_sqlite_open(const char *path, int create, db_conn **out, avn_err *e) {
+  sqlite_conn *c = NULL;
+  avn_rc rc = AVN_OK;
+  *out = NULL;
+  if (create && access(path, F_OK) == 0)
+    return avn_fail(e, AVN_E_EXISTS, path, NULL, "the file already exists; choose a new name");
+  if (!create && access(path, F_OK) != 0)
+    return avn_fail(e, AVN_E_NOTFOUND, path, NULL, "no such study database");
+  c = avn_calloc(1, sizeof *c);
+  if (!c) return AVN_E_NOMEM;
+  c->base.ops = &sqlite_ops;
+  snprintf(c->path, sizeof c->path, "%s", path);
+  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+    rc = sq_fail(c, e, "open");
+    goto cleanup;
+  }
+  sqlite3_busy_timeout(c->db, 5000);
+  /* Reading the header first: a file that is not SQLite fails here. */
+  rc = sq_script(&c->base, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", e);
+  if (rc) goto cleanup;
+  long app = 0, ver = 0;
+  rc = db_sqlite_header(&c->base, &app, &ver, e);
+  if (rc) {
+    avn_fail(e, AVN_E_SCHEMA, path, NULL, "not an avn study database (not a SQLite file)");
+    rc = AVN_E_SCHEMA;
+    goto cleanup;
+  }
+  rc = sq_script(&c->base, "PRAGMA journal_mode=WAL;", e);
+  if (rc) goto cleanup;
+  *out = &c->base;
+  c = NULL;
+cleanup:
+  sq_close(c ? &c->base : NULL);
+  return rc;
+}
+
+static int grab_long(void *ctx, int n, const char *const *cols) {
+  if (n > 0 && cols[0]) sscanf(cols[0], "%ld", (long *)ctx);
+  return 1;
+}
+
+avn_rc db_sqlite_header(db_conn *c, long *app_id, long *user_version, avn_err *e) {
+  *app_id = *user_version = 0;
+  avn_rc rc = sq_exec(c, "PRAGMA application_id", NULL, 0, grab_long, app_id, e);
+  if (rc) return rc;
+  return sq_exec(c, "PRAGMA user_version", NULL, 0, grab_long, user_version, e);
+}

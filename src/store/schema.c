@@ -1,0 +1,62 @@
+/*
+** schema.c: the SQLite DDL, one string per schema version (see schema.h).
+** Never edit a released migration: add the next one.
+**
+** Design notes: codes are the user's identifiers (patient "P001", visit
+** "m3"); ids are internal. Dates are ISO text (sortable, readable in the
+** sqlite3 shell). item_value keeps the text as entered (normalised) and
+** the number, so analysis reads numbers without parsing. side is '' for
+** patient-level forms so that UNIQUE works (NULLs would be distinct).
+*/
+#include "store/schema.h"
+
+static const char migration_1[] =
+    "CREATE TABLE study("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  protocol_name TEXT NOT NULL, protocol_yaml TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL, created_by TEXT NOT NULL);"
+    "CREATE TABLE site(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT);"
+    "CREATE TABLE screening("
+    "  id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+    "  site_id INTEGER NOT NULL REFERENCES site(id),"
+    "  screened_on TEXT NOT NULL, eligible INTEGER NOT NULL CHECK (eligible IN (0,1)),"
+    "  failed TEXT NOT NULL, data TEXT NOT NULL);"
+    "CREATE TABLE patient("
+    "  id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+    "  site_id INTEGER NOT NULL REFERENCES site(id),"
+    "  screening_id INTEGER NOT NULL UNIQUE REFERENCES screening(id),"
+    "  sex TEXT NOT NULL CHECK (sex IN ('male','female')), birth_date TEXT,"
+    "  enrolled_on TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','withdrawn','completed')));"
+    "CREATE TABLE identity("
+    "  patient_id INTEGER PRIMARY KEY REFERENCES patient(id), name TEXT, phone TEXT);"
+    "CREATE TABLE hip("
+    "  id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL REFERENCES patient(id),"
+    "  side TEXT NOT NULL CHECK (side IN ('left','right')), stage TEXT,"
+    "  UNIQUE (patient_id, side));"
+    "CREATE TABLE event("
+    "  id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL REFERENCES patient(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('visit','procedure','mri')),"
+    "  name TEXT NOT NULL, visit TEXT NOT NULL, side TEXT NOT NULL DEFAULT '',"
+    "  planned TEXT NOT NULL, earliest TEXT NOT NULL, latest TEXT NOT NULL, actual TEXT,"
+    "  UNIQUE (patient_id, kind, name, side));"
+    "CREATE TABLE form("
+    "  id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL REFERENCES patient(id),"
+    "  visit TEXT NOT NULL, instrument TEXT NOT NULL, side TEXT NOT NULL DEFAULT '',"
+    "  entry INTEGER NOT NULL CHECK (entry IN (1,2)),"
+    "  status TEXT NOT NULL CHECK (status IN ('incomplete','complete','verified','locked')),"
+    "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+    "  UNIQUE (patient_id, visit, instrument, side, entry));"
+    "CREATE TABLE item_value("
+    "  form_id INTEGER NOT NULL REFERENCES form(id), item TEXT NOT NULL,"
+    "  value_text TEXT NOT NULL, value_num REAL, unit TEXT,"
+    "  PRIMARY KEY (form_id, item));"
+    "CREATE TABLE audit("
+    "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL,"
+    "  record TEXT NOT NULL, field TEXT, old_value TEXT, new_value TEXT, reason TEXT,"
+    "  hash TEXT NOT NULL);"
+    "CREATE INDEX form_patient ON form(patient_id);"
+    "CREATE INDEX event_patient ON event(patient_id);";
+
+const char *const schema_migrations[] = {migration_1};
+const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -1,0 +1,495 @@
+/*
+** store.c: the write path and the snapshot reader (see store.h).
+**
+** Every public write has the same shape: validate what needs no database,
+** BEGIN, validate what does (the patient exists, the hip is theirs, the
+** visit date is after enrolment), write, append audit rows, COMMIT; any
+** failure after BEGIN rolls back. Reads load a whole study (or one patient)
+** in a fixed number of queries, never one per row.
+*/
+#include "store/store.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/mem.h"
+#include "protocol/schedule.h"
+#include "store/db.h"
+#include "store/schema.h"
+#include "store/store_int.h"
+
+
+/* --- small query helpers ------------------------------------------------ */
+
+avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row_fn fn, void *ctx,
+                avn_err *e) {
+  return s->db->ops->exec(s->db, sql, p, n, fn, ctx, e);
+}
+
+typedef struct { char *v; bool found; } one_ctx;
+
+static int one_row(void *ctx, int n, const char *const *cols) {
+  one_ctx *o = ctx;
+  o->found = true;
+  o->v = (n > 0 && cols[0]) ? avn_strdup(cols[0]) : NULL;
+  return 1;
+}
+
+avn_rc store_q_one(store *s, const char *sql, const char *const *p, size_t n, char **out,
+                    bool *found, avn_err *e) {
+  one_ctx o = {0};
+  avn_rc rc = store_q(s, sql, p, n, one_row, &o, e);
+  if (rc) { avn_free(o.v); return rc; }
+  *out = o.v;
+  if (found) *found = o.found;
+  return AVN_OK;
+}
+
+void store_now_iso(char out[32]) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+const char *store_user_default(void) {
+  const char *u = getenv("AVN_USER");
+  if (u && *u) return u;
+  u = getenv("USER");
+  return u && *u ? u : "unknown";
+}
+
+/* --- audit: a hash chain ------------------------------------------------- */
+
+static void hash_field(crypto_generichash_state *h, const char *s) {
+  /* Length-prefixed, so ("ab","c") and ("a","bc") hash differently. */
+  uint64_t len = s ? strlen(s) : UINT64_MAX;
+  crypto_generichash_update(h, (const unsigned char *)&len, sizeof len);
+  if (s) crypto_generichash_update(h, (const unsigned char *)s, strlen(s));
+}
+
+static void audit_hash(const char *prev, const char *const f[8], char out[65]) {
+  unsigned char d[32];
+  crypto_generichash_state h;
+  crypto_generichash_init(&h, NULL, 0, sizeof d);
+  hash_field(&h, prev);
+  for (int i = 0; i < 8; i++) hash_field(&h, f[i]);
+  crypto_generichash_final(&h, d, sizeof d);
+  sodium_bin2hex(out, 65, d, sizeof d);
+}
+
+avn_rc store_audit(store *s, const char *user, const char *action, const char *record,
+                    const char *field, const char *old_v, const char *new_v, const char *reason,
+                    avn_err *e) {
+  char at[32], hash[65];
+  char *prev = NULL;
+  store_now_iso(at);
+  avn_rc rc = store_q_one(s, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, &prev, NULL, e);
+  if (rc) return rc;
+  const char *f[8] = {at, user, action, record, field, old_v, new_v, reason};
+  audit_hash(prev ? prev : "", f, hash);
+  avn_free(prev);
+  const char *p[9] = {at, user, action, record, field, old_v, new_v, reason, hash};
+  return store_q(s, "INSERT INTO audit(at,user,action,record,field,old_value,new_value,reason,hash)"
+              " VALUES(?,?,?,?,?,?,?,?,?)", p, 9, NULL, NULL, e);
+}
+
+typedef struct {
+  const char *like;
+  store_audit_fn fn;
+  void *ctx;
+  char prev[65];
+  bool broken;
+  int64_t bad_id;
+  bool stopped;
+} audit_iter;
+
+static int audit_row(void *ctx, int n, const char *const *c) {
+  audit_iter *it = ctx;
+  if (n < 11) return 1;
+  const char *f[8] = {c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]};
+  char want[65];
+  audit_hash(it->prev, f, want);
+  if (!it->broken && (!c[9] || strcmp(want, c[9]) != 0)) {
+    it->broken = true;
+    it->bad_id = strtoll(c[0], NULL, 10);
+  }
+  snprintf(it->prev, sizeof it->prev, "%s", c[9] ? c[9] : "");
+  if (it->stopped || (it->like && !strstr(c[4], it->like))) return 0;
+  store_audit_row r = {strtoll(c[0], NULL, 10), c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]};
+  if (it->fn && it->fn(it->ctx, &r)) it->stopped = true;
+  return 0;
+}
+
+avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, void *ctx, avn_err *e) {
+  audit_iter it = {.like = record_like, .fn = fn, .ctx = ctx};
+  avn_rc rc = store_q(s, "SELECT id,at,user,action,record,field,old_value,new_value,reason,hash,1"
+                   " FROM audit ORDER BY id", NULL, 0, audit_row, &it, e);
+  if (rc) return rc;
+  if (it.broken)
+    return avn_fail(e, AVN_E_STATE, "audit", NULL,
+                    "the audit trail was altered: row %" PRId64 " does not match its hash chain", it.bad_id);
+  return AVN_OK;
+}
+
+/* --- lifecycle ----------------------------------------------------------- */
+
+static avn_rc run_migrations(store *s, long from, avn_err *e) {
+  for (size_t i = (size_t)from; i < schema_n_migrations; i++) {
+    avn_rc rc = s->db->ops->exec_script(s->db, schema_migrations[i], e);
+    if (rc) return rc;
+  }
+  char pragma[96];
+  snprintf(pragma, sizeof pragma, "PRAGMA application_id=%d; PRAGMA user_version=%zu;", AVN_APP_ID,
+           schema_n_migrations);
+  return s->db->ops->exec_script(s->db, pragma, e);
+}
+
+void store_close(store *s) {
+  if (!s) return;
+  if (s->db) s->db->ops->close(s->db);
+  protocol_free(s->protocol);
+  avn_free(s);
+}
+
+const protocol *store_protocol(const store *s) { return s->protocol; }
+
+avn_rc store_create(const char *path, const protocol *p, const char *user, store **out, avn_err *e) {
+  store *s = NULL;
+  avn_rc rc;
+  bool created = false;
+  *out = NULL;
+  if (sodium_init() < 0) return avn_fail(e, AVN_E_STATE, "libsodium", NULL, "initialisation failed");
+  s = avn_calloc(1, sizeof *s);
+  if (!s) return AVN_E_NOMEM;
+  snprintf(s->path, sizeof s->path, "%s", path);
+  rc = db_sqlite_open(path, 1, &s->db, e);
+  if (rc) goto cleanup;
+  created = true;
+  rc = s->db->ops->begin(s->db, e);
+  if (rc) goto cleanup;
+  rc = run_migrations(s, 0, e);
+  if (rc) goto cleanup;
+  char at[32];
+  store_now_iso(at);
+  const char *sp[4] = {p->name, p->yaml, at, user};
+  rc = store_q(s, "INSERT INTO study(id,protocol_name,protocol_yaml,created_at,created_by) VALUES(1,?,?,?,?)",
+         sp, 4, NULL, NULL, e);
+  if (rc) goto cleanup;
+  rc = store_q(s, "INSERT INTO site(code,name) VALUES('main','Main site')", NULL, 0, NULL, NULL, e);
+  if (rc) goto cleanup;
+  rc = store_audit(s, user, "create", "study", "protocol", NULL, p->name, NULL, e);
+  if (rc) goto cleanup;
+  rc = s->db->ops->commit(s->db, e);
+  if (rc) goto cleanup;
+  rc = protocol_parse(p->file, p->yaml, strlen(p->yaml), &s->protocol, e);
+  if (rc) goto cleanup;
+  *out = s;
+  s = NULL;
+cleanup:
+  if (s) {
+    if (s->db) s->db->ops->rollback(s->db);
+    store_close(s);
+    if (created) {
+      /* A half-made study file must not be left behind. */
+      char side[1100];
+      unlink(path);
+      snprintf(side, sizeof side, "%s-wal", path);
+      unlink(side);
+      snprintf(side, sizeof side, "%s-shm", path);
+      unlink(side);
+    }
+  }
+  return rc;
+}
+
+avn_rc store_open(const char *path, store **out, avn_err *e) {
+  store *s = NULL;
+  char *yaml = NULL, *pname = NULL;
+  avn_rc rc;
+  *out = NULL;
+  if (sodium_init() < 0) return avn_fail(e, AVN_E_STATE, "libsodium", NULL, "initialisation failed");
+  s = avn_calloc(1, sizeof *s);
+  if (!s) return AVN_E_NOMEM;
+  snprintf(s->path, sizeof s->path, "%s", path);
+  rc = db_sqlite_open(path, 0, &s->db, e);
+  if (rc) goto cleanup;
+  long app = 0, ver = 0;
+  rc = db_sqlite_header(s->db, &app, &ver, e);
+  if (rc) goto cleanup;
+  if (app != AVN_APP_ID) {
+    rc = avn_fail(e, AVN_E_SCHEMA, path, NULL, "not an avn study database");
+    goto cleanup;
+  }
+  if (ver > (long)schema_n_migrations) {
+    rc = avn_fail(e, AVN_E_SCHEMA, path, NULL,
+                  "made by a newer avn (schema version %ld; this avn reads up to %zu): upgrade avn",
+                  ver, schema_n_migrations);
+    goto cleanup;
+  }
+  if (ver < (long)schema_n_migrations) {
+    rc = s->db->ops->begin(s->db, e);
+    if (!rc) rc = run_migrations(s, ver, e);
+    if (!rc) rc = s->db->ops->commit(s->db, e);
+    if (rc) goto cleanup;
+  }
+  rc = store_q_one(s, "SELECT protocol_yaml FROM study WHERE id=1", NULL, 0, &yaml, NULL, e);
+  if (!rc) rc = store_q_one(s, "SELECT protocol_name FROM study WHERE id=1", NULL, 0, &pname, NULL, e);
+  if (rc) goto cleanup;
+  if (!yaml || !pname) {
+    rc = avn_fail(e, AVN_E_SCHEMA, path, NULL, "the study record is missing");
+    goto cleanup;
+  }
+  char label[300];
+  snprintf(label, sizeof label, "%s (protocol '%s' stored in the study)", path, pname);
+  rc = protocol_parse(label, yaml, strlen(yaml), &s->protocol, e);
+  if (rc) goto cleanup;
+  *out = s;
+  s = NULL;
+cleanup:
+  avn_free(yaml);
+  avn_free(pname);
+  store_close(s);
+  return rc;
+}
+
+/* --- screening ----------------------------------------------------------- */
+
+static avn_rc site_id(store *s, const char *site, char **id, avn_err *e) {
+  const char *p[1] = {site ? site : "main"};
+  bool found = false;
+  avn_rc rc = store_q_one(s, "SELECT id FROM site WHERE code=?", p, 1, id, &found, e);
+  if (rc) return rc;
+  if (!found) return avn_fail(e, AVN_E_NOTFOUND, "site", p[0], "no such site in this study");
+  return AVN_OK;
+}
+
+static avn_rc failed_list(const elig_result *r, avn_buf *b) {
+  avn_rc rc = AVN_OK;
+  for (size_t i = 0; !rc && i < r->n_fails; i++) {
+    const elig_failure *f = &r->fails[i];
+    rc = avn_buf_printf(b, "%s%s", i ? "," : "", f->crit->name);
+    if (!rc && f->side != SIDE_PATIENT) rc = avn_buf_printf(b, "[%s]", side_name(f->side));
+  }
+  return rc;
+}
+
+avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_err *e) {
+  screen_data d = {0};
+  avn_buf failed, data;
+  char *sid = NULL;
+  char date[11];
+  avn_rc rc;
+  bool in_tx = false;
+  avn_buf_init(&failed, 0);
+  avn_buf_init(&data, 0);
+  memset(out, 0, sizeof *out);
+  if (r->date > avn_date_today()) {
+    avn_date_format(r->date, date);
+    return avn_fail(e, AVN_E_DATE, "date", date, "the screening date must not be in the future");
+  }
+  rc = screen_data_parse(s->protocol, r->kv, r->n_kv, &d, e);
+  if (rc) goto cleanup;
+  rc = eligibility_evaluate(s->protocol, &d, out);
+  if (rc) goto cleanup;
+  rc = failed_list(out, &failed);
+  for (size_t i = 0; !rc && i < r->n_kv; i++) rc = avn_buf_printf(&data, "%s\n", r->kv[i]);
+  if (rc) goto cleanup;
+  rc = s->db->ops->begin(s->db, e);
+  if (rc) goto cleanup;
+  in_tx = true;
+  rc = site_id(s, r->site, &sid, e);
+  if (rc) goto cleanup;
+  avn_date_format(r->date, date);
+  const char *p[6] = {r->code, sid, date, out->eligible ? "1" : "0", avn_buf_str(&failed),
+                      avn_buf_str(&data)};
+  rc = store_q(s, "INSERT INTO screening(code,site_id,screened_on,eligible,failed,data) VALUES(?,?,?,?,?,?)",
+         p, 6, NULL, NULL, e);
+  if (rc == AVN_E_EXISTS)
+    rc = avn_fail(e, AVN_E_EXISTS, "screening", r->code, "this screening number is already in the log");
+  if (rc) goto cleanup;
+  char record[160];
+  snprintf(record, sizeof record, "screening %s", r->code);
+  rc = store_audit(s, r->user, "screen", record, "eligible", NULL, out->eligible ? "yes" : "no",
+             out->n_fails ? avn_buf_str(&failed) : NULL, e);
+  if (rc) goto cleanup;
+  rc = s->db->ops->commit(s->db, e);
+  in_tx = false;
+cleanup:
+  if (in_tx) s->db->ops->rollback(s->db);
+  if (rc) elig_result_free(out);
+  screen_data_free(&d);
+  avn_buf_free(&failed);
+  avn_buf_free(&data);
+  avn_free(sid);
+  return rc;
+}
+
+/* --- enrolment ----------------------------------------------------------- */
+
+typedef struct {
+  char *id, *site_id, *date, *data, *patient;
+  int eligible;
+  bool found;
+} screening_row;
+
+static int screening_cb(void *ctx, int n, const char *const *c) {
+  screening_row *r = ctx;
+  (void)n;
+  r->found = true;
+  r->id = avn_strdup(c[0]);
+  r->site_id = avn_strdup(c[1]);
+  r->date = avn_strdup(c[2]);
+  r->eligible = c[3] && c[3][0] == '1';
+  r->data = avn_strdup(c[4]);
+  r->patient = c[5] ? avn_strdup(c[5]) : NULL;
+  return 1;
+}
+
+static void screening_row_free(screening_row *r) {
+  avn_free(r->id); avn_free(r->site_id); avn_free(r->date); avn_free(r->data); avn_free(r->patient);
+}
+
+/* Splits the stored "k=v\n" lines back into screen_data. */
+static avn_rc reparse_screening(const protocol *p, const char *data, screen_data *d, avn_err *e) {
+  char *copy = avn_strdup(data ? data : "");
+  char **kv = NULL;
+  size_t n = 0;
+  avn_rc rc = AVN_OK;
+  if (!copy) return AVN_E_NOMEM;
+  for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
+    char **g = avn_reallocarray(kv, n + 1, sizeof *g);
+    if (!g) { rc = AVN_E_NOMEM; goto cleanup; }
+    kv = g;
+    kv[n++] = line;
+  }
+  rc = screen_data_parse(p, kv, n, d, e);
+cleanup:
+  avn_free(kv);
+  avn_free(copy);
+  return rc;
+}
+
+static avn_rc insert_events(store *s, const char *pid, avn_date day0, const bool hips[3], avn_err *e) {
+  sched_event *ev = NULL;
+  size_t n = 0;
+  avn_rc rc = schedule_build(s->protocol, day0, &ev, &n);
+  if (rc) return rc;
+  for (size_t i = 0; !rc && i < n; i++) {
+    char pl[11], lo[11], hi[11];
+    avn_date_format(ev[i].planned, pl);
+    avn_date_format(ev[i].earliest, lo);
+    avn_date_format(ev[i].latest, hi);
+    for (int side = 0; !rc && side < 3; side++) {
+      if (ev[i].per_hip ? (side == SIDE_PATIENT || !hips[side]) : side != SIDE_PATIENT) continue;
+      const char *p[8] = {pid, sched_kind_name(ev[i].kind), ev[i].name, ev[i].visit,
+                          side == SIDE_PATIENT ? "" : side_name(side), pl, lo, hi};
+      rc = store_q(s, "INSERT INTO event(patient_id,kind,name,visit,side,planned,earliest,latest)"
+                " VALUES(?,?,?,?,?,?,?,?)", p, 8, NULL, NULL, e);
+    }
+  }
+  avn_free(ev);
+  return rc;
+}
+
+avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
+  screening_row sr = {0};
+  screen_data d = {0};
+  elig_result er = {0};
+  char *pid = NULL;
+  char date[11], birth[11];
+  bool in_tx = false;
+  avn_rc rc;
+  avn_date_format(r->date, date);
+  if (r->has_birth) avn_date_format(r->birth, birth);
+  if (strcmp(r->sex, "male") && strcmp(r->sex, "female"))
+    return avn_fail(e, AVN_E_CODE, "sex", r->sex, "must be male or female");
+  if (r->date > avn_date_today())
+    return avn_fail(e, AVN_E_DATE, "date", date, "the enrolment date must not be in the future");
+  if (r->has_birth && r->birth >= r->date)
+    return avn_fail(e, AVN_E_DATE, "birth", birth, "the birth date must be before enrolment (%s)", date);
+  if (!r->patient[0] || strlen(r->patient) > 32 || strpbrk(r->patient, " \t\n/"))
+    return avn_fail(e, AVN_E_PARSE, "patient", r->patient, "a study id is 1-32 characters without spaces");
+  rc = s->db->ops->begin(s->db, e);
+  if (rc) goto cleanup;
+  in_tx = true;
+  const char *p1[1] = {r->screening};
+  rc = store_q(s, "SELECT s.id, s.site_id, s.screened_on, s.eligible, s.data, p.code FROM screening s"
+            " LEFT JOIN patient p ON p.screening_id = s.id WHERE s.code=?", p1, 1, screening_cb, &sr, e);
+  if (rc) goto cleanup;
+  if (!sr.found) {
+    rc = avn_fail(e, AVN_E_NOTFOUND, "screening", r->screening, "no such screening in the log; run avn screen first");
+    goto cleanup;
+  }
+  if (!sr.eligible) {
+    rc = avn_fail(e, AVN_E_INELIGIBLE, "screening", r->screening, "enrolment requires an eligible screening");
+    goto cleanup;
+  }
+  if (sr.patient) {
+    rc = avn_fail(e, AVN_E_EXISTS, "screening", r->screening, "already enrolled as patient %s", sr.patient);
+    goto cleanup;
+  }
+  if (strcmp(date, sr.date) < 0) {
+    rc = avn_fail(e, AVN_E_DATE, "date", date, "enrolment must not be before the screening (%s)", sr.date);
+    goto cleanup;
+  }
+  rc = reparse_screening(s->protocol, sr.data, &d, e);
+  if (!rc) rc = eligibility_evaluate(s->protocol, &d, &er);
+  if (rc) goto cleanup;
+  const proto_field *agef = protocol_find_field(s->protocol, "age");
+  if (agef && r->has_birth && d.val[agef - s->protocol->fields][SIDE_PATIENT]) {
+    avn_date sd;
+    avn_date_parse(sr.date, &sd);
+    int age = avn_date_age_years(r->birth, sd);
+    long given = strtol(d.val[agef - s->protocol->fields][SIDE_PATIENT], NULL, 10);
+    if (age != given) {
+      rc = avn_fail(e, AVN_E_DATE, "birth", birth,
+                    "gives age %d at screening (%s), but the screening recorded age %ld", age, sr.date, given);
+      goto cleanup;
+    }
+  }
+  const char *p2[6] = {r->patient, sr.site_id, sr.id, r->sex, r->has_birth ? birth : NULL, date};
+  rc = store_q_one(s, "INSERT INTO patient(code,site_id,screening_id,sex,birth_date,enrolled_on)"
+                " VALUES(?,?,?,?,?,?) RETURNING id", p2, 6, &pid, NULL, e);
+  if (rc == AVN_E_EXISTS)
+    rc = avn_fail(e, AVN_E_EXISTS, "patient", r->patient, "this study id is already used");
+  if (rc) goto cleanup;
+  char record[160];
+  snprintf(record, sizeof record, "patient %s", r->patient);
+  rc = store_audit(s, r->user, "enroll", record, "screening", NULL, r->screening, NULL, e);
+  if (rc) goto cleanup;
+  if (r->name || r->phone) {
+    const char *p3[3] = {pid, r->name, r->phone};
+    rc = store_q(s, "INSERT INTO identity(patient_id,name,phone) VALUES(?,?,?)", p3, 3, NULL, NULL, e);
+    if (!rc) rc = store_audit(s, r->user, "enroll", record, "identity", NULL, "(recorded)", NULL, e);
+    if (rc) goto cleanup;
+  }
+  const proto_field *stagef = protocol_find_field(s->protocol, "stage");
+  for (int side = SIDE_LEFT; side <= SIDE_RIGHT; side++) {
+    if (!er.hip_eligible[side]) continue;
+    const char *stage = stagef ? d.val[stagef - s->protocol->fields][side] : NULL;
+    const char *p4[3] = {pid, side_name(side), stage};
+    rc = store_q(s, "INSERT INTO hip(patient_id,side,stage) VALUES(?,?,?)", p4, 3, NULL, NULL, e);
+    if (!rc) rc = store_audit(s, r->user, "enroll", record, "hip", NULL, side_name(side), NULL, e);
+    if (rc) goto cleanup;
+  }
+  rc = insert_events(s, pid, r->date, er.hip_eligible, e);
+  if (rc) goto cleanup;
+  rc = s->db->ops->commit(s->db, e);
+  in_tx = false;
+cleanup:
+  if (in_tx) s->db->ops->rollback(s->db);
+  screening_row_free(&sr);
+  screen_data_free(&d);
+  elig_result_free(&er);
+  avn_free(pid);
+  return rc;
+}

@@ -1,0 +1,170 @@
+/*
+** store.h: the study database. The ONLY way in: callers never see SQL, so
+** a PostgreSQL backend can be added under this interface without touching
+** them (store.c speaks to a db_ops vtable, db.h).
+**
+** What it owns: the study (its protocol, kept verbatim), sites, the
+** screening log, patients with their direct identifiers kept apart (table
+** identity, never exported by default), hips, the scheduled events
+** (visits, procedures, MRIs with planned dates and windows, visits with
+** their actual date), form instances (an instrument at a visit, for the
+** patient or one hip, entry 1 or 2, status incomplete / complete /
+** verified / locked) with typed item values, and the audit trail.
+**
+** The write path: every write validates first, then runs in one
+** transaction that also appends audit rows (who, when, which record and
+** field, old value, new value, reason; each row hashed with the previous
+** one, so a tampered trail is detectable). On any refusal the transaction
+** is rolled back and the database is exactly as it was.
+**
+** Ownership: store_open/store_create return a handle freed by store_close.
+** A store_study snapshot is the caller's, freed by store_study_free; its
+** strings and values are owned by the snapshot.
+*/
+#ifndef AVN_STORE_H
+#define AVN_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/date.h"
+#include "core/rc.h"
+#include "instruments/instrument.h"
+#include "protocol/eligibility.h"
+#include "protocol/protocol.h"
+
+#define AVN_SCHEMA_VERSION 1
+#define AVN_APP_ID 0x41564E31   /* "AVN1" in the SQLite header */
+
+typedef struct store store;
+
+/* --- lifecycle --- */
+avn_rc store_create(const char *path, const protocol *p, const char *user,
+                    store **out /* OUT */, avn_err *e);
+avn_rc store_open(const char *path, store **out /* OUT */, avn_err *e);
+void store_close(store *s);
+/* The study's protocol (borrowed, valid until store_close). */
+const protocol *store_protocol(const store *s);
+
+/* --- screening and enrolment --- */
+typedef struct store_screen_req {
+  const char *code;          /* screening number, unique */
+  avn_date date;
+  const char *site;          /* NULL: the default site "main" */
+  char *const *kv;           /* field=value / field.side=value */
+  size_t n_kv;
+  const char *user;
+} store_screen_req;
+
+/* Validates the values, evaluates eligibility and logs the screening,
+** eligible or not. *out is filled for the caller to print (elig_result_free). */
+avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out /* OUT */, avn_err *e);
+
+typedef struct store_enroll_req {
+  const char *screening;     /* the screening code; must be eligible */
+  const char *patient;       /* pseudonymous study id, e.g. "P001" */
+  avn_date date;             /* enrolment = day 0 of the schedule */
+  const char *sex;           /* "male" | "female" */
+  avn_date birth;
+  bool has_birth;
+  const char *name, *phone;  /* direct identifiers, optional */
+  const char *user;
+} store_enroll_req;
+
+avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e);
+
+/* --- data entry --- */
+typedef struct store_enter_req {
+  const char *patient;
+  const char *visit;
+  const char *form;
+  int side;                  /* SIDE_PATIENT, SIDE_LEFT, SIDE_RIGHT */
+  int entry;                 /* 1, or 2 for the second of a double entry */
+  char *const *kv;           /* item=value */
+  size_t n_kv;
+  bool has_date;             /* the visit's actual date */
+  avn_date date;
+  const char *user;
+  const char *reason;        /* required to change a recorded value */
+} store_enter_req;
+
+typedef struct store_enter_result {
+  int64_t form_id;
+  int n_new, n_changed, n_same;
+  bool complete;
+} store_enter_result;
+
+avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out /* OUT */,
+                   avn_err *e);
+
+/* --- reading: one snapshot, a fixed number of queries --- */
+typedef struct store_patient {
+  int64_t id;
+  char *code, *site, *sex, *status, *screening;
+  avn_date enrolled, birth;
+  bool has_birth;
+  bool hip[3];               /* by side */
+  char *hip_stage[3];
+} store_patient;
+
+typedef struct store_event {
+  size_t patient;            /* index into patients */
+  char *kind, *name, *visit; /* kind: visit | procedure | mri */
+  int side;                  /* per-hip events: the hip; else SIDE_PATIENT */
+  avn_date planned, earliest, latest;
+  bool has_actual;
+  avn_date actual;           /* visits only */
+} store_event;
+
+typedef struct store_form {
+  int64_t id;
+  size_t patient;
+  char *visit, *instrument, *status;
+  int side, entry;
+  const inst_def *def;
+  inst_value *values;        /* item names borrowed from def; text owned */
+  size_t n_values;
+} store_form;
+
+typedef struct store_screening {
+  char *code, *site, *date, *patient;  /* patient NULL until enrolled */
+  bool eligible;
+  char *failed;              /* comma-separated failed criteria (side in brackets) */
+} store_screening;
+
+typedef struct store_study {
+  const protocol *protocol;  /* borrowed from the store */
+  store_patient *patients;     size_t n_patients;
+  store_event *events;         size_t n_events;
+  store_form *forms;           size_t n_forms;
+  store_screening *screenings; size_t n_screenings;
+  store_form **form_index;   /* forms sorted by (patient, visit, instrument, side, entry) */
+} store_study;
+
+/* Loads the whole study, or one patient (patient != NULL; AVN_E_NOTFOUND if
+** there is no such patient). */
+avn_rc store_load(store *s, const char *patient, store_study **out /* OUT */, avn_err *e);
+void store_study_free(store_study *st);
+
+/* The form (patient index, visit, instrument, side, entry) or NULL. O(log n). */
+const store_form *store_find_form(const store_study *st, size_t patient, const char *visit,
+                                  const char *instrument, int side, int entry);
+/* Whether a scheduled event happened: a visit has its date; a procedure or
+** an MRI has its form ("procedure" / "mri") at its visit for its hip. */
+bool store_event_done(const store_study *st, const store_event *ev);
+/* "done", "overdue" (window closed), "due" (in window) or "upcoming". */
+const char *store_event_status(const store_study *st, const store_event *ev, avn_date today);
+
+/* --- audit trail --- */
+typedef struct store_audit_row {
+  int64_t id;
+  const char *at, *user, *action, *record, *field, *old_value, *new_value, *reason, *hash;
+} store_audit_row;
+
+typedef int (*store_audit_fn)(void *ctx, const store_audit_row *row);
+/* Streams audit rows in order (record_like: substring filter or NULL), and
+** verifies the hash chain: AVN_E_STATE if any row was altered. */
+avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, void *ctx, avn_err *e);
+
+const char *store_user_default(void);   /* $AVN_USER, else $USER, else "unknown" */
+
+#endif

@@ -1,0 +1,319 @@
+/*
+** store_form.c: entering form values (store_enter, see store.h).
+**
+** Order of checks, cheapest first: the form and every item value against the
+** instrument definition (no database needed); then, inside the write
+** transaction, the patient, the hip, the visit, the double-entry rule,
+** dates against birth and enrolment, the lock, and the whole form's
+** cross-item rules on the merged old+new values. Only then are values
+** written, each change with its audit row. Changing a recorded value needs
+** a reason (ICH E6: the audit trail says why).
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "store/store_int.h"
+
+typedef struct {
+  char *item, *text;
+} kv_row;
+
+typedef struct {
+  kv_row *rows;
+  size_t n;
+  avn_rc rc;
+} kv_rows;
+
+static int kv_cb(void *ctx, int n, const char *const *c) {
+  kv_rows *k = ctx;
+  (void)n;
+  kv_row *g = avn_reallocarray(k->rows, k->n + 1, sizeof *g);
+  if (!g) { k->rc = AVN_E_NOMEM; return 1; }
+  k->rows = g;
+  k->rows[k->n].item = avn_strdup(c[0]);
+  k->rows[k->n].text = avn_strdup(c[1] ? c[1] : "");
+  if (!k->rows[k->n].item || !k->rows[k->n].text) {
+    avn_free(k->rows[k->n].item);
+    avn_free(k->rows[k->n].text);
+    k->rc = AVN_E_NOMEM;
+    return 1;
+  }
+  k->n++;
+  return 0;
+}
+
+static void kv_rows_free(kv_rows *k) {
+  for (size_t i = 0; i < k->n; i++) { avn_free(k->rows[i].item); avn_free(k->rows[i].text); }
+  avn_free(k->rows);
+}
+
+typedef struct {
+  char *pid, *enrolled, *birth;
+  bool found;
+} patient_row;
+
+static int patient_cb(void *ctx, int n, const char *const *c) {
+  patient_row *p = ctx;
+  (void)n;
+  p->found = true;
+  p->pid = avn_strdup(c[0]);
+  p->enrolled = avn_strdup(c[1]);
+  p->birth = c[2] ? avn_strdup(c[2]) : NULL;
+  return 1;
+}
+
+/* Formats a parsed value as the text stored in item_value.value_text. */
+static void value_text(const inst_item *it, const inst_value *v, char *out, size_t n) {
+  char d[11];
+  switch (it->type) {
+    case INST_CODE:
+    case INST_TEXT:
+      snprintf(out, n, "%s", v->text ? v->text : "");
+      break;
+    case INST_BOOL:
+      snprintf(out, n, "%s", v->num != 0 ? "yes" : "no");
+      break;
+    case INST_DATE:
+      snprintf(out, n, "%s", avn_date_format((avn_date)v->num, d));
+      break;
+    case INST_TIME:
+      snprintf(out, n, "%02d:%02d", (int)v->num / 60, (int)v->num % 60);
+      break;
+    default:
+      snprintf(out, n, "%.15g", v->num);
+  }
+}
+
+avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, avn_err *e) {
+  const inst_def *d = inst_find(r->form);
+  inst_value *vals = NULL;
+  inst_value *merged = NULL;
+  char **texts = NULL;
+  patient_row pr = {0};
+  kv_rows old = {0};
+  char *hip = NULL, *visit_actual = NULL, *form_id = NULL, *status = NULL;
+  bool in_tx = false, found = false;
+  char record[256], date[11];
+  avn_rc rc = AVN_OK;
+  memset(out, 0, sizeof *out);
+  if (!d) return avn_fail(e, AVN_E_UNKNOWN, "form", r->form, "no such form (see 'avn score --help')");
+  if (r->n_kv == 0) return avn_fail(e, AVN_E_USAGE, "values", NULL, "give at least one item=value");
+  if (r->entry != 1 && r->entry != 2)
+    return avn_fail(e, AVN_E_RANGE, "entry", r->entry == 0 ? "0" : "?", "the entry number is 1 or 2");
+  if (inst_get_level(d) == INST_LEVEL_HIP && r->side == SIDE_PATIENT)
+    return avn_fail(e, AVN_E_REQUIRED, "--hip", NULL, "form '%s' is recorded per hip: give --hip left or --hip right", r->form);
+  if (inst_get_level(d) == INST_LEVEL_PATIENT && r->side != SIDE_PATIENT)
+    return avn_fail(e, AVN_E_USAGE, "--hip", side_name(r->side), "form '%s' is recorded per patient, not per hip", r->form);
+  const proto_visit *pv = protocol_find_visit(s->protocol, r->visit);
+  if (!pv) return avn_fail(e, AVN_E_UNKNOWN, "visit", r->visit, "protocol '%s' has no such visit", s->protocol->name);
+  if (r->entry == 2 && !protocol_double_entry(s->protocol, r->form))
+    return avn_fail(e, AVN_E_STATE, "entry", "2", "protocol '%s' does not ask for double entry of '%s'", s->protocol->name, r->form);
+
+  /* 1. Every value against its definition. */
+  vals = avn_calloc(r->n_kv, sizeof *vals);
+  texts = avn_calloc(r->n_kv, sizeof *texts);
+  if (!vals || !texts) { rc = AVN_E_NOMEM; goto cleanup; }
+  for (size_t i = 0; i < r->n_kv; i++) {
+    const char *eq = strchr(r->kv[i], '=');
+    if (!eq || eq == r->kv[i]) {
+      rc = avn_fail(e, AVN_E_USAGE, "argument", r->kv[i], "expected item=value");
+      goto cleanup;
+    }
+    char item[128];
+    snprintf(item, sizeof item, "%.*s", (int)(eq - r->kv[i]), r->kv[i]);
+    rc = inst_parse_value(d, item, eq + 1, &vals[i], e);
+    if (rc) goto cleanup;
+    for (size_t j = 0; j < i; j++) {
+      if (!strcmp(vals[j].item, vals[i].item)) {
+        rc = avn_fail(e, AVN_E_EXISTS, vals[i].item, eq + 1, "item given twice");
+        goto cleanup;
+      }
+    }
+    const inst_item *it = inst_item_find(d, vals[i].item);
+    char buf[1024];
+    value_text(it, &vals[i], buf, sizeof buf);
+    texts[i] = avn_strdup(buf);
+    if (!texts[i]) { rc = AVN_E_NOMEM; goto cleanup; }
+  }
+
+  rc = s->db->ops->begin(s->db, e);
+  if (rc) goto cleanup;
+  in_tx = true;
+
+  /* 2. Patient, hip, visit date. */
+  const char *pp[1] = {r->patient};
+  rc = store_q(s, "SELECT id, enrolled_on, birth_date FROM patient WHERE code=?", pp, 1, patient_cb, &pr, e);
+  if (rc) goto cleanup;
+  if (!pr.found) {
+    rc = avn_fail(e, AVN_E_NOTFOUND, "patient", r->patient, "no such patient in this study");
+    goto cleanup;
+  }
+  if (r->side != SIDE_PATIENT) {
+    const char *hp[2] = {pr.pid, side_name(r->side)};
+    rc = store_q_one(s, "SELECT id FROM hip WHERE patient_id=? AND side=?", hp, 2, &hip, &found, e);
+    if (rc) goto cleanup;
+    if (!found) {
+      rc = avn_fail(e, AVN_E_NOTFOUND, "--hip", side_name(r->side), "patient %s has no %s study hip", r->patient, side_name(r->side));
+      goto cleanup;
+    }
+  }
+  const char *vp[2] = {pr.pid, r->visit};
+  rc = store_q_one(s, "SELECT actual FROM event WHERE patient_id=? AND kind='visit' AND name=?", vp, 2,
+                   &visit_actual, &found, e);
+  if (rc) goto cleanup;
+  snprintf(record, sizeof record, "patient %s / visit %s", r->patient, r->visit);
+  avn_date vdate = r->has_date ? r->date : avn_date_today();
+  avn_date_format(vdate, date);
+  if (r->has_date || !visit_actual) {
+    if (strcmp(date, pr.enrolled) < 0) {
+      rc = avn_fail(e, AVN_E_DATE, "--date", date, "a visit must not be before enrolment (%s)", pr.enrolled);
+      goto cleanup;
+    }
+    if (vdate > avn_date_today()) {
+      rc = avn_fail(e, AVN_E_DATE, "--date", date, "a visit date must not be in the future");
+      goto cleanup;
+    }
+    if (visit_actual && strcmp(visit_actual, date) != 0 && !r->reason) {
+      rc = avn_fail(e, AVN_E_REQUIRED, "--reason", NULL,
+                    "the visit date was recorded as %s; changing it to %s needs --reason", visit_actual, date);
+      goto cleanup;
+    }
+    if (!visit_actual || strcmp(visit_actual, date) != 0) {
+      const char *up[3] = {date, pr.pid, r->visit};
+      rc = store_q(s, "UPDATE event SET actual=? WHERE patient_id=? AND kind='visit' AND name=?", up, 3,
+                   NULL, NULL, e);
+      if (!rc) rc = store_audit(s, r->user, "visit", record, "date", visit_actual, date,
+                                visit_actual ? r->reason : NULL, e);
+      if (rc) goto cleanup;
+    }
+  }
+
+  /* 3. Dates inside the form: not before birth (not in the future is the
+  **    definition's own rule, checked at parse time). */
+  for (size_t i = 0; i < r->n_kv; i++) {
+    const inst_item *it = inst_item_find(d, vals[i].item);
+    if (it->type == INST_DATE && pr.birth && strcmp(texts[i], pr.birth) < 0) {
+      char field[200];
+      snprintf(field, sizeof field, "%s.%s", r->form, vals[i].item);
+      rc = avn_fail(e, AVN_E_DATE, field, texts[i], "must not be before the patient's birth (%s)", pr.birth);
+      goto cleanup;
+    }
+  }
+
+  /* 4. The form instance. */
+  char entry[4];
+  snprintf(entry, sizeof entry, "%d", r->entry);
+  const char *side = r->side == SIDE_PATIENT ? "" : side_name(r->side);
+  snprintf(record, sizeof record, "patient %s / visit %s / %s%s%s / entry %d", r->patient, r->visit,
+           r->form, *side ? " " : "", side, r->entry);
+  const char *fp[5] = {pr.pid, r->visit, r->form, side, entry};
+  char *fid_status = NULL;
+  rc = store_q_one(s, "SELECT id || ' ' || status FROM form WHERE patient_id=? AND visit=? AND instrument=?"
+                      " AND side=? AND entry=?", fp, 5, &fid_status, &found, e);
+  if (rc) goto cleanup;
+  if (found) {
+    char *sp = strchr(fid_status, ' ');
+    *sp = '\0';
+    form_id = avn_strdup(fid_status);
+    status = avn_strdup(sp + 1);
+    avn_free(fid_status);
+    if (!form_id || !status) { rc = AVN_E_NOMEM; goto cleanup; }
+    if (!strcmp(status, "locked")) {
+      rc = avn_fail(e, AVN_E_LOCKED, r->form, NULL, "this form is locked; it can no longer be changed");
+      goto cleanup;
+    }
+    const char *op[1] = {form_id};
+    rc = store_q(s, "SELECT item, value_text FROM item_value WHERE form_id=?", op, 1, kv_cb, &old, e);
+    if (!rc) rc = old.rc;
+    if (rc) goto cleanup;
+  }
+
+  /* 5. The whole form after the change must still pass cross-item rules. */
+  merged = avn_calloc(old.n + r->n_kv + 1, sizeof *merged);
+  if (!merged) { rc = AVN_E_NOMEM; goto cleanup; }
+  size_t nm = 0;
+  for (size_t i = 0; i < r->n_kv; i++) merged[nm++] = vals[i];
+  for (size_t k = 0; k < old.n; k++) {
+    bool replaced = false;
+    for (size_t i = 0; i < r->n_kv; i++) replaced |= !strcmp(old.rows[k].item, vals[i].item);
+    if (replaced) continue;
+    rc = inst_parse_value(d, old.rows[k].item, old.rows[k].text, &merged[nm], e);
+    if (rc) goto cleanup;
+    nm++;
+  }
+  inst_response resp = {merged, nm};
+  avn_err ce;
+  avn_err_clear(&ce);
+  avn_rc crc = inst_check_complete(d, &resp, &ce);
+  if (crc && crc != AVN_E_REQUIRED) {
+    if (e) *e = ce;
+    rc = crc;
+    goto cleanup;
+  }
+  const char *new_status = crc ? "incomplete" : "complete";
+  if (status && !strcmp(status, "verified")) new_status = crc ? "incomplete" : "verified";
+  out->complete = crc == AVN_OK;
+
+  char now[32];
+  store_now_iso(now);
+  if (!form_id) {
+    const char *ip[8] = {pr.pid, r->visit, r->form, side, entry, new_status, now, now};
+    rc = store_q_one(s, "INSERT INTO form(patient_id,visit,instrument,side,entry,status,created_at,updated_at)"
+                        " VALUES(?,?,?,?,?,?,?,?) RETURNING id", ip, 8, &form_id, NULL, e);
+    if (!rc) rc = store_audit(s, r->user, "create", record, "status", NULL, new_status, NULL, e);
+    if (rc) goto cleanup;
+  }
+
+  /* 6. Values: insert new ones, update changed ones (with a reason). */
+  for (size_t i = 0; i < r->n_kv; i++) {
+    const inst_item *it = inst_item_find(d, vals[i].item);
+    const char *was = NULL;
+    for (size_t k = 0; k < old.n; k++)
+      if (!strcmp(old.rows[k].item, vals[i].item)) was = old.rows[k].text;
+    if (was && !strcmp(was, texts[i])) { out->n_same++; continue; }
+    if (was && !r->reason) {
+      char field[200];
+      snprintf(field, sizeof field, "%s.%s", r->form, vals[i].item);
+      rc = avn_fail(e, AVN_E_REQUIRED, field, texts[i],
+                    "changes the recorded value '%s': give --reason \"why\"", was);
+      goto cleanup;
+    }
+    char num[40];
+    bool numeric = it->type != INST_TEXT;
+    snprintf(num, sizeof num, "%.17g", vals[i].num);
+    const char *vp2[5] = {form_id, vals[i].item, texts[i], numeric ? num : NULL, it->unit};
+    rc = store_q(s, "INSERT INTO item_value(form_id,item,value_text,value_num,unit) VALUES(?,?,?,?,?)"
+                    " ON CONFLICT(form_id,item) DO UPDATE SET value_text=excluded.value_text,"
+                    " value_num=excluded.value_num, unit=excluded.unit", vp2, 5, NULL, NULL, e);
+    if (!rc) rc = store_audit(s, r->user, was ? "update" : "insert", record, vals[i].item, was, texts[i],
+                              was ? r->reason : NULL, e);
+    if (rc) goto cleanup;
+    if (was) out->n_changed++;
+    else out->n_new++;
+  }
+  if (status && strcmp(status, new_status) != 0) {
+    rc = store_audit(s, r->user, "status", record, "status", status, new_status, r->reason, e);
+    if (rc) goto cleanup;
+  }
+  const char *upd[3] = {new_status, now, form_id};
+  rc = store_q(s, "UPDATE form SET status=?, updated_at=? WHERE id=?", upd, 3, NULL, NULL, e);
+  if (rc) goto cleanup;
+  rc = s->db->ops->commit(s->db, e);
+  if (rc) goto cleanup;
+  in_tx = false;
+  out->form_id = strtoll(form_id, NULL, 10);
+cleanup:
+  if (in_tx) s->db->ops->rollback(s->db);
+  if (texts)
+    for (size_t i = 0; i < r->n_kv; i++) avn_free(texts[i]);
+  avn_free(texts);
+  avn_free(vals);
+  avn_free(merged);
+  kv_rows_free(&old);
+  avn_free(pr.pid); avn_free(pr.enrolled); avn_free(pr.birth);
+  avn_free(hip); avn_free(visit_actual); avn_free(form_id); avn_free(status);
+  return rc;
+}

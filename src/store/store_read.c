@@ -1,0 +1,313 @@
+/*
+** store_read.c: store_load, the snapshot reader (see store.h).
+**
+** Six queries whatever the study's size: patients, hips, events, forms,
+** item values and the screening log. Rows are matched to their parents by
+** binary search on the parent's id (every query is ordered), so loading is
+** O(n log n) in rows with no per-row round trip.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "store/store_int.h"
+
+typedef struct {
+  store_study *st;
+  store *s;
+  avn_rc rc;
+  avn_err *e;
+} load_ctx;
+
+static char *dup_or_null(const char *s) { return s ? avn_strdup(s) : NULL; }
+
+static int side_of(const char *s) {
+  if (!s || !*s) return SIDE_PATIENT;
+  return !strcmp(s, "left") ? SIDE_LEFT : SIDE_RIGHT;
+}
+
+static size_t find_patient(const store_study *st, int64_t id) {
+  size_t lo = 0, hi = st->n_patients;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (st->patients[mid].id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < st->n_patients && st->patients[lo].id == id ? lo : (size_t)-1;
+}
+
+static size_t find_form(const store_study *st, int64_t id) {
+  size_t lo = 0, hi = st->n_forms;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (st->forms[mid].id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < st->n_forms && st->forms[lo].id == id ? lo : (size_t)-1;
+}
+
+#define GROW(arr, n)                                                   \
+  do {                                                                 \
+    void *g_ = avn_reallocarray((arr), (n) + 1, sizeof *(arr));        \
+    if (!g_) { c->rc = AVN_E_NOMEM; return 1; }                        \
+    (arr) = g_;                                                        \
+    memset(&(arr)[(n)], 0, sizeof *(arr));                             \
+  } while (0)
+
+static int patient_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  store_study *st = c->st;
+  (void)n;
+  GROW(st->patients, st->n_patients);
+  store_patient *p = &st->patients[st->n_patients++];
+  p->id = strtoll(v[0], NULL, 10);
+  p->code = dup_or_null(v[1]);
+  p->site = dup_or_null(v[2]);
+  p->sex = dup_or_null(v[3]);
+  p->status = dup_or_null(v[4]);
+  p->screening = dup_or_null(v[5]);
+  avn_date_parse(v[6], &p->enrolled);
+  p->has_birth = v[7] && avn_date_parse(v[7], &p->birth) == AVN_OK;
+  if (!p->code || !p->site || !p->sex || !p->status || !p->screening) c->rc = AVN_E_NOMEM;
+  return c->rc != AVN_OK;
+}
+
+static int hip_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  (void)n;
+  size_t pi = find_patient(c->st, strtoll(v[0], NULL, 10));
+  if (pi == (size_t)-1) return 0;
+  int side = side_of(v[1]);
+  c->st->patients[pi].hip[side] = true;
+  c->st->patients[pi].hip_stage[side] = dup_or_null(v[2]);
+  return 0;
+}
+
+static int event_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  store_study *st = c->st;
+  (void)n;
+  size_t pi = find_patient(st, strtoll(v[0], NULL, 10));
+  if (pi == (size_t)-1) return 0;
+  GROW(st->events, st->n_events);
+  store_event *ev = &st->events[st->n_events++];
+  ev->patient = pi;
+  ev->kind = dup_or_null(v[1]);
+  ev->name = dup_or_null(v[2]);
+  ev->visit = dup_or_null(v[3]);
+  ev->side = side_of(v[4]);
+  avn_date_parse(v[5], &ev->planned);
+  avn_date_parse(v[6], &ev->earliest);
+  avn_date_parse(v[7], &ev->latest);
+  ev->has_actual = v[8] && avn_date_parse(v[8], &ev->actual) == AVN_OK;
+  if (!ev->kind || !ev->name || !ev->visit) c->rc = AVN_E_NOMEM;
+  return c->rc != AVN_OK;
+}
+
+static int form_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  store_study *st = c->st;
+  (void)n;
+  size_t pi = find_patient(st, strtoll(v[1], NULL, 10));
+  if (pi == (size_t)-1) return 0;
+  GROW(st->forms, st->n_forms);
+  store_form *f = &st->forms[st->n_forms++];
+  f->id = strtoll(v[0], NULL, 10);
+  f->patient = pi;
+  f->visit = dup_or_null(v[2]);
+  f->instrument = dup_or_null(v[3]);
+  f->side = side_of(v[4]);
+  f->entry = (int)strtol(v[5], NULL, 10);
+  f->status = dup_or_null(v[6]);
+  f->def = inst_find(v[3]);
+  if (!f->visit || !f->instrument || !f->status) c->rc = AVN_E_NOMEM;
+  return c->rc != AVN_OK;
+}
+
+static int value_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  (void)n;
+  size_t fi = find_form(c->st, strtoll(v[0], NULL, 10));
+  if (fi == (size_t)-1) return 0;
+  store_form *f = &c->st->forms[fi];
+  if (!f->def) return 0;
+  GROW(f->values, f->n_values);
+  char *text = avn_strdup(v[2] ? v[2] : "");
+  if (!text) { c->rc = AVN_E_NOMEM; return 1; }
+  avn_err e2;
+  inst_value *iv = &f->values[f->n_values];
+  /* Stored values were validated on entry; re-parsing restores the typed
+  ** value. A definition that has since narrowed a range still loads: the
+  ** value is kept as text and flagged by avn check, not dropped. */
+  if (inst_parse_value(f->def, v[1], text, iv, &e2) != AVN_OK) {
+    const inst_item *it = inst_item_find(f->def, v[1]);
+    iv->item = it ? it->name : NULL;
+    iv->missing = false;
+    iv->num = v[3] ? strtod(v[3], NULL) : 0;
+    if (!iv->item) { avn_free(text); return 0; }
+  }
+  iv->text = text;
+  f->n_values++;
+  return 0;
+}
+
+static int screening_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  store_study *st = c->st;
+  (void)n;
+  GROW(st->screenings, st->n_screenings);
+  store_screening *s = &st->screenings[st->n_screenings++];
+  s->code = dup_or_null(v[0]);
+  s->site = dup_or_null(v[1]);
+  s->date = dup_or_null(v[2]);
+  s->eligible = v[3] && v[3][0] == '1';
+  s->failed = dup_or_null(v[4]);
+  s->patient = dup_or_null(v[5]);
+  return 0;
+}
+
+static avn_rc build_form_index(store_study *st);
+
+avn_rc store_load(store *s, const char *patient, store_study **out, avn_err *e) {
+  load_ctx c = {.s = s, .e = e};
+  avn_rc rc;
+  *out = NULL;
+  c.st = avn_calloc(1, sizeof *c.st);
+  if (!c.st) return AVN_E_NOMEM;
+  c.st->protocol = s->protocol;
+  const char *pp[1] = {patient};
+  size_t np = patient ? 1 : 0;
+  const char *where = patient ? " WHERE p.code=?" : "";
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "SELECT p.id, p.code, site.code, p.sex, p.status, sc.code, p.enrolled_on, p.birth_date"
+           " FROM patient p JOIN site ON site.id = p.site_id JOIN screening sc ON sc.id = p.screening_id"
+           "%s ORDER BY p.id", where);
+  rc = store_q(s, sql, pp, np, patient_cb, &c, e);
+  if (!rc) rc = c.rc;
+  if (rc) goto cleanup;
+  if (patient && c.st->n_patients == 0) {
+    rc = avn_fail(e, AVN_E_NOTFOUND, "patient", patient, "no such patient in this study");
+    goto cleanup;
+  }
+  snprintf(sql, sizeof sql, "SELECT h.patient_id, h.side, h.stage FROM hip h JOIN patient p ON p.id = h.patient_id%s", where);
+  rc = store_q(s, sql, pp, np, hip_cb, &c, e);
+  if (!rc) {
+    snprintf(sql, sizeof sql,
+             "SELECT ev.patient_id, ev.kind, ev.name, ev.visit, ev.side, ev.planned, ev.earliest, ev.latest, ev.actual"
+             " FROM event ev JOIN patient p ON p.id = ev.patient_id%s"
+             " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
+             " ev.side", where);
+    rc = store_q(s, sql, pp, np, event_cb, &c, e);
+  }
+  if (!rc) rc = c.rc;
+  if (!rc) {
+    snprintf(sql, sizeof sql,
+             "SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status"
+             " FROM form f JOIN patient p ON p.id = f.patient_id%s ORDER BY f.id", where);
+    rc = store_q(s, sql, pp, np, form_cb, &c, e);
+  }
+  if (!rc) rc = c.rc;
+  if (!rc) {
+    snprintf(sql, sizeof sql,
+             "SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
+             " JOIN patient p ON p.id = f.patient_id%s ORDER BY v.form_id", where);
+    rc = store_q(s, sql, pp, np, value_cb, &c, e);
+  }
+  if (!rc) rc = c.rc;
+  if (!rc && !patient) {
+    rc = store_q(s, "SELECT sc.code, site.code, sc.screened_on, sc.eligible, sc.failed, p.code FROM screening sc"
+                    " JOIN site ON site.id = sc.site_id LEFT JOIN patient p ON p.screening_id = sc.id ORDER BY sc.id",
+                 NULL, 0, screening_cb, &c, e);
+    if (!rc) rc = c.rc;
+  }
+  if (!rc) rc = build_form_index(c.st);
+  if (rc) goto cleanup;
+  *out = c.st;
+  c.st = NULL;
+cleanup:
+  if (rc == AVN_E_NOMEM) avn_fail(e, rc, "study", NULL, "out of memory loading the study");
+  store_study_free(c.st);
+  return rc;
+}
+
+void store_study_free(store_study *st) {
+  if (!st) return;
+  for (size_t i = 0; i < st->n_patients; i++) {
+    store_patient *p = &st->patients[i];
+    avn_free(p->code); avn_free(p->site); avn_free(p->sex); avn_free(p->status); avn_free(p->screening);
+    for (int k = 0; k < 3; k++) avn_free(p->hip_stage[k]);
+  }
+  avn_free(st->patients);
+  for (size_t i = 0; i < st->n_events; i++) {
+    avn_free(st->events[i].kind); avn_free(st->events[i].name); avn_free(st->events[i].visit);
+  }
+  avn_free(st->events);
+  for (size_t i = 0; i < st->n_forms; i++) {
+    store_form *f = &st->forms[i];
+    avn_free(f->visit); avn_free(f->instrument); avn_free(f->status);
+    for (size_t k = 0; k < f->n_values; k++) avn_free((char *)f->values[k].text);
+    avn_free(f->values);
+  }
+  avn_free(st->forms);
+  for (size_t i = 0; i < st->n_screenings; i++) {
+    store_screening *s = &st->screenings[i];
+    avn_free(s->code); avn_free(s->site); avn_free(s->date); avn_free(s->failed); avn_free(s->patient);
+  }
+  avn_free(st->screenings);
+  avn_free(st->form_index);
+  avn_free(st);
+}
+
+/* --- lookups on a snapshot ---------------------------------------------- */
+
+static int form_key_cmp(size_t pa, const char *va, const char *ia, int sa, int ea, const store_form *b) {
+  if (pa != b->patient) return pa < b->patient ? -1 : 1;
+  int c = strcmp(va, b->visit);
+  if (c) return c;
+  c = strcmp(ia, b->instrument);
+  if (c) return c;
+  if (sa != b->side) return sa < b->side ? -1 : 1;
+  return ea - b->entry;
+}
+
+static int form_sort_cmp(const void *x, const void *y) {
+  const store_form *a = *(const store_form *const *)x;
+  const store_form *b = *(const store_form *const *)y;
+  return form_key_cmp(a->patient, a->visit, a->instrument, a->side, a->entry, b);
+}
+
+static avn_rc build_form_index(store_study *st) {
+  st->form_index = avn_calloc(st->n_forms ? st->n_forms : 1, sizeof *st->form_index);
+  if (!st->form_index) return AVN_E_NOMEM;
+  for (size_t i = 0; i < st->n_forms; i++) st->form_index[i] = &st->forms[i];
+  qsort(st->form_index, st->n_forms, sizeof *st->form_index, form_sort_cmp);
+  return AVN_OK;
+}
+
+const store_form *store_find_form(const store_study *st, size_t patient, const char *visit,
+                                  const char *instrument, int side, int entry) {
+  size_t lo = 0, hi = st->n_forms;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = form_key_cmp(patient, visit, instrument, side, entry, st->form_index[mid]);
+    if (c == 0) return st->form_index[mid];
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return NULL;
+}
+
+bool store_event_done(const store_study *st, const store_event *ev) {
+  if (!strcmp(ev->kind, "visit")) return ev->has_actual;
+  const char *form = !strcmp(ev->kind, "mri") ? "mri" : "procedure";
+  return store_find_form(st, ev->patient, ev->visit, form, ev->side, 1) != NULL;
+}
+
+const char *store_event_status(const store_study *st, const store_event *ev, avn_date today) {
+  if (store_event_done(st, ev)) return "done";
+  if (today > ev->latest) return "overdue";
+  if (today >= ev->earliest) return "due";
+  return "upcoming";
+}
