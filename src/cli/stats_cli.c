@@ -527,6 +527,84 @@ avn_rc stats_group_index(const stats_var *g, size_t n, size_t **idx, size_t **st
   return AVN_OK;
 }
 
+avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi, size_t gi,
+                            double **x, size_t *nx, double **y, size_t *ny) {
+  const stats_var *v = &f->v[vi], *g = &f->v[gi];
+  *x = *y = NULL;
+  *nx = *ny = 0;
+  if (g->nlev != 2) {
+    char lv[256] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < g->nlev && used < sizeof lv; k++) {
+      int w = snprintf(lv + used, sizeof lv - used, "%s%s", k ? ", " : "", g->levels[k]);
+      if (w < 0) break;
+      used += (size_t)w;
+    }
+    return avn_fail(c->err, AVN_E_DEGENERATE, g->name, NULL,
+                    "the grouping column must have exactly 2 levels among complete rows, found %zu%s%s%s",
+                    g->nlev, g->nlev ? " (" : "", lv, g->nlev ? ")" : "");
+  }
+  *x = avn_malloc((g->count[0] ? g->count[0] : 1) * sizeof **x);
+  *y = avn_malloc((g->count[1] ? g->count[1] : 1) * sizeof **y);
+  if (!*x || !*y) {
+    avn_free(*x);
+    avn_free(*y);
+    *x = *y = NULL;
+    return avn_fail(c->err, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  }
+  for (size_t i = 0; i < f->n; i++) {
+    if (g->code[i] == 0) (*x)[(*nx)++] = v->x[i];
+    else (*y)[(*ny)++] = v->x[i];
+  }
+  return AVN_OK;
+}
+
+avn_rc stats_cli_crosstab(const stats_ctx *c, const stats_frame *f, double **counts) {
+  size_t r = f->v[0].nlev, k = f->v[1].nlev;
+  *counts = avn_calloc((r * k) > 0 ? r * k : 1, sizeof **counts);
+  if (!*counts) return avn_fail(c->err, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  for (size_t i = 0; i < f->n; i++) (*counts)[(size_t)f->v[0].code[i] * k + (size_t)f->v[1].code[i]] += 1.0;
+  return AVN_OK;
+}
+
+avn_rc stats_cli_put_table(stats_ctx *c, const stats_frame *f, const char *key, const double *m) {
+  size_t r = f->v[0].nlev, k = f->v[1].nlev;
+  json_t *rows = stats_json_array(c->json, "rows"), *cols = stats_json_array(c->json, "cols");
+  json_t *tab = json_array();
+  char b[48];
+  if (!rows || !cols || !tab) {
+    json_decref(tab);
+    return avn_fail(c->err, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  }
+  if (json_array_size(rows) == 0) {
+    for (size_t i = 0; i < r; i++) json_array_append_new(rows, json_string(f->v[0].levels[i]));
+    for (size_t j = 0; j < k; j++) json_array_append_new(cols, json_string(f->v[1].levels[j]));
+  }
+  avn_rc rc = stats_text_printf(c, "%s (%s x %s):\n%12s", key, f->v[0].name, f->v[1].name, "");
+  for (size_t j = 0; !rc && j < k; j++) rc = stats_text_printf(c, " %10.10s", f->v[1].levels[j]);
+  if (!rc) rc = stats_text_printf(c, "\n");
+  for (size_t i = 0; !rc && i < r; i++) {
+    json_t *row = json_array();
+    if (!row) break;
+    for (size_t j = 0; j < k; j++) json_array_append_new(row, json_real(m[i * k + j]));
+    json_array_append_new(tab, row);
+    rc = stats_text_printf(c, "%12.12s", f->v[0].levels[i]);
+    for (size_t j = 0; !rc && j < k; j++)
+      rc = stats_text_printf(c, " %10s", stats_fmt_num(b, sizeof b, m[i * k + j], 5));
+    if (!rc) rc = stats_text_printf(c, "\n");
+  }
+  json_object_set_new(c->json, key, tab);
+  return rc;
+}
+
+char *stats_alt_sentence(char *buf, size_t n, const char *what, stats_alt a, double mu) {
+  char m[48];
+  stats_fmt_num(m, sizeof m, mu, 7);
+  snprintf(buf, n, "true %s is %s %s", what,
+           a == STATS_LESS ? "less than" : a == STATS_GREATER ? "greater than" : "not equal to", m);
+  return buf;
+}
+
 /* ---- JSON -------------------------------------------------------------- */
 
 void stats_json_num(json_t *o, const char *key, double x) {

@@ -165,6 +165,25 @@ avn_rc stats_dummy_code(const stats_var *v, size_t n, double *X, size_t ld, size
 avn_rc stats_group_index(const stats_var *g, size_t n, size_t **idx /* OUT */,
                          size_t **start /* OUT */);
 
+/* Splits numeric variable f->v[vi] by the two-level factor f->v[gi] into
+** x (level 0) and y (level 1), freshly allocated (avn_free both). A factor
+** with other than 2 levels is AVN_E_DEGENERATE naming the column and the
+** levels found (use --levels a,b to pick an order; filter other levels out
+** of the file first). */
+avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi, size_t gi,
+                            double **x /* OUT */, size_t *nx /* OUT */, double **y /* OUT */,
+                            size_t *ny /* OUT */);
+/* Cross table of the factors f->v[0] (rows) and f->v[1] (columns): counts
+** r x c row-major, allocated (avn_free). */
+avn_rc stats_cli_crosstab(const stats_ctx *c, const stats_frame *f, double **counts /* OUT */);
+/* Adds "rows", "cols" (level names) and "observed" (array of rows) to c->json,
+** and the table as text. */
+avn_rc stats_cli_put_table(stats_ctx *c, const stats_frame *f, const char *key,
+                           const double *m);
+
+/* R's "alternative hypothesis" sentence: "true WHAT is not equal to MU". */
+char *stats_alt_sentence(char *buf, size_t n, const char *what, stats_alt a, double mu);
+
 /* ---- JSON result helpers ------------------------------------------------ */
 
 /* Sets key to the number (null when NaN or infinite). */
