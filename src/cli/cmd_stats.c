@@ -37,7 +37,7 @@ static const size_t n_methods = sizeof methods / sizeof methods[0];
 
 /* Options that never take a value. */
 static const char *const stats_flags[] = {
-  "json", "var-equal", "no-correct", "no-yates", "paired", "ml", "reml", "nested",
+  "json", "var-equal", "no-correct", "no-yates", "paired", "ml", "reml",
   "robust", "verbose", "no-intercept", NULL,
 };
 
