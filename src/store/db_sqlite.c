@@ -109,10 +109,9 @@ avn_rc db_sqlite_open(const char *path, int create, db_conn **out, avn_err *e) {
   }
   sqlite3_busy_timeout(c->db, 5000);
   /* Reading the header first: a file that is not SQLite fails here. */
-  rc = sq_script(&c->base, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", e);
-  if (rc) goto cleanup;
   long app = 0, ver = 0;
-  rc = db_sqlite_header(&c->base, &app, &ver, e);
+  rc = sq_script(&c->base, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", e);
+  if (!rc) rc = db_sqlite_header(&c->base, &app, &ver, e);
   if (rc) {
     avn_fail(e, AVN_E_SCHEMA, path, NULL, "not an avn study database (not a SQLite file)");
     rc = AVN_E_SCHEMA;
