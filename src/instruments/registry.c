@@ -124,6 +124,14 @@ static void *pool_add(inst_def *d, void *p) {
 
 static char *pool_strdup(inst_def *d, const char *s) { return pool_add(d, avn_strdup(s)); }
 
+/* pool_strdup into *dst, AVN_E_NOMEM on failure. */
+static avn_rc pool_set(inst_def *d, const char *s, const char **dst, avn_err *e) {
+  char *c = pool_strdup(d, s);
+  if (!c) return avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory loading definitions");
+  *dst = c;
+  return AVN_OK;
+}
+
 void inst_def_free(inst_def *d) {
   if (!d) return;
   for (size_t i = 0; i < d->n_pool; i++) avn_free(d->pool[i]);
@@ -265,11 +273,13 @@ static avn_rc parse_codes(const yctx *y, inst_def *d, const yaml_node_t *seq, de
         rc = yexpect_scalar(y, v, key, &s);
         if (rc) return rc;
         if (!valid_code_name(s)) return yfail(y, v, s, "bad code name%s", NULL);
-        codes[i].name = pool_strdup(d, s);
+        rc = pool_set(d, s, &codes[i].name, y->e);
+        if (rc) return rc;
       } else if (!strcmp(key, "label")) {
         rc = yexpect_scalar(y, v, key, &s);
         if (rc) return rc;
-        codes[i].label = pool_strdup(d, s);
+        rc = pool_set(d, s, &codes[i].label, y->e);
+        if (rc) return rc;
       } else if (!strcmp(key, "value")) {
         rc = yexpect_number(y, v, key, &codes[i].value);
         if (rc) return rc;
@@ -463,14 +473,15 @@ static avn_rc parse_results(const yctx *y, inst_def *d, const yaml_node_t *seq) 
       if (rc) return rc;
       if (!strcmp(key, "name")) {
         if (!valid_name(s)) return yfail(y, v, s, "bad result name%s", NULL);
-        r->name = pool_strdup(d, s);
+        rc = pool_set(d, s, &r->name, y->e);
       } else if (!strcmp(key, "label")) {
-        r->label = pool_strdup(d, s);
+        rc = pool_set(d, s, &r->label, y->e);
       } else if (!strcmp(key, "unit")) {
-        r->unit = pool_strdup(d, s);
+        rc = pool_set(d, s, &r->unit, y->e);
       } else {
         return yfail(y, k, key, "unknown key in a result (expected name, label, unit)%s", NULL);
       }
+      if (rc) return rc;
     }
     if (!r->name || !r->label || !r->unit) return yfail(y, m, NULL, "a result needs name and label%s", NULL);
     for (size_t j = 0; j < i; j++)
@@ -500,12 +511,13 @@ static avn_rc parse_rules(const yctx *y, inst_def *d, const yaml_node_t *seq) {
       if (rc) return rc;
       if (!name_taken(d, s)) return yfail(y, v, s, "rule names an unknown item '%s'", s);
       if (!strcmp(key, "item")) {
-        r->item = pool_strdup(d, s);
+        rc = pool_set(d, s, &r->item, y->e);
       } else if (!strcmp(key, "not_before")) {
-        r->not_before = pool_strdup(d, s);
+        rc = pool_set(d, s, &r->not_before, y->e);
       } else {
         return yfail(y, k, key, "unknown key in a rule (expected item, not_before)%s", NULL);
       }
+      if (rc) return rc;
     }
     if (!r->item || !r->not_before) return yfail(y, m, NULL, "a rule needs item and not_before%s", NULL);
     d->n_rules = i + 1;
@@ -603,9 +615,9 @@ static avn_rc parse_def(const char *file, const char *text, size_t len, const ch
           rc = yfail(&y, v, s, "a name is lower-case letters, digits, _%s", NULL);
           goto cleanup;
         }
-        d->name = pool_strdup(d, s);
+        rc = pool_set(d, s, &d->name, e);
       } else if (!strcmp(key, "title")) {
-        d->title = pool_strdup(d, s);
+        rc = pool_set(d, s, &d->title, e);
       } else if (!strcmp(s, "patient")) {
         d->level = INST_LEVEL_PATIENT;
       } else if (!strcmp(s, "hip")) {

@@ -1,0 +1,187 @@
+/*
+** test_registry.c: the shipped instrument definitions load and are well
+** formed; malformed definitions are refused with file:line; allocation
+** failures while loading are reported, never crash or leak (ASan build).
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "instruments/instrument.h"
+
+static void test_all_shipped_load(void **s) {
+  (void)s;
+  avn_err e;
+  avn_err_clear(&e);
+  avn_rc rc = inst_registry_load(&e);
+  if (rc) fail_msg("%s: %s", e.field, e.rule);
+  /* the forms of instruments.md section 7 and issue 2 */
+  static const char *const want[] = {"hhs", "vas", "womac", "sf36", "mri", "cell_product",
+                                     "procedure", "ae", "tha", "satisfaction", "rom",
+                                     "baseline", "hip_baseline"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    assert_non_null(inst_find(want[i]));
+  assert_int_equal(inst_count(), sizeof want / sizeof want[0]);
+  assert_null(inst_find("nope"));
+  for (size_t i = 0; i < inst_count(); i++) {
+    const inst_def *d = inst_at(i);
+    assert_true(strlen(inst_title(d)) > 3);
+    for (size_t j = 0; j < inst_n_items(d); j++) {
+      const inst_item *it = inst_item_at(d, j);
+      assert_true(strlen(it->label) > 1);
+      for (size_t k = 0; k < it->n_codes; k++) assert_true(strlen(it->codes[k].label) > 1);
+    }
+    for (size_t j = 0; j < inst_n_results(d); j++) assert_true(strlen(inst_result_at(d, j)->label) > 3);
+  }
+}
+
+static void test_levels_and_include(void **s) {
+  (void)s;
+  const inst_def *hhs = inst_find("hhs"), *rom = inst_find("rom");
+  assert_int_equal(inst_get_level(hhs), INST_LEVEL_HIP);
+  assert_int_equal(inst_get_level(inst_find("sf36")), INST_LEVEL_PATIENT);
+  assert_int_equal(inst_get_level(inst_find("vas")), INST_LEVEL_HIP);
+  /* the HHS range-of-motion block is the rom form's items, described once */
+  for (size_t j = 0; j < inst_n_items(rom); j++) {
+    const inst_item *a = inst_item_at(rom, j), *b = inst_item_find(hhs, a->name);
+    assert_non_null(b);
+    assert_string_equal(a->label, b->label);
+    assert_true(a->max == b->max);
+  }
+  assert_int_equal(inst_n_items(inst_find("womac")), 24);
+  assert_int_equal(inst_n_items(inst_find("sf36")), 36);
+  /* alias */
+  const inst_item *cm = inst_item_find(inst_find("vas"), "pain_cm");
+  assert_string_equal(cm->alias_of, "pain_mm");
+  assert_true(cm->alias_factor == 10);
+}
+
+static void expect_parse_error(const char *yaml, int line, const char *rule_part) {
+  inst_def *d = NULL;
+  avn_err e;
+  char where[64];
+  avn_err_clear(&e);
+  avn_rc rc = inst_def_parse("t.yaml", yaml, strlen(yaml), &d, &e);
+  if (rc != AVN_E_PARSE) fail_msg("expected a parse error for:\n%s", yaml);
+  assert_null(d);
+  snprintf(where, sizeof where, "t.yaml:%d", line);
+  if (strcmp(e.field, where) != 0) fail_msg("field '%s', expected '%s' (%s)", e.field, where, e.rule);
+  if (!strstr(e.rule, rule_part)) fail_msg("rule '%s' lacks '%s'", e.rule, rule_part);
+}
+
+static void test_malformed(void **s) {
+  (void)s;
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: integer\n    label: A\n", 5,
+                     "type must be");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    label: A\n", 4, "needs a type");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: int\n", 4, "needs a label");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: int\n    label: A\n    colour: red\n",
+                     7, "unknown key");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: code\n    label: A\n", 4,
+                     "needs codes");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: int\n    label: A\n    min: 5\n    max: 1\n",
+                     4, "min is greater");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: int\n    label: A\n    min: five\n    max: 9\n",
+                     7, "must be a number");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - include: nosuch\n", 4, "no definition named");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: int\n    label: A\n  - name: a\n    type: int\n    label: B\n",
+                     7, "duplicate item");
+  expect_parse_error("name: x\ntitle: X\nitems: [\n", 4, "YAML syntax");
+  expect_parse_error("name: x\ntitle: X\nlevel: knee\nitems: []\n", 3, "level must be");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: int\n    label: A\nresults:\n  - {name: r, label: R}\n",
+                     1, "no scoring function");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: code\n    label: A\n    codes:\n      - {name: y, label: Y}\n",
+                     8, "needs name, label and value");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: real\n    label: A\n  - name: b\n    type: real\n    label: B\n    alias_of: c\n    factor: 2\n",
+                     1, "alias 'b'");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: date\n    label: A\nrules:\n  - {item: a, not_before: zz}\n",
+                     8, "unknown item");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: int\n    label: A\noptions:\n  - name: o\n    type: int\n    label: O\n    min: 0\n    max: 3\n    default: \"7\"\n",
+                     1, "default of option");
+}
+
+static void test_user_definition_with_include(void **s) {
+  (void)s;
+  const char *yaml = "name: myrom\ntitle: My ROM\nlevel: hip\nitems:\n  - include: rom\n"
+                     "  - name: note\n    type: text\n    label: Note\n    max: 10\n";
+  inst_def *d = NULL;
+  avn_err e;
+  inst_value v;
+  assert_int_equal(inst_def_parse("my.yaml", yaml, strlen(yaml), &d, &e), AVN_OK);
+  assert_int_equal(inst_n_items(d), 6);
+  assert_int_equal(inst_parse_value(d, "note", "0123456789", &v, &e), AVN_OK);
+  assert_int_equal(inst_parse_value(d, "note", "0123456789x", &v, &e), AVN_E_RANGE);
+  assert_string_equal(e.field, "myrom.note");
+  assert_int_equal(inst_parse_value(d, "flexion_deg", "141", &v, &e), AVN_E_RANGE);
+  assert_string_equal(e.rule, "must be between 0 and 140 deg");
+  inst_def_free(d);
+}
+
+static void test_values(void **s) {
+  (void)s;
+  const inst_def *cp = inst_find("cell_product"), *vas = inst_find("vas");
+  inst_value v;
+  avn_err e;
+  assert_int_equal(inst_parse_value(cp, "harvest_time", "23:59", &v, &e), AVN_OK);
+  assert_true(v.num == 23 * 60 + 59);
+  assert_int_equal(inst_parse_value(cp, "harvest_time", "12:60", &v, &e), AVN_E_TYPE);
+  assert_int_equal(inst_parse_value(vas, "pain_cm", "4.5", &v, &e), AVN_OK);
+  assert_string_equal(v.item, "pain_mm");
+  assert_true(v.num == 45);
+  assert_int_equal(inst_parse_value(vas, "pain_mm", "", &v, &e), AVN_OK);
+  assert_true(v.missing);
+  assert_int_equal(inst_parse_value(vas, "pain_mm", "0x10", &v, &e), AVN_E_TYPE);
+  assert_int_equal(inst_parse_value(vas, "pain_mm", "nan", &v, &e), AVN_E_TYPE);
+  assert_int_equal(inst_parse_value(vas, "pain_mm", "1e1", &v, &e), AVN_OK);
+  assert_int_equal(inst_parse_value(inst_find("mri"), "bme", "true", &v, &e), AVN_OK);
+  assert_true(v.num == 1);
+  /* option descriptions */
+  const inst_def *hhs = inst_find("hhs");
+  assert_int_equal(inst_n_opts(hhs), 3);
+  assert_string_equal(inst_opt_at(hhs, 0)->name, "rom_method");
+  assert_string_equal(inst_opt_default(hhs, 0), "index");
+}
+
+/* Fail the n-th allocation of a load, for every n, until a load succeeds:
+** each failure must come back as AVN_E_NOMEM and leak nothing. */
+static void test_load_faults(void **s) {
+  (void)s;
+  int n_fail = 0;
+  for (long n = 0; n < 100000; n++) {
+    avn_err e;
+    inst_registry_free();
+    avn_mem_fail_after(n);
+    avn_rc rc = inst_registry_load(&e);
+    avn_mem_fail_after(-1);
+    if (rc == AVN_OK) break;
+    assert_int_equal(rc, AVN_E_NOMEM);
+    n_fail++;
+  }
+  assert_true(n_fail > 10);
+  assert_non_null(inst_find("hhs"));
+  inst_registry_free();
+}
+
+static int teardown(void **s) {
+  (void)s;
+  inst_registry_free();
+  return 0;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_all_shipped_load),
+    cmocka_unit_test(test_levels_and_include),
+    cmocka_unit_test(test_malformed),
+    cmocka_unit_test(test_user_definition_with_include),
+    cmocka_unit_test(test_values),
+    cmocka_unit_test(test_load_faults),
+  };
+  return cmocka_run_group_tests(tests, NULL, teardown);
+}
