@@ -217,8 +217,11 @@ static avn_rc read_any(block_fn next, void *src, const char *label,
       goto cleanup;
     }
     if (n == 0) break;
-    if (csv_parse(&p, buf, n, field_cb, row_cb, &r) != n) {
-      if (!r.rc)
+    if (csv_parse(&p, buf, n, field_cb, row_cb, &r) != n && !r.rc) {
+      if (csv_error(&p) == CSV_ENOMEM || csv_error(&p) == CSV_ETOOBIG)
+        r.rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory near data row %zu",
+                        t->nrow + 1);
+      else
         r.rc = avn_fail(e, AVN_E_PARSE, label, NULL, "malformed CSV near data row %zu: %s",
                         t->nrow + 1, csv_strerror(csv_error(&p)));
     }
