@@ -21,7 +21,7 @@
 #include "instruments/scoring.h"
 
 static bool item(const inst_ctx *c, int k, double *v) {
-  char name[8];
+  char name[16];
   snprintf(name, sizeof name, "q%d", k);
   return inst_ctx_num(c, name, v);
 }

@@ -19,7 +19,7 @@
 #include "instruments/scoring.h"
 
 static bool subscale(const inst_ctx *c, char prefix, int n_items, const char *opt, double *sum) {
-  char name[8];
+  char name[16];
   double s = 0, v = 0;
   int answered = 0;
   int max_missing = (int)inst_ctx_opt(c, opt)->num;
