@@ -34,12 +34,13 @@ avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row
   return s->db->ops->exec(s->db, sql, p, n, fn, ctx, e);
 }
 
-typedef struct { char *v; bool found; } one_ctx;
+typedef struct { char *v; bool found, nomem; } one_ctx;
 
 static int one_row(void *ctx, int n, const char *const *cols) {
   one_ctx *o = ctx;
   o->found = true;
   o->v = (n > 0 && cols[0]) ? avn_strdup(cols[0]) : NULL;
+  o->nomem = n > 0 && cols[0] && !o->v;
   return 1;
 }
 
@@ -47,6 +48,7 @@ avn_rc store_q_one(store *s, const char *sql, const char *const *p, size_t n, ch
                     bool *found, avn_err *e) {
   one_ctx o = {0};
   avn_rc rc = store_q(s, sql, p, n, one_row, &o, e);
+  if (!rc && o.nomem) rc = AVN_E_NOMEM;
   if (rc) { avn_free(o.v); return rc; }
   *out = o.v;
   if (found) *found = o.found;
@@ -338,7 +340,7 @@ cleanup:
 typedef struct {
   char *id, *site_id, *date, *data, *patient;
   int eligible;
-  bool found;
+  bool found, nomem;
 } screening_row;
 
 static int screening_cb(void *ctx, int n, const char *const *c) {
@@ -351,6 +353,7 @@ static int screening_cb(void *ctx, int n, const char *const *c) {
   r->eligible = c[3] && c[3][0] == '1';
   r->data = avn_strdup(c[4]);
   r->patient = c[5] ? avn_strdup(c[5]) : NULL;
+  r->nomem = !r->id || !r->site_id || !r->date || !r->data || (c[5] && !r->patient);
   return 1;
 }
 
@@ -424,6 +427,7 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
   const char *p1[1] = {r->screening};
   rc = store_q(s, "SELECT s.id, s.site_id, s.screened_on, s.eligible, s.data, p.code FROM screening s"
             " LEFT JOIN patient p ON p.screening_id = s.id WHERE s.code=?", p1, 1, screening_cb, &sr, e);
+  if (!rc && sr.nomem) rc = AVN_E_NOMEM;
   if (rc) goto cleanup;
   if (!sr.found) {
     rc = avn_fail(e, AVN_E_NOTFOUND, "screening", r->screening, "no such screening in the log; run avn screen first");

@@ -52,7 +52,7 @@ static void kv_rows_free(kv_rows *k) {
 
 typedef struct {
   char *pid, *enrolled, *birth;
-  bool found;
+  bool found, nomem;
 } patient_row;
 
 static int patient_cb(void *ctx, int n, const char *const *c) {
@@ -62,6 +62,7 @@ static int patient_cb(void *ctx, int n, const char *const *c) {
   p->pid = avn_strdup(c[0]);
   p->enrolled = avn_strdup(c[1]);
   p->birth = c[2] ? avn_strdup(c[2]) : NULL;
+  p->nomem = !p->pid || !p->enrolled || (c[2] && !p->birth);
   return 1;
 }
 
@@ -146,6 +147,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   /* 2. Patient, hip, visit date. */
   const char *pp[1] = {r->patient};
   rc = store_q(s, "SELECT id, enrolled_on, birth_date FROM patient WHERE code=?", pp, 1, patient_cb, &pr, e);
+  if (!rc && pr.nomem) rc = AVN_E_NOMEM;
   if (rc) goto cleanup;
   if (!pr.found) {
     rc = avn_fail(e, AVN_E_NOTFOUND, "patient", r->patient, "no such patient in this study");
