@@ -4,9 +4,9 @@
 **
 ** RCF. Relative centrifugal force in multiples of g from the speed and the
 ** rotor radius: RCF = 1.118e-5 x r(cm) x rpm^2. This is omega^2 r / g with
-** omega = 2 pi rpm / 60: 4 pi^2 / (3600 x 980.665 cm/s^2) = 1.1182e-5
-** (the constant printed in centrifuge manuals, e.g. Beckman Coulter's
-** "Rotor and centrifuge nomogram"; Sigma-Aldrich "Centrifugation" note).
+** omega = 2 pi rpm / 60: 4 pi^2 / (3600 s^2/min^2 x 980.665 cm/s^2) =
+** 1.1182e-5, the constant printed in centrifuge manufacturers' rotor
+** nomograms (source recalled, not retrieved; the derivation above is exact).
 **
 ** Cells. total_cells_e6 = concentration (x10^6/ml) x final volume (ml). When
 ** the laboratory also reports a total, total_cells_mismatch = 1 if it
