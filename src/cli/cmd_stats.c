@@ -52,7 +52,15 @@ const char cmd_stats_usage[] =
     "  --within W | --cluster C | --alpha A | --conf-level L\n"
     "  --alternative two.sided|less|greater\n\n"
     "describe: --col C [--group G] [--factors C] [--quantile-type 7|6]\n"
-    "          [--conf-level 0.95]\n\n"
+    "          [--conf-level 0.95]\n"
+    "shapiro: --col C (3..5000 values)\n"
+    "paired-t: --x A --y B [--mu M] (difference B - A)\n"
+    "t: --value V --group G [--var-equal] [--levels a,b] | --col C [--mu M]\n"
+    "wilcoxon: --x A --y B | --col C [--mu M] [--exact yes|no|auto] [--no-correct]\n"
+    "mann-whitney: --value V --group G [--exact yes|no|auto] [--no-correct]\n"
+    "anova: --value V --group G\n"
+    "chisq: --x A --y B [--no-yates]    fisher: --x A --y B\n"
+    "(add --alternative, --conf-level or --alpha where the test has them)\n\n"
     "Exit status: 0 ok, 1 input refused (names the column and reason), 2 usage.\n";
 
 static bool is_flag(const char *name) {

@@ -29,7 +29,7 @@ static void put_desc(json_t *o, const desc_result *d) {
 }
 
 static avn_rc text_desc(stats_ctx *c, const char *label, size_t n_missing, const desc_result *d) {
-  char b[10][48];
+  char b[11][48];
   return stats_text_printf(
       c,
       "%s\n  n = %zu, missing = %zu\n  mean = %s, sd = %s, se = %s\n"
@@ -40,7 +40,7 @@ static avn_rc text_desc(stats_ctx *c, const char *label, size_t n_missing, const
       stats_fmt_num(b[3], 48, d->median, 7), stats_fmt_num(b[4], 48, d->q1, 7),
       stats_fmt_num(b[5], 48, d->q3, 7), d->quantile_type, stats_fmt_num(b[6], 48, d->min, 7),
       stats_fmt_num(b[7], 48, d->max, 7), stats_fmt_num(b[8], 48, 100 * d->conf_level, 7),
-      stats_fmt_num(b[9], 48, d->ci_low, 7), stats_fmt_num(b[9] + 24, 24, d->ci_high, 7));
+      stats_fmt_num(b[9], 48, d->ci_low, 7), stats_fmt_num(b[10], 48, d->ci_high, 7));
 }
 
 /* Counts of the factor var among rows idx[0..m), into a "levels" array. */

@@ -70,27 +70,16 @@ avn_rc wilcoxon_psignrank(double q, size_t n, bool upper, double *p) {
     for (size_t s = cur; s >= k; s--) w[s] = (w[s] + w[s - k]) * 0.5;
     for (size_t s = k; s-- > 0;) w[s] *= 0.5;
   }
-  /* symmetric: sum the shorter tail, as R does */
+  /* sum the shorter tail (the distribution is symmetric), as R does */
   size_t qi = (size_t)q;
   double acc = 0.0;
-  bool lower_sum = !upper;
-  if (!upper) {
-    if (qi > top / 2) {
-      for (size_t s = qi + 1; s <= top; s++) acc += w[s];
-      lower_sum = false;
-      acc = 1.0 - acc;
-    } else {
-      for (size_t s = 0; s <= qi; s++) acc += w[s];
-    }
+  if (qi > top / 2) {
+    for (size_t s = qi + 1; s <= top; s++) acc += w[s];   /* P(V > q) */
+    if (!upper) acc = 1.0 - acc;
   } else {
-    if (qi > top / 2) {
-      for (size_t s = qi + 1; s <= top; s++) acc += w[s];
-    } else {
-      for (size_t s = 0; s <= qi; s++) acc += w[s];
-      acc = 1.0 - acc;
-    }
+    for (size_t s = 0; s <= qi; s++) acc += w[s];         /* P(V <= q) */
+    if (upper) acc = 1.0 - acc;
   }
-  (void)lower_sum;
   *p = acc;
   avn_free(w);
   return AVN_OK;
