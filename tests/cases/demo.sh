@@ -1,7 +1,7 @@
 # The demo runs end to end through the validated write path and shows what a
 # monitor must see: the deliberate deviation (7-minute injection, protocol
 # 4-6) and the double-entry mismatch (flexion 90 vs 80) it plants.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../tools/caselib.sh"
 expect_exit 0 "$AVN" demo --out "$T/demo"
 expect_out "screened S004: not eligible"
 expect_out "failed: age_18_55"

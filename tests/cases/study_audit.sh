@@ -1,6 +1,6 @@
 # Every accepted change is in the audit trail with old value, new value and
 # reason; the hash chain detects a row altered behind avn's back.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../tools/caselib.sh"
 DB="$T/a.db"
 "$AVN" init "$DB" --protocol sequential --user coordinator >/dev/null
 "$AVN" screen "$DB" S1 --date 2024-01-10 age=40 mri_confirmed=yes stage.left=I conservative_months=6 can_attend_24m=yes \

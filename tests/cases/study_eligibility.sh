@@ -1,7 +1,7 @@
 # Screening lists each failed criterion by name; everyone stays in the log;
 # enrolment needs an eligible screening; a per-hip criterion excludes only
 # that hip. Criteria from protocols/single-dose.yaml (seed 000).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../tools/caselib.sh"
 DB="$T/e.db"
 "$AVN" init "$DB" --protocol single-dose >/dev/null
 base="avn_confirmed=yes conservative_months=6 willing_followup=yes consent=yes infection=no hematologic_disorder=no pregnant_or_lactating=no immunocompromised=no malignancy_5y=no"

@@ -1,6 +1,6 @@
 # Opening something that is not an avn study, or one from a newer avn, is a
 # clear error; init never overwrites a file; a bad protocol gives file:line.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../tools/caselib.sh"
 echo "hello, I am a text file" > "$T/notes.txt"
 expect_exit 1 "$AVN" schedule "$T/notes.txt"
 expect_err "not an avn study database"

@@ -1,6 +1,6 @@
 # Bad input: every refusal names the field, the value and the rule, exits 1,
 # and leaves the database exactly as it was (same logical dump, same file).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../tools/caselib.sh"
 DB="$T/r.db"
 "$AVN" init "$DB" --protocol sequential >/dev/null
 "$AVN" screen "$DB" S1 --date 2024-01-10 age=40 mri_confirmed=yes stage.left=II conservative_months=6 can_attend_24m=yes \

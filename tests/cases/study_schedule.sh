@@ -2,7 +2,7 @@
 # the sequential protocol. Expected dates worked by hand from a 2024-2026
 # calendar (2024 is a leap year; windows from protocols/sequential.yaml:
 # m1 +-7 days, m3/m6 +-14 days, m12/m18/m24 +-30 days).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../tools/caselib.sh"
 DB="$T/x.db"
 expect_exit 0 "$AVN" init "$DB" --protocol sequential
 expect_exit 0 "$AVN" screen "$DB" S001 --date 2024-01-25 age=38 mri_confirmed=yes stage.left=II stage.right=III \

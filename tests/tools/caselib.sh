@@ -1,4 +1,4 @@
-# Shared helpers for CLI case scripts (sourced, not a test itself).
+# Shared helpers for CLI case scripts in tests/cases/ (sourced, not a test itself).
 # AVN (the binary), AVN_SOURCE_DIR and AVN_TMP come from ctest.
 set -u
 : "${AVN:?AVN must point to the avn binary}"
