@@ -67,10 +67,11 @@ d$y[77] <- NA
 d$yb[77] <- NA
 w(d, "reg_missing.csv")
 
-# separation: x > 5 gives y = 1 exactly (complete), and a level that is all 1
+# separation: x > 5 gives y = 1 exactly (complete), and site c is all 1
+# (quasi-complete, through the dummy sitec)
 w(data.frame(y = c(0, 0, 0, 0, 0, 1, 1, 1, 1, 1), x = c(1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
              z = c(3, 1, 4, 1, 5, 9, 2, 6, 5, 3)), "sep_complete.csv")
-w(data.frame(y = c(0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 0),
+w(data.frame(y = c(0, 1, 0, 1, 0, 1, 1, 0, 1, 1, 1, 1),
              x = c(1.2, 2.3, 0.7, 1.9, 3.1, 2.2, 1.4, 2.8, 0.9, 1.7, 2.5, 2.0),
              site = c("a", "a", "a", "a", "b", "b", "b", "b", "c", "c", "c", "c")),
   "sep_level.csv")
