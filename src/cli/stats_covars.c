@@ -1,0 +1,255 @@
+/*
+** stats_covars.c: role columns + dummy-coded covariates (see stats_covars.h).
+** O(rows x columns).
+*/
+#include "cli/stats_covars.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+
+#include "core/mem.h"
+
+void stats_covars_free(stats_covars *m) {
+  if (!m) return;
+  for (size_t j = 0; j < m->k && m->names; j++) avn_free(m->names[j]);
+  avn_free(m->names);
+  avn_free(m->X);
+  avn_free(m->cov);
+  stats_frame_free(&m->f);
+  memset(m, 0, sizeof *m);
+}
+
+avn_rc stats_covars_build(stats_ctx *c, const stats_colspec *roles, size_t nroles,
+                          const char *list_opt, bool need_covs, stats_covars *m) {
+  avn_rc rc = AVN_OK;
+  stats_colspec *spec = NULL;
+  memset(m, 0, sizeof *m);
+  const char *list = stats_opt(&c->opts, list_opt);
+  if (list) {
+    rc = stats_split_list(list, &m->cov, &m->ncov);
+    if (rc) goto cleanup;
+  }
+  if (need_covs && m->ncov == 0) {
+    rc = avn_fail(c->err, AVN_E_USAGE, list_opt, NULL,
+                  "--%s a,b,... is required (columns of the model)", list_opt);
+    goto cleanup;
+  }
+  for (size_t j = 0; j < m->ncov; j++)
+    for (size_t r = 0; r < nroles; r++)
+      if (!strcmp(m->cov[j], roles[r].name)) {
+        rc = avn_fail(c->err, AVN_E_USAGE, m->cov[j], NULL,
+                      "the column is both a covariate and a role column");
+        goto cleanup;
+      }
+  spec = avn_calloc(nroles + m->ncov + 1, sizeof *spec);
+  if (!spec) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  for (size_t r = 0; r < nroles; r++) spec[r] = roles[r];
+  for (size_t j = 0; j < m->ncov; j++) {
+    spec[nroles + j].name = m->cov[j];
+    spec[nroles + j].kind = STATS_AUTO;
+  }
+  rc = stats_cli_frame(c, spec, nroles + m->ncov, &m->f);
+  if (rc) goto cleanup;
+  m->n = m->f.n;
+  size_t k = 0;
+  for (size_t j = 0; j < m->ncov; j++) {
+    const stats_var *v = &m->f.v[nroles + j];
+    k += v->kind == STATS_FACTOR ? (v->nlev ? v->nlev - 1 : 0) : 1;
+    if (v->kind == STATS_FACTOR && v->nlev < 2 && m->n > 0) {
+      rc = avn_fail(c->err, AVN_E_DEGENERATE, v->name, NULL,
+                    "the factor has a single level in the complete rows: no contrast "
+                    "to estimate");
+      goto cleanup;
+    }
+  }
+  m->k = k;
+  m->names = avn_calloc(k ? k : 1, sizeof *m->names);
+  m->X = avn_calloc((m->n ? m->n : 1) * (k ? k : 1), sizeof *m->X);
+  if (!m->names || !m->X) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  size_t j0 = 0;
+  for (size_t j = 0; j < m->ncov; j++) {
+    const stats_var *v = &m->f.v[nroles + j];
+    if (v->kind == STATS_FACTOR) {
+      rc = stats_dummy_code(v, m->n, m->X, k, j0, m->names + j0);
+      if (rc) goto cleanup;
+      j0 += v->nlev - 1;
+    } else {
+      m->names[j0] = avn_strdup(v->name);
+      if (!m->names[j0]) {
+        rc = AVN_E_NOMEM;
+        goto cleanup;
+      }
+      for (size_t i = 0; i < m->n; i++) m->X[i * k + j0] = v->x[i];
+      j0++;
+    }
+  }
+cleanup:
+  if (rc == AVN_E_NOMEM) avn_fail(c->err, rc, NULL, NULL, "out of memory");
+  avn_free(spec);
+  return rc;
+}
+
+avn_rc stats_covars_binary(stats_ctx *c, const stats_frame *f, size_t var, int *out) {
+  const stats_var *v = &f->v[var];
+  size_t n = f->n;
+  for (size_t i = 0; i < n; i++) {
+    double x = v->x[i];
+    if (x != 0 && x != 1) {
+      char val[64];
+      snprintf(val, sizeof val, "%g", x);
+      return avn_fail(c->err, AVN_E_RANGE, v->name, val,
+                      "must be 1 (event) or 0 (censored / no event); data row %zu",
+                      f->row[i] + 1);
+    }
+    out[i] = (int)x;
+  }
+  return AVN_OK;
+}
+
+avn_rc stats_covars_times(stats_ctx *c, const stats_frame *f, size_t var) {
+  const stats_var *v = &f->v[var];
+  size_t n = f->n;
+  for (size_t i = 0; i < n; i++)
+    if (!(v->x[i] >= 0) || !isfinite(v->x[i])) {
+      char val[64];
+      snprintf(val, sizeof val, "%g", v->x[i]);
+      return avn_fail(c->err, AVN_E_RANGE, v->name, val,
+                      "survival times must be >= 0; data row %zu", f->row[i] + 1);
+    }
+  return AVN_OK;
+}
+
+/* ---- ols / logistic (shared by stats_ols.c and stats_logistic.c) --------- */
+
+#include "stats/regress.h"
+
+avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
+  avn_rc rc = AVN_OK;
+  stats_covars m = {0};
+  regress_result *r = NULL;
+  double *yb = NULL;
+  int *yi = NULL;
+  const char *yc = NULL, *cc = NULL;
+  double conf;
+  char b[9][48];
+  bool intercept = !stats_has(&c->opts, "no-intercept");
+
+  rc = stats_cli_allow(c, "outcome,predictors,covariates,factors,ref,levels,cluster,"
+                          "conf-level,alpha,no-intercept");
+  if (!rc) rc = stats_opt_req(&c->opts, "outcome", &yc, c->err);
+  if (!rc) rc = stats_cli_conf_level(c, &conf);
+  if (rc) goto cleanup;
+  cc = stats_opt(&c->opts, "cluster");
+  const char *list = stats_opt(&c->opts, "predictors") ? "predictors" : "covariates";
+  stats_colspec roles[2] = {{yc, STATS_NUMERIC}, {cc, STATS_FACTOR}};
+  rc = stats_covars_build(c, roles, cc ? 2 : 1, list, !intercept, &m);
+  if (rc) goto cleanup;
+  const double *y = m.f.v[0].x;
+  if (logistic) {
+    yi = avn_calloc(m.n ? m.n : 1, sizeof *yi);
+    yb = avn_calloc(m.n ? m.n : 1, sizeof *yb);
+    if (!yi || !yb) {
+      rc = AVN_E_NOMEM;
+      goto cleanup;
+    }
+    rc = stats_covars_binary(c, &m.f, 0, yi);
+    if (rc) goto cleanup;
+    for (size_t i = 0; i < m.n; i++) yb[i] = yi[i];
+    y = yb;
+  }
+  const stats_var *cl = cc ? &m.f.v[1] : NULL;
+  const char *const *nm = (const char *const *)m.names;
+  rc = logistic ? regress_logistic(m.n, m.k, m.X, y, intercept, nm, cl ? cl->code : NULL,
+                                   cl ? cl->nlev : 0, conf, &r, c->err)
+                : regress_ols(m.n, m.k, m.X, y, intercept, nm, cl ? cl->code : NULL,
+                              cl ? cl->nlev : 0, conf, &r, c->err);
+  if (rc) {
+    if (!strcmp(c->err->field, "outcome")) snprintf(c->err->field, sizeof c->err->field, "%s", yc);
+    goto cleanup;
+  }
+  stats_json_str(c->json, "method", logistic ? "Logistic regression (binomial, logit; IRLS)"
+                                             : "Linear regression (OLS, Householder QR)");
+  stats_json_int(c->json, "n", (long long)m.n);
+  stats_json_int(c->json, "n_missing", (long long)m.f.n_missing);
+  stats_json_str(c->json, "se_type",
+                 cl ? "robust_se: CR1 cluster-robust (sandwich::vcovCL type HC1: "
+                      "G/(G-1) * (n-1)/(n-p)); statistic, p and CIs use it"
+                    : "model-based");
+  if (cl) stats_json_int(c->json, "n_clusters", (long long)cl->nlev);
+  for (size_t j = 0; j < r->p; j++) {
+    const char *term = (intercept && j == 0) ? "(Intercept)" : m.names[j - (intercept ? 1 : 0)];
+    stats_coef row = {term, r->beta[j], r->se[j], cl ? r->robust_se[j] : NAN, r->statistic[j],
+                      r->p_value[j], r->ci_low[j], r->ci_high[j]};
+    rc = stats_json_coef(c->json, &row);
+    if (rc) goto cleanup;
+  }
+  stats_json_num(c->json, "df_resid", r->df_resid);
+  stats_json_num(c->json, "loglik", r->loglik);
+  stats_json_num(c->json, "aic", r->aic);
+  if (logistic) {
+    stats_json_num(c->json, "deviance", r->deviance);
+    stats_json_num(c->json, "null_deviance", r->null_deviance);
+    stats_json_num(c->json, "df_null", r->df_null);
+    stats_json_int(c->json, "iterations", r->iterations);
+  } else {
+    stats_json_num(c->json, "sigma", r->sigma);
+    stats_json_num(c->json, "r2", r->r2);
+    stats_json_num(c->json, "adj_r2", r->adj_r2);
+    stats_json_num(c->json, "statistic", r->fstat);
+    stats_json_num(c->json, "df1", r->f_df1);
+    stats_json_num(c->json, "df2", r->f_df2);
+    stats_json_num(c->json, "p", r->f_p);
+  }
+  rc = stats_text_printf(c, "%s: %s ~ %s%s%s%s\n\nCoefficients%s:\n%-16s %12s %12s %9s %10s\n",
+                         logistic ? "glm (binomial)" : "lm", yc,
+                         stats_opt(&c->opts, list) ? stats_opt(&c->opts, list) : "1",
+                         intercept ? "" : " - 1", cl ? ", cluster-robust SE by " : "",
+                         cl ? cc : "", cl ? " (CR1 robust SE)" : "", "", "Estimate",
+                         "Std. Error", logistic ? "z value" : "t value",
+                         logistic ? "Pr(>|z|)" : "Pr(>|t|)");
+  for (size_t j = 0; !rc && j < r->p; j++) {
+    const char *term = (intercept && j == 0) ? "(Intercept)" : m.names[j - (intercept ? 1 : 0)];
+    rc = stats_text_printf(c, "%-16s %12s %12s %9s %10s\n", term,
+                           stats_fmt_num(b[0], 48, r->beta[j], 5),
+                           stats_fmt_num(b[1], 48, cl ? r->robust_se[j] : r->se[j], 5),
+                           stats_fmt_num(b[2], 48, r->statistic[j], 4),
+                           stats_fmt_p(b[3], 48, r->p_value[j], 3));
+  }
+  if (rc) goto cleanup;
+  if (logistic)
+    rc = stats_text_printf(c, "\n    Null deviance: %s  on %s  degrees of freedom\n"
+                              "Residual deviance: %s  on %s  degrees of freedom\nAIC: %s\n\n"
+                              "Number of Fisher Scoring iterations: %d\n",
+                           stats_fmt_num(b[0], 48, r->null_deviance, 5),
+                           stats_fmt_num(b[1], 48, r->df_null, 7),
+                           stats_fmt_num(b[2], 48, r->deviance, 5),
+                           stats_fmt_num(b[3], 48, r->df_resid, 7),
+                           stats_fmt_num(b[4], 48, r->aic, 5), r->iterations);
+  else
+    rc = stats_text_printf(c, "\nResidual standard error: %s on %s degrees of freedom\n"
+                              "Multiple R-squared:  %s,\tAdjusted R-squared:  %s \n"
+                              "F-statistic: %s on %s and %s DF,  p-value: %s\nAIC: %s\n",
+                           stats_fmt_num(b[0], 48, r->sigma, 4),
+                           stats_fmt_num(b[1], 48, r->df_resid, 7),
+                           stats_fmt_num(b[2], 48, r->r2, 4),
+                           stats_fmt_num(b[3], 48, r->adj_r2, 4),
+                           stats_fmt_num(b[4], 48, r->fstat, 4),
+                           stats_fmt_num(b[5], 48, r->f_df1, 7),
+                           stats_fmt_num(b[6], 48, r->f_df2, 7),
+                           stats_fmt_p(b[7], 48, r->f_p, 4),
+                           stats_fmt_num(b[8], 48, r->aic, 7));
+cleanup:
+  avn_free(yi);
+  avn_free(yb);
+  regress_free(r);
+  stats_covars_free(&m);
+  return rc;
+}
