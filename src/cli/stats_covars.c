@@ -89,6 +89,10 @@ avn_rc stats_covars_build(stats_ctx *c, const stats_colspec *roles, size_t nrole
       }
       for (size_t i = 0; i < m->n; i++) m->X[i * k + j0] = v->x[i];
       j0++;
+      /* the column now lives in X: drop the frame's copy (1M rows x 8 B
+      ** each); stats_frame_free frees NULL harmlessly */
+      avn_free(m->f.v[nroles + j].x);
+      m->f.v[nroles + j].x = NULL;
     }
   }
 cleanup:

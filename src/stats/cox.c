@@ -48,6 +48,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "core/mem.h"
+#include "stats/sortkey.h"
 
 void cox_opts_default(cox_opts *o) {
   o->ties = COX_TIES_EFRON;
@@ -126,14 +127,6 @@ typedef struct cox_rec {
   int32_t ev;
   int32_t idx;
 } cox_rec;
-
-static int rec_cmp(const void *a, const void *b) {
-  const cox_rec *x = a;
-  const cox_rec *y = b;
-  if (x->t < y->t) return -1;
-  if (x->t > y->t) return 1;
-  return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
 
 typedef struct cox_work {
   size_t n, p, ngroups;
@@ -233,11 +226,6 @@ static int cox_compute(cox_work *w, const double *beta, double *loglik,
 
 /* ---- concordance -------------------------------------------------------- */
 
-static int dbl_cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 static void fen_add(int64_t *f, size_t m, size_t i) {
   for (i++; i <= m; i += i & (~i + 1)) f[i - 1]++;
 }
@@ -247,19 +235,7 @@ static int64_t fen_sum(const int64_t *f, size_t i) { /* count of ranks < i */
   return s;
 }
 
-static size_t rank_of(const double *u, size_t m, double v) {
-  size_t lo = 0, hi = m;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (u[mid] < v)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
-/* Rows must be processed by descending time; this sorts its own copy. */
+/* Rows are visited by descending time; this orders its own copy (radix). */
 avn_rc cox_concordance(size_t n, const double *time, const int *event,
                        const double *score, int64_t *concordant,
                        int64_t *discordant, int64_t *tied_x, int64_t *tied_y,
@@ -270,28 +246,34 @@ avn_rc cox_concordance(size_t n, const double *time, const int *event,
   int64_t *fen = avn_calloc(n ? n : 1, sizeof *fen);
   int64_t *fen_eq = NULL, *grp_eq = NULL;
   size_t *rk = avn_reallocarray(NULL, n ? n : 1, sizeof *rk);
-  if (!rec || !u || !fen || !rk) {
+  uint32_t *ord = avn_reallocarray(NULL, n ? n : 1, sizeof *ord);
+  if (!rec || !u || !fen || !rk || !ord) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
+  /* order by time (stable radix), ranks of the score by its own order */
+  rc = sortkey_order(n, time, NULL, ord);
+  if (rc) goto cleanup;
   for (size_t i = 0; i < n; i++) {
-    rec[i].t = time[i];
-    rec[i].ev = event[i];
-    rec[i].idx = (int32_t)i;
-    u[i] = score[i];
+    rec[i].t = time[ord[i]];
+    rec[i].ev = event[ord[i]];
+    rec[i].idx = (int32_t)ord[i];
   }
-  qsort(rec, n, sizeof *rec, rec_cmp);
-  qsort(u, n, sizeof *u, dbl_cmp);
+  rc = sortkey_order(n, score, NULL, ord);
+  if (rc) goto cleanup;
   size_t m = 0;
-  for (size_t i = 0; i < n; i++)
-    if (m == 0 || u[i] != u[m - 1]) u[m++] = u[i];
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0 && score[ord[i]] != score[ord[i - 1]]) m++;
+    u[ord[i]] = (double)m;  /* rank of row ord[i] */
+  }
+  if (n) m++;
   fen_eq = avn_calloc(m ? m : 1, sizeof *fen_eq);
   grp_eq = avn_calloc(m ? m : 1, sizeof *grp_eq);
   if (!fen_eq || !grp_eq) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
-  for (size_t i = 0; i < n; i++) rk[i] = rank_of(u, m, score[rec[i].idx]);
+  for (size_t i = 0; i < n; i++) rk[i] = (size_t)u[rec[i].idx];
   int64_t conc = 0, disc = 0, tx = 0, ty = 0, intree = 0;
   size_t hi = n;
   while (hi > 0) {
@@ -345,6 +327,7 @@ cleanup:
   avn_free(fen_eq);
   avn_free(grp_eq);
   avn_free(rk);
+  avn_free(ord);
   return rc;
 }
 
@@ -501,7 +484,7 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
   avn_rc rc = AVN_OK;
   cox_opts o;
   cox_work w;
-  cox_rec *rec = NULL;
+  uint32_t *ord = NULL;
   cox_result *r = NULL;
   double *mean = NULL, *scale = NULL, *beta = NULL, *newbeta = NULL;
   double *u = NULL, *imat = NULL, *chl = NULL, *step = NULL, *col = NULL;
@@ -547,7 +530,6 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
   w.n = n;
   w.p = p;
   w.ties = o.ties;
-  rec = avn_reallocarray(NULL, n, sizeof *rec);
   w.t = avn_reallocarray(NULL, n, sizeof *w.t);
   w.ev = avn_reallocarray(NULL, n, sizeof *w.ev);
   w.idx = avn_reallocarray(NULL, n, sizeof *w.idx);
@@ -571,26 +553,30 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
   col = avn_calloc(p, sizeof *col);
   vs = avn_calloc(p * p, sizeof *vs);
   r = avn_calloc(1, sizeof *r);
-  if (!rec || !w.t || !w.ev || !w.idx || !w.x || !w.gstart || !w.eta ||
+  if (!w.t || !w.ev || !w.idx || !w.x || !w.gstart || !w.eta ||
       !w.r || !w.s1 || !w.s2 || !w.d1 || !w.d2 || !w.a || !mean || !scale ||
       !beta || !newbeta || !u || !imat || !chl || !step || !col || !vs || !r) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
-  for (i = 0; i < n; i++) {
-    rec[i].t = time[i];
-    rec[i].ev = event[i];
-    rec[i].idx = (int32_t)i;
+  ord = avn_reallocarray(NULL, n, sizeof *ord);
+  if (!ord) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
   }
-  qsort(rec, n, sizeof *rec, rec_cmp);
+  rc = sortkey_order(n, time, NULL, ord);
+  if (rc) goto cleanup;
   w.ngroups = 0;
   for (i = 0; i < n; i++) {
-    w.t[i] = rec[i].t;
-    w.ev[i] = rec[i].ev;
-    w.idx[i] = rec[i].idx;
-    if (i == 0 || rec[i].t != rec[i - 1].t) w.gstart[w.ngroups++] = i;
-    memcpy(w.x + i * p, x + (size_t)rec[i].idx * p, p * sizeof *x);
+    size_t o = ord[i];
+    w.t[i] = time[o];
+    w.ev[i] = event[o];
+    w.idx[i] = (int)o;
+    if (i == 0 || w.t[i] != w.t[i - 1]) w.gstart[w.ngroups++] = i;
+    memcpy(w.x + i * p, x + o * p, p * sizeof *x);
   }
+  avn_free(ord);
+  ord = NULL;
   w.gstart[w.ngroups] = n;
   /* centre and scale (coxfit6.c) */
   for (j = 0; j < p; j++) {
@@ -797,7 +783,7 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
 cleanup:
   if (rc == AVN_E_NOMEM && err) avn_fail(err, rc, NULL, NULL, "out of memory");
   work_free(&w);
-  avn_free(rec);
+  avn_free(ord);
   avn_free(mean);
   avn_free(scale);
   avn_free(beta);

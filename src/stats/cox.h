@@ -18,8 +18,8 @@
 ** variable"), numeric overflow. Non-convergence after max_iter is NOT an
 ** error: converged = 0 is returned, as R warns and returns.
 **
-** Costs: one O(n log n) sort by time; each Newton-Raphson iteration is one
-** backward pass of O(n p^2); concordance is O(n log n) with a Fenwick tree;
+** Costs: one O(n) radix sort by time; each Newton-Raphson iteration is one
+** backward pass of O(n p^2); concordance is O(n log n) (radix ranks, Fenwick);
 ** the robust variance one more O(n p^2) pass. Memory O(n p).
 ** Ownership: the result is the caller's, freed with cox_free().
 */

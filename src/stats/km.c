@@ -11,7 +11,8 @@
 **     which this file reproduces so results agree with R to rounding.
 **
 ** Algorithm: the rows are packed into (stratum, time, event) records and
-** sorted once by stratum then time (qsort, O(n log n)). One backward pass
+** ordered once by stratum then time (radix sort by time, sortkey.h, then a
+** stable counting sort by stratum: O(n)). One backward pass
 ** per stratum counts the number at risk at each distinct time; one forward
 ** pass multiplies S(t) = prod (1 - d/n) and sums Greenwood's
 ** sum d / (n (n - d)) for the variance of -log S. A censored subject whose
@@ -38,21 +39,13 @@
 #include <gsl/gsl_cdf.h>
 
 #include "core/mem.h"
+#include "stats/sortkey.h"
 
 typedef struct km_rec {
   double t;
   int32_t s;
   int32_t ev;
 } km_rec;
-
-static int rec_cmp(const void *a, const void *b) {
-  const km_rec *x = a;
-  const km_rec *y = b;
-  if (x->s != y->s) return x->s < y->s ? -1 : 1;
-  if (x->t < y->t) return -1;
-  if (x->t > y->t) return 1;
-  return 0;
-}
 
 void km_free(km_result *r) {
   if (!r) return;
@@ -186,7 +179,9 @@ avn_rc km_fit(size_t n, const double *time, const int *event,
               const int *stratum, size_t nstrata, km_conf_type conf_type,
               double conf_level, km_result **out, avn_err *err) {
   avn_rc rc = AVN_OK;
-  km_rec *rec = NULL;
+  km_rec *rec = NULL, *sorted = NULL;
+  uint32_t *order = NULL;
+  size_t *scount = NULL;
   km_result *r = NULL;
   size_t i;
   *out = NULL;
@@ -228,7 +223,22 @@ avn_rc km_fit(size_t n, const double *time, const int *event,
     rec[i].s = s;
     rec[i].ev = event[i];
   }
-  qsort(rec, n, sizeof *rec, rec_cmp);
+  /* stable radix order by time, then a stable counting sort by stratum */
+  order = avn_reallocarray(NULL, n, sizeof *order);
+  sorted = avn_reallocarray(NULL, n, sizeof *sorted);
+  scount = avn_calloc(nstrata + 1, sizeof *scount);
+  if (!order || !sorted || !scount) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  rc = sortkey_order(n, time, NULL, order);
+  if (rc) goto cleanup;
+  for (i = 0; i < n; i++) scount[rec[i].s + 1]++;
+  for (size_t s = 0; s < nstrata; s++) scount[s + 1] += scount[s];
+  for (i = 0; i < n; i++) sorted[scount[rec[order[i]].s]++] = rec[order[i]];
+  avn_free(rec);
+  rec = sorted;
+  sorted = NULL;
 
   size_t nrows = 0;
   for (i = 0; i < n; i++)
@@ -317,6 +327,9 @@ avn_rc km_fit(size_t n, const double *time, const int *event,
 cleanup:
   if (rc == AVN_E_NOMEM && err) avn_fail(err, rc, NULL, NULL, "out of memory");
   avn_free(rec);
+  avn_free(sorted);
+  avn_free(order);
+  avn_free(scount);
   km_free(r);
   return rc;
 }

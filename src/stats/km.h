@@ -17,7 +17,7 @@
 ** where S is 0 or 1, a median never reached) are NAN here; callers print
 ** them as null / NA. No other NAN can come out.
 **
-** Costs: one O(n log n) sort of (stratum, time), then linear passes.
+** Costs: one O(n) radix ordering by (stratum, time), then linear passes.
 ** Ownership: the result is the caller's, freed with km_free().
 */
 #ifndef AVN_STATS_KM_H

@@ -17,8 +17,8 @@
 ** The statistic is (O - E)' V^- (O - E) computed, as survdiff does, on the
 ** groups with E > 0 after dropping the first of them, by Cholesky.
 **
-** The risk sets come from one sort by time (descending pass), so the cost
-** is O(n log n + T k^2).
+** The risk sets come from one radix sort by time (sortkey.h), so the
+** cost is O(n + T k^2).
 */
 #include "stats/logrank.h"
 
@@ -31,20 +31,13 @@
 #include <gsl/gsl_linalg.h>
 
 #include "core/mem.h"
+#include "stats/sortkey.h"
 
 typedef struct lr_rec {
   double t;
   int32_t g;
   int32_t ev;
 } lr_rec;
-
-static int lr_cmp(const void *a, const void *b) {
-  const lr_rec *x = a;
-  const lr_rec *y = b;
-  if (x->t < y->t) return -1;
-  if (x->t > y->t) return 1;
-  return 0;
-}
 
 void logrank_free(logrank_result *r) {
   if (!r) return;
@@ -59,7 +52,8 @@ avn_rc logrank_test(size_t n, const double *time, const int *event,
                     const int *group, size_t ngroups, logrank_result **out,
                     avn_err *err) {
   avn_rc rc = AVN_OK;
-  lr_rec *rec = NULL;
+  lr_rec *rec = NULL, *sorted = NULL;
+  uint32_t *order = NULL;
   logrank_result *r = NULL;
   double *risk = NULL, *dg = NULL;
   gsl_matrix *vv = NULL;
@@ -127,7 +121,18 @@ avn_rc logrank_test(size_t n, const double *time, const int *event,
                   "every observation is censored: there is no event to compare");
     goto cleanup;
   }
-  qsort(rec, n, sizeof *rec, lr_cmp);
+  order = avn_reallocarray(NULL, n, sizeof *order);
+  sorted = avn_reallocarray(NULL, n, sizeof *sorted);
+  if (!order || !sorted) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  rc = sortkey_order(n, time, NULL, order);
+  if (rc) goto cleanup;
+  for (i = 0; i < n; i++) sorted[i] = rec[order[i]];
+  avn_free(rec);
+  rec = sorted;
+  sorted = NULL;
   for (size_t g = 0; g < k; g++) risk[g] = (double)r->n_group[g];
   double ntot = (double)n;
   /* ascending pass: the risk set at t is everyone with time >= t */
@@ -203,6 +208,8 @@ cleanup:
   gsl_vector_free(b);
   gsl_vector_free(sol);
   avn_free(rec);
+  avn_free(sorted);
+  avn_free(order);
   avn_free(risk);
   avn_free(dg);
   avn_free(keep);

@@ -8,7 +8,7 @@
 ** degrees of freedom (groups with no expected events dropped, as survdiff
 ** does) and its p-value.
 **
-** Costs: one O(n log n) sort by time, then a pass of O(n + T k^2) for T
+** Costs: one O(n) radix sort by time, then a pass of O(n + T k^2) for T
 ** distinct event times, and a (k-1) x (k-1) Cholesky solve.
 ** Ownership: the result is the caller's, freed with logrank_free().
 */
