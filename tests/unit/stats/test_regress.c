@@ -197,6 +197,29 @@ static void test_ols_by_hand(void **s) {
   regress_free(r);
 }
 
+/* Fault injection: every allocation failure is AVN_E_NOMEM, no result. */
+static void test_alloc_failures(void **s) {
+  (void)s;
+  fx_frame f;
+  assert_int_equal(fx_load("reg.csv", NULL, NULL, "yb", "id", "x1,x2,g", "g", &f), 0);
+  for (int fam = 0; fam < 3; fam++) {
+    int ok = 0;
+    for (long k = 0; k < 200 && !ok; k++) {
+      regress_result *r = NULL;
+      avn_mem_fail_after(k);
+      avn_rc rc = fam == 0 ? regress_ols(f.n, f.p, f.x, f.y, true, NULL, f.grp, f.ngrp, 0.95, &r, NULL)
+                  : fam == 1 ? regress_logistic(f.n, f.p, f.x, f.y, true, NULL, f.grp, f.ngrp, 0.95,
+                                                &r, NULL)
+                             : regress_ols_poly(f.n, 3, f.x, f.y, true, NULL, NULL, 0, 0.95, &r, NULL);
+      avn_mem_fail_after(-1);
+      if (rc == AVN_OK) ok = 1; else { assert_int_equal(rc, AVN_E_NOMEM); assert_null(r); }
+      regress_free(r);
+    }
+    assert_true(ok);
+  }
+  fx_free(&f);
+}
+
 static int setup(void **s) {
   (void)s;
   expected = fx_json("expected_regress.json");
@@ -216,7 +239,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ols_r),      cmocka_unit_test(test_logistic_r),
       cmocka_unit_test(test_separation), cmocka_unit_test(test_refusals),
-      cmocka_unit_test(test_ols_by_hand),
+      cmocka_unit_test(test_ols_by_hand), cmocka_unit_test(test_alloc_failures),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

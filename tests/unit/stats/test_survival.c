@@ -344,6 +344,50 @@ static void test_concordance_brute(void **s) {
   assert_int_equal(ty2, ty);
 }
 
+/* Fault injection: fail the k-th allocation for every k until the fit
+** succeeds; each failure must be AVN_E_NOMEM with no result and no leak
+** (the ASan build checks leaks). */
+static void test_alloc_failures(void **s) {
+  (void)s;
+  fx_frame f;
+  assert_int_equal(fx_load("hips.csv", "time", "status", NULL, "patient", "steroid,age,ficat",
+                           "ficat", &f), 0);
+  const char *names[64];
+  for (size_t j = 0; j < f.p; j++) names[j] = f.names[j];
+  int done[3] = {0, 0, 0};
+  for (long k = 0; k < 400 && !(done[0] && done[1] && done[2]); k++) {
+    km_result *kr = NULL;
+    logrank_result *lr = NULL;
+    cox_result *cr = NULL;
+    avn_rc rc;
+    if (!done[0]) {
+      avn_mem_fail_after(k);
+      rc = km_fit(f.n, f.time, f.ev, NULL, 1, KM_CONF_LOG, 0.95, &kr, NULL);
+      avn_mem_fail_after(-1);
+      if (rc == AVN_OK) done[0] = 1; else { assert_int_equal(rc, AVN_E_NOMEM); assert_null(kr); }
+      km_free(kr);
+    }
+    if (!done[1]) {
+      int g[512];
+      for (size_t i = 0; i < f.n; i++) g[i] = (int)(f.x[i * f.p] != 0);
+      avn_mem_fail_after(k);
+      rc = logrank_test(f.n, f.time, f.ev, g, 2, &lr, NULL);
+      avn_mem_fail_after(-1);
+      if (rc == AVN_OK) done[1] = 1; else { assert_int_equal(rc, AVN_E_NOMEM); assert_null(lr); }
+      logrank_free(lr);
+    }
+    if (!done[2]) {
+      avn_mem_fail_after(k);
+      rc = cox_fit(f.n, f.p, f.time, f.ev, f.x, names, f.grp, f.ngrp, NULL, &cr, NULL);
+      avn_mem_fail_after(-1);
+      if (rc == AVN_OK) done[2] = 1; else { assert_int_equal(rc, AVN_E_NOMEM); assert_null(cr); }
+      cox_free(cr);
+    }
+  }
+  assert_true(done[0] && done[1] && done[2]);
+  fx_free(&f);
+}
+
 static int setup(void **s) {
   (void)s;
   expected = fx_json("expected_survival.json");
@@ -365,7 +409,7 @@ int main(void) {
       cmocka_unit_test(test_km_refusals),    cmocka_unit_test(test_km_plateau_by_hand),
       cmocka_unit_test(test_logrank_r),      cmocka_unit_test(test_logrank_refusals),
       cmocka_unit_test(test_cox_r),          cmocka_unit_test(test_cox_refusals),
-      cmocka_unit_test(test_concordance_brute),
+      cmocka_unit_test(test_concordance_brute), cmocka_unit_test(test_alloc_failures),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
