@@ -60,6 +60,12 @@ const char cmd_stats_usage[] =
     "mann-whitney: --value V --group G [--exact yes|no|auto] [--no-correct]\n"
     "anova: --value V --group G\n"
     "chisq: --x A --y B [--no-yates]    fisher: --x A --y B\n"
+    "km: --time T --event E [--group G] [--conf-type log|log-log|plain] [--at t1,t2]\n"
+    "logrank: --time T --event E --group G\n"
+    "cox: --time T --event E --covariates a,b [--factors f] [--ties efron|breslow]\n"
+    "     [--cluster ID]\n"
+    "ols, logistic: --outcome Y --predictors a,b [--factors f] [--cluster ID]\n"
+    "     [--no-intercept]   (logistic: Y is 0/1; separation is refused)\n"
     "(add --alternative, --conf-level or --alpha where the test has them)\n\n"
     "Exit status: 0 ok, 1 input refused (names the column and reason), 2 usage.\n";
 

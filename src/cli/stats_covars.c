@@ -49,9 +49,28 @@ avn_rc stats_covars_build(stats_ctx *c, const stats_colspec *roles, size_t nrole
     goto cleanup;
   }
   for (size_t r = 0; r < nroles; r++) spec[r] = roles[r];
+  /* Kind of each covariate: a factor when listed in --factors or when its
+  ** first non-missing cell is not a number, else numeric. Deciding on one
+  ** cell (not STATS_AUTO's scan of the whole column) saves a full parse of
+  ** every covariate on large files; a later non-numeric cell in a numeric
+  ** column is then refused naming the column, row and value. */
+  const csv_table *t = NULL;
+  rc = stats_cli_table(c, &t);
+  if (rc) goto cleanup;
   for (size_t j = 0; j < m->ncov; j++) {
+    stats_kind kind = STATS_AUTO;
+    size_t col;
+    if (stats_cli_is_listed_factor(c, m->cov[j])) {
+      kind = STATS_FACTOR;
+    } else if (csv_table_find(t, m->cov[j], &col, NULL) == AVN_OK) {
+      size_t nr = csv_table_nrow(t), r = 0;
+      while (r < nr && csv_table_missing(t, r, col)) r++;
+      double v;
+      if (r < nr) kind = csv_parse_double(csv_table_cell(t, r, col), &v) ? STATS_NUMERIC
+                                                                          : STATS_FACTOR;
+    }
     spec[nroles + j].name = m->cov[j];
-    spec[nroles + j].kind = STATS_AUTO;
+    spec[nroles + j].kind = kind;
   }
   rc = stats_cli_frame(c, spec, nroles + m->ncov, &m->f);
   if (rc) goto cleanup;
