@@ -206,10 +206,13 @@ static void test_alloc_failures(void **s) {
     for (long k = 0; k < 200 && !ok; k++) {
       regress_result *r = NULL;
       avn_mem_fail_after(k);
-      avn_rc rc = fam == 0 ? regress_ols(f.n, f.p, f.x, f.y, true, NULL, f.grp, f.ngrp, 0.95, &r, NULL)
-                  : fam == 1 ? regress_logistic(f.n, f.p, f.x, f.y, true, NULL, f.grp, f.ngrp, 0.95,
-                                                &r, NULL)
-                             : regress_ols_poly(f.n, 3, f.x, f.y, true, NULL, NULL, 0, 0.95, &r, NULL);
+      avn_rc rc;
+      if (fam == 0)
+        rc = regress_ols(f.n, f.p, f.x, f.y, true, NULL, f.grp, f.ngrp, 0.95, &r, NULL);
+      else if (fam == 1)
+        rc = regress_logistic(f.n, f.p, f.x, f.y, true, NULL, f.grp, f.ngrp, 0.95, &r, NULL);
+      else
+        rc = regress_ols_poly(f.n, 3, f.x, f.y, true, NULL, NULL, 0, 0.95, &r, NULL);
       avn_mem_fail_after(-1);
       if (rc == AVN_OK) ok = 1; else { assert_int_equal(rc, AVN_E_NOMEM); assert_null(r); }
       regress_free(r);
