@@ -49,6 +49,7 @@
 
 #include "core/mem.h"
 #include "stats/sortkey.h"
+#include "stats/survdata.h"
 
 void cox_opts_default(cox_opts *o) {
   o->ties = COX_TIES_EFRON;
@@ -504,18 +505,8 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
                     "too few rows (%zu) for a Cox model", n);
   size_t nevent = 0;
   for (i = 0; i < n; i++) {
-    if (!isfinite(time[i]) || time[i] < 0) {
-      char v[64];
-      snprintf(v, sizeof v, "%g", time[i]);
-      return avn_fail(err, AVN_E_RANGE, "time", v,
-                      "survival times must be finite and >= 0 (row %zu)", i + 1);
-    }
-    if (event[i] != 0 && event[i] != 1) {
-      char v[32];
-      snprintf(v, sizeof v, "%d", event[i]);
-      return avn_fail(err, AVN_E_RANGE, "event", v,
-                      "event must be 1 (event) or 0 (censored) (row %zu)", i + 1);
-    }
+    avn_rc rrc = survdata_check_row(time, event, i, err);
+    if (rrc) return rrc;
     for (j = 0; j < p; j++)
       if (!isfinite(x[i * p + j]))
         return avn_fail(err, AVN_E_RANGE, names ? names[j] : "covariate", NULL,

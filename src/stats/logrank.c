@@ -32,6 +32,7 @@
 
 #include "core/mem.h"
 #include "stats/sortkey.h"
+#include "stats/survdata.h"
 
 typedef struct lr_rec {
   double t;
@@ -85,20 +86,8 @@ avn_rc logrank_test(size_t n, const double *time, const int *event,
   }
   size_t nev = 0;
   for (i = 0; i < n; i++) {
-    if (!isfinite(time[i]) || time[i] < 0) {
-      char v[64];
-      snprintf(v, sizeof v, "%g", time[i]);
-      rc = avn_fail(err, AVN_E_RANGE, "time", v,
-                    "survival times must be finite and >= 0 (row %zu)", i + 1);
-      goto cleanup;
-    }
-    if (event[i] != 0 && event[i] != 1) {
-      char v[32];
-      snprintf(v, sizeof v, "%d", event[i]);
-      rc = avn_fail(err, AVN_E_RANGE, "event", v,
-                    "event must be 1 (event) or 0 (censored) (row %zu)", i + 1);
-      goto cleanup;
-    }
+    rc = survdata_check_row(time, event, i, err);
+    if (rc) goto cleanup;
     if (group[i] < 0 || (size_t)group[i] >= k) {
       rc = avn_fail(err, AVN_E_RANGE, "group", NULL, "group index out of range");
       goto cleanup;
