@@ -66,6 +66,17 @@ const char cmd_stats_usage[] =
     "     [--cluster ID]\n"
     "ols, logistic: --outcome Y --predictors a,b [--factors f] [--cluster ID]\n"
     "     [--no-intercept]   (logistic: Y is 0/1; separation is refused)\n"
+    "rm-anova: --value V --subject S --within W [--p-adjust bonferroni|holm]\n"
+    "lmm: --outcome Y --predictors a,b [--factors f] --subject S [--nested H]\n"
+    "     [--method reml|ml]\n"
+    "gee: --outcome Y --predictors a,b [--factors f] --subject S\n"
+    "     [--family gaussian|binomial] [--corstr exchangeable|independence]\n"
+    "kappa: --x A --y B [--weights none|linear|quadratic] [--levels a,b,c]\n"
+    "icc: --x A --y B | --cols a,b,c [--type agreement|consistency]\n"
+    "     [--unit single|average]\n"
+    "power: --design paired|two-sample --delta D --sd S [--alpha A]\n"
+    "       (--power P | --n N) [--dropout F]   (no --data needed)\n"
+    "       --design logrank --hr H [--p-event P] [--alloc 0.5] [--power P]\n"
     "(add --alternative, --conf-level or --alpha where the test has them)\n\n"
     "Exit status: 0 ok, 1 input refused (names the column and reason), 2 usage.\n";
 
