@@ -24,6 +24,7 @@
 #include "core/date.h"
 #include "core/rc.h"
 #include "instruments/instrument.h"
+#include "protocol/sap.h"
 
 typedef struct proto_offset {
   int amount;
@@ -91,6 +92,7 @@ typedef struct protocol {
   size_t *mri;               size_t n_mri;       /* visit indexes */
   char **double_entry;       size_t n_double_entry;
   proto_limit *limits;       size_t n_limits;
+  sap *analysis;             /* the `analysis:` plan (defaults when absent); never NULL after load */
   char *yaml;                /* the source text */
   char *file;                /* where it came from ("protocols/x.yaml" or a path) */
 } protocol;

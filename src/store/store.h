@@ -72,6 +72,19 @@ typedef struct store_enroll_req {
 
 avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e);
 
+/* Withdraws an enrolled patient from follow-up on `date` (not before
+** enrolment, not in the future) for `reason` (required). Data entered
+** before stay; the schedule after the date is no longer due. Audited. */
+avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *reason,
+                      const char *user, avn_err *e);
+
+/* Batch mode for bulk loads (demo, imports): store_begin opens one
+** transaction that the following writes join (each write still validates
+** and is still all-or-nothing, through a savepoint); store_commit ends it.
+** Without it every write is its own durable transaction. */
+avn_rc store_begin(store *s, avn_err *e);
+avn_rc store_commit(store *s, avn_err *e);
+
 /* --- data entry --- */
 typedef struct store_enter_req {
   const char *patient;
@@ -104,6 +117,9 @@ typedef struct store_patient {
   bool has_birth;
   bool hip[3];               /* by side */
   char *hip_stage[3];
+  bool withdrawn;            /* status 'withdrawn' */
+  avn_date withdrawn_on;     /* when withdrawn */
+  char *withdraw_reason;
 } store_patient;
 
 typedef struct store_event {

@@ -1,0 +1,105 @@
+/*
+** rctx.h: what every report section shares (internal to src/report).
+**
+** report.c loads the study once (store_load: a fixed number of queries,
+** never per patient), builds the analysis units (hips when the protocol's
+** unit of analysis is the hip, else patients) and then calls each section
+** in turn. A section reads values through the accessors below, runs the
+** statistics (src/stats) and adds paragraphs, tables, figures and
+** notices to its rsec. It never fails the report for lack of data: it says
+** what is missing (rsec_missing) and goes on. It returns an error only for
+** memory or a bug-like state.
+**
+** Values: rctx_num() gives a form's result (scored on demand by the
+** instrument's scorer) or item, for a unit at a visit, from the first data
+** entry. Patient-level forms (SF-36, satisfaction, baseline) are read from
+** the unit's patient. O(log n) per call (store_find_form).
+**
+** Methods: a section records each method it actually ran with
+** rctx_method(key, sentence); the methods section prints the sentences
+** in order, each once, so the paragraph says what was run, not what
+** might have been.
+**
+** Ownership: the context borrows the study snapshot and the document.
+*/
+#ifndef AVN_REPORT_RCTX_H
+#define AVN_REPORT_RCTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "core/date.h"
+#include "core/rc.h"
+#include "protocol/sap.h"
+#include "report/doc.h"
+#include "store/store.h"
+
+typedef struct runit {
+  size_t patient;        /* index into st->patients */
+  int side;              /* SIDE_LEFT / SIDE_RIGHT; SIDE_PATIENT when units are patients */
+  const char *stage;     /* baseline stage as screened ("II"); NULL if unknown */
+  int stage_ord;         /* ordinal of the stage among the protocol's codes; -1 unknown */
+  bool bilateral;        /* the patient has both hips in the study */
+  char label[48];        /* "P001 left" / "P001" */
+} runit;
+
+typedef struct rctx {
+  const store_study *st;
+  const protocol *p;
+  const sap *plan;       /* never NULL (defaults when the protocol has none) */
+  rdoc *doc;
+  avn_date cutoff;       /* data cut-off: AVN_TODAY or today */
+  runit *units;  size_t n_units;
+  bool per_hip;
+  /* methods log: keys and sentences in order of first use */
+  char **method_keys, **method_text; size_t n_methods;
+} rctx;
+
+/* A form's result or item for unit u at a visit (first entry). False when
+** the form is absent, the value missing or not numeric. */
+bool rctx_num(const rctx *c, size_t u, const char *visit, const char *form,
+              const char *name, double *out /* OUT */);
+/* A code item's name, or a categorical result's text ("excellent",
+** "IIIA"); NULL when absent. Borrowed from the snapshot or the registry. */
+const char *rctx_text(const rctx *c, size_t u, const char *visit, const char *form,
+                      const char *name);
+/* The first form `form` of unit u at any visit, in protocol visit order;
+** *visit is set to the visit's name. NULL when none. */
+const store_form *rctx_find_any(const rctx *c, size_t u, const char *form,
+                                const char **visit /* OUT, may be NULL */);
+/* Age in completed years at enrolment; NAN without a birth date. */
+double rctx_age(const rctx *c, size_t u);
+/* The visit's label ("12 months"), or the name when unknown. */
+const char *rctx_visit_label(const rctx *c, const char *visit);
+/* Months from day 0 of the visit's planned offset (for x axes). */
+double rctx_visit_months(const rctx *c, const char *visit);
+/* Whether the unit's patient was withdrawn on or before the visit's planned
+** date, and whether the unit was converted (tha form dated on or before it). */
+bool rctx_withdrawn_by(const rctx *c, size_t u, const char *visit);
+bool rctx_converted_by(const rctx *c, size_t u, const char *visit);
+
+/* Records a method sentence once per key (later calls with the key are
+** ignored). */
+void rctx_method(rctx *c, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Number formatting shared by the sections, so every table agrees:
+** "54.6 ± 6.8", "51.0 (46.0-58.0)", p-values as "<0.001" or "0.034". */
+void rfmt_mean_sd(char *out, size_t n, double mean, double sd, int decimals);
+void rfmt_num(char *out, size_t n, double x, int decimals);
+void rfmt_p(char *out, size_t n, double p);
+void rfmt_pct(char *out, size_t n, size_t k, size_t of);   /* "14 (24.1%)" */
+
+/* The sections, in report order (sec_*.c). Each adds one rsec. */
+avn_rc sec_flow(rctx *c, avn_err *e);
+avn_rc sec_table1(rctx *c, avn_err *e);
+avn_rc sec_outcomes(rctx *c, avn_err *e);
+avn_rc sec_responders(rctx *c, avn_err *e);
+avn_rc sec_subgroups(rctx *c, avn_err *e);
+avn_rc sec_radiology(rctx *c, avn_err *e);
+avn_rc sec_survival(rctx *c, avn_err *e);
+avn_rc sec_predictors(rctx *c, avn_err *e);
+avn_rc sec_safety(rctx *c, avn_err *e);
+avn_rc sec_cells(rctx *c, avn_err *e);
+avn_rc sec_methods(rctx *c, avn_err *e);
+
+#endif
