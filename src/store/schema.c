@@ -58,5 +58,10 @@ static const char migration_1[] =
     "CREATE INDEX form_patient ON form(patient_id);"
     "CREATE INDEX event_patient ON event(patient_id);";
 
-const char *const schema_migrations[] = {migration_1};
+/* 2: withdrawal from follow-up (date and reason; status says 'withdrawn'). */
+static const char migration_2[] =
+    "ALTER TABLE patient ADD COLUMN withdrawn_on TEXT;"
+    "ALTER TABLE patient ADD COLUMN withdraw_reason TEXT;";
+
+const char *const schema_migrations[] = {migration_1, migration_2};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -176,7 +176,7 @@ avn_rc store_create(const char *path, const protocol *p, const char *user, store
   rc = db_sqlite_open(path, 1, &s->db, e);
   if (rc) goto cleanup;
   created = true;
-  rc = s->db->ops->begin(s->db, e);
+  rc = store_tx_begin(s, e);
   if (rc) goto cleanup;
   rc = run_migrations(s, 0, e);
   if (rc) goto cleanup;
@@ -190,7 +190,7 @@ avn_rc store_create(const char *path, const protocol *p, const char *user, store
   if (rc) goto cleanup;
   rc = store_audit(s, user, "create", "study", "protocol", NULL, p->name, NULL, e);
   if (rc) goto cleanup;
-  rc = s->db->ops->commit(s->db, e);
+  rc = store_tx_commit(s, e);
   if (rc) goto cleanup;
   rc = protocol_parse(p->file, p->yaml, strlen(p->yaml), &s->protocol, e);
   if (rc) goto cleanup;
@@ -198,7 +198,7 @@ avn_rc store_create(const char *path, const protocol *p, const char *user, store
   s = NULL;
 cleanup:
   if (s) {
-    if (s->db) s->db->ops->rollback(s->db);
+    if (s->db) store_tx_rollback(s);
     store_close(s);
     if (created) {
       /* A half-made study file must not be left behind. */
@@ -238,9 +238,9 @@ avn_rc store_open(const char *path, store **out, avn_err *e) {
     goto cleanup;
   }
   if (ver < (long)schema_n_migrations) {
-    rc = s->db->ops->begin(s->db, e);
+    rc = store_tx_begin(s, e);
     if (!rc) rc = run_migrations(s, ver, e);
-    if (!rc) rc = s->db->ops->commit(s->db, e);
+    if (!rc) rc = store_tx_commit(s, e);
     if (rc) goto cleanup;
   }
   rc = store_q_one(s, "SELECT protocol_yaml FROM study WHERE id=1", NULL, 0, &yaml, NULL, e);
@@ -305,7 +305,7 @@ avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_e
   rc = failed_list(out, &failed);
   for (size_t i = 0; !rc && i < r->n_kv; i++) rc = avn_buf_printf(&data, "%s\n", r->kv[i]);
   if (rc) goto cleanup;
-  rc = s->db->ops->begin(s->db, e);
+  rc = store_tx_begin(s, e);
   if (rc) goto cleanup;
   in_tx = true;
   rc = site_id(s, r->site, &sid, e);
@@ -323,10 +323,10 @@ avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_e
   rc = store_audit(s, r->user, "screen", record, "eligible", NULL, out->eligible ? "yes" : "no",
              out->n_fails ? avn_buf_str(&failed) : NULL, e);
   if (rc) goto cleanup;
-  rc = s->db->ops->commit(s->db, e);
+  rc = store_tx_commit(s, e);
   in_tx = false;
 cleanup:
-  if (in_tx) s->db->ops->rollback(s->db);
+  if (in_tx) store_tx_rollback(s);
   if (rc) elig_result_free(out);
   screen_data_free(&d);
   avn_buf_free(&failed);
@@ -421,7 +421,7 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
     return avn_fail(e, AVN_E_DATE, "birth", birth, "the birth date must be before enrolment (%s)", date);
   if (!r->patient[0] || strlen(r->patient) > 32 || strpbrk(r->patient, " \t\n/"))
     return avn_fail(e, AVN_E_PARSE, "patient", r->patient, "a study id is 1-32 characters without spaces");
-  rc = s->db->ops->begin(s->db, e);
+  rc = store_tx_begin(s, e);
   if (rc) goto cleanup;
   in_tx = true;
   const char *p1[1] = {r->screening};
@@ -487,13 +487,100 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
   }
   rc = insert_events(s, pid, r->date, er.hip_eligible, e);
   if (rc) goto cleanup;
-  rc = s->db->ops->commit(s->db, e);
+  rc = store_tx_commit(s, e);
   in_tx = false;
 cleanup:
-  if (in_tx) s->db->ops->rollback(s->db);
+  if (in_tx) store_tx_rollback(s);
   screening_row_free(&sr);
   screen_data_free(&d);
   elig_result_free(&er);
   avn_free(pid);
+  return rc;
+}
+
+/* --- transactions: one per write, or savepoints inside a batch --- */
+
+avn_rc store_tx_begin(store *s, avn_err *e) {
+  if (s->batch) return s->db->ops->exec_script(s->db, "SAVEPOINT avn_write", e);
+  return s->db->ops->begin(s->db, e);
+}
+
+avn_rc store_tx_commit(store *s, avn_err *e) {
+  if (s->batch) return s->db->ops->exec_script(s->db, "RELEASE avn_write", e);
+  return s->db->ops->commit(s->db, e);
+}
+
+void store_tx_rollback(store *s) {
+  if (s->batch) {
+    avn_err ignored = {0};
+    /* ROLLBACK TO keeps the savepoint open; RELEASE ends it. The batch's
+    ** outer transaction, and the writes before this one, stay. */
+    if (s->db->ops->exec_script(s->db, "ROLLBACK TO avn_write", &ignored) == AVN_OK)
+      s->db->ops->exec_script(s->db, "RELEASE avn_write", &ignored);
+    return;
+  }
+  s->db->ops->rollback(s->db);
+}
+
+avn_rc store_begin(store *s, avn_err *e) {
+  if (s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "a batch is already open");
+  avn_rc rc = s->db->ops->begin(s->db, e);
+  if (!rc) s->batch = 1;
+  return rc;
+}
+
+avn_rc store_commit(store *s, avn_err *e) {
+  if (!s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "no batch is open");
+  s->batch = 0;
+  avn_rc rc = s->db->ops->commit(s->db, e);
+  if (rc) s->db->ops->rollback(s->db);
+  return rc;
+}
+
+/* --- withdrawal --- */
+
+avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *reason,
+                      const char *user, avn_err *e) {
+  char *row = NULL;
+  bool found = false, in_tx = false;
+  char day[11], record[160];
+  avn_rc rc;
+  avn_date_format(date, day);
+  if (!reason || !reason[0])
+    return avn_fail(e, AVN_E_REQUIRED, "--reason", NULL, "a withdrawal needs its reason");
+  if (date > avn_date_today())
+    return avn_fail(e, AVN_E_DATE, "date", day, "the withdrawal date must not be in the future");
+  rc = store_tx_begin(s, e);
+  if (rc) goto cleanup;
+  in_tx = true;
+  const char *p1[1] = {patient};
+  rc = store_q_one(s, "SELECT enrolled_on || ' ' || status FROM patient WHERE code=?", p1, 1, &row, &found, e);
+  if (rc) goto cleanup;
+  if (!found) {
+    rc = avn_fail(e, AVN_E_NOTFOUND, "patient", patient, "no such patient in this study");
+    goto cleanup;
+  }
+  if (strcmp(row + 11, "withdrawn") == 0) {
+    rc = avn_fail(e, AVN_E_STATE, "patient", patient, "already withdrawn");
+    goto cleanup;
+  }
+  if (strncmp(day, row, 10) < 0) {
+    rc = avn_fail(e, AVN_E_DATE, "date", day, "the withdrawal must not be before enrolment (%.10s)", row);
+    goto cleanup;
+  }
+  const char *p2[3] = {day, reason, patient};
+  rc = store_q(s, "UPDATE patient SET status='withdrawn', withdrawn_on=?, withdraw_reason=? WHERE code=?", p2, 3,
+               NULL, NULL, e);
+  if (rc) goto cleanup;
+  snprintf(record, sizeof record, "patient %s", patient);
+  rc = store_audit(s, user, "withdraw", record, "status", row + 11, "withdrawn", reason, e);
+  if (!rc) rc = store_audit(s, user, "withdraw", record, "withdrawn_on", NULL, day, reason, e);
+  if (rc) goto cleanup;
+  rc = store_tx_commit(s, e);
+  if (rc) goto cleanup;
+  in_tx = false;
+cleanup:
+  if (in_tx) store_tx_rollback(s);
+  avn_free(row);
   return rc;
 }

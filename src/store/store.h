@@ -32,7 +32,7 @@
 #include "protocol/eligibility.h"
 #include "protocol/protocol.h"
 
-#define AVN_SCHEMA_VERSION 1
+#define AVN_SCHEMA_VERSION 2
 #define AVN_APP_ID 0x41564E31   /* "AVN1" in the SQLite header */
 
 typedef struct store store;
@@ -167,7 +167,8 @@ const store_form *store_find_form(const store_study *st, size_t patient, const c
 /* Whether a scheduled event happened: a visit has its date; a procedure or
 ** an MRI has its form ("procedure" / "mri") at its visit for its hip. */
 bool store_event_done(const store_study *st, const store_event *ev);
-/* "done", "overdue" (window closed), "due" (in window) or "upcoming". */
+/* "done", "withdrawn" (the patient left before its window opened),
+** "overdue" (window closed), "due" (in window) or "upcoming". */
 const char *store_event_status(const store_study *st, const store_event *ev, avn_date today);
 
 /* --- audit trail --- */

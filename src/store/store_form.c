@@ -140,7 +140,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     if (!texts[i]) { rc = AVN_E_NOMEM; goto cleanup; }
   }
 
-  rc = s->db->ops->begin(s->db, e);
+  rc = store_tx_begin(s, e);
   if (rc) goto cleanup;
   in_tx = true;
 
@@ -303,12 +303,12 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   const char *upd[3] = {new_status, now, form_id};
   rc = store_q(s, "UPDATE form SET status=?, updated_at=? WHERE id=?", upd, 3, NULL, NULL, e);
   if (rc) goto cleanup;
-  rc = s->db->ops->commit(s->db, e);
+  rc = store_tx_commit(s, e);
   if (rc) goto cleanup;
   in_tx = false;
   out->form_id = strtoll(form_id, NULL, 10);
 cleanup:
-  if (in_tx) s->db->ops->rollback(s->db);
+  if (in_tx) store_tx_rollback(s);
   if (texts)
     for (size_t i = 0; i < r->n_kv; i++) avn_free(texts[i]);
   avn_free(texts);

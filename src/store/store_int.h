@@ -12,7 +12,14 @@ struct store {
   db_conn *db;
   protocol *protocol;
   char path[1024];
+  int batch;        /* store_begin is open: writes use savepoints */
 };
+
+/* One write's transaction: its own BEGIN/COMMIT, or a savepoint inside an
+** open batch (store_begin), so a refused write still changes nothing. */
+avn_rc store_tx_begin(store *s, avn_err *e);
+avn_rc store_tx_commit(store *s, avn_err *e);
+void store_tx_rollback(store *s);
 
 /* Runs sql with text parameters, rows to fn (may be NULL). */
 avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row_fn fn, void *ctx,

@@ -69,7 +69,9 @@ static int patient_cb(void *ctx, int n, const char *const *v) {
   p->screening = dup_or_null(v[5]);
   avn_date_parse(v[6], &p->enrolled);
   p->has_birth = v[7] && avn_date_parse(v[7], &p->birth) == AVN_OK;
-  if (!p->code || !p->site || !p->sex || !p->status || !p->screening) c->rc = AVN_E_NOMEM;
+  p->withdrawn = v[8] && avn_date_parse(v[8], &p->withdrawn_on) == AVN_OK;
+  p->withdraw_reason = dup_or_null(v[9]);
+  if ((v[9] && !p->withdraw_reason) || !p->code || !p->site || !p->sex || !p->status || !p->screening) c->rc = AVN_E_NOMEM;
   return c->rc != AVN_OK;
 }
 
@@ -181,7 +183,8 @@ avn_rc store_load(store *s, const char *patient, store_study **out, avn_err *e) 
   const char *where = patient ? " WHERE p.code=?" : "";
   char sql[1024];
   snprintf(sql, sizeof sql,
-           "SELECT p.id, p.code, site.code, p.sex, p.status, sc.code, p.enrolled_on, p.birth_date"
+           "SELECT p.id, p.code, site.code, p.sex, p.status, sc.code, p.enrolled_on, p.birth_date,"
+           " p.withdrawn_on, p.withdraw_reason"
            " FROM patient p JOIN site ON site.id = p.site_id JOIN screening sc ON sc.id = p.screening_id"
            "%s ORDER BY p.id", where);
   rc = store_q(s, sql, pp, np, patient_cb, &c, e);
@@ -238,6 +241,7 @@ void store_study_free(store_study *st) {
     store_patient *p = &st->patients[i];
     avn_free(p->code); avn_free(p->site); avn_free(p->sex); avn_free(p->status); avn_free(p->screening);
     for (int k = 0; k < 3; k++) avn_free(p->hip_stage[k]);
+    avn_free(p->withdraw_reason);
   }
   avn_free(st->patients);
   for (size_t i = 0; i < st->n_events; i++) {
@@ -307,6 +311,8 @@ bool store_event_done(const store_study *st, const store_event *ev) {
 
 const char *store_event_status(const store_study *st, const store_event *ev, avn_date today) {
   if (store_event_done(st, ev)) return "done";
+  const store_patient *pt = &st->patients[ev->patient];
+  if (pt->withdrawn && ev->earliest > pt->withdrawn_on) return "withdrawn";
   if (today > ev->latest) return "overdue";
   if (today >= ev->earliest) return "due";
   return "upcoming";

@@ -1,0 +1,199 @@
+/*
+** rctx.c: the accessors every report section reads the study through
+** (rctx.h), and the shared number formats.
+**
+** Values are scored on demand: a form's results are not stored, so the
+** number a section reads is the one the instrument's scorer gives today
+** from the entered items (the same code `avn score` and `avn show` run).
+** Each call is O(log n) (store_find_form) plus one scoring; no caching, so
+** memory stays proportional to the snapshot.
+*/
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "report/rctx.h"
+
+/* The form for unit u at a visit: a hip-level form is the unit's hip; a
+** patient-level form is the patient's. When units are patients, a hip-level
+** form is taken from the first hip that has one. */
+static const store_form *unit_form(const rctx *c, size_t u, const char *visit, const char *form) {
+  const runit *un = &c->units[u];
+  const inst_def *d = inst_find(form);
+  if (!d) return NULL;
+  if (inst_get_level(d) == INST_LEVEL_PATIENT)
+    return store_find_form(c->st, un->patient, visit, form, SIDE_PATIENT, 1);
+  if (un->side != SIDE_PATIENT) return store_find_form(c->st, un->patient, visit, form, un->side, 1);
+  const store_form *f = store_find_form(c->st, un->patient, visit, form, SIDE_LEFT, 1);
+  return f ? f : store_find_form(c->st, un->patient, visit, form, SIDE_RIGHT, 1);
+}
+
+static const inst_value *form_item(const store_form *f, const char *name) {
+  for (size_t i = 0; i < f->n_values; i++)
+    if (!strcmp(f->values[i].item, name)) return f->values[i].missing ? NULL : &f->values[i];
+  return NULL;
+}
+
+/* Scores f into *sc; false when the scorer refuses (incomplete form). */
+static bool form_scores(const store_form *f, inst_scores *sc) {
+  inst_response resp = {f->values, f->n_values};
+  avn_err e;
+  avn_err_clear(&e);
+  return inst_score(f->def, &resp, NULL, 0, sc, &e) == AVN_OK;
+}
+
+static bool is_result(const inst_def *d, const char *name) {
+  for (size_t i = 0; i < inst_n_results(d); i++)
+    if (!strcmp(inst_result_at(d, i)->name, name)) return true;
+  return false;
+}
+
+bool rctx_num(const rctx *c, size_t u, const char *visit, const char *form, const char *name, double *out) {
+  const store_form *f = unit_form(c, u, visit, form);
+  if (!f || !f->def) return false;
+  if (is_result(f->def, name)) {
+    inst_scores sc;
+    if (!form_scores(f, &sc)) return false;
+    const inst_result *r = inst_scores_get(&sc, name);
+    if (!r || r->missing || !isfinite(r->num)) return false;
+    *out = r->num;
+    return true;
+  }
+  const inst_value *v = form_item(f, name);
+  if (!v || !isfinite(v->num)) return false;
+  const inst_item *it = inst_item_find(f->def, name);
+  if (it && it->type == INST_TEXT) return false;
+  *out = v->num;
+  return true;
+}
+
+const char *rctx_text(const rctx *c, size_t u, const char *visit, const char *form, const char *name) {
+  const store_form *f = unit_form(c, u, visit, form);
+  if (!f || !f->def) return NULL;
+  if (is_result(f->def, name)) {
+    inst_scores sc;
+    if (!form_scores(f, &sc)) return NULL;
+    const inst_result *r = inst_scores_get(&sc, name);
+    return r && !r->missing ? r->text : NULL;
+  }
+  const inst_value *v = form_item(f, name);
+  return v ? v->text : NULL;
+}
+
+const store_form *rctx_find_any(const rctx *c, size_t u, const char *form, const char **visit) {
+  for (size_t i = 0; i < c->p->n_visits; i++) {
+    const store_form *f = unit_form(c, u, c->p->visits[i].name, form);
+    if (f) {
+      if (visit) *visit = c->p->visits[i].name;
+      return f;
+    }
+  }
+  return NULL;
+}
+
+double rctx_age(const rctx *c, size_t u) {
+  const store_patient *p = &c->st->patients[c->units[u].patient];
+  if (!p->has_birth) return NAN;
+  return avn_date_age_years(p->birth, p->enrolled);
+}
+
+const char *rctx_visit_label(const rctx *c, const char *visit) {
+  const proto_visit *v = protocol_find_visit(c->p, visit);
+  return v && v->label ? v->label : visit;
+}
+
+double rctx_visit_months(const rctx *c, const char *visit) {
+  const proto_visit *v = protocol_find_visit(c->p, visit);
+  if (!v) return NAN;
+  switch (v->at.unit) {
+    case AVN_UNIT_MONTH: return v->at.amount;
+    case AVN_UNIT_YEAR: return 12.0 * v->at.amount;
+    case AVN_UNIT_WEEK: return v->at.amount * 7.0 / (365.25 / 12.0);
+    default: return v->at.amount / (365.25 / 12.0);
+  }
+}
+
+/* The planned date of a visit for unit u's patient. */
+static bool visit_planned(const rctx *c, size_t u, const char *visit, avn_date *out) {
+  const proto_visit *v = protocol_find_visit(c->p, visit);
+  if (!v) return false;
+  *out = avn_date_add(c->st->patients[c->units[u].patient].enrolled, v->at.amount, v->at.unit);
+  return true;
+}
+
+bool rctx_withdrawn_by(const rctx *c, size_t u, const char *visit) {
+  const store_patient *p = &c->st->patients[c->units[u].patient];
+  avn_date planned;
+  return p->withdrawn && visit_planned(c, u, visit, &planned) && p->withdrawn_on <= planned;
+}
+
+bool rctx_converted_by(const rctx *c, size_t u, const char *visit) {
+  const store_form *f = rctx_find_any(c, u, "tha", NULL);
+  if (!f) return false;
+  const inst_value *d = form_item(f, "tha_date");
+  avn_date planned;
+  return d && visit_planned(c, u, visit, &planned) && (avn_date)d->num <= planned;
+}
+
+void rctx_method(rctx *c, const char *key, const char *fmt, ...) {
+  for (size_t i = 0; i < c->n_methods; i++)
+    if (!strcmp(c->method_keys[i], key)) return;
+  char text[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  char **k = avn_reallocarray(c->method_keys, c->n_methods + 1, sizeof *k);
+  if (!k) return;
+  c->method_keys = k;
+  char **t = avn_reallocarray(c->method_text, c->n_methods + 1, sizeof *t);
+  if (!t) return;
+  c->method_text = t;
+  k[c->n_methods] = avn_strdup(key);
+  t[c->n_methods] = avn_strdup(text);
+  if (!k[c->n_methods] || !t[c->n_methods]) {
+    avn_free(k[c->n_methods]);
+    avn_free(t[c->n_methods]);
+    return;
+  }
+  c->n_methods++;
+}
+
+/* printf of a rounded number without "-0.0". */
+void rfmt_num(char *out, size_t n, double x, int decimals) {
+  if (!isfinite(x)) {
+    snprintf(out, n, "NA");
+    return;
+  }
+  snprintf(out, n, "%.*f", decimals, x);
+  if (out[0] == '-') {
+    bool zero = true;
+    for (const char *q = out + 1; *q; q++)
+      if (*q >= '1' && *q <= '9') zero = false;
+    if (zero) memmove(out, out + 1, strlen(out));
+  }
+}
+
+void rfmt_mean_sd(char *out, size_t n, double mean, double sd, int decimals) {
+  char a[64], b[64];
+  rfmt_num(a, sizeof a, mean, decimals);
+  if (!isfinite(sd)) {
+    snprintf(out, n, "%s", a);
+    return;
+  }
+  rfmt_num(b, sizeof b, sd, decimals);
+  snprintf(out, n, "%s \xc2\xb1 %s", a, b);   /* U+00B1 in UTF-8 */
+}
+
+void rfmt_p(char *out, size_t n, double p) {
+  if (!isfinite(p)) snprintf(out, n, "NA");
+  else if (p < 0.001) snprintf(out, n, "<0.001");
+  else snprintf(out, n, "%.3f", p);
+}
+
+void rfmt_pct(char *out, size_t n, size_t k, size_t of) {
+  if (of == 0) snprintf(out, n, "%zu", k);
+  else snprintf(out, n, "%zu (%.1f%%)", k, 100.0 * (double)k / (double)of);
+}

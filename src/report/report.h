@@ -1,0 +1,29 @@
+/*
+** report.h: `avn report`: the study report, computed from the database at
+** the moment it runs (no number in it is typed by hand).
+**
+** report_write loads the whole study in one snapshot (store_load: a fixed
+** number of queries, never per patient), builds the units of analysis,
+** runs every section the protocol's analysis plan asks for (rctx.h lists
+** them) and writes DIR/report.html, DIR/report.pdf, the CSV tables under DIR/tables/ and
+** DIR/figures/ (SVG, PNG, PDF; doc.h).
+**
+** A section without the data it needs says so in the report and the report
+** still succeeds; report_write fails only on I/O, memory, or a database it
+** cannot read. The data cut-off is today (AVN_TODAY overrides, for
+** reproducible reports and tests).
+*/
+#ifndef AVN_REPORT_H
+#define AVN_REPORT_H
+
+#include "core/rc.h"
+#include "store/store.h"
+
+typedef struct report_info {
+  size_t n_patients, n_units;   /* patients enrolled; units of analysis (hips or patients) */
+} report_info;
+
+/* info may be NULL. */
+avn_rc report_write(store *s, const char *dir, report_info *info /* OUT */, avn_err *e);
+
+#endif
