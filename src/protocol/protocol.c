@@ -19,6 +19,7 @@
 #include "core/embedded.h"
 #include "core/mem.h"
 #include "core/ytree.h"
+#include "protocol/sap_int.h"
 
 typedef struct {
   const char *file;
@@ -381,7 +382,8 @@ static avn_rc parse_limits(pctx *c, const ytree *seq, protocol *p) {
 avn_rc protocol_parse(const char *file, const char *text, size_t len, protocol **out, avn_err *e) {
   static const char *const top_keys[] = {
       "avn_protocol", "name", "title", "source", "unit_of_analysis", "staging", "day0",
-      "screening", "eligibility", "visits", "double_entry", "procedures", "mri", "limits", NULL};
+      "screening", "eligibility", "visits", "double_entry", "procedures", "mri", "limits",
+      "analysis", NULL};
   pctx c = {.file = file, .e = e};
   ytree *root = NULL;
   protocol *p = NULL;
@@ -456,6 +458,8 @@ avn_rc protocol_parse(const char *file, const char *text, size_t len, protocol *
   for (size_t i = 0; i < p->n_double_entry; i++)
     if ((rc = check_form(&c, de->line, p->double_entry[i]))) goto cleanup;
   if ((rc = parse_limits(&c, ytree_get(root, "limits"), p))) goto cleanup;
+  rc = sap_parse(ytree_get(root, "analysis"), p, file, &p->analysis, e);
+  if (rc) goto cleanup;
   *out = p;
   p = NULL;
 cleanup:
@@ -533,6 +537,7 @@ void protocol_free(protocol *p) {
     avn_free(l->name); avn_free(l->text); avn_free(l->form); avn_free(l->field); avn_free(l->is);
   }
   avn_free(p->limits);
+  sap_free(p->analysis);
   avn_free(p->yaml);
   avn_free(p->file);
   avn_free(p);
