@@ -1,0 +1,51 @@
+/*
+** cmd_report.c: `avn report STUDY.db --out DIR`.
+*/
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "report/report.h"
+
+const char cmd_report_usage[] =
+    "usage: avn report STUDY.db --out DIR\n\n"
+    "Writes the study report, computed from the database now (data cut-off: today,\n"
+    "or $AVN_TODAY=YYYY-MM-DD): DIR/report.html (one self-contained file that opens\n"
+    "offline), DIR/report.pdf, every table as DIR/tables/ID.csv and every figure as\n"
+    "DIR/figures/ID.svg, .png and .pdf. The protocol's analysis plan (its analysis:\n"
+    "section) decides the outcomes, time points, tests, subgroups and definitions.\n"
+    "Sections: study flow (CONSORT), baseline characteristics, outcomes over time,\n"
+    "responders, subgroups, radiological outcome, hip survival, predictors of success,\n"
+    "safety, cell products, methods. A section whose data are missing says what is\n"
+    "missing instead of showing numbers.\n";
+
+int cmd_report(int argc, char **argv) {
+  const char *db = NULL, *out = NULL;
+  avn_err e;
+  avn_err_clear(&e);
+  for (int i = 1; i < argc;) {
+    const char *v;
+    int r;
+    if ((r = cli_opt(argc, argv, &i, "--out", &v))) {
+      if (r < 0) return cli_usage_error("report", "--out needs a directory");
+      out = v;
+    } else if (argv[i][0] == '-') {
+      return cli_usage_error("report", "unknown option '%s'", argv[i]);
+    } else if (!db) {
+      db = argv[i++];
+    } else {
+      return cli_usage_error("report", "unexpected argument '%s'", argv[i]);
+    }
+  }
+  if (!db) return cli_usage_error("report", "give STUDY.db");
+  if (!out) return cli_usage_error("report", "--out DIR is required");
+  store *s = NULL;
+  report_info info = {0};
+  avn_rc rc = store_open(db, &s, &e);
+  if (!rc) rc = report_write(s, out, &info, &e);
+  if (!rc)
+    printf("report of %zu patients (%zu units): %s/report.html, %s/report.pdf, tables/ and figures/\n",
+           info.n_patients, info.n_units, out, out);
+  store_close(s);
+  inst_registry_free();
+  return rc ? cli_error("report", &e) : 0;
+}
