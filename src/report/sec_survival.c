@@ -45,141 +45,14 @@
 
 #include "core/mem.h"
 #include "report/rctx.h"
+#include "report/rvar.h"
 #include "stats/cox.h"
 #include "stats/km.h"
 #include "stats/logrank.h"
 
 #define MONTH_DAYS (365.25 / 12.0)
-#define MAX_LEVELS 32
-#define LABEL_LEN 64
 
-/* --- unit variables (age, sex, stage, etiology, laterality, ...) --------- */
-
-typedef struct uvar {
-  bool numeric;
-  double x;                 /* numeric variables */
-  char level[LABEL_LEN];    /* categorical variables: the level's label */
-  double order;             /* sort key of the level (ties: by label) */
-} uvar;
-
-static const char *baseline_visit(const rctx *c) {
-  if (c->plan->n_visits > 0) return c->plan->visits[0];
-  return c->p->n_visits > 0 ? c->p->visits[0].name : NULL;
-}
-
-static bool var_known(const char *name) {
-  static const char *const known[] = {"age", "sex", "stage", "etiology", "laterality",
-                                      "lesion_size", "bmi", "dose"};
-  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-    if (!strcmp(known[i], name)) return true;
-  return false;
-}
-
-static bool var_numeric(const char *name) {
-  return !strcmp(name, "age") || !strcmp(name, "lesion_size") || !strcmp(name, "bmi") ||
-         !strcmp(name, "dose");
-}
-
-/* The label of a code of an item ("Corticosteroid-associated"), or NULL. */
-static const char *code_label(const char *form, const char *item, const char *code) {
-  const inst_def *d = inst_find(form);
-  const inst_item *it = d ? inst_item_find(d, item) : NULL;
-  if (!it || !code) return NULL;
-  for (size_t k = 0; k < it->n_codes; k++)
-    if (!strcmp(it->codes[k].name, code)) return it->codes[k].label;
-  return NULL;
-}
-
-/* Reads variable `name` for unit u; false when unknown for this unit. */
-static bool unit_var(const rctx *c, size_t u, const char *name, uvar *out) {
-  const runit *un = &c->units[u];
-  const store_patient *pt = &c->st->patients[un->patient];
-  const char *base = baseline_visit(c);
-  memset(out, 0, sizeof *out);
-  out->numeric = var_numeric(name);
-  if (!strcmp(name, "age")) {
-    out->x = rctx_age(c, u);
-    return isfinite(out->x);
-  }
-  if (!strcmp(name, "lesion_size"))
-    return base && rctx_num(c, u, base, "mri", "head_involved_pct", &out->x);
-  if (!strcmp(name, "bmi")) return base && rctx_num(c, u, base, "baseline", "bmi", &out->x);
-  if (!strcmp(name, "dose")) {
-    if (c->p->n_procs == 0) return false;
-    const char *pv = c->p->visits[c->p->procs[0].visit].name;
-    return rctx_num(c, u, pv, "cell_product", "total_cells_e6", &out->x);
-  }
-  if (!strcmp(name, "stage")) {
-    if (!un->stage) return false;
-    snprintf(out->level, sizeof out->level, "%s", un->stage);
-    out->order = un->stage_ord;
-    return true;
-  }
-  if (!strcmp(name, "sex")) {
-    if (!pt->sex) return false;
-    snprintf(out->level, sizeof out->level, "%s", pt->sex);
-    out->order = 0;   /* alphabetical, as R's factor() */
-    return true;
-  }
-  if (!strcmp(name, "laterality")) {
-    snprintf(out->level, sizeof out->level, "%s", un->bilateral ? "bilateral" : "unilateral");
-    out->order = un->bilateral ? 1 : 0;
-    return true;
-  }
-  if (!strcmp(name, "etiology")) {
-    double v = 0;
-    const char *code = base ? rctx_text(c, u, base, "hip_baseline", "etiology") : NULL;
-    if (!code || !rctx_num(c, u, base, "hip_baseline", "etiology", &v)) return false;
-    const char *lab = code_label("hip_baseline", "etiology", code);
-    snprintf(out->level, sizeof out->level, "%s", lab ? lab : code);
-    out->order = v;
-    return true;
-  }
-  return false;
-}
-
-/* Levels of a categorical variable (or classes of a cut numeric one). */
-typedef struct levels {
-  size_t n;
-  char label[MAX_LEVELS][LABEL_LEN];
-  double order[MAX_LEVELS];
-} levels;
-
-/* Index of the level, adding it; -1 when the table is full. */
-static int levels_add(levels *L, const char *label, double order) {
-  for (size_t i = 0; i < L->n; i++)
-    if (!strcmp(L->label[i], label)) return (int)i;
-  if (L->n == MAX_LEVELS) return -1;
-  snprintf(L->label[L->n], LABEL_LEN, "%s", label);
-  L->order[L->n] = order;
-  return (int)L->n++;
-}
-
-/* Sorts the levels by (order, label) and renumbers level[n] accordingly. */
-static void levels_sort(levels *L, int *level, size_t n) {
-  int map[MAX_LEVELS];
-  size_t idx[MAX_LEVELS];
-  for (size_t i = 0; i < L->n; i++) idx[i] = i;
-  for (size_t i = 1; i < L->n; i++) {   /* insertion sort: at most 32 levels */
-    size_t v = idx[i], j = i;
-    while (j > 0 && (L->order[idx[j - 1]] > L->order[v] ||
-                     (L->order[idx[j - 1]] == L->order[v] && strcmp(L->label[idx[j - 1]], L->label[v]) > 0))) {
-      idx[j] = idx[j - 1];
-      j--;
-    }
-    idx[j] = v;
-  }
-  levels sorted;
-  sorted.n = L->n;
-  for (size_t i = 0; i < L->n; i++) {
-    map[idx[i]] = (int)i;
-    memcpy(sorted.label[i], L->label[idx[i]], LABEL_LEN);
-    sorted.order[i] = L->order[idx[i]];
-  }
-  *L = sorted;
-  for (size_t i = 0; i < n; i++)
-    if (level[i] >= 0) level[i] = map[level[i]];
-}
+/* --- grouping -------------------------------------------------------------- */
 
 /* The class limits the plan gives a numeric variable in its subgroups. */
 static const sap_subgroup *plan_cuts(const sap *plan, const char *by) {
@@ -188,50 +61,12 @@ static const sap_subgroup *plan_cuts(const sap *plan, const char *by) {
   return NULL;
 }
 
-/* Groups the n units idx[] by variable `by`: level[i] (or -1 when unknown)
-** and the sorted levels. why gets the reason when grouping is impossible
-** (then L->n == 0). */
+/* Groups the n units idx[] by `by` (rvar_group, with the plan's cuts for a
+** numeric variable). */
 static void group_units(const rctx *c, const char *by, const size_t *idx, size_t n, int *level,
-                        levels *L, char *why, size_t whyn) {
-  L->n = 0;
-  why[0] = 0;
-  const sap_subgroup *cuts = NULL;
-  if (!var_known(by)) {
-    snprintf(why, whyn, "'%s' is not a variable avn knows", by);
-    return;
-  }
-  if (var_numeric(by)) {
-    cuts = plan_cuts(c->plan, by);
-    if (!cuts) {
-      snprintf(why, whyn, "'%s' is numeric and the plan gives no class limits for it (subgroups: cuts)", by);
-      return;
-    }
-  }
-  for (size_t i = 0; i < n; i++) {
-    uvar v;
-    level[i] = -1;
-    if (!unit_var(c, idx[i], by, &v)) continue;
-    if (cuts) {
-      size_t k = 0;
-      char lab[LABEL_LEN];
-      while (k < cuts->n_cuts && v.x >= cuts->cuts[k]) k++;
-      if (k == 0) snprintf(lab, sizeof lab, "%s < %g", by, cuts->cuts[0]);
-      else if (k == cuts->n_cuts) snprintf(lab, sizeof lab, "%s \xe2\x89\xa5 %g", by, cuts->cuts[k - 1]);
-      else snprintf(lab, sizeof lab, "%s %g to < %g", by, cuts->cuts[k - 1], cuts->cuts[k]);
-      level[i] = levels_add(L, lab, (double)k);
-    } else {
-      char lab[LABEL_LEN + 8];
-      if (!strcmp(by, "stage")) snprintf(lab, sizeof lab, "Stage %s", v.level);
-      else snprintf(lab, sizeof lab, "%s", v.level);
-      level[i] = levels_add(L, lab, v.order);
-    }
-    if (level[i] < 0) {
-      snprintf(why, whyn, "'%s' has more than %d values", by, MAX_LEVELS);
-      L->n = 0;
-      return;
-    }
-  }
-  levels_sort(L, level, n);
+                        rlevels *L, char *why, size_t whyn) {
+  const sap_subgroup *cuts = rvar_is_numeric(by) ? plan_cuts(c->plan, by) : NULL;
+  rvar_group(c, by, cuts ? cuts->cuts : NULL, cuts ? cuts->n_cuts : 0, idx, n, level, L, why, whyn);
 }
 
 /* --- survival data --------------------------------------------------------- */
@@ -368,7 +203,7 @@ static size_t risk_times(const rctx *c, double *times, size_t max) {
   return n;
 }
 
-static avn_rc km_figure(rsec *s, const km_result *r, const levels *L, const double *times,
+static avn_rc km_figure(rsec *s, const km_result *r, const rlevels *L, const double *times,
                         size_t nt, const char *id, const char *caption) {
   avn_rc rc = AVN_OK;
   int *counts = NULL;
@@ -431,10 +266,12 @@ static avn_rc cox_section(rctx *c, rsec *s, const sdata *d) {
   const sap *plan = c->plan;
   avn_rc rc = AVN_OK;
   size_t nc = plan->n_cox_covariates, n = 0, p = 0, G = 0;
-  uvar *vals = NULL;              /* [d->n * nc] */
+  rvar_val *vals = NULL;          /* [d->n * nc] */
   size_t *rows = NULL;            /* complete cases: index into d */
-  levels *L = NULL;               /* [nc] */
+  size_t *ucc = NULL;             /* [n] their unit indices */
+  rlevels *L = NULL;              /* [nc] */
   int *lev = NULL;                /* [d->n * nc] level of categorical covariates */
+  int *lj = NULL;
   double *x = NULL, *tt = NULL;
   int *ev = NULL, *cl = NULL, *cmap = NULL;
   char (*names)[96] = NULL;
@@ -447,24 +284,23 @@ static avn_rc cox_section(rctx *c, rsec *s, const sdata *d) {
                     "model was fitted.");
     return AVN_OK;
   }
-  for (size_t j = 0; j < nc; j++)
-    if (!var_known(plan->cox_covariates[j])) {
-      rsec_missing(s, "The plan's Cox covariate '%s' is not a variable avn knows; no model was fitted.",
-                   plan->cox_covariates[j]);
-      return AVN_OK;
-    }
   vals = avn_calloc(d->n * nc + 1, sizeof *vals);
   rows = avn_calloc(d->n + 1, sizeof *rows);
+  ucc = avn_calloc(d->n + 1, sizeof *ucc);
   L = avn_calloc(nc, sizeof *L);
   lev = avn_calloc(d->n * nc + 1, sizeof *lev);
-  if (!vals || !rows || !L || !lev) {
+  lj = avn_calloc(d->n + 1, sizeof *lj);
+  if (!vals || !rows || !ucc || !L || !lev || !lj) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
   for (size_t i = 0; i < d->n; i++) {
     bool ok = true;
-    for (size_t j = 0; j < nc && ok; j++) ok = unit_var(c, d->unit[i], plan->cox_covariates[j], &vals[i * nc + j]);
-    if (ok) rows[n++] = i;
+    for (size_t j = 0; j < nc && ok; j++) ok = rvar_get(c, d->unit[i], plan->cox_covariates[j], &vals[i * nc + j]);
+    if (ok) {
+      ucc[n] = d->unit[i];
+      rows[n++] = i;
+    }
   }
   size_t nevent = 0;
   for (size_t r = 0; r < n; r++) nevent += (size_t)d->ev[rows[r]];
@@ -476,34 +312,24 @@ static avn_rc cox_section(rctx *c, rsec *s, const sdata *d) {
   /* levels of the categorical covariates among the complete cases */
   for (size_t j = 0; j < nc; j++) {
     const char *cv = plan->cox_covariates[j];
-    if (var_numeric(cv)) {
+    if (rvar_is_numeric(cv)) {
       p++;
       continue;
     }
-    int *lj = avn_calloc(n, sizeof *lj);
-    if (!lj) {
-      rc = AVN_E_NOMEM;
+    char why[256];
+    rvar_group(c, cv, NULL, 0, ucc, n, lj, &L[j], why, sizeof why);
+    if (L[j].n == 0) {
+      rsec_missing(s, "No Cox model: covariate '%s': %s.", cv, why);
       goto cleanup;
     }
-    for (size_t r = 0; r < n; r++) {
-      const uvar *v = &vals[rows[r] * nc + j];
-      lj[r] = levels_add(&L[j], v->level, v->order);
-      if (lj[r] < 0) {
-        avn_free(lj);
-        rsec_missing(s, "No Cox model: covariate '%s' has more than %d values.", cv, MAX_LEVELS);
-        goto cleanup;
-      }
-    }
-    levels_sort(&L[j], lj, n);
     for (size_t r = 0; r < n; r++) lev[r * nc + j] = lj[r];
-    avn_free(lj);
     if (L[j].n < 2) {
       rsec_missing(s, "No Cox model: covariate '%s' takes the single value '%s' among the %zu units with "
                       "complete data, so it has no effect to estimate.", cv, L[j].label[0], n);
       goto cleanup;
     }
     /* a level without events: monotone partial likelihood */
-    size_t ev_in[MAX_LEVELS] = {0}, n_in[MAX_LEVELS] = {0};
+    size_t ev_in[RVAR_MAX_LEVELS] = {0}, n_in[RVAR_MAX_LEVELS] = {0};
     for (size_t r = 0; r < n; r++) {
       n_in[lev[r * nc + j]]++;
       ev_in[lev[r * nc + j]] += (size_t)d->ev[rows[r]];
@@ -531,14 +357,17 @@ static avn_rc cox_section(rctx *c, rsec *s, const sdata *d) {
     size_t col = 0;
     for (size_t j = 0; j < nc; j++) {
       const char *cv = plan->cox_covariates[j];
-      if (var_numeric(cv)) {
-        snprintf(names[col], sizeof names[col], "%s (per unit)", cv);
+      if (rvar_is_numeric(cv)) {
+        snprintf(names[col], sizeof names[col], "%s", rvar_title(cv));
         for (size_t r = 0; r < n; r++) x[r * p + col] = vals[rows[r] * nc + j].x;
         col++;
         continue;
       }
       for (size_t k = 1; k < L[j].n; k++) {
-        snprintf(names[col], sizeof names[col], "%s: %s vs %s", cv, L[j].label[k], L[j].label[0]);
+        if (!strcmp(cv, "stage"))   /* the labels say "Stage" already */
+          snprintf(names[col], sizeof names[col], "%s vs %s", L[j].label[k], L[j].label[0]);
+        else
+          snprintf(names[col], sizeof names[col], "%s: %s vs %s", rvar_title(cv), L[j].label[k], L[j].label[0]);
         for (size_t r = 0; r < n; r++) x[r * p + col] = lev[r * nc + j] == (int)k ? 1.0 : 0.0;
         col++;
       }
@@ -619,6 +448,8 @@ cleanup:
   cox_free(cr);
   avn_free(vals);
   avn_free(rows);
+  avn_free(ucc);
+  avn_free(lj);
   avn_free(L);
   avn_free(lev);
   avn_free(x);
@@ -641,7 +472,7 @@ avn_rc sec_survival(rctx *c, avn_err *e) {
   int *level = NULL, *grp = NULL;
   double *gt = NULL;
   int *gev = NULL;
-  levels *L = NULL;
+  rlevels *L = NULL;
   double times[64];
   const char *unit_word = c->per_hip ? "hips" : "patients";
   (void)e;
@@ -774,8 +605,6 @@ avn_rc sec_survival(rctx *c, avn_err *e) {
         } else {
           char pv[32];
           rfmt_p(pv, sizeof pv, lr->p);
-          rsec_para(s, "Log-rank test between the %zu groups of %s: chi-square %.2f on %d df, p = %s.", L->n, by,
-                    lr->chisq, lr->df, pv);
           rtable_note(tb, "Log-rank test by %s: chi-square %.2f on %d df, p = %s.", by, lr->chisq, lr->df, pv);
           rctx_method(c, "logrank", "Survival curves were compared between groups of %s with the log-rank test.",
                       by);
