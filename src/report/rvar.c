@@ -36,6 +36,11 @@ const char *rvar_title(const char *name) {
   return name;
 }
 
+double rvar_snap(double x) {
+  if (!isfinite(x) || fabs(x) >= 1e6) return x;
+  return nearbyint(x * 1e9) / 1e9;
+}
+
 static const char *code_label(const char *form, const char *item, const char *code) {
   const inst_def *d = inst_find(form);
   const inst_item *it = d ? inst_item_find(d, item) : NULL;

@@ -59,6 +59,14 @@ bool rvar_get(const rctx *c, size_t u, const char *name, rvar_val *out /* OUT */
 size_t rvar_class(const char *name, const double *cuts, size_t n_cuts, double x,
                   char *label, size_t label_size);
 
+/* A difference of two recorded values with the float noise of its inputs
+** removed: x rounded to 1e-9 (|x| < 1e6; larger x unchanged). 2.0 - 7.3
+** and 1.5 - 6.8 are both -5.3 in the data but differ in the last bits in
+** binary; rank tests (ties, zero differences) and threshold comparisons
+** must see the values the clinician recorded. Outcome scales have far fewer
+** than 9 decimals, so no real difference is merged. */
+double rvar_snap(double x);
+
 /* Groups the n units units[] by `by`: level[i] in 0..L->n-1, or -1 when the
 ** unit's value is not recorded; levels sorted by (order, label). Numeric
 ** variables need cuts (n_cuts > 0). When grouping is impossible L->n = 0

@@ -45,6 +45,7 @@
 #include "core/buf.h"
 #include "core/mem.h"
 #include "report/rctx.h"
+#include "report/rvar.h"
 #include "stats/desc.h"
 #include "stats/mixed.h"
 #include "stats/rmanova.h"
@@ -179,7 +180,7 @@ static avn_rc outcome_rows(rctx *c, rsec *s, rtable *t, const odata *d, notes *n
       double v = d->y[u * d->k + j];
       if (!isnan(v)) x[n++] = v;
       double b = d->y[u * d->k];
-      if (j > 0 && !isnan(v) && !isnan(b)) df[np++] = v - b;
+      if (j > 0 && !isnan(v) && !isnan(b)) df[np++] = rvar_snap(v - b);
     }
     char cn[32], ms[CELL] = "", med[CELL] = "", chg[CELL] = "", test[CELL] = "", pc[32] = "",
          pb[32] = "";

@@ -106,7 +106,7 @@ avn_rc sec_predictors(rctx *c, avn_err *e) {
     double b = 0, f = 0;
     if (!rctx_num(c, u, v[0], o->form, o->result, &b) || !rctx_num(c, u, fin, o->form, o->result, &f))
       continue;
-    double imp = (f - b) * (o->higher_better ? 1 : -1);
+    double imp = rvar_snap((f - b) * (o->higher_better ? 1 : -1));
     succ[u] = imp > plan->success_more_than ? 1 : 0;
   }
   /* complete cases over the predictors */

@@ -30,6 +30,7 @@
 
 #include "core/mem.h"
 #include "report/rctx.h"
+#include "report/rvar.h"
 #include "stats/binom.h"
 
 static const char *final_visit_of(const rctx *c, const sap_outcome *o) {
@@ -75,7 +76,7 @@ static void responder_row(rctx *c, rtable *t, const sap_outcome *o, double thr, 
     if (!rctx_num(c, u, base, o->form, o->result, &b) || !rctx_num(c, u, fin, o->form, o->result, &f))
       continue;
     with++;
-    double imp = (f - b) * (o->higher_better ? 1 : -1);
+    double imp = rvar_snap((f - b) * (o->higher_better ? 1 : -1));
     if (strict ? imp > thr : imp >= thr) k++;
   }
   char def[256], a[64], ca[64], w[64], cw[64];

@@ -154,7 +154,7 @@ static avn_rc subgroup_rows(rctx *c, rtable *t, const sap_outcome *o, const sap_
     if (!rctx_num(c, u, v[0], o->form, o->result, &b) || !rctx_num(c, u, fin, o->form, o->result, &f))
       continue;
     idx[n] = u;
-    chg[n++] = f - b;
+    chg[n++] = rvar_snap(f - b);
   }
   char sub[128], why[256];
   snprintf(sub, sizeof sub, "%s", rvar_title(sg->by));

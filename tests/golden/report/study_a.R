@@ -6,6 +6,9 @@
 # m24; HHS at baseline, m6, m12, m24; final m24; responder/success HHS > 20,
 # THA = failure; subgroups stage, etiology, lesion_size [30, 50], age [40],
 # laterality; predictors age, sex, stage, etiology; cluster on patient).
+# Differences of recorded values are rounded to 1e-9 (round(x, 9)), as avn
+# does (rvar_snap), so 2.0 - 7.3 and 1.5 - 6.8 are the tie they are in the
+# data rather than two doubles that differ in the last bit.
 suppressMessages(library(lmerTest))
 options(warn = 1)
 d <- read.csv("study_a.csv", stringsAsFactors = FALSE, na.strings = "")
@@ -39,7 +42,7 @@ for (o in outs) {
     r <- c(o$label, vlab[[v]], length(x), msd(x, 1),
            paste0(num(q[2], 1), " (", num(q[1], 1), "-", num(q[3], 1), ")"), "", "", "", "")
     if (j > 1) {
-      b <- col(o, "baseline"); y <- col(o, v); ok <- !is.na(b) & !is.na(y); dd <- y[ok] - b[ok]
+      b <- col(o, "baseline"); y <- col(o, v); ok <- !is.na(b) & !is.na(y); dd <- round(y[ok] - b[ok], 9)
       tt <- t.test(dd)
       r[6] <- ci3(mean(dd), tt$conf.int[1], tt$conf.int[2], 1)
       sw <- shapiro.test(dd)$p.value
@@ -100,7 +103,7 @@ share <- function(k, n) sprintf("%d/%d (%.1f%%)", k, n, 100 * k / n)
 rows <- list()
 resp <- function(o, thr, strict, def) {
   b <- col(o, "baseline"); f <- col(o, "m24")
-  imp <- (f - b) * (if (o$hb) 1 else -1)
+  imp <- round((f - b) * (if (o$hb) 1 else -1), 9)
   has <- !is.na(imp) & !d$converted24
   r <- has & (if (strict) imp > thr else imp >= thr)
   with <- sum(has | d$converted24); k <- sum(r); N <- nrow(d)
@@ -132,7 +135,7 @@ groups <- list(
   list(title = "Laterality", g = factor(d$lat, levels = c("Unilateral", "Bilateral"))))
 rows <- list()
 for (o in outs) for (G in groups) {
-  ch <- col(o, "m24") - col(o, "baseline"); ok <- !is.na(ch)
+  ch <- round(col(o, "m24") - col(o, "baseline"), 9); ok <- !is.na(ch)
   x <- ch[ok]; g <- droplevels(G$g[ok])
   tab <- table(g); use <- names(tab)[tab >= 2]
   xs <- split(x, g)[use]
