@@ -399,10 +399,77 @@ static void test_no_data(void **unused) {
   unload(&fx);
 }
 
+/* Runs the four sections with the (n+1)-th allocation and every later one
+** failing; returns true when no allocation failed (the run was complete).
+** Each section must return AVN_OK or AVN_E_NOMEM, never crash or leak. */
+static bool run_faulty(fixture *fx, long n) {
+  rdoc *doc = rdoc_new("avn report: events test", "test");
+  assert_non_null(doc);
+  rctx c;
+  memset(&c, 0, sizeof c);
+  c.st = fx->st;
+  c.p = store_protocol(fx->s);
+  c.plan = c.p->analysis;
+  c.doc = doc;
+  c.cutoff = avn_date_today();
+  c.units = fx->units;
+  c.n_units = fx->n_units;
+  c.per_hip = c.p->per_hip;
+  avn_rc (*const sec[])(rctx *, avn_err *) = {sec_radiology, sec_survival, sec_safety, sec_cells};
+  avn_mem_fail_after(n);
+  for (size_t i = 0; i < sizeof sec / sizeof sec[0]; i++) {
+    avn_err e;
+    avn_err_clear(&e);
+    avn_rc rc = sec[i](&c, &e);
+    if (rc != AVN_OK && rc != AVN_E_NOMEM) print_error("section %zu, fault at %ld: rc %d\n", i, n, rc);
+    assert_true(rc == AVN_OK || rc == AVN_E_NOMEM);
+  }
+  void *probe = avn_malloc(1);   /* NULL: the injected failure was reached */
+  avn_mem_fail_after(-1);
+  avn_free(probe);
+  for (size_t i = 0; i < c.n_methods; i++) {
+    avn_free(c.method_keys[i]);
+    avn_free(c.method_text[i]);
+  }
+  avn_free(c.method_keys);
+  avn_free(c.method_text);
+  rdoc_free(doc);
+  return probe != NULL;
+}
+
+/* Allocation failure at every point:
+** nothing crashes, nothing leaks (ASan build), only AVN_E_NOMEM comes out. */
+static void test_alloc_faults(void **unused) {
+  (void)unused;
+  make_tmp("faults");
+  char db[600];
+  snprintf(db, sizeof db, "%s/study.db", tmp);
+  fixture fx = {0};
+  fx.s = create_study(db, GOLD "events_patients.csv", GOLD "events_hips.csv");
+  enter_forms(fx.s, GOLD "events_forms.csv", GOLD "events_patients.csv");
+  load(&fx);
+  long hi = 1;
+  while (!run_faulty(&fx, hi)) hi *= 2;
+  long lo = hi / 2;   /* run_faulty(lo) failed (or lo = 0): find the allocation count */
+  while (hi - lo > 1) {
+    long mid = lo + (hi - lo) / 2;
+    if (run_faulty(&fx, mid)) hi = mid;
+    else lo = mid;
+  }
+  long runs = 0;
+  for (long n = 0; n < hi; n++) {
+    assert_false(run_faulty(&fx, n));
+    runs++;
+  }
+  print_message("%ld allocations in the four sections; %ld fault points tried\n", hi, runs);
+  unload(&fx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_against_r),
       cmocka_unit_test(test_no_data),
+      cmocka_unit_test(test_alloc_faults),
   };
   int r = cmocka_run_group_tests(tests, NULL, NULL);
   inst_registry_free();
