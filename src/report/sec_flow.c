@@ -178,9 +178,9 @@ avn_rc sec_flow(rctx *c, avn_err *e) {
   rtable_note(t, "Missed: the visit window closed before the data cut-off without a recorded visit "
               "date. Attended: the visit date is recorded. A hip counts as attended when its "
               "patient's visit is recorded.");
-  rctx_method(c, "flow", "Study flow follows CONSORT: units were counted as withdrawn or converted "
-              "to arthroplasty from the visit after the event, as missed when a visit window "
-              "closed without a recorded visit.");
+  rctx_method(c, "flow", "The study flow follows CONSORT: at each visit a unit counts as withdrawn or "
+              "converted to arthroplasty when that happened on or before the visit's planned date, "
+              "and as missed when the visit window closed without a recorded visit.");
 
   /* the CONSORT figure */
   fig = rfig_flow();

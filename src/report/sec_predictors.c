@@ -132,8 +132,8 @@ avn_rc sec_predictors(rctx *c, avn_err *e) {
     ev1 += succ[units[i]] == 1;
   }
   if (ev1 == 0 || ev1 == n) {
-    rsec_missing(s, "all %zu %s with data are %s: the odds of success cannot be modelled", n, un,
-                 ev1 ? "successes" : "failures");
+    rsec_missing(s, "the %zu %s with the outcome and every predictor recorded are all %s: the odds "
+                 "of success cannot be modelled", n, un, ev1 ? "successes" : "failures");
     goto cleanup;
   }
   /* design matrix */

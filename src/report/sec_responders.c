@@ -12,7 +12,9 @@
 ** Intention to treat: a unit converted to arthroplasty by the final visit
 ** is a non-responder, and the denominator is every unit (a unit without
 ** data counts as a non-responder there). The same responders are also
-** shown over the units with data (both values, or converted).
+** shown over the units with data (both values, or converted). With no such
+** unit the row says so: an ITT share of 0% made only of missing data would
+** be a number computed from nothing.
 ** 95% CI: Wilson (1927) score interval (stats/binom.h):
 **   (k + z^2/2)/(n + z^2) -/+ z sqrt(n)/(n + z^2) sqrt(p(1-p) + z^2/(4n)).
 **
@@ -82,6 +84,11 @@ static void responder_row(rctx *c, rtable *t, const sap_outcome *o, double thr, 
   char def[256], a[64], ca[64], w[64], cw[64];
   snprintf(def, sizeof def, "%s, %s to %s", definition, rctx_visit_label(c, base),
            rctx_visit_label(c, fin));
+  if (with == 0) {   /* ITT over nothing observed would be a 0% made of missing data */
+    rtable_row(t, (const char *const[]){o->label, def, "", "",
+                                        "not computed: no unit with both values or a conversion", ""});
+    return;
+  }
   fmt_share(a, sizeof a, k, c->n_units);
   fmt_wilson(ca, sizeof ca, k, c->n_units);
   fmt_share(w, sizeof w, k, with);
