@@ -50,6 +50,13 @@
 #include "stats/ctable.h"
 #include "stats/desc.h"
 
+/* "p = 0.034" or "p < 0.001" for running text. */
+static void p_phrase(char *out, size_t n, double p) {
+  char b[16];
+  rfmt_p(b, sizeof b, p);
+  snprintf(out, n, "p %s %s", b[0] == '<' ? "<" : "=", b[0] == '<' ? b + 1 : b);
+}
+
 enum { OUT_NA_NOBASE = -2, OUT_NA_NOLATER = -1, OUT_IMPROVED = 0, OUT_STABLE, OUT_PROGRESSED };
 
 #define MAX_GROUPS 32
@@ -203,9 +210,9 @@ static avn_rc outcome_test(rctx *c, rtable *tb, const double *counts, size_t ng,
     rc = ctable_fisher_test(m, rows, cols, 0, 0.95, &fi);
     if (rc == AVN_E_NOMEM) return rc;
     if (!rc) {
-      rfmt_p(pv, sizeof pv, fi.p);
+      p_phrase(pv, sizeof pv, fi.p);
       rtable_note(tb, "%s against outcome (%zu x %zu, groups and outcomes without hips left out): Fisher's exact "
-                      "test (an expected count is below 5: smallest %.2f), p = %s.",
+                      "test (an expected count is below 5: smallest %.2f), %s.",
                   what, rows, cols, minexp, pv);
       rctx_method(c, "radiology_fisher",
                   "Radiological outcome was compared between groups with Fisher's exact test when an expected "
@@ -213,13 +220,13 @@ static avn_rc outcome_test(rctx *c, rtable *tb, const double *counts, size_t ng,
       return AVN_OK;
     }
     rc = AVN_OK;
-    rfmt_p(pv, sizeof pv, ch.p);
-    rtable_note(tb, "%s against outcome: Pearson's chi-square %.2f on %.0f df, p = %s (an expected count is below "
+    p_phrase(pv, sizeof pv, ch.p);
+    rtable_note(tb, "%s against outcome: Pearson's chi-square %.2f on %.0f df, %s (an expected count is below "
                     "5, but the table is too large for Fisher's exact test: read with care).",
                 what, ch.statistic, ch.df, pv);
   } else {
-    rfmt_p(pv, sizeof pv, ch.p);
-    rtable_note(tb, "%s against outcome (%zu x %zu): Pearson's chi-square %.2f on %.0f df%s, p = %s.", what, rows, cols,
+    p_phrase(pv, sizeof pv, ch.p);
+    rtable_note(tb, "%s against outcome (%zu x %zu): Pearson's chi-square %.2f on %.0f df%s, %s.", what, rows, cols,
                 ch.statistic, ch.df, ch.yates ? " with Yates' correction" : "", pv);
   }
   rctx_method(c, "radiology_chisq",

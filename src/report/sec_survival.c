@@ -50,6 +50,13 @@
 #include "stats/km.h"
 #include "stats/logrank.h"
 
+/* "p = 0.034" or "p < 0.001" for running text. */
+static void p_phrase(char *out, size_t n, double p) {
+  char b[16];
+  rfmt_p(b, sizeof b, p);
+  snprintf(out, n, "p %s %s", b[0] == '<' ? "<" : "=", b[0] == '<' ? b + 1 : b);
+}
+
 #define MONTH_DAYS (365.25 / 12.0)
 
 /* --- grouping -------------------------------------------------------------- */
@@ -422,9 +429,9 @@ static avn_rc cox_section(rctx *c, rsec *s, const sdata *d) {
       rtable_row(tb, clustered ? c6 : c5);
     }
     char lrp[32];
-    rfmt_p(lrp, sizeof lrp, cr->lr_p);
+    p_phrase(lrp, sizeof lrp, cr->lr_p);
     rtable_note(tb, "n = %zu %s with complete covariates, %zu conversions; Efron ties; likelihood-ratio test "
-                    "%.2f on %d df, p = %s; concordance %.3f.%s",
+                    "%.2f on %d df, %s; concordance %.3f.%s",
                 n, c->per_hip ? "hips" : "patients", cr->nevent, cr->lr, cr->df, lrp, cr->concordance,
                 cr->converged ? "" : " The fit did not converge in 20 iterations (last values shown).");
     if (clustered)
@@ -604,8 +611,8 @@ avn_rc sec_survival(rctx *c, avn_err *e) {
           rsec_missing(s, "No log-rank test by %s: %s.", by, ke.rule);
         } else {
           char pv[32];
-          rfmt_p(pv, sizeof pv, lr->p);
-          rtable_note(tb, "Log-rank test by %s: chi-square %.2f on %d df, p = %s.", by, lr->chisq, lr->df, pv);
+          p_phrase(pv, sizeof pv, lr->p);
+          rtable_note(tb, "Log-rank test by %s: chi-square %.2f on %d df, %s.", by, lr->chisq, lr->df, pv);
           rctx_method(c, "logrank", "Survival curves were compared between groups of %s with the log-rank test.",
                       by);
         }

@@ -44,6 +44,7 @@ vlabel <- c(baseline = "Baseline (day 0)", m1 = "1 month", m3 = "3 months", m6 =
 num <- function(x, d) { s <- sprintf("%.*f", d, x); if (grepl("^-[0.]*$", s)) s <- sub("^-", "", s); s }
 pct <- function(k, n) if (n == 0) sprintf("%d", k) else sprintf("%d (%.1f%%)", k, 100 * k / n)
 fp <- function(p) if (p < 0.001) "<0.001" else sprintf("%.3f", p)
+pp <- function(p) if (p < 0.001) "p < 0.001" else sprintf("p = %.3f", p)
 msd <- function(x, d) sprintf("%s \u00b1 %s", num(mean(x), d), num(sd(x), d))
 g4 <- function(x) sprintf("%.4g", x)
 wcsv <- function(df, name) write.csv(df, file.path(out, paste0(name, ".csv")), row.names = FALSE,
@@ -118,7 +119,7 @@ outcome_table <- function(group, levels, labels, first, name, what) {
   m <- m[rowSums(m) > 0, colSums(m) > 0, drop = FALSE]
   e <- suppressWarnings(chisq.test(m))$expected
   stopifnot(min(e) < 5)   # this study is small: Fisher's test is the one taken
-  html <<- c(html, sprintf("smallest %.2f), p = %s", min(e), fp(fisher.test(m)$p.value)))
+  html <<- c(html, sprintf("smallest %.2f), %s", min(e), pp(fisher.test(m)$p.value)))
 }
 outcome_table(hips$stage, c("I", "II", "III"), c("I", "II", "III"), "Stage", "radiology_by_stage")
 el <- names(sort(etio_code))
@@ -204,8 +205,8 @@ names(sv) <- c("Curve", "Months", "At risk", "Events", "Survival, % (95% CI)")
 wcsv(sv, "survival")
 lr <- survdiff(Surv(time, event) ~ stagef, data = hips)
 df <- length(lr$n) - 1
-html <- c(html, sprintf("chi-square %.2f on %d df, p = %s", lr$chisq, df,
-                        fp(pchisq(lr$chisq, df, lower.tail = FALSE))))
+html <- c(html, sprintf("chi-square %.2f on %d df, %s", lr$chisq, df,
+                        pp(pchisq(lr$chisq, df, lower.tail = FALSE))))
 age_years <- function(b, on) {
   b <- as.POSIXlt(b); on <- as.POSIXlt(on)
   (on$year - b$year) - ((on$mon < b$mon) | (on$mon == b$mon & on$mday < b$mday))
