@@ -7,7 +7,8 @@
 ** audited like real data), recomputes every figure from the database into
 ** DIR/<name>/NOTES.md with the paper's contradictions and the demo's
 ** assumptions (demo_check: the demo fails rather than claim a figure its
-** data miss), then prints where everything is.
+** data miss), writes the report (report_write: DIR/<name>/report.html,
+** report.pdf, the tables as CSV, the figures), then prints where everything is.
 */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "demo/cohort.h"
+#include "report/report.h"
 #include "store/store.h"
 
 const char cmd_demo_usage[] =
@@ -30,11 +32,13 @@ const char cmd_demo_usage[] =
     "                     one implantation, 18 months of follow-up\n"
     "Each directory gets study.db, where every screening, enrolment and form was\n"
     "entered through the validated, audited write path (try avn show, avn check,\n"
-    "avn audit on it), and NOTES.md: each figure of the paper next to the value\n"
+    "avn audit on it); NOTES.md: each figure of the paper next to the value\n"
     "recomputed from the database, the paper's contradictions and the demo's\n"
-    "assumptions. The patients come from a fixed random seed, so every run builds\n"
-    "the same studies. Existing demo studies in DIR are replaced. DIR defaults to\n"
-    "./avn-demo. Exit status 1 if a figure is not reproduced.\n";
+    "assumptions; and the study report as `avn report` writes it: report.html,\n"
+    "report.pdf, tables/*.csv, figures/. The patients come from a fixed random\n"
+    "seed, so every run builds the same studies. Existing demo studies in DIR are\n"
+    "replaced. DIR defaults to ./avn-demo. Exit status 1 if a figure is not\n"
+    "reproduced.\n";
 
 static int make_dir(const char *path, avn_err *e) {
   if (mkdir(path, 0777) != 0 && errno != EEXIST) {
@@ -59,11 +63,13 @@ static avn_rc one_demo(const char *dir, const char *name, avn_err *e) {
   if (!rc) rc = demo_build(sp, db, &ds, e);
   if (!rc) rc = store_open(db, &s, e);
   if (!rc) rc = demo_check(sp, s, notes, e);
+  if (!rc) rc = report_write(s, sub, NULL, e);
   store_close(s);
   if (!rc) {
     printf("%s: %zu patients, %zu hips, %zu forms, %zu conversions to THA\n", name, ds.patients, ds.hips,
            ds.forms, ds.conversions);
-    printf("  study: %s\n  notes: %s\n", db, notes);
+    printf("  study:  %s\n  notes:  %s\n  report: %s/report.html (and report.pdf, tables/, figures/)\n", db,
+           notes, sub);
   }
   demo_spec_free(sp);
   return rc;

@@ -987,6 +987,20 @@ static avn_rc write_mri(gen *g, const gpat *pt, size_t v, const ghip *hp) {
   if (g->sp->second_reader) {
     m.reader = "Radiologist B";
     m.head_pct = round1(fmax(1, m.head_pct + unif(g->r, -2, 2)));
+    /* One read in about twenty-five, the second radiologist sees one
+    ** stage-defining finding differently (no effect on the analysis,
+    ** which uses entry 1; it is what the reader-agreement kappa measures). */
+    if (gsl_rng_uniform(g->r) < 0.04 && !m.flattening) {
+      if (!strcmp(m.xray, "normal")) {
+        m.xray = "sclerosis";
+      } else if (m.crescent) {
+        m.crescent = m.fracture = false;
+        m.surface_pct = -1;
+      } else {
+        m.crescent = true;
+        m.surface_pct = 10;
+      }
+    }
     rc = demo_mri_items(&m, g->p->staging, &g->kv, &ord, g->e);
     if (rc) return rc;
   }
