@@ -490,7 +490,7 @@ avn_rc sec_radiology(rctx *c, avn_err *e) {
   (void)e;
   rsec *s = rdoc_section(c->doc, "radiology", "Radiological outcome");
   if (!s) return AVN_E_NOMEM;
-  const char *unit_word = c->per_hip ? "hips" : "units";
+  const char *unit_word = c->per_hip ? "hips" : "units", *unit_one = c->per_hip ? "hip" : "unit";
   const char *base = baseline_visit(c);
   size_t base_idx = base ? protocol_visit_index(c->p, base) : (size_t)-1;
   size_t n_mri = 0;
@@ -550,13 +550,13 @@ avn_rc sec_radiology(rctx *c, avn_err *e) {
               c->plan->radio_improved_reduction_pct);
   if (n_base == 0) {
     rsec_missing(s, "No %s has a baseline MRI read (mri form at the %s visit), so no radiological outcome, oedema "
-                    "resolution or lesion size change can be computed.",
-                 unit_word, rctx_visit_label(c, base));
-  }
-  if (n_ass == 0) {
+                    "resolution or lesion size change can be computed%s.",
+                 unit_one, rctx_visit_label(c, base),
+                 n_ass ? " (conversions to arthroplasty alone would say nothing about the MRI)" : "");
+  } else if (n_ass == 0) {
     rsec_missing(s, "No %s is assessable (%zu without a baseline MRI read, %zu without a later read), so the "
                     "radiological outcome tables are not computed.",
-                 unit_word, n_nobase, n_nolater);
+                 unit_one, n_nobase, n_nolater);
   } else {
     char a[48], b[48], d[48];
     rfmt_pct(a, sizeof a, n_out[OUT_IMPROVED], n_ass);
@@ -585,7 +585,7 @@ avn_rc sec_radiology(rctx *c, avn_err *e) {
     for (size_t u = 0; u < c->n_units; u++) nchg += isfinite(h[u].change_pct);
     if (nchg == 0)
       rsec_missing(s, "No %s has the share of the head involved on both a baseline (> 0) and a later MRI read, so "
-                      "no lesion size change is computed.", unit_word);
+                      "no lesion size change is computed.", unit_one);
     else {
       rc = lesion_table(c, s, gs, h);
       if (rc) goto cleanup;

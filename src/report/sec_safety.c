@@ -145,10 +145,13 @@ static avn_rc satisfaction_table(rctx *c, rsec *s, const bool *in_study) {
   for (size_t i = 0; i < st->n_forms; i++)
     if (!strcmp(st->forms[i].instrument, "satisfaction") && st->forms[i].entry == 1 && strcmp(st->forms[i].visit, fv))
       n_other++;
+  if (n_ans == 0 && n_other == 0) {
+    rsec_missing(s, "No satisfaction form is recorded, so patient satisfaction is not tabulated.");
+    return AVN_OK;
+  }
   if (n_ans == 0) {
-    rsec_missing(s, "No patient answered the satisfaction form at the %s visit%s, so satisfaction is not tabulated.",
-                 rctx_visit_label(c, fv), n_other ? " (some answered it at other visits, which are not the plan's "
-                                                     "final visit)" : "");
+    rsec_missing(s, "No patient answered the satisfaction form at the %s visit (the plan's final visit; %zu forms "
+                    "are at other visits), so satisfaction is not tabulated.", rctx_visit_label(c, fv), n_other);
     return AVN_OK;
   }
   const char *hdr[] = {"Response", "Patients, n (%)"};

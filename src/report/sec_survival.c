@@ -531,7 +531,7 @@ avn_rc sec_survival(rctx *c, avn_err *e) {
       rsec_para(s, "%zu %s whose end date precedes day 0 are left out.", d.n_baddate, unit_word);
   }
   if (d.n == 0) {
-    rsec_missing(s, "No %s has a usable survival time.", unit_word);
+    rsec_missing(s, "No %s has a usable survival time.", c->per_hip ? "hip" : "unit");
     goto cleanup;
   }
   if (d.n_events == 0) {

@@ -12,7 +12,9 @@
 ** from avn's output.
 **
 ** The context is built here (units per hip, as report.c does) so the test
-** runs the four sections alone. Two more cases: a plan whose Cox covariate
+** runs the four sections alone; test_report_write runs the same study
+** through report_write (the lead's units and every section) and compares
+** the same tables. Two more cases: a plan whose Cox covariate
 ** has a level without conversions (alcohol-associated hips: none converted)
 ** must give a notice naming the monotone likelihood and no cox table; a
 ** study with visits but no MRI, THA, AE or cell product must give notices
@@ -35,6 +37,7 @@
 #include "interop/csv_table.h"
 #include "report/doc.h"
 #include "report/rctx.h"
+#include "report/report.h"
 #include "store/store.h"
 
 #define GOLD AVN_SOURCE_DIR "/tests/golden/report/"
@@ -390,13 +393,36 @@ static void test_no_data(void **unused) {
   char *html = slurp(path);
   static const char *const notices[] = {"No MRI read is recorded", "No conversion to arthroplasty is recorded",
                                         "No adverse event form", "No cell product is recorded",
-                                        "No patient answered the satisfaction form"};
+                                        "No satisfaction form is recorded"};
   for (size_t i = 0; i < sizeof notices / sizeof notices[0]; i++) {
     if (!strstr(html, notices[i])) print_error("report.html lacks the notice '%s'\n", notices[i]);
     assert_non_null(strstr(html, notices[i]));
   }
   avn_free(html);
   unload(&fx);
+}
+
+/* The same study through the whole report (report_write: its own units,
+** every section): the events tables are still R's. */
+static void test_report_write(void **unused) {
+  (void)unused;
+  make_tmp("report");
+  char db[600], dir[600];
+  snprintf(db, sizeof db, "%s/study.db", tmp);
+  snprintf(dir, sizeof dir, "%s/report", tmp);
+  store *s = create_study(db, GOLD "events_patients.csv", GOLD "events_hips.csv");
+  enter_forms(s, GOLD "events_forms.csv", GOLD "events_patients.csv");
+  avn_err e;
+  report_info info;
+  check(report_write(s, dir, &info, &e), &e, "report_write");
+  assert_int_equal(info.n_patients, 14);
+  assert_int_equal(info.n_units, 18);
+  static const char *const ids[] = {"radiology_by_stage", "radiology_by_etiology", "edema", "lesion_change",
+                                    "reader_agreement", "survival", "cox", "ae_terms", "complications",
+                                    "ae_periods", "satisfaction", "cell_products", "cell_deviations",
+                                    "dose_model"};
+  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) compare_table(dir, ids[i]);
+  store_close(s);
 }
 
 /* Runs the four sections with the (n+1)-th allocation and every later one
@@ -469,6 +495,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_against_r),
       cmocka_unit_test(test_no_data),
+      cmocka_unit_test(test_report_write),
       cmocka_unit_test(test_alloc_faults),
   };
   int r = cmocka_run_group_tests(tests, NULL, NULL);
