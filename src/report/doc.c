@@ -313,7 +313,12 @@ static bool looks_numeric(const char *s) {
            strncmp((const char *)p, "\xE2\x89\xA5", 3) == 0)         /* U+2265 */
     p += 3;
   while (*p == ' ') p++;
-  return *p >= '0' && *p <= '9';
+  if (!(*p >= '0' && *p <= '9')) return false;
+  /* "14.8 (12.5 to 17.1)" is a number; "3 months" is a label */
+  int letters = 0;
+  for (; *p; p++)
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) letters++;
+  return letters <= 2;
 }
 
 bool rtable_numeric_col(const rtable *t, size_t j) {

@@ -20,7 +20,9 @@
 ** file, and ids are global in an HTML page, so each figure's ids (id=,
 ** href="#", url(#)) get the prefix "fN-" (N its number); the xmlns
 ** attributes are dropped (the HTML parser puts <svg> in the SVG namespace
-** and maps xlink:href itself), so the page names no URL at all.
+** and maps xlink:href itself), so the page names no URL at all. The root
+** gets an explicit CSS width (PX_PER_PT) and the caption as its accessible
+** name.
 **
 ** Escaping: all document text goes through rdoc_html_escape (& < > " '),
 ** so no text can open a tag or an attribute. Cost: O(output bytes); the
@@ -57,7 +59,7 @@ avn_rc rdoc_html_escape(avn_buf *b, const char *s, bool br) {
 static const char css[] =
     ":root{color-scheme:light}\n"
     "body{font-family:\"DejaVu Sans\",Verdana,Helvetica,Arial,sans-serif;font-size:15px;"
-    "line-height:1.5;color:#111;background:#fff;max-width:64rem;margin:0 auto;"
+    "line-height:1.5;color:#111;background:#fff;max-width:70rem;margin:0 auto;"
     "padding:1.5rem 1.5rem 3rem}\n"
     "header h1{font-size:1.6rem;margin:0 0 .25rem;line-height:1.25}\n"
     ".subtitle{color:#444;margin:0 0 1rem}\n"
@@ -94,12 +96,17 @@ static const char css[] =
     "h2,h3,caption{break-after:avoid}figure,p.missing,tr{break-inside:avoid}"
     ".table-wrap{overflow:visible}thead{display:table-header-group}}\n";
 
+/* Figures show at 1.6 CSS px per point (1.2x print size), so their 9 pt
+** labels read like the 15 px body text; never wider than the page. */
+#define PX_PER_PT 1.6
+
 #define XMLNS_SVG " xmlns=\"http://www.w3.org/2000/svg\""
 #define XMLNS_XLINK " xmlns:xlink=\"http://www.w3.org/1999/xlink\""
 
 /* Appends svg with ids prefixed by prefix, xmlns dropped and an
 ** accessible name on the root. */
-static avn_rc inline_svg(avn_buf *b, const char *svg, const char *prefix, const char *label) {
+static avn_rc inline_svg(avn_buf *b, const char *svg, const char *prefix, const char *label,
+                         double width_px) {
   avn_rc rc = AVN_OK;
   const char *flushed = svg;
   bool root = false;
@@ -135,7 +142,7 @@ static avn_rc inline_svg(avn_buf *b, const char *svg, const char *prefix, const 
     if (!rc && !drop) rc = avn_buf_append(b, p, m);
     if (!rc && add_prefix) rc = avn_buf_puts(b, prefix);
     if (!rc && add_label) {
-      rc = avn_buf_puts(b, " role=\"img\" aria-label=\"");
+      rc = avn_buf_printf(b, " style=\"width:%.0fpx\" role=\"img\" aria-label=\"", width_px);
       if (!rc) rc = rdoc_html_escape(b, label, false);
       if (!rc) rc = avn_buf_puts(b, "\"");
     }
@@ -251,7 +258,9 @@ static avn_rc html_body(avn_buf *b, const rdoc *d, const avn_buf *svgs) {
         rc = put(b, "<figure id=\"fig-");
         if (!rc) rc = esc(b, it->id);
         if (!rc) rc = put(b, "\">\n");
-        if (!rc) rc = inline_svg(b, avn_buf_str(&svgs[num - 1]), prefix, it->caption);
+        double fw, fh;
+        rfig_size(it->fig, &fw, &fh);
+        if (!rc) rc = inline_svg(b, avn_buf_str(&svgs[num - 1]), prefix, it->caption, fw * PX_PER_PT);
         if (!rc) rc = avn_buf_printf(b, "<figcaption><b>Figure %d.</b> ", num);
         if (!rc) rc = esc(b, it->caption);
         if (!rc) rc = put(b, "</figcaption>\n</figure>\n");

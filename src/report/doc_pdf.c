@@ -58,7 +58,9 @@ typedef struct pdfw {
   bool draw;                /* second pass */
   cairo_surface_t *surf;    /* PDF surface, or the page image in PNG mode */
   cairo_t *cr;
-  rtext t;
+  rtext t;                  /* body text */
+  rtext ft;                 /* page furniture: its own layout, since a page
+                            ** break can come while t's layout is in use */
   const char *png_prefix;   /* PNG mode: pages go to PREFIX-NNN.png */
   double y;                 /* top of the free space on the page */
   int page;
@@ -83,16 +85,16 @@ static void page_furniture(pdfw *w) {
   double tw, th;
   cairo_save(cr);
   cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-  rtext_font(&w->t, 7.5, false);
+  rtext_font(&w->ft, 7.5, false);
   snprintf(buf, sizeof buf, "Page %d of %d", w->page, w->total);
-  rtext_set(&w->t, buf, -1, PANGO_ALIGN_LEFT);
-  rtext_size(&w->t, &tw, &th);
-  rtext_show(&w->t, (PAGE_W - tw) / 2, PAGE_H - MB + 26);
+  rtext_set(&w->ft, buf, -1, PANGO_ALIGN_LEFT);
+  rtext_size(&w->ft, &tw, &th);
+  rtext_show(&w->ft, (PAGE_W - tw) / 2, PAGE_H - MB + 26);
   if (w->page > 1) {
-    rtext_set(&w->t, w->d->title, CW, PANGO_ALIGN_LEFT);
-    pango_layout_set_ellipsize(w->t.lay, PANGO_ELLIPSIZE_END);
-    rtext_show(&w->t, ML, 30);
-    pango_layout_set_ellipsize(w->t.lay, PANGO_ELLIPSIZE_NONE);
+    rtext_set(&w->ft, w->d->title, CW, PANGO_ALIGN_LEFT);
+    pango_layout_set_ellipsize(w->ft.lay, PANGO_ELLIPSIZE_END);
+    rtext_show(&w->ft, ML, 30);
+    pango_layout_set_ellipsize(w->ft.lay, PANGO_ELLIPSIZE_NONE);
     cairo_set_line_width(cr, 0.4);
     cairo_move_to(cr, ML, 44);
     cairo_line_to(cr, PAGE_W - ML, 44);
@@ -115,9 +117,10 @@ static bool png_page_open(pdfw *w) {
   cairo_set_source_rgb(w->cr, 0, 0, 0);
   if (w->t.lay) {
     w->t.cr = w->cr;
+    w->ft.cr = w->cr;
     return true;
   }
-  return rtext_open(&w->t, w->cr);
+  return rtext_open(&w->t, w->cr) && rtext_open(&w->ft, w->cr);
 }
 
 static void png_page_close(pdfw *w) {
@@ -301,8 +304,11 @@ static void figure(pdfw *w, const char *id, const char *cap, const rfig *f, int 
   double s = fmin(CW / fw, 1.25);
   double avail = BOTTOM - MT - 8 - ch;
   if (fh * s > avail) s = avail / fh;
-  double h = fh * s + 6 + ch;
   w->y += 4;
+  /* shrink a little (to 80%) rather than leave the rest of the page empty */
+  double room = BOTTOM - w->y - 6 - ch;
+  if (fh * s > room && room >= 0.8 * fh * s) s = room / fh;
+  double h = fh * s + 6 + ch;
   ensure(w, h);
   if (w->draw) {
     cairo_save(w->cr);
@@ -574,11 +580,16 @@ static void body(pdfw *w) {
 static bool layout_pass(pdfw *w) {
   if (!rtext_open_measure(&w->t)) return false;
   w->cr = w->t.cr;
+  if (!rtext_open(&w->ft, w->cr)) {
+    rtext_close(&w->t);
+    return false;
+  }
   w->draw = false;
   w->page = 1;
   w->y = MT;
   body(w);
   w->total = w->page;
+  rtext_close(&w->ft);
   rtext_close(&w->t);
   w->cr = NULL;
   return true;
@@ -615,7 +626,7 @@ static avn_rc write_pages(const rdoc *d, const char *path, const char *png_prefi
     cairo_pdf_surface_set_metadata(w.surf, CAIRO_PDF_METADATA_TITLE, d->title);
     cairo_pdf_surface_set_metadata(w.surf, CAIRO_PDF_METADATA_CREATOR, "avn " AVN_VERSION);
     w.cr = cairo_create(w.surf);
-    if (!rtext_open(&w.t, w.cr)) {
+    if (!rtext_open(&w.t, w.cr) || !rtext_open(&w.ft, w.cr)) {
       fail(&w, AVN_E_NOMEM, "pango could not lay out text");
       goto cleanup;
     }
@@ -632,8 +643,10 @@ static avn_rc write_pages(const rdoc *d, const char *path, const char *png_prefi
 cleanup:
   if (png_prefix) {
     if (w.surf) png_page_close(&w);
+    rtext_close(&w.ft);
     rtext_close(&w.t);
   } else {
+    rtext_close(&w.ft);
     rtext_close(&w.t);
     if (w.cr) {
       cairo_status_t st = cairo_status(w.cr);

@@ -47,7 +47,7 @@ char *rfig_strdup_text(const char *s) {
     char *d = avn_strndup(s, n);
     if (!d) return NULL;
     for (char *p = d; *p; p++)
-      if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') *p = ' ';
+      if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t') *p = ' ';
     return d;
   }
   /* Each bad byte becomes U+FFFD (3 bytes): at most 3n bytes. */
@@ -63,7 +63,8 @@ char *rfig_strdup_text(const char *s) {
     size_t good = (size_t)(bad - p);
     memcpy(d + o, p, good);
     for (size_t i = 0; i < good; i++)
-      if ((unsigned char)d[o + i] < 0x20 && d[o + i] != '\n' && d[o + i] != '\t')
+      if ((unsigned char)d[o + i] < 0x20 && d[o + i] != '\n' && d[o + i] != '\r' &&
+          d[o + i] != '\t')
         d[o + i] = ' ';
     o += good;
     p = bad;

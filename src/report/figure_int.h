@@ -114,7 +114,8 @@ void rtext_show(rtext *t, double x, double y);
 void rtext_update(rtext *t);
 
 /* A copy of s that is valid UTF-8 (bad bytes become U+FFFD, control
-** characters other than '\n' and '\t' become spaces). NULL on memory. */
+** characters other than '\n', '\r' and '\t' become spaces). NULL on
+** memory. */
 char *rfig_strdup_text(const char *s);
 
 /* --- palette and series cues (Okabe & Ito 2008) --- */
