@@ -106,7 +106,7 @@ static void score_form(const store_form *f, inst_scores *sc) {
 
 /* --- cell_products table -------------------------------------------------- */
 
-static avn_rc products_table(rctx *c, rsec *s, const product *pr, size_t n, int nproc) {
+static avn_rc products_table(rctx *c, rsec *s, const product *pr, size_t n, int nproc, size_t n_unknown) {
   avn_rc rc = AVN_OK;
   double *v = avn_calloc(n + 1, sizeof *v);
   if (!v) return AVN_E_NOMEM;
@@ -118,7 +118,7 @@ static avn_rc products_table(rctx *c, rsec *s, const product *pr, size_t n, int 
       for (size_t i = 0; i < n; i++)
         if ((g == nproc || pr[i].proc == g) && isfinite(pr[i].v[m])) v[k++] = pr[i].v[m];
       if (k == 0) continue;
-      if (g == nproc && nproc == 1) continue;   /* "All" repeats the only procedure */
+      if (g == nproc && nproc == 1 && n_unknown == 0) continue;   /* "All" would repeat procedure 1 */
       desc_result d;
       rc = desc_summary(v, k, 0.95, 7, &d);
       if (rc == AVN_E_NOMEM) goto cleanup;
@@ -320,7 +320,8 @@ static avn_rc dose_outcome(rctx *c, rsec *s, const double *dose) {
         py[i] = xy[2 * i + 1];
       }
       char ylab[200];
-      snprintf(ylab, sizeof ylab, "Change in %s, %s to %s", oc->label, rctx_visit_label(c, v0), rctx_visit_label(c, vf));
+      snprintf(ylab, sizeof ylab, "Change in %s, %s to %s", oc->label, rctx_visit_label(c, v0),
+               rctx_visit_label(c, vf));
       rfig *f = rfig_lines("Cell dose, first procedure (x10^6 mononuclear cells)", ylab);
       if (!f) {
         rc = AVN_E_NOMEM;
@@ -430,7 +431,7 @@ avn_rc sec_cells(rctx *c, avn_err *e) {
     rsec_para(s, "%zu cell products for %zu %s.%s", n, nunits, c->per_hip ? "hips" : "units",
               n_unknown ? " Products whose procedure cannot be told are counted under All only." : "");
   }
-  rc = products_table(c, s, pr, n, nproc);
+  rc = products_table(c, s, pr, n, nproc, n_unknown);
   if (rc) goto cleanup;
   rctx_method(c, "cells",
               "Cell products were described per procedure (mean \xc2\xb1 SD and range): dose as mononuclear cell "

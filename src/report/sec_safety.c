@@ -344,7 +344,8 @@ avn_rc sec_safety(rctx *c, avn_err *e) {
       const store_event *ev = &st->events[i];
       if (strcmp(ev->kind, "visit") != 0) continue;
       for (size_t k = 0; k < nproc; k++)
-        if (!strcmp(p->visits[p->procs[k].visit].name, ev->visit)) pdate[ev->patient * nproc + k] = ev->has_actual ? ev->actual : ev->planned;
+        if (!strcmp(p->visits[p->procs[k].visit].name, ev->visit))
+          pdate[ev->patient * nproc + k] = ev->has_actual ? ev->actual : ev->planned;
     }
     size_t total_proc = 0;
     for (size_t k = 0; k < nproc; k++) total_proc += hips[k];
@@ -362,9 +363,10 @@ avn_rc sec_safety(rctx *c, avn_err *e) {
             ae[i].proc = (int)k;
         }
       }
-      const char *hdr[] = {"Procedure", "Patients treated", "Hips treated", "Complications", "Patients with a complication",
-                           "Serious", "Terms (events)"};
-      rtable *tb = rsec_table(s, "complications", "Complications per procedure (adverse events within 30 days)", 7, hdr);
+      const char *hdr[] = {"Procedure", "Patients treated", "Hips treated", "Complications",
+                           "Patients with a complication", "Serious", "Terms (events)"};
+      rtable *tb = rsec_table(s, "complications", "Complications per procedure (adverse events within 30 days)", 7,
+                              hdr);
       for (size_t k = 0; k < nproc; k++) {
         size_t treated = 0, nev = 0, nser = 0, withc = 0;
         for (size_t q = 0; q < np; q++) treated += pdone[q * nproc + k];
