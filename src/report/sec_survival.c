@@ -193,8 +193,9 @@ cleanup:
   return rc;
 }
 
-/* The risk-table times: 0, 6, 12, ... up to the final visit. */
-static size_t risk_times(const rctx *c, double *times, size_t max) {
+/* The risk-table times: 0, 6, 12, ... up to the final visit (up to the
+** longest follow-up tmax when the protocol's visits give no time). */
+static size_t risk_times(const rctx *c, double tmax, double *times, size_t max) {
   double fm = NAN;
   if (c->plan->final_visit) fm = rctx_visit_months(c, c->plan->final_visit);
   if (!isfinite(fm)) {
@@ -204,6 +205,7 @@ static size_t risk_times(const rctx *c, double *times, size_t max) {
       if (isfinite(m) && m > fm) fm = m;
     }
   }
+  if (!(fm > 0)) fm = tmax > 0 ? tmax : 6;
   size_t n = 0;
   for (double t = 0; t <= fm + 1e-9 && n < max; t += 6) times[n++] = t;
   if (n < max && times[n - 1] < fm - 1e-9) times[n++] = fm;
@@ -540,7 +542,9 @@ avn_rc sec_survival(rctx *c, avn_err *e) {
                     "estimated.");
     goto cleanup;
   }
-  size_t nt = risk_times(c, times, sizeof times / sizeof times[0]);
+  double tmax_all = 0;
+  for (size_t i = 0; i < d.n; i++) tmax_all = fmax(tmax_all, d.t[i]);
+  size_t nt = risk_times(c, tmax_all, times, sizeof times / sizeof times[0]);
 
   avn_err ke;
   avn_err_clear(&ke);
