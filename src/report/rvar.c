@@ -41,6 +41,16 @@ double rvar_snap(double x) {
   return nearbyint(x * 1e9) / 1e9;
 }
 
+bool rvar_outcome_per_patient(const rctx *c, const sap_outcome *o) {
+  const inst_def *d = inst_find(o->form);
+  return c->per_hip && d && inst_get_level(d) == INST_LEVEL_PATIENT;
+}
+
+bool rvar_outcome_unit(const rctx *c, const sap_outcome *o, size_t u) {
+  if (!rvar_outcome_per_patient(c, o)) return true;
+  return u == 0 || c->units[u - 1].patient != c->units[u].patient;   /* units are grouped by patient */
+}
+
 static const char *code_label(const char *form, const char *item, const char *code) {
   const inst_def *d = inst_find(form);
   const inst_item *it = d ? inst_item_find(d, item) : NULL;

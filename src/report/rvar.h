@@ -67,6 +67,13 @@ size_t rvar_class(const char *name, const double *cuts, size_t n_cuts, double x,
 ** than 9 decimals, so no real difference is merged. */
 double rvar_snap(double x);
 
+/* Whether unit u carries outcome o: always, except that when units are
+** hips and o's form is patient-level (SF-36), only the first hip of each
+** patient does, so a bilateral patient's one answer is not counted twice. */
+bool rvar_outcome_unit(const rctx *c, const sap_outcome *o, size_t u);
+/* True when o's form is patient-level and units are hips (see above). */
+bool rvar_outcome_per_patient(const rctx *c, const sap_outcome *o);
+
 /* Groups the n units units[] by `by`: level[i] in 0..L->n-1, or -1 when the
 ** unit's value is not recorded; levels sorted by (order, label). Numeric
 ** variables need cuts (n_cuts > 0). When grouping is impossible L->n = 0

@@ -61,6 +61,7 @@ typedef struct odata {
   const sap_outcome *o;
   char *const *visits;
   size_t k, n;            /* visits, units */
+  bool per_patient;       /* patient-level form with hip units: one value per patient */
   double *y;
 } odata;
 
@@ -72,12 +73,15 @@ static avn_rc odata_read(rctx *c, const sap_outcome *o, odata *d) {
   d->n = c->n_units;
   d->y = avn_calloc(d->n * d->k + 1, sizeof *d->y);
   if (!d->y) return AVN_E_NOMEM;
-  for (size_t u = 0; u < d->n; u++)
+  d->per_patient = rvar_outcome_per_patient(c, o);
+  for (size_t u = 0; u < d->n; u++) {
+    bool counts = rvar_outcome_unit(c, o, u);
     for (size_t j = 0; j < d->k; j++) {
       double v = NAN;
-      if (!rctx_num(c, u, d->visits[j], o->form, o->result, &v)) v = NAN;
+      if (!counts || !rctx_num(c, u, d->visits[j], o->form, o->result, &v)) v = NAN;
       d->y[u * d->k + j] = v;
     }
+  }
   return AVN_OK;
 }
 
@@ -261,7 +265,7 @@ cleanup:
 }
 
 /* RM-ANOVA (complete cases) and the mixed model (all data) for one outcome. */
-static avn_rc model_rows(rctx *c, rtable *t, const odata *d, notes *nb) {
+static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   avn_rc rc = AVN_OK;
   const sap_outcome *o = d->o;
   const size_t k = d->k;
@@ -287,7 +291,7 @@ static avn_rc model_rows(rctx *c, rtable *t, const odata *d, notes *nb) {
     memcpy(&w[nc * k], &d->y[u * k], k * sizeof *w);
     nc++;
   }
-  const char *un = c->per_hip ? "hips" : "patients";
+  const char *un = c->per_hip && !d->per_patient ? "hips" : "patients";
   char n1[CELL], est[CELL] = "", se[48] = "", dfs[96] = "", stat[96] = "", eps[48] = "", pc[32] = "";
   snprintf(n1, sizeof n1, "%zu %s (complete cases)", nc, un);
   if (nc >= 2) {
@@ -354,7 +358,7 @@ static avn_rc model_rows(rctx *c, rtable *t, const odata *d, notes *nb) {
     }
   }
   bool nested = false;
-  if (c->per_hip)
+  if (c->per_hip && !d->per_patient)
     for (size_t i = 0; i < c->st->n_patients; i++) nested = nested || phips[i] > 1;
   char nm[CELL];
   if (nested) snprintf(nm, sizeof nm, "%zu values, %zu hips, %zu patients", N, nu, ns);
@@ -418,6 +422,58 @@ cleanup:
   return rc;
 }
 
+/* The models over the visits that have at least one value (an interim
+** report has empty later visits; a visit without values would make every
+** case incomplete and the mixed model's design rank-deficient). */
+static avn_rc model_rows(rctx *c, rtable *t, const odata *d, notes *nb) {
+  avn_rc rc = AVN_OK;
+  odata r = *d;
+  char **vis = avn_calloc(d->k + 1, sizeof *vis);
+  size_t *keep = avn_calloc(d->k + 1, sizeof *keep);
+  avn_buf left;
+  avn_buf_init(&left, 1u << 16);
+  r.y = NULL;
+  if (!vis || !keep) { rc = AVN_E_NOMEM; goto cleanup; }
+  size_t kk = 0;
+  for (size_t j = 0; j < d->k; j++) {
+    bool any = false;
+    for (size_t u = 0; u < d->n && !any; u++) any = !isnan(d->y[u * d->k + j]);
+    if (any) keep[kk++] = j;
+    else avn_buf_printf(&left, "%s%s", left.len ? ", " : "", rctx_visit_label(c, d->visits[j]));
+  }
+  if (kk == d->k) {
+    rc = model_rows_core(c, t, d, nb);
+    goto cleanup;
+  }
+  if (kk < 2 || keep[0] != 0) {
+    char why[1024];
+    snprintf(why, sizeof why, "Models not computed for %s: %s.", d->o->label,
+             keep[0] != 0 || kk == 0 ? "no baseline value" : "values at one visit only");
+    note_add(nb, why);
+    goto cleanup;
+  }
+  r.y = avn_calloc(d->n * kk + 1, sizeof *r.y);
+  if (!r.y) { rc = AVN_E_NOMEM; goto cleanup; }
+  for (size_t j = 0; j < kk; j++) vis[j] = d->visits[keep[j]];
+  for (size_t u = 0; u < d->n; u++)
+    for (size_t j = 0; j < kk; j++) r.y[u * kk + j] = d->y[u * d->k + keep[j]];
+  r.visits = vis;
+  r.k = kk;
+  {
+    char why[1024];
+    snprintf(why, sizeof why, "%s: visits without any value (%s) are left out of the models.",
+             d->o->label, avn_buf_str(&left) ? avn_buf_str(&left) : "");
+    note_add(nb, why);
+  }
+  rc = model_rows_core(c, t, &r, nb);
+cleanup:
+  avn_free(r.y);
+  avn_free(vis);
+  avn_free(keep);
+  avn_buf_free(&left);
+  return rc;
+}
+
 avn_rc sec_outcomes(rctx *c, avn_err *e) {
   (void)e;
   avn_rc rc = AVN_OK;
@@ -469,6 +525,9 @@ avn_rc sec_outcomes(rctx *c, avn_err *e) {
     rc = outcome_rows(c, s, t, &ds[i], &n1);
     if (rc) goto cleanup;
   }
+  bool any_pp = false;
+  for (size_t i = 0; i < plan->n_outcomes; i++) any_pp = any_pp || (ds[i].y && ds[i].per_patient);
+  if (any_pp) note_add(&n1, "Patient-level questionnaires (e.g. SF-36) count each patient once.");
   rtable_note(t, "IQR: interquartile range (R type 7 quantiles). Change: mean of the paired "
               "differences visit - baseline with the paired t 95%% CI. Test chosen per visit: "
               "Shapiro-Wilk on the differences, p < %g -> Wilcoxon signed-rank, else paired t. %s %s",

@@ -98,6 +98,7 @@ avn_rc sec_predictors(rctx *c, avn_err *e) {
   size_t n_out = 0, n_conv = 0;
   for (size_t u = 0; u < N; u++) {
     succ[u] = -1;
+    if (!rvar_outcome_unit(c, o, u)) continue;
     if (rctx_converted_by(c, u, fin)) {
       n_conv++;
       if (plan->success_conversion_fails) succ[u] = 0;

@@ -67,11 +67,12 @@ static void responder_row(rctx *c, rtable *t, const sap_outcome *o, double thr, 
   char *const *v = sap_outcome_visits(c->plan, o, &nv);
   if (nv < 2 || !fin) return;
   base = v[0];
-  size_t k = 0, with = 0, conv = 0;
+  size_t k = 0, with = 0, all = 0;
   for (size_t u = 0; u < c->n_units; u++) {
+    if (!rvar_outcome_unit(c, o, u)) continue;
+    all++;
     if (rctx_converted_by(c, u, fin)) {
       with++;
-      conv++;
       continue;
     }
     double b = 0, f = 0;
@@ -89,12 +90,11 @@ static void responder_row(rctx *c, rtable *t, const sap_outcome *o, double thr, 
                                         "not computed: no unit with both values or a conversion", ""});
     return;
   }
-  fmt_share(a, sizeof a, k, c->n_units);
-  fmt_wilson(ca, sizeof ca, k, c->n_units);
+  fmt_share(a, sizeof a, k, all);
+  fmt_wilson(ca, sizeof ca, k, all);
   fmt_share(w, sizeof w, k, with);
   fmt_wilson(cw, sizeof cw, k, with);
   rtable_row(t, (const char *const[]){o->label, def, a, ca, w, cw});
-  (void)conv;
 }
 
 static int category_index(const char *cat) {
@@ -177,7 +177,7 @@ static avn_rc category_table(rctx *c, rsec *s) {
       nf += m[r][k];
     }
   if (nb > 0 && nf > 0) {
-    rfig *f = rfig_bars("Percent of units with a category", true);
+    rfig *f = rfig_bars(c->per_hip ? "Percent of hips" : "Percent of patients", true);
     const char *cats[2] = {rctx_visit_label(c, v[0]), rctx_visit_label(c, fin)};
     rfig_categories(f, 2, cats);
     for (int k = 0; k < 4; k++) {

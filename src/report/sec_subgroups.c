@@ -151,6 +151,7 @@ static avn_rc subgroup_rows(rctx *c, rtable *t, const sap_outcome *o, const sap_
   size_t n = 0;
   for (size_t u = 0; u < c->n_units; u++) {
     double b = 0, f = 0;
+    if (!rvar_outcome_unit(c, o, u)) continue;
     if (!rctx_num(c, u, v[0], o->form, o->result, &b) || !rctx_num(c, u, fin, o->form, o->result, &f))
       continue;
     idx[n] = u;
