@@ -9,6 +9,16 @@ command -v python3 >/dev/null || { echo "python3 missing"; exit 77; }
 G="$AVN_SOURCE_DIR/tests/golden/report"
 DB="$T/b.db"
 AVN="$AVN" python3 "$AVN_SOURCE_DIR/tests/tools/report_enter.py" "$G/study_b.csv" "$DB" || bad "entering study B"
+# Two more screenings: X1 fails the age and stage criteria (stage IV on the
+# left: 'advanced_stage' and 'steinberg_I_III' fail for that hip), X2 is
+# eligible but never enrolled.
+scr() {
+  expect_exit 0 "$AVN" screen "$DB" "$1" --date 2022-03-01 age="$2" mri_confirmed=yes stage.left="$3" \
+    conservative_months=4 can_attend_24m=yes accepts_procedure=yes infection=no severe_coagulopathy=no \
+    platelets=250000 prior_surgery.left=no active_malignancy=no pregnant=no aspiration_inadequate=no
+}
+scr X1 60 IV
+scr X2 40 II
 AVN_TODAY=2025-06-01 expect_exit 0 "$AVN" report "$DB" --out "$T/rep"
 python3 - "$T/rep" <<'PY' || bad "study B cells"
 import csv, re, html, sys
@@ -24,6 +34,9 @@ flow = {r[0]: r[1:] for r in rows("flow")[1:]}
 check(flow, {"1 month": ["5", "0", "5", "0", "0", "0"], "3 months": ["5", "4", "1", "0", "0", "0"],
              "6 months": ["4", "1", "3", "0", "1", "0"], "12 months": ["4", "2", "2", "0", "1", "0"],
              "18 months": ["4", "0", "4", "0", "1", "0"], "24 months": ["4", "3", "1", "0", "1", "0"]}, "flow")
+excl = {r[0]: r[1] for r in rows("flow_exclusions")[1:]}
+check(excl, {"Age 18-55 years": "1", "Steinberg stage I-III": "1", "Advanced stage (Steinberg IV-VI)": "1"},
+      "exclusion reasons")
 t1 = {r[0]: r[1] for r in rows("table1")[1:]}
 # ages 42 32 46 36 34: mean 38.0, SD sqrt(136/4) = 5.83
 check(t1["Age (years), mean \u00b1 SD"], "38.0 \u00b1 5.8", "age")
@@ -70,7 +83,8 @@ for r in rm:   # one complete case (Q1): no F, no p
     assert not any(ch.isdigit() for ch in "".join(r[4:])), r
 t = open(d + "/report.html", encoding="utf-8").read()
 text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", t, flags=re.S)))
-for phrase in ("RM-ANOVA not computed for VAS pain (0-10): fewer than 2 complete cases",
+for phrase in ("7 screened; 1 not eligible; 1 eligible but not enrolled; 5 patients enrolled with 5 hips",
+               "RM-ANOVA not computed for VAS pain (0-10): fewer than 2 complete cases",
                "are all successes: the odds of success cannot be modelled",
                "fewer than 2 groups with at least 2 units",
                "Missing data were not imputed"):
