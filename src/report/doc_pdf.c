@@ -246,6 +246,7 @@ static void notice(pdfw *w, const char *why) {
     rtext_show(&w->t, ML + 11, w->y + 5);
   }
   w->y += h + 8;
+  avn_buf_free(&b);
 }
 
 static void section_heading(pdfw *w, size_t i) {
