@@ -3,7 +3,7 @@
 ** scored back by the instruments' own scorers:
 **   - every HHS total the lattice offers between 30 and 100 gets answers
 **     whose Harris Hip Score (hhs.c, default options) is that total, and a
-**     hand-worked total: 54.6 = pain 20 + gait 5+5+5 + activities 2+2+3+1
+**     hand-worked total: 54.6 = pain 20 + gait 8+5+5 + activities 2+2+3+1
 **     + deformity 4 + ROM 4.6 is on the lattice; 2.0 cannot be reached (a
 **     hip flexing at least 55 degrees has 3 ROM points) nor can 54.63 (the
 **     grid is 0.05);
