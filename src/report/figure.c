@@ -261,6 +261,12 @@ void rfig_series(rfig *f, const char *name, size_t n, const double *x, const dou
   f->n_ser++;
 }
 
+void rfig_series_draw(rfig *f, bool line, bool markers) {
+  if (!f || f->kind != RFIG_LINES || f->n_ser == 0) return;
+  f->ser[f->n_ser - 1].no_line = !line;
+  f->ser[f->n_ser - 1].no_markers = !markers;
+}
+
 void rfig_km_curve(rfig *f, const char *name, size_t n, const double *t, const double *s,
                    size_t n_cens, const double *cens_t, const double *cens_s) {
   if (!f || f->kind != RFIG_KM) return;

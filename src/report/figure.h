@@ -54,6 +54,10 @@ void rfig_xticks(rfig *f, size_t n, const double *x, const char *const *labels);
 /* lines: n points; lo/hi may be NULL (no error bars). */
 void rfig_series(rfig *f, const char *name, size_t n, const double *x, const double *y,
                  const double *lo, const double *hi);
+/* lines: how the last series added is drawn (default: line and markers).
+** A scatter is markers without the line; a fitted line has no markers.
+** (Added by the render helper for the dose-outcome scatter.) */
+void rfig_series_draw(rfig *f, bool line, bool markers);
 
 /* km: one curve: the step function's jump times and survival after each
 ** jump (n points, t ascending, starting after time 0 where S = 1), and the

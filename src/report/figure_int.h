@@ -34,6 +34,8 @@ typedef struct rfig_ser {
   double *cx, *cy;
   double *v;          /* bars: one value per category (n_cat at the call) */
   size_t n_v;
+  bool no_line;       /* lines: rfig_series_draw */
+  bool no_markers;
 } rfig_ser;
 
 typedef struct rfig_side {

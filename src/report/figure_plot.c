@@ -353,8 +353,11 @@ static double legend(plot *p, bool draw) {
         rfig_dash(cr, i);
         cairo_move_to(cr, sx, cy);
         cairo_line_to(cr, sx + LEG_SAMPLE, cy);
-        cairo_stroke(cr);
-        if (f->kind == RFIG_LINES) rfig_marker(cr, i, sx + LEG_SAMPLE / 2, cy, MARK_R);
+        if (f->ser[i].no_line) cairo_new_path(cr);
+        else cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        if (f->kind == RFIG_LINES && !f->ser[i].no_markers)
+          rfig_marker(cr, i, sx + LEG_SAMPLE / 2, cy, MARK_R);
         cairo_restore(cr);
       }
       double tw, th;
@@ -671,9 +674,10 @@ static void draw_lines(plot *p) {
       else cairo_move_to(cr, x, y);
       pen = true;
     }
-    cairo_stroke(cr);
+    if (s->no_line) cairo_new_path(cr);
+    else cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    for (size_t j = 0; j < s->n; j++) {
+    for (size_t j = 0; !s->no_markers && j < s->n; j++) {
       if (!isfinite(s->x[j]) || !isfinite(s->y[j])) continue;
       rfig_marker(cr, i, X(p, s->x[j]) + dx, Y(p, s->y[j]), MARK_R);
     }

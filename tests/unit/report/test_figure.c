@@ -416,6 +416,44 @@ static void test_palette(void **s) {
   rfig_free(f);
 }
 
+/* Pixels tinted towards Okabe-Ito blue (#0072B2): blue well above red,
+** anti-aliased edges included. */
+static long count_blue(const rfig *f) {
+  cairo_surface_t *img = raster(f);
+  int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+  int stride = cairo_image_surface_get_stride(img);
+  const unsigned char *d = cairo_image_surface_get_data(img);
+  long n = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        uint32_t p = *(const uint32_t *)(const void *)(d + y * stride + 4 * x);
+        int r = (int)((p >> 16) & 0xFF), b = (int)(p & 0xFF);
+        if (b - r > 60) n++;
+      }
+  cairo_surface_destroy(img);
+  return n;
+}
+
+/* rfig_series_draw: a scatter has markers and no line; a fit line has no
+** markers; neither leaves no ink of the series' colour. */
+static void test_series_draw(void **s) {
+  (void)s;
+  double x[] = {0, 10}, y[] = {0, 10};
+  long ink[4];
+  for (int k = 0; k < 4; k++) {
+    rfig *f = rfig_lines("x", "y");
+    rfig_series(f, "s", 2, x, y, NULL, NULL);
+    rfig_series_draw(f, k & 1, k & 2);
+    ink[k] = count_blue(f);
+    rfig_free(f);
+  }
+  assert_int_equal(ink[0], 0);          /* neither */
+  assert_true(ink[1] > 200);            /* line only: a long diagonal */
+  assert_true(ink[2] > 20 && ink[2] < ink[1]); /* two markers */
+  assert_true(ink[3] > ink[1]);         /* both */
+}
+
 /* Each allocation made to fail in turn: the figure either does not exist,
 ** records the failure (writers say AVN_E_NOMEM), or is complete. */
 static void test_nomem(void **s) {
@@ -456,7 +494,8 @@ int main(void) {
       cmocka_unit_test(test_fmt_num),    cmocka_unit_test(test_outputs),
       cmocka_unit_test(test_bad_path),   cmocka_unit_test(test_km_one_path),
       cmocka_unit_test(test_km_many_steps_same_picture),
-      cmocka_unit_test(test_palette),    cmocka_unit_test(test_nomem),
+      cmocka_unit_test(test_palette),    cmocka_unit_test(test_series_draw),
+      cmocka_unit_test(test_nomem),
       cmocka_unit_test(test_bad_utf8),
   };
   return cmocka_run_group_tests(tests, setup_dir, remove_dir);
