@@ -23,7 +23,8 @@
 **
 ** Table `outcome_models` puts, per outcome, the one-way repeated-measures
 ** ANOVA over all its visits on complete cases (rmanova_fit: F, df, the
-** Greenhouse-Geisser epsilon and corrected p) next to the linear mixed
+** Greenhouse-Geisser epsilon and corrected p; only with at least as many
+** complete cases as visits, else the epsilon is not estimable) next to the linear mixed
 ** model on all available values (mixed_fit, REML): visit as a factor
 ** (treatment-coded against the baseline), a random intercept per patient
 ** and, when units are hips and some patient contributes both hips, a
@@ -294,7 +295,10 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   const char *un = c->per_hip && !d->per_patient ? "hips" : "patients";
   char n1[CELL], est[CELL] = "", se[48] = "", dfs[96] = "", stat[96] = "", eps[48] = "", pc[32] = "";
   snprintf(n1, sizeof n1, "%zu %s (complete cases)", nc, un);
-  if (nc >= 2) {
+  /* nc >= k: the (k-1)-dimensional contrast covariance behind the
+  ** Greenhouse-Geisser epsilon needs at least k complete cases to be of full
+  ** rank; with fewer, the sphericity correction is not estimable. */
+  if (nc >= 2 && nc >= k) {
     avn_err err;
     avn_err_clear(&err);
     avn_rc r2 = rmanova_fit(w, nc, k, o->name, &err, &ra);
@@ -319,7 +323,9 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
     }
   } else {
     char why[1024];
-    snprintf(why, sizeof why, "RM-ANOVA not computed for %s: fewer than 2 complete cases.", o->label);
+    snprintf(why, sizeof why, "RM-ANOVA not computed for %s: %zu complete case%s for %zu visits (the "
+             "sphericity correction needs at least as many complete cases as visits).", o->label, nc,
+             nc == 1 ? "" : "s", k);
     note_add(nb, why);
   }
   rtable_row(t, (const char *const[]){o->label, "Repeated-measures ANOVA", n1, "Visit (GG-corrected)",

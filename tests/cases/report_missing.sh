@@ -84,7 +84,7 @@ for r in rm:   # one complete case (Q1): no F, no p
 t = open(d + "/report.html", encoding="utf-8").read()
 text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", t, flags=re.S)))
 for phrase in ("7 screened; 1 not eligible; 1 eligible but not enrolled; 5 patients enrolled with 5 hips",
-               "RM-ANOVA not computed for VAS pain (0-10): fewer than 2 complete cases",
+               "RM-ANOVA not computed for VAS pain (0-10): 1 complete case for 5 visits",
                "are all successes: the odds of success cannot be modelled",
                "fewer than 2 groups with at least 2 units",
                "Missing data were not imputed"):
