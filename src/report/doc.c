@@ -362,7 +362,8 @@ static avn_rc check_ids(const char **ids, size_t n, const char *what, avn_err *e
   qsort(ids, n, sizeof *ids, cmp_str);
   for (size_t i = 1; i < n; i++)
     if (strcmp(ids[i - 1], ids[i]) == 0)
-      return avn_fail(e, AVN_E_EXISTS, what, ids[i], "duplicate: each %s must be unique in the document", what);
+      return avn_fail(e, AVN_E_EXISTS, what, ids[i],
+                      "duplicate: each %s must be unique in the document", what);
   return AVN_OK;
 }
 
@@ -385,7 +386,8 @@ static avn_rc check_doc(const rdoc *d, size_t n_tab, size_t n_fig, avn_err *e) {
       if (it->kind == RIT_FIGURE) {
         fig[nf++] = it->id;
         if (it->fig->nomem) {
-          rc = avn_fail(e, AVN_E_NOMEM, "figure id", it->id, "out of memory while building the figure");
+          rc = avn_fail(e, AVN_E_NOMEM, "figure id", it->id,
+                        "out of memory while building the figure");
           goto cleanup;
         }
       }
@@ -443,7 +445,8 @@ avn_rc rdoc_write_file(const char *path, const char *data, size_t len, avn_err *
   if (rc) return avn_fail(e, rc, NULL, NULL, "out of memory");
   fp = fopen(avn_buf_str(&tmp), "wb");
   if (!fp) {
-    rc = avn_fail(e, AVN_E_IO, "file", avn_buf_str(&tmp), "could not be opened: %s", strerror(errno));
+    rc = avn_fail(e, AVN_E_IO, "file", avn_buf_str(&tmp), "could not be opened: %s",
+                  strerror(errno));
     goto cleanup;
   }
   size_t wrote = len ? fwrite(data, 1, len, fp) : 0;

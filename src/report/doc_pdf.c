@@ -476,7 +476,8 @@ static void table(pdfw *w, const rtable *t, int number) {
   double right = c.x[n - 1] + c.w[n - 1];
   /* keep caption, header and the first rows together */
   double need = caption(w, label, t->caption, false) + 3 + 1 + table_row(w, t, &c, 0, true, false) +
-                0.5 + (t->nrows ? table_row(w, t, &c, 0, false, false) * (t->nrows > 2 ? 3 : 1) : 0);
+                0.5 +
+                (t->nrows ? table_row(w, t, &c, 0, false, false) * (t->nrows > 2 ? 3 : 1) : 0);
   w->y += 4;
   ensure(w, need);
   table_head(w, t, &c, label, false, right);
@@ -603,7 +604,8 @@ static avn_rc write_pages(const rdoc *d, const char *path, const char *png_prefi
   w.e = e;
   w.png_prefix = png_prefix;
   w.sec_page = avn_calloc(d->n_secs ? d->n_secs : 1, sizeof *w.sec_page);
-  if (!w.sec_page) return avn_fail(e, AVN_E_NOMEM, "file", path, "out of memory while writing the PDF");
+  if (!w.sec_page)
+    return avn_fail(e, AVN_E_NOMEM, "file", path, "out of memory while writing the PDF");
   if (!layout_pass(&w)) {
     fail(&w, AVN_E_NOMEM, "pango could not lay out text");
     goto cleanup;
@@ -653,13 +655,15 @@ cleanup:
       cairo_status_t st = cairo_status(w.cr);
       cairo_destroy(w.cr);
       if (!w.rc && st != CAIRO_STATUS_SUCCESS)
-        w.rc = avn_fail(e, AVN_E_IO, "file", path, "could not be drawn: %s", cairo_status_to_string(st));
+        w.rc = avn_fail(e, AVN_E_IO, "file", path, "could not be drawn: %s",
+                        cairo_status_to_string(st));
     }
     if (w.surf) {
       cairo_surface_finish(w.surf);
       cairo_status_t st = cairo_surface_status(w.surf);
       if (!w.rc && st != CAIRO_STATUS_SUCCESS)
-        w.rc = avn_fail(e, AVN_E_IO, "file", path, "could not be written: %s", cairo_status_to_string(st));
+        w.rc = avn_fail(e, AVN_E_IO, "file", path, "could not be written: %s",
+                        cairo_status_to_string(st));
       cairo_surface_destroy(w.surf);
     }
   }

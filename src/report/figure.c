@@ -747,7 +747,8 @@ static cairo_status_t draw_on(const rfig *f, cairo_surface_t *s, double w, doubl
 }
 
 avn_rc rfig_write(const rfig *f, const char *path, avn_err *e) {
-  if (!f || f->nomem) return avn_fail(e, AVN_E_NOMEM, "figure", path, "out of memory while building the figure");
+  if (!f || f->nomem)
+    return avn_fail(e, AVN_E_NOMEM, "figure", path, "out of memory while building the figure");
   double w, h;
   rfig_size(f, &w, &h);
   cairo_surface_t *s = NULL;
@@ -787,7 +788,8 @@ cleanup:
 }
 
 avn_rc rfig_svg(const rfig *f, avn_buf *out, avn_err *e) {
-  if (!f || f->nomem) return avn_fail(e, AVN_E_NOMEM, "figure", NULL, "out of memory while building the figure");
+  if (!f || f->nomem)
+    return avn_fail(e, AVN_E_NOMEM, "figure", NULL, "out of memory while building the figure");
   avn_rc rc = AVN_OK;
   avn_buf tmp;
   avn_buf_init(&tmp, out->limit);
@@ -806,7 +808,8 @@ avn_rc rfig_svg(const rfig *f, avn_buf *out, avn_err *e) {
     goto cleanup;
   }
   if (st != CAIRO_STATUS_SUCCESS) {
-    rc = avn_fail(e, AVN_E_IO, "figure", NULL, "SVG drawing failed: %s", cairo_status_to_string(st));
+    rc =
+        avn_fail(e, AVN_E_IO, "figure", NULL, "SVG drawing failed: %s", cairo_status_to_string(st));
     goto cleanup;
   }
   const char *p = avn_buf_str(&tmp);

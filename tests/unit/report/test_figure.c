@@ -147,7 +147,8 @@ static void test_fmt_num(void **s) {
 
 static rfig *make_lines(void) {
   rfig *f = rfig_lines("Months", "Harris Hip Score (points)");
-  double x[] = {0, 3, 6, 12}, y[] = {55, 70, 78, 82}, lo[] = {47, 61, 70, 73}, hi[] = {63, 79, 86, 91};
+  double x[] = {0, 3, 6, 12}, y[] = {55, 70, 78, 82}, lo[] = {47, 61, 70, 73},
+         hi[] = {63, 79, 86, 91};
   const char *lab[] = {"Baseline", "3 months", "6 months", "12 months"};
   rfig_xticks(f, 4, x, lab);
   rfig_series(f, "Stage I-II", 4, x, y, lo, hi);
@@ -329,7 +330,8 @@ static void test_km_one_path(void **s) {
   }
   /* glyph outlines (~60 symbols), axes, ticks, 2 curves, 2 mark sets */
   assert_true(paths < 300);
-  xmlDocPtr doc = xmlReadMemory(avn_buf_str(&b), (int)b.len, "km.svg", NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
+  xmlDocPtr doc =
+      xmlReadMemory(avn_buf_str(&b), (int)b.len, "km.svg", NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
   assert_non_null(doc);
   xmlFreeDoc(doc);
   avn_buf_free(&b);
