@@ -392,6 +392,74 @@ static const demo_target *target_at(const demo_outcome *o, const char *visit) {
   return NULL;
 }
 
+/* The level of hip h in grouping k: 0 stage, 1 etiology, 2 sex. */
+static const char *level_of(const gen *g, size_t h, int k) {
+  const ghip *hp = &g->hips[h];
+  if (k == 0) return hp->stage;
+  if (k == 1) return hp->etiology;
+  return g->pats[hp->pat].male ? "male" : "female";
+}
+
+/* Failures (conversion or no response) in the level of hip h, grouping k. */
+static int fails_in(const gen *g, size_t o, size_t vf, size_t vt, double sign, double more, size_t h, int k) {
+  int n = 0;
+  for (size_t j = 0; j < g->nh; j++) {
+    if (strcmp(level_of(g, j, k), level_of(g, h, k))) continue;
+    double a = VAL(g, o, vf, j), b = VAL(g, o, vt, j);
+    n += g->hips[j].converted || isnan(a) || isnan(b) || !(sign * (b - a) > more);
+  }
+  return n;
+}
+
+/* With the responder count met, moves non-responses (by swapping final
+** values, count and moments unchanged) so that every stage, etiology and
+** sex with at least two hips has a failure as well as a success where it
+** can: a real cohort rarely has a subgroup in which every hip succeeds,
+** and a logistic model of success on these predictors would otherwise
+** face complete separation. */
+static avn_rc spread_failures(gen *g, size_t o, size_t vf, size_t vt, double sign, double more) {
+  for (int guard = 0; guard < 64; guard++) {
+    bool moved = false;
+    for (int k = 0; k < 3 && !moved; k++) {
+      for (size_t h = 0; h < g->nh && !moved; h++) {
+        double ah = VAL(g, o, vf, h), bh = VAL(g, o, vt, h);
+        if (isnan(ah) || isnan(bh) || fails_in(g, o, vf, vt, sign, more, h, k) > 0) continue;
+        size_t size = 0;
+        for (size_t j = 0; j < g->nh; j++) size += !strcmp(level_of(g, j, k), level_of(g, h, k));
+        if (size < 2) continue;
+        /* The responder of this level nearest the threshold, and a
+        ** non-responder elsewhere whose levels keep another failure. */
+        size_t best_h = SIZE_MAX, best_j = SIZE_MAX;
+        double gap = INFINITY;
+        for (size_t i = 0; i < g->nh; i++) {
+          double ai = VAL(g, o, vf, i), bi = VAL(g, o, vt, i);
+          if (isnan(ai) || isnan(bi) || strcmp(level_of(g, i, k), level_of(g, h, k))) continue;
+          for (size_t j = 0; j < g->nh; j++) {
+            double aj = VAL(g, o, vf, j), bj = VAL(g, o, vt, j);
+            if (isnan(aj) || isnan(bj) || sign * (bj - aj) > more) continue;
+            bool keeps = true;
+            for (int q = 0; q < 3; q++) keeps &= fails_in(g, o, vf, vt, sign, more, j, q) >= 2;
+            if (!keeps || !(sign * (bj - ai) <= more) || !(sign * (bi - aj) > more)) continue;
+            double d = fabs(bi - bj);
+            if (d < gap) {
+              gap = d;
+              best_h = i;
+              best_j = j;
+            }
+          }
+        }
+        if (best_h == SIZE_MAX) continue;
+        double t = VAL(g, o, vt, best_h);
+        VAL(g, o, vt, best_h) = VAL(g, o, vt, best_j);
+        VAL(g, o, vt, best_j) = t;
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  return AVN_OK;
+}
+
 /* Responders: swap final values between hips (means and SDs stay) until
 ** the count of (to - from) > more_than is the paper's. */
 static avn_rc fix_responders(gen *g) {
@@ -409,7 +477,7 @@ static avn_rc fix_responders(gen *g) {
       double a = VAL(g, o, vf, h), b = VAL(g, o, vt, h);
       if (!isnan(a) && !isnan(b) && sign * (b - a) > more) count++;
     }
-    if (count == sp->resp_hips) return AVN_OK;
+    if (count == sp->resp_hips) return spread_failures(g, o, vf, vt, sign, more);
     int need = count < sp->resp_hips ? 1 : -1;
     size_t bi = SIZE_MAX, bj = SIZE_MAX;
     double best = INFINITY;
