@@ -328,9 +328,11 @@ static avn_rc dose_outcome(rctx *c, rsec *s, const double *dose) {
         goto cleanup;
       }
       rfig_series(f, c->per_hip ? "Hips" : "Patients", n, px, py, NULL, NULL);
+      rfig_series_draw(f, false, true);     /* a scatter: points, no joining line */
       double fx[2] = {px[0], px[n - 1]};
       double fy[2] = {rr->beta[0] + rr->beta[1] * px[0], rr->beta[0] + rr->beta[1] * px[n - 1]};
       rfig_series(f, "Least-squares line", 2, fx, fy, NULL, NULL);
+      rfig_series_draw(f, true, false);
       char cap[300];
       snprintf(cap, sizeof cap, "Change in %s against the cell dose of the first procedure, with the least-squares "
                                 "line (n = %zu)", oc->label, n);
