@@ -52,7 +52,9 @@
 /* --- small helpers --- */
 
 static double unif(gsl_rng *r, double lo, double hi) { return lo + (hi - lo) * gsl_rng_uniform(r); }
-static int unif_int(gsl_rng *r, int lo, int hi) { return lo + (int)gsl_rng_uniform_int(r, (unsigned long)(hi - lo + 1)); }
+static int unif_int(gsl_rng *r, int lo, int hi) {
+  return lo + (int)gsl_rng_uniform_int(r, (unsigned long)(hi - lo + 1));
+}
 static double round1(double x) { return round(x * 10) / 10; }
 
 static int count_of(const demo_count *c, size_t n, const char *name) {
@@ -159,7 +161,8 @@ static avn_rc assign_etiology(gen *g) {
   int pairs = 0;
   for (size_t i = 0; i < sp->n_pairs; i++) pairs += sp->pairs[i].n;
   if (nbil && (size_t)pairs != nbil)
-    return avn_fail(g->e, AVN_E_RANGE, "etiology.bilateral_pairs", NULL, "pairs (%d) must equal the bilateral patients (%zu)", pairs, nbil);
+    return avn_fail(g->e, AVN_E_RANGE, "etiology.bilateral_pairs", NULL,
+                    "pairs (%d) must equal the bilateral patients (%zu)", pairs, nbil);
   /* The etiologies of one-sided units (hips or patients): counts minus pairs. */
   size_t units = sp->etiology_per_hip ? g->nh - 2 * nbil : g->np - nbil, total = 0;
   const char **one = avn_calloc(units ? units : 1, sizeof *one);
@@ -170,7 +173,8 @@ static avn_rc assign_etiology(gen *g) {
     return AVN_E_NOMEM;
   }
   for (size_t i = 0; i < sp->n_etiology; i++) {
-    int rest = sp->etiology[i].n - (sp->etiology_per_hip ? 2 : 1) * count_of(sp->pairs, sp->n_pairs, sp->etiology[i].name);
+    int paired = count_of(sp->pairs, sp->n_pairs, sp->etiology[i].name);
+    int rest = sp->etiology[i].n - (sp->etiology_per_hip ? 2 : 1) * paired;
     if (rest < 0) {
       avn_free(one);
       avn_free(two);
@@ -276,13 +280,15 @@ static avn_rc assign_stages(gen *g) {
       }
       if (want) {
         avn_free(prog);
-        rc = avn_fail(g->e, AVN_E_RANGE, "progressed_by_etiology", sp->prog_by_etiology[k].name, "more than the hips of that etiology");
+        rc = avn_fail(g->e, AVN_E_RANGE, "progressed_by_etiology", sp->prog_by_etiology[k].name,
+                      "more than the hips of that etiology");
         goto cleanup;
       }
     }
     if (np != nprog) {
       avn_free(prog);
-      rc = avn_fail(g->e, AVN_E_RANGE, "progressed_by_etiology", NULL, "adds up to %zu, Table 3 has %zu progressed", np, nprog);
+      rc = avn_fail(g->e, AVN_E_RANGE, "progressed_by_etiology", NULL,
+                    "adds up to %zu, Table 3 has %zu progressed", np, nprog);
       goto cleanup;
     }
   }
@@ -367,7 +373,8 @@ static avn_rc make_dates(gen *g) {
       return avn_fail(g->e, AVN_E_RANGE, "conversions.months", NULL, "a conversion falls after the last visit");
   }
   if (sp->conv_hips && (int)nconv != sp->conv_hips)
-    return avn_fail(g->e, AVN_E_RANGE, "conversions.by_stage", NULL, "adds up to %zu, not %d hips", nconv, sp->conv_hips);
+    return avn_fail(g->e, AVN_E_RANGE, "conversions.by_stage", NULL, "adds up to %zu, not %d hips", nconv,
+                    sp->conv_hips);
   return AVN_OK;
 }
 
@@ -510,7 +517,8 @@ static avn_rc make_outcomes(gen *g) {
   const demo_spec *sp = g->sp;
   const protocol *p = g->p;
   size_t cap = 2100;
-  double *lat = avn_calloc(cap, sizeof *lat), *z = avn_calloc(g->nh, sizeof *z), *vals = avn_calloc(g->nh, sizeof *vals);
+  double *lat = avn_calloc(cap, sizeof *lat), *z = avn_calloc(g->nh, sizeof *z);
+  double *vals = avn_calloc(g->nh, sizeof *vals);
   size_t *who = avn_calloc(g->nh, sizeof *who);
   avn_rc rc = AVN_OK;
   g->val = avn_calloc(sp->n_outcomes * p->n_visits * g->nh + 1, sizeof *g->val);
@@ -734,7 +742,8 @@ static avn_rc make_edema(gen *g) {
       if (next < want) {
         avn_free(order);
         avn_free(key);
-        return avn_fail(g->e, AVN_E_RANGE, "edema.resolved", sp->edema_resolved[k].name, "more than the hips with oedema");
+        return avn_fail(g->e, AVN_E_RANGE, "edema.resolved", sp->edema_resolved[k].name,
+                        "more than the hips with oedema");
       }
     }
   } else {
@@ -956,8 +965,10 @@ static avn_rc write_baseline(gen *g, const gpat *pt, size_t v) {
   demo_kv_add(&g->kv, "weight_kg=%.1f", round1(bmi * (h / 100) * (h / 100)));
   demo_kv_add(&g->kv, "height_cm=%.0f", h);
   demo_kv_add(&g->kv, "smoking=%s", u < 0.5 ? "never" : u < 0.7 ? "former" : "current");
-  demo_kv_add(&g->kv, "alcohol=%s", !strcmp(e, "alcohol") ? "heavy" : gsl_rng_uniform(g->r) < 0.2 ? "moderate" : "none");
-  demo_kv_add(&g->kv, "steroid_use=%s", !strcmp(e, "steroid") ? (gsl_rng_uniform(g->r) < 0.6 ? "past" : "current") : "never");
+  const char *alcohol = !strcmp(e, "alcohol") ? "heavy" : gsl_rng_uniform(g->r) < 0.2 ? "moderate" : "none";
+  demo_kv_add(&g->kv, "alcohol=%s", alcohol);
+  const char *steroid = !strcmp(e, "steroid") ? (gsl_rng_uniform(g->r) < 0.6 ? "past" : "current") : "never";
+  demo_kv_add(&g->kv, "steroid_use=%s", steroid);
   demo_kv_add(&g->kv, "trauma=%s", !strcmp(e, "trauma") ? "yes" : "no");
   demo_kv_add(&g->kv, "symptom_months=%.1f", round1(pt->conservative + unif(g->r, 1, 12)));
   demo_kv_add(&g->kv, "asa=%d", !strcmp(e, "sickle_cell") ? 2 : unif_int(g->r, 1, 2));
@@ -1049,7 +1060,8 @@ static avn_rc write_mri(gen *g, const gpat *pt, size_t v, const ghip *hp) {
   avn_rc rc = demo_mri_items(&m, g->p->staging, &g->kv, &ord, g->e);
   if (rc) return rc;
   if (v == 0 && ord != hp->stage_ord)
-    return avn_fail(g->e, AVN_E_STATE, "mri", pt->code, "baseline findings derive stage %d, screened %s", ord, hp->stage);
+    return avn_fail(g->e, AVN_E_STATE, "mri", pt->code, "baseline findings derive stage %d, screened %s", ord,
+                    hp->stage);
   rc = enter(g, pt, v, "mri", hp->side, 1);
   if (rc || !protocol_double_entry(g->p, "mri")) return rc;
   if (g->sp->second_reader) {
@@ -1143,7 +1155,8 @@ static avn_rc write_patient(gen *g, size_t pi) {
           for (size_t q = 0; q < sp->n_outcomes; q++)
             if (!strcmp(sp->outcomes[q].form, form)) o = q;
           if (o == SIZE_MAX)
-            return avn_fail(g->e, AVN_E_UNKNOWN, "form", form, "the demo has no values for this form of visit %s", pv->name);
+            return avn_fail(g->e, AVN_E_UNKNOWN, "form", form, "the demo has no values for this form of visit %s",
+                            pv->name);
           demo_rom rm;
           rc = write_outcome(g, pt, v, o, hp, h, &rm);
           if (!rc && !strcmp(form, "hhs")) {

@@ -361,7 +361,8 @@ static void check_edema(chk *c) {
   }
   char paper[64], got[64];
   snprintf(paper, sizeof paper, "%d (assumed)", sp->edema_baseline);
-  row(c, at0 == sp->edema_baseline, "Bone marrow oedema at baseline (hips)", paper, "%d of %d with a baseline MRI", at0, with);
+  row(c, at0 == sp->edema_baseline, "Bone marrow oedema at baseline (hips)", paper, "%d of %d with a baseline MRI",
+      at0, with);
   for (size_t i = 0; i < sp->n_edema_resolved; i++) {
     const char *v = sp->edema_resolved[i].name;
     int n = 0;
@@ -455,7 +456,8 @@ static void check_survival(chk *c) {
     if (!ev)
       for (size_t e = 0; e < c->st->n_events; e++) {
         const store_event *x = &c->st->events[e];
-        if (x->patient == c->u[k].pat && !strcmp(x->kind, "visit") && x->has_actual && x->actual > last) last = x->actual;
+        if (x->patient == c->u[k].pat && !strcmp(x->kind, "visit") && x->has_actual && x->actual > last)
+          last = x->actual;
       }
     t[2 * k] = (double)((ev ? when : last) - pt->enrolled) / (365.25 / 12);
     t[2 * k + 1] = ev;

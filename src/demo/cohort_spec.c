@@ -161,7 +161,8 @@ static avn_rc get_outcome(rd *r, const ytree *m, demo_outcome *o) {
     return bad(r, m, "better", "'%s' must be lower or higher", "better");
   o->lower_better = !strcmp(better, "lower");
   const ytree *t = ytree_get(m, "targets");
-  if (!t || t->kind != YT_MAP || t->n == 0) return bad(r, m, "targets", "'%s' must map visits to [mean, sd]", "targets");
+  if (!t || t->kind != YT_MAP || t->n == 0)
+    return bad(r, m, "targets", "'%s' must map visits to [mean, sd]", "targets");
   o->targets = avn_calloc(t->n, sizeof *o->targets);
   if (!o->targets) return r->rc = AVN_E_NOMEM;
   for (size_t i = 0; i < t->n; i++) {

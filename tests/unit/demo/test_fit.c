@@ -64,7 +64,7 @@ static int on_lattice(double x, const double *lat, size_t n) {
 static void run_case(const fit_case *c, unsigned long seed, double *out) {
   double lat[2100];
   size_t nl = make_lattice(c, lat, 2100);
-  fit_spec sp = {.n = c->n, .mean = atof(c->mean), .sd = atof(c->sd), .decimals = c->decimals,
+  fit_spec sp = {.n = c->n, .mean = strtod(c->mean, NULL), .sd = strtod(c->sd, NULL), .decimals = c->decimals,
                  .lattice = lat, .n_lattice = nl, .lo = c->lo, .hi = c->hi,
                  .fixed = c->n_fixed ? c->fixed : NULL, .n_fixed = c->n_fixed};
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
