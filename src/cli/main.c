@@ -3,6 +3,7 @@
 ** (commands.def), answers --help from the row's usage text, and hands the
 ** rest to the handler. Exit status: 0 success, 1 input refused, 2 usage.
 */
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +29,10 @@ static void print_help(FILE *f) {
 }
 
 int main(int argc, char **argv) {
+  /* GSL's default handler aborts the process on a domain error; avn's
+  ** statistics check GSL's return values and NaNs and report them, so a
+  ** degenerate subgroup can never kill a report or a data-entry session. */
+  gsl_set_error_handler_off();
   if (argc < 2) {
     print_help(stderr);
     return 2;
