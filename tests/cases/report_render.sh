@@ -23,11 +23,6 @@ set -u
 BIN=$(dirname "$AVN")
 SAMPLE="$BIN/report_sample"
 PNGSTAT="$BIN/pngstat"
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$CHROMIUM" ]; then
-  echo "SKIP: chromium is not installed"
-  exit 77
-fi
 mkdir -p "$AVN_TMP"
 T="$AVN_TMP/report_render.$$"
 mkdir -p "$T"
@@ -37,18 +32,7 @@ bad() {
   echo "FAIL: $*"
   fail=1
 }
-# ink FILE X Y W H MIN: the fraction of non-white pixels in the rectangle is > MIN
-ink() {
-  local f=$1 min=$6 out
-  out=$("$PNGSTAT" "$f" "$2" "$3" "$4" "$5") || { bad "pngstat $f"; return; }
-  set -- $out
-  awk -v v="$3" -v m="$min" 'BEGIN { exit !(v > m) }' || bad "$f [$*]: ink $3 <= $min"
-}
-chrome() {
-  timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$(mktemp -d "$T/profile.XXXXXX")" "$@" 2>>"$T/chromium.err"
-}
+. "$AVN_SOURCE_DIR/tests/tools/chromelib.sh"
 
 "$SAMPLE" "$T/out" || bad "report_sample failed"
 O="$T/out"
