@@ -283,7 +283,7 @@ static avn_rc cox_section(rctx *c, rsec *s, const sdata *d) {
   int *lj = NULL;
   double *x = NULL, *tt = NULL;
   int *ev = NULL, *cl = NULL, *cmap = NULL;
-  char (*names)[96] = NULL;
+  char (*names)[192] = NULL;   /* "title: level vs level", each part at most 63 bytes */
   const char **nameptr = NULL;
   cox_result *cr = NULL;
 
