@@ -143,6 +143,7 @@ int cmd_check(int argc, char **argv) {
         if (inst_get_level(d) == INST_LEVEL_HIP ? (side == SIDE_PATIENT || !pt->hip[side]) : side != SIDE_PATIENT)
           continue;
         if (store_find_form(st, ev->patient, ev->visit, pv->forms[k], side, 1)) continue;
+        if (side != SIDE_PATIENT && store_hip_converted(st, ev->patient, side, ev->actual)) continue;
         add(&fd, pt->code, "missing_form", ev->visit, pv->forms[k], side, "due at this visit, not entered");
       }
     }

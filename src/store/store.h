@@ -167,7 +167,12 @@ const store_form *store_find_form(const store_study *st, size_t patient, const c
 /* Whether a scheduled event happened: a visit has its date; a procedure or
 ** an MRI has its form ("procedure" / "mri") at its visit for its hip. */
 bool store_event_done(const store_study *st, const store_event *ev);
+/* Whether the patient's hip (SIDE_LEFT/RIGHT) was converted to total hip
+** arthroplasty (a `tha` form dated) on or before `on`. O(visits log n). */
+bool store_hip_converted(const store_study *st, size_t patient, int side, avn_date on);
 /* "done", "withdrawn" (the patient left before its window opened),
+** "converted" (a per-hip event after that hip's arthroplasty), "no forms"
+** (a visit that collects no form, e.g. a wound check: nothing to record),
 ** "overdue" (window closed), "due" (in window) or "upcoming". */
 const char *store_event_status(const store_study *st, const store_event *ev, avn_date today);
 

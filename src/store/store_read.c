@@ -309,10 +309,28 @@ bool store_event_done(const store_study *st, const store_event *ev) {
   return store_find_form(st, ev->patient, ev->visit, form, ev->side, 1) != NULL;
 }
 
+bool store_hip_converted(const store_study *st, size_t patient, int side, avn_date on) {
+  const protocol *p = st->protocol;
+  for (size_t v = 0; v < p->n_visits; v++) {
+    const store_form *f = store_find_form(st, patient, p->visits[v].name, "tha", side, 1);
+    if (!f) continue;
+    for (size_t i = 0; i < f->n_values; i++)
+      if (!strcmp(f->values[i].item, "tha_date") && !f->values[i].missing && f->values[i].num <= on) return true;
+  }
+  return false;
+}
+
 const char *store_event_status(const store_study *st, const store_event *ev, avn_date today) {
   if (store_event_done(st, ev)) return "done";
   const store_patient *pt = &st->patients[ev->patient];
   if (pt->withdrawn && ev->earliest > pt->withdrawn_on) return "withdrawn";
+  if (ev->side != SIDE_PATIENT && store_hip_converted(st, ev->patient, ev->side, ev->earliest)) return "converted";
+  if (!strcmp(ev->kind, "visit")) {
+    /* A visit that collects no form has nothing to enter, so it can never be
+    ** marked done; it is not overdue either. */
+    const proto_visit *pv = protocol_find_visit(st->protocol, ev->visit);
+    if (pv && pv->n_forms == 0) return "no forms";
+  }
   if (today > ev->latest) return "overdue";
   if (today >= ev->earliest) return "due";
   return "upcoming";

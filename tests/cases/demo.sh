@@ -52,4 +52,10 @@ expect_err "unexpected argument '--bogus'"
 expect_exit 2 "$AVN" demo --out
 expect_exit 0 "$AVN" demo --help
 expect_out "seed paper 002"
+# The single-dose demo records every visit and form it schedules (its stated
+# assumption: no missed visit), and no hip form after a conversion, so the
+# monitoring check finds nothing: converted hips' later MRIs and forms are not
+# overdue, and the 2-week wound check (no form) is not overdue either.
+expect_exit 0 "$AVN" check "$T/a/single-dose/study.db" --json
+expect_out '"n_findings": 0'
 finish
