@@ -746,3 +746,13 @@ char *const *sap_outcome_visits(const sap *s, const sap_outcome *o, size_t *n) {
   *n = s->n_visits;
   return s->visits;
 }
+
+const char *sap_outcome_final_visit(const sap *s, const sap_outcome *o) {
+  size_t n = 0;
+  char *const *v = sap_outcome_visits(s, o, &n);
+  if (n == 0) return NULL;
+  if (s->final_visit)
+    for (size_t j = 0; j < n; j++)
+      if (!strcmp(v[j], s->final_visit)) return v[j];
+  return v[n - 1];
+}

@@ -105,5 +105,8 @@ typedef struct sap {
 const sap_outcome *sap_find_outcome(const sap *s, const char *name);
 /* The time points of an outcome (its own, else the plan's). */
 char *const *sap_outcome_visits(const sap *s, const sap_outcome *o, size_t *n /* OUT */);
+/* The outcome's end point: the plan's final_visit when the outcome is
+** measured there, else its last time point; NULL when it has none. */
+const char *sap_outcome_final_visit(const sap *s, const sap_outcome *o);
 
 #endif

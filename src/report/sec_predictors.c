@@ -38,15 +38,6 @@
 
 #define MAX_COLS 64
 
-static const char *final_visit_of(const rctx *c, const sap_outcome *o) {
-  size_t n = 0;
-  char *const *v = sap_outcome_visits(c->plan, o, &n);
-  if (n == 0) return NULL;
-  if (c->plan->final_visit)
-    for (size_t j = 0; j < n; j++)
-      if (!strcmp(v[j], c->plan->final_visit)) return v[j];
-  return v[n - 1];
-}
 
 static const char *per_unit(const char *name) {
   if (!strcmp(name, "age")) return "per year";
@@ -78,7 +69,7 @@ avn_rc sec_predictors(rctx *c, avn_err *e) {
   }
   size_t nv = 0;
   char *const *v = sap_outcome_visits(plan, o, &nv);
-  const char *fin = final_visit_of(c, o);
+  const char *fin = sap_outcome_final_visit(c->plan, o);
   if (nv < 2 || !fin || c->n_units == 0) {
     rsec_missing(s, "%s", c->n_units == 0 ? "no patient enrolled" : "the success outcome has no follow-up visit");
     return AVN_OK;

@@ -35,15 +35,6 @@
 #include "report/rvar.h"
 #include "stats/binom.h"
 
-static const char *final_visit_of(const rctx *c, const sap_outcome *o) {
-  size_t n = 0;
-  char *const *v = sap_outcome_visits(c->plan, o, &n);
-  if (n == 0) return NULL;
-  if (c->plan->final_visit)
-    for (size_t j = 0; j < n; j++)
-      if (!strcmp(v[j], c->plan->final_visit)) return v[j];
-  return v[n - 1];
-}
 
 static void fmt_share(char *out, size_t n, size_t k, size_t of) {
   if (of == 0) snprintf(out, n, "0/0");
@@ -62,7 +53,7 @@ static void fmt_wilson(char *out, size_t n, size_t k, size_t of) {
 /* One responder row. strict: improvement > thr, else >= thr. */
 static void responder_row(rctx *c, rtable *t, const sap_outcome *o, double thr, bool strict,
                           const char *definition) {
-  const char *base = NULL, *fin = final_visit_of(c, o);
+  const char *base = NULL, *fin = sap_outcome_final_visit(c->plan, o);
   size_t nv = 0;
   char *const *v = sap_outcome_visits(c->plan, o, &nv);
   if (nv < 2 || !fin) return;
@@ -114,7 +105,7 @@ static avn_rc category_table(rctx *c, rsec *s) {
   }
   size_t nv = 0;
   char *const *v = sap_outcome_visits(c->plan, o, &nv);
-  const char *fin = final_visit_of(c, o);
+  const char *fin = sap_outcome_final_visit(c->plan, o);
   if (nv < 2 || !fin) {
     rsec_missing(s, "HHS category shift: the HHS outcome has no follow-up visit");
     return AVN_OK;

@@ -35,15 +35,6 @@
 #include "stats/ttest.h"
 #include "stats/wilcoxon.h"
 
-static const char *final_visit_of(const rctx *c, const sap_outcome *o) {
-  size_t n = 0;
-  char *const *v = sap_outcome_visits(c->plan, o, &n);
-  if (n == 0) return NULL;
-  if (c->plan->final_visit)
-    for (size_t j = 0; j < n; j++)
-      if (!strcmp(v[j], c->plan->final_visit)) return v[j];
-  return v[n - 1];
-}
 
 /* Test between the groups of x (level[] codes, L groups). */
 static void group_test(rctx *c, const double *x, const int *lev, size_t n, size_t L,
@@ -146,7 +137,7 @@ static avn_rc subgroup_rows(rctx *c, rtable *t, const sap_outcome *o, const sap_
                             size_t *idx, double *chg, int *lev) {
   size_t nv = 0;
   char *const *v = sap_outcome_visits(c->plan, o, &nv);
-  const char *fin = final_visit_of(c, o);
+  const char *fin = sap_outcome_final_visit(c->plan, o);
   if (nv < 2 || !fin) return AVN_OK;
   size_t n = 0;
   for (size_t u = 0; u < c->n_units; u++) {

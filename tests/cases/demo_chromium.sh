@@ -26,17 +26,7 @@ for study in sequential single-dose; do
     bad "$study: no screenshot: $(tail -3 "$T/chromium.err")"
   fi
   # every figure file on a grid of 600 x 450 cells, two per row
-  {
-    echo '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
-    echo 'body{margin:0;background:#fff}img{position:absolute;width:600px;height:450px;object-fit:contain}'
-    echo '</style></head><body>'
-    i=0
-    for g in $figs; do
-      echo "<img src=\"figures/$g.svg\" style=\"left:$((i % 2 * 600))px;top:$((i / 2 * 450))px\">"
-      i=$((i + 1))
-    done
-    echo '</body></html>'
-  } >"$O/svgs.html"
+  svg_grid "$O" $figs
   rows=$(((nfig + 1) / 2))
   chrome --screenshot="$T/$study-svgs.png" --window-size=1200,$((rows * 450)) "file://$O/svgs.html" >/dev/null
   if [ -s "$T/$study-svgs.png" ]; then

@@ -73,17 +73,7 @@ grep -q '<strong>Not computed:</strong>' "$T/dom.html" || bad "dump-dom: no noti
 grep -qi '<script' "$T/dom.html" && bad "dump-dom: a <script> element"
 
 # each standalone SVG file as an image, on a 2 x 3 grid of 600 x 450 cells
-{
-  echo '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
-  echo 'body{margin:0;background:#fff}img{position:absolute;width:600px;height:450px;object-fit:contain}'
-  echo '</style></head><body>'
-  i=0
-  for g in $figs; do
-    echo "<img src=\"figures/$g.svg\" style=\"left:$((i % 2 * 600))px;top:$((i / 2 * 450))px\">"
-    i=$((i + 1))
-  done
-  echo '</body></html>'
-} >"$O/svgs.html"
+svg_grid "$O" $figs
 chrome --screenshot="$T/svgs.png" --window-size=1200,1350 "file://$O/svgs.html" >/dev/null
 if [ ! -s "$T/svgs.png" ]; then
   bad "no screenshot of the SVG files"

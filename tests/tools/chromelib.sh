@@ -19,3 +19,20 @@ chrome() {
     --disable-background-networking --disable-component-update --disable-sync \
     --user-data-dir="$(mktemp -d "$T/profile.XXXXXX")" "$@" 2>>"$T/chromium.err"
 }
+# svg_grid DIR FIG...: writes DIR/svgs.html showing each DIR/figures/FIG.svg as an
+# <img> (which needs a well-formed standalone SVG) in its own 600 x 450 cell,
+# two cells per row.
+svg_grid() {
+  local dir=$1 i=0 g
+  shift
+  {
+    echo '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
+    echo 'body{margin:0;background:#fff}img{position:absolute;width:600px;height:450px;object-fit:contain}'
+    echo '</style></head><body>'
+    for g in "$@"; do
+      echo "<img src=\"figures/$g.svg\" style=\"left:$((i % 2 * 600))px;top:$((i / 2 * 450))px\">"
+      i=$((i + 1))
+    done
+    echo '</body></html>'
+  } >"$dir/svgs.html"
+}
