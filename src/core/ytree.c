@@ -6,7 +6,11 @@
 #include "core/ytree.h"
 #include "core/mem.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -199,4 +203,82 @@ const ytree *ytree_get(const ytree *map, const char *key) {
 const char *ytree_str(const ytree *map, const char *key) {
   const ytree *v = ytree_get(map, key);
   return v && v->kind == YT_SCALAR ? v->scalar : NULL;
+}
+
+/* --- typed readers ---------------------------------------------------------- */
+
+avn_rc ytree_fail(const ytree_reader *r, int line, const char *fmt, ...) {
+  char where[300], rule[384];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(rule, sizeof rule, fmt, ap);
+  va_end(ap);
+  snprintf(where, sizeof where, "%s:%d", r->file, line);
+  return avn_fail(r->e, AVN_E_PARSE, where, NULL, "%s", rule);
+}
+
+avn_rc ytree_check_keys(const ytree_reader *r, const ytree *map, const char *const *allowed,
+                        const char *where) {
+  for (size_t i = 0; i < map->n; i++) {
+    bool ok = false;
+    for (const char *const *a = allowed; *a; a++)
+      if (!strcmp(map->keys[i], *a)) ok = true;
+    if (ok) continue;
+    if (where) return ytree_fail(r, map->key_lines[i], "unknown key '%s' in %s", map->keys[i], where);
+    return ytree_fail(r, map->key_lines[i], "unknown key '%s'", map->keys[i]);
+  }
+  return AVN_OK;
+}
+
+avn_rc ytree_need_map(const ytree_reader *r, const ytree *t, const char *what) {
+  if (!t || t->kind != YT_MAP) return ytree_fail(r, t ? t->line : 1, "%s must be a mapping", what);
+  return AVN_OK;
+}
+
+avn_rc ytree_get_str(const ytree_reader *r, const ytree *map, const char *key, bool required, char **out) {
+  const ytree *v = ytree_get(map, key);
+  *out = NULL;
+  if (!v) return required ? ytree_fail(r, map->line, "missing required key '%s'", key) : AVN_OK;
+  if (v->kind != YT_SCALAR) return ytree_fail(r, v->line, "'%s' must be a single value", key);
+  *out = avn_strdup(v->scalar);
+  return *out ? AVN_OK : AVN_E_NOMEM;
+}
+
+avn_rc ytree_get_num(const ytree_reader *r, const ytree *map, const char *key, bool *has, double *out) {
+  const ytree *v = ytree_get(map, key);
+  *has = false;
+  if (!v) return AVN_OK;
+  if (v->kind != YT_SCALAR) return ytree_fail(r, v->line, "'%s' must be a number", key);
+  char *end = NULL;
+  errno = 0;
+  double x = strtod(v->scalar, &end);
+  if (errno || end == v->scalar || *end || !isfinite(x))
+    return ytree_fail(r, v->line, "'%s' must be a number, not '%s'", key, v->scalar);
+  *has = true;
+  *out = x;
+  return AVN_OK;
+}
+
+avn_rc ytree_get_list(const ytree_reader *r, const ytree *v, const char *key, char ***out, size_t *n) {
+  *out = NULL;
+  *n = 0;
+  if (!v) return AVN_OK;
+  if (v->kind == YT_MAP) return ytree_fail(r, v->line, "'%s' must be a list", key);
+  size_t count = v->kind == YT_SEQ ? v->n : 1;
+  char **arr = avn_calloc(count ? count : 1, sizeof *arr);
+  if (!arr) return AVN_E_NOMEM;
+  *out = arr;
+  for (size_t i = 0; i < count; i++) {
+    const ytree *it = v->kind == YT_SEQ ? v->items[i] : v;
+    if (it->kind != YT_SCALAR) return ytree_fail(r, it->line, "items of '%s' must be single values", key);
+    arr[i] = avn_strdup(it->scalar);
+    if (!arr[i]) return AVN_E_NOMEM;
+    (*n)++;
+  }
+  return AVN_OK;
+}
+
+void ytree_free_list(char **a, size_t n) {
+  for (size_t i = 0; i < n; i++) avn_free(a[i]);
+  avn_free(a);
 }

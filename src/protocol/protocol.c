@@ -9,7 +9,6 @@
 #include "protocol/protocol.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,91 +20,8 @@
 #include "core/ytree.h"
 #include "protocol/sap_int.h"
 
-typedef struct {
-  const char *file;
-  avn_err *e;
-} pctx;
-
-static avn_rc perr(pctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static avn_rc perr(pctx *c, int line, const char *fmt, ...) {
-  char where[300], rule[384];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(rule, sizeof rule, fmt, ap);
-  va_end(ap);
-  snprintf(where, sizeof where, "%s:%d", c->file, line);
-  return avn_fail(c->e, AVN_E_PARSE, where, NULL, "%s", rule);
-}
-
-/* --- small readers ------------------------------------------------------ */
-
-static avn_rc check_keys(pctx *c, const ytree *map, const char *const *allowed) {
-  for (size_t i = 0; i < map->n; i++) {
-    int ok = 0;
-    for (const char *const *a = allowed; *a; a++)
-      if (!strcmp(map->keys[i], *a)) ok = 1;
-    if (!ok) return perr(c, map->key_lines[i], "unknown key '%s'", map->keys[i]);
-  }
-  return AVN_OK;
-}
-
-static avn_rc need_map(pctx *c, const ytree *t, const char *what) {
-  if (!t || t->kind != YT_MAP) return perr(c, t ? t->line : 1, "%s must be a mapping", what);
-  return AVN_OK;
-}
-
-/* Copies map[key] (a scalar) into *out; required keys must be present. */
-static avn_rc get_str(pctx *c, const ytree *map, const char *key, bool required, char **out) {
-  const ytree *v = ytree_get(map, key);
-  *out = NULL;
-  if (!v) {
-    if (required) return perr(c, map->line, "missing required key '%s'", key);
-    return AVN_OK;
-  }
-  if (v->kind != YT_SCALAR) return perr(c, v->line, "'%s' must be a single value", key);
-  *out = avn_strdup(v->scalar);
-  return *out ? AVN_OK : AVN_E_NOMEM;
-}
-
-static avn_rc get_num(pctx *c, const ytree *map, const char *key, bool *has, double *out) {
-  const ytree *v = ytree_get(map, key);
-  *has = false;
-  if (!v) return AVN_OK;
-  if (v->kind != YT_SCALAR) return perr(c, v->line, "'%s' must be a number", key);
-  char *end = NULL;
-  errno = 0;
-  double x = strtod(v->scalar, &end);
-  if (errno || end == v->scalar || *end || !isfinite(x))
-    return perr(c, v->line, "'%s' must be a number, not '%s'", key, v->scalar);
-  *has = true;
-  *out = x;
-  return AVN_OK;
-}
-
-/* A scalar or a sequence of scalars -> array of strings. */
-static avn_rc get_list(pctx *c, const ytree *v, const char *key, char ***out, size_t *n) {
-  *out = NULL;
-  *n = 0;
-  if (!v) return AVN_OK;
-  if (v->kind == YT_MAP) return perr(c, v->line, "'%s' must be a list", key);
-  size_t count = v->kind == YT_SEQ ? v->n : 1;
-  char **arr = avn_calloc(count ? count : 1, sizeof *arr);
-  if (!arr) return AVN_E_NOMEM;
-  *out = arr;
-  for (size_t i = 0; i < count; i++) {
-    const ytree *it = v->kind == YT_SEQ ? v->items[i] : v;
-    if (it->kind != YT_SCALAR) return perr(c, it->line, "items of '%s' must be single values", key);
-    arr[i] = avn_strdup(it->scalar);
-    if (!arr[i]) return AVN_E_NOMEM;
-    (*n)++;
-  }
-  return AVN_OK;
-}
-
-static void free_list(char **a, size_t n) {
-  for (size_t i = 0; i < n; i++) avn_free(a[i]);
-  avn_free(a);
-}
+/* The file being read and where refusals go (core/ytree.h readers). */
+typedef ytree_reader pctx;
 
 static bool yes_word(const char *s) {
   return !strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "1");
@@ -144,11 +60,11 @@ static avn_rc get_offset(pctx *c, const ytree *map, const char *key, bool requir
   const ytree *v = ytree_get(map, key);
   out->amount = 0;
   out->unit = AVN_UNIT_DAY;
-  if (!v) return required ? perr(c, map->line, "missing required key '%s'", key) : AVN_OK;
+  if (!v) return required ? ytree_fail(c, map->line, "missing required key '%s'", key) : AVN_OK;
   if (v->kind != YT_SCALAR || proto_offset_parse(v->scalar, out))
-    return perr(c, v->line, "'%s' must be like '3 months', '2 weeks' or '14 days'", key);
+    return ytree_fail(c, v->line, "'%s' must be like '3 months', '2 weeks' or '14 days'", key);
   if (out->amount < 0 && strcmp(key, "at") != 0)
-    return perr(c, v->line, "'%s' must not be negative", key);
+    return ytree_fail(c, v->line, "'%s' must not be negative", key);
   return AVN_OK;
 }
 
@@ -160,51 +76,51 @@ static avn_rc parse_type(pctx *c, const ytree *node, const char *s, inst_type *o
       {"bool", INST_BOOL}, {"date", INST_DATE}};
   for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
     if (!strcmp(s, types[i].w)) { *out = types[i].t; return AVN_OK; }
-  return perr(c, node->line, "unknown type '%s' (int, real, code, bool or date)", s);
+  return ytree_fail(c, node->line, "unknown type '%s' (int, real, code, bool or date)", s);
 }
 
 static avn_rc parse_fields(pctx *c, const ytree *seq, protocol *p) {
   static const char *const keys[] = {"name", "label", "type", "unit", "min", "max",
                                      "codes", "per_hip", NULL};
   if (!seq) return AVN_OK;
-  if (seq->kind != YT_SEQ) return perr(c, seq->line, "'screening' must be a list of fields");
+  if (seq->kind != YT_SEQ) return ytree_fail(c, seq->line, "'screening' must be a list of fields");
   p->fields = avn_calloc(seq->n ? seq->n : 1, sizeof *p->fields);
   if (!p->fields) return AVN_E_NOMEM;
   for (size_t i = 0; i < seq->n; i++) {
     const ytree *m = seq->items[i];
-    avn_rc rc = need_map(c, m, "a screening field");
+    avn_rc rc = ytree_need_map(c, m, "a screening field");
     if (rc) return rc;
-    rc = check_keys(c, m, keys);
+    rc = ytree_check_keys(c, m, keys, NULL);
     if (rc) return rc;
     proto_field *f = &p->fields[p->n_fields++];
     f->line = m->line;
     char *type = NULL, *per_hip = NULL;
-    if ((rc = get_str(c, m, "name", true, &f->name))) return rc;
-    if ((rc = get_str(c, m, "label", false, &f->label))) return rc;
-    if ((rc = get_str(c, m, "unit", false, &f->unit))) return rc;
-    if ((rc = get_str(c, m, "type", true, &type))) return rc;
+    if ((rc = ytree_get_str(c, m, "name", true, &f->name))) return rc;
+    if ((rc = ytree_get_str(c, m, "label", false, &f->label))) return rc;
+    if ((rc = ytree_get_str(c, m, "unit", false, &f->unit))) return rc;
+    if ((rc = ytree_get_str(c, m, "type", true, &type))) return rc;
     rc = parse_type(c, ytree_get(m, "type"), type, &f->type);
     avn_free(type);
     if (rc) return rc;
     bool hmin, hmax;
-    if ((rc = get_num(c, m, "min", &hmin, &f->min))) return rc;
-    if ((rc = get_num(c, m, "max", &hmax, &f->max))) return rc;
-    if (hmin != hmax) return perr(c, m->line, "field '%s': give both min and max", f->name);
+    if ((rc = ytree_get_num(c, m, "min", &hmin, &f->min))) return rc;
+    if ((rc = ytree_get_num(c, m, "max", &hmax, &f->max))) return rc;
+    if (hmin != hmax) return ytree_fail(c, m->line, "field '%s': give both min and max", f->name);
     f->has_range = hmin;
-    if (hmin && f->min > f->max) return perr(c, m->line, "field '%s': min is above max", f->name);
-    if ((rc = get_list(c, ytree_get(m, "codes"), "codes", &f->codes, &f->n_codes))) return rc;
+    if (hmin && f->min > f->max) return ytree_fail(c, m->line, "field '%s': min is above max", f->name);
+    if ((rc = ytree_get_list(c, ytree_get(m, "codes"), "codes", &f->codes, &f->n_codes))) return rc;
     if (f->type == INST_CODE && f->n_codes == 0)
-      return perr(c, m->line, "field '%s' of type code needs 'codes'", f->name);
-    if ((rc = get_str(c, m, "per_hip", false, &per_hip))) return rc;
+      return ytree_fail(c, m->line, "field '%s' of type code needs 'codes'", f->name);
+    if ((rc = ytree_get_str(c, m, "per_hip", false, &per_hip))) return rc;
     f->per_hip = per_hip && yes_word(per_hip);
     if (per_hip && !yes_word(per_hip) && !no_word(per_hip)) {
       avn_free(per_hip);
-      return perr(c, m->line, "'per_hip' must be yes or no");
+      return ytree_fail(c, m->line, "'per_hip' must be yes or no");
     }
     avn_free(per_hip);
     for (size_t j = 0; j < i; j++)
       if (!strcmp(p->fields[j].name, f->name))
-        return perr(c, m->line, "screening field '%s' defined twice", f->name);
+        return ytree_fail(c, m->line, "screening field '%s' defined twice", f->name);
   }
   return AVN_OK;
 }
@@ -223,49 +139,49 @@ static avn_rc parse_criteria(pctx *c, const ytree *seq, proto_crit_kind kind, pr
   static const char *const keys[] = {"name", "text", "field", "min", "max", "below",
                                      "above", "is", "in", NULL};
   if (!seq) return AVN_OK;
-  if (seq->kind != YT_SEQ) return perr(c, seq->line, "criteria must be a list");
+  if (seq->kind != YT_SEQ) return ytree_fail(c, seq->line, "criteria must be a list");
   proto_criterion *grown = avn_reallocarray(p->criteria, p->n_criteria + seq->n + 1, sizeof *grown);
   if (!grown) return AVN_E_NOMEM;
   p->criteria = grown;
   for (size_t i = 0; i < seq->n; i++) {
     const ytree *m = seq->items[i];
-    avn_rc rc = need_map(c, m, "a criterion");
+    avn_rc rc = ytree_need_map(c, m, "a criterion");
     if (rc) return rc;
-    if ((rc = check_keys(c, m, keys))) return rc;
+    if ((rc = ytree_check_keys(c, m, keys, NULL))) return rc;
     proto_criterion *cr = &p->criteria[p->n_criteria++];
     memset(cr, 0, sizeof *cr);
     cr->kind = kind;
     cr->line = m->line;
     char *field = NULL;
-    if ((rc = get_str(c, m, "name", true, &cr->name))) return rc;
-    if ((rc = get_str(c, m, "text", true, &cr->text))) return rc;
-    if ((rc = get_str(c, m, "field", true, &field))) return rc;
+    if ((rc = ytree_get_str(c, m, "name", true, &cr->name))) return rc;
+    if ((rc = ytree_get_str(c, m, "text", true, &cr->text))) return rc;
+    if ((rc = ytree_get_str(c, m, "field", true, &field))) return rc;
     const proto_field *f = protocol_find_field(p, field);
     if (!f) {
-      rc = perr(c, ytree_get(m, "field")->line, "criterion '%s' uses unknown screening field '%s'",
+      rc = ytree_fail(c, ytree_get(m, "field")->line, "criterion '%s' uses unknown screening field '%s'",
                 cr->name, field);
       avn_free(field);
       return rc;
     }
     avn_free(field);
     cr->field = (size_t)(f - p->fields);
-    if ((rc = get_num(c, m, "min", &cr->has_min, &cr->min))) return rc;
-    if ((rc = get_num(c, m, "max", &cr->has_max, &cr->max))) return rc;
-    if ((rc = get_num(c, m, "below", &cr->has_below, &cr->below))) return rc;
-    if ((rc = get_num(c, m, "above", &cr->has_above, &cr->above))) return rc;
-    if ((rc = get_str(c, m, "is", false, &cr->is))) return rc;
-    if ((rc = get_list(c, ytree_get(m, "in"), "in", &cr->in, &cr->n_in))) return rc;
+    if ((rc = ytree_get_num(c, m, "min", &cr->has_min, &cr->min))) return rc;
+    if ((rc = ytree_get_num(c, m, "max", &cr->has_max, &cr->max))) return rc;
+    if ((rc = ytree_get_num(c, m, "below", &cr->has_below, &cr->below))) return rc;
+    if ((rc = ytree_get_num(c, m, "above", &cr->has_above, &cr->above))) return rc;
+    if ((rc = ytree_get_str(c, m, "is", false, &cr->is))) return rc;
+    if ((rc = ytree_get_list(c, ytree_get(m, "in"), "in", &cr->in, &cr->n_in))) return rc;
     bool numeric = cr->has_min || cr->has_max || cr->has_below || cr->has_above;
     if (!numeric && !cr->is && !cr->n_in)
-      return perr(c, m->line, "criterion '%s' has no test (min, max, below, above, is or in)", cr->name);
+      return ytree_fail(c, m->line, "criterion '%s' has no test (min, max, below, above, is or in)", cr->name);
     if (numeric && f->type != INST_INT && f->type != INST_REAL)
-      return perr(c, m->line, "criterion '%s': min/max/below/above need a numeric field", cr->name);
+      return ytree_fail(c, m->line, "criterion '%s': min/max/below/above need a numeric field", cr->name);
     if (cr->is && !field_accepts(f, cr->is))
-      return perr(c, ytree_get(m, "is")->line, "criterion '%s': '%s' is not a value of field '%s'",
+      return ytree_fail(c, ytree_get(m, "is")->line, "criterion '%s': '%s' is not a value of field '%s'",
                   cr->name, cr->is, f->name);
     for (size_t k = 0; k < cr->n_in; k++)
       if (!field_accepts(f, cr->in[k]))
-        return perr(c, ytree_get(m, "in")->line, "criterion '%s': '%s' is not a value of field '%s'",
+        return ytree_fail(c, ytree_get(m, "in")->line, "criterion '%s': '%s' is not a value of field '%s'",
                     cr->name, cr->in[k], f->name);
     if (cr->is && f->type == INST_BOOL) {
       bool y = yes_word(cr->is);
@@ -275,40 +191,40 @@ static avn_rc parse_criteria(pctx *c, const ytree *seq, proto_crit_kind kind, pr
     }
     for (size_t j = 0; j + 1 < p->n_criteria; j++)
       if (!strcmp(p->criteria[j].name, cr->name))
-        return perr(c, m->line, "criterion name '%s' used twice", cr->name);
+        return ytree_fail(c, m->line, "criterion name '%s' used twice", cr->name);
   }
   return AVN_OK;
 }
 
 static avn_rc check_form(pctx *c, int line, const char *form) {
-  if (!inst_find(form)) return perr(c, line, "unknown form '%s'", form);
+  if (!inst_find(form)) return ytree_fail(c, line, "unknown form '%s'", form);
   return AVN_OK;
 }
 
 static avn_rc parse_visits(pctx *c, const ytree *seq, protocol *p) {
   static const char *const keys[] = {"name", "label", "at", "before", "after", "forms", NULL};
   if (!seq || seq->kind != YT_SEQ || seq->n == 0)
-    return perr(c, seq ? seq->line : 1, "'visits' must be a non-empty list");
+    return ytree_fail(c, seq ? seq->line : 1, "'visits' must be a non-empty list");
   p->visits = avn_calloc(seq->n, sizeof *p->visits);
   if (!p->visits) return AVN_E_NOMEM;
   for (size_t i = 0; i < seq->n; i++) {
     const ytree *m = seq->items[i];
-    avn_rc rc = need_map(c, m, "a visit");
+    avn_rc rc = ytree_need_map(c, m, "a visit");
     if (rc) return rc;
-    if ((rc = check_keys(c, m, keys))) return rc;
+    if ((rc = ytree_check_keys(c, m, keys, NULL))) return rc;
     proto_visit *v = &p->visits[p->n_visits++];
     v->line = m->line;
-    if ((rc = get_str(c, m, "name", true, &v->name))) return rc;
-    if ((rc = get_str(c, m, "label", false, &v->label))) return rc;
+    if ((rc = ytree_get_str(c, m, "name", true, &v->name))) return rc;
+    if ((rc = ytree_get_str(c, m, "label", false, &v->label))) return rc;
     if ((rc = get_offset(c, m, "at", true, &v->at))) return rc;
     if ((rc = get_offset(c, m, "before", false, &v->before))) return rc;
     if ((rc = get_offset(c, m, "after", false, &v->after))) return rc;
-    if ((rc = get_list(c, ytree_get(m, "forms"), "forms", &v->forms, &v->n_forms))) return rc;
+    if ((rc = ytree_get_list(c, ytree_get(m, "forms"), "forms", &v->forms, &v->n_forms))) return rc;
     for (size_t k = 0; k < v->n_forms; k++)
       if ((rc = check_form(c, ytree_get(m, "forms")->line, v->forms[k]))) return rc;
     for (size_t j = 0; j < i; j++)
       if (!strcmp(p->visits[j].name, v->name))
-        return perr(c, m->line, "visit '%s' defined twice", v->name);
+        return ytree_fail(c, m->line, "visit '%s' defined twice", v->name);
   }
   return AVN_OK;
 }
@@ -316,28 +232,28 @@ static avn_rc parse_visits(pctx *c, const ytree *seq, protocol *p) {
 static avn_rc parse_procs(pctx *c, const ytree *seq, protocol *p) {
   static const char *const keys[] = {"name", "label", "at", "visit", "per_hip", NULL};
   if (!seq) return AVN_OK;
-  if (seq->kind != YT_SEQ) return perr(c, seq->line, "'procedures' must be a list");
+  if (seq->kind != YT_SEQ) return ytree_fail(c, seq->line, "'procedures' must be a list");
   p->procs = avn_calloc(seq->n ? seq->n : 1, sizeof *p->procs);
   if (!p->procs) return AVN_E_NOMEM;
   for (size_t i = 0; i < seq->n; i++) {
     const ytree *m = seq->items[i];
-    avn_rc rc = need_map(c, m, "a procedure");
+    avn_rc rc = ytree_need_map(c, m, "a procedure");
     if (rc) return rc;
-    if ((rc = check_keys(c, m, keys))) return rc;
+    if ((rc = ytree_check_keys(c, m, keys, NULL))) return rc;
     proto_procedure *pr = &p->procs[p->n_procs++];
     char *visit = NULL, *per_hip = NULL;
-    if ((rc = get_str(c, m, "name", true, &pr->name))) return rc;
-    if ((rc = get_str(c, m, "label", false, &pr->label))) return rc;
+    if ((rc = ytree_get_str(c, m, "name", true, &pr->name))) return rc;
+    if ((rc = ytree_get_str(c, m, "label", false, &pr->label))) return rc;
     if ((rc = get_offset(c, m, "at", true, &pr->at))) return rc;
-    if ((rc = get_str(c, m, "visit", true, &visit))) return rc;
+    if ((rc = ytree_get_str(c, m, "visit", true, &visit))) return rc;
     pr->visit = protocol_visit_index(p, visit);
     if (pr->visit == (size_t)-1) {
-      rc = perr(c, ytree_get(m, "visit")->line, "procedure '%s' names unknown visit '%s'", pr->name, visit);
+      rc = ytree_fail(c, ytree_get(m, "visit")->line, "procedure '%s' names unknown visit '%s'", pr->name, visit);
       avn_free(visit);
       return rc;
     }
     avn_free(visit);
-    if ((rc = get_str(c, m, "per_hip", false, &per_hip))) return rc;
+    if ((rc = ytree_get_str(c, m, "per_hip", false, &per_hip))) return rc;
     pr->per_hip = per_hip && yes_word(per_hip);
     avn_free(per_hip);
   }
@@ -347,31 +263,31 @@ static avn_rc parse_procs(pctx *c, const ytree *seq, protocol *p) {
 static avn_rc parse_limits(pctx *c, const ytree *seq, protocol *p) {
   static const char *const keys[] = {"name", "text", "form", "field", "min", "max", "is", NULL};
   if (!seq) return AVN_OK;
-  if (seq->kind != YT_SEQ) return perr(c, seq->line, "'limits' must be a list");
+  if (seq->kind != YT_SEQ) return ytree_fail(c, seq->line, "'limits' must be a list");
   p->limits = avn_calloc(seq->n ? seq->n : 1, sizeof *p->limits);
   if (!p->limits) return AVN_E_NOMEM;
   for (size_t i = 0; i < seq->n; i++) {
     const ytree *m = seq->items[i];
-    avn_rc rc = need_map(c, m, "a limit");
+    avn_rc rc = ytree_need_map(c, m, "a limit");
     if (rc) return rc;
-    if ((rc = check_keys(c, m, keys))) return rc;
+    if ((rc = ytree_check_keys(c, m, keys, NULL))) return rc;
     proto_limit *l = &p->limits[p->n_limits++];
-    if ((rc = get_str(c, m, "name", true, &l->name))) return rc;
-    if ((rc = get_str(c, m, "text", true, &l->text))) return rc;
-    if ((rc = get_str(c, m, "form", true, &l->form))) return rc;
-    if ((rc = get_str(c, m, "field", true, &l->field))) return rc;
-    if ((rc = get_num(c, m, "min", &l->has_min, &l->min))) return rc;
-    if ((rc = get_num(c, m, "max", &l->has_max, &l->max))) return rc;
-    if ((rc = get_str(c, m, "is", false, &l->is))) return rc;
+    if ((rc = ytree_get_str(c, m, "name", true, &l->name))) return rc;
+    if ((rc = ytree_get_str(c, m, "text", true, &l->text))) return rc;
+    if ((rc = ytree_get_str(c, m, "form", true, &l->form))) return rc;
+    if ((rc = ytree_get_str(c, m, "field", true, &l->field))) return rc;
+    if ((rc = ytree_get_num(c, m, "min", &l->has_min, &l->min))) return rc;
+    if ((rc = ytree_get_num(c, m, "max", &l->has_max, &l->max))) return rc;
+    if ((rc = ytree_get_str(c, m, "is", false, &l->is))) return rc;
     if (!l->has_min && !l->has_max && !l->is)
-      return perr(c, m->line, "limit '%s' needs min, max or is", l->name);
+      return ytree_fail(c, m->line, "limit '%s' needs min, max or is", l->name);
     const inst_def *d = inst_find(l->form);
-    if (!d) return perr(c, m->line, "limit '%s' names unknown form '%s'", l->name, l->form);
+    if (!d) return ytree_fail(c, m->line, "limit '%s' names unknown form '%s'", l->name, l->form);
     bool known = inst_item_find(d, l->field) != NULL;
     for (size_t k = 0; !known && k < inst_n_results(d); k++)
       known = !strcmp(inst_result_at(d, k)->name, l->field);
     if (!known)
-      return perr(c, m->line, "limit '%s': form '%s' has no item or result '%s'", l->name,
+      return ytree_fail(c, m->line, "limit '%s': form '%s' has no item or result '%s'", l->name,
                   l->form, l->field);
   }
   return AVN_OK;
@@ -392,13 +308,13 @@ avn_rc protocol_parse(const char *file, const char *text, size_t len, protocol *
   *out = NULL;
   rc = ytree_parse(file, text, len, &root, e);
   if (rc) goto cleanup;
-  rc = need_map(&c, root, "a protocol file");
+  rc = ytree_need_map(&c, root, "a protocol file");
   if (rc) goto cleanup;
-  rc = check_keys(&c, root, top_keys);
+  rc = ytree_check_keys(&c, root, top_keys, NULL);
   if (rc) goto cleanup;
   const char *ver = ytree_str(root, "avn_protocol");
   if (!ver || strcmp(ver, "1") != 0) {
-    rc = perr(&c, root->line, "'avn_protocol: 1' is required (this avn reads protocol format 1)");
+    rc = ytree_fail(&c, root->line, "'avn_protocol: 1' is required (this avn reads protocol format 1)");
     goto cleanup;
   }
   p = avn_calloc(1, sizeof *p);
@@ -406,31 +322,31 @@ avn_rc protocol_parse(const char *file, const char *text, size_t len, protocol *
   p->yaml = avn_strndup(text, len);
   p->file = avn_strdup(file);
   if (!p->yaml || !p->file) { rc = AVN_E_NOMEM; goto cleanup; }
-  if ((rc = get_str(&c, root, "name", true, &p->name))) goto cleanup;
-  if ((rc = get_str(&c, root, "title", true, &p->title))) goto cleanup;
-  if ((rc = get_str(&c, root, "source", false, &p->source))) goto cleanup;
-  if ((rc = get_str(&c, root, "unit_of_analysis", true, &s))) goto cleanup;
+  if ((rc = ytree_get_str(&c, root, "name", true, &p->name))) goto cleanup;
+  if ((rc = ytree_get_str(&c, root, "title", true, &p->title))) goto cleanup;
+  if ((rc = ytree_get_str(&c, root, "source", false, &p->source))) goto cleanup;
+  if ((rc = ytree_get_str(&c, root, "unit_of_analysis", true, &s))) goto cleanup;
   if (strcmp(s, "hip") && strcmp(s, "patient")) {
-    rc = perr(&c, ytree_get(root, "unit_of_analysis")->line, "unit_of_analysis must be hip or patient");
+    rc = ytree_fail(&c, ytree_get(root, "unit_of_analysis")->line, "unit_of_analysis must be hip or patient");
     goto cleanup;
   }
   p->per_hip = !strcmp(s, "hip");
-  if ((rc = get_str(&c, root, "staging", true, &p->staging))) goto cleanup;
+  if ((rc = ytree_get_str(&c, root, "staging", true, &p->staging))) goto cleanup;
   if (strcmp(p->staging, "ficat") && strcmp(p->staging, "steinberg") && strcmp(p->staging, "arco")) {
-    rc = perr(&c, ytree_get(root, "staging")->line, "staging must be ficat, steinberg or arco");
+    rc = ytree_fail(&c, ytree_get(root, "staging")->line, "staging must be ficat, steinberg or arco");
     goto cleanup;
   }
   const char *day0 = ytree_str(root, "day0");
   if (day0 && strcmp(day0, "enrolment")) {
-    rc = perr(&c, ytree_get(root, "day0")->line, "day0 must be 'enrolment'");
+    rc = ytree_fail(&c, ytree_get(root, "day0")->line, "day0 must be 'enrolment'");
     goto cleanup;
   }
   if ((rc = parse_fields(&c, ytree_get(root, "screening"), p))) goto cleanup;
   const ytree *el = ytree_get(root, "eligibility");
   if (el) {
     static const char *const ek[] = {"inclusion", "exclusion", NULL};
-    if ((rc = need_map(&c, el, "'eligibility'"))) goto cleanup;
-    if ((rc = check_keys(&c, el, ek))) goto cleanup;
+    if ((rc = ytree_need_map(&c, el, "'eligibility'"))) goto cleanup;
+    if ((rc = ytree_check_keys(&c, el, ek, NULL))) goto cleanup;
     if ((rc = parse_criteria(&c, ytree_get(el, "inclusion"), CRIT_INCLUSION, p))) goto cleanup;
     if ((rc = parse_criteria(&c, ytree_get(el, "exclusion"), CRIT_EXCLUSION, p))) goto cleanup;
   }
@@ -440,21 +356,21 @@ avn_rc protocol_parse(const char *file, const char *text, size_t len, protocol *
   if (mri) {
     char **names = NULL;
     size_t n = 0;
-    rc = get_list(&c, mri, "mri", &names, &n);
+    rc = ytree_get_list(&c, mri, "mri", &names, &n);
     if (!rc) {
       p->mri = avn_calloc(n ? n : 1, sizeof *p->mri);
       if (!p->mri) rc = AVN_E_NOMEM;
       for (size_t i = 0; !rc && i < n; i++) {
         p->mri[i] = protocol_visit_index(p, names[i]);
-        if (p->mri[i] == (size_t)-1) rc = perr(&c, mri->line, "mri names unknown visit '%s'", names[i]);
+        if (p->mri[i] == (size_t)-1) rc = ytree_fail(&c, mri->line, "mri names unknown visit '%s'", names[i]);
         else p->n_mri++;
       }
     }
-    free_list(names, n);
+    ytree_free_list(names, n);
     if (rc) goto cleanup;
   }
   const ytree *de = ytree_get(root, "double_entry");
-  if ((rc = get_list(&c, de, "double_entry", &p->double_entry, &p->n_double_entry))) goto cleanup;
+  if ((rc = ytree_get_list(&c, de, "double_entry", &p->double_entry, &p->n_double_entry))) goto cleanup;
   for (size_t i = 0; i < p->n_double_entry; i++)
     if ((rc = check_form(&c, de->line, p->double_entry[i]))) goto cleanup;
   if ((rc = parse_limits(&c, ytree_get(root, "limits"), p))) goto cleanup;
@@ -514,24 +430,24 @@ void protocol_free(protocol *p) {
   for (size_t i = 0; i < p->n_fields; i++) {
     proto_field *f = &p->fields[i];
     avn_free(f->name); avn_free(f->label); avn_free(f->unit);
-    free_list(f->codes, f->n_codes);
+    ytree_free_list(f->codes, f->n_codes);
   }
   avn_free(p->fields);
   for (size_t i = 0; i < p->n_criteria; i++) {
     proto_criterion *c = &p->criteria[i];
     avn_free(c->name); avn_free(c->text); avn_free(c->is);
-    free_list(c->in, c->n_in);
+    ytree_free_list(c->in, c->n_in);
   }
   avn_free(p->criteria);
   for (size_t i = 0; i < p->n_visits; i++) {
     avn_free(p->visits[i].name); avn_free(p->visits[i].label);
-    free_list(p->visits[i].forms, p->visits[i].n_forms);
+    ytree_free_list(p->visits[i].forms, p->visits[i].n_forms);
   }
   avn_free(p->visits);
   for (size_t i = 0; i < p->n_procs; i++) { avn_free(p->procs[i].name); avn_free(p->procs[i].label); }
   avn_free(p->procs);
   avn_free(p->mri);
-  free_list(p->double_entry, p->n_double_entry);
+  ytree_free_list(p->double_entry, p->n_double_entry);
   for (size_t i = 0; i < p->n_limits; i++) {
     proto_limit *l = &p->limits[i];
     avn_free(l->name); avn_free(l->text); avn_free(l->form); avn_free(l->field); avn_free(l->is);

@@ -31,7 +31,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,21 +39,11 @@
 #include "instruments/instrument.h"
 
 typedef struct {
-  const char *file;
+  ytree_reader r;        /* file and error sink (core/ytree.h readers) */
   const protocol *p;
-  avn_err *e;
 } sctx;
 
-static avn_rc serr(sctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static avn_rc serr(sctx *c, int line, const char *fmt, ...) {
-  char where[300], rule[384];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(rule, sizeof rule, fmt, ap);
-  va_end(ap);
-  snprintf(where, sizeof where, "%s:%d", c->file, line);
-  return avn_fail(c->e, AVN_E_PARSE, where, NULL, "%s", rule);
-}
+#define serr(c, ...) ytree_fail(&(c)->r, __VA_ARGS__)
 
 /* --- the fixed vocabularies ---------------------------------------------- */
 
@@ -108,44 +97,16 @@ static int known_index(const char *form, const char *result) {
 
 /* --- small readers -------------------------------------------------------- */
 
-static avn_rc check_keys(sctx *c, const ytree *map, const char *const *allowed, const char *where) {
-  for (size_t i = 0; i < map->n; i++) {
-    bool ok = false;
-    for (const char *const *a = allowed; *a; a++)
-      if (!strcmp(map->keys[i], *a)) ok = true;
-    if (!ok) return serr(c, map->key_lines[i], "unknown key '%s' in %s", map->keys[i], where);
-  }
-  return AVN_OK;
-}
-
-static avn_rc need_map(sctx *c, const ytree *t, const char *what) {
-  if (t->kind != YT_MAP) return serr(c, t->line, "%s must be a mapping", what);
-  return AVN_OK;
-}
-
-static avn_rc get_str(sctx *c, const ytree *map, const char *key, bool required, char **out) {
-  const ytree *v = ytree_get(map, key);
-  *out = NULL;
-  if (!v) return required ? serr(c, map->line, "missing required key '%s'", key) : AVN_OK;
-  if (v->kind != YT_SCALAR) return serr(c, v->line, "'%s' must be a single value", key);
-  *out = avn_strdup(v->scalar);
-  return *out ? AVN_OK : AVN_E_NOMEM;
-}
-
+/* A number in [lo, hi] (ytree_get_num, then the range). */
 static avn_rc get_num(sctx *c, const ytree *map, const char *key, double lo, double hi,
                       bool *has, double *out) {
-  const ytree *v = ytree_get(map, key);
-  *has = false;
-  if (!v) return AVN_OK;
-  if (v->kind != YT_SCALAR) return serr(c, v->line, "'%s' must be a number", key);
-  char *end = NULL;
-  errno = 0;
-  double x = strtod(v->scalar, &end);
-  if (errno || end == v->scalar || *end || !isfinite(x))
-    return serr(c, v->line, "'%s' must be a number, not '%s'", key, v->scalar);
-  if (x < lo || x > hi) return serr(c, v->line, "'%s' must be between %g and %g, not %s", key, lo, hi, v->scalar);
-  *has = true;
-  *out = x;
+  avn_rc rc = ytree_get_num(&c->r, map, key, has, out);
+  if (rc || !*has) return rc;
+  if (*out < lo || *out > hi) {
+    *has = false;
+    return serr(c, ytree_get(map, key)->line, "'%s' must be between %g and %g, not %s", key, lo, hi,
+                ytree_get(map, key)->scalar);
+  }
   return AVN_OK;
 }
 
@@ -158,31 +119,6 @@ static avn_rc get_bool(sctx *c, const ytree *map, const char *key, bool *out) {
     if (!strcmp(s, "no") || !strcmp(s, "false")) { *out = false; return AVN_OK; }
   }
   return serr(c, v->line, "'%s' must be yes or no", key);
-}
-
-/* A sequence of scalars (or one scalar) -> strings. */
-static avn_rc get_list(sctx *c, const ytree *v, const char *key, char ***out, size_t *n) {
-  *out = NULL;
-  *n = 0;
-  if (!v) return AVN_OK;
-  if (v->kind == YT_MAP) return serr(c, v->line, "'%s' must be a list", key);
-  size_t count = v->kind == YT_SEQ ? v->n : 1;
-  char **arr = avn_calloc(count ? count : 1, sizeof *arr);
-  if (!arr) return AVN_E_NOMEM;
-  *out = arr;
-  for (size_t i = 0; i < count; i++) {
-    const ytree *it = v->kind == YT_SEQ ? v->items[i] : v;
-    if (it->kind != YT_SCALAR) return serr(c, it->line, "items of '%s' must be single values", key);
-    arr[i] = avn_strdup(it->scalar);
-    if (!arr[i]) return AVN_E_NOMEM;
-    (*n)++;
-  }
-  return AVN_OK;
-}
-
-static void free_list(char **a, size_t n) {
-  for (size_t i = 0; i < n; i++) avn_free(a[i]);
-  avn_free(a);
 }
 
 /* A name used in file names and table ids: [a-z0-9_], starting with a letter. */
@@ -240,14 +176,14 @@ static avn_rc parse_outcome(sctx *c, const ytree *m, sap *s, sap_outcome *o) {
   static const char *const keys[] = {"name", "label", "form", "result", "better", "mcid",
                                      "decimals", "primary", "visits", NULL};
   char *better = NULL;
-  avn_rc rc = need_map(c, m, "an outcome");
+  avn_rc rc = ytree_need_map(&c->r, m, "an outcome");
   if (rc) return rc;
-  rc = check_keys(c, m, keys, "an outcome");
+  rc = ytree_check_keys(&c->r, m, keys, "an outcome");
   if (rc) return rc;
   o->line = m->line;
   o->mcid = NAN;
   o->decimals = 1;
-  rc = get_str(c, m, "name", true, &o->name);
+  rc = ytree_get_str(&c->r, m, "name", true, &o->name);
   if (rc) return rc;
   if (!plain_name(o->name))
     return serr(c, ytree_get(m, "name")->line, "outcome name '%s' must be lower-case letters, digits "
@@ -255,23 +191,23 @@ static avn_rc parse_outcome(sctx *c, const ytree *m, sap *s, sap_outcome *o) {
   for (size_t j = 0; j < s->n_outcomes; j++)
     if (!strcmp(s->outcomes[j].name, o->name))
       return serr(c, m->line, "outcome '%s' defined twice", o->name);
-  rc = get_str(c, m, "form", true, &o->form);
+  rc = ytree_get_str(&c->r, m, "form", true, &o->form);
   if (rc) return rc;
   const inst_def *d = inst_find(o->form);
   if (!d) return serr(c, ytree_get(m, "form")->line, "outcome '%s': unknown form '%s'", o->name, o->form);
-  rc = get_str(c, m, "result", true, &o->result);
+  rc = ytree_get_str(&c->r, m, "result", true, &o->result);
   if (rc) return rc;
   if (!form_has(d, o->result))
     return serr(c, ytree_get(m, "result")->line, "outcome '%s': form '%s' has no result or item '%s'",
                 o->name, o->form, o->result);
-  rc = get_str(c, m, "label", false, &o->label);
+  rc = ytree_get_str(&c->r, m, "label", false, &o->label);
   if (rc) return rc;
   if (!o->label) {
     o->label = avn_strdup(result_label(d, o->result));
     if (!o->label) return AVN_E_NOMEM;
   }
   int kn = known_index(o->form, o->result);
-  rc = get_str(c, m, "better", false, &better);
+  rc = ytree_get_str(&c->r, m, "better", false, &better);
   if (rc) return rc;
   if (better) {
     bool hi = !strcmp(better, "higher"), lo = !strcmp(better, "lower");
@@ -298,7 +234,7 @@ static avn_rc parse_outcome(sctx *c, const ytree *m, sap *s, sap_outcome *o) {
   if (rc) return rc;
   const ytree *vv = ytree_get(m, "visits");
   if (vv) {
-    rc = get_list(c, vv, "visits", &o->visits, &o->n_visits);
+    rc = ytree_get_list(&c->r, vv, "visits", &o->visits, &o->n_visits);
     if (rc) return rc;
     rc = check_visits(c, vv, o->visits, o->n_visits, "visits");
     if (rc) return rc;
@@ -327,11 +263,11 @@ static avn_rc parse_threshold(sctx *c, const ytree *m, const sap *s, const char 
   static const char *const skeys[] = {"outcome", "more_than", "conversion_fails", NULL};
   char where[64];
   snprintf(where, sizeof where, "'%s'", what);
-  avn_rc rc = need_map(c, m, where);
+  avn_rc rc = ytree_need_map(&c->r, m, where);
   if (rc) return rc;
-  rc = check_keys(c, m, success ? skeys : rkeys, where);
+  rc = ytree_check_keys(&c->r, m, success ? skeys : rkeys, where);
   if (rc) return rc;
-  rc = get_str(c, m, "outcome", true, outcome);
+  rc = ytree_get_str(&c->r, m, "outcome", true, outcome);
   if (rc) return rc;
   if (!sap_find_outcome(s, *outcome))
     return serr(c, ytree_get(m, "outcome")->line, "%s: '%s' is not one of the plan's outcomes", what, *outcome);
@@ -347,7 +283,7 @@ static avn_rc parse_threshold(sctx *c, const ytree *m, const sap *s, const char 
 }
 
 static avn_rc parse_vars(sctx *c, const ytree *v, const char *key, char ***out, size_t *n) {
-  avn_rc rc = get_list(c, v, key, out, n);
+  avn_rc rc = ytree_get_list(&c->r, v, key, out, n);
   if (rc) return rc;
   for (size_t i = 0; i < *n; i++) {
     int line = v->kind == YT_SEQ ? v->items[i]->line : v->line;
@@ -367,12 +303,12 @@ static avn_rc parse_subgroups(sctx *c, const ytree *seq, sap *s) {
   for (size_t i = 0; i < seq->n; i++) {
     const ytree *m = seq->items[i];
     sap_subgroup *g = &s->subgroups[s->n_subgroups++];
-    avn_rc rc = need_map(c, m, "a subgroup");
+    avn_rc rc = ytree_need_map(&c->r, m, "a subgroup");
     if (rc) return rc;
-    rc = check_keys(c, m, keys, "a subgroup");
+    rc = ytree_check_keys(&c->r, m, keys, "a subgroup");
     if (rc) return rc;
     g->line = m->line;
-    rc = get_str(c, m, "by", true, &g->by);
+    rc = ytree_get_str(&c->r, m, "by", true, &g->by);
     if (rc) return rc;
     int line = ytree_get(m, "by")->line;
     rc = check_var(c, line, g->by, "subgroup");
@@ -386,7 +322,7 @@ static avn_rc parse_subgroups(sctx *c, const ytree *seq, sap *s) {
     if (cv) {
       char **txt = NULL;
       size_t n = 0;
-      rc = get_list(c, cv, "cuts", &txt, &n);
+      rc = ytree_get_list(&c->r, cv, "cuts", &txt, &n);
       if (!rc && n == 0) rc = serr(c, cv->line, "'cuts' must list at least one number");
       if (!rc) {
         g->cuts = avn_calloc(n, sizeof *g->cuts);
@@ -403,7 +339,7 @@ static avn_rc parse_subgroups(sctx *c, const ytree *seq, sap *s) {
         else
           g->cuts[g->n_cuts++] = x;
       }
-      free_list(txt, n);
+      ytree_free_list(txt, n);
       if (rc) return rc;
     }
     for (size_t j = 0; j + 1 < s->n_subgroups; j++)
@@ -414,9 +350,9 @@ static avn_rc parse_subgroups(sctx *c, const ytree *seq, sap *s) {
 
 static avn_rc parse_tests(sctx *c, const ytree *m, sap *s) {
   static const char *const keys[] = {"alpha", "normality_alpha", "adjust", "error_bars", NULL};
-  avn_rc rc = need_map(c, m, "'tests'");
+  avn_rc rc = ytree_need_map(&c->r, m, "'tests'");
   if (rc) return rc;
-  rc = check_keys(c, m, keys, "'tests'");
+  rc = ytree_check_keys(&c->r, m, keys, "'tests'");
   if (rc) return rc;
   bool has = false;
   double x = 0;
@@ -444,9 +380,9 @@ static avn_rc parse_tests(sctx *c, const ytree *m, sap *s) {
 static avn_rc parse_radiology(sctx *c, const ytree *m, sap *s) {
   static const char *const keys[] = {"improved_reduction_pct", "progression_mm",
                                      "conversion_progressed", NULL};
-  avn_rc rc = need_map(c, m, "'radiology'");
+  avn_rc rc = ytree_need_map(&c->r, m, "'radiology'");
   if (rc) return rc;
-  rc = check_keys(c, m, keys, "'radiology'");
+  rc = ytree_check_keys(&c->r, m, keys, "'radiology'");
   if (rc) return rc;
   bool has = false;
   double x = 0;
@@ -461,9 +397,9 @@ static avn_rc parse_radiology(sctx *c, const ytree *m, sap *s) {
 
 static avn_rc parse_survival(sctx *c, const ytree *m, sap *s) {
   static const char *const keys[] = {"endpoint", "by", "covariates", "cluster", NULL};
-  avn_rc rc = need_map(c, m, "'survival'");
+  avn_rc rc = ytree_need_map(&c->r, m, "'survival'");
   if (rc) return rc;
-  rc = check_keys(c, m, keys, "'survival'");
+  rc = ytree_check_keys(&c->r, m, keys, "'survival'");
   if (rc) return rc;
   const ytree *ep = ytree_get(m, "endpoint");
   if (ep) {
@@ -484,7 +420,7 @@ static avn_rc parse_survival(sctx *c, const ytree *m, sap *s) {
   }
   const ytree *cv = ytree_get(m, "covariates");
   if (cv) {
-    free_list(s->cox_covariates, s->n_cox_covariates);
+    ytree_free_list(s->cox_covariates, s->n_cox_covariates);
     s->cox_covariates = NULL;
     s->n_cox_covariates = 0;
     rc = parse_vars(c, cv, "covariates", &s->cox_covariates, &s->n_cox_covariates);
@@ -501,9 +437,9 @@ static avn_rc parse_survival(sctx *c, const ytree *m, sap *s) {
 
 static avn_rc parse_safety(sctx *c, const ytree *m, sap *s) {
   static const char *const keys[] = {"period_months", NULL};
-  avn_rc rc = need_map(c, m, "'safety'");
+  avn_rc rc = ytree_need_map(&c->r, m, "'safety'");
   if (rc) return rc;
-  rc = check_keys(c, m, keys, "'safety'");
+  rc = ytree_check_keys(&c->r, m, keys, "'safety'");
   if (rc) return rc;
   bool has = false;
   double x = 0;
@@ -600,7 +536,7 @@ avn_rc sap_parse(const ytree *node, const protocol *p, const char *file, sap **o
   static const char *const keys[] = {"visits", "final_visit", "outcomes", "tests", "responder",
                                      "success", "predictors", "subgroups", "radiology",
                                      "survival", "safety", NULL};
-  sctx c = {.file = file, .p = p, .e = e};
+  sctx c = {.r = {.file = file, .e = e}, .p = p};
   sap *s = avn_calloc(1, sizeof *s);
   avn_rc rc = AVN_OK;
   const ytree *v = NULL;
@@ -615,9 +551,9 @@ avn_rc sap_parse(const ytree *node, const protocol *p, const char *file, sap **o
     if (rc) goto cleanup;
     goto finish;
   }
-  rc = need_map(&c, node, "'analysis'");
+  rc = ytree_need_map(&c.r, node, "'analysis'");
   if (rc) goto cleanup;
-  rc = check_keys(&c, node, keys, "'analysis'");
+  rc = ytree_check_keys(&c.r, node, keys, "'analysis'");
   if (rc) goto cleanup;
   v = ytree_get(node, "outcomes");
   if (!v) { rc = serr(&c, node->line, "'analysis' needs 'outcomes'"); goto cleanup; }
@@ -625,7 +561,7 @@ avn_rc sap_parse(const ytree *node, const protocol *p, const char *file, sap **o
   if (rc) goto cleanup;
   v = ytree_get(node, "visits");
   if (v) {
-    rc = get_list(&c, v, "visits", &s->visits, &s->n_visits);
+    rc = ytree_get_list(&c.r, v, "visits", &s->visits, &s->n_visits);
     if (rc) goto cleanup;
     rc = check_visits(&c, v, s->visits, s->n_visits, "visits");
     if (rc) goto cleanup;
@@ -710,17 +646,17 @@ cleanup:
 
 void sap_free(sap *s) {
   if (!s) return;
-  free_list(s->visits, s->n_visits);
+  ytree_free_list(s->visits, s->n_visits);
   avn_free(s->final_visit);
   for (size_t i = 0; i < s->n_outcomes; i++) {
     sap_outcome *o = &s->outcomes[i];
     avn_free(o->name); avn_free(o->label); avn_free(o->form); avn_free(o->result);
-    free_list(o->visits, o->n_visits);
+    ytree_free_list(o->visits, o->n_visits);
   }
   avn_free(s->outcomes);
   avn_free(s->responder_outcome);
   avn_free(s->success_outcome);
-  free_list(s->predictors, s->n_predictors);
+  ytree_free_list(s->predictors, s->n_predictors);
   for (size_t i = 0; i < s->n_subgroups; i++) {
     avn_free(s->subgroups[i].by);
     avn_free(s->subgroups[i].cuts);
@@ -728,7 +664,7 @@ void sap_free(sap *s) {
   avn_free(s->subgroups);
   avn_free(s->survival_endpoint);
   avn_free(s->survival_by);
-  free_list(s->cox_covariates, s->n_cox_covariates);
+  ytree_free_list(s->cox_covariates, s->n_cox_covariates);
   avn_free(s);
 }
 
