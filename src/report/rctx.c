@@ -130,11 +130,13 @@ bool rctx_withdrawn_by(const rctx *c, size_t u, const char *visit) {
 }
 
 bool rctx_converted_by(const rctx *c, size_t u, const char *visit) {
-  const store_form *f = rctx_find_any(c, u, "tha", NULL);
-  if (!f) return false;
-  const inst_value *d = form_item(f, "tha_date");
+  const runit *un = &c->units[u];
   avn_date planned;
-  return d && visit_planned(c, u, visit, &planned) && (avn_date)d->num <= planned;
+  if (!visit_planned(c, u, visit, &planned)) return false;
+  if (un->side != SIDE_PATIENT) return store_hip_converted(c->st, un->patient, un->side, planned);
+  /* a patient unit: converted when a study hip was */
+  return store_hip_converted(c->st, un->patient, SIDE_LEFT, planned) ||
+         store_hip_converted(c->st, un->patient, SIDE_RIGHT, planned);
 }
 
 void rctx_method(rctx *c, const char *key, const char *fmt, ...) {
