@@ -194,31 +194,27 @@ avn_rc store_load(store *s, const char *patient, store_study **out, avn_err *e) 
     rc = avn_fail(e, AVN_E_NOTFOUND, "patient", patient, "no such patient in this study");
     goto cleanup;
   }
-  snprintf(sql, sizeof sql, "SELECT h.patient_id, h.side, h.stage FROM hip h JOIN patient p ON p.id = h.patient_id%s", where);
-  rc = store_q(s, sql, pp, np, hip_cb, &c, e);
-  if (!rc) {
-    snprintf(sql, sizeof sql,
-             "SELECT ev.patient_id, ev.kind, ev.name, ev.visit, ev.side, ev.planned, ev.earliest, ev.latest, ev.actual"
-             " FROM event ev JOIN patient p ON p.id = ev.patient_id%s"
-             " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
-             " ev.side", where);
-    rc = store_q(s, sql, pp, np, event_cb, &c, e);
+  /* The rest of the snapshot, one query per table; "%s" takes the patient
+  ** filter. Events come in schedule order, values grouped by form. */
+  static const struct {
+    const char *sql;
+    db_row_fn fn;
+  } parts[] = {
+      {"SELECT h.patient_id, h.side, h.stage FROM hip h JOIN patient p ON p.id = h.patient_id%s", hip_cb},
+      {"SELECT ev.patient_id, ev.kind, ev.name, ev.visit, ev.side, ev.planned, ev.earliest, ev.latest, ev.actual"
+       " FROM event ev JOIN patient p ON p.id = ev.patient_id%s"
+       " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
+       " ev.side", event_cb},
+      {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status"
+       " FROM form f JOIN patient p ON p.id = f.patient_id%s ORDER BY f.id", form_cb},
+      {"SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
+       " JOIN patient p ON p.id = f.patient_id%s ORDER BY v.form_id", value_cb},
+  };
+  for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++) {
+    snprintf(sql, sizeof sql, parts[i].sql, where);
+    rc = store_q(s, sql, pp, np, parts[i].fn, &c, e);
+    if (!rc) rc = c.rc;
   }
-  if (!rc) rc = c.rc;
-  if (!rc) {
-    snprintf(sql, sizeof sql,
-             "SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status"
-             " FROM form f JOIN patient p ON p.id = f.patient_id%s ORDER BY f.id", where);
-    rc = store_q(s, sql, pp, np, form_cb, &c, e);
-  }
-  if (!rc) rc = c.rc;
-  if (!rc) {
-    snprintf(sql, sizeof sql,
-             "SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
-             " JOIN patient p ON p.id = f.patient_id%s ORDER BY v.form_id", where);
-    rc = store_q(s, sql, pp, np, value_cb, &c, e);
-  }
-  if (!rc) rc = c.rc;
   if (!rc && !patient) {
     rc = store_q(s, "SELECT sc.code, site.code, sc.screened_on, sc.eligible, sc.failed, p.code FROM screening sc"
                     " JOIN site ON site.id = sc.site_id LEFT JOIN patient p ON p.screening_id = sc.id ORDER BY sc.id",
