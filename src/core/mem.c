@@ -53,3 +53,13 @@ char *avn_strndup(const char *s, size_t n) {
 char *avn_strdup(const char *s) { return avn_strndup(s, SIZE_MAX); }
 
 void avn_free(void *p) { free(p); }
+
+int avn_grow(void **arr, size_t *cap, size_t n, size_t size) {
+  if (n < *cap) return 0;
+  size_t c = *cap ? 2 * *cap : 8;
+  void *p = avn_reallocarray(*arr, c, size);
+  if (!p) return -1;
+  *arr = p;
+  *cap = c;
+  return 0;
+}

@@ -20,6 +20,10 @@ void *avn_calloc(size_t count, size_t size);
 void *avn_realloc(void *p, size_t n);
 /* Array growth with overflow checks: realloc p to count*size bytes. */
 void *avn_reallocarray(void *p, size_t count, size_t size);
+/* Makes room for element n of *arr (elements of size bytes, capacity *cap),
+** doubling the capacity (first: 8). 0 on success, -1 when out of memory
+** (*arr and *cap unchanged). */
+int avn_grow(void **arr, size_t *cap, size_t n, size_t size);
 char *avn_strdup(const char *s);
 char *avn_strndup(const char *s, size_t n);
 void avn_free(void *p);

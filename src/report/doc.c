@@ -35,16 +35,6 @@
 /* building                                                            */
 
 /* Grows *arr (of *cap elements of size sz) to hold n+1. */
-static bool grow(void **arr, size_t *cap, size_t n, size_t sz) {
-  if (n < *cap) return true;
-  size_t c = *cap ? 2 * *cap : 8;
-  void *p = avn_reallocarray(*arr, c, sz);
-  if (!p) return false;
-  *arr = p;
-  *cap = c;
-  return true;
-}
-
 rdoc *rdoc_new(const char *title, const char *subtitle) {
   rdoc *d = avn_calloc(1, sizeof *d);
   if (!d) return NULL;
@@ -103,7 +93,7 @@ rsec *rdoc_section(rdoc *d, const char *id, const char *title) {
   s->id = rfig_strdup_text(id);
   s->title = rfig_strdup_text(title);
   if (!s->id || !s->title) goto nomem;
-  if (!grow((void **)&d->secs, &d->cap_secs, d->n_secs, sizeof *d->secs)) goto nomem;
+  if (avn_grow((void **)&d->secs, &d->cap_secs, d->n_secs, sizeof *d->secs)) goto nomem;
   d->secs[d->n_secs++] = s;
   return s;
 nomem:
@@ -118,7 +108,7 @@ nomem:
 
 /* A new zeroed item at the end of s, or NULL (nomem recorded). */
 static ritem *add_item(rsec *s, ritem_kind kind) {
-  if (!grow((void **)&s->items, &s->cap_items, s->n_items, sizeof *s->items)) {
+  if (avn_grow((void **)&s->items, &s->cap_items, s->n_items, sizeof *s->items)) {
     s->doc->nomem = true;
     return NULL;
   }
@@ -160,32 +150,31 @@ void rsec_heading(rsec *s, const char *text) {
   if (s) add_text(s, RIT_HEADING, text);
 }
 
-void rsec_para(rsec *s, const char *fmt, ...) {
-  if (!s) return;
-  va_list ap;
-  va_start(ap, fmt);
+/* A paragraph or a notice, formatted. */
+static void add_vtext(rsec *s, ritem_kind kind, const char *fmt, va_list ap) {
   char *t = vformat(fmt, ap);
-  va_end(ap);
   if (!t) {
     s->doc->nomem = true;
     return;
   }
-  add_text(s, RIT_PARA, t);
+  add_text(s, kind, t);
   avn_free(t);
+}
+
+void rsec_para(rsec *s, const char *fmt, ...) {
+  if (!s) return;
+  va_list ap;
+  va_start(ap, fmt);
+  add_vtext(s, RIT_PARA, fmt, ap);
+  va_end(ap);
 }
 
 void rsec_missing(rsec *s, const char *fmt, ...) {
   if (!s) return;
   va_list ap;
   va_start(ap, fmt);
-  char *t = vformat(fmt, ap);
+  add_vtext(s, RIT_MISSING, fmt, ap);
   va_end(ap);
-  if (!t) {
-    s->doc->nomem = true;
-    return;
-  }
-  add_text(s, RIT_MISSING, t);
-  avn_free(t);
 }
 
 rtable *rsec_table(rsec *s, const char *id, const char *caption, size_t ncols,
@@ -266,7 +255,7 @@ void rtable_note(rtable *t, const char *fmt, ...) {
   va_end(ap);
   char *c = raw ? rfig_strdup_text(raw) : NULL;
   avn_free(raw);
-  if (!c || !grow((void **)&t->notes, &t->cap_notes, t->n_notes, sizeof *t->notes)) {
+  if (!c || avn_grow((void **)&t->notes, &t->cap_notes, t->n_notes, sizeof *t->notes)) {
     avn_free(c);
     t->doc->nomem = true;
     return;

@@ -210,15 +210,9 @@ void rfig_xticks(rfig *f, size_t n, const double *x, const char *const *labels) 
 
 /* Appends an empty series named name; NULL on memory. */
 static rfig_ser *add_series(rfig *f, const char *name) {
-  if (f->n_ser == f->cap_ser) {
-    size_t cap = f->cap_ser ? 2 * f->cap_ser : 4;
-    rfig_ser *p = avn_reallocarray(f->ser, cap, sizeof *p);
-    if (!p) {
-      f->nomem = true;
-      return NULL;
-    }
-    f->ser = p;
-    f->cap_ser = cap;
+  if (avn_grow((void **)&f->ser, &f->cap_ser, f->n_ser, sizeof *f->ser)) {
+    f->nomem = true;
+    return NULL;
   }
   char *nm = rfig_strdup_text(name);
   if (!nm) {
@@ -332,15 +326,9 @@ void rfig_bar_series(rfig *f, const char *name, const double *values) {
 
 size_t rfig_flow_box(rfig *f, const char *text) {
   if (!f || f->kind != RFIG_FLOW) return SIZE_MAX;
-  if (f->n_box == f->cap_box) {
-    size_t cap = f->cap_box ? 2 * f->cap_box : 8;
-    char **p = avn_reallocarray(f->box, cap, sizeof *p);
-    if (!p) {
-      f->nomem = true;
-      return SIZE_MAX;
-    }
-    f->box = p;
-    f->cap_box = cap;
+  if (avn_grow((void **)&f->box, &f->cap_box, f->n_box, sizeof *f->box)) {
+    f->nomem = true;
+    return SIZE_MAX;
   }
   char *c = rfig_strdup_text(text);
   if (!c) {
@@ -353,15 +341,9 @@ size_t rfig_flow_box(rfig *f, const char *text) {
 
 void rfig_flow_side(rfig *f, size_t parent, const char *text) {
   if (!f || f->kind != RFIG_FLOW || parent >= f->n_box) return;
-  if (f->n_side == f->cap_side) {
-    size_t cap = f->cap_side ? 2 * f->cap_side : 8;
-    rfig_side *p = avn_reallocarray(f->side, cap, sizeof *p);
-    if (!p) {
-      f->nomem = true;
-      return;
-    }
-    f->side = p;
-    f->cap_side = cap;
+  if (avn_grow((void **)&f->side, &f->cap_side, f->n_side, sizeof *f->side)) {
+    f->nomem = true;
+    return;
   }
   char *c = rfig_strdup_text(text);
   if (!c) {
