@@ -12,11 +12,11 @@
 const char cmd_check_usage[] =
     "usage: avn check STUDY.db [--today YYYY-MM-DD] [--json]\n\n"
     "Lists, per patient: forms due at an attended visit but missing (per hip where\n"
-    "the form is per hip), incomplete forms, second entries missing for\n"
-    "double-entry forms and values where the two entries disagree, visits outside\n"
-    "their window, overdue visits, procedures and MRIs, and protocol deviations\n"
-    "(values outside the protocol's limits). Exit status 0; the findings are the\n"
-    "output ('findings' in --json).\n";
+    "the form is per hip; none for a hip after its arthroplasty), incomplete forms,\n"
+    "second entries missing for double-entry forms and values where the two entries\n"
+    "disagree, visits outside their window, overdue visits, procedures and MRIs,\n"
+    "and protocol deviations (values outside the protocol's limits). Exit status 0;\n"
+    "the findings are the output ('findings' in --json).\n";
 
 typedef struct {
   json_t *arr;

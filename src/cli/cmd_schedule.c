@@ -11,9 +11,11 @@ const char cmd_schedule_usage[] =
     "usage: avn schedule STUDY.db [--patient ID] [--today YYYY-MM-DD] [--overdue] [--json]\n\n"
     "Every patient's visits, procedures (e.g. injections) and MRIs with the planned\n"
     "date, the window (earliest-latest) and the status as of --today (default\n"
-    "today): done, due (in its window), overdue (window closed, not done) or\n"
-    "upcoming. Months are calendar months from day 0 (enrolment). --overdue lists\n"
-    "only overdue events.\n";
+    "today): done, due (in its window), overdue (window closed, not done),\n"
+    "upcoming, withdrawn (the patient left follow-up before its window opened),\n"
+    "converted (a hip's event after that hip's arthroplasty) or no forms (a visit\n"
+    "that collects nothing, so it cannot be marked done). Months are calendar months\n"
+    "from day 0 (enrolment). --overdue lists only overdue events.\n";
 
 int cmd_schedule(int argc, char **argv) {
   const char *db = NULL, *patient = NULL;
