@@ -26,14 +26,7 @@ if [ ! -s "$db" ]; then
 fi
 echo "study: $db ($(sqlite3 "$db" 'select count(*) from patient') patients, $(sqlite3 "$db" 'select count(*) from hip') hips, $(sqlite3 "$db" 'select count(*) from form') forms, $(sqlite3 "$db" 'select count(*) from item_value') values, $(du -h "$db" | cut -f1))"
 
-run() {
-  local label=$1; shift
-  "$TIME" -f "%e %M" -o "$out/$label.time" "$@" >"$out/$label.out" 2>"$out/$label.err" || {
-    echo "$label failed:"; cat "$out/$label.err"; exit 1; }
-  read -r sec rss <"$out/$label.time"
-  echo "$sec" >"$out/$label.sec"
-  printf "  %-14s %8.2f s  %8.1f MB peak RSS\n" "$label" "$sec" "$(echo "$rss / 1024" | bc -l)"
-}
+. "$here/lib.sh"
 
 rm -rf "$out/report_$N"
 run avn_report env AVN_TODAY=2026-11-01 "$build/avn" report "$db" --out "$out/report_$N"

@@ -23,16 +23,7 @@ csv=$out/survival_$N.csv
 [ -s "$csv" ] || "$out/gen_survival" "$N" >"$csv"
 echo "data: $csv ($(($(wc -l <"$csv") - 1)) rows, $(du -h "$csv" | cut -f1))"
 
-# run LABEL CMD...: wall seconds and peak RSS (kB) into $out/LABEL.{sec,rss}
-run() {
-  local label=$1; shift
-  "$TIME" -f "%e %M" -o "$out/$label.time" "$@" >"$out/$label.out" 2>"$out/$label.err" || {
-    echo "$label failed:"; cat "$out/$label.err"; exit 1; }
-  read -r sec rss <"$out/$label.time"
-  echo "$sec" >"$out/$label.sec"
-  echo "$rss" >"$out/$label.rss"
-  printf "  %-12s %8.2f s  %8.1f MB peak RSS\n" "$label" "$sec" "$(echo "$rss / 1024" | bc -l)"
-}
+. "$here/lib.sh"
 
 echo "avn ($AVN):"
 run avn_km "$AVN" stats km --data "$csv" --time time --event status --group group --json

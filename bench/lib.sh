@@ -1,0 +1,13 @@
+# Shared by the bench scripts (sourced). Needs $out (output dir) and $TIME
+# (GNU time, Debian package `time`).
+# run LABEL CMD...: runs CMD; wall seconds and peak RSS (kB) into
+# $out/LABEL.{sec,rss}, stdout/stderr into $out/LABEL.{out,err}; prints a line.
+run() {
+  local label=$1; shift
+  "$TIME" -f "%e %M" -o "$out/$label.time" "$@" >"$out/$label.out" 2>"$out/$label.err" || {
+    echo "$label failed:"; cat "$out/$label.err"; exit 1; }
+  read -r sec rss <"$out/$label.time"
+  echo "$sec" >"$out/$label.sec"
+  echo "$rss" >"$out/$label.rss"
+  printf "  %-14s %8.2f s  %8.1f MB peak RSS\n" "$label" "$sec" "$(echo "$rss / 1024" | bc -l)"
+}
