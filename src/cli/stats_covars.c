@@ -137,6 +137,14 @@ avn_rc stats_covars_binary(stats_ctx *c, const stats_frame *f, size_t var, int *
   return AVN_OK;
 }
 
+avn_rc stats_covars_surv(stats_ctx *c, const stats_frame *f, int **ev) {
+  *ev = avn_calloc(f->n ? f->n : 1, sizeof **ev);
+  if (!*ev) return AVN_E_NOMEM;
+  avn_rc rc = stats_covars_times(c, f, 0);
+  if (!rc) rc = stats_covars_binary(c, f, 1, *ev);
+  return rc;
+}
+
 avn_rc stats_covars_times(stats_ctx *c, const stats_frame *f, size_t var) {
   const stats_var *v = &f->v[var];
   size_t n = f->n;

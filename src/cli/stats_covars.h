@@ -36,6 +36,9 @@ void stats_covars_free(stats_covars *m);
 avn_rc stats_covars_binary(stats_ctx *c, const stats_frame *f, size_t var, int *out /* OUT */);
 /* Refuses negative times in f->v[var], naming the column and data row. */
 avn_rc stats_covars_times(stats_ctx *c, const stats_frame *f, size_t var);
+/* The survival adapters' pair: f->v[0] checked as times, f->v[1] as the 0/1
+** event, returned in *ev (f->n entries, the caller's: avn_free). */
+avn_rc stats_covars_surv(stats_ctx *c, const stats_frame *f, int **ev /* OUT */);
 
 /* The whole `ols` / `logistic` adapter (they differ in the family only):
 ** --outcome Y --predictors a,b [--factors f] [--cluster ID] [--no-intercept]. */

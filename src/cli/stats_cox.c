@@ -45,13 +45,7 @@ avn_rc stats_cli_cox(stats_ctx *c) {
     rc = avn_fail(c->err, AVN_E_DEGENERATE, tc, NULL, "too few complete rows (%zu)", m.n);
     goto cleanup;
   }
-  ev = avn_calloc(m.n, sizeof *ev);
-  if (!ev) {
-    rc = AVN_E_NOMEM;
-    goto cleanup;
-  }
-  rc = stats_covars_times(c, &m.f, 0);
-  if (!rc) rc = stats_covars_binary(c, &m.f, 1, ev);
+  rc = stats_covars_surv(c, &m.f, &ev);
   if (rc) goto cleanup;
   cox_opts o;
   cox_opts_default(&o);

@@ -64,13 +64,7 @@ avn_rc stats_cli_km(stats_ctx *c) {
                   "no complete rows (every row misses %s, %s%s%s)", tc, ec, gc ? " or " : "",
                   gc ? gc : "");
   if (rc) goto cleanup;
-  ev = avn_calloc(m.n, sizeof *ev);
-  if (!ev) {
-    rc = AVN_E_NOMEM;
-    goto cleanup;
-  }
-  rc = stats_covars_times(c, &m.f, 0);
-  if (!rc) rc = stats_covars_binary(c, &m.f, 1, ev);
+  rc = stats_covars_surv(c, &m.f, &ev);
   if (rc) goto cleanup;
   const stats_var *g = gc ? &m.f.v[2] : NULL;
   rc = km_fit(m.n, m.f.v[0].x, ev, g ? g->code : NULL, g ? g->nlev : 1, (km_conf_type)ct, conf,
