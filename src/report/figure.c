@@ -14,9 +14,9 @@
 ** an avn_buf and drops the XML declaration so the text can sit inside HTML.
 ** Drawing costs O(points + censor marks + boxes); a Kaplan-Meier curve of
 ** any length is one path. The first text drawn registers an atexit handler
-** that releases pango's font map, cairo's caches and fontconfig (FcFini),
-** so a program that draws figures exits clean under LeakSanitizer without
-** calling anything itself.
+** that releases pango's font map and, once that map is really gone,
+** cairo's caches and fontconfig (FcFini), so a program that draws figures
+** exits clean under LeakSanitizer without calling anything itself.
 **
 ** Nice ticks follow P. S. Heckbert, "Nice numbers for graph labels", in
 ** A. S. Glassner (ed.), Graphics Gems, Academic Press, 1990, pp. 61-63 and
@@ -456,7 +456,17 @@ int rfig_decimals(double v) {
 static bool atexit_done;
 
 static void text_release(void) {
+  /* pango may still hold the font map (its fontconfig start-up runs as a
+  ** task on another thread that keeps a reference until it ends); then
+  ** cairo's font caches are still in use and cairo_debug_reset_static_data
+  ** would abort on its own assertion. Reset only what was really let go. */
+  PangoFontMap *map = pango_cairo_font_map_get_default();
+  g_object_add_weak_pointer(G_OBJECT(map), (gpointer *)&map);
   pango_cairo_font_map_set_default(NULL);
+  if (map) {
+    g_object_remove_weak_pointer(G_OBJECT(map), (gpointer *)&map);
+    return;
+  }
   cairo_debug_reset_static_data();
   FcFini();
 }
