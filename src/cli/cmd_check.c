@@ -15,7 +15,10 @@ const char cmd_check_usage[] =
     "the form is per hip; none for a hip after its arthroplasty), incomplete forms,\n"
     "second entries missing for double-entry forms and values where the two entries\n"
     "disagree, visits outside their window, overdue visits, procedures and MRIs,\n"
-    "and protocol deviations (values outside the protocol's limits). Exit status 0;\n"
+    "and protocol deviations (values outside the protocol's limits). A form read\n"
+    "independently by two readers (an MRI whose entry 2 names another reader) is\n"
+    "not a double entry: only the readers' stages are compared, and a difference\n"
+    "is listed as reader_disagreement, for a consensus read. Exit status 0;\n"
     "the findings are the output ('findings' in --json).\n";
 
 typedef struct {
@@ -37,9 +40,25 @@ static void add(findings *f, const char *patient, const char *kind, const char *
     json_object_set_new(o, "detail", json_string(detail));
     json_array_append_new(f->arr, o);
   } else {
-    printf("%-8s %-18s %-9s %-14s %-6s %s\n", patient, kind, visit ? visit : "-", form ? form : "-",
+    printf("%-8s %-19s %-9s %-14s %-6s %s\n", patient, kind, visit ? visit : "-", form ? form : "-",
            side ? side_name(side) : "-", detail);
   }
+}
+
+static const char *value_text(const store_form *f, const char *item) {
+  for (size_t i = 0; i < f->n_values; i++)
+    if (!strcmp(f->values[i].item, item)) return f->values[i].text;
+  return NULL;
+}
+
+/* true when the form takes independent reads (inst_reader_item) and its two
+** entries name different readers (*r1, *r2). */
+static bool reads_by_two(const store_form *f, const store_form *f2, const char **r1, const char **r2) {
+  const char *ri = f->def ? inst_reader_item(f->def) : NULL;
+  if (!ri) return false;
+  *r1 = value_text(f, ri);
+  *r2 = value_text(f2, ri);
+  return *r1 && *r2 && strcmp(*r1, *r2) != 0;
 }
 
 static void check_form_values(findings *fd, const store_study *st, const store_form *f) {
@@ -67,8 +86,20 @@ static void check_form_values(findings *fd, const store_study *st, const store_f
       snprintf(detail, sizeof detail, "%s = %g: protocol says %s", br[i].limit->field, br[i].num, br[i].limit->text);
     add(fd, p->code, "deviation", f->visit, f->instrument, f->side, detail);
   }
-  if (!protocol_double_entry(st->protocol, f->instrument)) return;
   const store_form *f2 = store_find_form(st, f->patient, f->visit, f->instrument, f->side, 2);
+  const char *r1 = NULL, *r2 = NULL;
+  if (f2 && reads_by_two(f, f2, &r1, &r2)) {
+    /* Two independent reads: they may differ in every measurement; only
+    ** the items the definition names (the reader's stage) go to consensus. */
+    for (size_t a = 0; a < inst_n_agree(f->def); a++) {
+      const char *item = inst_agree_at(f->def, a), *v1 = value_text(f, item), *v2 = value_text(f2, item);
+      if (!v1 || !v2 || !strcmp(v1, v2)) continue;
+      snprintf(detail, sizeof detail, "%s: reader %s '%s', reader %s '%s'", item, r1, v1, r2, v2);
+      add(fd, p->code, "reader_disagreement", f->visit, f->instrument, f->side, detail);
+    }
+    return;
+  }
+  if (!protocol_double_entry(st->protocol, f->instrument)) return;
   if (!f2) {
     add(fd, p->code, "second_entry_missing", f->visit, f->instrument, f->side, "double entry: entry 2 not done");
     return;
@@ -119,7 +150,7 @@ int cmd_check(int argc, char **argv) {
   if (!rc) rc = store_load(s, NULL, &st, &e);
   if (rc) goto cleanup;
   if (fd.json) fd.arr = json_array();
-  else printf("%-8s %-18s %-9s %-14s %-6s %s\n", "patient", "finding", "visit", "form", "hip", "detail");
+  else printf("%-8s %-19s %-9s %-14s %-6s %s\n", "patient", "finding", "visit", "form", "hip", "detail");
   const protocol *p = st->protocol;
   char detail[512], d1[11], d2[11], d3[11];
   for (size_t i = 0; i < st->n_events; i++) {

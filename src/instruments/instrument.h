@@ -120,6 +120,15 @@ const inst_item *inst_item_find(const inst_def *d, const char *item);
 size_t inst_n_results(const inst_def *d);
 const inst_result_def *inst_result_at(const inst_def *d, size_t i);
 
+/* Independent reads (`reads:` in the definition, e.g. two radiologists on
+** one MRI): the item naming the reader, or NULL when the form has no reads.
+** Entries 1 and 2 of such a form whose readers differ are two reads, not a
+** double data entry; inst_agree_at(d, i) are the items (the reader's stage)
+** on which a disagreement between readers goes to consensus. */
+const char *inst_reader_item(const inst_def *d);
+size_t inst_n_agree(const inst_def *d);
+const char *inst_agree_at(const inst_def *d, size_t i);   /* NULL past the end */
+
 /* Parses and validates one value given as text. For an alias item the value
 ** is converted and out->item names the target item. Refusals name the field
 ** ("hhs.flexion_deg"), the value and the rule ("must be between 0 and 140"). */

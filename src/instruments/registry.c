@@ -74,6 +74,9 @@ struct inst_def {
   size_t n_results;
   def_rule *rules;
   size_t n_rules;
+  const char *reader;   /* reads: the item naming the reader, or NULL */
+  const char **agree_on;/* reads: items the readers must agree on */
+  size_t n_agree;
   inst_scorer score;
   void **pool;          /* every allocation this definition owns */
   size_t n_pool, cap_pool;
@@ -140,6 +143,7 @@ void inst_def_free(inst_def *d) {
   avn_free(d->opts);
   avn_free(d->results);
   avn_free(d->rules);
+  avn_free(d->agree_on);
   avn_free(d);
 }
 
@@ -525,6 +529,43 @@ static avn_rc parse_rules(const yctx *y, inst_def *d, const yaml_node_t *seq) {
   return AVN_OK;
 }
 
+/* reads: {reader: ITEM, agree_on: [ITEM, ...]}: the form may be filled in
+** by several readers of the same images; two entries naming different
+** readers are two independent reads, not a double data entry. */
+static avn_rc parse_reads(const yctx *y, inst_def *d, const yaml_node_t *m) {
+  if (m->type != YAML_MAPPING_NODE) return yfail(y, m, NULL, "'reads' must be a mapping (reader, agree_on)%s", NULL);
+  for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
+    yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
+    const char *key = yscalar(k);
+    const char *s = NULL;
+    avn_rc rc = AVN_OK;
+    if (!key) return yfail(y, k, NULL, "keys must be plain words%s", NULL);
+    if (!strcmp(key, "reader")) {
+      rc = yexpect_scalar(y, v, key, &s);
+      if (!rc) rc = pool_set(d, s, &d->reader, y->e);
+    } else if (!strcmp(key, "agree_on")) {
+      if (v->type != YAML_SEQUENCE_NODE) return yfail(y, v, NULL, "'agree_on' must be a list of items%s", NULL);
+      size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+      avn_free(d->agree_on);
+      d->n_agree = 0;
+      d->agree_on = avn_calloc(n ? n : 1, sizeof *d->agree_on);
+      if (!d->agree_on) return avn_fail(y->e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+      for (size_t i = 0; i < n && !rc; i++) {
+        yaml_node_t *it = yaml_document_get_node(y->doc, v->data.sequence.items.start[i]);
+        rc = yexpect_scalar(y, it, key, &s);
+        if (!rc) rc = pool_set(d, s, &d->agree_on[i], y->e);
+        if (!rc) d->n_agree = i + 1;
+      }
+    } else {
+      return yfail(y, k, key, "unknown key in reads (expected reader, agree_on)%s", NULL);
+    }
+    if (rc) return rc;
+  }
+  if (!d->reader) return yfail(y, m, NULL, "'reads' needs reader (the item naming the reader)%s", NULL);
+  return AVN_OK;
+}
+
 /* Checks that need the whole definition. */
 static avn_rc def_finish(const yctx *y, inst_def *d, const yaml_node_t *root, const char *expect_name) {
   avn_err oe;
@@ -541,6 +582,14 @@ static avn_rc def_finish(const yctx *y, inst_def *d, const yaml_node_t *root, co
       return yfail(y, root, it->name, "alias '%s' must name a numeric item of this form", it->name);
     if (it->required) return yfail(y, root, it->name, "alias '%s' cannot be required", it->name);
   }
+  if (d->reader) {
+    const inst_item *r = inst_item_find(d, d->reader);
+    if (!r || r->type != INST_TEXT || !r->required)
+      return yfail(y, root, d->reader, "reads: reader '%s' must name a required text item of this form", d->reader);
+  }
+  for (size_t i = 0; i < d->n_agree; i++)
+    if (!inst_item_find(d, d->agree_on[i]))
+      return yfail(y, root, d->agree_on[i], "reads: agree_on names an unknown item '%s'", d->agree_on[i]);
   for (size_t i = 0; i < d->n_opts; i++) {
     inst_value v;
     if (parse_value_item(d, &d->opts[i], d->opts[i].dflt, &v, &oe))
@@ -634,8 +683,10 @@ static avn_rc parse_def(const char *file, const char *text, size_t len, const ch
       rc = parse_results(&y, d, v);
     } else if (!strcmp(key, "rules")) {
       rc = parse_rules(&y, d, v);
+    } else if (!strcmp(key, "reads")) {
+      rc = parse_reads(&y, d, v);
     } else {
-      rc = yfail(&y, k, key, "unknown key (expected name, title, level, items, results, options, rules)%s",
+      rc = yfail(&y, k, key, "unknown key (expected name, title, level, items, results, options, rules, reads)%s",
                  NULL);
     }
     if (rc) goto cleanup;
@@ -756,6 +807,9 @@ const inst_item *inst_item_find(const inst_def *d, const char *item) {
   return NULL;
 }
 size_t inst_n_results(const inst_def *d) { return d->n_results; }
+const char *inst_reader_item(const inst_def *d) { return d->reader; }
+size_t inst_n_agree(const inst_def *d) { return d->n_agree; }
+const char *inst_agree_at(const inst_def *d, size_t i) { return i < d->n_agree ? d->agree_on[i] : NULL; }
 const inst_result_def *inst_result_at(const inst_def *d, size_t i) {
   return i < d->n_results ? &d->results[i] : NULL;
 }

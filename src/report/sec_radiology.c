@@ -28,7 +28,8 @@
 **   - table lesion_change: 100 (b - l) / b of head_involved_pct per hip
 **     (b > 0), mean ± SD by stage.
 **   - table reader_agreement: pairs of reads of the same hip and visit
-**     entered as entry 1 and entry 2 whose `reader` differs; Cohen's kappa
+**     entered as entry 1 and entry 2 whose reader (the definition's
+**     `reads: reader` item, inst_reader_item) differs; Cohen's kappa
 **     on the reader's stage (steinberg_reader / ficat_reader /
 **     arco_reader as the protocol stages; sub-stages pooled by the code's
 **     value, IIA = II), with the Fleiss-Cohen-Everitt 95% CI (agree.h).
@@ -299,7 +300,9 @@ static avn_rc reader_agreement(rctx *c, rsec *s) {
     n_second++;
     const store_form *f1 = store_find_form(st, f->patient, f->visit, "mri", f->side, 1);
     if (!f1) continue;
-    const inst_value *r1 = form_value(f1, "reader"), *r2 = form_value(f, "reader");
+    const char *rn = f->def ? inst_reader_item(f->def) : NULL;
+    if (!rn) continue;
+    const inst_value *r1 = form_value(f1, rn), *r2 = form_value(f, rn);
     if (!r1 || !r2 || !r1->text || !r2->text || !strcmp(r1->text, r2->text)) continue;
     n_other++;
     const inst_value *s1 = form_value(f1, ri), *s2 = form_value(f, ri);

@@ -104,6 +104,31 @@ static void test_malformed(void **s) {
                      8, "unknown item");
   expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: int\n    label: A\noptions:\n  - name: o\n    type: int\n    label: O\n    min: 0\n    max: 3\n    default: \"7\"\n",
                      1, "default of option");
+  /* reads: the reader must be a required text item; agree_on must name items */
+  expect_parse_error("name: x\ntitle: X\nreads: {reader: r}\nitems:\n  - name: r\n    type: text\n    label: R\n",
+                     1, "required text item");
+  expect_parse_error("name: x\ntitle: X\nreads: {reader: a}\nitems:\n  - name: a\n    type: int\n    label: A\n    required: true\n",
+                     1, "required text item");
+  expect_parse_error("name: x\ntitle: X\nreads: {reader: r, agree_on: [zz]}\nitems:\n  - name: r\n    type: text\n    label: R\n    required: true\n",
+                     1, "unknown item 'zz'");
+  expect_parse_error("name: x\ntitle: X\nreads: {agree_on: []}\nitems:\n  - name: a\n    type: int\n    label: A\n",
+                     3, "needs reader");
+  expect_parse_error("name: x\ntitle: X\nreads: {reader: r, by: x}\nitems:\n  - name: a\n    type: int\n    label: A\n",
+                     3, "unknown key in reads");
+}
+
+/* The shipped MRI read takes independent reads on the reader's stages. */
+static void test_reads(void **s) {
+  (void)s;
+  const inst_def *mri = inst_find("mri"), *hhs = inst_find("hhs");
+  assert_string_equal(inst_reader_item(mri), "reader");
+  assert_int_equal(inst_n_agree(mri), 3);
+  assert_string_equal(inst_agree_at(mri, 0), "ficat_reader");
+  assert_string_equal(inst_agree_at(mri, 1), "steinberg_reader");
+  assert_string_equal(inst_agree_at(mri, 2), "arco_reader");
+  assert_null(inst_agree_at(mri, 3));
+  assert_null(inst_reader_item(hhs));
+  assert_int_equal(inst_n_agree(hhs), 0);
 }
 
 static void test_user_definition_with_include(void **s) {
@@ -179,6 +204,7 @@ int main(void) {
     cmocka_unit_test(test_all_shipped_load),
     cmocka_unit_test(test_levels_and_include),
     cmocka_unit_test(test_malformed),
+    cmocka_unit_test(test_reads),
     cmocka_unit_test(test_user_definition_with_include),
     cmocka_unit_test(test_values),
     cmocka_unit_test(test_load_faults),
