@@ -46,6 +46,88 @@ int cli_flag(char **argv, int *i, const char *name) {
   return 1;
 }
 
+/* The value's refusal for the option, as a usage error. */
+static int bad_value(const char *cmd, const cli_option *o) {
+  char words[256] = "";
+  switch (o->kind) {
+  case CLI_DATE:
+    return cli_usage_error(cmd, "%s needs YYYY-MM-DD", o->name);
+  case CLI_CHOICE:
+    for (size_t k = 0; o->choices[k]; k++) {
+      size_t n = strlen(words);
+      snprintf(words + n, sizeof words - n, "%s%s", k == 0 ? "" : o->choices[k + 1] ? ", " : " or ",
+               o->choices[k]);
+    }
+    return cli_usage_error(cmd, "%s takes %s", o->name, words);
+  default:
+    return cli_usage_error(cmd, "%s needs %s", o->name, o->what ? o->what : "a value");
+  }
+}
+
+/* Reads one option at argv[*i] (it matched o's name): 0 or a usage error. */
+static int read_option(const char *cmd, int argc, char **argv, int *i, const cli_option *o) {
+  const char *v = NULL;
+  if (o->kind == CLI_FLAG) {
+    (*i)++;
+    *(bool *)o->out = true;
+  } else {
+    if (cli_opt(argc, argv, i, o->name, &v) < 0) return bad_value(cmd, o);
+    switch (o->kind) {
+    case CLI_DATE:
+      if (avn_date_parse(v, (avn_date *)o->out) != AVN_OK) return bad_value(cmd, o);
+      break;
+    case CLI_CHOICE: {
+      int k = 0;
+      while (o->choices[k] && strcmp(o->choices[k], v) != 0) k++;
+      if (!o->choices[k]) return bad_value(cmd, o);
+      *(int *)o->out = k;
+      break;
+    }
+    case CLI_TEXT:
+      if (!*v) return bad_value(cmd, o);
+      *(const char **)o->out = v;
+      break;
+    default:
+      *(const char **)o->out = v;
+      break;
+    }
+  }
+  if (o->given) *o->given = true;
+  return 0;
+}
+
+/* The option argv[*i] names ("--x" or "--x=value"), or NULL. */
+static const cli_option *find_option(const cli_option *opts, const char *a) {
+  for (const cli_option *o = opts; o && o->name; o++) {
+    size_t n = strlen(o->name);
+    if (!strncmp(a, o->name, n) && (a[n] == '\0' || (a[n] == '=' && o->kind != CLI_FLAG))) return o;
+  }
+  return NULL;
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, const cli_option *opts, const char **pos, size_t npos,
+              size_t nreq, const char *give, char **rest, size_t *nrest) {
+  size_t got = 0;
+  if (nrest) *nrest = 0;
+  for (int i = 1; i < argc;) {
+    const char *a = argv[i];
+    if (a[0] == '-' && a[1] != '\0') {
+      const cli_option *o = find_option(opts, a);
+      if (!o) return cli_usage_error(cmd, "unknown option '%s'", a);
+      int r = read_option(cmd, argc, argv, &i, o);
+      if (r) return r;
+    } else if (got < npos) {
+      pos[got++] = argv[i++];
+    } else if (rest) {
+      rest[(*nrest)++] = argv[i++];
+    } else {
+      return cli_usage_error(cmd, "unexpected argument '%s'", a);
+    }
+  }
+  if (got < nreq) return cli_usage_error(cmd, "give %s", give);
+  return 0;
+}
+
 int cli_print_json(json_t *obj) {
   if (!obj) return 1;
   char *s = json_dumps(obj, JSON_INDENT(2) | JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER);

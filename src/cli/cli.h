@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <jansson.h>
+#include "core/date.h"
 #include "core/rc.h"
 
 typedef int (*cli_handler)(int argc, char **argv);
@@ -37,6 +38,34 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 /* 1 if argv[*i] is exactly the flag (advancing *i), else 0. */
 int cli_flag(char **argv, int *i, const char *name);
+
+/* A command's options as a table (the last row has name == NULL), read by
+** cli_parse, so every command refuses the same way: "--date needs
+** YYYY-MM-DD", "--hip takes left or right", "unknown option '--x'". */
+typedef enum {
+  CLI_VALUE,   /* const char **out: any value, borrowed from argv */
+  CLI_TEXT,    /* const char **out: a non-empty value */
+  CLI_DATE,    /* avn_date *out */
+  CLI_FLAG,    /* bool *out: present or not, no value */
+  CLI_CHOICE   /* int *out: index of the value in choices (NULL-ended) */
+} cli_kind;
+
+typedef struct cli_option {
+  const char *name;              /* "--date" */
+  cli_kind kind;
+  void *out;
+  const char *what;              /* VALUE/TEXT: "needs <what>" (default "a value") */
+  const char *const *choices;    /* CHOICE: the words, NULL-ended */
+  bool *given;                   /* optional: set true when the option appears */
+} cli_option;
+
+/* Reads argv[1..argc-1]: options by the table, the first npos other
+** arguments into pos[0..npos-1] (left as they were when absent), the rest
+** into rest[*nrest++] when rest is given (room for argc), else refused.
+** Fewer than nreq positionals: "give <give>". Returns 0, or 2 after printing
+** the usage error (cli_usage_error). */
+int cli_parse(const char *cmd, int argc, char **argv, const cli_option *opts, const char **pos, size_t npos,
+              size_t nreq, const char *give, char **rest, size_t *nrest);
 
 /* Dumps obj to stdout as indented JSON, doubles with 17 significant digits,
 ** followed by a newline. Steals the reference to obj. Returns 0 or 1. */

@@ -44,23 +44,12 @@ int cmd_audit(int argc, char **argv) {
   bool json = false;
   avn_err e;
   avn_err_clear(&e);
-  for (int i = 1; i < argc;) {
-    const char *v;
-    int r;
-    if ((r = cli_opt(argc, argv, &i, "--record", &v))) {
-      if (r < 0) return cli_usage_error("audit", "--record needs a text");
-      like = v;
-    } else if (cli_flag(argv, &i, "--json")) {
-      json = true;
-    } else if (argv[i][0] == '-') {
-      return cli_usage_error("audit", "unknown option '%s'", argv[i]);
-    } else if (!db) {
-      db = argv[i++];
-    } else {
-      return cli_usage_error("audit", "unexpected argument '%s'", argv[i]);
-    }
-  }
-  if (!db) return cli_usage_error("audit", "give STUDY.db");
+  const cli_option opts[] = {
+      {"--record", CLI_VALUE, &like, "a text", NULL, NULL},
+      {"--json", CLI_FLAG, &json, NULL, NULL, NULL},
+      {NULL, 0, NULL, NULL, NULL, NULL}};
+  int r = cli_parse("audit", argc, argv, opts, &db, 1, 1, "STUDY.db", NULL, NULL);
+  if (r) return r;
   store *s = NULL;
   audit_out o = {json ? json_array() : NULL};
   avn_rc rc = store_open(db, &s, &e);

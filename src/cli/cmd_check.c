@@ -128,22 +128,12 @@ int cmd_check(int argc, char **argv) {
   findings fd = {0};
   avn_err e;
   avn_err_clear(&e);
-  for (int i = 1; i < argc;) {
-    const char *v;
-    int r;
-    if ((r = cli_opt(argc, argv, &i, "--today", &v))) {
-      if (r < 0 || avn_date_parse(v, &today)) return cli_usage_error("check", "--today needs YYYY-MM-DD");
-    } else if (cli_flag(argv, &i, "--json")) {
-      fd.json = true;
-    } else if (argv[i][0] == '-') {
-      return cli_usage_error("check", "unknown option '%s'", argv[i]);
-    } else if (!db) {
-      db = argv[i++];
-    } else {
-      return cli_usage_error("check", "unexpected argument '%s'", argv[i]);
-    }
-  }
-  if (!db) return cli_usage_error("check", "give STUDY.db");
+  const cli_option opts[] = {
+      {"--today", CLI_DATE, &today, NULL, NULL, NULL},
+      {"--json", CLI_FLAG, &fd.json, NULL, NULL, NULL},
+      {NULL, 0, NULL, NULL, NULL, NULL}};
+  int r = cli_parse("check", argc, argv, opts, &db, 1, 1, "STUDY.db", NULL, NULL);
+  if (r) return r;
   store *s = NULL;
   store_study *st = NULL;
   avn_rc rc = store_open(db, &s, &e);

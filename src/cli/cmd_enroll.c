@@ -17,43 +17,23 @@ const char cmd_enroll_usage[] =
     "agree with the age recorded at screening.\n";
 
 int cmd_enroll(int argc, char **argv) {
-  const char *db = NULL;
+  const char *pos[3] = {NULL};
   store_enroll_req req = {.user = store_user_default(), .date = avn_date_today()};
   avn_err e;
   avn_err_clear(&e);
-  for (int i = 1; i < argc;) {
-    const char *v;
-    int r;
-    if ((r = cli_opt(argc, argv, &i, "--date", &v))) {
-      if (r < 0 || avn_date_parse(v, &req.date)) return cli_usage_error("enroll", "--date needs YYYY-MM-DD");
-    } else if ((r = cli_opt(argc, argv, &i, "--birth", &v))) {
-      if (r < 0 || avn_date_parse(v, &req.birth)) return cli_usage_error("enroll", "--birth needs YYYY-MM-DD");
-      req.has_birth = true;
-    } else if ((r = cli_opt(argc, argv, &i, "--sex", &v))) {
-      if (r < 0) return cli_usage_error("enroll", "--sex needs male or female");
-      req.sex = v;
-    } else if ((r = cli_opt(argc, argv, &i, "--name", &v))) {
-      if (r < 0) return cli_usage_error("enroll", "--name needs a value");
-      req.name = v;
-    } else if ((r = cli_opt(argc, argv, &i, "--phone", &v))) {
-      if (r < 0) return cli_usage_error("enroll", "--phone needs a value");
-      req.phone = v;
-    } else if ((r = cli_opt(argc, argv, &i, "--user", &v))) {
-      if (r < 0) return cli_usage_error("enroll", "--user needs a value");
-      req.user = v;
-    } else if (argv[i][0] == '-') {
-      return cli_usage_error("enroll", "unknown option '%s'", argv[i]);
-    } else if (!db) {
-      db = argv[i++];
-    } else if (!req.screening) {
-      req.screening = argv[i++];
-    } else if (!req.patient) {
-      req.patient = argv[i++];
-    } else {
-      return cli_usage_error("enroll", "unexpected argument '%s'", argv[i]);
-    }
-  }
-  if (!db || !req.screening || !req.patient) return cli_usage_error("enroll", "give STUDY.db SCREENING PATIENT");
+  const cli_option opts[] = {
+      {"--date", CLI_DATE, &req.date, NULL, NULL, NULL},
+      {"--birth", CLI_DATE, &req.birth, NULL, NULL, &req.has_birth},
+      {"--sex", CLI_VALUE, &req.sex, "male or female", NULL, NULL},
+      {"--name", CLI_VALUE, &req.name, NULL, NULL, NULL},
+      {"--phone", CLI_VALUE, &req.phone, NULL, NULL, NULL},
+      {"--user", CLI_VALUE, &req.user, NULL, NULL, NULL},
+      {NULL, 0, NULL, NULL, NULL, NULL}};
+  int r = cli_parse("enroll", argc, argv, opts, pos, 3, 3, "STUDY.db SCREENING PATIENT", NULL, NULL);
+  if (r) return r;
+  const char *db = pos[0];
+  req.screening = pos[1];
+  req.patient = pos[2];
   if (!req.sex) return cli_usage_error("enroll", "--sex is required");
   store *s = NULL;
   avn_rc rc = store_open(db, &s, &e);

@@ -20,60 +20,30 @@ const char cmd_enter_usage[] =
     "entry of a double-entered form. 'avn score FORM --help' lists a form's items.\n";
 
 int cmd_enter(int argc, char **argv) {
-  const char *db = NULL;
+  static const char *const hips[] = {"left", "right", NULL}, *const entries[] = {"1", "2", NULL};
   store_enter_req req = {.user = store_user_default(), .entry = 1, .side = SIDE_PATIENT};
   char **kv = avn_calloc((size_t)argc, sizeof *kv);
+  const char *pos[4] = {NULL};
   size_t nkv = 0;
-  int rcode = 0;
+  int rcode = 0, hip = -1, entry = 0;
   avn_err e;
   avn_err_clear(&e);
   if (!kv) return 1;
-  for (int i = 1; i < argc;) {
-    const char *v;
-    int r;
-    if ((r = cli_opt(argc, argv, &i, "--hip", &v))) {
-      if (r < 0 || (strcmp(v, "left") && strcmp(v, "right"))) {
-        rcode = cli_usage_error("enter", "--hip takes left or right");
-        goto done;
-      }
-      req.side = !strcmp(v, "left") ? SIDE_LEFT : SIDE_RIGHT;
-    } else if ((r = cli_opt(argc, argv, &i, "--entry", &v))) {
-      if (r < 0 || (strcmp(v, "1") && strcmp(v, "2"))) {
-        rcode = cli_usage_error("enter", "--entry takes 1 or 2");
-        goto done;
-      }
-      req.entry = v[0] - '0';
-    } else if ((r = cli_opt(argc, argv, &i, "--date", &v))) {
-      if (r < 0 || avn_date_parse(v, &req.date)) {
-        rcode = cli_usage_error("enter", "--date needs a date YYYY-MM-DD");
-        goto done;
-      }
-      req.has_date = true;
-    } else if ((r = cli_opt(argc, argv, &i, "--reason", &v))) {
-      if (r < 0 || !*v) { rcode = cli_usage_error("enter", "--reason needs a text"); goto done; }
-      req.reason = v;
-    } else if ((r = cli_opt(argc, argv, &i, "--user", &v))) {
-      if (r < 0) { rcode = cli_usage_error("enter", "--user needs a value"); goto done; }
-      req.user = v;
-    } else if (argv[i][0] == '-') {
-      rcode = cli_usage_error("enter", "unknown option '%s'", argv[i]);
-      goto done;
-    } else if (!db) {
-      db = argv[i++];
-    } else if (!req.patient) {
-      req.patient = argv[i++];
-    } else if (!req.visit) {
-      req.visit = argv[i++];
-    } else if (!req.form) {
-      req.form = argv[i++];
-    } else {
-      kv[nkv++] = argv[i++];
-    }
-  }
-  if (!db || !req.patient || !req.visit || !req.form) {
-    rcode = cli_usage_error("enter", "give STUDY.db PATIENT VISIT FORM item=value ...");
-    goto done;
-  }
+  const cli_option opts[] = {
+      {"--hip", CLI_CHOICE, &hip, NULL, hips, NULL},
+      {"--entry", CLI_CHOICE, &entry, NULL, entries, NULL},
+      {"--date", CLI_DATE, &req.date, NULL, NULL, &req.has_date},
+      {"--reason", CLI_TEXT, &req.reason, "a text", NULL, NULL},
+      {"--user", CLI_VALUE, &req.user, NULL, NULL, NULL},
+      {NULL, 0, NULL, NULL, NULL, NULL}};
+  rcode = cli_parse("enter", argc, argv, opts, pos, 4, 4, "STUDY.db PATIENT VISIT FORM item=value ...", kv, &nkv);
+  if (rcode) goto done;
+  const char *db = pos[0];
+  req.patient = pos[1];
+  req.visit = pos[2];
+  req.form = pos[3];
+  if (hip >= 0) req.side = hip == 0 ? SIDE_LEFT : SIDE_RIGHT;
+  req.entry = entry + 1;
   req.kv = kv;
   req.n_kv = nkv;
   store *s = NULL;

@@ -17,23 +17,12 @@ int cmd_init(int argc, char **argv) {
   const char *db = NULL, *proto = NULL, *user = store_user_default();
   avn_err e;
   avn_err_clear(&e);
-  for (int i = 1; i < argc;) {
-    const char *v;
-    int r;
-    if ((r = cli_opt(argc, argv, &i, "--protocol", &v))) {
-      if (r < 0) return cli_usage_error("init", "--protocol needs a value");
-      proto = v;
-    } else if ((r = cli_opt(argc, argv, &i, "--user", &v))) {
-      if (r < 0) return cli_usage_error("init", "--user needs a value");
-      user = v;
-    } else if (argv[i][0] == '-') {
-      return cli_usage_error("init", "unknown option '%s'", argv[i]);
-    } else if (!db) {
-      db = argv[i++];
-    } else {
-      return cli_usage_error("init", "unexpected argument '%s'", argv[i]);
-    }
-  }
+  const cli_option opts[] = {
+      {"--protocol", CLI_VALUE, &proto, NULL, NULL, NULL},
+      {"--user", CLI_VALUE, &user, NULL, NULL, NULL},
+      {NULL, 0, NULL, NULL, NULL, NULL}};
+  int r = cli_parse("init", argc, argv, opts, &db, 1, 0, NULL, NULL, NULL);
+  if (r) return r;
   if (!db || !proto) return cli_usage_error("init", "give STUDY.db and --protocol");
   protocol *p = NULL;
   store *s = NULL;

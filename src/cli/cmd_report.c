@@ -22,21 +22,11 @@ int cmd_report(int argc, char **argv) {
   const char *db = NULL, *out = NULL;
   avn_err e;
   avn_err_clear(&e);
-  for (int i = 1; i < argc;) {
-    const char *v;
-    int r;
-    if ((r = cli_opt(argc, argv, &i, "--out", &v))) {
-      if (r < 0) return cli_usage_error("report", "--out needs a directory");
-      out = v;
-    } else if (argv[i][0] == '-') {
-      return cli_usage_error("report", "unknown option '%s'", argv[i]);
-    } else if (!db) {
-      db = argv[i++];
-    } else {
-      return cli_usage_error("report", "unexpected argument '%s'", argv[i]);
-    }
-  }
-  if (!db) return cli_usage_error("report", "give STUDY.db");
+  const cli_option opts[] = {
+      {"--out", CLI_VALUE, &out, "a directory", NULL, NULL},
+      {NULL, 0, NULL, NULL, NULL, NULL}};
+  int r = cli_parse("report", argc, argv, opts, &db, 1, 1, "STUDY.db", NULL, NULL);
+  if (r) return r;
   if (!out) return cli_usage_error("report", "--out DIR is required");
   store *s = NULL;
   report_info info = {0};

@@ -28,31 +28,20 @@ int cmd_screen(int argc, char **argv) {
   avn_err_clear(&e);
   kv = avn_calloc((size_t)argc, sizeof *kv);
   if (!kv) return 1;
-  for (int i = 1; i < argc;) {
-    const char *v;
-    int r;
-    if ((r = cli_opt(argc, argv, &i, "--date", &v))) {
-      if (r < 0 || avn_date_parse(v, &req.date)) { avn_free(kv); return cli_usage_error("screen", "--date needs YYYY-MM-DD"); }
-    } else if ((r = cli_opt(argc, argv, &i, "--site", &v))) {
-      if (r < 0) { avn_free(kv); return cli_usage_error("screen", "--site needs a value"); }
-      req.site = v;
-    } else if ((r = cli_opt(argc, argv, &i, "--user", &v))) {
-      if (r < 0) { avn_free(kv); return cli_usage_error("screen", "--user needs a value"); }
-      req.user = v;
-    } else if (cli_flag(argv, &i, "--json")) {
-      json = true;
-    } else if (argv[i][0] == '-') {
-      avn_free(kv);
-      return cli_usage_error("screen", "unknown option '%s'", argv[i]);
-    } else if (!db) {
-      db = argv[i++];
-    } else if (!code) {
-      code = argv[i++];
-    } else {
-      kv[nkv++] = argv[i++];
-    }
+  const cli_option opts[] = {
+      {"--date", CLI_DATE, &req.date, NULL, NULL, NULL},
+      {"--site", CLI_VALUE, &req.site, NULL, NULL, NULL},
+      {"--user", CLI_VALUE, &req.user, NULL, NULL, NULL},
+      {"--json", CLI_FLAG, &json, NULL, NULL, NULL},
+      {NULL, 0, NULL, NULL, NULL, NULL}};
+  const char *pos[2] = {NULL};
+  int r = cli_parse("screen", argc, argv, opts, pos, 2, 2, "STUDY.db and a SCREENING number", kv, &nkv);
+  if (r) {
+    avn_free(kv);
+    return r;
   }
-  if (!db || !code) { avn_free(kv); return cli_usage_error("screen", "give STUDY.db and a SCREENING number"); }
+  db = pos[0];
+  code = pos[1];
   req.code = code;
   req.kv = kv;
   req.n_kv = nkv;

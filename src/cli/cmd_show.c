@@ -28,29 +28,18 @@ static json_t *scores_json(const store_form *f) {
 }
 
 int cmd_show(int argc, char **argv) {
-  const char *db = NULL, *patient = NULL;
+  const char *pos[2] = {NULL};
   avn_date today = avn_date_today();
   bool json = false;
   avn_err e;
   avn_err_clear(&e);
-  for (int i = 1; i < argc;) {
-    const char *v;
-    int r;
-    if ((r = cli_opt(argc, argv, &i, "--today", &v))) {
-      if (r < 0 || avn_date_parse(v, &today)) return cli_usage_error("show", "--today needs YYYY-MM-DD");
-    } else if (cli_flag(argv, &i, "--json")) {
-      json = true;
-    } else if (argv[i][0] == '-') {
-      return cli_usage_error("show", "unknown option '%s'", argv[i]);
-    } else if (!db) {
-      db = argv[i++];
-    } else if (!patient) {
-      patient = argv[i++];
-    } else {
-      return cli_usage_error("show", "unexpected argument '%s'", argv[i]);
-    }
-  }
-  if (!db || !patient) return cli_usage_error("show", "give STUDY.db PATIENT");
+  const cli_option opts[] = {
+      {"--today", CLI_DATE, &today, NULL, NULL, NULL},
+      {"--json", CLI_FLAG, &json, NULL, NULL, NULL},
+      {NULL, 0, NULL, NULL, NULL, NULL}};
+  int r = cli_parse("show", argc, argv, opts, pos, 2, 2, "STUDY.db PATIENT", NULL, NULL);
+  if (r) return r;
+  const char *db = pos[0], *patient = pos[1];
   store *s = NULL;
   store_study *st = NULL;
   avn_rc rc = store_open(db, &s, &e);

@@ -14,32 +14,18 @@ const char cmd_withdraw_usage[] =
     "as withdrawn from that visit on. Audited; a patient is withdrawn once.\n";
 
 int cmd_withdraw(int argc, char **argv) {
-  const char *db = NULL, *patient = NULL, *reason = NULL, *user = store_user_default();
+  const char *pos[2] = {NULL}, *reason = NULL, *user = store_user_default();
   avn_date date = avn_date_today();
   avn_err e;
   avn_err_clear(&e);
-  for (int i = 1; i < argc;) {
-    const char *v;
-    int r;
-    if ((r = cli_opt(argc, argv, &i, "--date", &v))) {
-      if (r < 0 || avn_date_parse(v, &date)) return cli_usage_error("withdraw", "--date needs YYYY-MM-DD");
-    } else if ((r = cli_opt(argc, argv, &i, "--reason", &v))) {
-      if (r < 0) return cli_usage_error("withdraw", "--reason needs a value");
-      reason = v;
-    } else if ((r = cli_opt(argc, argv, &i, "--user", &v))) {
-      if (r < 0) return cli_usage_error("withdraw", "--user needs a value");
-      user = v;
-    } else if (argv[i][0] == '-') {
-      return cli_usage_error("withdraw", "unknown option '%s'", argv[i]);
-    } else if (!db) {
-      db = argv[i++];
-    } else if (!patient) {
-      patient = argv[i++];
-    } else {
-      return cli_usage_error("withdraw", "unexpected argument '%s'", argv[i]);
-    }
-  }
-  if (!db || !patient) return cli_usage_error("withdraw", "give STUDY.db PATIENT");
+  const cli_option opts[] = {
+      {"--date", CLI_DATE, &date, NULL, NULL, NULL},
+      {"--reason", CLI_VALUE, &reason, NULL, NULL, NULL},
+      {"--user", CLI_VALUE, &user, NULL, NULL, NULL},
+      {NULL, 0, NULL, NULL, NULL, NULL}};
+  int r = cli_parse("withdraw", argc, argv, opts, pos, 2, 2, "STUDY.db PATIENT", NULL, NULL);
+  if (r) return r;
+  const char *db = pos[0], *patient = pos[1];
   store *s = NULL;
   avn_rc rc = store_open(db, &s, &e);
   if (!rc) rc = store_withdraw(s, patient, date, reason, user, &e);

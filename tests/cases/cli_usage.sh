@@ -1,0 +1,44 @@
+# Usage errors read the same in every command (cli_parse and its option
+# tables): exit 2, the option and what it takes, a pointer to --help, and
+# nothing is written. Messages written down from the option tables' rules.
+. "$(dirname "$0")/../tools/caselib.sh"
+export AVN_TODAY=2024-02-01 AVN_USER=tester
+DB="$T/s.db"
+usage() {  # MESSAGE command args...
+  local msg=$1; shift
+  expect_exit 2 "$AVN" "$@"
+  expect_err "avn $1: usage error: $msg"
+  expect_err "(see 'avn $1 --help')"
+}
+usage "give STUDY.db and --protocol" init "$DB"
+[ ! -e "$DB" ] && ok || bad "init with a usage error created the database"
+usage "--protocol needs a value" init "$DB" --protocol
+expect_exit 0 "$AVN" init "$DB" --protocol=sequential
+usage "unknown option '--colour'" check "$DB" --colour red
+usage "--today needs YYYY-MM-DD" check "$DB" --today 2024-13-01
+usage "--today needs YYYY-MM-DD" check "$DB" --today=yesterday
+usage "unexpected argument 'extra'" check "$DB" extra
+usage "give STUDY.db" audit
+usage "give STUDY.db" report --out "$T/r"
+usage "--out needs a directory" report "$DB" --out
+usage "give STUDY.db PATIENT" show "$DB"
+usage "give STUDY.db SCREENING PATIENT" enroll "$DB" S1 --sex male
+usage "--sex is required" enroll "$DB" S1 P1
+usage "--sex needs male or female" enroll "$DB" S1 P1 --sex
+usage "--birth needs YYYY-MM-DD" enroll "$DB" S1 P1 --sex male --birth 1980
+usage "give STUDY.db PATIENT" withdraw "$DB"
+usage "give STUDY.db and a SCREENING number" screen "$DB"
+usage "give STUDY.db PATIENT VISIT FORM item=value ..." enter "$DB" P1 baseline
+usage "--hip takes left or right" enter "$DB" P1 baseline vas --hip both pain_mm=10
+usage "--entry takes 1 or 2" enter "$DB" P1 baseline vas --entry 3 pain_mm=10
+usage "--reason needs a text" enter "$DB" P1 baseline vas --reason= pain_mm=10
+usage "--date needs YYYY-MM-DD" enter "$DB" P1 baseline vas --date
+# An option's value may look like an option's name: it is the value (here
+# the record filter "--json", so the output is text, not JSON).
+expect_exit 0 "$AVN" audit "$DB" --record --json
+grep -q '"verified"' "$T/out" && bad "--json after --record was read as the flag" || ok
+# Nothing above changed the study: the audit trail holds the creation only.
+"$AVN" audit "$DB" --json > "$T/a.json" && ok || bad "audit"
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['rows']; assert len(r)==1, r" "$T/a.json" \
+  && ok || bad "usage errors wrote to the study"
+finish
