@@ -69,6 +69,62 @@ const char *store_user_default(void) {
   return u && *u ? u : "unknown";
 }
 
+/* --- the patient, for the write path ------------------------------------ */
+
+typedef struct {
+  store_patient_row *row;
+  bool found, nomem;
+} patient_find_ctx;
+
+static int patient_find_cb(void *ctx, int n, const char *const *c) {
+  patient_find_ctx *f = ctx;
+  (void)n;
+  f->found = true;
+  f->row->pid = avn_strdup(c[0]);
+  f->row->enrolled = avn_strdup(c[1]);
+  f->row->birth = c[2] ? avn_strdup(c[2]) : NULL;
+  f->row->withdrawn = c[3] ? avn_strdup(c[3]) : NULL;
+  f->nomem = !f->row->pid || !f->row->enrolled || (c[2] && !f->row->birth) || (c[3] && !f->row->withdrawn);
+  return 1;
+}
+
+void store_patient_row_free(store_patient_row *p) {
+  avn_free(p->pid);
+  avn_free(p->enrolled);
+  avn_free(p->birth);
+  avn_free(p->withdrawn);
+  memset(p, 0, sizeof *p);
+}
+
+avn_rc store_patient_find(store *s, const char *code, store_patient_row *out, avn_err *e) {
+  patient_find_ctx f = {.row = out};
+  char *scr = NULL;
+  bool screened = false;
+  memset(out, 0, sizeof *out);
+  const char *p[1] = {code};
+  avn_rc rc = store_q(s, "SELECT id, enrolled_on, birth_date, withdrawn_on FROM patient WHERE code=?", p, 1,
+                      patient_find_cb, &f, e);
+  if (!rc && f.nomem) rc = AVN_E_NOMEM;
+  if (rc) goto cleanup;
+  if (f.found) goto cleanup;
+  /* A screening number given where a study id belongs: say what it is. */
+  rc = store_q_one(s, "SELECT coalesce(p.code, '') FROM screening sc LEFT JOIN patient p ON p.screening_id = sc.id"
+                      " WHERE sc.code=?", p, 1, &scr, &screened, e);
+  if (rc) goto cleanup;
+  if (screened && scr && scr[0])
+    rc = avn_fail(e, AVN_E_NOTFOUND, "patient", code,
+                  "no such patient in this study: %s is a screening number, enrolled as patient %s", code, scr);
+  else if (screened)
+    rc = avn_fail(e, AVN_E_NOTFOUND, "patient", code,
+                  "no such patient in this study: screening %s was never enrolled (avn enroll first)", code);
+  else
+    rc = avn_fail(e, AVN_E_NOTFOUND, "patient", code, "no such patient in this study");
+cleanup:
+  if (rc) store_patient_row_free(out);
+  avn_free(scr);
+  return rc;
+}
+
 /* --- audit: a hash chain ------------------------------------------------- */
 
 static void hash_field(crypto_generichash_state *h, const char *s) {

@@ -78,6 +78,31 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e);
 avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *reason,
                       const char *user, avn_err *e);
 
+/* --- visits --- */
+typedef struct store_visit_req {
+  const char *patient;       /* the study id, e.g. "P001" */
+  const char *visit;         /* a protocol visit name, e.g. "w2" */
+  avn_date date;             /* the day the visit took place */
+  const char *user;
+  const char *reason;        /* required to change a recorded date; else NULL */
+} store_visit_req;
+
+typedef enum store_visit_change {
+  STORE_VISIT_SAME,          /* that date was already recorded: nothing written */
+  STORE_VISIT_NEW,           /* the first date recorded for the visit */
+  STORE_VISIT_CHANGED        /* a recorded date replaced (with the reason) */
+} store_visit_change;
+
+/* Records that a visit took place on r->date without entering a form (a
+** visit that collects none, e.g. a wound check, or a visit whose forms come
+** later). The rules are avn enter's for its --date, in one place: the
+** patient is enrolled, the visit is one of the protocol's, the date is not
+** before enrolment, not in the future and not after the patient's
+** withdrawal, and changing a recorded date needs a reason. Audited like
+** avn enter's visit date (action "visit", field "date"). All or nothing,
+** also inside a batch. *out (may be NULL) says what was written. */
+avn_rc store_visit(store *s, const store_visit_req *r, store_visit_change *out /* OUT */, avn_err *e);
+
 /* Batch mode for bulk loads (demo, imports): store_begin opens one
 ** transaction that the following writes join (each write still validates
 ** and is still all-or-nothing, through a savepoint); store_commit ends it.

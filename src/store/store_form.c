@@ -7,7 +7,8 @@
 ** dates against birth and enrolment, the lock, and the whole form's
 ** cross-item rules on the merged old+new values. Only then are values
 ** written, each change with its audit row. Changing a recorded value needs
-** a reason (ICH E6: the audit trail says why).
+** a reason (ICH E6: the audit trail says why). The visit's date follows
+** store_visit_date's rules (store_visit.c), the same ones avn visit uses.
 */
 #include <math.h>
 #include <stdio.h>
@@ -50,22 +51,6 @@ static void kv_rows_free(kv_rows *k) {
   avn_free(k->rows);
 }
 
-typedef struct {
-  char *pid, *enrolled, *birth;
-  bool found, nomem;
-} patient_row;
-
-static int patient_cb(void *ctx, int n, const char *const *c) {
-  patient_row *p = ctx;
-  (void)n;
-  p->found = true;
-  p->pid = avn_strdup(c[0]);
-  p->enrolled = avn_strdup(c[1]);
-  p->birth = c[2] ? avn_strdup(c[2]) : NULL;
-  p->nomem = !p->pid || !p->enrolled || (c[2] && !p->birth);
-  return 1;
-}
-
 /* Formats a parsed value as the text stored in item_value.value_text. */
 static void value_text(const inst_item *it, const inst_value *v, char *out, size_t n) {
   char d[11];
@@ -93,11 +78,11 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   inst_value *vals = NULL;
   inst_value *merged = NULL;
   char **texts = NULL;
-  patient_row pr = {0};
+  store_patient_row pr = {0};
   kv_rows old = {0};
-  char *hip = NULL, *visit_actual = NULL, *form_id = NULL, *status = NULL;
+  char *hip = NULL, *form_id = NULL, *status = NULL;
   bool in_tx = false, found = false;
-  char record[256], date[11];
+  char record[256];
   avn_rc rc = AVN_OK;
   memset(out, 0, sizeof *out);
   if (!d) return avn_fail(e, AVN_E_UNKNOWN, "form", r->form, "no such form (see 'avn score --help')");
@@ -108,8 +93,8 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     return avn_fail(e, AVN_E_REQUIRED, "--hip", NULL, "form '%s' is recorded per hip: give --hip left or --hip right", r->form);
   if (inst_get_level(d) == INST_LEVEL_PATIENT && r->side != SIDE_PATIENT)
     return avn_fail(e, AVN_E_USAGE, "--hip", side_name(r->side), "form '%s' is recorded per patient, not per hip", r->form);
-  const proto_visit *pv = protocol_find_visit(s->protocol, r->visit);
-  if (!pv) return avn_fail(e, AVN_E_UNKNOWN, "visit", r->visit, "protocol '%s' has no such visit", s->protocol->name);
+  avn_rc vrc = store_visit_known(s, r->visit, e);
+  if (vrc) return vrc;
   if (r->entry == 2 && !protocol_double_entry(s->protocol, r->form))
     return avn_fail(e, AVN_E_STATE, "entry", "2", "protocol '%s' does not ask for double entry of '%s'", s->protocol->name, r->form);
 
@@ -145,14 +130,8 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   in_tx = true;
 
   /* 2. Patient, hip, visit date. */
-  const char *pp[1] = {r->patient};
-  rc = store_q(s, "SELECT id, enrolled_on, birth_date FROM patient WHERE code=?", pp, 1, patient_cb, &pr, e);
-  if (!rc && pr.nomem) rc = AVN_E_NOMEM;
+  rc = store_patient_find(s, r->patient, &pr, e);
   if (rc) goto cleanup;
-  if (!pr.found) {
-    rc = avn_fail(e, AVN_E_NOTFOUND, "patient", r->patient, "no such patient in this study");
-    goto cleanup;
-  }
   if (r->side != SIDE_PATIENT) {
     const char *hp[2] = {pr.pid, side_name(r->side)};
     rc = store_q_one(s, "SELECT id FROM hip WHERE patient_id=? AND side=?", hp, 2, &hip, &found, e);
@@ -162,36 +141,11 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
       goto cleanup;
     }
   }
-  const char *vp[2] = {pr.pid, r->visit};
-  rc = store_q_one(s, "SELECT actual FROM event WHERE patient_id=? AND kind='visit' AND name=?", vp, 2,
-                   &visit_actual, &found, e);
+  /* The visit's date: its rules live in store_visit.c, shared with avn visit. */
+  store_visit_req vr = {.patient = r->patient, .visit = r->visit, .date = r->date, .user = r->user,
+                        .reason = r->reason};
+  rc = store_visit_date(s, &pr, &vr, r->has_date, NULL, e);
   if (rc) goto cleanup;
-  snprintf(record, sizeof record, "patient %s / visit %s", r->patient, r->visit);
-  avn_date vdate = r->has_date ? r->date : avn_date_today();
-  avn_date_format(vdate, date);
-  if (r->has_date || !visit_actual) {
-    if (strcmp(date, pr.enrolled) < 0) {
-      rc = avn_fail(e, AVN_E_DATE, "--date", date, "a visit must not be before enrolment (%s)", pr.enrolled);
-      goto cleanup;
-    }
-    if (vdate > avn_date_today()) {
-      rc = avn_fail(e, AVN_E_DATE, "--date", date, "a visit date must not be in the future");
-      goto cleanup;
-    }
-    if (visit_actual && strcmp(visit_actual, date) != 0 && !r->reason) {
-      rc = avn_fail(e, AVN_E_REQUIRED, "--reason", NULL,
-                    "the visit date was recorded as %s; changing it to %s needs --reason", visit_actual, date);
-      goto cleanup;
-    }
-    if (!visit_actual || strcmp(visit_actual, date) != 0) {
-      const char *up[3] = {date, pr.pid, r->visit};
-      rc = store_q(s, "UPDATE event SET actual=? WHERE patient_id=? AND kind='visit' AND name=?", up, 3,
-                   NULL, NULL, e);
-      if (!rc) rc = store_audit(s, r->user, "visit", record, "date", visit_actual, date,
-                                visit_actual ? r->reason : NULL, e);
-      if (rc) goto cleanup;
-    }
-  }
 
   /* 3. Dates inside the form: not before birth (not in the future is the
   **    definition's own rule, checked at parse time). */
@@ -315,7 +269,7 @@ cleanup:
   avn_free(vals);
   avn_free(merged);
   kv_rows_free(&old);
-  avn_free(pr.pid); avn_free(pr.enrolled); avn_free(pr.birth);
-  avn_free(hip); avn_free(visit_actual); avn_free(form_id); avn_free(status);
+  store_patient_row_free(&pr);
+  avn_free(hip); avn_free(form_id); avn_free(status);
   return rc;
 }

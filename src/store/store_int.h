@@ -1,6 +1,6 @@
 /*
 ** store_int.h: what the store's own files share (store.c, store_form.c,
-** store_read.c). Not for callers outside src/store/.
+** store_visit.c, store_read.c). Not for callers outside src/store/.
 */
 #ifndef AVN_STORE_INT_H
 #define AVN_STORE_INT_H
@@ -34,5 +34,33 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
                    const char *field, const char *old_v, const char *new_v, const char *reason,
                    avn_err *e);
 void store_now_iso(char out[32]);
+
+/* A patient as the write path needs it: internal id and the stored ISO
+** dates (birth and withdrawn NULL when not recorded). All strings owned;
+** store_patient_row_free releases them. */
+typedef struct store_patient_row {
+  char *pid, *enrolled, *birth, *withdrawn;
+} store_patient_row;
+
+/* Looks an enrolled patient up by study id, inside the caller's
+** transaction. AVN_E_NOTFOUND naming "patient" when there is none (and
+** saying so when the code is a screening that was never enrolled). */
+avn_rc store_patient_find(store *s, const char *code, store_patient_row *out /* OUT */, avn_err *e);
+void store_patient_row_free(store_patient_row *p);
+
+/* AVN_E_UNKNOWN naming "visit" and listing the protocol's visits, unless
+** name is one of them. No database access. */
+avn_rc store_visit_known(const store *s, const char *name, avn_err *e);
+
+/* The visit-date rules, the one place they live (store_visit.c); store_enter
+** and store_visit call it inside their own transaction. pt is the patient
+** found by store_patient_find; r->date is used when has_date, else today,
+** and then only if no date is recorded yet (an entry without --date keeps
+** the recorded one). Refuses a date before enrolment, in the future or
+** after the withdrawal, and a change of a recorded date without r->reason;
+** writes event.actual with its audit row otherwise. *out (may be NULL):
+** what was written. */
+avn_rc store_visit_date(store *s, const store_patient_row *pt, const store_visit_req *r, bool has_date,
+                        store_visit_change *out /* OUT */, avn_err *e);
 
 #endif
