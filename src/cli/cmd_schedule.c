@@ -12,10 +12,11 @@ const char cmd_schedule_usage[] =
     "Every patient's visits, procedures (e.g. injections) and MRIs with the planned\n"
     "date, the window (earliest-latest) and the status as of --today (default\n"
     "today): done, due (in its window), overdue (window closed, not done),\n"
-    "upcoming, withdrawn (the patient left follow-up before its window opened),\n"
-    "converted (a hip's event after that hip's arthroplasty) or no forms (a visit\n"
-    "that collects nothing, so it cannot be marked done). Months are calendar months\n"
-    "from day 0 (enrolment). --overdue lists only overdue events.\n";
+    "upcoming, withdrawn (the patient left follow-up before its window opened) or\n"
+    "converted (a hip's event after that hip's arthroplasty). A visit is done once\n"
+    "its date is recorded (avn enter, or avn visit for a visit that collects no\n"
+    "form). Months are calendar months from day 0 (enrolment). --overdue lists only\n"
+    "overdue events.\n";
 
 int cmd_schedule(int argc, char **argv) {
   const char *db = NULL, *patient = NULL;

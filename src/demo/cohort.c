@@ -28,7 +28,9 @@
 **     means improve by the paper's average percentage;
 **  7. writing, patient by patient, visit by visit, in one batch
 **     (store_begin / store_commit): screening, enrolment, each form the
-**     protocol lists for the visit, the THA and adverse-event forms.
+**     protocol lists for the visit, the THA and adverse-event forms, and
+**     the date of a visit that collects no form (store_visit) once the
+**     patient has attended the visit after it.
 ** Costs: O(patients x visits x forms) store writes, each O(items); the fits
 ** are O(n^2) at worst on n <= hips.
 */
@@ -1087,6 +1089,28 @@ static avn_rc write_mri(gen *g, const gpat *pt, size_t v, const ghip *hp) {
   return enter(g, pt, v, "mri", hp->side, 2);
 }
 
+/* Visits that collect no form (single-dose's 2-week wound check) just
+** before visit v, which the patient attended: each is recorded with its
+** date from make_dates through store_visit, as a site would with avn visit,
+** unless the patient had no hip left in follow-up by then (every hip
+** converted before it; the demo withdraws nobody). So the same cohort gives
+** the same records, and no rng draw is spent. */
+static avn_rc write_formless_visits(gen *g, const gpat *pt, size_t v) {
+  const protocol *p = g->p;
+  size_t u0 = v;
+  while (u0 > 0 && p->visits[u0 - 1].n_forms == 0) u0--;
+  for (size_t u = u0; u < v; u++) {
+    bool in_follow_up = false;
+    for (int k = 0; k < pt->n_hips; k++) in_follow_up |= g->hips[pt->hip[k]].tha_visit > u;
+    if (!in_follow_up) continue;
+    store_visit_req r = {.patient = pt->code, .visit = p->visits[u].name, .date = pt->vdate[u],
+                         .user = DEMO_USER};
+    avn_rc rc = store_visit(g->s, &r, NULL, g->e);
+    if (rc) return rc;
+  }
+  return AVN_OK;
+}
+
 static avn_rc write_patient(gen *g, size_t pi) {
   gpat *pt = &g->pats[pi];
   const protocol *p = g->p;
@@ -1098,6 +1122,7 @@ static avn_rc write_patient(gen *g, size_t pi) {
     const proto_visit *pv = &p->visits[v];
     demo_rom rom[2];
     bool has_rom[2] = {false, false};
+    size_t forms_before = g->forms;   /* a form entered here records the visit's date */
     for (size_t f = 0; f < pv->n_forms; f++) {
       const char *form = pv->forms[f];
       bool done = false;
@@ -1190,6 +1215,10 @@ static avn_rc write_patient(gen *g, size_t pi) {
       demo_kv_add(&g->kv, "resolution_date=%s", avn_date_format(pt->ae_end, d2));
       demo_kv_add(&g->kv, "outcome=recovered");
       rc = enter(g, pt, v, "ae", SIDE_PATIENT, 1);
+      if (rc) return rc;
+    }
+    if (g->forms > forms_before) {
+      rc = write_formless_visits(g, pt, v);
       if (rc) return rc;
     }
   }

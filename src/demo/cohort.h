@@ -7,8 +7,8 @@
 ** cell product's limits, and the paper's contradictions and the demo's
 ** assumptions (notes). demo_build makes a study from the named protocol
 ** whose data, entered through the store's validated and audited write
-** path (store_screen, store_enroll, store_enter), give those figures when
-** computed from the database; demo_check recomputes them from the database
+** path (store_screen, store_enroll, store_enter, store_visit), give those
+** figures when computed from the database; demo_check recomputes them from the database
 ** (store_load and the instruments' scorers) and writes NOTES.md.
 **
 ** Randomness: one gsl_rng_mt19937 seeded from the file; the same file

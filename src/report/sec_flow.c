@@ -18,7 +18,9 @@
 **   not yet due otherwise (window open or in the future)
 ** expected = attended + missed + not yet due (units still in follow-up).
 ** A unit whose patient attended after its withdrawal date counts as
-** withdrawn: the withdrawal is the record that decides.
+** withdrawn: the withdrawal is the record that decides. A visit that
+** collects no form (a wound check) is counted like the others: its date is
+** recorded by avn visit (store_visit).
 **
 ** Output: table `flow` and figure `consort`. Costs: one pass over events to
 ** index the visit events by (patient, visit) (O(events x visits) name
@@ -147,7 +149,6 @@ avn_rc sec_flow(rctx *c, avn_err *e) {
     vev[ev->patient * nv + v] = ev;
   }
   for (size_t v = 1; v < nv; v++) {
-    if (p->visits[v].n_forms == 0) continue;   /* nothing is recorded there: see the note */
     const char *vn = p->visits[v].name;
     for (size_t u = 0; u < c->n_units; u++) {
       const store_event *ev = vev[c->units[u].patient * nv + v];
@@ -171,7 +172,6 @@ avn_rc sec_flow(rctx *c, avn_err *e) {
                                                "Not yet due", "Withdrawn (cumulative)",
                                                "Converted to THA (cumulative)"});
   for (size_t v = 1; v < nv; v++) {
-    if (p->visits[v].n_forms == 0) continue;   /* nothing is recorded there: see the note */
     char a[6][32];
     size_t x[6] = {vc[v].expected, vc[v].attended, vc[v].missed, vc[v].pending, vc[v].withdrawn,
                    vc[v].converted};
@@ -182,10 +182,6 @@ avn_rc sec_flow(rctx *c, avn_err *e) {
   rtable_note(t, "Missed: the visit window closed before the data cut-off without a recorded visit "
               "date. Attended: the visit date is recorded. A hip counts as attended when its "
               "patient's visit is recorded.");
-  for (size_t v = 1; v < nv; v++)
-    if (p->visits[v].n_forms == 0)
-      rtable_note(t, "%s is not shown: the protocol collects no form there, so its attendance is not "
-                  "recorded in the database.", rctx_visit_label(c, p->visits[v].name));
   rctx_method(c, "flow", "The study flow follows CONSORT: at each visit a unit counts as withdrawn or "
               "converted to arthroplasty when that happened on or before the visit's planned date, "
               "and as missed when the visit window closed without a recorded visit.");
@@ -210,7 +206,6 @@ avn_rc sec_flow(rctx *c, avn_err *e) {
            n_hips, n_bilat);
   rfig_flow_box(fig, box);
   for (size_t v = 1; v < nv; v++) {
-    if (p->visits[v].n_forms == 0) continue;   /* nothing is recorded there: see the note */
     snprintf(box, sizeof box, "%s\nattended %zu, missed %zu, not yet due %zu", rctx_visit_label(c, p->visits[v].name),
              vc[v].attended, vc[v].missed, vc[v].pending);
     size_t bx = rfig_flow_box(fig, box);

@@ -196,9 +196,10 @@ bool store_event_done(const store_study *st, const store_event *ev);
 ** arthroplasty (a `tha` form dated) on or before `on`. O(visits log n). */
 bool store_hip_converted(const store_study *st, size_t patient, int side, avn_date on);
 /* "done", "withdrawn" (the patient left before its window opened),
-** "converted" (a per-hip event after that hip's arthroplasty), "no forms"
-** (a visit that collects no form, e.g. a wound check: nothing to record),
-** "overdue" (window closed), "due" (in window) or "upcoming". */
+** "converted" (a per-hip event after that hip's arthroplasty), "overdue"
+** (window closed), "due" (in window) or "upcoming". A visit is done when its
+** date is recorded (avn enter, or avn visit for a visit that collects no
+** form), whatever forms it collects. */
 const char *store_event_status(const store_study *st, const store_event *ev, avn_date today);
 
 /* --- audit trail --- */

@@ -321,12 +321,6 @@ const char *store_event_status(const store_study *st, const store_event *ev, avn
   const store_patient *pt = &st->patients[ev->patient];
   if (pt->withdrawn && ev->earliest > pt->withdrawn_on) return "withdrawn";
   if (ev->side != SIDE_PATIENT && store_hip_converted(st, ev->patient, ev->side, ev->earliest)) return "converted";
-  if (!strcmp(ev->kind, "visit")) {
-    /* A visit that collects no form has nothing to enter, so it can never be
-    ** marked done; it is not overdue either. */
-    const proto_visit *pv = protocol_find_visit(st->protocol, ev->visit);
-    if (pv && pv->n_forms == 0) return "no forms";
-  }
   if (today > ev->latest) return "overdue";
   if (today >= ev->earliest) return "due";
   return "upcoming";
