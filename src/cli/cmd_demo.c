@@ -77,13 +77,11 @@ static avn_rc one_demo(const char *dir, const char *name, avn_err *e) {
 
 int cmd_demo(int argc, char **argv) {
   const char *dir = "avn-demo";
-  for (int i = 1; i < argc;) {
-    const char *v;
-    int r = cli_opt(argc, argv, &i, "--out", &v);
-    if (r < 0) return cli_usage_error("demo", "--out needs a directory");
-    if (r == 0) return cli_usage_error("demo", "unexpected argument '%s'", argv[i]);
-    dir = v;
-  }
+  const cli_option opts[] = {
+      {"--out", CLI_VALUE, &dir, "a directory", NULL, NULL},
+      {NULL, 0, NULL, NULL, NULL, NULL}};
+  int r = cli_parse("demo", argc, argv, opts, NULL, 0, 0, NULL, NULL, NULL);
+  if (r) return r;
   avn_err e;
   avn_err_clear(&e);
   avn_rc rc = make_dir(dir, &e) ? AVN_E_IO : AVN_OK;

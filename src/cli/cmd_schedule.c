@@ -24,27 +24,14 @@ int cmd_schedule(int argc, char **argv) {
   bool json = false, overdue = false;
   avn_err e;
   avn_err_clear(&e);
-  for (int i = 1; i < argc;) {
-    const char *v;
-    int r;
-    if ((r = cli_opt(argc, argv, &i, "--today", &v))) {
-      if (r < 0 || avn_date_parse(v, &today)) return cli_usage_error("schedule", "--today needs YYYY-MM-DD");
-    } else if ((r = cli_opt(argc, argv, &i, "--patient", &v))) {
-      if (r < 0) return cli_usage_error("schedule", "--patient needs an id");
-      patient = v;
-    } else if (cli_flag(argv, &i, "--json")) {
-      json = true;
-    } else if (cli_flag(argv, &i, "--overdue")) {
-      overdue = true;
-    } else if (argv[i][0] == '-') {
-      return cli_usage_error("schedule", "unknown option '%s'", argv[i]);
-    } else if (!db) {
-      db = argv[i++];
-    } else {
-      return cli_usage_error("schedule", "unexpected argument '%s'", argv[i]);
-    }
-  }
-  if (!db) return cli_usage_error("schedule", "give STUDY.db");
+  const cli_option opts[] = {
+      {"--today", CLI_DATE, &today, NULL, NULL, NULL},
+      {"--patient", CLI_VALUE, &patient, "an id", NULL, NULL},
+      {"--json", CLI_FLAG, &json, NULL, NULL, NULL},
+      {"--overdue", CLI_FLAG, &overdue, NULL, NULL, NULL},
+      {NULL, 0, NULL, NULL, NULL, NULL}};
+  int r = cli_parse("schedule", argc, argv, opts, &db, 1, 1, "STUDY.db", NULL, NULL);
+  if (r) return r;
   store *s = NULL;
   store_study *st = NULL;
   avn_rc rc = store_open(db, &s, &e);

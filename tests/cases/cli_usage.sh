@@ -19,6 +19,11 @@ usage "--today needs YYYY-MM-DD" check "$DB" --today 2024-13-01
 usage "--today needs YYYY-MM-DD" check "$DB" --today=yesterday
 usage "unexpected argument 'extra'" check "$DB" extra
 usage "give STUDY.db" audit
+usage "give STUDY.db" schedule --overdue
+usage "--patient needs an id" schedule "$DB" --patient
+usage "unexpected argument 'extra'" demo extra
+usage "give STUDY.db PATIENT VISIT" visit "$DB" P1
+usage "--date is required" visit "$DB" P1 w2
 usage "give STUDY.db" report --out "$T/r"
 usage "--out needs a directory" report "$DB" --out
 usage "give STUDY.db PATIENT" show "$DB"

@@ -48,7 +48,7 @@ expect_exit 0 "$AVN" demo --out "$T/a"
 expect_out "sequential: 46 patients"
 
 expect_exit 2 "$AVN" demo --bogus
-expect_err "unexpected argument '--bogus'"
+expect_err "unknown option '--bogus'"
 expect_exit 2 "$AVN" demo --out
 expect_exit 0 "$AVN" demo --help
 expect_out "seed paper 002"
