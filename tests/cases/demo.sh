@@ -59,4 +59,17 @@ expect_out "seed paper 002"
 # it is done, not overdue.
 expect_exit 0 "$AVN" check "$T/a/single-dose/study.db" --json
 expect_out '"n_findings": 0'
+# The sequential demo's second MRI entries are a second radiologist's reads
+# (docs/demo.md): check treats them as independent reads, so its only
+# findings are stage disagreements between the two readers, never
+# double-entry mismatches of the measurements.
+expect_exit 0 "$AVN" check "$T/a/sequential/study.db" --json
+python3 - "$T/out" <<'PY' && ok || bad "sequential check lists more than reader disagreements"
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+assert f, "no reader disagreement at all"
+assert all(x["kind"] == "reader_disagreement" and x["form"] == "mri" for x in f), \
+    sorted({(x["kind"], x["form"]) for x in f})
+assert all(x["detail"].split(":")[0] in ("steinberg_reader", "ficat_reader", "arco_reader") for x in f)
+PY
 finish
