@@ -11,7 +11,9 @@ const char cmd_withdraw_usage[] =
     "Records that the patient left follow-up on the date (default today) and why.\n"
     "Data entered before stay; visits whose window opens after the date are no longer\n"
     "due (schedule and check show them as 'withdrawn'); the report counts the patient\n"
-    "as withdrawn from that visit on. Audited; a patient is withdrawn once.\n";
+    "as withdrawn from that visit on. The date is not before enrolment, not in the\n"
+    "future and not before the latest recorded visit. Audited; a patient is\n"
+    "withdrawn once.\n";
 
 int cmd_withdraw(int argc, char **argv) {
   const char *pos[2] = {NULL}, *reason = NULL, *user = store_user_default();

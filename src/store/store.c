@@ -597,7 +597,7 @@ avn_rc store_commit(store *s, avn_err *e) {
 
 avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *reason,
                       const char *user, avn_err *e) {
-  char *row = NULL;
+  char *row = NULL, *last = NULL;
   bool found = false, in_tx = false;
   char day[11], record[160];
   avn_rc rc;
@@ -624,6 +624,17 @@ avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *
     rc = avn_fail(e, AVN_E_DATE, "date", day, "the withdrawal must not be before enrolment (%.10s)", row);
     goto cleanup;
   }
+  /* Follow-up recorded after the date would contradict it: the latest
+  ** recorded visit bounds the withdrawal from below. */
+  rc = store_q_one(s, "SELECT ev.actual || ' ' || ev.name FROM event ev JOIN patient p ON p.id=ev.patient_id "
+                      "WHERE p.code=? AND ev.kind='visit' AND ev.actual IS NOT NULL ORDER BY ev.actual DESC LIMIT 1",
+                   p1, 1, &last, &found, e);
+  if (rc) goto cleanup;
+  if (found && last && strncmp(day, last, 10) < 0) {
+    rc = avn_fail(e, AVN_E_DATE, "date", day, "visit '%s' was recorded on %.10s, after this withdrawal date",
+                  last + 11, last);
+    goto cleanup;
+  }
   const char *p2[3] = {day, reason, patient};
   rc = store_q(s, "UPDATE patient SET status='withdrawn', withdrawn_on=?, withdraw_reason=? WHERE code=?", p2, 3,
                NULL, NULL, e);
@@ -638,5 +649,6 @@ avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *
 cleanup:
   if (in_tx) store_tx_rollback(s);
   avn_free(row);
+  avn_free(last);
   return rc;
 }

@@ -73,7 +73,8 @@ typedef struct store_enroll_req {
 avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e);
 
 /* Withdraws an enrolled patient from follow-up on `date` (not before
-** enrolment, not in the future) for `reason` (required). Data entered
+** enrolment, not in the future, not before the latest recorded visit) for
+** `reason` (required). Data entered
 ** before stay; the schedule after the date is no longer due. Audited. */
 avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *reason,
                       const char *user, avn_err *e);

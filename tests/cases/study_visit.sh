@@ -83,6 +83,11 @@ refuse "--date: value '2024-04-11' refused: a visit must not be after the patien
   visit "$DB" P2 m3 --date 2024-04-11
 refuse "--reason: the visit date was recorded as 2024-03-19; changing it to 2024-03-20 needs --reason" \
   visit "$DB" P1 w2 --date 2024-03-20
+# A withdrawal must not predate follow-up already recorded: P1's m3 visit is
+# recorded on 2024-06-01, so a withdrawal on 2024-05-01 is refused (on the
+# day of that visit it would be accepted, as a visit on the withdrawal day is).
+refuse "date: value '2024-05-01' refused: visit 'm3' was recorded on 2024-06-01, after this withdrawal date" \
+  withdraw "$DB" P1 --date 2024-05-01 --reason "lost"
 # The same rules hold for avn enter's --date (one implementation).
 refuse "--date: value '2024-04-11' refused: a visit must not be after the patient's withdrawal from follow-up (2024-04-10)" \
   enter "$DB" P2 m3 vas --hip right pain_mm=30 --date 2024-04-11
