@@ -31,7 +31,10 @@ static avn_rc yfail(yctx *c, int line, const char *what) {
 static avn_rc next_event(yctx *c, yaml_event_t *ev) {
   if (!yaml_parser_parse(&c->parser, ev)) {
     int line = (int)c->parser.problem_mark.line + 1;
-    return yfail(c, line, c->parser.problem ? c->parser.problem : "YAML syntax error");
+    char what[200];
+    const char *problem = c->parser.problem ? c->parser.problem : "malformed";
+    snprintf(what, sizeof what, "YAML syntax: %s", problem);
+    return yfail(c, line, what);
   }
   return AVN_OK;
 }
@@ -51,27 +54,39 @@ void ytree_free(ytree *t) {
 
 static avn_rc build(yctx *c, yaml_event_t *ev, int depth, ytree **out);
 
-/* Appends child (and key for maps) to t. Takes ownership of child and key. */
-static avn_rc append(ytree *t, ytree *child, char *key, int key_line) {
-  ytree **items = avn_reallocarray(t->items, t->n + 1, sizeof *items);
-  if (!items) goto nomem;
+/* Makes room for one more child of t: items (and keys, key_lines for a
+** map) double when full, so a mapping of n pairs costs O(log n) allocations. */
+static avn_rc reserve(ytree *t) {
+  if (t->n < t->cap) return AVN_OK;
+  size_t cap = t->cap ? t->cap * 2 : 4;
+  ytree **items = avn_reallocarray(t->items, cap, sizeof *items);
+  if (!items) return AVN_E_NOMEM;
   t->items = items;
   if (t->kind == YT_MAP) {
-    char **keys = avn_reallocarray(t->keys, t->n + 1, sizeof *keys);
-    if (!keys) goto nomem;
+    char **keys = avn_reallocarray(t->keys, cap, sizeof *keys);
+    if (!keys) return AVN_E_NOMEM;
     t->keys = keys;
-    int *kl = avn_reallocarray(t->key_lines, t->n + 1, sizeof *kl);
-    if (!kl) goto nomem;
+    int *kl = avn_reallocarray(t->key_lines, cap, sizeof *kl);
+    if (!kl) return AVN_E_NOMEM;
     t->key_lines = kl;
+  }
+  t->cap = cap;
+  return AVN_OK;
+}
+
+/* Appends child (and key for maps) to t. Takes ownership of child and key. */
+static avn_rc append(ytree *t, ytree *child, char *key, int key_line) {
+  if (reserve(t)) {
+    ytree_free(child);
+    avn_free(key);
+    return AVN_E_NOMEM;
+  }
+  if (t->kind == YT_MAP) {
     t->keys[t->n] = key;
     t->key_lines[t->n] = key_line;
   }
   t->items[t->n++] = child;
   return AVN_OK;
-nomem:
-  ytree_free(child);
-  avn_free(key);
-  return AVN_E_NOMEM;
 }
 
 static avn_rc build_children(yctx *c, ytree *t, int depth) {
@@ -207,14 +222,28 @@ const char *ytree_str(const ytree *map, const char *key) {
 
 /* --- typed readers ---------------------------------------------------------- */
 
-avn_rc ytree_fail(const ytree_reader *r, int line, const char *fmt, ...) {
+static avn_rc vfail(const ytree_reader *r, int line, const char *value, const char *fmt,
+                    va_list ap) {
   char where[300], rule[384];
+  vsnprintf(rule, sizeof rule, fmt, ap);
+  snprintf(where, sizeof where, "%s:%d", r->file, line);
+  return avn_fail(r->e, AVN_E_PARSE, where, value, "%s", rule);
+}
+
+avn_rc ytree_fail(const ytree_reader *r, int line, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(rule, sizeof rule, fmt, ap);
+  avn_rc rc = vfail(r, line, NULL, fmt, ap);
   va_end(ap);
-  snprintf(where, sizeof where, "%s:%d", r->file, line);
-  return avn_fail(r->e, AVN_E_PARSE, where, NULL, "%s", rule);
+  return rc;
+}
+
+avn_rc ytree_fail_value(const ytree_reader *r, int line, const char *value, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  avn_rc rc = vfail(r, line, value, fmt, ap);
+  va_end(ap);
+  return rc;
 }
 
 avn_rc ytree_check_keys(const ytree_reader *r, const ytree *map, const char *const *allowed,
@@ -235,6 +264,21 @@ avn_rc ytree_need_map(const ytree_reader *r, const ytree *t, const char *what) {
   return AVN_OK;
 }
 
+avn_rc ytree_need_seq(const ytree_reader *r, const ytree *t, const char *what) {
+  if (!t || t->kind != YT_SEQ) return ytree_fail(r, t ? t->line : 1, "%s must be a list", what);
+  return AVN_OK;
+}
+
+/* A finite number spelled by the whole of s (strtod's syntax). */
+static bool finite_number(const char *s, double *out) {
+  char *end = NULL;
+  errno = 0;
+  double x = strtod(s, &end);
+  if (errno || end == s || *end || !isfinite(x)) return false;
+  *out = x;
+  return true;
+}
+
 avn_rc ytree_get_str(const ytree_reader *r, const ytree *map, const char *key, bool required, char **out) {
   const ytree *v = ytree_get(map, key);
   *out = NULL;
@@ -249,13 +293,9 @@ avn_rc ytree_get_num(const ytree_reader *r, const ytree *map, const char *key, b
   *has = false;
   if (!v) return AVN_OK;
   if (v->kind != YT_SCALAR) return ytree_fail(r, v->line, "'%s' must be a number", key);
-  char *end = NULL;
-  errno = 0;
-  double x = strtod(v->scalar, &end);
-  if (errno || end == v->scalar || *end || !isfinite(x))
+  if (!finite_number(v->scalar, out))
     return ytree_fail(r, v->line, "'%s' must be a number, not '%s'", key, v->scalar);
   *has = true;
-  *out = x;
   return AVN_OK;
 }
 
@@ -281,4 +321,35 @@ avn_rc ytree_get_list(const ytree_reader *r, const ytree *v, const char *key, ch
 void ytree_free_list(char **a, size_t n) {
   for (size_t i = 0; i < n; i++) avn_free(a[i]);
   avn_free(a);
+}
+
+/* --- readers of one value --------------------------------------------------- */
+
+avn_rc ytree_scalar(const ytree_reader *r, const ytree *v, const char *key, const char **out) {
+  if (v->kind != YT_SCALAR) return ytree_fail(r, v->line, "'%s' must be a plain value", key);
+  *out = v->scalar;
+  return AVN_OK;
+}
+
+avn_rc ytree_number(const ytree_reader *r, const ytree *v, const char *key, double *out) {
+  if (v->kind != YT_SCALAR || !finite_number(v->scalar, out))
+    return ytree_fail_value(r, v->line, v->scalar, "'%s' must be a number", key);
+  return AVN_OK;
+}
+
+avn_rc ytree_bool(const ytree_reader *r, const ytree *v, const char *key, bool *out) {
+  const char *s = v->kind == YT_SCALAR ? v->scalar : "";
+  if (!strcmp(s, "true") || !strcmp(s, "yes")) {
+    *out = true;
+    return AVN_OK;
+  }
+  if (!strcmp(s, "false") || !strcmp(s, "no")) {
+    *out = false;
+    return AVN_OK;
+  }
+  return ytree_fail_value(r, v->line, v->scalar, "'%s' must be true or false", key);
+}
+
+avn_rc ytree_unknown_key(const ytree_reader *r, const ytree *map, size_t i, const char *rule) {
+  return ytree_fail_value(r, map->key_lines[i], map->keys[i], "%s", rule);
 }
