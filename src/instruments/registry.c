@@ -1,37 +1,32 @@
 /*
-** registry.c: instrument definitions loaded from YAML, value parsing,
+** registry.c: the registry of instrument definitions, value parsing,
 ** completeness and cross-item rules, and dispatch to the scorers.
 **
-** What it owns. Every file src/instruments/defs/NAME.yaml (compiled into the
-** binary, core/embedded.h) becomes one inst_def the first time any inst_*
-** function needs the registry. A definition holds
-**   name, title, level (patient | hip),
-**   items:   name, label, type (int real code bool date time text), unit,
-**            min/max, codes (name, label, value), required, alias_of/factor,
-**            by_value (a code item may be entered as its numeric value),
-**            or `- include: OTHER` which splices OTHER's items in place
-**            (the HHS range-of-motion block is the `rom` form's items),
-**   results: name, label, unit,
-**   options: items with a `default` (rom_method, mhhs_factor, ...),
-**   rules:   cross-item rules: `{item: B, not_before: A}`.
-** A malformed definition is refused with "file:line" and what is wrong.
+** What it owns. Which definitions exist: every file
+** src/instruments/defs/NAME.yaml (compiled into the binary, core/embedded.h)
+** becomes one inst_def, parsed by registry_parse.c (the definition format
+** and its checks are described there), the first time any inst_* function
+** needs the registry. The scorer table below binds a definition's name to
+** its C scoring function. Then, per definition: the accessors, the parsing
+** of one entered value against its item (type, range, codes, aliases),
+** the completeness and cross-item rules of a response, and scoring.
 **
-** Invariants. Names are unique within a definition (items, options,
-** results). An alias names an existing numeric item. Every definition with
-** results has a scorer in the table below, and vice versa. Option defaults
-** parse against their own option definition.
+** Invariants. A name is registered at most once; a definition that includes
+** another is registered after it. Every definition with results has a
+** scorer in the table, and vice versa (registry_parse.c refuses the rest).
 **
-** Memory. Each definition owns a pool of allocations (strings, item and
-** code arrays); spliced items are shallow copies that borrow from the
-** included definition, which lives as long (both are freed only by
-** inst_registry_free()). The registry is a process-wide singleton, loaded
-** lazily and not thread-safe until loaded: call inst_registry_load() early
-** in a threaded program (the web server does so before it starts).
+** Memory. The registry owns its definitions and frees them all in
+** inst_registry_free(); everything the accessors return is borrowed from
+** them. Definitions from inst_def_parse are the caller's (inst_def_free),
+** but may borrow items from a registry definition they include. The
+** registry is a process-wide singleton, loaded lazily and not thread-safe
+** until loaded: call inst_registry_load() early in a threaded program (the
+** web server does so before it starts).
 **
-** Costs. Loading parses a few dozen small files once; lookups are linear
-** over about twenty definitions and a few dozen items.
+** Costs. Loading parses a dozen small files once; lookups are linear over
+** about a dozen definitions and a few dozen items.
 */
-#include "instruments/instrument.h"
+#include "instruments/registry_int.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -39,7 +34,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "core/date.h"
 #include "core/embedded.h"
@@ -48,39 +42,6 @@
 
 #define DEFS_PREFIX "instruments/defs/"
 #define TEXT_MAX_DEFAULT 2000
-#define INCLUDE_DEPTH_MAX 4
-
-typedef struct def_item {
-  inst_item pub;        /* what accessors hand out */
-  bool by_value;        /* code may be entered as its numeric value */
-  const char *dflt;     /* options only: default value text */
-} def_item;
-
-typedef struct def_rule {
-  const char *item;       /* the later value */
-  const char *not_before; /* the item it must not precede */
-} def_rule;
-
-struct inst_def {
-  const char *file;
-  const char *name;
-  const char *title;
-  inst_level level;
-  def_item *items;
-  size_t n_items;
-  def_item *opts;
-  size_t n_opts;
-  inst_result_def *results;
-  size_t n_results;
-  def_rule *rules;
-  size_t n_rules;
-  const char *reader;   /* reads: the item naming the reader, or NULL */
-  const char **agree_on;/* reads: items the readers must agree on */
-  size_t n_agree;
-  inst_scorer score;
-  void **pool;          /* every allocation this definition owns */
-  size_t n_pool, cap_pool;
-};
 
 /* --- the scorer table: definition name -> C function --- */
 static const struct {
@@ -106,606 +67,10 @@ static struct {
   avn_err err;
 } reg;
 
-/* ------------------------------------------------------------------ */
-/* pool */
-
-static void *pool_add(inst_def *d, void *p) {
-  if (!p) return NULL;
-  if (d->n_pool == d->cap_pool) {
-    size_t cap = d->cap_pool ? d->cap_pool * 2 : 32;
-    void **np = avn_reallocarray(d->pool, cap, sizeof *np);
-    if (!np) {
-      avn_free(p);
-      return NULL;
-    }
-    d->pool = np;
-    d->cap_pool = cap;
-  }
-  d->pool[d->n_pool++] = p;
-  return p;
-}
-
-static char *pool_strdup(inst_def *d, const char *s) { return pool_add(d, avn_strdup(s)); }
-
-/* pool_strdup into *dst, AVN_E_NOMEM on failure. */
-static avn_rc pool_set(inst_def *d, const char *s, const char **dst, avn_err *e) {
-  char *c = pool_strdup(d, s);
-  if (!c) return avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory loading definitions");
-  *dst = c;
-  return AVN_OK;
-}
-
-void inst_def_free(inst_def *d) {
-  if (!d) return;
-  for (size_t i = 0; i < d->n_pool; i++) avn_free(d->pool[i]);
-  avn_free(d->pool);
-  avn_free(d->items);
-  avn_free(d->opts);
-  avn_free(d->results);
-  avn_free(d->rules);
-  avn_free(d->agree_on);
-  avn_free(d);
-}
-
-/* ------------------------------------------------------------------ */
-/* YAML helpers (libyaml document API: nodes carry their line) */
-
-typedef struct yctx {
-  yaml_document_t *doc;
-  const char *file;
-  avn_err *e;
-} yctx;
-
-static avn_rc yfail(const yctx *y, const yaml_node_t *n, const char *value, const char *fmt,
-                    const char *arg) {
-  char where[160];
-  snprintf(where, sizeof where, "%s:%lu", y->file, n ? (unsigned long)n->start_mark.line + 1 : 0UL);
-  return avn_fail(y->e, AVN_E_PARSE, where, value, fmt, arg ? arg : "");
-}
-
-static const char *yscalar(const yaml_node_t *n) {
-  if (!n || n->type != YAML_SCALAR_NODE) return NULL;
-  return (const char *)n->data.scalar.value;
-}
-
-static avn_rc yexpect_scalar(const yctx *y, const yaml_node_t *n, const char *key,
-                             const char **out /* OUT */) {
-  const char *s = yscalar(n);
-  if (!s) return yfail(y, n, NULL, "'%s' must be a plain value", key);
-  *out = s;
-  return AVN_OK;
-}
-
-static avn_rc yexpect_number(const yctx *y, const yaml_node_t *n, const char *key,
-                             double *out /* OUT */) {
-  const char *s = yscalar(n);
-  char *end = NULL;
-  if (!s || !*s) return yfail(y, n, s, "'%s' must be a number", key);
-  errno = 0;
-  double v = strtod(s, &end);
-  if (*end || errno || !isfinite(v)) return yfail(y, n, s, "'%s' must be a number", key);
-  *out = v;
-  return AVN_OK;
-}
-
-static avn_rc yexpect_bool(const yctx *y, const yaml_node_t *n, const char *key,
-                           bool *out /* OUT */) {
-  const char *s = yscalar(n);
-  if (s && (!strcmp(s, "true") || !strcmp(s, "yes"))) {
-    *out = true;
-    return AVN_OK;
-  }
-  if (s && (!strcmp(s, "false") || !strcmp(s, "no"))) {
-    *out = false;
-    return AVN_OK;
-  }
-  return yfail(y, n, s, "'%s' must be true or false", key);
-}
-
-static bool valid_name(const char *s) {
-  if (!s || !*s || strlen(s) > 48) return false;
-  if (!((*s >= 'a' && *s <= 'z'))) return false;
-  for (const char *p = s; *p; p++)
-    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) return false;
-  return true;
-}
-
-static bool valid_code_name(const char *s) {
-  /* codes may be stage names ("IIA") or numbers ("1.1", "100/91") */
-  if (!s || !*s || strlen(s) > 48) return false;
-  for (const char *p = s; *p; p++)
-    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-          *p == '_' || *p == '.' || *p == '/' || *p == '-'))
-      return false;
-  return true;
-}
-
-static const struct {
-  const char *name;
-  inst_type type;
-} type_names[] = {
-  {"int", INST_INT},   {"real", INST_REAL}, {"code", INST_CODE}, {"bool", INST_BOOL},
-  {"date", INST_DATE}, {"time", INST_TIME}, {"text", INST_TEXT},
-};
-
-static const char *type_name(inst_type t) {
-  for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++)
-    if (type_names[i].type == t) return type_names[i].name;
-  return "?";
-}
-
-/* ------------------------------------------------------------------ */
-/* definition parsing */
-
-static avn_rc load_by_name(const char *name, int depth, const inst_def **out, avn_err *e);
-static avn_rc parse_value_item(const inst_def *d, const def_item *it, const char *text,
-                               inst_value *out, avn_err *e);
-
-static avn_rc push_item(inst_def *d, def_item **arr, size_t *n, size_t *cap, const def_item *it,
-                        avn_err *e) {
-  (void)d;
-  if (*n == *cap) {
-    size_t nc = *cap ? *cap * 2 : 16;
-    def_item *na = avn_reallocarray(*arr, nc, sizeof *na);
-    if (!na) return avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory loading definitions");
-    *arr = na;
-    *cap = nc;
-  }
-  (*arr)[(*n)++] = *it;
-  return AVN_OK;
-}
-
-static avn_rc parse_codes(const yctx *y, inst_def *d, const yaml_node_t *seq, def_item *it) {
-  if (seq->type != YAML_SEQUENCE_NODE || seq->data.sequence.items.top == seq->data.sequence.items.start)
-    return yfail(y, seq, NULL, "'codes' must be a non-empty list%s", NULL);
-  size_t n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
-  inst_code *codes = pool_add(d, avn_calloc(n, sizeof *codes));
-  if (!codes) return avn_fail(y->e, AVN_E_NOMEM, NULL, NULL, "out of memory");
-  for (size_t i = 0; i < n; i++) {
-    yaml_node_t *cn = yaml_document_get_node(y->doc, seq->data.sequence.items.start[i]);
-    bool has_value = false;
-    if (!cn || cn->type != YAML_MAPPING_NODE)
-      return yfail(y, cn, NULL, "a code must be a mapping {name, label, value}%s", NULL);
-    for (yaml_node_pair_t *p = cn->data.mapping.pairs.start; p < cn->data.mapping.pairs.top; p++) {
-      yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
-      yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
-      const char *key = yscalar(k);
-      const char *s = NULL;
-      avn_rc rc = AVN_OK;
-      if (!key) return yfail(y, k, NULL, "keys must be plain words%s", NULL);
-      if (!strcmp(key, "name")) {
-        rc = yexpect_scalar(y, v, key, &s);
-        if (rc) return rc;
-        if (!valid_code_name(s)) return yfail(y, v, s, "bad code name%s", NULL);
-        rc = pool_set(d, s, &codes[i].name, y->e);
-        if (rc) return rc;
-      } else if (!strcmp(key, "label")) {
-        rc = yexpect_scalar(y, v, key, &s);
-        if (rc) return rc;
-        rc = pool_set(d, s, &codes[i].label, y->e);
-        if (rc) return rc;
-      } else if (!strcmp(key, "value")) {
-        rc = yexpect_number(y, v, key, &codes[i].value);
-        if (rc) return rc;
-        has_value = true;
-      } else {
-        return yfail(y, k, key, "unknown key in a code (expected name, label, value)%s", NULL);
-      }
-    }
-    if (!codes[i].name || !codes[i].label || !has_value)
-      return yfail(y, cn, it->pub.name, "every code of '%s' needs name, label and value",
-                   it->pub.name);
-    for (size_t j = 0; j < i; j++)
-      if (!strcmp(codes[j].name, codes[i].name))
-        return yfail(y, cn, codes[i].name, "duplicate code name%s", NULL);
-  }
-  it->pub.codes = codes;
-  it->pub.n_codes = n;
-  return AVN_OK;
-}
-
-static avn_rc parse_item(const yctx *y, inst_def *d, const yaml_node_t *m, bool is_option,
-                         def_item *it /* OUT */) {
-  bool has_type = false, has_min = false, has_max = false, has_factor = false;
-  memset(it, 0, sizeof *it);
-  it->pub.unit = "";
-  it->pub.min = 1;
-  it->pub.max = 0;
-  for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
-    yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
-    const char *key = yscalar(k);
-    const char *s = NULL;
-    avn_rc rc = AVN_OK;
-    if (!key) return yfail(y, k, NULL, "keys must be plain words%s", NULL);
-    if (!strcmp(key, "name") || !strcmp(key, "label") || !strcmp(key, "unit") ||
-        !strcmp(key, "alias_of") || !strcmp(key, "default")) {
-      rc = yexpect_scalar(y, v, key, &s);
-      if (rc) return rc;
-      char *c = pool_strdup(d, s);
-      if (!c) return avn_fail(y->e, AVN_E_NOMEM, NULL, NULL, "out of memory");
-      if (!strcmp(key, "name")) {
-        if (!valid_name(s)) return yfail(y, v, s, "a name is lower-case letters, digits, _%s", NULL);
-        it->pub.name = c;
-      } else if (!strcmp(key, "label")) {
-        it->pub.label = c;
-      } else if (!strcmp(key, "unit")) {
-        it->pub.unit = c;
-      } else if (!strcmp(key, "alias_of")) {
-        it->pub.alias_of = c;
-      } else {
-        if (!is_option) return yfail(y, k, key, "'default' is only for options%s", NULL);
-        it->dflt = c;
-      }
-    } else if (!strcmp(key, "type")) {
-      rc = yexpect_scalar(y, v, key, &s);
-      if (rc) return rc;
-      for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++) {
-        if (!strcmp(type_names[i].name, s)) {
-          it->pub.type = type_names[i].type;
-          has_type = true;
-        }
-      }
-      if (!has_type) return yfail(y, v, s, "type must be int, real, code, bool, date, time or text%s", NULL);
-    } else if (!strcmp(key, "min")) {
-      rc = yexpect_number(y, v, key, &it->pub.min);
-      has_min = true;
-    } else if (!strcmp(key, "max")) {
-      rc = yexpect_number(y, v, key, &it->pub.max);
-      has_max = true;
-    } else if (!strcmp(key, "factor")) {
-      rc = yexpect_number(y, v, key, &it->pub.alias_factor);
-      has_factor = true;
-    } else if (!strcmp(key, "required")) {
-      rc = yexpect_bool(y, v, key, &it->pub.required);
-    } else if (!strcmp(key, "by_value")) {
-      rc = yexpect_bool(y, v, key, &it->by_value);
-    } else if (!strcmp(key, "codes")) {
-      rc = parse_codes(y, d, v, it);
-    } else {
-      return yfail(y, k, key,
-                   "unknown key (expected name, label, type, unit, min, max, codes, required, "
-                   "alias_of, factor, by_value%s)", is_option ? ", default" : "");
-    }
-    if (rc) return rc;
-  }
-  if (!it->pub.name) return yfail(y, m, NULL, "an item needs a name%s", NULL);
-  if (!it->pub.label) return yfail(y, m, it->pub.name, "item '%s' needs a label", it->pub.name);
-  if (!has_type) return yfail(y, m, it->pub.name, "item '%s' needs a type", it->pub.name);
-  if (it->pub.type == INST_TEXT && has_max && !has_min) {
-    it->pub.min = 0; /* a text's max alone is its length limit */
-    has_min = true;
-  }
-  if (has_min != has_max) return yfail(y, m, it->pub.name, "item '%s': give both min and max", it->pub.name);
-  if (has_min && it->pub.min > it->pub.max)
-    return yfail(y, m, it->pub.name, "item '%s': min is greater than max", it->pub.name);
-  if (it->pub.type == INST_CODE && !it->pub.codes)
-    return yfail(y, m, it->pub.name, "code item '%s' needs codes", it->pub.name);
-  if (it->pub.type != INST_CODE && it->pub.codes)
-    return yfail(y, m, it->pub.name, "item '%s' has codes but is not of type code", it->pub.name);
-  if (it->by_value && it->pub.type != INST_CODE)
-    return yfail(y, m, it->pub.name, "by_value on '%s' needs type code", it->pub.name);
-  if ((it->pub.alias_of != NULL) != has_factor)
-    return yfail(y, m, it->pub.name, "item '%s': alias_of and factor go together", it->pub.name);
-  if (is_option && !it->dflt) return yfail(y, m, it->pub.name, "option '%s' needs a default", it->pub.name);
-  return AVN_OK;
-}
-
-static bool name_taken(const inst_def *d, const char *name) {
-  for (size_t i = 0; i < d->n_items; i++)
-    if (!strcmp(d->items[i].pub.name, name)) return true;
-  return false;
-}
-
-static avn_rc parse_items(const yctx *y, inst_def *d, const yaml_node_t *seq, int depth,
-                          size_t *cap) {
-  if (seq->type != YAML_SEQUENCE_NODE) return yfail(y, seq, NULL, "'items' must be a list%s", NULL);
-  for (yaml_node_item_t *ip = seq->data.sequence.items.start; ip < seq->data.sequence.items.top; ip++) {
-    yaml_node_t *m = yaml_document_get_node(y->doc, *ip);
-    def_item it;
-    avn_rc rc = AVN_OK;
-    if (!m || m->type != YAML_MAPPING_NODE) return yfail(y, m, NULL, "an item must be a mapping%s", NULL);
-    /* `- include: other` splices another definition's items here */
-    if (m->data.mapping.pairs.top - m->data.mapping.pairs.start == 1) {
-      yaml_node_t *k = yaml_document_get_node(y->doc, m->data.mapping.pairs.start->key);
-      yaml_node_t *v = yaml_document_get_node(y->doc, m->data.mapping.pairs.start->value);
-      if (yscalar(k) && !strcmp(yscalar(k), "include")) {
-        const inst_def *other = NULL;
-        const char *oname = yscalar(v);
-        if (!oname) return yfail(y, v, NULL, "include needs a definition name%s", NULL);
-        rc = load_by_name(oname, depth + 1, &other, y->e);
-        if (rc == AVN_E_UNKNOWN) return yfail(y, v, oname, "include: no definition named '%s'", oname);
-        if (rc) return rc;
-        for (size_t i = 0; i < other->n_items; i++) {
-          if (name_taken(d, other->items[i].pub.name))
-            return yfail(y, v, other->items[i].pub.name, "included item '%s' duplicates an item",
-                         other->items[i].pub.name);
-          rc = push_item(d, &d->items, &d->n_items, cap, &other->items[i], y->e);
-          if (rc) return rc;
-        }
-        continue;
-      }
-    }
-    rc = parse_item(y, d, m, false, &it);
-    if (rc) return rc;
-    if (name_taken(d, it.pub.name)) return yfail(y, m, it.pub.name, "duplicate item '%s'", it.pub.name);
-    rc = push_item(d, &d->items, &d->n_items, cap, &it, y->e);
-    if (rc) return rc;
-  }
-  return AVN_OK;
-}
-
-static avn_rc parse_options(const yctx *y, inst_def *d, const yaml_node_t *seq) {
-  size_t cap = 0;
-  if (seq->type != YAML_SEQUENCE_NODE) return yfail(y, seq, NULL, "'options' must be a list%s", NULL);
-  for (yaml_node_item_t *ip = seq->data.sequence.items.start; ip < seq->data.sequence.items.top; ip++) {
-    yaml_node_t *m = yaml_document_get_node(y->doc, *ip);
-    def_item it;
-    avn_rc rc = AVN_OK;
-    if (!m || m->type != YAML_MAPPING_NODE) return yfail(y, m, NULL, "an option must be a mapping%s", NULL);
-    rc = parse_item(y, d, m, true, &it);
-    if (rc) return rc;
-    for (size_t i = 0; i < d->n_opts; i++)
-      if (!strcmp(d->opts[i].pub.name, it.pub.name))
-        return yfail(y, m, it.pub.name, "duplicate option '%s'", it.pub.name);
-    if (d->n_opts >= INST_MAX_OPTS) return yfail(y, m, NULL, "too many options%s", NULL);
-    rc = push_item(d, &d->opts, &d->n_opts, &cap, &it, y->e);
-    if (rc) return rc;
-  }
-  return AVN_OK;
-}
-
-static avn_rc parse_results(const yctx *y, inst_def *d, const yaml_node_t *seq) {
-  if (seq->type != YAML_SEQUENCE_NODE) return yfail(y, seq, NULL, "'results' must be a list%s", NULL);
-  size_t n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
-  if (n > INST_MAX_RESULTS) return yfail(y, seq, NULL, "more than INST_MAX_RESULTS results%s", NULL);
-  d->results = avn_calloc(n ? n : 1, sizeof *d->results);
-  if (!d->results) return avn_fail(y->e, AVN_E_NOMEM, NULL, NULL, "out of memory");
-  for (size_t i = 0; i < n; i++) {
-    yaml_node_t *m = yaml_document_get_node(y->doc, seq->data.sequence.items.start[i]);
-    inst_result_def *r = &d->results[i];
-    if (!m || m->type != YAML_MAPPING_NODE) return yfail(y, m, NULL, "a result must be a mapping%s", NULL);
-    r->unit = "";
-    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-      yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
-      yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
-      const char *key = yscalar(k);
-      const char *s = NULL;
-      avn_rc rc = AVN_OK;
-      if (!key) return yfail(y, k, NULL, "keys must be plain words%s", NULL);
-      rc = yexpect_scalar(y, v, key, &s);
-      if (rc) return rc;
-      if (!strcmp(key, "name")) {
-        if (!valid_name(s)) return yfail(y, v, s, "bad result name%s", NULL);
-        rc = pool_set(d, s, &r->name, y->e);
-      } else if (!strcmp(key, "label")) {
-        rc = pool_set(d, s, &r->label, y->e);
-      } else if (!strcmp(key, "unit")) {
-        rc = pool_set(d, s, &r->unit, y->e);
-      } else {
-        return yfail(y, k, key, "unknown key in a result (expected name, label, unit)%s", NULL);
-      }
-      if (rc) return rc;
-    }
-    if (!r->name || !r->label || !r->unit) return yfail(y, m, NULL, "a result needs name and label%s", NULL);
-    for (size_t j = 0; j < i; j++)
-      if (!strcmp(d->results[j].name, r->name)) return yfail(y, m, r->name, "duplicate result '%s'", r->name);
-    d->n_results = i + 1;
-  }
-  return AVN_OK;
-}
-
-static avn_rc parse_rules(const yctx *y, inst_def *d, const yaml_node_t *seq) {
-  if (seq->type != YAML_SEQUENCE_NODE) return yfail(y, seq, NULL, "'rules' must be a list%s", NULL);
-  size_t n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
-  d->rules = avn_calloc(n ? n : 1, sizeof *d->rules);
-  if (!d->rules) return avn_fail(y->e, AVN_E_NOMEM, NULL, NULL, "out of memory");
-  for (size_t i = 0; i < n; i++) {
-    yaml_node_t *m = yaml_document_get_node(y->doc, seq->data.sequence.items.start[i]);
-    def_rule *r = &d->rules[i];
-    if (!m || m->type != YAML_MAPPING_NODE) return yfail(y, m, NULL, "a rule must be a mapping%s", NULL);
-    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-      yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
-      yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
-      const char *key = yscalar(k);
-      const char *s = NULL;
-      avn_rc rc = AVN_OK;
-      if (!key) return yfail(y, k, NULL, "keys must be plain words%s", NULL);
-      rc = yexpect_scalar(y, v, key, &s);
-      if (rc) return rc;
-      if (!name_taken(d, s)) return yfail(y, v, s, "rule names an unknown item '%s'", s);
-      if (!strcmp(key, "item")) {
-        rc = pool_set(d, s, &r->item, y->e);
-      } else if (!strcmp(key, "not_before")) {
-        rc = pool_set(d, s, &r->not_before, y->e);
-      } else {
-        return yfail(y, k, key, "unknown key in a rule (expected item, not_before)%s", NULL);
-      }
-      if (rc) return rc;
-    }
-    if (!r->item || !r->not_before) return yfail(y, m, NULL, "a rule needs item and not_before%s", NULL);
-    d->n_rules = i + 1;
-  }
-  return AVN_OK;
-}
-
-/* reads: {reader: ITEM, agree_on: [ITEM, ...]}: the form may be filled in
-** by several readers of the same images; two entries naming different
-** readers are two independent reads, not a double data entry. */
-static avn_rc parse_reads(const yctx *y, inst_def *d, const yaml_node_t *m) {
-  if (m->type != YAML_MAPPING_NODE) return yfail(y, m, NULL, "'reads' must be a mapping (reader, agree_on)%s", NULL);
-  for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
-    yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
-    const char *key = yscalar(k);
-    const char *s = NULL;
-    avn_rc rc = AVN_OK;
-    if (!key) return yfail(y, k, NULL, "keys must be plain words%s", NULL);
-    if (!strcmp(key, "reader")) {
-      rc = yexpect_scalar(y, v, key, &s);
-      if (!rc) rc = pool_set(d, s, &d->reader, y->e);
-    } else if (!strcmp(key, "agree_on")) {
-      if (v->type != YAML_SEQUENCE_NODE) return yfail(y, v, NULL, "'agree_on' must be a list of items%s", NULL);
-      size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-      avn_free(d->agree_on);
-      d->n_agree = 0;
-      d->agree_on = avn_calloc(n ? n : 1, sizeof *d->agree_on);
-      if (!d->agree_on) return avn_fail(y->e, AVN_E_NOMEM, NULL, NULL, "out of memory");
-      for (size_t i = 0; i < n && !rc; i++) {
-        yaml_node_t *it = yaml_document_get_node(y->doc, v->data.sequence.items.start[i]);
-        rc = yexpect_scalar(y, it, key, &s);
-        if (!rc) rc = pool_set(d, s, &d->agree_on[i], y->e);
-        if (!rc) d->n_agree = i + 1;
-      }
-    } else {
-      return yfail(y, k, key, "unknown key in reads (expected reader, agree_on)%s", NULL);
-    }
-    if (rc) return rc;
-  }
-  if (!d->reader) return yfail(y, m, NULL, "'reads' needs reader (the item naming the reader)%s", NULL);
-  return AVN_OK;
-}
-
-/* Checks that need the whole definition. */
-static avn_rc def_finish(const yctx *y, inst_def *d, const yaml_node_t *root, const char *expect_name) {
-  avn_err oe;
-  if (!d->name) return yfail(y, root, NULL, "the definition needs a name%s", NULL);
-  if (!d->title) return yfail(y, root, d->name, "'%s' needs a title", d->name);
-  if (!d->items) return yfail(y, root, d->name, "'%s' needs items", d->name);
-  if (expect_name && strcmp(expect_name, d->name) != 0)
-    return yfail(y, root, d->name, "name must match the file name '%s'", expect_name);
-  for (size_t i = 0; i < d->n_items; i++) {
-    const inst_item *it = &d->items[i].pub;
-    if (!it->alias_of) continue;
-    const inst_item *t = inst_item_find(d, it->alias_of);
-    if (!t || t->alias_of || (t->type != INST_INT && t->type != INST_REAL))
-      return yfail(y, root, it->name, "alias '%s' must name a numeric item of this form", it->name);
-    if (it->required) return yfail(y, root, it->name, "alias '%s' cannot be required", it->name);
-  }
-  if (d->reader) {
-    const inst_item *r = inst_item_find(d, d->reader);
-    if (!r || r->type != INST_TEXT || !r->required)
-      return yfail(y, root, d->reader, "reads: reader '%s' must name a required text item of this form", d->reader);
-  }
-  for (size_t i = 0; i < d->n_agree; i++)
-    if (!inst_item_find(d, d->agree_on[i]))
-      return yfail(y, root, d->agree_on[i], "reads: agree_on names an unknown item '%s'", d->agree_on[i]);
-  for (size_t i = 0; i < d->n_opts; i++) {
-    inst_value v;
-    if (parse_value_item(d, &d->opts[i], d->opts[i].dflt, &v, &oe))
-      return yfail(y, root, d->opts[i].dflt, "default of option '%s' is not allowed by it",
-                   d->opts[i].pub.name);
-  }
-  d->score = NULL;
+inst_scorer registry_scorer(const char *name) {
   for (size_t i = 0; i < sizeof scorers / sizeof scorers[0]; i++)
-    if (!strcmp(scorers[i].name, d->name)) d->score = scorers[i].fn;
-  if (d->n_results && !d->score)
-    return yfail(y, root, d->name, "'%s' lists results but has no scoring function", d->name);
-  if (!d->n_results && d->score)
-    return yfail(y, root, d->name, "'%s' has a scoring function but lists no results", d->name);
-  return AVN_OK;
-}
-
-static avn_rc parse_def(const char *file, const char *text, size_t len, const char *expect_name,
-                        int depth, inst_def **out, avn_err *e) {
-  yaml_parser_t parser;
-  yaml_document_t doc;
-  bool parser_ok = false, doc_ok = false;
-  inst_def *d = NULL;
-  avn_rc rc = AVN_OK;
-  size_t item_cap = 0;
-  yctx y = {&doc, file, e};
-
-  *out = NULL;
-  d = avn_calloc(1, sizeof *d);
-  if (!d) {
-    rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
-    goto cleanup;
-  }
-  d->file = pool_strdup(d, file);
-  if (!d->file) {
-    rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
-    goto cleanup;
-  }
-  if (!yaml_parser_initialize(&parser)) {
-    rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory (YAML parser)");
-    goto cleanup;
-  }
-  parser_ok = true;
-  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-  if (!yaml_parser_load(&parser, &doc)) {
-    char where[160];
-    snprintf(where, sizeof where, "%s:%lu", file, (unsigned long)parser.problem_mark.line + 1);
-    rc = avn_fail(e, AVN_E_PARSE, where, NULL, "YAML syntax: %s",
-                  parser.problem ? parser.problem : "malformed");
-    goto cleanup;
-  }
-  doc_ok = true;
-  yaml_node_t *root = yaml_document_get_root_node(&doc);
-  if (!root || root->type != YAML_MAPPING_NODE) {
-    rc = yfail(&y, root, NULL, "a definition must be a mapping (name, title, level, items, ...)%s", NULL);
-    goto cleanup;
-  }
-  d->level = INST_LEVEL_PATIENT;
-  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-    yaml_node_t *v = yaml_document_get_node(&doc, p->value);
-    const char *key = yscalar(k);
-    const char *s = NULL;
-    if (!key) {
-      rc = yfail(&y, k, NULL, "keys must be plain words%s", NULL);
-      goto cleanup;
-    }
-    if (!strcmp(key, "name") || !strcmp(key, "title") || !strcmp(key, "level")) {
-      rc = yexpect_scalar(&y, v, key, &s);
-      if (rc) goto cleanup;
-      if (!strcmp(key, "name")) {
-        if (!valid_name(s)) {
-          rc = yfail(&y, v, s, "a name is lower-case letters, digits, _%s", NULL);
-          goto cleanup;
-        }
-        rc = pool_set(d, s, &d->name, e);
-      } else if (!strcmp(key, "title")) {
-        rc = pool_set(d, s, &d->title, e);
-      } else if (!strcmp(s, "patient")) {
-        d->level = INST_LEVEL_PATIENT;
-      } else if (!strcmp(s, "hip")) {
-        d->level = INST_LEVEL_HIP;
-      } else {
-        rc = yfail(&y, v, s, "level must be patient or hip%s", NULL);
-        goto cleanup;
-      }
-    } else if (!strcmp(key, "items")) {
-      rc = parse_items(&y, d, v, depth, &item_cap);
-    } else if (!strcmp(key, "options")) {
-      rc = parse_options(&y, d, v);
-    } else if (!strcmp(key, "results")) {
-      rc = parse_results(&y, d, v);
-    } else if (!strcmp(key, "rules")) {
-      rc = parse_rules(&y, d, v);
-    } else if (!strcmp(key, "reads")) {
-      rc = parse_reads(&y, d, v);
-    } else {
-      rc = yfail(&y, k, key, "unknown key (expected name, title, level, items, results, options, rules, reads)%s",
-                 NULL);
-    }
-    if (rc) goto cleanup;
-  }
-  rc = def_finish(&y, d, root, expect_name);
-  if (rc) goto cleanup;
-  *out = d;
-  d = NULL;
-
-cleanup:
-  if (doc_ok) yaml_document_delete(&doc);
-  if (parser_ok) yaml_parser_delete(&parser);
-  inst_def_free(d);
-  return rc;
-}
-
-avn_rc inst_def_parse(const char *file, const char *text, size_t len, inst_def **out, avn_err *e) {
-  assert(file && text && out);
-  return parse_def(file, text, len, NULL, 0, out, e);
+    if (!strcmp(scorers[i].name, name)) return scorers[i].fn;
+  return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -717,7 +82,7 @@ static const inst_def *reg_lookup(const char *name) {
   return NULL;
 }
 
-static avn_rc load_by_name(const char *name, int depth, const inst_def **out, avn_err *e) {
+avn_rc registry_load_by_name(const char *name, int depth, const inst_def **out, avn_err *e) {
   char key[128];
   const avn_embedded *f = NULL;
   inst_def *d = NULL;
@@ -730,17 +95,11 @@ static avn_rc load_by_name(const char *name, int depth, const inst_def **out, av
   snprintf(key, sizeof key, DEFS_PREFIX "%s.yaml", name);
   f = avn_embedded_find(key);
   if (!f) return avn_fail(e, AVN_E_UNKNOWN, name, NULL, "no such instrument definition");
-  rc = parse_def(key, f->data, f->len, name, depth, &d, e);
+  rc = registry_parse_def(key, f->data, f->len, name, depth, &d, e);
   if (rc) return rc;
-  if (reg.n == reg.cap) {
-    size_t cap = reg.cap ? reg.cap * 2 : 32;
-    inst_def **nd = avn_reallocarray(reg.defs, cap, sizeof *nd);
-    if (!nd) {
-      inst_def_free(d);
-      return avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
-    }
-    reg.defs = nd;
-    reg.cap = cap;
+  if (avn_grow((void **)&reg.defs, &reg.cap, reg.n, sizeof *reg.defs)) {
+    inst_def_free(d);
+    return avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
   }
   reg.defs[reg.n++] = d;
   *out = d;
@@ -763,7 +122,7 @@ avn_rc inst_registry_load(avn_err *e) {
     if (n - plen - 5 >= sizeof name) continue;
     memcpy(name, f->name + plen, n - plen - 5);
     name[n - plen - 5] = '\0';
-    reg.rc = load_by_name(name, 0, &d, &reg.err);
+    reg.rc = registry_load_by_name(name, 0, &d, &reg.err);
     if (reg.rc) break;
   }
   if (reg.rc && e) *e = reg.err;
@@ -825,7 +184,6 @@ bool inst_item_by_value(const inst_def *d, const inst_item *it) {
     if (&d->items[i].pub == it) return d->items[i].by_value;
   return false;
 }
-const char *inst_type_name(inst_type t) { return type_name(t); }
 
 /* ------------------------------------------------------------------ */
 /* values */
@@ -851,8 +209,8 @@ static void range_words(const inst_item *it, char *out, size_t n) {
            it->unit);
 }
 
-static avn_rc parse_value_item(const inst_def *d, const def_item *di, const char *text,
-                               inst_value *out, avn_err *e) {
+avn_rc registry_value_item(const inst_def *d, const def_item *di, const char *text,
+                           inst_value *out, avn_err *e) {
   const inst_item *it = &di->pub;
   char field[128], words[384];
   double v = 0;
@@ -965,7 +323,7 @@ avn_rc inst_parse_value(const inst_def *d, const char *item, const char *text, i
                         avn_err *e) {
   assert(d && item && out);
   for (size_t i = 0; i < d->n_items; i++)
-    if (!strcmp(d->items[i].pub.name, item)) return parse_value_item(d, &d->items[i], text, out, e);
+    if (!strcmp(d->items[i].pub.name, item)) return registry_value_item(d, &d->items[i], text, out, e);
   char field[128];
   snprintf(field, sizeof field, "%s.%s", d->name, item);
   return avn_fail(e, AVN_E_UNKNOWN, field, NULL, "no such item in %s (avn score %s --items lists them)",
@@ -1085,7 +443,7 @@ avn_rc inst_score(const inst_def *d, const inst_response *resp, const inst_opt *
   c.def = d;
   c.resp = resp;
   for (size_t i = 0; i < d->n_opts; i++) {
-    avn_rc rc = parse_value_item(d, &d->opts[i], d->opts[i].dflt, &c.opt[i], e);
+    avn_rc rc = registry_value_item(d, &d->opts[i], d->opts[i].dflt, &c.opt[i], e);
     if (rc) return rc;
   }
   for (size_t j = 0; j < n_opts; j++) {
@@ -1109,7 +467,7 @@ avn_rc inst_score(const inst_def *d, const inst_response *resp, const inst_opt *
         return avn_fail(e, AVN_E_USAGE, field, opts[j].value, "option given twice");
     if (!opts[j].value || !*opts[j].value)
       return avn_fail(e, AVN_E_TYPE, field, NULL, "option needs a value");
-    rc = parse_value_item(d, &d->opts[i], opts[j].value, &c.opt[i], e);
+    rc = registry_value_item(d, &d->opts[i], opts[j].value, &c.opt[i], e);
     if (rc) return rc;
     /* the option's field name is d.opt, like an item */
   }

@@ -117,6 +117,20 @@ static void test_malformed(void **s) {
                      3, "unknown key in reads");
 }
 
+/* Definitions are read by core/ytree, which takes plain YAML only: a key
+** given twice (once silently the last one), an alias or an empty file is
+** refused where it stands. */
+static void test_plain_yaml(void **s) {
+  (void)s;
+  expect_parse_error("name: x\ntitle: X\nname: y\nitems:\n  - {name: a, type: int, label: A}\n", 3,
+                     "key 'name' given twice");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: int\n    label: A\n    type: real\n",
+                     7, "key 'type' given twice");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - &a {name: a, type: int, label: A}\n  - *a\n", 5,
+                     "aliases");
+  expect_parse_error("", 1, "the file is empty");
+}
+
 /* The shipped MRI read takes independent reads on the reader's stages. */
 static void test_reads(void **s) {
   (void)s;
@@ -204,6 +218,7 @@ int main(void) {
     cmocka_unit_test(test_all_shipped_load),
     cmocka_unit_test(test_levels_and_include),
     cmocka_unit_test(test_malformed),
+    cmocka_unit_test(test_plain_yaml),
     cmocka_unit_test(test_reads),
     cmocka_unit_test(test_user_definition_with_include),
     cmocka_unit_test(test_values),

@@ -1,0 +1,605 @@
+/*
+** registry_parse.c: one instrument definition, YAML text -> inst_def.
+**
+** What it owns. The definition format and its checks. A file
+** src/instruments/defs/NAME.yaml (or a user's text, inst_def_parse) holds
+**   name, title, level (patient | hip),
+**   items:   name, label, type (int real code bool date time text), unit,
+**            min/max, codes (name, label, value), required, alias_of/factor,
+**            by_value (a code item may be entered as its numeric value),
+**            or `- include: OTHER` which splices OTHER's items in place
+**            (the HHS range-of-motion block is the `rom` form's items),
+**   results: name, label, unit,
+**   options: items with a `default` (rom_method, mhhs_factor, ...),
+**   rules:   cross-item rules: `{item: B, not_before: A}`,
+**   reads:   {reader: ITEM, agree_on: [ITEM, ...]}.
+** The text is read by core/ytree (plain YAML: no aliases, no key given
+** twice, one document). Each mapping is walked in document order, so the
+** first problem in the file is the one reported, as AVN_E_PARSE with
+** e->field = "file:line", the offending text in e->value and the rule.
+**
+** Invariants of a definition that parses. Names are unique within it
+** (items, options, results). An alias names an existing numeric item.
+** Every definition with results has a scorer (registry.c's table), and vice
+** versa. Option defaults parse against their own option definition. A
+** rule names items listed above it; a reader is a required text item.
+**
+** Memory. Each definition owns a pool of allocations (every string, the
+** code arrays) and its item, option, result, rule and agree_on arrays;
+** inst_def_free releases them all. Items spliced in by `include` are
+** shallow copies that borrow from the included definition, which belongs
+** to the registry: a definition that includes another must be freed before
+** inst_registry_free(). The ytree is freed before parsing returns; nothing
+** points into it.
+**
+** Costs. Linear in the size of the file, plus a linear name check per item
+** (a few dozen items).
+*/
+#include "instruments/registry_int.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "core/ytree.h"
+
+#define NAME_RULE "a name is lower-case letters, digits, _"
+
+/* The file being read, where refusals go, and the definition being built. */
+typedef struct dctx {
+  ytree_reader r;
+  inst_def *d;
+  int depth;            /* how many includes led to this file */
+} dctx;
+
+/* A refusal at line, with value (may be NULL) as the refused text. */
+#define dfail(c, line, value, ...) ytree_fail_value(&(c)->r, (line), (value), __VA_ARGS__)
+
+/* ------------------------------------------------------------------ */
+/* the pool */
+
+static void *pool_add(inst_def *d, void *p) {
+  if (!p) return NULL;
+  if (avn_grow((void **)&d->pool, &d->cap_pool, d->n_pool, sizeof *d->pool)) {
+    avn_free(p);
+    return NULL;
+  }
+  d->pool[d->n_pool++] = p;
+  return p;
+}
+
+/* A copy of s in d's pool, in *dst. */
+static avn_rc pool_set(inst_def *d, const char *s, const char **dst, avn_err *e) {
+  char *c = pool_add(d, avn_strdup(s));
+  if (!c) return avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory loading definitions");
+  *dst = c;
+  return AVN_OK;
+}
+
+void inst_def_free(inst_def *d) {
+  if (!d) return;
+  for (size_t i = 0; i < d->n_pool; i++) avn_free(d->pool[i]);
+  avn_free(d->pool);
+  avn_free(d->items);
+  avn_free(d->opts);
+  avn_free(d->results);
+  avn_free(d->rules);
+  avn_free(d->agree_on);
+  avn_free(d);
+}
+
+/* ------------------------------------------------------------------ */
+/* words */
+
+static bool valid_name(const char *s) {
+  if (!s || !*s || strlen(s) > 48) return false;
+  if (!((*s >= 'a' && *s <= 'z'))) return false;
+  for (const char *p = s; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) return false;
+  return true;
+}
+
+static bool valid_code_name(const char *s) {
+  /* codes may be stage names ("IIA") or numbers ("1.1", "100/91") */
+  if (!s || !*s || strlen(s) > 48) return false;
+  for (const char *p = s; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+          *p == '_' || *p == '.' || *p == '/' || *p == '-'))
+      return false;
+  return true;
+}
+
+static const struct {
+  const char *name;
+  inst_type type;
+} type_names[] = {
+  {"int", INST_INT},   {"real", INST_REAL}, {"code", INST_CODE}, {"bool", INST_BOOL},
+  {"date", INST_DATE}, {"time", INST_TIME}, {"text", INST_TEXT},
+};
+
+const char *inst_type_name(inst_type t) {
+  for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++)
+    if (type_names[i].type == t) return type_names[i].name;
+  return "?";
+}
+
+/* ------------------------------------------------------------------ */
+/* values of one key */
+
+/* v's text (a plain value), copied into the pool, in *dst. */
+static avn_rc get_text(dctx *c, const ytree *v, const char *key, const char **dst) {
+  const char *s = NULL;
+  avn_rc rc = ytree_scalar(&c->r, v, key, &s);
+  if (rc) return rc;
+  return pool_set(c->d, s, dst, c->r.e);
+}
+
+/* get_text for a name that ok() accepts; else refused with rule. */
+static avn_rc get_name(dctx *c, const ytree *v, const char *key, bool (*ok)(const char *),
+                       const char *rule, const char **dst) {
+  if (v->kind == YT_SCALAR && !ok(v->scalar)) return dfail(c, v->line, v->scalar, "%s", rule);
+  return get_text(c, v, key, dst);
+}
+
+static avn_rc get_type(dctx *c, const ytree *v, inst_type *out) {
+  const char *s = NULL;
+  avn_rc rc = ytree_scalar(&c->r, v, "type", &s);
+  if (rc) return rc;
+  for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++) {
+    if (!strcmp(type_names[i].name, s)) {
+      *out = type_names[i].type;
+      return AVN_OK;
+    }
+  }
+  return dfail(c, v->line, s, "type must be int, real, code, bool, date, time or text");
+}
+
+static avn_rc get_level(dctx *c, const ytree *v, inst_level *out) {
+  const char *s = NULL;
+  avn_rc rc = ytree_scalar(&c->r, v, "level", &s);
+  if (rc) return rc;
+  if (!strcmp(s, "patient")) {
+    *out = INST_LEVEL_PATIENT;
+  } else if (!strcmp(s, "hip")) {
+    *out = INST_LEVEL_HIP;
+  } else {
+    return dfail(c, v->line, s, "level must be patient or hip");
+  }
+  return AVN_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* items and options */
+
+static avn_rc push_item(def_item **arr, size_t *n, size_t *cap, const def_item *it, avn_err *e) {
+  if (avn_grow((void **)arr, cap, *n, sizeof **arr))
+    return avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory loading definitions");
+  (*arr)[(*n)++] = *it;
+  return AVN_OK;
+}
+
+static bool name_taken(const inst_def *d, const char *name) {
+  for (size_t i = 0; i < d->n_items; i++)
+    if (!strcmp(d->items[i].pub.name, name)) return true;
+  return false;
+}
+
+/* One code {name, label, value} of the item called item (NULL when the
+** item's name comes later in its mapping). */
+static avn_rc parse_code(dctx *c, const ytree *m, const char *item, inst_code *code) {
+  avn_rc rc = AVN_OK;
+  if (m->kind != YT_MAP)
+    return dfail(c, m->line, NULL, "a code must be a mapping {name, label, value}");
+  for (size_t k = 0; k < m->n; k++) {
+    const char *key = m->keys[k];
+    const ytree *v = m->items[k];
+    if (!strcmp(key, "name")) {
+      rc = get_name(c, v, key, valid_code_name, "bad code name", &code->name);
+    } else if (!strcmp(key, "label")) {
+      rc = get_text(c, v, key, &code->label);
+    } else if (!strcmp(key, "value")) {
+      rc = ytree_number(&c->r, v, key, &code->value);
+    } else {
+      rc = ytree_unknown_key(&c->r, m, k, "unknown key in a code (expected name, label, value)");
+    }
+    if (rc) return rc;
+  }
+  if (!code->name || !code->label || !ytree_get(m, "value"))
+    return dfail(c, m->line, item, "every code of '%s' needs name, label and value",
+                 item ? item : "");
+  return AVN_OK;
+}
+
+static avn_rc parse_codes(dctx *c, const ytree *seq, def_item *it) {
+  if (seq->kind != YT_SEQ || seq->n == 0)
+    return dfail(c, seq->line, NULL, "'codes' must be a non-empty list");
+  inst_code *codes = pool_add(c->d, avn_calloc(seq->n, sizeof *codes));
+  if (!codes) return avn_fail(c->r.e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  for (size_t i = 0; i < seq->n; i++) {
+    avn_rc rc = parse_code(c, seq->items[i], it->pub.name, &codes[i]);
+    if (rc) return rc;
+    for (size_t j = 0; j < i; j++)
+      if (!strcmp(codes[j].name, codes[i].name))
+        return dfail(c, seq->items[i]->line, codes[i].name, "duplicate code name");
+  }
+  it->pub.codes = codes;
+  it->pub.n_codes = seq->n;
+  return AVN_OK;
+}
+
+/* The checks that need the whole item (m: its mapping). */
+static avn_rc item_finish(dctx *c, const ytree *m, bool is_option, def_item *it) {
+  const char *name = it->pub.name;
+  bool has_min = ytree_get(m, "min") != NULL, has_max = ytree_get(m, "max") != NULL;
+  if (!name) return dfail(c, m->line, NULL, "an item needs a name");
+  if (!it->pub.label) return dfail(c, m->line, name, "item '%s' needs a label", name);
+  if (!ytree_get(m, "type")) return dfail(c, m->line, name, "item '%s' needs a type", name);
+  if (it->pub.type == INST_TEXT && has_max && !has_min) {
+    it->pub.min = 0; /* a text's max alone is its length limit */
+    has_min = true;
+  }
+  if (has_min != has_max) return dfail(c, m->line, name, "item '%s': give both min and max", name);
+  if (has_min && it->pub.min > it->pub.max)
+    return dfail(c, m->line, name, "item '%s': min is greater than max", name);
+  if (it->pub.type == INST_CODE && !it->pub.codes)
+    return dfail(c, m->line, name, "code item '%s' needs codes", name);
+  if (it->pub.type != INST_CODE && it->pub.codes)
+    return dfail(c, m->line, name, "item '%s' has codes but is not of type code", name);
+  if (it->by_value && it->pub.type != INST_CODE)
+    return dfail(c, m->line, name, "by_value on '%s' needs type code", name);
+  if ((it->pub.alias_of != NULL) != (ytree_get(m, "factor") != NULL))
+    return dfail(c, m->line, name, "item '%s': alias_of and factor go together", name);
+  if (is_option && !it->dflt) return dfail(c, m->line, name, "option '%s' needs a default", name);
+  return AVN_OK;
+}
+
+/* An item or (is_option) an option: the mapping m. */
+static avn_rc parse_item(dctx *c, const ytree *m, bool is_option, def_item *it /* OUT */) {
+  memset(it, 0, sizeof *it);
+  it->pub.unit = "";
+  it->pub.min = 1;
+  it->pub.max = 0;
+  for (size_t k = 0; k < m->n; k++) {
+    const char *key = m->keys[k];
+    const ytree *v = m->items[k];
+    avn_rc rc = AVN_OK;
+    if (!strcmp(key, "name")) {
+      rc = get_name(c, v, key, valid_name, NAME_RULE, &it->pub.name);
+    } else if (!strcmp(key, "label")) {
+      rc = get_text(c, v, key, &it->pub.label);
+    } else if (!strcmp(key, "unit")) {
+      rc = get_text(c, v, key, &it->pub.unit);
+    } else if (!strcmp(key, "alias_of")) {
+      rc = get_text(c, v, key, &it->pub.alias_of);
+    } else if (!strcmp(key, "default")) {
+      rc = get_text(c, v, key, &it->dflt);
+      if (!rc && !is_option) rc = dfail(c, m->key_lines[k], key, "'default' is only for options");
+    } else if (!strcmp(key, "type")) {
+      rc = get_type(c, v, &it->pub.type);
+    } else if (!strcmp(key, "min")) {
+      rc = ytree_number(&c->r, v, key, &it->pub.min);
+    } else if (!strcmp(key, "max")) {
+      rc = ytree_number(&c->r, v, key, &it->pub.max);
+    } else if (!strcmp(key, "factor")) {
+      rc = ytree_number(&c->r, v, key, &it->pub.alias_factor);
+    } else if (!strcmp(key, "required")) {
+      rc = ytree_bool(&c->r, v, key, &it->pub.required);
+    } else if (!strcmp(key, "by_value")) {
+      rc = ytree_bool(&c->r, v, key, &it->by_value);
+    } else if (!strcmp(key, "codes")) {
+      rc = parse_codes(c, v, it);
+    } else if (is_option) {
+      rc = ytree_unknown_key(&c->r, m, k, "unknown key (expected name, label, type, unit, min, "
+                             "max, codes, required, alias_of, factor, by_value, default)");
+    } else {
+      rc = ytree_unknown_key(&c->r, m, k, "unknown key (expected name, label, type, unit, min, "
+                             "max, codes, required, alias_of, factor, by_value)");
+    }
+    if (rc) return rc;
+  }
+  return item_finish(c, m, is_option, it);
+}
+
+/* `- include: OTHER` (v: OTHER) splices OTHER's items in place. */
+static avn_rc include_items(dctx *c, const ytree *v) {
+  const inst_def *other = NULL;
+  inst_def *d = c->d;
+  if (v->kind != YT_SCALAR) return dfail(c, v->line, NULL, "include needs a definition name");
+  avn_rc rc = registry_load_by_name(v->scalar, c->depth + 1, &other, c->r.e);
+  if (rc == AVN_E_UNKNOWN)
+    return dfail(c, v->line, v->scalar, "include: no definition named '%s'", v->scalar);
+  if (rc) return rc;
+  for (size_t i = 0; i < other->n_items; i++) {
+    const char *name = other->items[i].pub.name;
+    if (name_taken(d, name))
+      return dfail(c, v->line, name, "included item '%s' duplicates an item", name);
+    rc = push_item(&d->items, &d->n_items, &d->cap_items, &other->items[i], c->r.e);
+    if (rc) return rc;
+  }
+  return AVN_OK;
+}
+
+/* it, just parsed from m, joins the items or (is_option) the options. */
+static avn_rc add_item(dctx *c, const ytree *m, bool is_option, const def_item *it) {
+  inst_def *d = c->d;
+  const char *name = it->pub.name;
+  if (!is_option) {
+    if (name_taken(d, name)) return dfail(c, m->line, name, "duplicate item '%s'", name);
+    return push_item(&d->items, &d->n_items, &d->cap_items, it, c->r.e);
+  }
+  for (size_t j = 0; j < d->n_opts; j++)
+    if (!strcmp(d->opts[j].pub.name, name))
+      return dfail(c, m->line, name, "duplicate option '%s'", name);
+  if (d->n_opts >= INST_MAX_OPTS) return dfail(c, m->line, NULL, "too many options");
+  return push_item(&d->opts, &d->n_opts, &d->cap_opts, it, c->r.e);
+}
+
+/* items: or (is_option) options:, a list of item mappings; an item may be
+** `- include: OTHER`. */
+static avn_rc parse_item_list(dctx *c, const ytree *seq, bool is_option) {
+  avn_rc rc = ytree_need_seq(&c->r, seq, is_option ? "'options'" : "'items'");
+  if (rc) return rc;
+  for (size_t i = 0; i < seq->n; i++) {
+    const ytree *m = seq->items[i];
+    def_item it;
+    rc = ytree_need_map(&c->r, m, is_option ? "an option" : "an item");
+    if (rc) return rc;
+    if (!is_option && m->n == 1 && !strcmp(m->keys[0], "include")) {
+      rc = include_items(c, m->items[0]);
+      if (rc) return rc;
+      continue;
+    }
+    rc = parse_item(c, m, is_option, &it);
+    if (rc) return rc;
+    rc = add_item(c, m, is_option, &it);
+    if (rc) return rc;
+  }
+  return AVN_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* results, rules, reads */
+
+/* One zeroed slot of size bytes per entry of the list seq (owned by the
+** caller), or NULL: out of memory, reported in c's error. */
+static void *list_slots(dctx *c, const ytree *seq, size_t size) {
+  void *p = avn_calloc(seq->n ? seq->n : 1, size);
+  if (!p) avn_fail(c->r.e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  return p;
+}
+
+/* The i-th result (m), into d->results[i]. */
+static avn_rc parse_result(dctx *c, const ytree *m, size_t i) {
+  inst_result_def *r = &c->d->results[i];
+  avn_rc rc = ytree_need_map(&c->r, m, "a result");
+  if (rc) return rc;
+  r->unit = "";
+  for (size_t k = 0; k < m->n; k++) {
+    const char *key = m->keys[k], *s = NULL;
+    const ytree *v = m->items[k];
+    rc = ytree_scalar(&c->r, v, key, &s); /* every key of a result takes text */
+    if (rc) return rc;
+    if (!strcmp(key, "name")) {
+      rc = get_name(c, v, key, valid_name, "bad result name", &r->name);
+    } else if (!strcmp(key, "label")) {
+      rc = get_text(c, v, key, &r->label);
+    } else if (!strcmp(key, "unit")) {
+      rc = get_text(c, v, key, &r->unit);
+    } else {
+      rc = ytree_unknown_key(&c->r, m, k, "unknown key in a result (expected name, label, unit)");
+    }
+    if (rc) return rc;
+  }
+  if (!r->name || !r->label) return dfail(c, m->line, NULL, "a result needs name and label");
+  for (size_t j = 0; j < i; j++)
+    if (!strcmp(c->d->results[j].name, r->name))
+      return dfail(c, m->line, r->name, "duplicate result '%s'", r->name);
+  return AVN_OK;
+}
+
+static avn_rc parse_results(dctx *c, const ytree *seq) {
+  inst_def *d = c->d;
+  avn_rc rc = ytree_need_seq(&c->r, seq, "'results'");
+  if (rc) return rc;
+  if (seq->n > INST_MAX_RESULTS)
+    return dfail(c, seq->line, NULL, "more than INST_MAX_RESULTS results");
+  d->results = list_slots(c, seq, sizeof *d->results);
+  if (!d->results) return AVN_E_NOMEM;
+  for (size_t i = 0; i < seq->n; i++) {
+    rc = parse_result(c, seq->items[i], i);
+    if (rc) return rc;
+    d->n_results = i + 1;
+  }
+  return AVN_OK;
+}
+
+/* {item: B, not_before: A}: both must be items listed above the rule. */
+static avn_rc parse_rule(dctx *c, const ytree *m, def_rule *r) {
+  avn_rc rc = ytree_need_map(&c->r, m, "a rule");
+  if (rc) return rc;
+  for (size_t k = 0; k < m->n; k++) {
+    const char *key = m->keys[k], *s = NULL;
+    const ytree *v = m->items[k];
+    rc = ytree_scalar(&c->r, v, key, &s);
+    if (rc) return rc;
+    if (!name_taken(c->d, s)) return dfail(c, v->line, s, "rule names an unknown item '%s'", s);
+    if (!strcmp(key, "item")) {
+      rc = pool_set(c->d, s, &r->item, c->r.e);
+    } else if (!strcmp(key, "not_before")) {
+      rc = pool_set(c->d, s, &r->not_before, c->r.e);
+    } else {
+      rc = ytree_unknown_key(&c->r, m, k, "unknown key in a rule (expected item, not_before)");
+    }
+    if (rc) return rc;
+  }
+  if (!r->item || !r->not_before)
+    return dfail(c, m->line, NULL, "a rule needs item and not_before");
+  return AVN_OK;
+}
+
+static avn_rc parse_rules(dctx *c, const ytree *seq) {
+  inst_def *d = c->d;
+  avn_rc rc = ytree_need_seq(&c->r, seq, "'rules'");
+  if (rc) return rc;
+  d->rules = list_slots(c, seq, sizeof *d->rules);
+  if (!d->rules) return AVN_E_NOMEM;
+  for (size_t i = 0; i < seq->n; i++) {
+    rc = parse_rule(c, seq->items[i], &d->rules[i]);
+    if (rc) return rc;
+    d->n_rules = i + 1;
+  }
+  return AVN_OK;
+}
+
+static avn_rc parse_agree_on(dctx *c, const ytree *seq) {
+  inst_def *d = c->d;
+  if (seq->kind != YT_SEQ) return dfail(c, seq->line, NULL, "'agree_on' must be a list of items");
+  d->agree_on = list_slots(c, seq, sizeof *d->agree_on);
+  if (!d->agree_on) return AVN_E_NOMEM;
+  for (size_t i = 0; i < seq->n; i++) {
+    avn_rc rc = get_text(c, seq->items[i], "agree_on", &d->agree_on[i]);
+    if (rc) return rc;
+    d->n_agree = i + 1;
+  }
+  return AVN_OK;
+}
+
+/* reads: {reader: ITEM, agree_on: [ITEM, ...]}: the form may be filled in
+** by several readers of the same images; two entries naming different
+** readers are two independent reads, not a double data entry. */
+static avn_rc parse_reads(dctx *c, const ytree *m) {
+  if (m->kind != YT_MAP)
+    return dfail(c, m->line, NULL, "'reads' must be a mapping (reader, agree_on)");
+  for (size_t k = 0; k < m->n; k++) {
+    const char *key = m->keys[k];
+    avn_rc rc = AVN_OK;
+    if (!strcmp(key, "reader")) {
+      rc = get_text(c, m->items[k], key, &c->d->reader);
+    } else if (!strcmp(key, "agree_on")) {
+      rc = parse_agree_on(c, m->items[k]);
+    } else {
+      rc = ytree_unknown_key(&c->r, m, k, "unknown key in reads (expected reader, agree_on)");
+    }
+    if (rc) return rc;
+  }
+  if (!c->d->reader)
+    return dfail(c, m->line, NULL, "'reads' needs reader (the item naming the reader)");
+  return AVN_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* the definition */
+
+/* Checks that need the whole definition (root: its mapping). */
+static avn_rc def_finish(dctx *c, const ytree *root, const char *expect_name) {
+  inst_def *d = c->d;
+  int line = root->line;
+  avn_err oe;
+  if (!d->name) return dfail(c, line, NULL, "the definition needs a name");
+  if (!d->title) return dfail(c, line, d->name, "'%s' needs a title", d->name);
+  if (!d->items) return dfail(c, line, d->name, "'%s' needs items", d->name);
+  if (expect_name && strcmp(expect_name, d->name) != 0)
+    return dfail(c, line, d->name, "name must match the file name '%s'", expect_name);
+  for (size_t i = 0; i < d->n_items; i++) {
+    const inst_item *it = &d->items[i].pub;
+    if (!it->alias_of) continue;
+    const inst_item *t = inst_item_find(d, it->alias_of);
+    if (!t || t->alias_of || (t->type != INST_INT && t->type != INST_REAL))
+      return dfail(c, line, it->name, "alias '%s' must name a numeric item of this form", it->name);
+    if (it->required) return dfail(c, line, it->name, "alias '%s' cannot be required", it->name);
+  }
+  if (d->reader) {
+    const inst_item *r = inst_item_find(d, d->reader);
+    if (!r || r->type != INST_TEXT || !r->required)
+      return dfail(c, line, d->reader,
+                   "reads: reader '%s' must name a required text item of this form", d->reader);
+  }
+  for (size_t i = 0; i < d->n_agree; i++)
+    if (!inst_item_find(d, d->agree_on[i]))
+      return dfail(c, line, d->agree_on[i], "reads: agree_on names an unknown item '%s'",
+                   d->agree_on[i]);
+  for (size_t i = 0; i < d->n_opts; i++) {
+    inst_value v;
+    if (registry_value_item(d, &d->opts[i], d->opts[i].dflt, &v, &oe))
+      return dfail(c, line, d->opts[i].dflt, "default of option '%s' is not allowed by it",
+                   d->opts[i].pub.name);
+  }
+  d->score = registry_scorer(d->name);
+  if (d->n_results && !d->score)
+    return dfail(c, line, d->name, "'%s' lists results but has no scoring function", d->name);
+  if (!d->n_results && d->score)
+    return dfail(c, line, d->name, "'%s' has a scoring function but lists no results", d->name);
+  return AVN_OK;
+}
+
+/* The top-level mapping, key by key in document order. */
+static avn_rc parse_top(dctx *c, const ytree *root) {
+  for (size_t k = 0; k < root->n; k++) {
+    const char *key = root->keys[k];
+    const ytree *v = root->items[k];
+    avn_rc rc = AVN_OK;
+    if (!strcmp(key, "name")) {
+      rc = get_name(c, v, key, valid_name, NAME_RULE, &c->d->name);
+    } else if (!strcmp(key, "title")) {
+      rc = get_text(c, v, key, &c->d->title);
+    } else if (!strcmp(key, "level")) {
+      rc = get_level(c, v, &c->d->level);
+    } else if (!strcmp(key, "items")) {
+      rc = parse_item_list(c, v, false);
+    } else if (!strcmp(key, "options")) {
+      rc = parse_item_list(c, v, true);
+    } else if (!strcmp(key, "results")) {
+      rc = parse_results(c, v);
+    } else if (!strcmp(key, "rules")) {
+      rc = parse_rules(c, v);
+    } else if (!strcmp(key, "reads")) {
+      rc = parse_reads(c, v);
+    } else {
+      rc = ytree_unknown_key(&c->r, root, k, "unknown key (expected name, title, level, items, "
+                             "results, options, rules, reads)");
+    }
+    if (rc) return rc;
+  }
+  return AVN_OK;
+}
+
+avn_rc registry_parse_def(const char *file, const char *text, size_t len, const char *expect_name,
+                          int depth, inst_def **out, avn_err *e) {
+  dctx c = {.r = {.file = file, .e = e}, .depth = depth};
+  ytree *root = NULL;
+  avn_rc rc = AVN_OK;
+
+  *out = NULL;
+  rc = ytree_parse(file, text, len, &root, e);
+  if (rc == AVN_E_NOMEM) rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  if (rc) goto cleanup;
+  c.d = avn_calloc(1, sizeof *c.d);
+  if (!c.d) {
+    rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+    goto cleanup;
+  }
+  rc = pool_set(c.d, file, &c.d->file, e);
+  if (rc) goto cleanup;
+  if (root->kind != YT_MAP) {
+    rc = dfail(&c, root->line, NULL,
+               "a definition must be a mapping (name, title, level, items, ...)");
+    goto cleanup;
+  }
+  c.d->level = INST_LEVEL_PATIENT;
+  rc = parse_top(&c, root);
+  if (rc) goto cleanup;
+  rc = def_finish(&c, root, expect_name);
+  if (rc) goto cleanup;
+  *out = c.d;
+  c.d = NULL;
+
+cleanup:
+  ytree_free(root);
+  inst_def_free(c.d);
+  return rc;
+}
+
+avn_rc inst_def_parse(const char *file, const char *text, size_t len, inst_def **out, avn_err *e) {
+  assert(file && text && out);
+  return registry_parse_def(file, text, len, NULL, 0, out, e);
+}
