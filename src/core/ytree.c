@@ -1,26 +1,83 @@
 /*
 ** ytree.c: builds a ytree from libyaml parser events (see ytree.h).
 ** A recursive descent over the event stream; depth is bounded to keep a
-** malicious file from exhausting the stack. O(size of the document).
+** malicious file from exhausting the stack. O(size of the document), plus
+** O(pairs^2) string comparisons per mapping for the key-given-twice check.
+**
+** Memory. A tree lives in a chain of blocks (yblock), each twice the size
+** of the one before: nodes, strings and child arrays are carved from the
+** newest block in order, and an array that grows is carved again at twice
+** its size (the old copy stays, unused, in its block). ytree_free releases
+** the chain, which the root holds. A tree of any size thus costs O(log size) allocations, which keeps
+** the fault-injection tests (fail each allocation in turn) of every loader
+** cheap.
 */
 #include "core/ytree.h"
 #include "core/mem.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdalign.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
 #define YTREE_MAX_DEPTH 64
+#define YBLOCK_FIRST 4096
+#define YBLOCK_MAX ((size_t)1 << 20)
+
+typedef struct yblock {
+  struct yblock *next;   /* the block carved before this one */
+  size_t used, size;     /* bytes of data */
+  alignas(max_align_t) unsigned char data[];
+} yblock;
 
 typedef struct {
   yaml_parser_t parser;
   const char *name;
   avn_err *e;
+  yblock *blocks;        /* newest first */
 } yctx;
+
+/* n zeroed bytes, aligned for any type, from c's blocks (NULL: out of memory). */
+static void *carve(yctx *c, size_t n) {
+  const size_t a = alignof(max_align_t);
+  yblock *b = c->blocks;
+  if (n > AVN_MEM_CAP) return NULL;
+  n = (n + a - 1) / a * a;
+  if (!b || b->size - b->used < n) {
+    size_t size = b ? b->size * 2 : YBLOCK_FIRST;
+    if (size > YBLOCK_MAX) size = YBLOCK_MAX;
+    if (size < n) size = n;
+    b = avn_malloc(sizeof *b + size);
+    if (!b) return NULL;
+    b->next = c->blocks;
+    b->used = 0;
+    b->size = size;
+    c->blocks = b;
+  }
+  void *p = b->data + b->used;
+  b->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+static void free_blocks(yblock *b) {
+  while (b) {
+    yblock *next = b->next;
+    avn_free(b);
+    b = next;
+  }
+}
+
+static char *carve_str(yctx *c, const unsigned char *s, size_t len) {
+  char *p = len < AVN_MEM_CAP ? carve(c, len + 1) : NULL;
+  if (p) memcpy(p, s, len);
+  return p;
+}
 
 static avn_rc yfail(yctx *c, int line, const char *what) {
   char where[160];
@@ -40,46 +97,31 @@ static avn_rc next_event(yctx *c, yaml_event_t *ev) {
 }
 
 void ytree_free(ytree *t) {
-  if (!t) return;
-  avn_free(t->scalar);
-  for (size_t i = 0; i < t->n; i++) {
-    ytree_free(t->items[i]);
-    if (t->keys) avn_free(t->keys[i]);
-  }
-  avn_free(t->items);
-  avn_free(t->keys);
-  avn_free(t->key_lines);
-  avn_free(t);
+  if (t) free_blocks(t->blocks);
 }
 
 static avn_rc build(yctx *c, yaml_event_t *ev, int depth, ytree **out);
 
-/* Makes room for one more child of t: items (and keys, key_lines for a
-** map) double when full, so a mapping of n pairs costs O(log n) allocations. */
-static avn_rc reserve(ytree *t) {
-  if (t->n < t->cap) return AVN_OK;
-  size_t cap = t->cap ? t->cap * 2 : 4;
-  ytree **items = avn_reallocarray(t->items, cap, sizeof *items);
-  if (!items) return AVN_E_NOMEM;
-  t->items = items;
-  if (t->kind == YT_MAP) {
-    char **keys = avn_reallocarray(t->keys, cap, sizeof *keys);
-    if (!keys) return AVN_E_NOMEM;
-    t->keys = keys;
-    int *kl = avn_reallocarray(t->key_lines, cap, sizeof *kl);
-    if (!kl) return AVN_E_NOMEM;
-    t->key_lines = kl;
-  }
-  t->cap = cap;
+/* Moves the array *arr (n elements of size bytes) to a new carve of cap. */
+static avn_rc regrow(yctx *c, void **arr, size_t n, size_t cap, size_t size) {
+  void *p = cap <= AVN_MEM_CAP / size ? carve(c, cap * size) : NULL;
+  if (!p) return AVN_E_NOMEM;
+  if (n) memcpy(p, *arr, n * size);
+  *arr = p;
   return AVN_OK;
 }
 
-/* Appends child (and key for maps) to t. Takes ownership of child and key. */
-static avn_rc append(ytree *t, ytree *child, char *key, int key_line) {
-  if (reserve(t)) {
-    ytree_free(child);
-    avn_free(key);
-    return AVN_E_NOMEM;
+/* Appends child (and key, key_line for a map) to t; the arrays double when
+** full. */
+static avn_rc append(yctx *c, ytree *t, ytree *child, char *key, int key_line) {
+  if (t->n == t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 4;
+    if (regrow(c, (void **)&t->items, t->n, cap, sizeof *t->items)) return AVN_E_NOMEM;
+    if (t->kind == YT_MAP) {
+      if (regrow(c, (void **)&t->keys, t->n, cap, sizeof *t->keys)) return AVN_E_NOMEM;
+      if (regrow(c, (void **)&t->key_lines, t->n, cap, sizeof *t->key_lines)) return AVN_E_NOMEM;
+    }
+    t->cap = cap;
   }
   if (t->kind == YT_MAP) {
     t->keys[t->n] = key;
@@ -107,25 +149,24 @@ static avn_rc build_children(yctx *c, ytree *t, int depth) {
         yaml_event_delete(&ev);
         return yfail(c, key_line, "a mapping key must be a plain word");
       }
-      key = avn_strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+      key = carve_str(c, ev.data.scalar.value, ev.data.scalar.length);
       yaml_event_delete(&ev);
       if (!key) return AVN_E_NOMEM;
       for (size_t i = 0; i < t->n; i++) {
         if (strcmp(t->keys[i], key) == 0) {
           char msg[200];
           snprintf(msg, sizeof msg, "key '%s' given twice", key);
-          avn_free(key);
           return yfail(c, key_line, msg);
         }
       }
       rc = next_event(c, &ev);
-      if (rc) { avn_free(key); return rc; }
+      if (rc) return rc;
     }
     ytree *child = NULL;
     rc = build(c, &ev, depth + 1, &child);
     yaml_event_delete(&ev);
-    if (rc) { avn_free(key); return rc; }
-    rc = append(t, child, key, key_line);
+    if (rc) return rc;
+    rc = append(c, t, child, key, key_line);
     if (rc) return rc;
   }
 }
@@ -134,14 +175,14 @@ static avn_rc build(yctx *c, yaml_event_t *ev, int depth, ytree **out) {
   int line = (int)ev->start_mark.line + 1;
   if (depth > YTREE_MAX_DEPTH) return yfail(c, line, "nesting too deep");
   if (ev->type == YAML_ALIAS_EVENT) return yfail(c, line, "aliases (*name) are not allowed");
-  ytree *t = avn_calloc(1, sizeof *t);
+  ytree *t = carve(c, sizeof *t);
   if (!t) return AVN_E_NOMEM;
   t->line = line;
   avn_rc rc = AVN_OK;
   switch (ev->type) {
     case YAML_SCALAR_EVENT:
       t->kind = YT_SCALAR;
-      t->scalar = avn_strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+      t->scalar = carve_str(c, ev->data.scalar.value, ev->data.scalar.length);
       if (!t->scalar) rc = AVN_E_NOMEM;
       break;
     case YAML_SEQUENCE_START_EVENT:
@@ -155,10 +196,7 @@ static avn_rc build(yctx *c, yaml_event_t *ev, int depth, ytree **out) {
     default:
       rc = yfail(c, line, "unexpected YAML event");
   }
-  if (rc) {
-    ytree_free(t);
-    return rc;
-  }
+  if (rc) return rc; /* t stays in the blocks, freed with them */
   *out = t;
   return AVN_OK;
 }
@@ -200,10 +238,11 @@ avn_rc ytree_parse(const char *name, const char *text, size_t len, ytree **out, 
     rc = yfail(&c, 1, "the file is empty");
     goto cleanup;
   }
+  root->blocks = c.blocks;
+  c.blocks = NULL;
   *out = root;
-  root = NULL;
 cleanup:
-  ytree_free(root);
+  free_blocks(c.blocks);
   yaml_parser_delete(&c.parser);
   return rc;
 }

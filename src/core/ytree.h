@@ -16,8 +16,9 @@
 ** _bool, ytree_unknown_key), when the first problem in the file must be
 ** the one reported.
 **
-** Ownership: ytree_parse returns a tree the caller frees with ytree_free;
-** every node and string inside is owned by the tree.
+** Ownership: ytree_parse returns a tree the caller frees with ytree_free
+** (on the root only); every node, string and array inside is owned by the
+** tree, which holds them in a few large blocks.
 */
 #ifndef AVN_YTREE_H
 #define AVN_YTREE_H
@@ -38,12 +39,14 @@ struct ytree {
   char **keys;         /* YT_MAP keys (scalars only) */
   int *key_lines;      /* YT_MAP key lines */
   size_t cap;          /* room in items (keys, key_lines); ytree.c's own */
+  struct yblock *blocks; /* the root's: the tree's memory (ytree.c's own) */
 };
 
 /* Parses text (len bytes) from a file called name (used in messages).
 ** On error, e->field = "name:line" and e->rule says what is wrong. */
 avn_rc ytree_parse(const char *name, const char *text, size_t len,
                    ytree **out /* OUT */, avn_err *e);
+/* Frees a tree from ytree_parse (t: its root, or NULL). */
 void ytree_free(ytree *t);
 
 /* Map lookup: the value for key, or NULL. */

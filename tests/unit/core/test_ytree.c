@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "core/ytree.h"
 
 static const char doc[] =
@@ -182,6 +183,49 @@ static void test_parse_refusals(void **state) {
   }
 }
 
+/* A wide mapping fills several blocks and regrows its arrays many times:
+** key kI (I from 0) stands on line I + 1 with the value I. */
+static void test_wide(void **state) {
+  (void)state;
+  enum { N = 5000 };
+  char *text = avn_malloc(N * 16);
+  size_t len = 0;
+  ytree *t = NULL;
+  avn_err e;
+  assert_non_null(text);
+  for (int i = 0; i < N; i++) len += (size_t)snprintf(text + len, 16, "k%d: %d\n", i, i);
+  assert_int_equal(ytree_parse("w.yaml", text, len, &t, &e), AVN_OK);
+  assert_int_equal(t->n, N);
+  assert_string_equal(ytree_str(t, "k0"), "0");
+  assert_string_equal(ytree_str(t, "k4999"), "4999");
+  assert_int_equal(t->key_lines[4999], 5000);
+  assert_int_equal(ytree_get(t, "k2500")->line, 2501);
+  ytree_free(t);
+  avn_free(text);
+}
+
+/* Each allocation of a parse fails in turn: AVN_E_NOMEM, no tree, and
+** nothing leaked (the sanitizer build checks), until one succeeds. */
+static void test_alloc_faults(void **state) {
+  fixture *f = *state;
+  long n = 0;
+  for (;; n++) {
+    ytree *t = NULL;
+    avn_err e;
+    avn_mem_fail_after(n);
+    avn_rc rc = ytree_parse("t.yaml", doc, strlen(doc), &t, &e);
+    avn_mem_fail_after(-1);
+    if (rc == AVN_OK) {
+      assert_int_equal(t->n, f->root->n);
+      ytree_free(t);
+      break;
+    }
+    assert_int_equal(rc, AVN_E_NOMEM);
+    assert_null(t);
+  }
+  assert_true(n >= 1); /* the document needs at least one block */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_lines),
@@ -190,6 +234,8 @@ int main(void) {
     cmocka_unit_test(test_bool),
     cmocka_unit_test(test_shapes_and_keys),
     cmocka_unit_test(test_parse_refusals),
+    cmocka_unit_test(test_wide),
+    cmocka_unit_test(test_alloc_faults),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
