@@ -123,23 +123,24 @@ static void free_strv(char **v, size_t n) {
   avn_free(v);
 }
 
+static void drop_series(rfig_ser *s) {
+  avn_free(s->name);
+  avn_free(s->x);
+  avn_free(s->y);
+  avn_free(s->lo);
+  avn_free(s->hi);
+  avn_free(s->cx);
+  avn_free(s->cy);
+  avn_free(s->v);
+}
+
 void rfig_free(rfig *f) {
   if (!f) return;
   avn_free(f->xlab);
   avn_free(f->ylab);
   avn_free(f->xt);
   free_strv(f->xt_lab, f->n_xt);
-  for (size_t i = 0; i < f->n_ser; i++) {
-    rfig_ser *s = &f->ser[i];
-    avn_free(s->name);
-    avn_free(s->x);
-    avn_free(s->y);
-    avn_free(s->lo);
-    avn_free(s->hi);
-    avn_free(s->cx);
-    avn_free(s->cy);
-    avn_free(s->v);
-  }
+  for (size_t i = 0; i < f->n_ser; i++) drop_series(&f->ser[i]);
   avn_free(f->ser);
   free_strv(f->cat, f->n_cat);
   avn_free(f->rt);
@@ -223,17 +224,6 @@ static rfig_ser *add_series(rfig *f, const char *name) {
   memset(s, 0, sizeof *s);
   s->name = nm;
   return s;
-}
-
-static void drop_series(rfig_ser *s) {
-  avn_free(s->name);
-  avn_free(s->x);
-  avn_free(s->y);
-  avn_free(s->lo);
-  avn_free(s->hi);
-  avn_free(s->cx);
-  avn_free(s->cy);
-  avn_free(s->v);
 }
 
 void rfig_series(rfig *f, const char *name, size_t n, const double *x, const double *y,

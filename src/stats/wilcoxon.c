@@ -158,6 +158,33 @@ static double correction(double z, int alt, bool correct) {
   return z > 0 ? 0.5 : (z < 0 ? -0.5 : 0.0);
 }
 
+/* The exact p of statistic s, whose null distribution is centred at
+** `center`: the signed-rank distribution of n when m == 0, else the rank-sum
+** distribution of (m, n). Two-sided: twice the smaller tail, at most 1, as
+** R's wilcox.test. */
+static avn_rc exact_tail(double q, size_t m, size_t n, bool upper, double *p) {
+  return m ? wilcoxon_pwilcox(q, m, n, upper, p) : wilcoxon_psignrank(q, n, upper, p);
+}
+
+static avn_rc exact_p(double s, double center, size_t m, size_t n, int alt, double *p) {
+  if (alt == 2) return exact_tail(s - 1, m, n, true, p);
+  if (alt == 1) return exact_tail(s, m, n, false, p);
+  avn_rc rc = s > center ? exact_tail(s - 1, m, n, true, p) : exact_tail(s, m, n, false, p);
+  *p = 2.0 * *p < 1.0 ? 2.0 * *p : 1.0;
+  return rc;
+}
+
+/* The normal approximation of statistic s with null mean `center` and SD
+** sigma (tie-corrected by the caller), with R's continuity correction. */
+static avn_rc normal_approx(double s, double center, double sigma, int alt, bool correct, wilcoxon_result *out) {
+  if (!(sigma > 0)) return AVN_E_DEGENERATE;
+  double z = s - center;
+  out->correct = correct;
+  out->z = (z - correction(z, alt, correct)) / sigma;
+  out->p = normal_p(out->z, alt);
+  return AVN_OK;
+}
+
 avn_rc wilcoxon_signed_rank(const double *din, size_t nin, double mu, int exact_mode,
                             bool correct, int alt, wilcoxon_result *out) {
   avn_rc rc = AVN_OK;
@@ -189,33 +216,14 @@ avn_rc wilcoxon_signed_rank(const double *din, size_t nin, double mu, int exact_
   out->statistic = v;
   out->ties = ties > 0.0;
   bool exact = exact_mode == 1 || (exact_mode == 0 && n < 50);
+  double dn = (double)n, center = dn * (dn + 1) / 4.0;
   if (exact && !out->ties && out->n_zero == 0) {
-    double p = 0.0;
     out->exact = true;
     out->z = NAN;
-    if (alt == 2) {
-      rc = wilcoxon_psignrank(v - 1, n, true, &p);
-    } else if (alt == 1) {
-      rc = wilcoxon_psignrank(v, n, false, &p);
-    } else {
-      if (v > (double)n * ((double)n + 1) / 4.0) rc = wilcoxon_psignrank(v - 1, n, true, &p);
-      else rc = wilcoxon_psignrank(v, n, false, &p);
-      p = 2.0 * p < 1.0 ? 2.0 * p : 1.0;
-    }
-    out->p = p;
-    goto cleanup;
+    rc = exact_p(v, center, 0, n, alt, &out->p);
+  } else {
+    rc = normal_approx(v, center, sqrt(dn * (dn + 1) * (2 * dn + 1) / 24.0 - ties / 48.0), alt, correct, out);
   }
-  double dn = (double)n;
-  double z = v - dn * (dn + 1) / 4.0;
-  double sigma = sqrt(dn * (dn + 1) * (2 * dn + 1) / 24.0 - ties / 48.0);
-  if (!(sigma > 0)) {
-    rc = AVN_E_DEGENERATE;
-    goto cleanup;
-  }
-  out->correct = correct;
-  z = (z - correction(z, alt, correct)) / sigma;
-  out->z = z;
-  out->p = normal_p(z, alt);
 
 cleanup:
   avn_free(d);
@@ -247,33 +255,15 @@ avn_rc wilcoxon_rank_sum(const double *x, size_t nx, const double *y, size_t ny,
   out->n = N;
   out->ties = ties > 0.0;
   bool exact = exact_mode == 1 || (exact_mode == 0 && nx < 50 && ny < 50);
+  double dN = (double)N;
   if (exact && !out->ties) {
-    double p = 0.0;
     out->exact = true;
     out->z = NAN;
-    if (alt == 2) {
-      rc = wilcoxon_pwilcox(w - 1, nx, ny, true, &p);
-    } else if (alt == 1) {
-      rc = wilcoxon_pwilcox(w, nx, ny, false, &p);
-    } else {
-      if (w > dx * dy / 2.0) rc = wilcoxon_pwilcox(w - 1, nx, ny, true, &p);
-      else rc = wilcoxon_pwilcox(w, nx, ny, false, &p);
-      p = 2.0 * p < 1.0 ? 2.0 * p : 1.0;
-    }
-    out->p = p;
-    goto cleanup;
+    rc = exact_p(w, dx * dy / 2.0, nx, ny, alt, &out->p);
+  } else {
+    rc = normal_approx(w, dx * dy / 2.0, sqrt((dx * dy / 12.0) * ((dN + 1) - ties / (dN * (dN - 1)))), alt,
+                       correct, out);
   }
-  double dN = (double)N;
-  double z = w - dx * dy / 2.0;
-  double sigma = sqrt((dx * dy / 12.0) * ((dN + 1) - ties / (dN * (dN - 1))));
-  if (!(sigma > 0)) {
-    rc = AVN_E_DEGENERATE;
-    goto cleanup;
-  }
-  out->correct = correct;
-  z = (z - correction(z, alt, correct)) / sigma;
-  out->z = z;
-  out->p = normal_p(z, alt);
 
 cleanup:
   avn_free(v);
