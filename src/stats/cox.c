@@ -141,20 +141,25 @@ typedef struct cox_work {
   double *s1, *s2, *d1, *d2, *a; /* [p], [p*p], [p], [p*p], [p] */
 } cox_work;
 
+/* The linear predictor eta = X beta and the risk exp(eta) of every row. */
+static void cox_eta(cox_work *w, const double *beta) {
+  for (size_t i = 0; i < w->n; i++) {
+    const double *xi = w->x + i * w->p;
+    double e = 0;
+    for (size_t j = 0; j < w->p; j++) e += xi[j] * beta[j];
+    w->eta[i] = e;
+    w->r[i] = exp(e);
+  }
+}
+
 /* Log partial likelihood, score u[p] and information imat[p*p] at beta.
 ** Returns 0, or 1 if something is not finite. */
 static int cox_compute(cox_work *w, const double *beta, double *loglik,
                        double *u, double *imat) {
-  size_t n = w->n, p = w->p;
+  size_t p = w->p;
   double *s1 = w->s1, *s2 = w->s2, *d1 = w->d1, *d2 = w->d2, *a = w->a;
   int efron = w->ties == COX_TIES_EFRON;
-  for (size_t i = 0; i < n; i++) {
-    const double *xi = w->x + i * p;
-    double e = 0;
-    for (size_t j = 0; j < p; j++) e += xi[j] * beta[j];
-    w->eta[i] = e;
-    w->r[i] = exp(e);
-  }
+  cox_eta(w, beta);
   double s0 = 0, ll = 0;
   memset(s1, 0, p * sizeof *s1);
   memset(s2, 0, p * p * sizeof *s2);
@@ -339,7 +344,7 @@ cleanup:
 static avn_rc cox_robust(cox_work *w, const double *beta, const double *var,
                          const int *cluster, size_t ncl, double *rvar) {
   avn_rc rc = AVN_OK;
-  size_t n = w->n, p = w->p;
+  size_t p = w->p;
   int efron = w->ties == COX_TIES_EFRON;
   double *gs0 = avn_calloc(w->ngroups, sizeof *gs0);
   double *gd0 = avn_calloc(w->ngroups, sizeof *gd0);
@@ -357,13 +362,7 @@ static avn_rc cox_robust(cox_work *w, const double *beta, const double *var,
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
-  for (size_t i = 0; i < n; i++) {
-    const double *xi = w->x + i * p;
-    double e = 0;
-    for (size_t j = 0; j < p; j++) e += xi[j] * beta[j];
-    w->eta[i] = e;
-    w->r[i] = exp(e);
-  }
+  cox_eta(w, beta);
   /* backward: risk-set sums at each distinct time */
   {
     double s0 = 0;
