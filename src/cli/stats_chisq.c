@@ -25,16 +25,8 @@ avn_rc stats_cli_chisq(stats_ctx *c) {
   if (!rc) rc = stats_opt_req(&c->opts, "x", &xc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "y", &yc, c->err);
   if (rc) goto cleanup;
-  stats_colspec spec[] = {{xc, STATS_FACTOR}, {yc, STATS_FACTOR}};
-  rc = stats_cli_frame(c, spec, 2, &f);
+  rc = stats_cli_factor_pair(c, xc, yc, &f);
   if (rc) goto cleanup;
-  for (size_t j = 0; j < 2; j++) {
-    if (f.v[j].nlev < 2) {
-      rc = avn_fail(c->err, AVN_E_DEGENERATE, f.v[j].name, NULL,
-                    "needs at least 2 levels among complete rows, found %zu", f.v[j].nlev);
-      goto cleanup;
-    }
-  }
   rc = stats_cli_crosstab(c, &f, &tab);
   if (rc) goto cleanup;
   rc = ctable_chisq_test(tab, f.v[0].nlev, f.v[1].nlev, !stats_has(&c->opts, "no-yates"), &r);

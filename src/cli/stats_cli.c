@@ -559,6 +559,16 @@ avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi,
   return AVN_OK;
 }
 
+avn_rc stats_cli_factor_pair(stats_ctx *c, const char *xc, const char *yc, stats_frame *f) {
+  stats_colspec spec[] = {{xc, STATS_FACTOR}, {yc, STATS_FACTOR}};
+  avn_rc rc = stats_cli_frame(c, spec, 2, f);
+  for (size_t j = 0; !rc && j < 2; j++)
+    if (f->v[j].nlev < 2)
+      rc = avn_fail(c->err, AVN_E_DEGENERATE, f->v[j].name, NULL,
+                    "needs at least 2 levels among complete rows, found %zu", f->v[j].nlev);
+  return rc;
+}
+
 avn_rc stats_cli_crosstab(const stats_ctx *c, const stats_frame *f, double **counts) {
   size_t r = f->v[0].nlev, k = f->v[1].nlev;
   *counts = avn_calloc((r * k) > 0 ? r * k : 1, sizeof **counts);

@@ -173,6 +173,9 @@ avn_rc stats_group_index(const stats_var *g, size_t n, size_t **idx /* OUT */,
 avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi, size_t gi,
                             double **x /* OUT */, size_t *nx /* OUT */, double **y /* OUT */,
                             size_t *ny /* OUT */);
+/* Reads the factor columns xc and yc (complete rows) into f for a cross
+** table; a factor with fewer than 2 levels is AVN_E_DEGENERATE naming it. */
+avn_rc stats_cli_factor_pair(stats_ctx *c, const char *xc, const char *yc, stats_frame *f /* OUT */);
 /* Cross table of the factors f->v[0] (rows) and f->v[1] (columns): counts
 ** r x c row-major, allocated (avn_free). */
 avn_rc stats_cli_crosstab(const stats_ctx *c, const stats_frame *f, double **counts /* OUT */);

@@ -27,16 +27,8 @@ avn_rc stats_cli_fisher(stats_ctx *c) {
   if (!rc) rc = stats_cli_conf_level(c, &conf);
   if (!rc) rc = stats_cli_alternative(c, &alt);
   if (rc) goto cleanup;
-  stats_colspec spec[] = {{xc, STATS_FACTOR}, {yc, STATS_FACTOR}};
-  rc = stats_cli_frame(c, spec, 2, &f);
+  rc = stats_cli_factor_pair(c, xc, yc, &f);
   if (rc) goto cleanup;
-  for (size_t j = 0; j < 2; j++) {
-    if (f.v[j].nlev < 2) {
-      rc = avn_fail(c->err, AVN_E_DEGENERATE, f.v[j].name, NULL,
-                    "needs at least 2 levels among complete rows, found %zu", f.v[j].nlev);
-      goto cleanup;
-    }
-  }
   bool is22 = f.v[0].nlev == 2 && f.v[1].nlev == 2;
   if (!is22 && alt != STATS_TWO_SIDED) {
     rc = avn_fail(c->err, AVN_E_USAGE, "--alternative", stats_alt_name(alt),
