@@ -31,6 +31,9 @@ expect 1 "group: one-way ANOVA needs at least 2 groups" anova --data "$D/b_singl
 expect 1 "value - value: the differences are constant" paired-t --data "$D/b_constant.csv" --x value --y value
 expect 1 "no non-zero difference" wilcoxon --data "$D/b_constant.csv" --x value --y value
 expect 1 "cannot open" describe --data "$D/does_not_exist.csv" --col x
+# b_single_group.csv has one group level: a cross table needs 2 per factor
+expect 1 "group: needs at least 2 levels among complete rows, found 1" chisq --data "$D/b_single_group.csv" --x group --y value
+expect 1 "group: needs at least 2 levels among complete rows, found 1" fisher --data "$D/b_single_group.csv" --x group --y value
 expect 1 "no variation within groups" anova --data "$D/b_constant.csv" --value value --group group
 # usage errors: exit 2
 expect 2 "unknown test 'nosuch'" nosuch --data "$D/sleep.csv"
