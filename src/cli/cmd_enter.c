@@ -17,7 +17,9 @@ const char cmd_enter_usage[] =
     "names the field, the value and the rule, and nothing is written. --date is the\n"
     "visit's date (default: today, the first time). Changing a recorded value\n"
     "needs --reason; every change is in the audit trail. --entry 2 is the second\n"
-    "entry of a double-entered form. 'avn score FORM --help' lists a form's items.\n";
+    "entry of a double-entered form or, for a form read independently (mri), the\n"
+    "read of a second reader when its reader differs from entry 1's.\n"
+    "'avn score FORM --help' lists a form's items.\n";
 
 int cmd_enter(int argc, char **argv) {
   static const char *const hips[] = {"left", "right", NULL}, *const entries[] = {"1", "2", NULL};
