@@ -140,7 +140,12 @@ static void lqr_xtx_inv(size_t n, size_t p, const long double *a, const long dou
 
 /* ---- shared result pieces ----------------------------------------------- */
 
-static avn_rc rg_alloc(regress_result *r, size_t p, bool robust) {
+/* Sets the result's sizes and allocates its per-coefficient arrays. */
+static avn_rc rg_alloc(regress_result *r, size_t n, size_t k, size_t p, bool intercept, bool robust) {
+  r->n = n;
+  r->k = k;
+  r->p = p;
+  r->intercept = intercept;
   r->beta = avn_calloc(p, sizeof(double));
   r->se = avn_calloc(p, sizeof(double));
   r->var = avn_calloc(p * p, sizeof(double));
@@ -294,11 +299,7 @@ static avn_rc ols_core(size_t n, size_t k, const double *x, bool poly, const dou
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
-  r->n = n;
-  r->k = k;
-  r->p = p;
-  r->intercept = intercept;
-  rc = rg_alloc(r, p, cluster != NULL);
+  rc = rg_alloc(r, n, k, p, intercept, cluster != NULL);
   if (rc) goto cleanup;
   long double ybar = 0;
   if (intercept) {
@@ -553,11 +554,7 @@ avn_rc regress_logistic(size_t n, size_t k, const double *x, const double *y,
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
-  r->n = n;
-  r->k = k;
-  r->p = p;
-  r->intercept = intercept;
-  rc = rg_alloc(r, p, cluster != NULL);
+  rc = rg_alloc(r, n, k, p, intercept, cluster != NULL);
   if (rc) goto cleanup;
   /* constant or collinear columns: QR of the unweighted design, scaled */
   for (size_t j = 0; j < p; j++) {
