@@ -134,7 +134,9 @@ int main(int argc, char **argv) {
       snprintf(et, sizeof et, "etiology=%s", etiologies[irand(0, 3)]);
       char *hb[] = {et, "symptomatic=yes"};
       bad |= enter(s, pid, "baseline", "hip_baseline", side, enrol, hb, 2);
-      bool converts = st == 2 && unif() < 0.3;
+      /* A hip converts at m18 (visit 5) only in a patient still followed
+      ** then: the store refuses a withdrawal dated before recorded follow-up. */
+      bool converts = st == 2 && unif() < 0.3 && withdraw_at > 5;
       for (size_t v = 0; v < p->n_visits && !bad; v++) {
         const proto_visit *pv = &p->visits[v];
         if ((long)v >= withdraw_at) break;

@@ -9,11 +9,13 @@
 # validated write path in batches) and kept in bench/out/ (git-ignored).
 # Prints seconds, peak RSS and the ratios peer / avn.
 # Usage: bench/report.sh [BUILD_DIR] [PATIENTS]   (default build, 10000)
+# The test suite runs it at 200 patients (bench/report_small) so it cannot
+# rot; the 10-second target applies to the full size only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
 N=${2:-10000}
-out=$here/out
+out=${BENCH_OUT:-$here/out}   # the test suite points this at its own folder
 mkdir -p "$out"
 TIME=/usr/bin/time
 [ -x "$build/avn" ] && [ -x "$build/avn-bench-study" ] || { echo "report.sh: build avn and avn-bench-study in $build first"; exit 1; }
@@ -54,4 +56,5 @@ R
   printf "ratio R (read CSV + 2 summaries) / avn report: %.2f\n" "$(echo "$r / $avn" | bc -l)"
 fi
 limit=10
+[ "$N" -ge 10000 ] || { echo "avn report: ${avn}s at $N patients (the ${limit}s target is for 10,000)"; exit 0; }
 if (( $(echo "$avn < $limit" | bc -l) )); then echo "avn report: ${avn}s < ${limit}s target: met"; else echo "avn report: ${avn}s >= ${limit}s target: NOT met"; fi

@@ -51,7 +51,7 @@ static int bad_value(const char *cmd, const cli_option *o) {
   char words[256] = "";
   switch (o->kind) {
   case CLI_DATE:
-    return cli_usage_error(cmd, "%s needs YYYY-MM-DD", o->name);
+    return cli_usage_error(cmd, "%s needs a date YYYY-MM-DD", o->name);
   case CLI_CHOICE:
     for (size_t k = 0; o->choices[k]; k++) {
       size_t n = strlen(words);
@@ -73,9 +73,13 @@ static int read_option(const char *cmd, int argc, char **argv, int *i, const cli
   } else {
     if (cli_opt(argc, argv, i, o->name, &v) < 0) return bad_value(cmd, o);
     switch (o->kind) {
-    case CLI_DATE:
-      if (avn_date_parse(v, (avn_date *)o->out) != AVN_OK) return bad_value(cmd, o);
+    case CLI_DATE: {
+      avn_err e;
+      char msg[800];
+      if (avn_date_check(o->name, v, (avn_date *)o->out, &e) != AVN_OK)
+        return cli_usage_error(cmd, "%s", avn_err_format(&e, msg, sizeof msg));
       break;
+    }
     case CLI_CHOICE: {
       int k = 0;
       while (o->choices[k] && strcmp(o->choices[k], v) != 0) k++;

@@ -10,13 +10,12 @@
 ** data miss), writes the report (report_write: DIR/<name>/report.html,
 ** report.pdf, the tables as CSV, the figures), then prints where everything is.
 */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/dir.h"
 #include "cli/commands.h"
 #include "demo/cohort.h"
 #include "report/report.h"
@@ -40,14 +39,6 @@ const char cmd_demo_usage[] =
     "replaced. DIR defaults to ./avn-demo. Exit status 1 if a figure is not\n"
     "reproduced.\n";
 
-static int make_dir(const char *path, avn_err *e) {
-  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-    avn_fail(e, AVN_E_IO, path, NULL, "cannot create the directory: %s", strerror(errno));
-    return 1;
-  }
-  return 0;
-}
-
 static avn_rc one_demo(const char *dir, const char *name, avn_err *e) {
   demo_spec *sp = NULL;
   store *s = NULL;
@@ -56,10 +47,11 @@ static avn_rc one_demo(const char *dir, const char *name, avn_err *e) {
   snprintf(sub, sizeof sub, "%s/%s", dir, name);
   snprintf(db, sizeof db, "%s/study.db", sub);
   snprintf(notes, sizeof notes, "%s/NOTES.md", sub);
-  if (make_dir(sub, e)) return AVN_E_IO;
+  avn_rc rc = avn_mkdir_p(sub, e);
+  if (rc) return rc;
   demo_remove_db(db);
   unlink(notes);
-  avn_rc rc = demo_spec_load(name, &sp, e);
+  rc = demo_spec_load(name, &sp, e);
   if (!rc) rc = demo_build(sp, db, &ds, e);
   if (!rc) rc = store_open(db, &s, e);
   if (!rc) rc = demo_check(sp, s, notes, e);
@@ -84,7 +76,7 @@ int cmd_demo(int argc, char **argv) {
   if (r) return r;
   avn_err e;
   avn_err_clear(&e);
-  avn_rc rc = make_dir(dir, &e) ? AVN_E_IO : AVN_OK;
+  avn_rc rc = AVN_OK;
   for (size_t k = 0; !rc && k < demo_n_cohorts; k++) rc = one_demo(dir, demo_cohorts[k], &e);
   inst_registry_free();
   return rc ? cli_error("demo", &e) : 0;

@@ -3,6 +3,7 @@
 */
 #include "core/date.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,18 +43,45 @@ bool avn_ymd_valid(int y, int m, int d) {
   return m >= 1 && m <= 12 && d >= 1 && d <= avn_days_in_month(y, m);
 }
 
-avn_rc avn_date_parse(const char *s, avn_date *out) {
-  if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return AVN_E_PARSE;
+/* The reason s is not a date, in words ("" when it is one); *out is set
+** when it is. The one parser behind avn_date_parse and avn_date_check. */
+static const char *date_reason(const char *s, avn_date *out, char *why, size_t n) {
+  static const char *const months[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                         "July",    "August",   "September", "October", "November", "December"};
+  if (!s || !*s) return "is empty: needs a date YYYY-MM-DD";
+  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return "needs a date YYYY-MM-DD";
   for (int i = 0; i < 10; i++) {
     if (i == 4 || i == 7) continue;
-    if (s[i] < '0' || s[i] > '9') return AVN_E_PARSE;
+    if (s[i] < '0' || s[i] > '9') return "needs a date YYYY-MM-DD";
   }
   int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
   int m = (s[5] - '0') * 10 + (s[6] - '0');
   int d = (s[8] - '0') * 10 + (s[9] - '0');
-  if (y < 1800 || y > 2999 || !avn_ymd_valid(y, m, d)) return AVN_E_PARSE;
+  if (y < 1800 || y > 2999) {
+    snprintf(why, n, "the year %d is outside the years avn accepts (1800-2999)", y);
+    return why;
+  }
+  if (m < 1 || m > 12) {
+    snprintf(why, n, "not a date: there is no month %02d", m);
+    return why;
+  }
+  if (d < 1 || d > avn_days_in_month(y, m)) {
+    snprintf(why, n, "not a date: %s %d has %d days", months[m - 1], y, avn_days_in_month(y, m));
+    return why;
+  }
   *out = avn_date_from_ymd(y, m, d);
-  return AVN_OK;
+  return "";
+}
+
+avn_rc avn_date_parse(const char *s, avn_date *out) {
+  char why[96];
+  return *date_reason(s, out, why, sizeof why) ? AVN_E_PARSE : AVN_OK;
+}
+
+avn_rc avn_date_check(const char *field, const char *s, avn_date *out, avn_err *e) {
+  char why[96];
+  const char *r = date_reason(s, out, why, sizeof why);
+  return *r ? avn_fail(e, AVN_E_PARSE, field, s, "%s", r) : AVN_OK;
 }
 
 char *avn_date_format(avn_date t, char out[11]) {

@@ -29,6 +29,9 @@ int avn_days_in_month(int y, int m);
 /* Parses exactly "YYYY-MM-DD" (a real calendar date, year 1800-2999).
 ** AVN_E_PARSE on anything else. */
 avn_rc avn_date_parse(const char *s, avn_date *out /* OUT */);
+/* avn_date_parse, and on failure fills e with field, the text and why it
+** is not a date ("not a date: February 2024 has 29 days"). */
+avn_rc avn_date_check(const char *field, const char *s, avn_date *out /* OUT */, avn_err *e);
 /* Writes "YYYY-MM-DD" into out, which must hold 11 bytes. Returns out. */
 char *avn_date_format(avn_date t, char out[11]);
 

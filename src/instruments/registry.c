@@ -280,8 +280,10 @@ avn_rc registry_value_item(const inst_def *d, const def_item *di, const char *te
   case INST_DATE: {
     avn_date t = 0;
     char today[11];
-    if (avn_date_parse(text, &t))
-      return avn_fail(e, AVN_E_TYPE, field, text, "must be a calendar date YYYY-MM-DD");
+    if (avn_date_check(field, text, &t, e)) { /* for an item, a text that is no date has the wrong type */
+      if (e) e->rc = AVN_E_TYPE;
+      return AVN_E_TYPE;
+    }
     if (t > avn_date_today())
       return avn_fail(e, AVN_E_DATE, field, text, "must not be in the future (today is %s)",
                       avn_date_format(avn_date_today(), today));

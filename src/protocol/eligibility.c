@@ -67,7 +67,7 @@ static avn_rc check_value(const proto_field *f, const char *key, const char *v, 
     }
     case INST_DATE: {
       avn_date t;
-      if (avn_date_parse(v, &t)) return avn_fail(e, AVN_E_PARSE, key, v, "must be a date YYYY-MM-DD");
+      if (avn_date_check(key, v, &t, e)) return AVN_E_PARSE;
       if (t > avn_date_today()) return avn_fail(e, AVN_E_DATE, key, v, "must not be in the future");
       break;
     }

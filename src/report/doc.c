@@ -27,8 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "core/dir.h"
 #include "core/mem.h"
 
 /* ------------------------------------------------------------------ */
@@ -397,34 +397,6 @@ cleanup:
 /* ------------------------------------------------------------------ */
 /* files                                                               */
 
-/* mkdir -p: every missing component of dir, then checks it is a directory. */
-static avn_rc make_dirs(const char *dir, avn_err *e) {
-  avn_rc rc = AVN_OK;
-  char *p = avn_strdup(dir);
-  if (!p) return avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
-  for (char *q = p + 1; *q; q++) {
-    if (*q != '/') continue;
-    *q = '\0';
-    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-      rc = avn_fail(e, AVN_E_IO, "directory", p, "could not be created: %s", strerror(errno));
-      goto cleanup;
-    }
-    *q = '/';
-  }
-  if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-    rc = avn_fail(e, AVN_E_IO, "directory", p, "could not be created: %s", strerror(errno));
-    goto cleanup;
-  }
-  struct stat st;
-  if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    rc = avn_fail(e, AVN_E_IO, "directory", p, "exists and is not a directory");
-    goto cleanup;
-  }
-cleanup:
-  avn_free(p);
-  return rc;
-}
-
 avn_rc rdoc_write_file(const char *path, const char *data, size_t len, avn_err *e) {
   avn_rc rc = AVN_OK;
   avn_buf tmp;
@@ -484,13 +456,13 @@ avn_rc rdoc_write(const rdoc *d, const char *dir, avn_err *e) {
   }
   for (size_t i = 0; i < n_fig; i++) avn_buf_init(&svgs[i], 0);
 
-  rc = make_dirs(dir, e);
+  rc = avn_mkdir_p(dir, e);
   if (rc) goto cleanup;
   rc = join(&path, dir, "", "tables", "");
-  if (!rc) rc = make_dirs(avn_buf_str(&path), e);
+  if (!rc) rc = avn_mkdir_p(avn_buf_str(&path), e);
   if (rc) goto cleanup;
   rc = join(&path, dir, "", "figures", "");
-  if (!rc) rc = make_dirs(avn_buf_str(&path), e);
+  if (!rc) rc = avn_mkdir_p(avn_buf_str(&path), e);
   if (rc) goto cleanup;
 
   for (size_t i = 0; i < d->n_secs; i++) {

@@ -15,8 +15,11 @@ usage "give STUDY.db and --protocol" init "$DB"
 usage "--protocol needs a value" init "$DB" --protocol
 expect_exit 0 "$AVN" init "$DB" --protocol=sequential
 usage "unknown option '--colour'" check "$DB" --colour red
-usage "--today needs YYYY-MM-DD" check "$DB" --today 2024-13-01
-usage "--today needs YYYY-MM-DD" check "$DB" --today=yesterday
+usage "--today: value '2024-13-01' refused: not a date: there is no month 13" check "$DB" --today 2024-13-01
+usage "--today: value 'yesterday' refused: needs a date YYYY-MM-DD" check "$DB" --today=yesterday
+# The YYYY-MM-DD shape but not a day on the calendar: the reason, not the format (2024 is a leap year).
+usage "--date: value '2024-02-30' refused: not a date: February 2024 has 29 days" visit "$DB" P1 m1 --date 2024-02-30
+usage "--date: value '2023-02-29' refused: not a date: February 2023 has 28 days" enter "$DB" P1 baseline vas --date 2023-02-29
 usage "unexpected argument 'extra'" check "$DB" extra
 usage "give STUDY.db" audit
 usage "give STUDY.db" schedule --overdue
@@ -30,14 +33,14 @@ usage "give STUDY.db PATIENT" show "$DB"
 usage "give STUDY.db SCREENING PATIENT" enroll "$DB" S1 --sex male
 usage "--sex is required" enroll "$DB" S1 P1
 usage "--sex needs male or female" enroll "$DB" S1 P1 --sex
-usage "--birth needs YYYY-MM-DD" enroll "$DB" S1 P1 --sex male --birth 1980
+usage "--birth: value '1980' refused: needs a date YYYY-MM-DD" enroll "$DB" S1 P1 --sex male --birth 1980
 usage "give STUDY.db PATIENT" withdraw "$DB"
 usage "give STUDY.db and a SCREENING number" screen "$DB"
 usage "give STUDY.db PATIENT VISIT FORM item=value ..." enter "$DB" P1 baseline
 usage "--hip takes left or right" enter "$DB" P1 baseline vas --hip both pain_mm=10
 usage "--entry takes 1 or 2" enter "$DB" P1 baseline vas --entry 3 pain_mm=10
 usage "--reason needs a text" enter "$DB" P1 baseline vas --reason= pain_mm=10
-usage "--date needs YYYY-MM-DD" enter "$DB" P1 baseline vas --date
+usage "--date needs a date YYYY-MM-DD" enter "$DB" P1 baseline vas --date
 # An option's value may look like an option's name: it is the value (here
 # the record filter "--json", so the output is text, not JSON).
 expect_exit 0 "$AVN" audit "$DB" --record --json

@@ -32,7 +32,9 @@ n=$(sqlite3 "$T/a/sequential/study.db" "SELECT count(*) FROM audit WHERE action=
 [ "$n" = 46 ] && ok || bad "sequential: $n enrolment audit rows, wanted 46"
 
 # Same seed, same studies.
-expect_exit 0 "$AVN" demo --out "$T/b"
+# The second run goes to folders that do not exist yet (as on a fresh clone): made as mkdir -p does.
+expect_exit 0 "$AVN" demo --out "$T/b/new/deeper"
+mv "$T/b/new/deeper" "$T/b2" && rm -rf "$T/b" && mv "$T/b2" "$T/b" && ok || bad "demo --out did not make the missing folders"
 for s in sequential single-dose; do
   cmp -s "$T/a/$s/NOTES.md" "$T/b/$s/NOTES.md" && ok || bad "$s: NOTES.md differs between runs"
   for f in "$T/a/$s"/tables/*.csv; do

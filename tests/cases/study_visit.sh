@@ -116,7 +116,7 @@ usage() {  # MESSAGE args...
   expect_err "avn visit: usage error: $msg"
 }
 usage "--date is required" "$DB" P1 w2
-usage "--date needs YYYY-MM-DD" "$DB" P1 w2 --date 2024-02-30
+usage "--date: value '2024-02-30' refused: not a date: February 2024 has 29 days" "$DB" P1 w2 --date 2024-02-30
 usage "give STUDY.db PATIENT VISIT" "$DB" P1 --date 2024-03-19
 usage "unexpected argument 'extra'" "$DB" P1 w2 extra --date 2024-03-19
 usage "--reason needs a text" "$DB" P1 w2 --date 2024-03-20 --reason ""

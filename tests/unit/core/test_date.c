@@ -58,6 +58,34 @@ static void test_parse_rejects(void **s) {
     assert_int_equal(avn_date_parse(bad[i], &t), AVN_E_PARSE);
 }
 
+/* The reason names what is wrong, worked from a printed calendar. */
+static void check_why(const char *text, const char *rule) {
+  avn_date t = 0;
+  avn_err e;
+  avn_err_clear(&e);
+  assert_int_equal(avn_date_check("--date", text, &t, &e), AVN_E_PARSE);
+  assert_string_equal(e.field, "--date");
+  assert_string_equal(e.value, text);
+  assert_string_equal(e.rule, rule);
+}
+
+static void test_check_reasons(void **s) {
+  (void)s;
+  check_why("2024-02-30", "not a date: February 2024 has 29 days");
+  check_why("2023-02-29", "not a date: February 2023 has 28 days");
+  check_why("2100-02-29", "not a date: February 2100 has 28 days");
+  check_why("2024-04-31", "not a date: April 2024 has 30 days");
+  check_why("2024-01-00", "not a date: January 2024 has 31 days");
+  check_why("2024-13-01", "not a date: there is no month 13");
+  check_why("2024-00-10", "not a date: there is no month 00");
+  check_why("1700-01-01", "the year 1700 is outside the years avn accepts (1800-2999)");
+  check_why("2024/01/01", "needs a date YYYY-MM-DD");
+  check_why("", "is empty: needs a date YYYY-MM-DD");
+  avn_date t = 0;
+  assert_int_equal(avn_date_check("--date", "2024-02-29", &t, NULL), AVN_OK);
+  assert_int_equal(t, D("2024-03-01") - 1);
+}
+
 static void test_age(void **s) {
   (void)s;
   assert_int_equal(avn_date_age_years(D("1985-06-15"), D("2024-06-14")), 38);
@@ -68,6 +96,7 @@ static void test_age(void **s) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_epoch),
+      cmocka_unit_test(test_check_reasons),
       cmocka_unit_test(test_months_clamp),
       cmocka_unit_test(test_parse_rejects),
       cmocka_unit_test(test_age),
