@@ -65,6 +65,8 @@ typedef struct inst_result_def {
   const char *name;    /* JSON key of `avn score --json`: "total", "pcs" */
   const char *label;
   const char *unit;
+  bool category;       /* `type: category`: the scorer gives a named class
+                          ("excellent", "IIIA") with its rank in num; else a number */
 } inst_result_def;
 
 typedef struct inst_value {

@@ -9,7 +9,7 @@
 **            by_value (a code item may be entered as its numeric value),
 **            or `- include: OTHER` which splices OTHER's items in place
 **            (the HHS range-of-motion block is the `rom` form's items),
-**   results: name, label, unit,
+**   results: name, label, unit, type (number | category),
 **   options: items with a `default` (rom_method, mhhs_factor, ...),
 **   rules:   cross-item rules: `{item: B, not_before: A}`,
 **   reads:   {reader: ITEM, agree_on: [ITEM, ...]}.
@@ -385,8 +385,12 @@ static avn_rc parse_result(dctx *c, const ytree *m, size_t i) {
       rc = get_text(c, v, key, &r->label);
     } else if (!strcmp(key, "unit")) {
       rc = get_text(c, v, key, &r->unit);
+    } else if (!strcmp(key, "type")) {
+      if (strcmp(s, "number") && strcmp(s, "category"))
+        return dfail(c, v->line, s, "a result's type is number (the default) or category");
+      r->category = !strcmp(s, "category");
     } else {
-      rc = ytree_unknown_key(&c->r, m, k, "unknown key in a result (expected name, label, unit)");
+      rc = ytree_unknown_key(&c->r, m, k, "unknown key in a result (expected name, label, unit, type)");
     }
     if (rc) return rc;
   }

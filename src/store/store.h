@@ -185,6 +185,13 @@ typedef struct store_study {
 /* Loads the whole study, or one patient (patient != NULL; AVN_E_NOTFOUND if
 ** there is no such patient). */
 avn_rc store_load(store *s, const char *patient, store_study **out /* OUT */, avn_err *e);
+/* The next `max` patients (by internal id, ascending) after the patient
+** whose id is `after` (0 to start), with their hips, events, forms and
+** values but no screening log: exports stream a study of any size through
+** it in a fixed number of queries per chunk. n_patients = 0 at the end. */
+avn_rc store_load_next(store *s, int64_t after, size_t max, store_study **out /* OUT */, avn_err *e);
+/* How many patients are enrolled and how many hips they bring. */
+avn_rc store_count_units(store *s, size_t *patients /* OUT */, size_t *hips /* OUT */, avn_err *e);
 void store_study_free(store_study *st);
 
 /* The form (patient index, visit, instrument, side, entry) or NULL. O(log n). */

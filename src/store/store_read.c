@@ -171,28 +171,37 @@ static int screening_cb(void *ctx, int n, const char *const *v) {
 
 static avn_rc build_form_index(store_study *st);
 
-avn_rc store_load(store *s, const char *patient, store_study **out, avn_err *e) {
+/* One snapshot: the patients that `where` (over patient p, taking pp) selects,
+** at most `limit` of them in id order (0: all), then their hips, events, forms
+** and values, one query per table; with_screenings adds the screening log. */
+static avn_rc load(store *s, const char *where, const char *const *pp, size_t np, size_t limit,
+                   bool with_screenings, store_study **out, avn_err *e) {
   load_ctx c = {.s = s, .e = e};
   avn_rc rc;
   *out = NULL;
   c.st = avn_calloc(1, sizeof *c.st);
   if (!c.st) return AVN_E_NOMEM;
   c.st->protocol = s->protocol;
-  const char *pp[1] = {patient};
-  size_t np = patient ? 1 : 0;
-  const char *where = patient ? " WHERE p.code=?" : "";
-  char sql[1024];
+  char sql[1024], lim[32] = "";
+  if (limit) snprintf(lim, sizeof lim, " LIMIT %zu", limit);
   snprintf(sql, sizeof sql,
            "SELECT p.id, p.code, site.code, p.sex, p.status, sc.code, p.enrolled_on, p.birth_date,"
            " p.withdrawn_on, p.withdraw_reason"
            " FROM patient p JOIN site ON site.id = p.site_id JOIN screening sc ON sc.id = p.screening_id"
-           "%s ORDER BY p.id", where);
+           "%s ORDER BY p.id%s", where, lim);
   rc = store_q(s, sql, pp, np, patient_cb, &c, e);
   if (!rc) rc = c.rc;
   if (rc) goto cleanup;
-  if (patient && c.st->n_patients == 0) {
-    rc = avn_fail(e, AVN_E_NOTFOUND, "patient", patient, "no such patient in this study");
-    goto cleanup;
+  /* A limited load: the other tables take the id range of the patients read. */
+  char lo[32], hi[32];
+  const char *range[2] = {lo, hi};
+  if (limit) {
+    if (c.st->n_patients == 0) goto done;
+    snprintf(lo, sizeof lo, "%lld", (long long)c.st->patients[0].id);
+    snprintf(hi, sizeof hi, "%lld", (long long)c.st->patients[c.st->n_patients - 1].id);
+    where = " WHERE p.id BETWEEN ? AND ?";
+    pp = range;
+    np = 2;
   }
   /* The rest of the snapshot, one query per table; "%s" takes the patient
   ** filter. Events come in schedule order, values grouped by form. */
@@ -215,12 +224,13 @@ avn_rc store_load(store *s, const char *patient, store_study **out, avn_err *e) 
     rc = store_q(s, sql, pp, np, parts[i].fn, &c, e);
     if (!rc) rc = c.rc;
   }
-  if (!rc && !patient) {
+  if (!rc && with_screenings) {
     rc = store_q(s, "SELECT sc.code, site.code, sc.screened_on, sc.eligible, sc.failed, p.code FROM screening sc"
                     " JOIN site ON site.id = sc.site_id LEFT JOIN patient p ON p.screening_id = sc.id ORDER BY sc.id",
                  NULL, 0, screening_cb, &c, e);
     if (!rc) rc = c.rc;
   }
+done:
   if (!rc) rc = build_form_index(c.st);
   if (rc) goto cleanup;
   *out = c.st;
@@ -228,6 +238,37 @@ avn_rc store_load(store *s, const char *patient, store_study **out, avn_err *e) 
 cleanup:
   if (rc == AVN_E_NOMEM) avn_fail(e, rc, "study", NULL, "out of memory loading the study");
   store_study_free(c.st);
+  return rc;
+}
+
+avn_rc store_load(store *s, const char *patient, store_study **out, avn_err *e) {
+  const char *pp[1] = {patient};
+  avn_rc rc = load(s, patient ? " WHERE p.code=?" : "", pp, patient ? 1 : 0, 0, !patient, out, e);
+  if (!rc && patient && (*out)->n_patients == 0) {
+    store_study_free(*out);
+    *out = NULL;
+    rc = avn_fail(e, AVN_E_NOTFOUND, "patient", patient, "no such patient in this study");
+  }
+  return rc;
+}
+
+avn_rc store_load_next(store *s, int64_t after, size_t max, store_study **out, avn_err *e) {
+  char a[32];
+  snprintf(a, sizeof a, "%lld", (long long)after);
+  const char *pp[1] = {a};
+  return load(s, " WHERE p.id > ?", pp, 1, max ? max : 1, false, out, e);
+}
+
+avn_rc store_count_units(store *s, size_t *patients, size_t *hips, avn_err *e) {
+  char *a = NULL, *b = NULL;
+  avn_rc rc = store_q_one(s, "SELECT count(*) FROM patient", NULL, 0, &a, NULL, e);
+  if (!rc) rc = store_q_one(s, "SELECT count(*) FROM hip", NULL, 0, &b, NULL, e);
+  if (!rc) {
+    *patients = (size_t)strtoull(a ? a : "0", NULL, 10);
+    *hips = (size_t)strtoull(b ? b : "0", NULL, 10);
+  }
+  avn_free(a);
+  avn_free(b);
   return rc;
 }
 

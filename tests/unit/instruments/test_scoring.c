@@ -135,6 +135,17 @@ judge:
     }
     return 0;
   }
+  /* The definition says which results are categories: the scorer agrees. */
+  for (size_t i = 0; i < s.n; i++) {
+    const inst_result_def *rd = NULL;
+    for (size_t j = 0; j < inst_n_results(d); j++)
+      if (!strcmp(inst_result_at(d, j)->name, s.r[i].name)) rd = inst_result_at(d, j);
+    if (rd && !s.r[i].missing && (s.r[i].text != NULL) != rd->category) {
+      printf("%s:%d %s: result '%s' is %s but its definition says %s\n", file, c->line, c->name, s.r[i].name,
+             s.r[i].text ? "a category" : "a number", rd->category ? "type: category" : "a number");
+      bad = 1;
+    }
+  }
   for (size_t i = 0; i < c->n_expect; i++) {
     char key[128];
     snprintf(key, sizeof key, "%s", c->expect[i]);
