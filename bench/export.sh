@@ -1,0 +1,75 @@
+#!/bin/bash
+# bench/export.sh: `avn export` of a large study (issue: a 100,000-hip study to
+# .sav in seconds, resident memory under 100 MB whatever the size) against
+# peers in the same run:
+#   sqlite3 CLI: every stored value as CSV (the floor for reading this data);
+#   R + haven (if installed): reading avn's wide CSV and writing the same .sav.
+# The study: avn-bench-study's (bench/make_study.c, through the write path)
+# multiplied COPIES times by SQL (new ids and codes; a benchmark fixture, so
+# its audit trail is not extended) to reach about 100,000 hips.
+# Usage: bench/export.sh [BUILD_DIR] [PATIENTS] [COPIES]   (default build, 10000, 8)
+# The test suite runs it at 200 patients x 2 (bench/export_small).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-$here/../build}
+N=${2:-10000}
+K=${3:-8}
+out=${BENCH_OUT:-$here/out}
+mkdir -p "$out"
+TIME=/usr/bin/time
+[ -x "$build/avn" ] && [ -x "$build/avn-bench-study" ] || { echo "export.sh: build avn and avn-bench-study in $build first"; exit 1; }
+base=$out/study_$N.db
+if [ ! -s "$base" ]; then
+  echo "making $base ($N patients, through the store's write path) ..."
+  AVN_TODAY=2026-11-01 "$build/avn-bench-study" "$base" "$N"
+fi
+db=$out/export_${N}x$K.db
+if [ ! -s "$db" ]; then
+  cp "$base" "$db"
+  {
+    echo "BEGIN;"
+    echo "CREATE TEMP TABLE m AS SELECT (SELECT max(id) FROM screening) s, (SELECT max(id) FROM patient) p,"
+    echo "  (SELECT max(id) FROM hip) h, (SELECT max(id) FROM event) ev, (SELECT max(id) FROM form) f;"
+    for k in $(seq 1 "$K"); do
+      [ "$k" -eq "$K" ] && break
+      cat <<SQL
+INSERT INTO screening(id, code, site_id, screened_on, eligible, failed, data)
+  SELECT id + $k * m.s, code || '-$k', site_id, screened_on, eligible, failed, data FROM screening, m WHERE id <= m.s;
+INSERT INTO patient(id, code, site_id, screening_id, sex, birth_date, enrolled_on, status, withdrawn_on, withdraw_reason)
+  SELECT id + $k * m.p, code || '-$k', site_id, screening_id + $k * m.s, sex, birth_date, enrolled_on, status,
+         withdrawn_on, withdraw_reason FROM patient, m WHERE id <= m.p;
+INSERT INTO hip(id, patient_id, side, stage) SELECT id + $k * m.h, patient_id + $k * m.p, side, stage FROM hip, m WHERE id <= m.h;
+INSERT INTO event(id, patient_id, kind, name, visit, side, planned, earliest, latest, actual)
+  SELECT id + $k * m.ev, patient_id + $k * m.p, kind, name, visit, side, planned, earliest, latest, actual FROM event, m WHERE id <= m.ev;
+INSERT INTO form(id, patient_id, visit, instrument, side, entry, status, created_at, updated_at)
+  SELECT id + $k * m.f, patient_id + $k * m.p, visit, instrument, side, entry, status, created_at, updated_at FROM form, m WHERE id <= m.f;
+INSERT INTO item_value(form_id, item, value_text, value_num, unit)
+  SELECT form_id + $k * m.f, item, value_text, value_num, unit FROM item_value, m WHERE form_id <= m.f;
+SQL
+    done
+    echo "COMMIT;"
+  } | sqlite3 "$db"
+fi
+echo "study: $db ($(sqlite3 "$db" 'select count(*) from patient') patients, $(sqlite3 "$db" 'select count(*) from hip') hips, $(sqlite3 "$db" 'select count(*) from item_value') values, $(du -h "$db" | cut -f1))"
+
+. "$here/lib.sh"
+for f in sav csv xlsx; do
+  run "avn_$f" "$build/avn" export "$db" --format "$f" --out "$out/export.$f"
+done
+run sqlite3_values sqlite3 -csv -header "$db" \
+  "SELECT p.code, f.visit, f.instrument, f.side, f.entry, v.item, v.value_text
+     FROM item_value v JOIN form f ON f.id = v.form_id JOIN patient p ON p.id = f.patient_id"
+avn=$(cat "$out/avn_sav.sec")
+printf "ratio sqlite3 value dump / avn .sav: %.2f\n" "$(echo "$(cat "$out/sqlite3_values.sec") / $avn" | bc -l)"
+if command -v Rscript >/dev/null && Rscript -e 'library(haven)' >/dev/null 2>&1; then
+  cat >"$out/export_peer.R" <<'R'
+a <- commandArgs(TRUE)
+x <- read.csv(a[1])
+haven::write_sav(x, a[2])
+R
+  run R_haven Rscript "$out/export_peer.R" "$out/export.csv" "$out/peer.sav"
+  printf "ratio R (read.csv + write_sav) / avn .sav: %.2f\n" "$(echo "$(cat "$out/R_haven.sec") / $avn" | bc -l)"
+fi
+rss=$(sort -n "$out"/avn_*.rss | tail -1)
+printf "avn export peak RSS: %.1f MB (target < 100 MB)\n" "$(echo "$rss / 1024" | bc -l)"
+[ "$rss" -lt 102400 ] || { echo "avn export: resident memory over 100 MB"; exit 1; }
