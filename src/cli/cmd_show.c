@@ -55,6 +55,8 @@ int cmd_show(int argc, char **argv) {
   json_object_set_new(o, "enrolled", json_string(avn_date_format(p->enrolled, d2)));
   json_object_set_new(o, "status", json_string(p->status));
   json_object_set_new(o, "screening", json_string(p->screening));
+  json_object_set_new(o, "withdrawn", p->withdrawn ? json_string(avn_date_format(p->withdrawn_on, d1)) : json_null());
+  json_object_set_new(o, "withdraw_reason", p->withdraw_reason ? json_string(p->withdraw_reason) : json_null());
   for (int side = SIDE_LEFT; side <= SIDE_RIGHT; side++) {
     if (!p->hip[side]) continue;
     json_t *h = json_object();
@@ -69,6 +71,8 @@ int cmd_show(int argc, char **argv) {
     json_object_set_new(j, "name", json_string(ev->name));
     json_object_set_new(j, "hip", ev->side ? json_string(side_name(ev->side)) : json_null());
     json_object_set_new(j, "planned", json_string(avn_date_format(ev->planned, d1)));
+    json_object_set_new(j, "earliest", json_string(avn_date_format(ev->earliest, d1)));
+    json_object_set_new(j, "latest", json_string(avn_date_format(ev->latest, d1)));
     json_object_set_new(j, "actual", ev->has_actual ? json_string(avn_date_format(ev->actual, d2)) : json_null());
     json_object_set_new(j, "status", json_string(store_event_status(st, ev, today)));
     json_array_append_new(events, j);
@@ -94,13 +98,17 @@ int cmd_show(int argc, char **argv) {
     goto cleanup;
   }
   printf("patient %s  (%s, site %s, enrolled %s, %s)\n", p->code, p->sex, p->site, avn_date_format(p->enrolled, d1), p->status);
+  if (p->withdrawn)
+    printf("  withdrawn %s: %s\n", avn_date_format(p->withdrawn_on, d1), p->withdraw_reason ? p->withdraw_reason : "");
   for (int side = SIDE_LEFT; side <= SIDE_RIGHT; side++)
     if (p->hip[side]) printf("  %s hip: stage %s\n", side_name(side), p->hip_stage[side] ? p->hip_stage[side] : "?");
-  printf("schedule:\n");
+  printf("schedule:   %-12s %-6s %-10s  %-23s  %-10s  %s\n", "", "", "planned", "window", "actual", "status");
   for (size_t i = 0; i < st->n_events; i++) {
     const store_event *ev = &st->events[i];
-    printf("  %-10s %-12s %-6s %s  %s\n", ev->kind, ev->name, ev->side ? side_name(ev->side) : "", avn_date_format(ev->planned, d1),
-           store_event_status(st, ev, today));
+    char w1[11], w2[11];
+    printf("  %-10s %-12s %-6s %s  %s..%s  %-10s  %s\n", ev->kind, ev->name, ev->side ? side_name(ev->side) : "",
+           avn_date_format(ev->planned, d1), avn_date_format(ev->earliest, w1), avn_date_format(ev->latest, w2),
+           ev->has_actual ? avn_date_format(ev->actual, d2) : "-", store_event_status(st, ev, today));
   }
   printf("forms:\n");
   for (size_t i = 0; i < json_array_size(forms); i++) {

@@ -190,6 +190,12 @@ avn_rc store_load(store *s, const char *patient, store_study **out /* OUT */, av
 ** values but no screening log: exports stream a study of any size through
 ** it in a fixed number of queries per chunk. n_patients = 0 at the end. */
 avn_rc store_load_next(store *s, int64_t after, size_t max, store_study **out /* OUT */, avn_err *e);
+/* A patient's direct identifiers (kept apart from study data, in table
+** identity; never in a snapshot, a report or an export). *name and *phone
+** are the caller's (avn_free), NULL when not recorded. AVN_E_NOTFOUND when
+** there is no such patient. */
+avn_rc store_contact(store *s, const char *patient, char **name /* OUT */, char **phone /* OUT */, avn_err *e);
+
 /* How many patients are enrolled and how many hips they bring. */
 avn_rc store_count_units(store *s, size_t *patients /* OUT */, size_t *hips /* OUT */, avn_err *e);
 void store_study_free(store_study *st);

@@ -259,6 +259,38 @@ avn_rc store_load_next(store *s, int64_t after, size_t max, store_study **out, a
   return load(s, " WHERE p.id > ?", pp, 1, max ? max : 1, false, out, e);
 }
 
+typedef struct contact_ctx {
+  bool found;
+  char *name, *phone;
+  avn_rc rc;
+} contact_ctx;
+
+static int contact_cb(void *ctx, int n, const char *const *v) {
+  contact_ctx *c = ctx;
+  (void)n;
+  c->found = true;
+  if ((v[0] && !(c->name = avn_strdup(v[0]))) || (v[1] && !(c->phone = avn_strdup(v[1])))) c->rc = AVN_E_NOMEM;
+  return c->rc != AVN_OK;
+}
+
+avn_rc store_contact(store *s, const char *patient, char **name, char **phone, avn_err *e) {
+  contact_ctx c = {0};
+  const char *pp[1] = {patient};
+  *name = *phone = NULL;
+  avn_rc rc = store_q(s, "SELECT i.name, i.phone FROM patient p LEFT JOIN identity i ON i.patient_id = p.id"
+                         " WHERE p.code = ?", pp, 1, contact_cb, &c, e);
+  if (!rc) rc = c.rc;
+  if (!rc && !c.found) rc = avn_fail(e, AVN_E_NOTFOUND, "patient", patient, "no such patient in this study");
+  if (rc) {
+    avn_free(c.name);
+    avn_free(c.phone);
+    return rc == AVN_E_NOMEM ? avn_fail(e, rc, NULL, NULL, "out of memory") : rc;
+  }
+  *name = c.name;
+  *phone = c.phone;
+  return AVN_OK;
+}
+
 avn_rc store_count_units(store *s, size_t *patients, size_t *hips, avn_err *e) {
   char *a = NULL, *b = NULL;
   avn_rc rc = store_q_one(s, "SELECT count(*) FROM patient", NULL, 0, &a, NULL, e);
