@@ -42,6 +42,10 @@ static void print_json(const protocol *p) {
     json_object_set_new(j, "name", json_string(f->name));
     json_object_set_new(j, "label", f->label ? json_string(f->label) : json_null());
     json_object_set_new(j, "per_hip", json_boolean(f->per_hip));
+    json_object_set_new(j, "type", json_string(inst_type_name(f->type)));
+    json_object_set_new(j, "unit", f->unit && *f->unit ? json_string(f->unit) : json_null());
+    json_object_set_new(j, "min", f->has_range ? json_real(f->min) : json_null());
+    json_object_set_new(j, "max", f->has_range ? json_real(f->max) : json_null());
     if (f->n_codes) json_object_set_new(j, "codes", str_array(f->codes, f->n_codes));
     json_array_append_new(fields, j);
   }
@@ -102,7 +106,15 @@ static void print_text(const protocol *p) {
   printf("screening fields (field=value; per-hip fields as field.left= / field.right=):\n");
   for (size_t i = 0; i < p->n_fields; i++) {
     const proto_field *f = &p->fields[i];
-    printf("  %-24s %s%s", f->name, f->label ? f->label : "", f->per_hip ? " [per hip]" : "");
+    /* Type, range and unit beside the label: platelets=250 in x10^3/uL where
+    ** the protocol counts per uL screens out, and the user must see why. */
+    char kind[96];
+    if (f->has_range)
+      snprintf(kind, sizeof kind, "%s %.10g-%.10g%s%s", inst_type_name(f->type), f->min, f->max,
+               f->unit && *f->unit ? " " : "", f->unit ? f->unit : "");
+    else
+      snprintf(kind, sizeof kind, "%s%s%s", inst_type_name(f->type), f->unit && *f->unit ? ", " : "", f->unit ? f->unit : "");
+    printf("  %-24s %s [%s]%s", f->name, f->label ? f->label : "", kind, f->per_hip ? " [per hip]" : "");
     for (size_t k = 0; k < f->n_codes; k++) printf("%s%s", k ? "|" : " (", f->codes[k]);
     printf("%s\n", f->n_codes ? ")" : "");
   }

@@ -73,4 +73,12 @@ done
 for w in patients screening forms; do
   "$AVN" list "$DB" $w >"$T/o" && ! grep -q -e "Ali Hassan" -e "Sara" "$T/o" && ok || bad "identifier in list $w"
 done
+# protocol show: every screening field's type, range and unit (the protocol
+# counts platelets per uL: 250 typed as x10^3 would screen out, so it shows).
+expect_exit 0 "$AVN" protocol show sequential
+expect_out "platelets                Platelet count [int 0-2000000 /uL]"
+expect_out "age                      Age at screening [int 0-120 years]"
+expect_exit 0 "$AVN" protocol show sequential --json
+n=$(python3 -c 'import json,sys; f={x["name"]: x for x in json.load(open(sys.argv[1]))["screening"]}; p=f["platelets"]; print(p["type"], p["unit"], p["min"], p["max"], f["stage"]["type"])' "$T/out")
+[ "$n" = "int /uL 0.0 2000000.0 code" ] && ok || bad "protocol show --json platelets: $n"
 finish
