@@ -67,6 +67,8 @@ typedef struct inst_result_def {
   const char *unit;
   bool category;       /* `type: category`: the scorer gives a named class
                           ("excellent", "IIIA") with its rank in num; else a number */
+  int better;          /* `better:` +1 higher is better, -1 lower is, 0 not stated */
+  double mcid;         /* `mcid:` minimal clinically important difference; NAN if none */
 } inst_result_def;
 
 typedef struct inst_value {

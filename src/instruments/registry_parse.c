@@ -9,7 +9,9 @@
 **            by_value (a code item may be entered as its numeric value),
 **            or `- include: OTHER` which splices OTHER's items in place
 **            (the HHS range-of-motion block is the `rom` form's items),
-**   results: name, label, unit, type (number | category),
+**   results: name, label, unit, type (number | category), better (higher |
+**            lower: which direction is improvement), mcid (the minimal
+**            clinically important difference, a positive number),
 **   options: items with a `default` (rom_method, mhhs_factor, ...),
 **   rules:   cross-item rules: `{item: B, not_before: A}`,
 **   reads:   {reader: ITEM, agree_on: [ITEM, ...]}.
@@ -38,6 +40,7 @@
 #include "instruments/registry_int.h"
 
 #include <assert.h>
+#include <math.h>
 #include <string.h>
 
 #include "core/mem.h"
@@ -374,6 +377,7 @@ static avn_rc parse_result(dctx *c, const ytree *m, size_t i) {
   avn_rc rc = ytree_need_map(&c->r, m, "a result");
   if (rc) return rc;
   r->unit = "";
+  r->mcid = NAN;
   for (size_t k = 0; k < m->n; k++) {
     const char *key = m->keys[k], *s = NULL;
     const ytree *v = m->items[k];
@@ -389,8 +393,14 @@ static avn_rc parse_result(dctx *c, const ytree *m, size_t i) {
       if (strcmp(s, "number") && strcmp(s, "category"))
         return dfail(c, v->line, s, "a result's type is number (the default) or category");
       r->category = !strcmp(s, "category");
+    } else if (!strcmp(key, "better")) {
+      if (strcmp(s, "higher") && strcmp(s, "lower")) return dfail(c, v->line, s, "'better' is higher or lower");
+      r->better = !strcmp(s, "higher") ? 1 : -1;
+    } else if (!strcmp(key, "mcid")) {
+      rc = ytree_number(&c->r, v, key, &r->mcid);
+      if (!rc && !(r->mcid > 0)) return dfail(c, v->line, s, "'mcid' is a positive number (a difference, unsigned)");
     } else {
-      rc = ytree_unknown_key(&c->r, m, k, "unknown key in a result (expected name, label, unit, type)");
+      rc = ytree_unknown_key(&c->r, m, k, "unknown key in a result (expected name, label, unit, type, better, mcid)");
     }
     if (rc) return rc;
   }

@@ -18,10 +18,10 @@
 **   collect its form; the plan's visits are the visits that collect any of
 **   them; subgroups by stage; survival to THA by stage; no responder or
 **   success definition (the report says none was planned).
-** - `better:` and `mcid:` of an outcome, when absent, come from the table
-**   of known instrument results below (direction from the instrument's
-**   scale; MCIDs from the reference values in instruments.md section 4);
-**   an unknown result without `better:` is refused.
+** - `better:` and `mcid:` of an outcome, when absent, come from the result's
+**   own definition (the YAML files in src/instruments/defs: `better:`, `mcid:`, with
+**   their published sources); a result whose definition states no direction
+**   and whose outcome gives no `better:` is refused.
 ** - `visits:` absent: every protocol visit that collects one of the plan's
 **   outcome forms; `final_visit:` absent: the last of them.
 **
@@ -59,40 +59,12 @@ static int var_index(const char *name) {
   return -1;
 }
 
-/* Known outcome results: scale direction and a published MCID (NAN: none
-** adopted). Sources: /work/shared/reference/instruments.md section 4.
-** HHS: MCII 15.9-18 points after primary THA (Singh et al., Ann Rheum Dis
-** 2016;75(Suppl 2):1164); the lower end is used. VAS: MCII -15.3 mm for hip
-** OA (Tubach et al., Ann Rheum Dis 2005;64:29) = 1.53 cm. WOMAC physical
-** function (0-100): MCII -7.9 for hip OA (Tubach 2005). WOMAC normalised
-** scores are higher = worse; SF-36 scales and summaries higher = better. */
-static const struct {
-  const char *form, *result;
-  bool higher_better;
-  double mcid;
-} known[] = {
-    {"hhs", "total", true, 15.9},         {"hhs", "mhhs", true, NAN},
-    {"hhs", "pain", true, NAN},           {"hhs", "function", true, NAN},
-    {"vas", "pain_cm", false, 1.53},      {"vas", "pain_mm", false, 15.3},
-    {"womac", "total_100", false, NAN},   {"womac", "pain_100", false, NAN},
-    {"womac", "stiffness_100", false, NAN}, {"womac", "function_100", false, 7.9},
-    {"womac", "total", false, NAN},       {"womac", "pain", false, NAN},
-    {"womac", "stiffness", false, NAN},   {"womac", "function", false, NAN},
-    {"sf36", "pcs", true, NAN},           {"sf36", "mcs", true, NAN},
-    {"sf36", "pf", true, NAN},            {"sf36", "rp", true, NAN},
-    {"sf36", "bp", true, NAN},            {"sf36", "gh", true, NAN},
-    {"sf36", "vt", true, NAN},            {"sf36", "sf", true, NAN},
-    {"sf36", "re", true, NAN},            {"sf36", "mh", true, NAN},
-    {"sf36", "v1_pf", true, NAN},         {"sf36", "v1_rp", true, NAN},
-    {"sf36", "v1_bp", true, NAN},         {"sf36", "v1_gh", true, NAN},
-    {"sf36", "v1_vt", true, NAN},         {"sf36", "v1_sf", true, NAN},
-    {"sf36", "v1_re", true, NAN},         {"sf36", "v1_mh", true, NAN},
-};
-
-static int known_index(const char *form, const char *result) {
-  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-    if (!strcmp(known[i].form, form) && !strcmp(known[i].result, result)) return (int)i;
-  return -1;
+/* The definition's result called name (NULL for an item or unknown): its
+** direction (`better:`) and MCID (`mcid:`) live there, not here. */
+static const inst_result_def *result_def(const inst_def *d, const char *name) {
+  for (size_t k = 0; d && k < inst_n_results(d); k++)
+    if (!strcmp(inst_result_at(d, k)->name, name)) return inst_result_at(d, k);
+  return NULL;
 }
 
 /* --- small readers -------------------------------------------------------- */
@@ -206,7 +178,7 @@ static avn_rc parse_outcome(sctx *c, const ytree *m, sap *s, sap_outcome *o) {
     o->label = avn_strdup(result_label(d, o->result));
     if (!o->label) return AVN_E_NOMEM;
   }
-  int kn = known_index(o->form, o->result);
+  const inst_result_def *rd = result_def(d, o->result);
   rc = ytree_get_str(&c->r, m, "better", false, &better);
   if (rc) return rc;
   if (better) {
@@ -214,8 +186,8 @@ static avn_rc parse_outcome(sctx *c, const ytree *m, sap *s, sap_outcome *o) {
     avn_free(better);
     if (!hi && !lo) return serr(c, ytree_get(m, "better")->line, "'better' must be higher or lower");
     o->higher_better = hi;
-  } else if (kn >= 0) {
-    o->higher_better = known[kn].higher_better;
+  } else if (rd && rd->better) {
+    o->higher_better = rd->better > 0;
   } else {
     return serr(c, m->line, "outcome '%s': give 'better: higher' or 'better: lower'", o->name);
   }
@@ -223,7 +195,7 @@ static avn_rc parse_outcome(sctx *c, const ytree *m, sap *s, sap_outcome *o) {
   double x = 0;
   rc = get_num(c, m, "mcid", 0, 1e6, &has, &x);
   if (rc) return rc;
-  o->mcid = has ? x : kn >= 0 ? known[kn].mcid : NAN;
+  o->mcid = has ? x : rd ? rd->mcid : NAN;
   rc = get_num(c, m, "decimals", 0, 6, &has, &x);
   if (rc) return rc;
   if (has) {
@@ -510,15 +482,15 @@ static avn_rc build_default(const protocol *p, sap *s) {
     for (size_t v = 0; v < p->n_visits; v++) nv += visit_collects(p, v, cand[i].form);
     if (!d || nv == 0 || !form_has(d, cand[i].result)) continue;
     sap_outcome *o = &s->outcomes[s->n_outcomes++];
-    int kn = known_index(cand[i].form, cand[i].result);
+    const inst_result_def *rd = result_def(d, cand[i].result);
     o->name = avn_strdup(cand[i].name);
     o->form = avn_strdup(cand[i].form);
     o->result = avn_strdup(cand[i].result);
     o->label = avn_strdup(result_label(d, cand[i].result));
     o->visits = avn_calloc(nv, sizeof *o->visits);
     if (!o->name || !o->form || !o->result || !o->label || !o->visits) return AVN_E_NOMEM;
-    o->higher_better = kn >= 0 ? known[kn].higher_better : true;
-    o->mcid = kn >= 0 ? known[kn].mcid : NAN;
+    o->higher_better = rd && rd->better ? rd->better > 0 : true;
+    o->mcid = rd ? rd->mcid : NAN;
     o->decimals = 1;
     for (size_t v = 0; v < p->n_visits; v++) {
       if (!visit_collects(p, v, cand[i].form)) continue;

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "core/mem.h"
@@ -115,6 +116,36 @@ static void test_malformed(void **s) {
                      3, "needs reader");
   expect_parse_error("name: x\ntitle: X\nreads: {reader: r, by: x}\nitems:\n  - name: a\n    type: int\n    label: A\n",
                      3, "unknown key in reads");
+  /* a result's direction and MCID */
+  expect_parse_error("name: vas\ntitle: X\nitems:\n  - name: pain_mm\n    type: real\n    label: A\nresults:\n"
+                     "  - {name: pain_mm, label: P, better: sideways}\n",
+                     8, "'better' is higher or lower");
+  expect_parse_error("name: vas\ntitle: X\nitems:\n  - name: pain_mm\n    type: real\n    label: A\nresults:\n"
+                     "  - {name: pain_mm, label: P, mcid: -2}\n",
+                     8, "'mcid' is a positive number");
+}
+
+/* Direction and MCID are the definitions' (Tubach et al., Ann Rheum Dis
+** 2005;64:29: VAS pain MCII 15.3 mm; Singh et al. 2016: HHS 15.9 points). */
+static void test_meaning(void **s) {
+  (void)s;
+  const inst_def *vas = inst_find("vas"), *hhs = inst_find("hhs");
+  const inst_result_def *mm = NULL, *total = NULL, *cat = NULL;
+  for (size_t k = 0; k < inst_n_results(vas); k++)
+    if (!strcmp(inst_result_at(vas, k)->name, "pain_mm")) mm = inst_result_at(vas, k);
+  for (size_t k = 0; k < inst_n_results(hhs); k++) {
+    if (!strcmp(inst_result_at(hhs, k)->name, "total")) total = inst_result_at(hhs, k);
+    if (!strcmp(inst_result_at(hhs, k)->name, "category")) cat = inst_result_at(hhs, k);
+  }
+  assert_non_null(mm);
+  assert_non_null(total);
+  assert_non_null(cat);
+  assert_int_equal(mm->better, -1);
+  assert_true(mm->mcid == 15.3);
+  assert_int_equal(total->better, 1);
+  assert_true(total->mcid == 15.9);
+  assert_true(cat->category && !total->category);
+  assert_true(isnan(cat->mcid));
 }
 
 /* Definitions are read by core/ytree, which takes plain YAML only: a key
@@ -218,6 +249,7 @@ int main(void) {
     cmocka_unit_test(test_all_shipped_load),
     cmocka_unit_test(test_levels_and_include),
     cmocka_unit_test(test_malformed),
+    cmocka_unit_test(test_meaning),
     cmocka_unit_test(test_plain_yaml),
     cmocka_unit_test(test_reads),
     cmocka_unit_test(test_user_definition_with_include),
