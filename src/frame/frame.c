@@ -169,6 +169,7 @@ static avn_rc form_group(frame *f, const proto_visit *pv, const inst_def *d, int
     if (rc) break;
     frame_col *c = &f->cols[f->n_cols - 1];
     item_kind(f, c, it);
+    c->item = it;
     c->visit = pv->name;
     c->form = d;
     c->source = it->name;
@@ -293,10 +294,12 @@ const inst_code *frame_col_codes(const frame_col *c, size_t *n) {
 /* ------------------------------------------------------------------ */
 /* rows                                                                */
 
+/* Stored values borrow their item name from the definition (store.h: "item
+** names borrowed from def"), as do the columns, so pointers compare. */
 static const inst_value *find_value(const store_form *f, const char *item) {
   if (!f) return NULL;
   for (size_t i = 0; i < f->n_values; i++)
-    if (f->values[i].item && !strcmp(f->values[i].item, item) && !f->values[i].missing) return &f->values[i];
+    if (f->values[i].item == item && !f->values[i].missing) return &f->values[i];
   return NULL;
 }
 
@@ -311,7 +314,7 @@ static void set_item_cell(const frame *f, const frame_col *c, const inst_value *
   memset(out, 0, sizeof *out);
   out->missing = true;
   if (!v) return;
-  const inst_item *it = inst_item_find(c->form, c->source);
+  const inst_item *it = c->item;
   if (!it) return;
   out->missing = false;
   switch (it->type) {

@@ -47,6 +47,7 @@ typedef struct frame_col {
   frame_kind kind;           /* dates are day numbers (core/date.h) in num */
   frame_measure measure;
   const inst_item *coded;    /* a code or yes/no item: its value labels; else NULL */
+  const inst_item *item;     /* the item a column holds, or NULL (identifier, score) */
   const char *visit;         /* the visit, or NULL for an identifier column */
   const inst_def *form;      /* the form, or NULL */
   const char *source;        /* the item or result name; the identifier's name */
