@@ -1,7 +1,7 @@
 /*
 ** arco.c: ARCO 2019 revised staging (Yoon BH, Mont MA, Koo KH et al., J
 ** Arthroplasty 2020;35:933-940, doi:10.1016/j.arth.2019.11.029;
-** instruments.md 5.4) from structured findings (staging.h), and the
+** docs/instruments.md 5.4) from structured findings (staging.h), and the
 ** comparison of a reader's stage with a derived one (all systems).
 **
 **   IV   osteoarthritis: joint-space narrowing, acetabular change or
@@ -13,7 +13,8 @@
 **   II   radiograph abnormal (osteopenia, sclerosis, cysts) without fracture.
 **   I    radiograph normal, MRI or bone scan positive.
 ** No stage 0 in the 2019 system: nothing positive gives no stage (NULL).
-** [RECALL 5.4] the IIIB and IV wording was not retrieved verbatim.
+** [RECALL, docs/instruments.md 5.4] the IIIB and IV wording was not
+** retrieved verbatim.
 */
 #include <string.h>
 

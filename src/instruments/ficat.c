@@ -1,6 +1,6 @@
 /*
 ** ficat.c: Ficat & Arlet staging (Ficat RP, J Bone Joint Surg Br
-** 1985;67:3-9; instruments.md 5.1) from structured findings (staging.h).
+** 1985;67:3-9; docs/instruments.md 5.1) from structured findings (staging.h).
 **
 **   IV  osteoarthritis: joint-space narrowing, acetabular involvement or
 **       advanced degenerative change.
@@ -11,9 +11,10 @@
 **       fracture without collapse ("transition"), IIA = sclerosis/cysts.
 **   I   radiograph normal or minor osteopenia; MRI or bone scan positive.
 **   0   nothing positive.
-** [CONFLICT 5.1] the crescent sign is III in the original, IIB in the
-** modified versions; "early flattening" listed under IIB by one source is
-** read here as collapse (III), so IIB is purely the crescent/fracture.
+** [CONFLICT, docs/instruments.md 5.1] the crescent sign is III in the
+** original, IIB in the modified versions; "early flattening" listed under
+** IIB by one source is read here as collapse (III), so IIB is purely the
+** crescent/fracture.
 */
 #include "instruments/staging.h"
 

@@ -2,7 +2,7 @@
 ** hhs.c: Harris Hip Score (Harris WH, J Bone Joint Surg Am 1969;51:737-55)
 ** and the modified HHS, scored from the items of defs/hhs.yaml.
 **
-** Parts (instruments.md 1.1-1.6, choices in section 7):
+** Parts (docs/instruments.md 1.1-1.6, choices in section 7):
 **   pain 0-44; function 0-47 = gait (limp + support + distance, 0-33)
 **   + activities (stairs + shoes + sitting + transport, 0-14): the code
 **   values in the definition ARE the points.
@@ -28,7 +28,7 @@
 
 static double clamp(double x, double lo, double hi) { return x < lo ? lo : (x > hi ? hi : x); }
 
-/* Harris index method (instruments.md 1.4 A). Flexion 0-45 x1.0, 45-90 x0.6,
+/* Harris index method (docs/instruments.md 1.4 A). Flexion 0-45 x1.0, 45-90 x0.6,
 ** 90-110 x0.3; abduction 0-15 x0.8, 15-20 x0.3; external rotation 0-15
 ** x0.4; adduction 0-15 x0.2; internal rotation x0. Sum x 0.05, capped at 5
 ** (the uncapped maximum is 100.5 x 0.05 = 5.025). */

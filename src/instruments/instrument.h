@@ -48,7 +48,7 @@ typedef struct inst_code {
 } inst_code;
 
 typedef struct inst_item {
-  const char *name;    /* canonical item name (instruments.md section 7) */
+  const char *name;    /* canonical item name (docs/instruments.md 7) */
   const char *label;
   const char *unit;    /* "mm", "deg", "min", "" */
   inst_type type;

@@ -1,6 +1,6 @@
 /*
 ** sf36.c: RAND-36 scale scores and SF-36 v1 scale scores with the PCS/MCS
-** summary scores (instruments.md 3, section 7).
+** summary scores (docs/instruments.md 3, choices in section 7).
 **
 ** RAND-36 (RAND Health, "36-Item Short Form Survey scoring instructions"):
 ** every item is recoded to 0-100 (table 3.2) and a scale is the mean of its

@@ -1,6 +1,6 @@
 /*
 ** staging.h: osteonecrosis staging systems derived from structured imaging
-** findings (instruments.md 5; choices in section 7). Pure functions over an
+** findings (docs/instruments.md 5; choices in section 7). Pure functions over an
 ** avn_findings record filled by mri.c from the `mri` form; they return
 ** static strings ("IIIA") and never allocate.
 **

@@ -1,7 +1,7 @@
 /*
 ** steinberg.c: University of Pennsylvania (Steinberg) staging with extent
 ** (Steinberg ME, Hayken GD, Steinberg DR, J Bone Joint Surg Br
-** 1995;77:34-41; instruments.md 5.2) from structured findings (staging.h).
+** 1995;77:34-41; docs/instruments.md 5.2) from structured findings (staging.h).
 **
 ** Stage: VI advanced degenerative change; V joint-space narrowing or
 ** acetabular involvement; IV flattening of the head (or a measured
@@ -10,7 +10,7 @@
 ** radiograph); I normal radiograph with positive MRI or bone scan; 0 none.
 **
 ** Extent, A < 15 %, B 15-30 % inclusive, C > 30 % (avn's boundary rule,
-** section 7):
+** docs/instruments.md 7):
 **   I-II  % of the femoral head involved;
 **   III   % of the articular surface under the crescent;
 **   IV    C if > 30 % collapsed or depression > 4 mm; else B if >= 15 %

@@ -1,6 +1,6 @@
 /*
-** vas.c: pain visual analogue scale (instruments.md 4, section 7). The value
-** is stored in mm (0-100 on a 100 mm line); an entry in cm was already
+** vas.c: pain visual analogue scale (docs/instruments.md 4, section 7). The
+** value is stored in mm (0-100 on a 100 mm line); an entry in cm was already
 ** converted by the pain_cm alias (x 10). Results: pain_mm and pain_cm =
 ** pain_mm / 10, for protocols that report 0-10 (the seed papers do).
 */

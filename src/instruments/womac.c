@@ -1,6 +1,6 @@
 /*
 ** womac.c: WOMAC Likert 3.1 (Bellamy) subscales, total and 0-100 scores
-** (instruments.md 2, section 7).
+** (docs/instruments.md 2, choices in section 7).
 **
 ** Items 0-4 (none..extreme), higher = worse. Pain p1..p5 (0-20), stiffness
 ** s1, s2 (0-8), function f1..f17 (0-68); total = sum of the three subscale

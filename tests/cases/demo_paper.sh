@@ -1,7 +1,8 @@
 # The paper demos against the papers: runs `avn demo` and reads the figures
 # from the REPORT's CSV tables (computed by src/report from the database, not
 # by the demo), comparing them with values typed here from the seed papers
-# (/work/shared/seeds/002_*.txt for `sequential`, 000_*.txt for `single-dose`).
+# (seed 002 for `sequential`, seed 000 for `single-dose`; cited at the top of
+# demos/sequential.yaml and demos/single-dose.yaml).
 # Each expected value quotes the paper. Where the report prints a percentage
 # the paper truncated (41/58: paper 70.6%, report 70.7%), the count is checked.
 . "$(dirname "$0")/../tools/caselib.sh"

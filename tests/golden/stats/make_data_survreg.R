@@ -2,7 +2,7 @@
 # data/ that make_expected_survival.R and make_expected_regress.R read.
 # Regenerate (only if you mean to change the cases):
 #   cd tests/golden/stats && Rscript make_data_survreg.R
-# aml.csv is survival::aml as written by ../../../../shared/reference.
+# aml.csv is survival::aml as written by write.csv (committed beside it).
 set.seed(20251125)
 w <- function(d, f) write.csv(d, file.path("data", f), row.names = FALSE, na = "")
 

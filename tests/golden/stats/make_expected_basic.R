@@ -5,7 +5,7 @@
 #   Rscript tests/golden/stats/make_expected_basic.R
 # Step 1 writes the b_*.csv datasets into tests/golden/stats/data/ (fixed
 # seed, so they are reproducible; sleep.csv and ToothGrowth.csv are R's own
-# datasets copied from ../shared/reference/stats/data). Step 2 reads every
+# datasets `sleep` and `ToothGrowth`, as written by write.csv). Step 2 reads every
 # CSV back with read.csv and writes expected_basic.json: one case per call,
 # with the avn command-line arguments that must reproduce it and R's values
 # (doubles as %.17g; null = NA / Inf / not applicable).

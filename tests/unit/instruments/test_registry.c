@@ -22,7 +22,7 @@ static void test_all_shipped_load(void **s) {
   avn_err_clear(&e);
   avn_rc rc = inst_registry_load(&e);
   if (rc) fail_msg("%s: %s", e.field, e.rule);
-  /* the forms of instruments.md section 7 and issue 2 */
+  /* the forms of docs/instruments.md 7 and issue 2 */
   static const char *const want[] = {"hhs", "vas", "womac", "sf36", "mri", "cell_product",
                                      "procedure", "ae", "tha", "satisfaction", "rom",
                                      "baseline", "hip_baseline"};

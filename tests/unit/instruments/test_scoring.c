@@ -3,7 +3,7 @@
 ** (format in that folder's README.md). Each case parses its values through
 ** inst_parse_value, checks the form with inst_check_complete, scores it with
 ** inst_score, and compares either the refusal (code and field) or every
-** expected result. Expected values come from instruments.md section 6 or
+** expected result. Expected values come from docs/instruments.md 6 or
 ** were worked by hand from the published rules, with the arithmetic in the
 ** table's comments. A case that names a result the form lacks fails.
 */

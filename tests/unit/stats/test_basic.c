@@ -4,8 +4,8 @@
 **   - every case of tests/golden/stats/expected_basic.json (R 4.2.2, made by
 **     make_expected_basic.R from the committed CSVs), recomputed here by
 **     calling the library directly (not the CLI), at 1e-6 relative;
-**   - the starter cases of ../shared/reference (copied as
-**     reference_expected.json) that belong to these methods;
+**   - the starter cases of tests/golden/stats/reference_expected.json (R's
+**     answers on R's own datasets) that belong to these methods;
 **   - hand-worked CSV parsing cases and allocation-failure injection.
 */
 #include <setjmp.h>
@@ -308,7 +308,7 @@ static void test_expected_basic(void **state) {
   json_decref(root);
 }
 
-/* Starter cases from ../shared/reference/stats/expected.json (copied). */
+/* Starter cases of tests/golden/stats/reference_expected.json. */
 static json_t *ref_case(json_t *root, const char *id) {
   size_t i;
   json_t *c;

@@ -3,8 +3,8 @@
 ** Expected values: tests/golden/stats/expected_survival.json, written by
 ** tests/golden/stats/make_expected_survival.R from the CSVs in
 ** tests/golden/stats/data/, plus the starter cases of
-** /work/shared/reference/stats/expected.json (copied to
-** tests/golden/stats/reference_expected.json). Tolerances: 1e-12 relative for
+** tests/golden/stats/reference_expected.json (R 4.2.2 / survival 3.5-3 on R's
+** own datasets; each case gives its R call). Tolerances: 1e-12 relative for
 ** the closed-form KM, 1e-10 for log-rank and for the Cox fit (iterative,
 ** but R stops at |1 - l_old/l_new| <= 1e-9 and we take the same steps, so
 ** we land on R's point: ~5e-14 achieved).
@@ -98,7 +98,7 @@ static void test_km_r(void **s) {
   assert_true(n >= 10);
 }
 
-/* Starter case from the shared reference (summary.survfit: event rows). */
+/* Starter case of reference_expected.json (summary.survfit: event rows). */
 static void test_km_reference(void **s) {
   (void)s;
   json_t *ref = fx_json("reference_expected.json");
