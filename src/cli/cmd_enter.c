@@ -19,6 +19,9 @@ const char cmd_enter_usage[] =
     "needs --reason; every change is in the audit trail. --entry 2 is the second\n"
     "entry of a double-entered form or, for a form read independently (mri), the\n"
     "read of a second reader when its reader differs from entry 1's.\n"
+    "A blank value (item=) is missing, never 0 or \"no\": a required item cannot be\n"
+    "left blank (leave it out and enter it later), and blanking a recorded value\n"
+    "clears it, with --reason.\n"
     "'avn score FORM --help' lists a form's items.\n";
 
 int cmd_enter(int argc, char **argv) {
@@ -52,10 +55,13 @@ int cmd_enter(int argc, char **argv) {
   store_enter_result res;
   avn_rc rc = store_open(db, &s, &e);
   if (!rc) rc = store_enter(s, &req, &res, &e);
-  if (!rc)
-    printf("%s %s %s%s%s entry %d: %d new, %d changed, %d unchanged; form %s\n", req.patient, req.visit,
+  if (!rc) {
+    char cleared[32] = "";
+    if (res.n_cleared) snprintf(cleared, sizeof cleared, ", %d cleared", res.n_cleared);
+    printf("%s %s %s%s%s entry %d: %d new, %d changed, %d unchanged%s; form %s\n", req.patient, req.visit,
            req.form, req.side ? " " : "", req.side ? side_name(req.side) : "", req.entry, res.n_new,
-           res.n_changed, res.n_same, res.complete ? "complete" : "incomplete");
+           res.n_changed, res.n_same, cleared, res.complete ? "complete" : "incomplete");
+  }
   store_close(s);
   inst_registry_free();
   rcode = rc ? cli_error("enter", &e) : 0;

@@ -128,7 +128,7 @@ typedef struct store_enter_req {
 
 typedef struct store_enter_result {
   int64_t form_id;
-  int n_new, n_changed, n_same;
+  int n_new, n_changed, n_same, n_cleared;   /* n_cleared: recorded values blanked (with a reason) */
   bool complete;
 } store_enter_result;
 

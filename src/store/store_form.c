@@ -119,6 +119,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
       }
     }
     const inst_item *it = inst_item_find(d, vals[i].item);
+    if (vals[i].missing) continue;   /* a blank is missing: no text, never 0 / "no" / 1970-01-01 */
     char buf[1024];
     value_text(it, &vals[i], buf, sizeof buf);
     texts[i] = avn_strdup(buf);
@@ -151,7 +152,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   **    definition's own rule, checked at parse time). */
   for (size_t i = 0; i < r->n_kv; i++) {
     const inst_item *it = inst_item_find(d, vals[i].item);
-    if (it->type == INST_DATE && pr.birth && strcmp(texts[i], pr.birth) < 0) {
+    if (it->type == INST_DATE && texts[i] && pr.birth && strcmp(texts[i], pr.birth) < 0) {
       char field[200];
       snprintf(field, sizeof field, "%s.%s", r->form, vals[i].item);
       rc = avn_fail(e, AVN_E_DATE, field, texts[i], "must not be before the patient's birth (%s)", pr.birth);
@@ -187,11 +188,27 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     if (rc) goto cleanup;
   }
 
-  /* 5. The whole form after the change must still pass cross-item rules. */
+  /* 5. A required item is never left blank (leave it out to enter it
+  **    later); blanking a recorded one clears it (step 6). */
+  for (size_t i = 0; i < r->n_kv; i++) {
+    if (!vals[i].missing || !inst_item_find(d, vals[i].item)->required) continue;
+    bool recorded = false;
+    for (size_t k = 0; k < old.n; k++) recorded |= !strcmp(old.rows[k].item, vals[i].item);
+    if (recorded) continue;
+    char field[200];
+    snprintf(field, sizeof field, "%s.%s", r->form, vals[i].item);
+    rc = avn_fail(e, AVN_E_REQUIRED, field, "",
+                  "a required item cannot be left blank: give its value, or leave the item out "
+                  "and enter it later (the form stays incomplete)");
+    goto cleanup;
+  }
+
+  /*    The whole form after the change must still pass cross-item rules. */
   merged = avn_calloc(old.n + r->n_kv + 1, sizeof *merged);
   if (!merged) { rc = AVN_E_NOMEM; goto cleanup; }
   size_t nm = 0;
-  for (size_t i = 0; i < r->n_kv; i++) merged[nm++] = vals[i];
+  for (size_t i = 0; i < r->n_kv; i++)
+    if (!vals[i].missing) merged[nm++] = vals[i];
   for (size_t k = 0; k < old.n; k++) {
     bool replaced = false;
     for (size_t i = 0; i < r->n_kv; i++) replaced |= !strcmp(old.rows[k].item, vals[i].item);
@@ -215,6 +232,12 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
 
   char now[32];
   store_now_iso(now);
+  size_t n_given = 0;
+  for (size_t i = 0; i < r->n_kv; i++) n_given += !vals[i].missing;
+  if (!form_id && n_given == 0) {
+    rc = avn_fail(e, AVN_E_REQUIRED, r->form, NULL, "every value given is blank: there is nothing to enter");
+    goto cleanup;
+  }
   if (!form_id) {
     const char *ip[8] = {pr.pid, r->visit, r->form, side, entry, new_status, now, now};
     rc = store_q_one(s, "INSERT INTO form(patient_id,visit,instrument,side,entry,status,created_at,updated_at)"
@@ -229,6 +252,24 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     const char *was = NULL;
     for (size_t k = 0; k < old.n; k++)
       if (!strcmp(old.rows[k].item, vals[i].item)) was = old.rows[k].text;
+    if (vals[i].missing) {
+      /* A blank: nothing to store. A required item is never left blank
+      ** (leave it out to enter it later); a recorded value is cleared, with
+      ** a reason, like any other change. */
+      char field[200];
+      snprintf(field, sizeof field, "%s.%s", r->form, vals[i].item);
+      if (!was) { out->n_same++; continue; }
+      if (!r->reason) {
+        rc = avn_fail(e, AVN_E_REQUIRED, field, "", "clears the recorded value '%s': give --reason \"why\"", was);
+        goto cleanup;
+      }
+      const char *dp[2] = {form_id, vals[i].item};
+      rc = store_q(s, "DELETE FROM item_value WHERE form_id=? AND item=?", dp, 2, NULL, NULL, e);
+      if (!rc) rc = store_audit(s, r->user, "clear", record, vals[i].item, was, NULL, r->reason, e);
+      if (rc) goto cleanup;
+      out->n_cleared++;
+      continue;
+    }
     if (was && !strcmp(was, texts[i])) { out->n_same++; continue; }
     if (was && !r->reason) {
       char field[200];
@@ -254,9 +295,12 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     rc = store_audit(s, r->user, "status", record, "status", status, new_status, r->reason, e);
     if (rc) goto cleanup;
   }
-  const char *upd[3] = {new_status, now, form_id};
-  rc = store_q(s, "UPDATE form SET status=?, updated_at=? WHERE id=?", upd, 3, NULL, NULL, e);
-  if (rc) goto cleanup;
+  /* Re-entering what is recorded writes nothing, not even updated_at. */
+  if (out->n_new || out->n_changed || out->n_cleared || !status || strcmp(status, new_status)) {
+    const char *upd[3] = {new_status, now, form_id};
+    rc = store_q(s, "UPDATE form SET status=?, updated_at=? WHERE id=?", upd, 3, NULL, NULL, e);
+    if (rc) goto cleanup;
+  }
   rc = store_tx_commit(s, e);
   if (rc) goto cleanup;
   in_tx = false;
