@@ -19,7 +19,9 @@ const char cmd_check_usage[] =
     "independently by two readers (an MRI whose entry 2 names another reader) is\n"
     "not a double entry: only the readers' stages are compared, and a difference\n"
     "is listed as reader_disagreement, for a consensus read. Exit status 0;\n"
-    "the findings are the output ('findings' in --json).\n";
+    "the findings are the output ('findings' in --json). The file is checked first\n"
+    "(SQLite quick_check): a damaged study is reported (exit 1), not read. The study\n"
+    "is opened read-only.\n";
 
 typedef struct {
   json_t *arr;
@@ -136,7 +138,8 @@ int cmd_check(int argc, char **argv) {
   if (r) return r;
   store *s = NULL;
   store_study *st = NULL;
-  avn_rc rc = store_open(db, &s, &e);
+  avn_rc rc = store_open_read(db, &s, &e);
+  if (!rc) rc = store_quick_check(s, &e);   /* a damaged file is reported, never read as if sound */
   if (!rc) rc = store_load(s, NULL, &st, &e);
   if (rc) goto cleanup;
   if (fd.json) fd.arr = json_array();

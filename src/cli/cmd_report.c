@@ -30,7 +30,7 @@ int cmd_report(int argc, char **argv) {
   if (!out) return cli_usage_error("report", "--out DIR is required");
   store *s = NULL;
   report_info info = {0};
-  avn_rc rc = store_open(db, &s, &e);
+  avn_rc rc = store_open_read(db, &s, &e);
   if (!rc) rc = report_write(s, out, &info, &e);
   if (!rc)
     printf("report of %zu patients (%zu units): %s/report.html, %s/report.pdf, tables/ and figures/\n",

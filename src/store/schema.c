@@ -63,5 +63,12 @@ static const char migration_2[] =
     "ALTER TABLE patient ADD COLUMN withdrawn_on TEXT;"
     "ALTER TABLE patient ADD COLUMN withdraw_reason TEXT;";
 
-const char *const schema_migrations[] = {migration_1, migration_2};
+/* 3: the audit chain's signed checkpoint (store_key.c): its length n, its
+** head hash, the Ed25519 public key and signature, all hex. */
+static const char migration_3[] =
+    "CREATE TABLE checkpoint("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL, head TEXT NOT NULL,"
+    "  public_key TEXT NOT NULL, signature TEXT NOT NULL);";
+
+const char *const schema_migrations[] = {migration_1, migration_2, migration_3};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -134,6 +134,12 @@ static void hash_field(crypto_generichash_state *h, const char *s) {
   if (s) crypto_generichash_update(h, (const unsigned char *)s, strlen(s));
 }
 
+void store_text_hash(const char *text, char out[65]) {
+  unsigned char d[32];
+  crypto_generichash(d, sizeof d, (const unsigned char *)text, strlen(text), NULL, 0);
+  sodium_bin2hex(out, 65, d, sizeof d);
+}
+
 static void audit_hash(const char *prev, const char *const f[8], char out[65]) {
   unsigned char d[32];
   crypto_generichash_state h;
@@ -156,6 +162,7 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
   audit_hash(prev ? prev : "", f, hash);
   avn_free(prev);
   const char *p[9] = {at, user, action, record, field, old_v, new_v, reason, hash};
+  s->audit_dirty = true;
   return store_q(s, "INSERT INTO audit(at,user,action,record,field,old_value,new_value,reason,hash)"
               " VALUES(?,?,?,?,?,?,?,?,?)", p, 9, NULL, NULL, e);
 }
@@ -165,36 +172,50 @@ typedef struct {
   store_audit_fn fn;
   void *ctx;
   char prev[65];
-  bool broken;
-  int64_t bad_id;
+  store_chain *chain;
   bool stopped;
 } audit_iter;
 
 static int audit_row(void *ctx, int n, const char *const *c) {
   audit_iter *it = ctx;
+  store_chain *ch = it->chain;
   if (n < 11) return 1;
   const char *f[8] = {c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]};
   char want[65];
+  int64_t id = strtoll(c[0], NULL, 10);
   audit_hash(it->prev, f, want);
-  if (!it->broken && (!c[9] || strcmp(want, c[9]) != 0)) {
-    it->broken = true;
-    it->bad_id = strtoll(c[0], NULL, 10);
+  ch->rows++;
+  /* ids run 1..n: a row deleted inside the trail shows even if the chain
+  ** were recomputed around it. */
+  if (ch->chain_ok && (!c[9] || strcmp(want, c[9]) != 0 || id != ch->rows)) {
+    ch->chain_ok = false;
+    ch->bad_row = id;
   }
   snprintf(it->prev, sizeof it->prev, "%s", c[9] ? c[9] : "");
   if (it->stopped || (it->like && !strstr(c[4], it->like))) return 0;
-  store_audit_row r = {strtoll(c[0], NULL, 10), c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]};
+  store_audit_row r = {id, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]};
   if (it->fn && it->fn(it->ctx, &r)) it->stopped = true;
   return 0;
 }
 
-avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, void *ctx, avn_err *e) {
-  audit_iter it = {.like = record_like, .fn = fn, .ctx = ctx};
+avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, void *ctx, store_chain *chain,
+                        avn_err *e) {
+  store_chain local;
+  if (!chain) chain = &local;
+  memset(chain, 0, sizeof *chain);
+  chain->chain_ok = true;
+  audit_iter it = {.like = record_like, .fn = fn, .ctx = ctx, .chain = chain};
   avn_rc rc = store_q(s, "SELECT id,at,user,action,record,field,old_value,new_value,reason,hash,1"
                    " FROM audit ORDER BY id", NULL, 0, audit_row, &it, e);
   if (rc) return rc;
-  if (it.broken)
+  snprintf(chain->head, sizeof chain->head, "%s", it.prev);
+  rc = store_checkpoint_check(s, chain->rows, chain->head, chain, e);
+  if (rc) return rc;
+  if (!chain->chain_ok)
     return avn_fail(e, AVN_E_STATE, "audit", NULL,
-                    "the audit trail was altered: row %" PRId64 " does not match its hash chain", it.bad_id);
+                    "the audit trail was altered: row %" PRId64 " does not match its hash chain", chain->bad_row);
+  if (!chain->checkpoint_ok)
+    return avn_fail(e, AVN_E_STATE, "audit", NULL, "the audit trail's signed checkpoint: %s", chain->checkpoint);
   return AVN_OK;
 }
 
@@ -229,9 +250,11 @@ avn_rc store_create(const char *path, const protocol *p, const char *user, store
   s = avn_calloc(1, sizeof *s);
   if (!s) return AVN_E_NOMEM;
   snprintf(s->path, sizeof s->path, "%s", path);
-  rc = db_sqlite_open(path, 1, &s->db, e);
+  rc = db_sqlite_open(path, DB_CREATE, &s->db, e);
   if (rc) goto cleanup;
   created = true;
+  rc = db_sqlite_wal(s->db, e);
+  if (rc) goto cleanup;
   rc = store_tx_begin(s, e);
   if (rc) goto cleanup;
   rc = run_migrations(s, 0, e);
@@ -244,7 +267,12 @@ avn_rc store_create(const char *path, const protocol *p, const char *user, store
   if (rc) goto cleanup;
   rc = store_q(s, "INSERT INTO site(code,name) VALUES('main','Main site')", NULL, 0, NULL, NULL, e);
   if (rc) goto cleanup;
+  /* The trail records enough to rebuild every table (store_verify). */
+  char yhash[65];
+  store_text_hash(p->yaml, yhash);
   rc = store_audit(s, user, "create", "study", "protocol", NULL, p->name, NULL, e);
+  if (!rc) rc = store_audit(s, user, "create", "study", "protocol_yaml", NULL, yhash, NULL, e);
+  if (!rc) rc = store_audit(s, user, "create", "site main", "name", NULL, "Main site", NULL, e);
   if (rc) goto cleanup;
   rc = store_tx_commit(s, e);
   if (rc) goto cleanup;
@@ -269,7 +297,7 @@ cleanup:
   return rc;
 }
 
-avn_rc store_open(const char *path, store **out, avn_err *e) {
+static avn_rc open_study(const char *path, db_mode mode, store **out, avn_err *e) {
   store *s = NULL;
   char *yaml = NULL, *pname = NULL;
   avn_rc rc;
@@ -278,11 +306,14 @@ avn_rc store_open(const char *path, store **out, avn_err *e) {
   s = avn_calloc(1, sizeof *s);
   if (!s) return AVN_E_NOMEM;
   snprintf(s->path, sizeof s->path, "%s", path);
-  rc = db_sqlite_open(path, 0, &s->db, e);
+  s->readonly = mode == DB_READ;
+  rc = db_sqlite_open(path, mode, &s->db, e);
   if (rc) goto cleanup;
   long app = 0, ver = 0;
   rc = db_sqlite_header(s->db, &app, &ver, e);
   if (rc) goto cleanup;
+  /* Recognised before anything is written: an empty or foreign file stays
+  ** exactly as it was. */
   if (app != AVN_APP_ID) {
     rc = avn_fail(e, AVN_E_SCHEMA, path, NULL, "not an avn study database");
     goto cleanup;
@@ -292,6 +323,16 @@ avn_rc store_open(const char *path, store **out, avn_err *e) {
                   "made by a newer avn (schema version %ld; this avn reads up to %zu): upgrade avn",
                   ver, schema_n_migrations);
     goto cleanup;
+  }
+  if (ver < (long)schema_n_migrations && s->readonly) {
+    rc = avn_fail(e, AVN_E_SCHEMA, path, NULL,
+                  "made by an older avn (schema version %ld; this avn's is %zu): any write command "
+                  "(e.g. avn visit) upgrades it", ver, schema_n_migrations);
+    goto cleanup;
+  }
+  if (!s->readonly) {
+    rc = db_sqlite_wal(s->db, e);
+    if (rc) goto cleanup;
   }
   if (ver < (long)schema_n_migrations) {
     rc = store_tx_begin(s, e);
@@ -306,6 +347,22 @@ avn_rc store_open(const char *path, store **out, avn_err *e) {
     rc = avn_fail(e, AVN_E_SCHEMA, path, NULL, "the study record is missing");
     goto cleanup;
   }
+  if (!s->readonly) {
+    /* The rules every write applies come from the stored protocol: it must
+    ** be the one the trail recorded, not one edited behind avn's back. */
+    char *want = NULL, have[65];
+    rc = store_q_one(s, "SELECT new_value FROM audit WHERE record='study' AND field='protocol_yaml'"
+                        " ORDER BY id DESC LIMIT 1", NULL, 0, &want, NULL, e);
+    if (rc) goto cleanup;
+    store_text_hash(yaml, have);
+    bool same = !want || !strcmp(want, have);
+    avn_free(want);
+    if (!same) {
+      rc = avn_fail(e, AVN_E_STATE, path, NULL, "the stored protocol is not the one the audit trail recorded "
+                    "(it was changed outside avn): nothing is written; see avn audit --verify");
+      goto cleanup;
+    }
+  }
   char label[300];
   snprintf(label, sizeof label, "%s (protocol '%s' stored in the study)", path, pname);
   rc = protocol_parse(label, yaml, strlen(yaml), &s->protocol, e);
@@ -318,6 +375,9 @@ cleanup:
   store_close(s);
   return rc;
 }
+
+avn_rc store_open(const char *path, store **out, avn_err *e) { return open_study(path, DB_WRITE, out, e); }
+avn_rc store_open_read(const char *path, store **out, avn_err *e) { return open_study(path, DB_READ, out, e); }
 
 /* --- screening ----------------------------------------------------------- */
 
@@ -378,6 +438,10 @@ avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_e
   snprintf(record, sizeof record, "screening %s", r->code);
   rc = store_audit(s, r->user, "screen", record, "eligible", NULL, out->eligible ? "yes" : "no",
              out->n_fails ? avn_buf_str(&failed) : NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "date", NULL, date, NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "site", NULL, r->site ? r->site : "main", NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "failed", NULL, avn_buf_str(&failed), NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "data", NULL, avn_buf_str(&data), NULL, e);
   if (rc) goto cleanup;
   rc = store_tx_commit(s, e);
   in_tx = false;
@@ -394,7 +458,7 @@ cleanup:
 /* --- enrolment ----------------------------------------------------------- */
 
 typedef struct {
-  char *id, *site_id, *date, *data, *patient;
+  char *id, *site_id, *date, *data, *patient, *site_code;
   int eligible;
   bool found, nomem;
 } screening_row;
@@ -409,12 +473,14 @@ static int screening_cb(void *ctx, int n, const char *const *c) {
   r->eligible = c[3] && c[3][0] == '1';
   r->data = avn_strdup(c[4]);
   r->patient = c[5] ? avn_strdup(c[5]) : NULL;
-  r->nomem = !r->id || !r->site_id || !r->date || !r->data || (c[5] && !r->patient);
+  r->site_code = avn_strdup(c[6]);
+  r->nomem = !r->id || !r->site_id || !r->date || !r->data || (c[5] && !r->patient) || !r->site_code;
   return 1;
 }
 
 static void screening_row_free(screening_row *r) {
   avn_free(r->id); avn_free(r->site_id); avn_free(r->date); avn_free(r->data); avn_free(r->patient);
+  avn_free(r->site_code);
 }
 
 /* Splits the stored "k=v\n" lines back into screen_data. */
@@ -481,8 +547,9 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
   if (rc) goto cleanup;
   in_tx = true;
   const char *p1[1] = {r->screening};
-  rc = store_q(s, "SELECT s.id, s.site_id, s.screened_on, s.eligible, s.data, p.code FROM screening s"
-            " LEFT JOIN patient p ON p.screening_id = s.id WHERE s.code=?", p1, 1, screening_cb, &sr, e);
+  rc = store_q(s, "SELECT s.id, s.site_id, s.screened_on, s.eligible, s.data, p.code, st.code FROM screening s"
+            " JOIN site st ON st.id = s.site_id LEFT JOIN patient p ON p.screening_id = s.id WHERE s.code=?",
+            p1, 1, screening_cb, &sr, e);
   if (!rc && sr.nomem) rc = AVN_E_NOMEM;
   if (rc) goto cleanup;
   if (!sr.found) {
@@ -525,6 +592,11 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
   char record[160];
   snprintf(record, sizeof record, "patient %s", r->patient);
   rc = store_audit(s, r->user, "enroll", record, "screening", NULL, r->screening, NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "enroll", record, "site", NULL, sr.site_code, NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "enroll", record, "sex", NULL, r->sex, NULL, e);
+  if (!rc && r->has_birth) rc = store_audit(s, r->user, "enroll", record, "birth", NULL, birth, NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "enroll", record, "enrolled", NULL, date, NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "enroll", record, "status", NULL, "active", NULL, e);
   if (rc) goto cleanup;
   if (r->name || r->phone) {
     const char *p3[3] = {pid, r->name, r->phone};
@@ -537,8 +609,10 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
     if (!er.hip_eligible[side]) continue;
     const char *stage = stagef ? d.val[stagef - s->protocol->fields][side] : NULL;
     const char *p4[3] = {pid, side_name(side), stage};
+    char hrec[200];
+    snprintf(hrec, sizeof hrec, "patient %s / hip %s", r->patient, side_name(side));
     rc = store_q(s, "INSERT INTO hip(patient_id,side,stage) VALUES(?,?,?)", p4, 3, NULL, NULL, e);
-    if (!rc) rc = store_audit(s, r->user, "enroll", record, "hip", NULL, side_name(side), NULL, e);
+    if (!rc) rc = store_audit(s, r->user, "enroll", hrec, "stage", NULL, stage ? stage : STORE_NO_STAGE, NULL, e);
     if (rc) goto cleanup;
   }
   rc = insert_events(s, pid, r->date, er.hip_eligible, e);
@@ -557,12 +631,19 @@ cleanup:
 /* --- transactions: one per write, or savepoints inside a batch --- */
 
 avn_rc store_tx_begin(store *s, avn_err *e) {
+  if (s->readonly) return avn_fail(e, AVN_E_STATE, s->path, NULL, "opened to read only: nothing can be written");
   if (s->batch) return s->db->ops->exec_script(s->db, "SAVEPOINT avn_write", e);
   return s->db->ops->begin(s->db, e);
 }
 
+/* Every transaction that added audit rows signs the new chain head before
+** it commits (a batch: once, at store_commit). */
 avn_rc store_tx_commit(store *s, avn_err *e) {
   if (s->batch) return s->db->ops->exec_script(s->db, "RELEASE avn_write", e);
+  if (s->audit_dirty) {
+    avn_rc rc = store_checkpoint(s, e);
+    if (rc) return rc;
+  }
   return s->db->ops->commit(s->db, e);
 }
 
@@ -575,6 +656,7 @@ void store_tx_rollback(store *s) {
       s->db->ops->exec_script(s->db, "RELEASE avn_write", &ignored);
     return;
   }
+  s->audit_dirty = false;
   s->db->ops->rollback(s->db);
 }
 
@@ -588,7 +670,8 @@ avn_rc store_begin(store *s, avn_err *e) {
 avn_rc store_commit(store *s, avn_err *e) {
   if (!s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "no batch is open");
   s->batch = 0;
-  avn_rc rc = s->db->ops->commit(s->db, e);
+  avn_rc rc = s->audit_dirty ? store_checkpoint(s, e) : AVN_OK;
+  if (!rc) rc = s->db->ops->commit(s->db, e);
   if (rc) s->db->ops->rollback(s->db);
   return rc;
 }
@@ -642,6 +725,7 @@ avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *
   snprintf(record, sizeof record, "patient %s", patient);
   rc = store_audit(s, user, "withdraw", record, "status", row + 11, "withdrawn", reason, e);
   if (!rc) rc = store_audit(s, user, "withdraw", record, "withdrawn_on", NULL, day, reason, e);
+  if (!rc) rc = store_audit(s, user, "withdraw", record, "withdraw_reason", NULL, reason, reason, e);
   if (rc) goto cleanup;
   rc = store_tx_commit(s, e);
   if (rc) goto cleanup;

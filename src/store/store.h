@@ -32,15 +32,27 @@
 #include "protocol/eligibility.h"
 #include "protocol/protocol.h"
 
-#define AVN_SCHEMA_VERSION 2
+#define AVN_SCHEMA_VERSION 3
 #define AVN_APP_ID 0x41564E31   /* "AVN1" in the SQLite header */
 
 typedef struct store store;
 
 /* --- lifecycle --- */
+/* Creates the study and its signed checkpoint; the signing key (see
+** store_key_path) is created when it does not exist yet. */
 avn_rc store_create(const char *path, const protocol *p, const char *user,
                     store **out /* OUT */, avn_err *e);
+/* Opens a study to write: the file is recognised as an avn study
+** (application_id, user_version) before anything is written to it; an
+** older schema is migrated. */
 avn_rc store_open(const char *path, store **out /* OUT */, avn_err *e);
+/* Opens a study to read only (SQLite read-only): nothing is ever written,
+** not even to a file that turns out not to be an avn study. A study of an
+** older schema is refused (a write command migrates it). */
+avn_rc store_open_read(const char *path, store **out /* OUT */, avn_err *e);
+/* Where the signing key is kept: $AVN_KEY, else $XDG_CONFIG_HOME/avn/
+** signing.key, else $HOME/.config/avn/signing.key. */
+avn_rc store_key_path(char *out, size_t n, avn_err *e);
 void store_close(store *s);
 /* The study's protocol (borrowed, valid until store_close). */
 const protocol *store_protocol(const store *s);
@@ -210,9 +222,48 @@ typedef struct store_audit_row {
 } store_audit_row;
 
 typedef int (*store_audit_fn)(void *ctx, const store_audit_row *row);
-/* Streams audit rows in order (record_like: substring filter or NULL), and
-** verifies the hash chain: AVN_E_STATE if any row was altered. */
-avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, void *ctx, avn_err *e);
+
+/* What a check of the trail found. */
+typedef struct store_chain {
+  int64_t rows;              /* audit rows */
+  char head[65];             /* the last row's hash ("" when there is none) */
+  bool chain_ok;             /* every row matches its hash, ids run 1..rows */
+  int64_t bad_row;           /* the first row that does not, when !chain_ok */
+  bool checkpoint_ok;        /* the signed checkpoint matches rows and head */
+  char checkpoint[256];      /* what was found about it, in words */
+  char key[17];              /* fingerprint of the key it was checked with */
+} store_chain;
+
+/* Streams audit rows in order (record_like: substring filter or NULL),
+** verifying the hash chain and the signed checkpoint: *chain (may be NULL)
+** says what was found; AVN_E_STATE when either fails (after streaming). */
+avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, void *ctx,
+                        store_chain *chain /* OUT */, avn_err *e);
+
+/* One difference between the state the trail implies and a table. */
+typedef struct store_diff {
+  const char *record;        /* "patient P001", "patient P001 / visit m1 / vas left / entry 1" */
+  const char *field;         /* "sex", an item name, "protocol_yaml" (a BLAKE2b fingerprint) */
+  const char *audit;         /* what the replayed trail says; NULL: no such fact */
+  const char *table;         /* what the table holds; NULL: no such row */
+} store_diff;
+typedef int (*store_diff_fn)(void *ctx, const store_diff *d);
+
+typedef struct store_verify_result {
+  store_chain chain;
+  bool file_ok;              /* PRAGMA quick_check said ok */
+  char file[256];            /* its first complaint otherwise */
+  size_t n_diffs;
+} store_verify_result;
+
+/* Replays the whole trail into the state it implies (study and protocol,
+** sites, screenings, patients, hips, the schedule, visit dates, forms and
+** values, withdrawals) and compares it with every table, each difference
+** to fn in (record, field) order; also checks the file (quick_check), the
+** chain and the checkpoint. AVN_OK when all agree; else AVN_E_STATE. */
+avn_rc store_verify(store *s, store_diff_fn fn, void *ctx, store_verify_result *out /* OUT */, avn_err *e);
+/* PRAGMA quick_check: AVN_OK, or AVN_E_CORRUPT with its first complaint. */
+avn_rc store_quick_check(store *s, avn_err *e);
 
 const char *store_user_default(void);   /* $AVN_USER, else $USER, else "unknown" */
 

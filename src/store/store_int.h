@@ -8,12 +8,33 @@
 #include "store/db.h"
 #include "store/store.h"
 
+/* The signing key (store_key.c): loaded on first need. */
+typedef struct store_key {
+  unsigned char pk[32], sk[64];
+  char path[1024];
+  bool loaded;
+} store_key;
+
 struct store {
   db_conn *db;
   protocol *protocol;
   char path[1024];
   int batch;        /* store_begin is open: writes use savepoints */
+  bool readonly;    /* store_open_read: every write is refused */
+  bool audit_dirty; /* audit rows added since the last checkpoint */
+  store_key key;
 };
+
+/* Loads the key (creating it when create and it does not exist). */
+avn_rc store_key_load(store_key *k, bool create, avn_err *e);
+void store_key_fingerprint(const unsigned char pk[32], char out[17]);
+/* Signs the chain's length and head into table checkpoint, inside the
+** caller's transaction (store_tx_commit / store_commit call it). Refuses a
+** key other than the one that signed the study's checkpoint so far. */
+avn_rc store_checkpoint(store *s, avn_err *e);
+/* Compares the signed checkpoint with the chain's rows and head, filling
+** chain->checkpoint_ok / checkpoint / key. */
+avn_rc store_checkpoint_check(store *s, int64_t n, const char *head, store_chain *chain, avn_err *e);
 
 /* One write's transaction: its own BEGIN/COMMIT, or a savepoint inside an
 ** open batch (store_begin), so a refused write still changes nothing. */
@@ -34,6 +55,10 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
                    const char *field, const char *old_v, const char *new_v, const char *reason,
                    avn_err *e);
 void store_now_iso(char out[32]);
+/* BLAKE2b-256 of a text, as 64 hex digits (the stored protocol's fingerprint). */
+void store_text_hash(const char *text, char out[65]);
+/* A hip's stage when the protocol has none (hip.stage NULL), in the trail. */
+#define STORE_NO_STAGE "(none)"
 
 /* A patient as the write path needs it: internal id and the stored ISO
 ** dates (birth and withdrawn NULL when not recorded). All strings owned;

@@ -5,19 +5,10 @@
 . "$(dirname "$0")/../tools/caselib.sh"
 DB="$T/b.db"
 "$AVN" init "$DB" --protocol sequential >/dev/null
-"$AVN" screen "$DB" S1 --date 2024-01-10 age=40 mri_confirmed=yes stage.left=II conservative_months=6 can_attend_24m=yes \
-  accepts_procedure=yes infection=no severe_coagulopathy=no platelets=200000 prior_surgery.left=no \
-  active_malignancy=no pregnant=no aspiration_inadequate=no >/dev/null
+seq_screen "$DB" S1 2024-01-10 left 40 >/dev/null
 "$AVN" enroll "$DB" S1 P1 --date 2024-01-15 --sex female --birth 1983-05-05 >/dev/null
 "$AVN" enter "$DB" P1 baseline vas --hip left pain_mm=80 --date 2024-01-15 >/dev/null
-snap() { sqlite3 "$DB" .dump | sha256sum; sha256sum < "$DB"; }
-refuse() {
-  local text=$1; shift
-  local before; before=$(snap)
-  expect_exit 1 "$AVN" "$@"
-  expect_err "$text"
-  [ "$(snap)" = "$before" ] && ok || bad "database changed after refused: $*"
-}
+refuse() { refuse_same "$DB" "$@"; }
 # The issue's command: weight_kg and trauma are required items of the baseline form.
 refuse "baseline.weight_kg: a required item cannot be left blank" \
   enter "$DB" P1 baseline baseline weight_kg= height_cm=175 smoking= alcohol=none steroid_use=never trauma= asa=1
@@ -90,8 +81,8 @@ expect_exit 0 "$AVN" enter "$DB" P1 baseline baseline weight_kg= --reason "weigh
 expect_out "form incomplete"
 # Identical values: nothing written, not even updated_at, no audit row.
 sleep 1.1
-before=$(snap)
+before=$(snap "$DB")
 expect_exit 0 "$AVN" enter "$DB" P1 baseline baseline height_cm=175 smoking=never
 expect_out "0 new, 0 changed, 2 unchanged"
-[ "$(snap)" = "$before" ] && ok || bad "identical values changed the file"
+[ "$(snap "$DB")" = "$before" ] && ok || bad "identical values changed the file"
 finish
