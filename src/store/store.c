@@ -21,6 +21,7 @@
 
 #include "core/buf.h"
 #include "core/mem.h"
+#include "core/text.h"
 #include "protocol/schedule.h"
 #include "store/db.h"
 #include "store/schema.h"
@@ -125,6 +126,21 @@ cleanup:
   return rc;
 }
 
+avn_rc store_id_unused(store *s, const char *table, const char *code, const char *rule, avn_err *e) {
+  char key[AVN_ID_MAX + 1], sql[96], *have = NULL;
+  bool found = false;
+  avn_id_key(code, key, sizeof key);
+  snprintf(sql, sizeof sql, "SELECT code FROM %s WHERE upper(code)=?", table);
+  const char *p[1] = {key};
+  avn_rc rc = store_q_one(s, sql, p, 1, &have, &found, e);
+  if (!rc && found)
+    rc = !strcmp(have, code) ? avn_fail(e, AVN_E_EXISTS, table, code, "%s", rule)
+                             : avn_fail(e, AVN_E_EXISTS, table, code, "%s (as '%s': identifiers differing only in "
+                                        "case are the same)", rule, have);
+  avn_free(have);
+  return rc;
+}
+
 /* --- audit: a hash chain ------------------------------------------------- */
 
 static void hash_field(crypto_generichash_state *h, const char *s) {
@@ -155,6 +171,10 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
                     avn_err *e) {
   char at[32], hash[65];
   char *prev = NULL;
+  /* Every accepted change passes here: who and why are validated once. */
+  avn_rc vrc = avn_text_check("--user", user, AVN_TEXT_USER, 0, e);
+  if (!vrc && reason) vrc = avn_text_check("--reason", reason, AVN_TEXT_REASON, 0, e);
+  if (vrc) return vrc;
   store_now_iso(at);
   avn_rc rc = store_q_one(s, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, &prev, NULL, e);
   if (rc) return rc;
@@ -410,6 +430,8 @@ avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_e
   avn_buf_init(&failed, 0);
   avn_buf_init(&data, 0);
   memset(out, 0, sizeof *out);
+  rc = avn_text_check("screening", r->code, AVN_TEXT_ID, 0, e);
+  if (rc) return rc;
   if (r->date > avn_date_today()) {
     avn_date_format(r->date, date);
     return avn_fail(e, AVN_E_DATE, "date", date, "the screening date must not be in the future");
@@ -425,6 +447,7 @@ avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_e
   if (rc) goto cleanup;
   in_tx = true;
   rc = site_id(s, r->site, &sid, e);
+  if (!rc) rc = store_id_unused(s, "screening", r->code, "this screening number is already in the log", e);
   if (rc) goto cleanup;
   avn_date_format(r->date, date);
   const char *p[6] = {r->code, sid, date, out->eligible ? "1" : "0", avn_buf_str(&failed),
@@ -483,8 +506,22 @@ static void screening_row_free(screening_row *r) {
   avn_free(r->site_code);
 }
 
+avn_rc store_birth_check(const protocol *p, const screen_data *d, const char *screened_on, avn_date birth,
+                         avn_err *e) {
+  const proto_field *agef = protocol_find_field(p, "age");
+  if (!agef || !d->val[agef - p->fields][SIDE_PATIENT]) return AVN_OK;
+  avn_date sd;
+  char b[11];
+  avn_date_parse(screened_on, &sd);
+  int age = avn_date_age_years(birth, sd);
+  long given = strtol(d->val[agef - p->fields][SIDE_PATIENT], NULL, 10);
+  if (age == given) return AVN_OK;
+  return avn_fail(e, AVN_E_DATE, "birth", avn_date_format(birth, b),
+                  "gives age %d at screening (%s), but the screening recorded age %ld", age, screened_on, given);
+}
+
 /* Splits the stored "k=v\n" lines back into screen_data. */
-static avn_rc reparse_screening(const protocol *p, const char *data, screen_data *d, avn_err *e) {
+avn_rc store_reparse_screening(const protocol *p, const char *data, screen_data *d, avn_err *e) {
   char *copy = avn_strdup(data ? data : "");
   char **kv = NULL;
   size_t n = 0;
@@ -541,8 +578,10 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
     return avn_fail(e, AVN_E_DATE, "date", date, "the enrolment date must not be in the future");
   if (r->has_birth && r->birth >= r->date)
     return avn_fail(e, AVN_E_DATE, "birth", birth, "the birth date must be before enrolment (%s)", date);
-  if (!r->patient[0] || strlen(r->patient) > 32 || strpbrk(r->patient, " \t\n/"))
-    return avn_fail(e, AVN_E_PARSE, "patient", r->patient, "a study id is 1-32 characters without spaces");
+  avn_rc vrc = avn_text_check("patient", r->patient, AVN_TEXT_ID, 0, e);
+  if (!vrc && r->name) vrc = avn_text_check("--name", r->name, AVN_TEXT_LINE, 200, e);
+  if (!vrc && r->phone) vrc = avn_text_check("--phone", r->phone, AVN_TEXT_LINE, 64, e);
+  if (vrc) return vrc;
   rc = store_tx_begin(s, e);
   if (rc) goto cleanup;
   in_tx = true;
@@ -568,21 +607,15 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
     rc = avn_fail(e, AVN_E_DATE, "date", date, "enrolment must not be before the screening (%s)", sr.date);
     goto cleanup;
   }
-  rc = reparse_screening(s->protocol, sr.data, &d, e);
+  rc = store_reparse_screening(s->protocol, sr.data, &d, e);
   if (!rc) rc = eligibility_evaluate(s->protocol, &d, &er);
   if (rc) goto cleanup;
-  const proto_field *agef = protocol_find_field(s->protocol, "age");
-  if (agef && r->has_birth && d.val[agef - s->protocol->fields][SIDE_PATIENT]) {
-    avn_date sd;
-    avn_date_parse(sr.date, &sd);
-    int age = avn_date_age_years(r->birth, sd);
-    long given = strtol(d.val[agef - s->protocol->fields][SIDE_PATIENT], NULL, 10);
-    if (age != given) {
-      rc = avn_fail(e, AVN_E_DATE, "birth", birth,
-                    "gives age %d at screening (%s), but the screening recorded age %ld", age, sr.date, given);
-      goto cleanup;
-    }
+  if (r->has_birth) {
+    rc = store_birth_check(s->protocol, &d, sr.date, r->birth, e);
+    if (rc) goto cleanup;
   }
+  rc = store_id_unused(s, "patient", r->patient, "this study id is already used", e);
+  if (rc) goto cleanup;
   const char *p2[6] = {r->patient, sr.site_id, sr.id, r->sex, r->has_birth ? birth : NULL, date};
   rc = store_q_one(s, "INSERT INTO patient(code,site_id,screening_id,sex,birth_date,enrolled_on)"
                 " VALUES(?,?,?,?,?,?) RETURNING id", p2, 6, &pid, NULL, e);

@@ -164,12 +164,12 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   char entry[4];
   snprintf(entry, sizeof entry, "%d", r->entry);
   const char *side = r->side == SIDE_PATIENT ? "" : side_name(r->side);
-  snprintf(record, sizeof record, "patient %s / visit %s / %s%s%s / entry %d", r->patient, r->visit,
-           r->form, *side ? " " : "", side, r->entry);
+  store_form_record(record, sizeof record, r->patient, r->visit, r->form, r->side, r->entry);
   const char *fp[5] = {pr.pid, r->visit, r->form, side, entry};
   char *fid_status = NULL;
-  rc = store_q_one(s, "SELECT id || ' ' || status FROM form WHERE patient_id=? AND visit=? AND instrument=?"
-                      " AND side=? AND entry=?", fp, 5, &fid_status, &found, e);
+  rc = store_q_one(s, "SELECT id || ' ' || CASE WHEN void_reason IS NULL THEN status ELSE 'void' END FROM form"
+                      " WHERE patient_id=? AND visit=? AND instrument=? AND side=? AND entry=?",
+                   fp, 5, &fid_status, &found, e);
   if (rc) goto cleanup;
   if (found) {
     char *sp = strchr(fid_status, ' ');
@@ -178,6 +178,11 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     status = avn_strdup(sp + 1);
     avn_free(fid_status);
     if (!form_id || !status) { rc = AVN_E_NOMEM; goto cleanup; }
+    if (!strcmp(status, "void")) {
+      rc = avn_fail(e, AVN_E_STATE, r->form, NULL,
+                    "this form was voided as entered in error: 'avn restore' it first to change it");
+      goto cleanup;
+    }
     if (!strcmp(status, "locked")) {
       rc = avn_fail(e, AVN_E_LOCKED, r->form, NULL, "this form is locked; it can no longer be changed");
       goto cleanup;
@@ -316,4 +321,10 @@ cleanup:
   store_patient_row_free(&pr);
   avn_free(hip); avn_free(form_id); avn_free(status);
   return rc;
+}
+
+void store_form_record(char *out, size_t n, const char *patient, const char *visit, const char *form, int side,
+                       int entry) {
+  snprintf(out, n, "patient %s / visit %s / %s%s%s / entry %d", patient, visit, form,
+           side == SIDE_PATIENT ? "" : " ", side == SIDE_PATIENT ? "" : side_name(side), entry);
 }

@@ -88,4 +88,19 @@ avn_rc store_visit_known(const store *s, const char *name, avn_err *e);
 avn_rc store_visit_date(store *s, const store_patient_row *pt, const store_visit_req *r, bool has_date,
                         store_visit_change *out /* OUT */, avn_err *e);
 
+/* AVN_E_EXISTS (naming table, code and rule) when table ("screening" or
+** "patient") has code already, compared case-insensitively (core/text.h). */
+avn_rc store_id_unused(store *s, const char *table, const char *code, const char *rule, avn_err *e);
+
+/* A screening's stored "field=value\n" lines back as screen_data. */
+avn_rc store_reparse_screening(const protocol *p, const char *data, screen_data *d, avn_err *e);
+/* The birth date agrees with the age recorded at screening (if any). */
+avn_rc store_birth_check(const protocol *p, const screen_data *d, const char *screened_on, avn_date birth,
+                         avn_err *e);
+
+/* The audit record of a form instance: "patient P / visit V / FORM[ SIDE] /
+** entry N" (store_verify builds the same from the tables). */
+void store_form_record(char *out, size_t n, const char *patient, const char *visit, const char *form, int side,
+                       int entry);
+
 #endif

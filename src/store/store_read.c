@@ -195,7 +195,9 @@ avn_rc store_load(store *s, const char *patient, store_study **out, avn_err *e) 
     goto cleanup;
   }
   /* The rest of the snapshot, one query per table; "%s" takes the patient
-  ** filter. Events come in schedule order, values grouped by form. */
+  ** filter. Events come in schedule order, values grouped by form. A form
+  ** voided as entered in error (avn void) stays in the file but is left out
+  ** of the snapshot, so of analysis, checks and the report. */
   static const struct {
     const char *sql;
     db_row_fn fn;
@@ -206,9 +208,9 @@ avn_rc store_load(store *s, const char *patient, store_study **out, avn_err *e) 
        " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
        " ev.side", event_cb},
       {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status"
-       " FROM form f JOIN patient p ON p.id = f.patient_id%s ORDER BY f.id", form_cb},
+       " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id", form_cb},
       {"SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
-       " JOIN patient p ON p.id = f.patient_id%s ORDER BY v.form_id", value_cb},
+       " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s ORDER BY v.form_id", value_cb},
   };
   for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++) {
     snprintf(sql, sizeof sql, parts[i].sql, where);
