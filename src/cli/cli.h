@@ -67,6 +67,9 @@ typedef struct cli_option {
 int cli_parse(const char *cmd, int argc, char **argv, const cli_option *opts, const char **pos, size_t npos,
               size_t nreq, const char *give, char **rest, size_t *nrest);
 
+/* avn void / avn restore (cmd_void.c): one run, restore says which. */
+int cli_void_run(const char *cmd, int argc, char **argv, bool restore);
+
 /* Dumps obj to stdout as indented JSON, doubles with 17 significant digits,
 ** followed by a newline. Steals the reference to obj. Returns 0 or 1. */
 int cli_print_json(json_t *obj);

@@ -56,6 +56,36 @@ avn_rc store_q_one(store *s, const char *sql, const char *const *p, size_t n, ch
   return AVN_OK;
 }
 
+typedef struct { char **cols; size_t n; bool found, nomem; } row_ctx;
+
+static int row_cb(void *ctx, int n, const char *const *c) {
+  row_ctx *r = ctx;
+  r->found = true;
+  for (size_t i = 0; i < r->n && (int)i < n; i++) {
+    r->cols[i] = c[i] ? avn_strdup(c[i]) : NULL;
+    r->nomem |= c[i] && !r->cols[i];
+  }
+  return 1;
+}
+
+avn_rc store_q_row(store *s, const char *sql, const char *const *p, size_t n, char **cols, size_t ncols,
+                   bool *found, avn_err *e) {
+  row_ctx r = {cols, ncols, false, false};
+  for (size_t i = 0; i < ncols; i++) cols[i] = NULL;
+  avn_rc rc = store_q(s, sql, p, n, row_cb, &r, e);
+  if (!rc && r.nomem) rc = AVN_E_NOMEM;
+  if (rc) store_row_free(cols, ncols);
+  if (found) *found = !rc && r.found;
+  return rc;
+}
+
+void store_row_free(char **cols, size_t ncols) {
+  for (size_t i = 0; i < ncols; i++) {
+    avn_free(cols[i]);
+    cols[i] = NULL;
+  }
+}
+
 void store_now_iso(char out[32]) {
   time_t t = time(NULL);
   struct tm tm;
@@ -420,6 +450,52 @@ static avn_rc failed_list(const elig_result *r, avn_buf *b) {
   return rc;
 }
 
+/* A person screened again: the current row goes to screening_attempt, the
+** row takes the new attempt, each field audited old -> new with the reason. */
+static avn_rc screen_again(store *s, const store_screen_req *r, const char *sid, const char *date, bool eligible,
+                           const char *failed, const char *data, avn_err *e) {
+  char *c[8];
+  bool found = false;
+  char record[160], n_was[24], n_now[24];
+  const char *p1[1] = {r->code};
+  if (!r->reason) return avn_fail(e, AVN_E_REQUIRED, "--reason", NULL, "screening a person again needs --reason");
+  avn_rc rc = store_q_row(s, "SELECT sc.id, st.code, sc.screened_on, CASE sc.eligible WHEN 1 THEN 'yes' ELSE 'no' END,"
+                             " sc.failed, sc.data, p.code, (SELECT count(*) FROM screening_attempt a"
+                             " WHERE a.screening_id = sc.id) FROM screening sc JOIN site st ON st.id = sc.site_id"
+                             " LEFT JOIN patient p ON p.screening_id = sc.id WHERE sc.code=?", p1, 1, c, 8, &found, e);
+  if (rc) return rc;
+  if (!found) {
+    rc = avn_fail(e, AVN_E_NOTFOUND, "screening", r->code, "no such screening in the log: screen without --again");
+  } else if (c[6]) {
+    rc = avn_fail(e, AVN_E_STATE, "screening", r->code, "already enrolled as patient %s: correct the enrolment "
+                  "with avn amend instead", c[6]);
+  } else if (strcmp(date, c[2]) < 0) {
+    rc = avn_fail(e, AVN_E_DATE, "date", date, "screening again must not be before the last attempt (%s)", c[2]);
+  }
+  if (rc) goto cleanup;
+  long k = strtol(c[7], NULL, 10);
+  snprintf(n_was, sizeof n_was, "%ld", k + 1);
+  snprintf(n_now, sizeof n_now, "%ld", k + 2);
+  const char *p2[2] = {n_was, c[0]};
+  rc = store_q(s, "INSERT INTO screening_attempt(screening_id,attempt,site_id,screened_on,eligible,failed,data)"
+                  " SELECT id, ?, site_id, screened_on, eligible, failed, data FROM screening WHERE id=?",
+               p2, 2, NULL, NULL, e);
+  const char *p3[6] = {sid, date, eligible ? "1" : "0", failed, data, c[0]};
+  if (!rc) rc = store_q(s, "UPDATE screening SET site_id=?, screened_on=?, eligible=?, failed=?, data=? WHERE id=?",
+                        p3, 6, NULL, NULL, e);
+  snprintf(record, sizeof record, "screening %s", r->code);
+  const char *site = r->site ? r->site : "main";
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "attempts", n_was, n_now, r->reason, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "eligible", c[3], eligible ? "yes" : "no", r->reason, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "date", c[2], date, r->reason, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "site", c[1], site, r->reason, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "failed", c[4], failed, r->reason, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "data", c[5], data, r->reason, e);
+cleanup:
+  store_row_free(c, 8);
+  return rc;
+}
+
 avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_err *e) {
   screen_data d = {0};
   avn_buf failed, data;
@@ -447,9 +523,18 @@ avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_e
   if (rc) goto cleanup;
   in_tx = true;
   rc = site_id(s, r->site, &sid, e);
-  if (!rc) rc = store_id_unused(s, "screening", r->code, "this screening number is already in the log", e);
   if (rc) goto cleanup;
   avn_date_format(r->date, date);
+  char record[160];
+  snprintf(record, sizeof record, "screening %s", r->code);
+  const char *site = r->site ? r->site : "main";
+  if (r->again) {
+    rc = screen_again(s, r, sid, date, out->eligible, avn_buf_str(&failed), avn_buf_str(&data), e);
+    goto cleanup_ok;
+  }
+  rc = store_id_unused(s, "screening", r->code,
+                       "this screening number is already in the log (screen the person again with --again --reason)", e);
+  if (rc) goto cleanup;
   const char *p[6] = {r->code, sid, date, out->eligible ? "1" : "0", avn_buf_str(&failed),
                       avn_buf_str(&data)};
   rc = store_q(s, "INSERT INTO screening(code,site_id,screened_on,eligible,failed,data) VALUES(?,?,?,?,?,?)",
@@ -457,14 +542,13 @@ avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_e
   if (rc == AVN_E_EXISTS)
     rc = avn_fail(e, AVN_E_EXISTS, "screening", r->code, "this screening number is already in the log");
   if (rc) goto cleanup;
-  char record[160];
-  snprintf(record, sizeof record, "screening %s", r->code);
   rc = store_audit(s, r->user, "screen", record, "eligible", NULL, out->eligible ? "yes" : "no",
              out->n_fails ? avn_buf_str(&failed) : NULL, e);
   if (!rc) rc = store_audit(s, r->user, "screen", record, "date", NULL, date, NULL, e);
-  if (!rc) rc = store_audit(s, r->user, "screen", record, "site", NULL, r->site ? r->site : "main", NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "site", NULL, site, NULL, e);
   if (!rc) rc = store_audit(s, r->user, "screen", record, "failed", NULL, avn_buf_str(&failed), NULL, e);
   if (!rc) rc = store_audit(s, r->user, "screen", record, "data", NULL, avn_buf_str(&data), NULL, e);
+cleanup_ok:
   if (rc) goto cleanup;
   rc = store_tx_commit(s, e);
   in_tx = false;

@@ -59,12 +59,16 @@ const protocol *store_protocol(const store *s);
 
 /* --- screening and enrolment --- */
 typedef struct store_screen_req {
-  const char *code;          /* screening number, unique */
+  const char *code;          /* screening number, unique (core/text.h pattern) */
   avn_date date;
   const char *site;          /* NULL: the default site "main" */
   char *const *kv;           /* field=value / field.side=value */
   size_t n_kv;
   const char *user;
+  bool again;                /* screen a person already in the log again (not yet
+                                enrolled): the earlier attempt is kept
+                                (screening_attempt), the log shows the latest */
+  const char *reason;        /* required with again */
 } store_screen_req;
 
 /* Validates the values, evaluates eligibility and logs the screening,
@@ -90,6 +94,41 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e);
 ** before stay; the schedule after the date is no longer due. Audited. */
 avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *reason,
                       const char *user, avn_err *e);
+
+/* --- corrections (store_correct.c) ---
+** Each is one audited transaction with a required reason, all or nothing,
+** replayed by store_verify like any other write. */
+
+typedef struct store_form_ref {
+  const char *patient, *visit, *form;
+  int side;                  /* SIDE_PATIENT, SIDE_LEFT, SIDE_RIGHT */
+  int entry;                 /* 1 or 2 */
+} store_form_ref;
+
+/* Voids a form entered in error (restore = false) or restores a voided one
+** (restore = true). A void form stays in the file with its values and the
+** reason, but is left out of store_load (so of analysis, checks, the
+** report) and cannot be changed until restored. */
+avn_rc store_void(store *s, const store_form_ref *f, bool restore, const char *reason, const char *user,
+                  avn_err *e);
+
+typedef struct store_amend_req {
+  const char *patient;
+  bool has_date;  avn_date date;    /* the enrolment date: the schedule moves with it */
+  const char *sex;                  /* NULL: unchanged */
+  bool has_birth; avn_date birth;
+  const char *site;                 /* a site code; NULL: unchanged */
+  const char *reason, *user;
+} store_amend_req;
+
+/* Amends enrolment details under enrolment's own rules (the date not before
+** the screening, not in the future, not after a recorded visit or the
+** withdrawal; the birth before enrolment and matching the age screened).
+** *n_changed (may be NULL): fields changed; 0 writes nothing. */
+avn_rc store_amend(store *s, const store_amend_req *r, int *n_changed /* OUT */, avn_err *e);
+
+/* Reverses a withdrawal (the patient is back in follow-up). */
+avn_rc store_unwithdraw(store *s, const char *patient, const char *reason, const char *user, avn_err *e);
 
 /* --- visits --- */
 typedef struct store_visit_req {

@@ -49,6 +49,11 @@ avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row
 ** *found = false (found may be NULL). */
 avn_rc store_q_one(store *s, const char *sql, const char *const *p, size_t n, char **out,
                    bool *found, avn_err *e);
+/* The first row's first ncols columns into cols[] (each owned, NULL for SQL
+** NULL; all NULL when there is no row, *found false). store_row_free. */
+avn_rc store_q_row(store *s, const char *sql, const char *const *p, size_t n, char **cols, size_t ncols,
+                   bool *found, avn_err *e);
+void store_row_free(char **cols, size_t ncols);
 /* Appends one audit row, chained to the previous row's hash, inside the
 ** caller's transaction. */
 avn_rc store_audit(store *s, const char *user, const char *action, const char *record,

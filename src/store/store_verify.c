@@ -118,6 +118,8 @@ static const char tables_sql[] =
     " UNION ALL SELECT 'screening ' || code, 'eligible', CASE eligible WHEN 1 THEN 'yes' ELSE 'no' END FROM screening"
     " UNION ALL SELECT 'screening ' || code, 'failed', failed FROM screening"
     " UNION ALL SELECT 'screening ' || code, 'data', data FROM screening"
+    " UNION ALL SELECT 'screening ' || s.code, 'attempts', 1 + count(*) FROM screening s"
+    "   JOIN screening_attempt a ON a.screening_id = s.id GROUP BY s.id"
     " UNION ALL SELECT 'patient ' || p.code, 'screening', coalesce(s.code, '#' || p.screening_id) FROM patient p"
     "   LEFT JOIN screening s ON s.id = p.screening_id"
     " UNION ALL SELECT 'patient ' || p.code, 'site', coalesce(st.code, '#' || p.site_id) FROM patient p"
@@ -140,7 +142,9 @@ static const char tables_sql[] =
     "   CASE x.f WHEN 'planned' THEN e.planned WHEN 'earliest' THEN e.earliest ELSE e.latest END"
     "   FROM event e LEFT JOIN patient p ON p.id = e.patient_id"
     "   CROSS JOIN (SELECT 'planned' AS f UNION ALL SELECT 'earliest' UNION ALL SELECT 'latest') x"
-    " UNION ALL SELECT " FORM_RECORD ", 'status', f.status FROM form f LEFT JOIN patient p ON p.id = f.patient_id";
+    " UNION ALL SELECT " FORM_RECORD ", 'status', f.status FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
+    " UNION ALL SELECT " FORM_RECORD ", 'voided', f.void_reason FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
+    "   WHERE f.void_reason IS NOT NULL";
 
 static const char items_sql[] =
     "SELECT coalesce(" FORM_RECORD ", 'form #' || v.form_id), v.item, v.value_text, v.value_num, f.instrument"

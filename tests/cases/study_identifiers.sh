@@ -12,7 +12,7 @@ big=$(head -c 100000 /dev/zero | tr '\0' 'A')
 for code in "" " " "$(printf '\t')" "$(printf 'S\n1')" "$(printf 'S\xff1')" "$big" "S001 " "S001$(printf '\xc2\xa0')" "_S1" "S/1"; do
   refuse_same "$DB" "$ID" screen "$DB" "$code" --date 2024-01-10 age=40
 done
-refuse_same "$DB" "screening: value 's001' refused: this screening number is already in the log (as 'S001': identifiers differing only in case are the same)" \
+refuse_same "$DB" "screening: value 's001' refused: this screening number is already in the log (screen the person again with --again --reason) (as 'S001': identifiers differing only in case are the same)" \
   screen "$DB" s001 --date 2024-01-10 age=40
 seq_screen "$DB" S002 2024-01-10 left 41 >/dev/null
 refuse_same "$DB" "patient: value 'P 2' refused: $ID" enroll "$DB" S002 "P 2" --date 2024-01-15 --sex male
