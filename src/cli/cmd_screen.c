@@ -9,7 +9,7 @@
 #include "store/store.h"
 
 const char cmd_screen_usage[] =
-    "usage: avn screen STUDY.db SCREENING [--date YYYY-MM-DD] [--site CODE] [--json]\n"
+    "usage: avn screen STUDY.db SCREENING --date YYYY-MM-DD|today [--site CODE] [--json]\n"
     "                  [--again --reason TEXT] [--user NAME]\n"
     "                  field=value ... field.left=value field.right=value ...\n\n"
     "Records a screening in the study's screening log and evaluates the protocol's\n"
@@ -25,16 +25,17 @@ const char cmd_screen_usage[] =
 
 int cmd_screen(int argc, char **argv) {
   const char *db = NULL, *code = NULL;
-  store_screen_req req = {.user = store_user_default(), .date = avn_date_today()};
+  store_screen_req req = {.user = store_user_default(), };
   char **kv = NULL;
   size_t nkv = 0;
   bool json = false;
+  bool dated = false;
   avn_err e;
   avn_err_clear(&e);
   kv = avn_calloc((size_t)argc, sizeof *kv);
   if (!kv) return 1;
   const cli_option opts[] = {
-      {"--date", CLI_DATE, &req.date, NULL, NULL, NULL},
+      {"--date", CLI_DATE, &req.date, NULL, NULL, &dated},
       {"--site", CLI_VALUE, &req.site, NULL, NULL, NULL},
       {"--user", CLI_VALUE, &req.user, NULL, NULL, NULL},
       {"--again", CLI_FLAG, &req.again, NULL, NULL, NULL},
@@ -43,6 +44,7 @@ int cmd_screen(int argc, char **argv) {
       {NULL, 0, NULL, NULL, NULL, NULL}};
   const char *pos[2] = {NULL};
   int r = cli_parse("screen", argc, argv, opts, pos, 2, 2, "STUDY.db and a SCREENING number", kv, &nkv);
+  if (!r) r = cli_need_date("screen", dated);
   if (r) {
     avn_free(kv);
     return r;

@@ -199,13 +199,18 @@ static void audit_hash(const char *prev, const char *const f[8], char out[65]) {
 avn_rc store_audit(store *s, const char *user, const char *action, const char *record,
                     const char *field, const char *old_v, const char *new_v, const char *reason,
                     avn_err *e) {
-  char at[32], hash[65];
+  char at[80], hash[65];
   char *prev = NULL;
   /* Every accepted change passes here: who and why are validated once. */
   avn_rc vrc = avn_text_check("--user", user, AVN_TEXT_USER, 0, e);
   if (!vrc && reason) vrc = avn_text_check("--reason", reason, AVN_TEXT_REASON, 0, e);
   if (vrc) return vrc;
   store_now_iso(at);
+  const char *o = getenv("AVN_TODAY");
+  if (o && *o) {   /* a write made with "today" moved says so in its trail */
+    size_t n = strlen(at);
+    snprintf(at + n, sizeof at - n, " (AVN_TODAY=%.20s)", o);
+  }
   avn_rc rc = store_q_one(s, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, &prev, NULL, e);
   if (rc) return rc;
   const char *f[8] = {at, user, action, record, field, old_v, new_v, reason};
@@ -747,8 +752,26 @@ cleanup:
 
 /* --- transactions: one per write, or savepoints inside a batch --- */
 
+/* $AVN_TODAY moves "today" for tests and replays; a write may use it only
+** to go back in time, never forward (the trail records it, store_audit). */
+static avn_rc today_override_check(avn_err *e) {
+  const char *o = getenv("AVN_TODAY");
+  if (!o || !*o) return AVN_OK;
+  time_t t = time(NULL);
+  struct tm tm;
+  localtime_r(&t, &tm);
+  avn_date real = avn_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  char d[11];
+  if (avn_date_today() > real)
+    return avn_fail(e, AVN_E_DATE, "AVN_TODAY", o, "is after today's date (%s): nothing is written dated in the future",
+                    avn_date_format(real, d));
+  return AVN_OK;
+}
+
 avn_rc store_tx_begin(store *s, avn_err *e) {
   if (s->readonly) return avn_fail(e, AVN_E_STATE, s->path, NULL, "opened to read only: nothing can be written");
+  avn_rc orc = today_override_check(e);
+  if (orc) return orc;
   if (s->batch) return s->db->ops->exec_script(s->db, "SAVEPOINT avn_write", e);
   return s->db->ops->begin(s->db, e);
 }

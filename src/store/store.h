@@ -175,6 +175,8 @@ typedef struct store_enter_req {
   avn_date date;
   const char *user;
   const char *reason;        /* required to change a recorded value */
+  bool unscheduled;          /* the form is collected at a visit whose protocol
+                                schedule does not list it (marked; else refused) */
 } store_enter_req;
 
 typedef struct store_enter_result {
@@ -213,6 +215,7 @@ typedef struct store_form {
   size_t patient;
   char *visit, *instrument, *status;
   int side, entry;
+  bool unscheduled;          /* entered at a visit that does not schedule it */
   const inst_def *def;
   inst_value *values;        /* item names borrowed from def; text owned */
   size_t n_values;

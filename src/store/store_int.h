@@ -84,9 +84,9 @@ avn_rc store_visit_known(const store *s, const char *name, avn_err *e);
 
 /* The visit-date rules, the one place they live (store_visit.c); store_enter
 ** and store_visit call it inside their own transaction. pt is the patient
-** found by store_patient_find; r->date is used when has_date, else today,
-** and then only if no date is recorded yet (an entry without --date keeps
-** the recorded one). Refuses a date before enrolment, in the future or
+** found by store_patient_find; r->date is used when has_date; without it a
+** recorded date is kept and a visit with none is refused (AVN_E_REQUIRED
+** naming --date: never a silent today). Refuses a date before enrolment, in the future or
 ** after the withdrawal, and a change of a recorded date without r->reason;
 ** writes event.actual with its audit row otherwise. *out (may be NULL):
 ** what was written. */

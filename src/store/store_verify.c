@@ -143,6 +143,8 @@ static const char tables_sql[] =
     "   FROM event e LEFT JOIN patient p ON p.id = e.patient_id"
     "   CROSS JOIN (SELECT 'planned' AS f UNION ALL SELECT 'earliest' UNION ALL SELECT 'latest') x"
     " UNION ALL SELECT " FORM_RECORD ", 'status', f.status FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
+    " UNION ALL SELECT " FORM_RECORD ", 'unscheduled', 'yes' FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
+    "   WHERE f.unscheduled <> 0"
     " UNION ALL SELECT " FORM_RECORD ", 'voided', f.void_reason FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
     "   WHERE f.void_reason IS NOT NULL";
 

@@ -28,7 +28,16 @@ usage "give STUDY.db" report --out "$T/r"
 usage "--out needs a directory" report "$DB" --out
 usage "give STUDY.db PATIENT" show "$DB"
 usage "give STUDY.db SCREENING PATIENT" enroll "$DB" S1 --sex male
-usage "--sex is required" enroll "$DB" S1 P1
+usage "--sex is required" enroll "$DB" S1 P1 --date 2024-01-15
+usage "--date is required: give YYYY-MM-DD or --date today" enroll "$DB" S1 P1 --sex male
+usage "--date is required: give YYYY-MM-DD or --date today" screen "$DB" S1 age=40
+usage "--date is required: give YYYY-MM-DD or --date today" withdraw "$DB" P1 --reason moved
+usage "--date needs YYYY-MM-DD (or today)" screen "$DB" S1 --date tomorrow age=40
+usage "give what to amend: --date, --sex, --birth or --site" amend "$DB" P1 --reason typo
+usage "--sex takes male or female" amend "$DB" P1 --sex x --reason typo
+usage "give STUDY.db PATIENT VISIT FORM" void "$DB" P1 m1
+usage "give STUDY.db PATIENT VISIT FORM" restore "$DB" P1 m1
+usage "give STUDY.db PATIENT" unwithdraw "$DB"
 usage "--sex needs male or female" enroll "$DB" S1 P1 --sex
 usage "--birth needs YYYY-MM-DD" enroll "$DB" S1 P1 --sex male --birth 1980
 usage "give STUDY.db PATIENT" withdraw "$DB"

@@ -15,7 +15,7 @@ refuse "baseline.weight_kg: a required item cannot be left blank" \
 refuse "baseline.trauma: a required item cannot be left blank" \
   enter "$DB" P1 baseline baseline weight_kg=70 height_cm=175 smoking=never alcohol=none steroid_use=never trauma= asa=1
 refuse "vas.pain_mm: a required item cannot be left blank" enter "$DB" P1 m1 vas --hip left pain_mm= --date 2024-02-14
-refuse "tha.tha_date: a required item cannot be left blank" enter "$DB" P1 m1 tha --hip left tha_date= reason=collapse
+refuse "tha.tha_date: a required item cannot be left blank" enter "$DB" P1 m1 tha --hip left tha_date= reason=collapse --date 2024-02-14
 refuse "vas: every value given is blank" enter "$DB" P1 m1 vas --hip left pain_cm= --date 2024-02-14
 # Optional blanks are simply not recorded; BMI needs the weight, so it is missing.
 expect_exit 0 "$AVN" enter "$DB" P1 baseline baseline height_cm=175 occupation= symptom_months= smoking=never \

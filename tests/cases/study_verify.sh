@@ -83,7 +83,7 @@ PY
 read -r H1 H2 < "$T/yaml.txt"
 tamper "UPDATE study SET protocol_yaml=replace(protocol_yaml,'max: 55','max: 99')" \
   "differs: study / protocol_yaml: audit '$H1', table '$H2'"
-refuse_same "$T/t.db" "the stored protocol is not the one the audit trail recorded" screen "$T/t.db" S9 age=80
+refuse_same "$T/t.db" "the stored protocol is not the one the audit trail recorded" screen "$T/t.db" S9 --date 2024-01-10 age=80
 # --json reports the same, and still prints when the check fails.
 expect_exit 1 "$AVN" audit "$T/t.db" --verify --json
 python3 - "$T/out" "$H1" "$H2" <<'PY' || bad "audit --json on a difference"
