@@ -27,6 +27,12 @@ expect_out "replay: 0 differences"
 [ "$(sqlite3 "$DB" "SELECT hash FROM audit WHERE id=28")" = "$(sed -n 's/^chain: 28 rows, head //p' "$T/out")" ] \
   && ok || bad "head hash is not the last row's"
 
+# The report pins the trail it was made from: the same row count and head.
+head=$(sqlite3 "$DB" "SELECT hash FROM audit WHERE id=28")
+expect_exit 0 "$AVN" report "$DB" --out "$T/rep"
+expect_out "audit trail: 28 rows, head $head"
+grep -qF "from an audit trail of 28 rows, head $head" "$T/rep/report.html" && ok || bad "report.html lacks the head hash"
+
 # tamper 'SQL' 'expected line'...: a copy edited with sqlite3, then --verify.
 tamper() {
   local sql=$1; shift
