@@ -14,8 +14,13 @@
 ** The write path: every write validates first, then runs in one
 ** transaction that also appends audit rows (who, when, which record and
 ** field, old value, new value, reason; each row hashed with the previous
-** one, so a tampered trail is detectable). On any refusal the transaction
-** is rolled back and the database is exactly as it was.
+** one, so a tampered trail is detectable) and signs the chain's length and
+** head with a key kept outside the study (store_key.c), so a trail cut
+** short or recomputed is detectable too. The trail records enough to
+** rebuild every table: store_verify replays it and compares. On any
+** refusal the transaction is rolled back and the database is exactly as it
+** was. Corrections (void, amend, screen again, unwithdraw, clearing a value)
+** are writes like any other: audited, with a reason.
 **
 ** Ownership: store_open/store_create return a handle freed by store_close.
 ** A store_study snapshot is the caller's, freed by store_study_free; its
