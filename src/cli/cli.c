@@ -51,7 +51,7 @@ static int bad_value(const char *cmd, const cli_option *o) {
   char words[256] = "";
   switch (o->kind) {
   case CLI_DATE:
-    return cli_usage_error(cmd, "%s needs a date YYYY-MM-DD", o->name);
+    return cli_usage_error(cmd, "%s needs a date YYYY-MM-DD (or today)", o->name);
   case CLI_CHOICE:
     for (size_t k = 0; o->choices[k]; k++) {
       size_t n = strlen(words);
@@ -76,7 +76,9 @@ static int read_option(const char *cmd, int argc, char **argv, int *i, const cli
     case CLI_DATE: {
       avn_err e;
       char msg[800];
-      if (avn_date_check(o->name, v, (avn_date *)o->out, &e) != AVN_OK)
+      /* "today" is typed, so it is a choice the user made, never a default. */
+      if (!strcmp(v, "today")) *(avn_date *)o->out = avn_date_today();
+      else if (avn_date_check(o->name, v, (avn_date *)o->out, &e) != AVN_OK)
         return cli_usage_error(cmd, "%s", avn_err_format(&e, msg, sizeof msg));
       break;
     }
@@ -140,4 +142,9 @@ int cli_print_json(json_t *obj) {
   puts(s);
   free(s);
   return 0;
+}
+
+int cli_need_date(const char *cmd, bool given) {
+  if (given) return 0;
+  return cli_usage_error(cmd, "--date is required: give YYYY-MM-DD or --date today");
 }

@@ -45,7 +45,7 @@ int cli_flag(char **argv, int *i, const char *name);
 typedef enum {
   CLI_VALUE,   /* const char **out: any value, borrowed from argv */
   CLI_TEXT,    /* const char **out: a non-empty value */
-  CLI_DATE,    /* avn_date *out */
+  CLI_DATE,    /* avn_date *out: YYYY-MM-DD or "today" */
   CLI_FLAG,    /* bool *out: present or not, no value */
   CLI_CHOICE   /* int *out: index of the value in choices (NULL-ended) */
 } cli_kind;
@@ -66,6 +66,13 @@ typedef struct cli_option {
 ** the usage error (cli_usage_error). */
 int cli_parse(const char *cmd, int argc, char **argv, const cli_option *opts, const char **pos, size_t npos,
               size_t nreq, const char *give, char **rest, size_t *nrest);
+
+/* Every dated write states its date: 0 when --date was given, else a usage
+** error (2) saying so. --date accepts YYYY-MM-DD or the word today. */
+int cli_need_date(const char *cmd, bool given);
+
+/* avn void / avn restore (cmd_void.c): one run, restore says which. */
+int cli_void_run(const char *cmd, int argc, char **argv, bool restore);
 
 /* Dumps obj to stdout as indented JSON, doubles with 17 significant digits,
 ** followed by a newline. Steals the reference to obj. Returns 0 or 1. */

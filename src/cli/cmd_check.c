@@ -14,12 +14,15 @@ const char cmd_check_usage[] =
     "Lists, per patient: forms due at an attended visit but missing (per hip where\n"
     "the form is per hip; none for a hip after its arthroplasty), incomplete forms,\n"
     "second entries missing for double-entry forms and values where the two entries\n"
-    "disagree, visits outside their window, overdue visits, procedures and MRIs,\n"
+    "disagree, forms entered at a visit that does not schedule them\n"
+    "(unscheduled_form), visits outside their window, overdue visits, procedures and MRIs,\n"
     "and protocol deviations (values outside the protocol's limits). A form read\n"
     "independently by two readers (an MRI whose entry 2 names another reader) is\n"
     "not a double entry: only the readers' stages are compared, and a difference\n"
     "is listed as reader_disagreement, for a consensus read. Exit status 0;\n"
-    "the findings are the output ('findings' in --json).\n";
+    "the findings are the output ('findings' in --json). The file is checked first\n"
+    "(SQLite quick_check): a damaged study is reported (exit 1), not read. The study\n"
+    "is opened read-only.\n";
 
 typedef struct {
   json_t *arr;
@@ -64,6 +67,10 @@ static bool reads_by_two(const store_form *f, const store_form *f2, const char *
 static void check_form_values(findings *fd, const store_study *st, const store_form *f) {
   const store_patient *p = &st->patients[f->patient];
   char detail[512];
+  if (f->unscheduled) {
+    snprintf(detail, sizeof detail, "entered at a visit that does not schedule it (entry %d)", f->entry);
+    add(fd, p->code, "unscheduled_form", f->visit, f->instrument, f->side, detail);
+  }
   if (!strcmp(f->status, "incomplete")) {
     inst_response resp = {f->values, f->n_values};
     avn_err e;
@@ -136,7 +143,8 @@ int cmd_check(int argc, char **argv) {
   if (r) return r;
   store *s = NULL;
   store_study *st = NULL;
-  avn_rc rc = store_open(db, &s, &e);
+  avn_rc rc = store_open_read(db, &s, &e);
+  if (!rc) rc = store_quick_check(s, &e);   /* a damaged file is reported, never read as if sound */
   if (!rc) rc = store_load(s, NULL, &st, &e);
   if (rc) goto cleanup;
   if (fd.json) fd.arr = json_array();

@@ -11,14 +11,25 @@
 
 const char cmd_enter_usage[] =
     "usage: avn enter STUDY.db PATIENT VISIT FORM item=value ... [--hip left|right]\n"
-    "                 [--entry 1|2] [--date YYYY-MM-DD] [--reason TEXT] [--user NAME]\n\n"
+    "                 [--entry 1|2] [--date YYYY-MM-DD|today] [--reason TEXT] [--user NAME]\n"
+    "                 [--unscheduled]\n\n"
     "Enters or changes values of one form at one visit. Every value is checked\n"
     "against the form's definition (type, range, codes, dates); a refused value\n"
     "names the field, the value and the rule, and nothing is written. --date is the\n"
-    "visit's date (default: today, the first time). Changing a recorded value\n"
-    "needs --reason; every change is in the audit trail. --entry 2 is the second\n"
-    "entry of a double-entered form or, for a form read independently (mri), the\n"
-    "read of a second reader when its reader differs from entry 1's.\n"
+    "visit's date (YYYY-MM-DD or today), required at a visit with no date yet.\n"
+    "Changing a recorded value needs --reason; every change is in the audit trail.\n"
+    "--entry 2 is the second entry of a double-entered form or, for a form read\n"
+    "independently (mri), the read of a second reader when its reader differs from\n"
+    "entry 1's.\n"
+    "A blank value (item=) is missing, never 0 or \"no\": a required item cannot be\n"
+    "left blank (leave it out and enter it later), and blanking a recorded value\n"
+    "clears it, with --reason.\n"
+    "A form the protocol schedules at other visits only is refused at this one\n"
+    "unless --unscheduled (it is then marked, and avn check lists it); a form it\n"
+    "schedules nowhere (ae, tha) may come at any visit. Dates of in-study events\n"
+    "(tha_date, ae onset_date, cell harvest/injection dates) lie between enrolment\n"
+    "and withdrawal and not after the visit's date; nothing is entered on a hip at\n"
+    "a visit after its arthroplasty.\n"
     "'avn score FORM --help' lists a form's items.\n";
 
 int cmd_enter(int argc, char **argv) {
@@ -37,6 +48,7 @@ int cmd_enter(int argc, char **argv) {
       {"--date", CLI_DATE, &req.date, NULL, NULL, &req.has_date},
       {"--reason", CLI_TEXT, &req.reason, "a text", NULL, NULL},
       {"--user", CLI_VALUE, &req.user, NULL, NULL, NULL},
+      {"--unscheduled", CLI_FLAG, &req.unscheduled, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   rcode = cli_parse("enter", argc, argv, opts, pos, 4, 4, "STUDY.db PATIENT VISIT FORM item=value ...", kv, &nkv);
   if (rcode) goto done;
@@ -52,10 +64,13 @@ int cmd_enter(int argc, char **argv) {
   store_enter_result res;
   avn_rc rc = store_open(db, &s, &e);
   if (!rc) rc = store_enter(s, &req, &res, &e);
-  if (!rc)
-    printf("%s %s %s%s%s entry %d: %d new, %d changed, %d unchanged; form %s\n", req.patient, req.visit,
+  if (!rc) {
+    char cleared[32] = "";
+    if (res.n_cleared) snprintf(cleared, sizeof cleared, ", %d cleared", res.n_cleared);
+    printf("%s %s %s%s%s entry %d: %d new, %d changed, %d unchanged%s; form %s\n", req.patient, req.visit,
            req.form, req.side ? " " : "", req.side ? side_name(req.side) : "", req.entry, res.n_new,
-           res.n_changed, res.n_same, res.complete ? "complete" : "incomplete");
+           res.n_changed, res.n_same, cleared, res.complete ? "complete" : "incomplete");
+  }
   store_close(s);
   inst_registry_free();
   rcode = rc ? cli_error("enter", &e) : 0;

@@ -16,7 +16,9 @@ const char cmd_report_usage[] =
     "Sections: study flow (CONSORT), baseline characteristics, outcomes over time,\n"
     "responders, subgroups, radiological outcome, hip survival, predictors of success,\n"
     "safety, cell products, methods. A section whose data are missing says what is\n"
-    "missing instead of showing numbers.\n";
+    "missing instead of showing numbers. The report's subtitle and this command's\n"
+    "output give the audit trail's row count and head hash the report was made from\n"
+    "(compare with 'avn audit').\n";
 
 int cmd_report(int argc, char **argv) {
   const char *db = NULL, *out = NULL;
@@ -30,11 +32,12 @@ int cmd_report(int argc, char **argv) {
   if (!out) return cli_usage_error("report", "--out DIR is required");
   store *s = NULL;
   report_info info = {0};
-  avn_rc rc = store_open(db, &s, &e);
+  avn_rc rc = store_open_read(db, &s, &e);
   if (!rc) rc = report_write(s, out, &info, &e);
   if (!rc)
-    printf("report of %zu patients (%zu units): %s/report.html, %s/report.pdf, tables/ and figures/\n",
-           info.n_patients, info.n_units, out, out);
+    printf("report of %zu patients (%zu units): %s/report.html, %s/report.pdf, tables/ and figures/\n"
+           "audit trail: %lld rows, head %s\n",
+           info.n_patients, info.n_units, out, out, info.audit_rows, info.audit_head);
   store_close(s);
   inst_registry_free();
   return rc ? cli_error("report", &e) : 0;

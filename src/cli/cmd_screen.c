@@ -9,33 +9,42 @@
 #include "store/store.h"
 
 const char cmd_screen_usage[] =
-    "usage: avn screen STUDY.db SCREENING [--date YYYY-MM-DD] [--site CODE] [--json]\n"
+    "usage: avn screen STUDY.db SCREENING --date YYYY-MM-DD|today [--site CODE] [--json]\n"
+    "                  [--again --reason TEXT] [--user NAME]\n"
     "                  field=value ... field.left=value field.right=value ...\n\n"
     "Records a screening in the study's screening log and evaluates the protocol's\n"
     "eligibility criteria. Per-hip fields (such as the stage) are given per side;\n"
     "a hip is affected when any of its fields is given. Every failed criterion is\n"
     "listed by name; a value that was not entered fails its criterion ('not\n"
     "assessed'). The person stays in the log either way. 'avn protocol show NAME'\n"
-    "lists the fields. Exit status 0 whether or not the person is eligible.\n";
+    "lists the fields. Exit status 0 whether or not the person is eligible.\n"
+    "SCREENING is an identifier: 1-32 ASCII letters, digits, '-', '_' or '.',\n"
+    "starting with a letter or digit; 's001' is the same person as 'S001'.\n"
+    "--again screens a person already in the log (not enrolled) again, with\n"
+    "--reason: the log shows the latest attempt, every earlier one is kept.\n";
 
 int cmd_screen(int argc, char **argv) {
   const char *db = NULL, *code = NULL;
-  store_screen_req req = {.user = store_user_default(), .date = avn_date_today()};
+  store_screen_req req = {.user = store_user_default(), };
   char **kv = NULL;
   size_t nkv = 0;
   bool json = false;
+  bool dated = false;
   avn_err e;
   avn_err_clear(&e);
   kv = avn_calloc((size_t)argc, sizeof *kv);
   if (!kv) return 1;
   const cli_option opts[] = {
-      {"--date", CLI_DATE, &req.date, NULL, NULL, NULL},
+      {"--date", CLI_DATE, &req.date, NULL, NULL, &dated},
       {"--site", CLI_VALUE, &req.site, NULL, NULL, NULL},
       {"--user", CLI_VALUE, &req.user, NULL, NULL, NULL},
+      {"--again", CLI_FLAG, &req.again, NULL, NULL, NULL},
+      {"--reason", CLI_VALUE, &req.reason, NULL, NULL, NULL},
       {"--json", CLI_FLAG, &json, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   const char *pos[2] = {NULL};
   int r = cli_parse("screen", argc, argv, opts, pos, 2, 2, "STUDY.db and a SCREENING number", kv, &nkv);
+  if (!r) r = cli_need_date("screen", dated);
   if (r) {
     avn_free(kv);
     return r;

@@ -29,7 +29,7 @@ int cmd_visit(int argc, char **argv) {
       {NULL, 0, NULL, NULL, NULL, NULL}};
   int r = cli_parse("visit", argc, argv, opts, pos, 3, 3, "STUDY.db PATIENT VISIT", NULL, NULL);
   if (r) return r;
-  if (!has_date) return cli_usage_error("visit", "--date is required");
+  if (!has_date) return cli_need_date("visit", false);
   const char *db = pos[0];
   req.patient = pos[1];
   req.visit = pos[2];

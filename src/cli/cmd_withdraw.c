@@ -7,8 +7,8 @@
 #include "store/store.h"
 
 const char cmd_withdraw_usage[] =
-    "usage: avn withdraw STUDY.db PATIENT --reason TEXT [--date YYYY-MM-DD] [--user NAME]\n\n"
-    "Records that the patient left follow-up on the date (default today) and why.\n"
+    "usage: avn withdraw STUDY.db PATIENT --reason TEXT --date YYYY-MM-DD|today [--user NAME]\n\n"
+    "Records that the patient left follow-up on the date (--date, required) and why.\n"
     "Data entered before stay; visits whose window opens after the date are no longer\n"
     "due (schedule and check show them as 'withdrawn'); the report counts the patient\n"
     "as withdrawn from that visit on. The date is not before enrolment, not in the\n"
@@ -17,15 +17,17 @@ const char cmd_withdraw_usage[] =
 
 int cmd_withdraw(int argc, char **argv) {
   const char *pos[2] = {NULL}, *reason = NULL, *user = store_user_default();
-  avn_date date = avn_date_today();
+  avn_date date = 0;
+  bool dated = false;
   avn_err e;
   avn_err_clear(&e);
   const cli_option opts[] = {
-      {"--date", CLI_DATE, &date, NULL, NULL, NULL},
+      {"--date", CLI_DATE, &date, NULL, NULL, &dated},
       {"--reason", CLI_VALUE, &reason, NULL, NULL, NULL},
       {"--user", CLI_VALUE, &user, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   int r = cli_parse("withdraw", argc, argv, opts, pos, 2, 2, "STUDY.db PATIENT", NULL, NULL);
+  if (!r) r = cli_need_date("withdraw", dated);
   if (r) return r;
   const char *db = pos[0], *patient = pos[1];
   store *s = NULL;

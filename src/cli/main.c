@@ -1,7 +1,7 @@
 /*
 ** main.c: the `avn` command. Looks the verb up in the command table
 ** (commands.def), answers --help from the row's usage text, and hands the
-** rest to the handler. Exit status: 0 success, 1 input refused, 2 usage.
+** rest to the handler. Exit status: 0 success, 1 input refused, 2 usage, 3 busy.
 */
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -25,7 +25,8 @@ static void print_help(FILE *f) {
           AVN_VERSION);
   for (size_t i = 0; i < n_commands; i++)
     fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-  fprintf(f, "\nexit status: 0 success, 1 input refused, 2 usage error\n");
+  fprintf(f, "\nexit status: 0 success, 1 input refused, 2 usage error, 3 busy (another program\n"
+             "is writing to the study: nothing was written, run the command again)\n");
 }
 
 int main(int argc, char **argv) {

@@ -28,6 +28,8 @@ static const char *const rc_names[AVN_E__LAST] = {
   [AVN_E_INELIGIBLE] = "not eligible",
   [AVN_E_DEGENERATE] = "cannot be computed on these data",
   [AVN_E_NOCONV] = "did not converge",
+  [AVN_E_BUSY] = "the database is busy: try again",
+  [AVN_E_CORRUPT] = "the database file is damaged",
 };
 
 const char *avn_strerror(avn_rc rc) {
@@ -76,5 +78,6 @@ char *avn_err_format(const avn_err *e, char *out, size_t n) {
 int avn_exit_status(avn_rc rc) {
   if (rc == AVN_OK) return 0;
   if (rc == AVN_E_USAGE) return 2;
+  if (rc == AVN_E_BUSY) return 3;
   return 1;
 }

@@ -36,6 +36,8 @@ typedef enum avn_rc {
   AVN_E_INELIGIBLE,  /* 17 eligibility criteria not met */
   AVN_E_DEGENERATE,  /* 18 data on which a statistic cannot be computed */
   AVN_E_NOCONV,      /* 19 an iterative fit did not converge */
+  AVN_E_BUSY,        /* 20 another writer holds the database: try again (exit status 3) */
+  AVN_E_CORRUPT,     /* 21 the database file is damaged (SQLITE_CORRUPT, quick_check) */
   AVN_E__LAST        /* never use: one past the last code */
 } avn_rc;
 
@@ -62,7 +64,9 @@ void avn_err_clear(avn_err *e);
 ** into out (always NUL-terminated). Returns out. */
 char *avn_err_format(const avn_err *e, char *out, size_t out_size);
 
-/* Exit status for a command that ended with rc: 0 ok, 2 usage, 1 otherwise. */
+/* Exit status for a command that ended with rc: 0 ok, 2 usage, 3 busy (the
+** database is locked by another writer: the same command may succeed when
+** retried), 1 otherwise. */
 int avn_exit_status(avn_rc rc);
 
 #endif

@@ -38,6 +38,7 @@
 #include "core/date.h"
 #include "core/embedded.h"
 #include "core/mem.h"
+#include "core/text.h"
 #include "instruments/scoring.h"
 
 #define DEFS_PREFIX "instruments/defs/"
@@ -306,9 +307,8 @@ avn_rc registry_value_item(const inst_def *d, const def_item *di, const char *te
     size_t maxlen = it->min <= it->max ? (size_t)it->max : TEXT_MAX_DEFAULT;
     if (strlen(text) > maxlen)
       return avn_fail(e, AVN_E_RANGE, field, NULL, "must be at most %zu characters", maxlen);
-    for (const char *p = text; *p; p++)
-      if ((unsigned char)*p < 0x20 && *p != '\t')
-        return avn_fail(e, AVN_E_TYPE, field, text, "must not contain control characters");
+    avn_rc trc = avn_text_check(field, text, AVN_TEXT_LINE, maxlen, e);   /* UTF-8, one line */
+    if (trc) return trc;
     out->text = text;
     break;
   }

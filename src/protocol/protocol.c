@@ -306,6 +306,14 @@ avn_rc protocol_parse(const char *file, const char *text, size_t len, protocol *
   char *s = NULL;
   avn_rc rc;
   *out = NULL;
+  /* libyaml would stop a string at a NUL byte and carry on: refuse it. */
+  const char *nul = memchr(text, '\0', len);
+  if (nul) {
+    int line = 1;
+    for (const char *q = text; q < nul; q++) line += *q == '\n';
+    rc = ytree_fail(&c, line, "a NUL byte in the text: a protocol is plain UTF-8 text");
+    goto cleanup;
+  }
   rc = ytree_parse(file, text, len, &root, e);
   if (rc) goto cleanup;
   rc = ytree_need_map(&c, root, "a protocol file");

@@ -21,6 +21,8 @@
 
 typedef struct report_info {
   size_t n_patients, n_units;   /* patients enrolled; units of analysis (hips or patients) */
+  long long audit_rows;         /* the audit trail the report was made from: its length */
+  char audit_head[65];          /* and its head hash (also in the report's subtitle) */
 } report_info;
 
 /* info may be NULL. */

@@ -36,9 +36,14 @@ struct db_conn {
   const db_ops *ops;
 };
 
-/* Opens (create = 1: creates; the file must not exist) a SQLite database
-** with WAL, foreign keys and synchronous=FULL (durable commits). */
-avn_rc db_sqlite_open(const char *path, int create, db_conn **out /* OUT */, avn_err *e);
+typedef enum { DB_WRITE, DB_CREATE, DB_READ } db_mode;
+/* Opens (DB_CREATE: creates; the file must not exist; DB_READ: SQLite
+** read-only) a SQLite database with foreign keys and synchronous=FULL
+** (durable commits), writing nothing. Errors: AVN_E_BUSY when locked,
+** AVN_E_CORRUPT when damaged, AVN_E_SCHEMA when not SQLite. */
+avn_rc db_sqlite_open(const char *path, db_mode mode, db_conn **out /* OUT */, avn_err *e);
+/* Switches to WAL, once the file is known to be an avn study (a write). */
+avn_rc db_sqlite_wal(db_conn *c, avn_err *e);
 /* SQLite's application_id / user_version, read before any schema work. */
 avn_rc db_sqlite_header(db_conn *c, long *app_id /* OUT */, long *user_version /* OUT */, avn_err *e);
 

@@ -1,8 +1,8 @@
 /*
 ** db_sqlite.c: the SQLite backend (see db.h).
 **
-** Settings, applied on every open: journal_mode=WAL (readers never block
-** the writer), foreign_keys=ON, synchronous=FULL (a commit survives power
+** Settings: journal_mode=WAL (readers never block the writer; set by
+** db_sqlite_wal once the file is known to be an avn study), foreign_keys=ON, synchronous=FULL (a commit survives power
 ** loss), busy_timeout 5 s (two clinic users on one file wait, not fail).
 ** Write transactions are BEGIN IMMEDIATE so a transaction that reads then
 ** writes cannot deadlock with another writer.
@@ -22,8 +22,28 @@ typedef struct {
   char path[1024];
 } sqlite_conn;
 
+/* SQLite's code as avn's: "busy" is its own status (exit 3: try again),
+** damage is never folded into a generic failure. */
+static avn_rc sq_code(sqlite_conn *c, int code, avn_err *e, const char *what, const char *msg) {
+  switch (code & 0xff) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return avn_fail(e, AVN_E_BUSY, c->path, NULL,
+                    "another program is writing to this study (waited 5 s): try again");
+  case SQLITE_CORRUPT:
+    return avn_fail(e, AVN_E_CORRUPT, c->path, NULL, "the database file is damaged (%s: %s): restore it from a backup",
+                    what, msg);
+  case SQLITE_NOTADB:
+    return avn_fail(e, AVN_E_SCHEMA, c->path, NULL, "not an avn study database (not a SQLite file)");
+  case SQLITE_READONLY:
+    return avn_fail(e, AVN_E_STATE, c->path, NULL, "%s: %s (opened to read only)", what, msg);
+  default:
+    return avn_fail(e, AVN_E_DB, c->path, NULL, "%s: %s", what, msg);
+  }
+}
+
 static avn_rc sq_fail(sqlite_conn *c, avn_err *e, const char *what) {
-  return avn_fail(e, AVN_E_DB, c->path, NULL, "%s: %s", what, sqlite3_errmsg(c->db));
+  return sq_code(c, sqlite3_extended_errcode(c->db), e, what, sqlite3_errmsg(c->db));
 }
 
 static avn_rc sq_exec(db_conn *base, const char *sql, const char *const *params, size_t n,
@@ -48,8 +68,8 @@ static avn_rc sq_exec(db_conn *base, const char *sql, const char *const *params,
     int r = sqlite3_step(st);
     if (r == SQLITE_DONE) break;
     if (r != SQLITE_ROW) {
-      rc = r == SQLITE_CONSTRAINT ? avn_fail(e, AVN_E_EXISTS, c->path, NULL, "%s", sqlite3_errmsg(c->db))
-                                  : sq_fail(c, e, "step");
+      rc = (r & 0xff) == SQLITE_CONSTRAINT ? avn_fail(e, AVN_E_EXISTS, c->path, NULL, "%s", sqlite3_errmsg(c->db))
+                                           : sq_fail(c, e, "step");
       goto cleanup;
     }
     int nc = sqlite3_column_count(st);
@@ -65,8 +85,9 @@ cleanup:
 static avn_rc sq_script(db_conn *base, const char *sql, avn_err *e) {
   sqlite_conn *c = (sqlite_conn *)base;
   char *msg = NULL;
-  if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-    avn_rc rc = avn_fail(e, AVN_E_DB, c->path, NULL, "%s", msg ? msg : "exec failed");
+  int r = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+  if (r != SQLITE_OK) {
+    avn_rc rc = sq_code(c, sqlite3_extended_errcode(c->db), e, "exec", msg ? msg : "exec failed");
     sqlite3_free(msg);
     return rc;
   }
@@ -90,7 +111,8 @@ static void sq_close(db_conn *base) {
 
 static const db_ops sqlite_ops = {"sqlite", sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close};
 
-avn_rc db_sqlite_open(const char *path, int create, db_conn **out, avn_err *e) {
+avn_rc db_sqlite_open(const char *path, db_mode mode, db_conn **out, avn_err *e) {
+  int create = mode == DB_CREATE;
   sqlite_conn *c = NULL;
   avn_rc rc = AVN_OK;
   *out = NULL;
@@ -102,23 +124,23 @@ avn_rc db_sqlite_open(const char *path, int create, db_conn **out, avn_err *e) {
   if (!c) return AVN_E_NOMEM;
   c->base.ops = &sqlite_ops;
   snprintf(c->path, sizeof c->path, "%s", path);
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  int flags = mode == DB_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
     rc = sq_fail(c, e, "open");
     goto cleanup;
   }
   sqlite3_busy_timeout(c->db, 5000);
-  /* Reading the header first: a file that is not SQLite fails here. */
+  /* Reading the header first: a file that is not SQLite fails here. Nothing
+  ** is written yet: WAL (a write to the header) waits until the store has
+  ** recognised an avn study (db_sqlite_wal). */
   long app = 0, ver = 0;
   rc = sq_script(&c->base, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", e);
   if (!rc) rc = db_sqlite_header(&c->base, &app, &ver, e);
   if (rc) {
-    avn_fail(e, AVN_E_SCHEMA, path, NULL, "not an avn study database (not a SQLite file)");
-    rc = AVN_E_SCHEMA;
+    if (rc != AVN_E_CORRUPT && rc != AVN_E_BUSY)
+      rc = avn_fail(e, AVN_E_SCHEMA, path, NULL, "not an avn study database (not a SQLite file)");
     goto cleanup;
   }
-  rc = sq_script(&c->base, "PRAGMA journal_mode=WAL;", e);
-  if (rc) goto cleanup;
   *out = &c->base;
   c = NULL;
 cleanup:
@@ -137,3 +159,5 @@ avn_rc db_sqlite_header(db_conn *c, long *app_id, long *user_version, avn_err *e
   if (rc) return rc;
   return sq_exec(c, "PRAGMA user_version", NULL, 0, grab_long, user_version, e);
 }
+
+avn_rc db_sqlite_wal(db_conn *c, avn_err *e) { return sq_script(c, "PRAGMA journal_mode=WAL;", e); }

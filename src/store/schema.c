@@ -63,5 +63,23 @@ static const char migration_2[] =
     "ALTER TABLE patient ADD COLUMN withdrawn_on TEXT;"
     "ALTER TABLE patient ADD COLUMN withdraw_reason TEXT;";
 
-const char *const schema_migrations[] = {migration_1, migration_2};
+/* 3: the audit chain's signed checkpoint (store_key.c): its length n, its
+** head hash, the Ed25519 public key and signature, all hex. Corrections: a
+** form voided as entered in error keeps its row, with the reason
+** (void_reason NOT NULL = void); a form entered at a visit that does not
+** schedule it is marked unscheduled; a person screened again keeps every earlier
+** attempt in screening_attempt (the screening row is the latest). */
+static const char migration_3[] =
+    "CREATE TABLE checkpoint("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL, head TEXT NOT NULL,"
+    "  public_key TEXT NOT NULL, signature TEXT NOT NULL);"
+    "ALTER TABLE form ADD COLUMN void_reason TEXT;"
+    "ALTER TABLE form ADD COLUMN unscheduled INTEGER NOT NULL DEFAULT 0 CHECK (unscheduled IN (0,1));"
+    "CREATE TABLE screening_attempt("
+    "  id INTEGER PRIMARY KEY, screening_id INTEGER NOT NULL REFERENCES screening(id),"
+    "  attempt INTEGER NOT NULL, site_id INTEGER NOT NULL REFERENCES site(id),"
+    "  screened_on TEXT NOT NULL, eligible INTEGER NOT NULL CHECK (eligible IN (0,1)),"
+    "  failed TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (screening_id, attempt));";
+
+const char *const schema_migrations[] = {migration_1, migration_2, migration_3};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

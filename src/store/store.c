@@ -21,6 +21,7 @@
 
 #include "core/buf.h"
 #include "core/mem.h"
+#include "core/text.h"
 #include "protocol/schedule.h"
 #include "store/db.h"
 #include "store/schema.h"
@@ -53,6 +54,36 @@ avn_rc store_q_one(store *s, const char *sql, const char *const *p, size_t n, ch
   *out = o.v;
   if (found) *found = o.found;
   return AVN_OK;
+}
+
+typedef struct { char **cols; size_t n; bool found, nomem; } row_ctx;
+
+static int row_cb(void *ctx, int n, const char *const *c) {
+  row_ctx *r = ctx;
+  r->found = true;
+  for (size_t i = 0; i < r->n && (int)i < n; i++) {
+    r->cols[i] = c[i] ? avn_strdup(c[i]) : NULL;
+    r->nomem |= c[i] && !r->cols[i];
+  }
+  return 1;
+}
+
+avn_rc store_q_row(store *s, const char *sql, const char *const *p, size_t n, char **cols, size_t ncols,
+                   bool *found, avn_err *e) {
+  row_ctx r = {cols, ncols, false, false};
+  for (size_t i = 0; i < ncols; i++) cols[i] = NULL;
+  avn_rc rc = store_q(s, sql, p, n, row_cb, &r, e);
+  if (!rc && r.nomem) rc = AVN_E_NOMEM;
+  if (rc) store_row_free(cols, ncols);
+  if (found) *found = !rc && r.found;
+  return rc;
+}
+
+void store_row_free(char **cols, size_t ncols) {
+  for (size_t i = 0; i < ncols; i++) {
+    avn_free(cols[i]);
+    cols[i] = NULL;
+  }
 }
 
 void store_now_iso(char out[32]) {
@@ -125,6 +156,21 @@ cleanup:
   return rc;
 }
 
+avn_rc store_id_unused(store *s, const char *table, const char *code, const char *rule, avn_err *e) {
+  char key[AVN_ID_MAX + 1], sql[96], *have = NULL;
+  bool found = false;
+  avn_id_key(code, key, sizeof key);
+  snprintf(sql, sizeof sql, "SELECT code FROM %s WHERE upper(code)=?", table);
+  const char *p[1] = {key};
+  avn_rc rc = store_q_one(s, sql, p, 1, &have, &found, e);
+  if (!rc && found)
+    rc = !strcmp(have, code) ? avn_fail(e, AVN_E_EXISTS, table, code, "%s", rule)
+                             : avn_fail(e, AVN_E_EXISTS, table, code, "%s (as '%s': identifiers differing only in "
+                                        "case are the same)", rule, have);
+  avn_free(have);
+  return rc;
+}
+
 /* --- audit: a hash chain ------------------------------------------------- */
 
 static void hash_field(crypto_generichash_state *h, const char *s) {
@@ -132,6 +178,12 @@ static void hash_field(crypto_generichash_state *h, const char *s) {
   uint64_t len = s ? strlen(s) : UINT64_MAX;
   crypto_generichash_update(h, (const unsigned char *)&len, sizeof len);
   if (s) crypto_generichash_update(h, (const unsigned char *)s, strlen(s));
+}
+
+void store_text_hash(const char *text, char out[65]) {
+  unsigned char d[32];
+  crypto_generichash(d, sizeof d, (const unsigned char *)text, strlen(text), NULL, 0);
+  sodium_bin2hex(out, 65, d, sizeof d);
 }
 
 static void audit_hash(const char *prev, const char *const f[8], char out[65]) {
@@ -147,15 +199,25 @@ static void audit_hash(const char *prev, const char *const f[8], char out[65]) {
 avn_rc store_audit(store *s, const char *user, const char *action, const char *record,
                     const char *field, const char *old_v, const char *new_v, const char *reason,
                     avn_err *e) {
-  char at[32], hash[65];
+  char at[80], hash[65];
   char *prev = NULL;
+  /* Every accepted change passes here: who and why are validated once. */
+  avn_rc vrc = avn_text_check("--user", user, AVN_TEXT_USER, 0, e);
+  if (!vrc && reason) vrc = avn_text_check("--reason", reason, AVN_TEXT_REASON, 0, e);
+  if (vrc) return vrc;
   store_now_iso(at);
+  const char *o = getenv("AVN_TODAY");
+  if (o && *o) {   /* a write made with "today" moved says so in its trail */
+    size_t n = strlen(at);
+    snprintf(at + n, sizeof at - n, " (AVN_TODAY=%.20s)", o);
+  }
   avn_rc rc = store_q_one(s, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, &prev, NULL, e);
   if (rc) return rc;
   const char *f[8] = {at, user, action, record, field, old_v, new_v, reason};
   audit_hash(prev ? prev : "", f, hash);
   avn_free(prev);
   const char *p[9] = {at, user, action, record, field, old_v, new_v, reason, hash};
+  s->audit_dirty = true;
   return store_q(s, "INSERT INTO audit(at,user,action,record,field,old_value,new_value,reason,hash)"
               " VALUES(?,?,?,?,?,?,?,?,?)", p, 9, NULL, NULL, e);
 }
@@ -165,36 +227,50 @@ typedef struct {
   store_audit_fn fn;
   void *ctx;
   char prev[65];
-  bool broken;
-  int64_t bad_id;
+  store_chain *chain;
   bool stopped;
 } audit_iter;
 
 static int audit_row(void *ctx, int n, const char *const *c) {
   audit_iter *it = ctx;
+  store_chain *ch = it->chain;
   if (n < 11) return 1;
   const char *f[8] = {c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]};
   char want[65];
+  int64_t id = strtoll(c[0], NULL, 10);
   audit_hash(it->prev, f, want);
-  if (!it->broken && (!c[9] || strcmp(want, c[9]) != 0)) {
-    it->broken = true;
-    it->bad_id = strtoll(c[0], NULL, 10);
+  ch->rows++;
+  /* ids run 1..n: a row deleted inside the trail shows even if the chain
+  ** were recomputed around it. */
+  if (ch->chain_ok && (!c[9] || strcmp(want, c[9]) != 0 || id != ch->rows)) {
+    ch->chain_ok = false;
+    ch->bad_row = id;
   }
   snprintf(it->prev, sizeof it->prev, "%s", c[9] ? c[9] : "");
   if (it->stopped || (it->like && !strstr(c[4], it->like))) return 0;
-  store_audit_row r = {strtoll(c[0], NULL, 10), c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]};
+  store_audit_row r = {id, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]};
   if (it->fn && it->fn(it->ctx, &r)) it->stopped = true;
   return 0;
 }
 
-avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, void *ctx, avn_err *e) {
-  audit_iter it = {.like = record_like, .fn = fn, .ctx = ctx};
+avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, void *ctx, store_chain *chain,
+                        avn_err *e) {
+  store_chain local;
+  if (!chain) chain = &local;
+  memset(chain, 0, sizeof *chain);
+  chain->chain_ok = true;
+  audit_iter it = {.like = record_like, .fn = fn, .ctx = ctx, .chain = chain};
   avn_rc rc = store_q(s, "SELECT id,at,user,action,record,field,old_value,new_value,reason,hash,1"
                    " FROM audit ORDER BY id", NULL, 0, audit_row, &it, e);
   if (rc) return rc;
-  if (it.broken)
+  snprintf(chain->head, sizeof chain->head, "%s", it.prev);
+  rc = store_checkpoint_check(s, chain->rows, chain->head, chain, e);
+  if (rc) return rc;
+  if (!chain->chain_ok)
     return avn_fail(e, AVN_E_STATE, "audit", NULL,
-                    "the audit trail was altered: row %" PRId64 " does not match its hash chain", it.bad_id);
+                    "the audit trail was altered: row %" PRId64 " does not match its hash chain", chain->bad_row);
+  if (!chain->checkpoint_ok)
+    return avn_fail(e, AVN_E_STATE, "audit", NULL, "the audit trail's signed checkpoint: %s", chain->checkpoint);
   return AVN_OK;
 }
 
@@ -229,9 +305,11 @@ avn_rc store_create(const char *path, const protocol *p, const char *user, store
   s = avn_calloc(1, sizeof *s);
   if (!s) return AVN_E_NOMEM;
   snprintf(s->path, sizeof s->path, "%s", path);
-  rc = db_sqlite_open(path, 1, &s->db, e);
+  rc = db_sqlite_open(path, DB_CREATE, &s->db, e);
   if (rc) goto cleanup;
   created = true;
+  rc = db_sqlite_wal(s->db, e);
+  if (rc) goto cleanup;
   rc = store_tx_begin(s, e);
   if (rc) goto cleanup;
   rc = run_migrations(s, 0, e);
@@ -244,7 +322,12 @@ avn_rc store_create(const char *path, const protocol *p, const char *user, store
   if (rc) goto cleanup;
   rc = store_q(s, "INSERT INTO site(code,name) VALUES('main','Main site')", NULL, 0, NULL, NULL, e);
   if (rc) goto cleanup;
+  /* The trail records enough to rebuild every table (store_verify). */
+  char yhash[65];
+  store_text_hash(p->yaml, yhash);
   rc = store_audit(s, user, "create", "study", "protocol", NULL, p->name, NULL, e);
+  if (!rc) rc = store_audit(s, user, "create", "study", "protocol_yaml", NULL, yhash, NULL, e);
+  if (!rc) rc = store_audit(s, user, "create", "site main", "name", NULL, "Main site", NULL, e);
   if (rc) goto cleanup;
   rc = store_tx_commit(s, e);
   if (rc) goto cleanup;
@@ -269,7 +352,7 @@ cleanup:
   return rc;
 }
 
-avn_rc store_open(const char *path, store **out, avn_err *e) {
+static avn_rc open_study(const char *path, db_mode mode, store **out, avn_err *e) {
   store *s = NULL;
   char *yaml = NULL, *pname = NULL;
   avn_rc rc;
@@ -278,11 +361,14 @@ avn_rc store_open(const char *path, store **out, avn_err *e) {
   s = avn_calloc(1, sizeof *s);
   if (!s) return AVN_E_NOMEM;
   snprintf(s->path, sizeof s->path, "%s", path);
-  rc = db_sqlite_open(path, 0, &s->db, e);
+  s->readonly = mode == DB_READ;
+  rc = db_sqlite_open(path, mode, &s->db, e);
   if (rc) goto cleanup;
   long app = 0, ver = 0;
   rc = db_sqlite_header(s->db, &app, &ver, e);
   if (rc) goto cleanup;
+  /* Recognised before anything is written: an empty or foreign file stays
+  ** exactly as it was. */
   if (app != AVN_APP_ID) {
     rc = avn_fail(e, AVN_E_SCHEMA, path, NULL, "not an avn study database");
     goto cleanup;
@@ -292,6 +378,16 @@ avn_rc store_open(const char *path, store **out, avn_err *e) {
                   "made by a newer avn (schema version %ld; this avn reads up to %zu): upgrade avn",
                   ver, schema_n_migrations);
     goto cleanup;
+  }
+  if (ver < (long)schema_n_migrations && s->readonly) {
+    rc = avn_fail(e, AVN_E_SCHEMA, path, NULL,
+                  "made by an older avn (schema version %ld; this avn's is %zu): any write command "
+                  "(e.g. avn visit) upgrades it", ver, schema_n_migrations);
+    goto cleanup;
+  }
+  if (!s->readonly) {
+    rc = db_sqlite_wal(s->db, e);
+    if (rc) goto cleanup;
   }
   if (ver < (long)schema_n_migrations) {
     rc = store_tx_begin(s, e);
@@ -306,6 +402,22 @@ avn_rc store_open(const char *path, store **out, avn_err *e) {
     rc = avn_fail(e, AVN_E_SCHEMA, path, NULL, "the study record is missing");
     goto cleanup;
   }
+  if (!s->readonly) {
+    /* The rules every write applies come from the stored protocol: it must
+    ** be the one the trail recorded, not one edited behind avn's back. */
+    char *want = NULL, have[65];
+    rc = store_q_one(s, "SELECT new_value FROM audit WHERE record='study' AND field='protocol_yaml'"
+                        " ORDER BY id DESC LIMIT 1", NULL, 0, &want, NULL, e);
+    if (rc) goto cleanup;
+    store_text_hash(yaml, have);
+    bool same = !want || !strcmp(want, have);
+    avn_free(want);
+    if (!same) {
+      rc = avn_fail(e, AVN_E_STATE, path, NULL, "the stored protocol is not the one the audit trail recorded "
+                    "(it was changed outside avn): nothing is written; see avn audit --verify");
+      goto cleanup;
+    }
+  }
   char label[300];
   snprintf(label, sizeof label, "%s (protocol '%s' stored in the study)", path, pname);
   rc = protocol_parse(label, yaml, strlen(yaml), &s->protocol, e);
@@ -318,6 +430,9 @@ cleanup:
   store_close(s);
   return rc;
 }
+
+avn_rc store_open(const char *path, store **out, avn_err *e) { return open_study(path, DB_WRITE, out, e); }
+avn_rc store_open_read(const char *path, store **out, avn_err *e) { return open_study(path, DB_READ, out, e); }
 
 /* --- screening ----------------------------------------------------------- */
 
@@ -340,6 +455,52 @@ static avn_rc failed_list(const elig_result *r, avn_buf *b) {
   return rc;
 }
 
+/* A person screened again: the current row goes to screening_attempt, the
+** row takes the new attempt, each field audited old -> new with the reason. */
+static avn_rc screen_again(store *s, const store_screen_req *r, const char *sid, const char *date, bool eligible,
+                           const char *failed, const char *data, avn_err *e) {
+  char *c[8];
+  bool found = false;
+  char record[160], n_was[24], n_now[24];
+  const char *p1[1] = {r->code};
+  if (!r->reason) return avn_fail(e, AVN_E_REQUIRED, "--reason", NULL, "screening a person again needs --reason");
+  avn_rc rc = store_q_row(s, "SELECT sc.id, st.code, sc.screened_on, CASE sc.eligible WHEN 1 THEN 'yes' ELSE 'no' END,"
+                             " sc.failed, sc.data, p.code, (SELECT count(*) FROM screening_attempt a"
+                             " WHERE a.screening_id = sc.id) FROM screening sc JOIN site st ON st.id = sc.site_id"
+                             " LEFT JOIN patient p ON p.screening_id = sc.id WHERE sc.code=?", p1, 1, c, 8, &found, e);
+  if (rc) return rc;
+  if (!found) {
+    rc = avn_fail(e, AVN_E_NOTFOUND, "screening", r->code, "no such screening in the log: screen without --again");
+  } else if (c[6]) {
+    rc = avn_fail(e, AVN_E_STATE, "screening", r->code, "already enrolled as patient %s: correct the enrolment "
+                  "with avn amend instead", c[6]);
+  } else if (strcmp(date, c[2]) < 0) {
+    rc = avn_fail(e, AVN_E_DATE, "date", date, "screening again must not be before the last attempt (%s)", c[2]);
+  }
+  if (rc) goto cleanup;
+  long k = strtol(c[7], NULL, 10);
+  snprintf(n_was, sizeof n_was, "%ld", k + 1);
+  snprintf(n_now, sizeof n_now, "%ld", k + 2);
+  const char *p2[2] = {n_was, c[0]};
+  rc = store_q(s, "INSERT INTO screening_attempt(screening_id,attempt,site_id,screened_on,eligible,failed,data)"
+                  " SELECT id, ?, site_id, screened_on, eligible, failed, data FROM screening WHERE id=?",
+               p2, 2, NULL, NULL, e);
+  const char *p3[6] = {sid, date, eligible ? "1" : "0", failed, data, c[0]};
+  if (!rc) rc = store_q(s, "UPDATE screening SET site_id=?, screened_on=?, eligible=?, failed=?, data=? WHERE id=?",
+                        p3, 6, NULL, NULL, e);
+  snprintf(record, sizeof record, "screening %s", r->code);
+  const char *site = r->site ? r->site : "main";
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "attempts", n_was, n_now, r->reason, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "eligible", c[3], eligible ? "yes" : "no", r->reason, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "date", c[2], date, r->reason, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "site", c[1], site, r->reason, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "failed", c[4], failed, r->reason, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "data", c[5], data, r->reason, e);
+cleanup:
+  store_row_free(c, 8);
+  return rc;
+}
+
 avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_err *e) {
   screen_data d = {0};
   avn_buf failed, data;
@@ -350,6 +511,8 @@ avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_e
   avn_buf_init(&failed, 0);
   avn_buf_init(&data, 0);
   memset(out, 0, sizeof *out);
+  rc = avn_text_check("screening", r->code, AVN_TEXT_ID, 0, e);
+  if (rc) return rc;
   if (r->date > avn_date_today()) {
     avn_date_format(r->date, date);
     return avn_fail(e, AVN_E_DATE, "date", date, "the screening date must not be in the future");
@@ -367,6 +530,16 @@ avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_e
   rc = site_id(s, r->site, &sid, e);
   if (rc) goto cleanup;
   avn_date_format(r->date, date);
+  char record[160];
+  snprintf(record, sizeof record, "screening %s", r->code);
+  const char *site = r->site ? r->site : "main";
+  if (r->again) {
+    rc = screen_again(s, r, sid, date, out->eligible, avn_buf_str(&failed), avn_buf_str(&data), e);
+    goto cleanup_ok;
+  }
+  rc = store_id_unused(s, "screening", r->code,
+                       "this screening number is already in the log (screen the person again with --again --reason)", e);
+  if (rc) goto cleanup;
   const char *p[6] = {r->code, sid, date, out->eligible ? "1" : "0", avn_buf_str(&failed),
                       avn_buf_str(&data)};
   rc = store_q(s, "INSERT INTO screening(code,site_id,screened_on,eligible,failed,data) VALUES(?,?,?,?,?,?)",
@@ -374,10 +547,13 @@ avn_rc store_screen(store *s, const store_screen_req *r, elig_result *out, avn_e
   if (rc == AVN_E_EXISTS)
     rc = avn_fail(e, AVN_E_EXISTS, "screening", r->code, "this screening number is already in the log");
   if (rc) goto cleanup;
-  char record[160];
-  snprintf(record, sizeof record, "screening %s", r->code);
   rc = store_audit(s, r->user, "screen", record, "eligible", NULL, out->eligible ? "yes" : "no",
              out->n_fails ? avn_buf_str(&failed) : NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "date", NULL, date, NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "site", NULL, site, NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "failed", NULL, avn_buf_str(&failed), NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "screen", record, "data", NULL, avn_buf_str(&data), NULL, e);
+cleanup_ok:
   if (rc) goto cleanup;
   rc = store_tx_commit(s, e);
   in_tx = false;
@@ -394,7 +570,7 @@ cleanup:
 /* --- enrolment ----------------------------------------------------------- */
 
 typedef struct {
-  char *id, *site_id, *date, *data, *patient;
+  char *id, *site_id, *date, *data, *patient, *site_code;
   int eligible;
   bool found, nomem;
 } screening_row;
@@ -409,16 +585,32 @@ static int screening_cb(void *ctx, int n, const char *const *c) {
   r->eligible = c[3] && c[3][0] == '1';
   r->data = avn_strdup(c[4]);
   r->patient = c[5] ? avn_strdup(c[5]) : NULL;
-  r->nomem = !r->id || !r->site_id || !r->date || !r->data || (c[5] && !r->patient);
+  r->site_code = avn_strdup(c[6]);
+  r->nomem = !r->id || !r->site_id || !r->date || !r->data || (c[5] && !r->patient) || !r->site_code;
   return 1;
 }
 
 static void screening_row_free(screening_row *r) {
   avn_free(r->id); avn_free(r->site_id); avn_free(r->date); avn_free(r->data); avn_free(r->patient);
+  avn_free(r->site_code);
+}
+
+avn_rc store_birth_check(const protocol *p, const screen_data *d, const char *screened_on, avn_date birth,
+                         avn_err *e) {
+  const proto_field *agef = protocol_find_field(p, "age");
+  if (!agef || !d->val[agef - p->fields][SIDE_PATIENT]) return AVN_OK;
+  avn_date sd;
+  char b[11];
+  avn_date_parse(screened_on, &sd);
+  int age = avn_date_age_years(birth, sd);
+  long given = strtol(d->val[agef - p->fields][SIDE_PATIENT], NULL, 10);
+  if (age == given) return AVN_OK;
+  return avn_fail(e, AVN_E_DATE, "birth", avn_date_format(birth, b),
+                  "gives age %d at screening (%s), but the screening recorded age %ld", age, screened_on, given);
 }
 
 /* Splits the stored "k=v\n" lines back into screen_data. */
-static avn_rc reparse_screening(const protocol *p, const char *data, screen_data *d, avn_err *e) {
+avn_rc store_reparse_screening(const protocol *p, const char *data, screen_data *d, avn_err *e) {
   char *copy = avn_strdup(data ? data : "");
   char **kv = NULL;
   size_t n = 0;
@@ -475,14 +667,17 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
     return avn_fail(e, AVN_E_DATE, "date", date, "the enrolment date must not be in the future");
   if (r->has_birth && r->birth >= r->date)
     return avn_fail(e, AVN_E_DATE, "birth", birth, "the birth date must be before enrolment (%s)", date);
-  if (!r->patient[0] || strlen(r->patient) > 32 || strpbrk(r->patient, " \t\n/"))
-    return avn_fail(e, AVN_E_PARSE, "patient", r->patient, "a study id is 1-32 characters without spaces");
+  avn_rc vrc = avn_text_check("patient", r->patient, AVN_TEXT_ID, 0, e);
+  if (!vrc && r->name) vrc = avn_text_check("--name", r->name, AVN_TEXT_LINE, 200, e);
+  if (!vrc && r->phone) vrc = avn_text_check("--phone", r->phone, AVN_TEXT_LINE, 64, e);
+  if (vrc) return vrc;
   rc = store_tx_begin(s, e);
   if (rc) goto cleanup;
   in_tx = true;
   const char *p1[1] = {r->screening};
-  rc = store_q(s, "SELECT s.id, s.site_id, s.screened_on, s.eligible, s.data, p.code FROM screening s"
-            " LEFT JOIN patient p ON p.screening_id = s.id WHERE s.code=?", p1, 1, screening_cb, &sr, e);
+  rc = store_q(s, "SELECT s.id, s.site_id, s.screened_on, s.eligible, s.data, p.code, st.code FROM screening s"
+            " JOIN site st ON st.id = s.site_id LEFT JOIN patient p ON p.screening_id = s.id WHERE s.code=?",
+            p1, 1, screening_cb, &sr, e);
   if (!rc && sr.nomem) rc = AVN_E_NOMEM;
   if (rc) goto cleanup;
   if (!sr.found) {
@@ -501,21 +696,15 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
     rc = avn_fail(e, AVN_E_DATE, "date", date, "enrolment must not be before the screening (%s)", sr.date);
     goto cleanup;
   }
-  rc = reparse_screening(s->protocol, sr.data, &d, e);
+  rc = store_reparse_screening(s->protocol, sr.data, &d, e);
   if (!rc) rc = eligibility_evaluate(s->protocol, &d, &er);
   if (rc) goto cleanup;
-  const proto_field *agef = protocol_find_field(s->protocol, "age");
-  if (agef && r->has_birth && d.val[agef - s->protocol->fields][SIDE_PATIENT]) {
-    avn_date sd;
-    avn_date_parse(sr.date, &sd);
-    int age = avn_date_age_years(r->birth, sd);
-    long given = strtol(d.val[agef - s->protocol->fields][SIDE_PATIENT], NULL, 10);
-    if (age != given) {
-      rc = avn_fail(e, AVN_E_DATE, "birth", birth,
-                    "gives age %d at screening (%s), but the screening recorded age %ld", age, sr.date, given);
-      goto cleanup;
-    }
+  if (r->has_birth) {
+    rc = store_birth_check(s->protocol, &d, sr.date, r->birth, e);
+    if (rc) goto cleanup;
   }
+  rc = store_id_unused(s, "patient", r->patient, "this study id is already used", e);
+  if (rc) goto cleanup;
   const char *p2[6] = {r->patient, sr.site_id, sr.id, r->sex, r->has_birth ? birth : NULL, date};
   rc = store_q_one(s, "INSERT INTO patient(code,site_id,screening_id,sex,birth_date,enrolled_on)"
                 " VALUES(?,?,?,?,?,?) RETURNING id", p2, 6, &pid, NULL, e);
@@ -525,6 +714,11 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
   char record[160];
   snprintf(record, sizeof record, "patient %s", r->patient);
   rc = store_audit(s, r->user, "enroll", record, "screening", NULL, r->screening, NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "enroll", record, "site", NULL, sr.site_code, NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "enroll", record, "sex", NULL, r->sex, NULL, e);
+  if (!rc && r->has_birth) rc = store_audit(s, r->user, "enroll", record, "birth", NULL, birth, NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "enroll", record, "enrolled", NULL, date, NULL, e);
+  if (!rc) rc = store_audit(s, r->user, "enroll", record, "status", NULL, "active", NULL, e);
   if (rc) goto cleanup;
   if (r->name || r->phone) {
     const char *p3[3] = {pid, r->name, r->phone};
@@ -537,8 +731,10 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e) {
     if (!er.hip_eligible[side]) continue;
     const char *stage = stagef ? d.val[stagef - s->protocol->fields][side] : NULL;
     const char *p4[3] = {pid, side_name(side), stage};
+    char hrec[200];
+    snprintf(hrec, sizeof hrec, "patient %s / hip %s", r->patient, side_name(side));
     rc = store_q(s, "INSERT INTO hip(patient_id,side,stage) VALUES(?,?,?)", p4, 3, NULL, NULL, e);
-    if (!rc) rc = store_audit(s, r->user, "enroll", record, "hip", NULL, side_name(side), NULL, e);
+    if (!rc) rc = store_audit(s, r->user, "enroll", hrec, "stage", NULL, stage ? stage : STORE_NO_STAGE, NULL, e);
     if (rc) goto cleanup;
   }
   rc = insert_events(s, pid, r->date, er.hip_eligible, e);
@@ -556,13 +752,38 @@ cleanup:
 
 /* --- transactions: one per write, or savepoints inside a batch --- */
 
+/* $AVN_TODAY moves "today" for tests and replays; a write may use it only
+** to go back in time, never forward (the trail records it, store_audit). */
+static avn_rc today_override_check(avn_err *e) {
+  const char *o = getenv("AVN_TODAY");
+  if (!o || !*o) return AVN_OK;
+  time_t t = time(NULL);
+  struct tm tm;
+  localtime_r(&t, &tm);
+  avn_date real = avn_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  char d[11];
+  if (avn_date_today() > real)
+    return avn_fail(e, AVN_E_DATE, "AVN_TODAY", o, "is after today's date (%s): nothing is written dated in the future",
+                    avn_date_format(real, d));
+  return AVN_OK;
+}
+
 avn_rc store_tx_begin(store *s, avn_err *e) {
+  if (s->readonly) return avn_fail(e, AVN_E_STATE, s->path, NULL, "opened to read only: nothing can be written");
+  avn_rc orc = today_override_check(e);
+  if (orc) return orc;
   if (s->batch) return s->db->ops->exec_script(s->db, "SAVEPOINT avn_write", e);
   return s->db->ops->begin(s->db, e);
 }
 
+/* Every transaction that added audit rows signs the new chain head before
+** it commits (a batch: once, at store_commit). */
 avn_rc store_tx_commit(store *s, avn_err *e) {
   if (s->batch) return s->db->ops->exec_script(s->db, "RELEASE avn_write", e);
+  if (s->audit_dirty) {
+    avn_rc rc = store_checkpoint(s, e);
+    if (rc) return rc;
+  }
   return s->db->ops->commit(s->db, e);
 }
 
@@ -575,6 +796,7 @@ void store_tx_rollback(store *s) {
       s->db->ops->exec_script(s->db, "RELEASE avn_write", &ignored);
     return;
   }
+  s->audit_dirty = false;
   s->db->ops->rollback(s->db);
 }
 
@@ -588,7 +810,8 @@ avn_rc store_begin(store *s, avn_err *e) {
 avn_rc store_commit(store *s, avn_err *e) {
   if (!s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "no batch is open");
   s->batch = 0;
-  avn_rc rc = s->db->ops->commit(s->db, e);
+  avn_rc rc = s->audit_dirty ? store_checkpoint(s, e) : AVN_OK;
+  if (!rc) rc = s->db->ops->commit(s->db, e);
   if (rc) s->db->ops->rollback(s->db);
   return rc;
 }
@@ -642,6 +865,7 @@ avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *
   snprintf(record, sizeof record, "patient %s", patient);
   rc = store_audit(s, user, "withdraw", record, "status", row + 11, "withdrawn", reason, e);
   if (!rc) rc = store_audit(s, user, "withdraw", record, "withdrawn_on", NULL, day, reason, e);
+  if (!rc) rc = store_audit(s, user, "withdraw", record, "withdraw_reason", NULL, reason, reason, e);
   if (rc) goto cleanup;
   rc = store_tx_commit(s, e);
   if (rc) goto cleanup;

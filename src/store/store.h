@@ -14,8 +14,13 @@
 ** The write path: every write validates first, then runs in one
 ** transaction that also appends audit rows (who, when, which record and
 ** field, old value, new value, reason; each row hashed with the previous
-** one, so a tampered trail is detectable). On any refusal the transaction
-** is rolled back and the database is exactly as it was.
+** one, so a tampered trail is detectable) and signs the chain's length and
+** head with a key kept outside the study (store_key.c), so a trail cut
+** short or recomputed is detectable too. The trail records enough to
+** rebuild every table: store_verify replays it and compares. On any
+** refusal the transaction is rolled back and the database is exactly as it
+** was. Corrections (void, amend, screen again, unwithdraw, clearing a value)
+** are writes like any other: audited, with a reason.
 **
 ** Ownership: store_open/store_create return a handle freed by store_close.
 ** A store_study snapshot is the caller's, freed by store_study_free; its
@@ -32,27 +37,43 @@
 #include "protocol/eligibility.h"
 #include "protocol/protocol.h"
 
-#define AVN_SCHEMA_VERSION 2
+#define AVN_SCHEMA_VERSION 3
 #define AVN_APP_ID 0x41564E31   /* "AVN1" in the SQLite header */
 
 typedef struct store store;
 
 /* --- lifecycle --- */
+/* Creates the study and its signed checkpoint; the signing key (see
+** store_key_path) is created when it does not exist yet. */
 avn_rc store_create(const char *path, const protocol *p, const char *user,
                     store **out /* OUT */, avn_err *e);
+/* Opens a study to write: the file is recognised as an avn study
+** (application_id, user_version) before anything is written to it; an
+** older schema is migrated. */
 avn_rc store_open(const char *path, store **out /* OUT */, avn_err *e);
+/* Opens a study to read only (SQLite read-only): nothing is ever written,
+** not even to a file that turns out not to be an avn study. A study of an
+** older schema is refused (a write command migrates it). */
+avn_rc store_open_read(const char *path, store **out /* OUT */, avn_err *e);
+/* Where the signing key is kept: $AVN_KEY, else $XDG_CONFIG_HOME/avn/
+** signing.key, else $HOME/.config/avn/signing.key. */
+avn_rc store_key_path(char *out, size_t n, avn_err *e);
 void store_close(store *s);
 /* The study's protocol (borrowed, valid until store_close). */
 const protocol *store_protocol(const store *s);
 
 /* --- screening and enrolment --- */
 typedef struct store_screen_req {
-  const char *code;          /* screening number, unique */
+  const char *code;          /* screening number, unique (core/text.h pattern) */
   avn_date date;
   const char *site;          /* NULL: the default site "main" */
   char *const *kv;           /* field=value / field.side=value */
   size_t n_kv;
   const char *user;
+  bool again;                /* screen a person already in the log again (not yet
+                                enrolled): the earlier attempt is kept
+                                (screening_attempt), the log shows the latest */
+  const char *reason;        /* required with again */
 } store_screen_req;
 
 /* Validates the values, evaluates eligibility and logs the screening,
@@ -78,6 +99,41 @@ avn_rc store_enroll(store *s, const store_enroll_req *r, avn_err *e);
 ** before stay; the schedule after the date is no longer due. Audited. */
 avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *reason,
                       const char *user, avn_err *e);
+
+/* --- corrections (store_correct.c) ---
+** Each is one audited transaction with a required reason, all or nothing,
+** replayed by store_verify like any other write. */
+
+typedef struct store_form_ref {
+  const char *patient, *visit, *form;
+  int side;                  /* SIDE_PATIENT, SIDE_LEFT, SIDE_RIGHT */
+  int entry;                 /* 1 or 2 */
+} store_form_ref;
+
+/* Voids a form entered in error (restore = false) or restores a voided one
+** (restore = true). A void form stays in the file with its values and the
+** reason, but is left out of store_load (so of analysis, checks, the
+** report) and cannot be changed until restored. */
+avn_rc store_void(store *s, const store_form_ref *f, bool restore, const char *reason, const char *user,
+                  avn_err *e);
+
+typedef struct store_amend_req {
+  const char *patient;
+  bool has_date;  avn_date date;    /* the enrolment date: the schedule moves with it */
+  const char *sex;                  /* NULL: unchanged */
+  bool has_birth; avn_date birth;
+  const char *site;                 /* a site code; NULL: unchanged */
+  const char *reason, *user;
+} store_amend_req;
+
+/* Amends enrolment details under enrolment's own rules (the date not before
+** the screening, not in the future, not after a recorded visit or the
+** withdrawal; the birth before enrolment and matching the age screened).
+** *n_changed (may be NULL): fields changed; 0 writes nothing. */
+avn_rc store_amend(store *s, const store_amend_req *r, int *n_changed /* OUT */, avn_err *e);
+
+/* Reverses a withdrawal (the patient is back in follow-up). */
+avn_rc store_unwithdraw(store *s, const char *patient, const char *reason, const char *user, avn_err *e);
 
 /* --- visits --- */
 typedef struct store_visit_req {
@@ -124,11 +180,13 @@ typedef struct store_enter_req {
   avn_date date;
   const char *user;
   const char *reason;        /* required to change a recorded value */
+  bool unscheduled;          /* the form is collected at a visit whose protocol
+                                schedule does not list it (marked; else refused) */
 } store_enter_req;
 
 typedef struct store_enter_result {
   int64_t form_id;
-  int n_new, n_changed, n_same;
+  int n_new, n_changed, n_same, n_cleared;   /* n_cleared: recorded values blanked (with a reason) */
   bool complete;
 } store_enter_result;
 
@@ -162,6 +220,7 @@ typedef struct store_form {
   size_t patient;
   char *visit, *instrument, *status;
   int side, entry;
+  bool unscheduled;          /* entered at a visit that does not schedule it */
   const inst_def *def;
   inst_value *values;        /* item names borrowed from def; text owned */
   size_t n_values;
@@ -223,9 +282,48 @@ typedef struct store_audit_row {
 } store_audit_row;
 
 typedef int (*store_audit_fn)(void *ctx, const store_audit_row *row);
-/* Streams audit rows in order (record_like: substring filter or NULL), and
-** verifies the hash chain: AVN_E_STATE if any row was altered. */
-avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, void *ctx, avn_err *e);
+
+/* What a check of the trail found. */
+typedef struct store_chain {
+  int64_t rows;              /* audit rows */
+  char head[65];             /* the last row's hash ("" when there is none) */
+  bool chain_ok;             /* every row matches its hash, ids run 1..rows */
+  int64_t bad_row;           /* the first row that does not, when !chain_ok */
+  bool checkpoint_ok;        /* the signed checkpoint matches rows and head */
+  char checkpoint[256];      /* what was found about it, in words */
+  char key[17];              /* fingerprint of the key it was checked with */
+} store_chain;
+
+/* Streams audit rows in order (record_like: substring filter or NULL),
+** verifying the hash chain and the signed checkpoint: *chain (may be NULL)
+** says what was found; AVN_E_STATE when either fails (after streaming). */
+avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, void *ctx,
+                        store_chain *chain /* OUT */, avn_err *e);
+
+/* One difference between the state the trail implies and a table. */
+typedef struct store_diff {
+  const char *record;        /* "patient P001", "patient P001 / visit m1 / vas left / entry 1" */
+  const char *field;         /* "sex", an item name, "protocol_yaml" (a BLAKE2b fingerprint) */
+  const char *audit;         /* what the replayed trail says; NULL: no such fact */
+  const char *table;         /* what the table holds; NULL: no such row */
+} store_diff;
+typedef int (*store_diff_fn)(void *ctx, const store_diff *d);
+
+typedef struct store_verify_result {
+  store_chain chain;
+  bool file_ok;              /* PRAGMA quick_check said ok */
+  char file[256];            /* its first complaint otherwise */
+  size_t n_diffs;
+} store_verify_result;
+
+/* Replays the whole trail into the state it implies (study and protocol,
+** sites, screenings, patients, hips, the schedule, visit dates, forms and
+** values, withdrawals) and compares it with every table, each difference
+** to fn in (record, field) order; also checks the file (quick_check), the
+** chain and the checkpoint. AVN_OK when all agree; else AVN_E_STATE. */
+avn_rc store_verify(store *s, store_diff_fn fn, void *ctx, store_verify_result *out /* OUT */, avn_err *e);
+/* PRAGMA quick_check: AVN_OK, or AVN_E_CORRUPT with its first complaint. */
+avn_rc store_quick_check(store *s, avn_err *e);
 
 const char *store_user_default(void);   /* $AVN_USER, else $USER, else "unknown" */
 

@@ -73,6 +73,93 @@ static void value_text(const inst_item *it, const inst_value *v, char *out, size
   }
 }
 
+/* A form the protocol schedules at some visits is entered at one of them,
+** or marked unscheduled (r->unscheduled); a form it schedules nowhere (an
+** adverse event, an arthroplasty) may come at any visit. */
+static avn_rc schedule_check(const protocol *p, const store_enter_req *r, avn_err *e) {
+  char where[256] = "";
+  size_t used = 0;
+  bool here = false;
+  for (size_t i = 0; i < p->n_visits; i++)
+    for (size_t k = 0; k < p->visits[i].n_forms; k++) {
+      if (strcmp(p->visits[i].forms[k], r->form) != 0) continue;
+      here |= !strcmp(p->visits[i].name, r->visit);
+      int w = snprintf(where + used, sizeof where - used, "%s%s", used ? ", " : "", p->visits[i].name);
+      if (w > 0 && (size_t)w < sizeof where - used) used += (size_t)w;
+    }
+  if (here || !used || r->unscheduled) return AVN_OK;
+  return avn_fail(e, AVN_E_STATE, "form", r->form,
+                  "visit '%s' does not schedule it (protocol '%s' has it at: %s): give --unscheduled if it was "
+                  "collected there all the same", r->visit, p->name, where);
+}
+
+/* Dates of things that happen to an enrolled patient in the study: they lie
+** inside enrolment..withdrawal (or today) and not after the visit they are
+** reported at. (An MRI may be read before enrolment: screening images.) */
+static const struct {
+  const char *form, *item;
+} in_study[] = {{"tha", "tha_date"}, {"ae", "onset_date"}, {"cell_product", "harvest_date"},
+                {"cell_product", "injection_date"}};
+
+static bool in_study_date(const char *form, const char *item) {
+  for (size_t i = 0; i < sizeof in_study / sizeof in_study[0]; i++)
+    if (!strcmp(in_study[i].form, form) && !strcmp(in_study[i].item, item)) return true;
+  return false;
+}
+
+/* The timeline of one entry, inside the write transaction after the visit
+** date is settled: in-study dates inside enrolment..withdrawal and not after
+** the visit; nothing on a hip after its arthroplasty (a form at a later
+** visit), and no arthroplasty dated before a hip form already entered. */
+static avn_rc timeline_check(store *s, const store_enter_req *r, const store_patient_row *pr,
+                             const inst_value *vals, char **texts, avn_err *e) {
+  char *visit_on = NULL, *c[2] = {NULL, NULL};
+  char field[200];
+  bool found = false;
+  const char *vp[2] = {pr->pid, r->visit};
+  avn_rc rc = store_q_one(s, "SELECT actual FROM event WHERE patient_id=? AND kind='visit' AND name=?", vp, 2,
+                          &visit_on, NULL, e);
+  if (rc || !visit_on) goto cleanup;
+  const char *tha_date = NULL;
+  for (size_t i = 0; i < r->n_kv; i++) {
+    if (!texts[i] || !in_study_date(r->form, vals[i].item)) continue;
+    snprintf(field, sizeof field, "%s.%s", r->form, vals[i].item);
+    if (strcmp(texts[i], pr->enrolled) < 0)
+      rc = avn_fail(e, AVN_E_DATE, field, texts[i], "must not be before enrolment (%s)", pr->enrolled);
+    else if (pr->withdrawn && strcmp(texts[i], pr->withdrawn) > 0)
+      rc = avn_fail(e, AVN_E_DATE, field, texts[i], "must not be after the patient's withdrawal (%s)", pr->withdrawn);
+    else if (strcmp(texts[i], visit_on) > 0)
+      rc = avn_fail(e, AVN_E_DATE, field, texts[i], "must not be after the date of visit '%s' (%s), where it is "
+                    "entered", r->visit, visit_on);
+    if (rc) goto cleanup;
+    if (!strcmp(vals[i].item, "tha_date")) tha_date = texts[i];
+  }
+  if (r->side == SIDE_PATIENT) goto cleanup;
+  const char *side = side_name(r->side);
+  if (strcmp(r->form, "tha") != 0) {
+    const char *tp[2] = {pr->pid, side};
+    rc = store_q_row(s, "SELECT v.value_text, f.visit FROM form f JOIN item_value v ON v.form_id = f.id"
+                        " AND v.item = 'tha_date' WHERE f.patient_id=? AND f.side=? AND f.instrument='tha'"
+                        " AND f.void_reason IS NULL ORDER BY v.value_text LIMIT 1", tp, 2, c, 2, &found, e);
+    if (!rc && found && strcmp(visit_on, c[0]) > 0)
+      rc = avn_fail(e, AVN_E_STATE, "--hip", side, "the %s hip was replaced (THA on %s, entered at visit %s): no %s "
+                    "after that (visit %s is on %s)", side, c[0], c[1], r->form, r->visit, visit_on);
+  } else if (tha_date) {
+    const char *tp[3] = {pr->pid, side, tha_date};
+    rc = store_q_row(s, "SELECT f.instrument, f.visit || ' (' || ev.actual || ')' FROM form f JOIN event ev"
+                        " ON ev.patient_id = f.patient_id AND ev.kind = 'visit' AND ev.name = f.visit"
+                        " WHERE f.patient_id=? AND f.side=? AND f.instrument <> 'tha' AND f.void_reason IS NULL"
+                        " AND ev.actual > ? ORDER BY ev.actual LIMIT 1", tp, 3, c, 2, &found, e);
+    if (!rc && found)
+      rc = avn_fail(e, AVN_E_DATE, "tha.tha_date", tha_date, "the %s hip has a %s form at visit %s, after this "
+                    "arthroplasty: void that form first if it was entered in error", side, c[0], c[1]);
+  }
+cleanup:
+  avn_free(visit_on);
+  store_row_free(c, 2);
+  return rc;
+}
+
 avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, avn_err *e) {
   const inst_def *d = inst_find(r->form);
   inst_value *vals = NULL;
@@ -94,6 +181,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   if (inst_get_level(d) == INST_LEVEL_PATIENT && r->side != SIDE_PATIENT)
     return avn_fail(e, AVN_E_USAGE, "--hip", side_name(r->side), "form '%s' is recorded per patient, not per hip", r->form);
   avn_rc vrc = store_visit_known(s, r->visit, e);
+  if (!vrc) vrc = schedule_check(s->protocol, r, e);
   if (vrc) return vrc;
   if (r->entry == 2 && !protocol_double_entry(s->protocol, r->form))
     return avn_fail(e, AVN_E_STATE, "entry", "2", "protocol '%s' does not ask for double entry of '%s'", s->protocol->name, r->form);
@@ -119,6 +207,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
       }
     }
     const inst_item *it = inst_item_find(d, vals[i].item);
+    if (vals[i].missing) continue;   /* a blank is missing: no text, never 0 / "no" / 1970-01-01 */
     char buf[1024];
     value_text(it, &vals[i], buf, sizeof buf);
     texts[i] = avn_strdup(buf);
@@ -151,7 +240,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   **    definition's own rule, checked at parse time). */
   for (size_t i = 0; i < r->n_kv; i++) {
     const inst_item *it = inst_item_find(d, vals[i].item);
-    if (it->type == INST_DATE && pr.birth && strcmp(texts[i], pr.birth) < 0) {
+    if (it->type == INST_DATE && texts[i] && pr.birth && strcmp(texts[i], pr.birth) < 0) {
       char field[200];
       snprintf(field, sizeof field, "%s.%s", r->form, vals[i].item);
       rc = avn_fail(e, AVN_E_DATE, field, texts[i], "must not be before the patient's birth (%s)", pr.birth);
@@ -159,16 +248,20 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     }
   }
 
+  /*    The clinical timeline (timeline_check). */
+  rc = timeline_check(s, r, &pr, vals, texts, e);
+  if (rc) goto cleanup;
+
   /* 4. The form instance. */
   char entry[4];
   snprintf(entry, sizeof entry, "%d", r->entry);
   const char *side = r->side == SIDE_PATIENT ? "" : side_name(r->side);
-  snprintf(record, sizeof record, "patient %s / visit %s / %s%s%s / entry %d", r->patient, r->visit,
-           r->form, *side ? " " : "", side, r->entry);
+  store_form_record(record, sizeof record, r->patient, r->visit, r->form, r->side, r->entry);
   const char *fp[5] = {pr.pid, r->visit, r->form, side, entry};
   char *fid_status = NULL;
-  rc = store_q_one(s, "SELECT id || ' ' || status FROM form WHERE patient_id=? AND visit=? AND instrument=?"
-                      " AND side=? AND entry=?", fp, 5, &fid_status, &found, e);
+  rc = store_q_one(s, "SELECT id || ' ' || CASE WHEN void_reason IS NULL THEN status ELSE 'void' END FROM form"
+                      " WHERE patient_id=? AND visit=? AND instrument=? AND side=? AND entry=?",
+                   fp, 5, &fid_status, &found, e);
   if (rc) goto cleanup;
   if (found) {
     char *sp = strchr(fid_status, ' ');
@@ -177,6 +270,11 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     status = avn_strdup(sp + 1);
     avn_free(fid_status);
     if (!form_id || !status) { rc = AVN_E_NOMEM; goto cleanup; }
+    if (!strcmp(status, "void")) {
+      rc = avn_fail(e, AVN_E_STATE, r->form, NULL,
+                    "this form was voided as entered in error: 'avn restore' it first to change it");
+      goto cleanup;
+    }
     if (!strcmp(status, "locked")) {
       rc = avn_fail(e, AVN_E_LOCKED, r->form, NULL, "this form is locked; it can no longer be changed");
       goto cleanup;
@@ -187,11 +285,27 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     if (rc) goto cleanup;
   }
 
-  /* 5. The whole form after the change must still pass cross-item rules. */
+  /* 5. A required item is never left blank (leave it out to enter it
+  **    later); blanking a recorded one clears it (step 6). */
+  for (size_t i = 0; i < r->n_kv; i++) {
+    if (!vals[i].missing || !inst_item_find(d, vals[i].item)->required) continue;
+    bool recorded = false;
+    for (size_t k = 0; k < old.n; k++) recorded |= !strcmp(old.rows[k].item, vals[i].item);
+    if (recorded) continue;
+    char field[200];
+    snprintf(field, sizeof field, "%s.%s", r->form, vals[i].item);
+    rc = avn_fail(e, AVN_E_REQUIRED, field, "",
+                  "a required item cannot be left blank: give its value, or leave the item out "
+                  "and enter it later (the form stays incomplete)");
+    goto cleanup;
+  }
+
+  /*    The whole form after the change must still pass cross-item rules. */
   merged = avn_calloc(old.n + r->n_kv + 1, sizeof *merged);
   if (!merged) { rc = AVN_E_NOMEM; goto cleanup; }
   size_t nm = 0;
-  for (size_t i = 0; i < r->n_kv; i++) merged[nm++] = vals[i];
+  for (size_t i = 0; i < r->n_kv; i++)
+    if (!vals[i].missing) merged[nm++] = vals[i];
   for (size_t k = 0; k < old.n; k++) {
     bool replaced = false;
     for (size_t i = 0; i < r->n_kv; i++) replaced |= !strcmp(old.rows[k].item, vals[i].item);
@@ -215,11 +329,20 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
 
   char now[32];
   store_now_iso(now);
+  size_t n_given = 0;
+  for (size_t i = 0; i < r->n_kv; i++) n_given += !vals[i].missing;
+  if (!form_id && n_given == 0) {
+    rc = avn_fail(e, AVN_E_REQUIRED, r->form, NULL, "every value given is blank: there is nothing to enter");
+    goto cleanup;
+  }
   if (!form_id) {
-    const char *ip[8] = {pr.pid, r->visit, r->form, side, entry, new_status, now, now};
-    rc = store_q_one(s, "INSERT INTO form(patient_id,visit,instrument,side,entry,status,created_at,updated_at)"
-                        " VALUES(?,?,?,?,?,?,?,?) RETURNING id", ip, 8, &form_id, NULL, e);
+    const protocol *p = s->protocol;
+    bool mark = r->unscheduled && schedule_check(p, &(store_enter_req){.visit = r->visit, .form = r->form}, NULL);
+    const char *ip[9] = {pr.pid, r->visit, r->form, side, entry, new_status, now, now, mark ? "1" : "0"};
+    rc = store_q_one(s, "INSERT INTO form(patient_id,visit,instrument,side,entry,status,created_at,updated_at,"
+                        "unscheduled) VALUES(?,?,?,?,?,?,?,?,?) RETURNING id", ip, 9, &form_id, NULL, e);
     if (!rc) rc = store_audit(s, r->user, "create", record, "status", NULL, new_status, NULL, e);
+    if (!rc && mark) rc = store_audit(s, r->user, "create", record, "unscheduled", NULL, "yes", NULL, e);
     if (rc) goto cleanup;
   }
 
@@ -229,6 +352,24 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     const char *was = NULL;
     for (size_t k = 0; k < old.n; k++)
       if (!strcmp(old.rows[k].item, vals[i].item)) was = old.rows[k].text;
+    if (vals[i].missing) {
+      /* A blank: nothing to store. A required item is never left blank
+      ** (leave it out to enter it later); a recorded value is cleared, with
+      ** a reason, like any other change. */
+      char field[200];
+      snprintf(field, sizeof field, "%s.%s", r->form, vals[i].item);
+      if (!was) { out->n_same++; continue; }
+      if (!r->reason) {
+        rc = avn_fail(e, AVN_E_REQUIRED, field, "", "clears the recorded value '%s': give --reason \"why\"", was);
+        goto cleanup;
+      }
+      const char *dp[2] = {form_id, vals[i].item};
+      rc = store_q(s, "DELETE FROM item_value WHERE form_id=? AND item=?", dp, 2, NULL, NULL, e);
+      if (!rc) rc = store_audit(s, r->user, "clear", record, vals[i].item, was, NULL, r->reason, e);
+      if (rc) goto cleanup;
+      out->n_cleared++;
+      continue;
+    }
     if (was && !strcmp(was, texts[i])) { out->n_same++; continue; }
     if (was && !r->reason) {
       char field[200];
@@ -254,9 +395,12 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     rc = store_audit(s, r->user, "status", record, "status", status, new_status, r->reason, e);
     if (rc) goto cleanup;
   }
-  const char *upd[3] = {new_status, now, form_id};
-  rc = store_q(s, "UPDATE form SET status=?, updated_at=? WHERE id=?", upd, 3, NULL, NULL, e);
-  if (rc) goto cleanup;
+  /* Re-entering what is recorded writes nothing, not even updated_at. */
+  if (out->n_new || out->n_changed || out->n_cleared || !status || strcmp(status, new_status)) {
+    const char *upd[3] = {new_status, now, form_id};
+    rc = store_q(s, "UPDATE form SET status=?, updated_at=? WHERE id=?", upd, 3, NULL, NULL, e);
+    if (rc) goto cleanup;
+  }
   rc = store_tx_commit(s, e);
   if (rc) goto cleanup;
   in_tx = false;
@@ -272,4 +416,10 @@ cleanup:
   store_patient_row_free(&pr);
   avn_free(hip); avn_free(form_id); avn_free(status);
   return rc;
+}
+
+void store_form_record(char *out, size_t n, const char *patient, const char *visit, const char *form, int side,
+                       int entry) {
+  snprintf(out, n, "patient %s / visit %s / %s%s%s / entry %d", patient, visit, form,
+           side == SIDE_PATIENT ? "" : " ", side == SIDE_PATIENT ? "" : side_name(side), entry);
 }

@@ -8,12 +8,33 @@
 #include "store/db.h"
 #include "store/store.h"
 
+/* The signing key (store_key.c): loaded on first need. */
+typedef struct store_key {
+  unsigned char pk[32], sk[64];
+  char path[1024];
+  bool loaded;
+} store_key;
+
 struct store {
   db_conn *db;
   protocol *protocol;
   char path[1024];
   int batch;        /* store_begin is open: writes use savepoints */
+  bool readonly;    /* store_open_read: every write is refused */
+  bool audit_dirty; /* audit rows added since the last checkpoint */
+  store_key key;
 };
+
+/* Loads the key (creating it when create and it does not exist). */
+avn_rc store_key_load(store_key *k, bool create, avn_err *e);
+void store_key_fingerprint(const unsigned char pk[32], char out[17]);
+/* Signs the chain's length and head into table checkpoint, inside the
+** caller's transaction (store_tx_commit / store_commit call it). Refuses a
+** key other than the one that signed the study's checkpoint so far. */
+avn_rc store_checkpoint(store *s, avn_err *e);
+/* Compares the signed checkpoint with the chain's rows and head, filling
+** chain->checkpoint_ok / checkpoint / key. */
+avn_rc store_checkpoint_check(store *s, int64_t n, const char *head, store_chain *chain, avn_err *e);
 
 /* One write's transaction: its own BEGIN/COMMIT, or a savepoint inside an
 ** open batch (store_begin), so a refused write still changes nothing. */
@@ -28,12 +49,21 @@ avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row
 ** *found = false (found may be NULL). */
 avn_rc store_q_one(store *s, const char *sql, const char *const *p, size_t n, char **out,
                    bool *found, avn_err *e);
+/* The first row's first ncols columns into cols[] (each owned, NULL for SQL
+** NULL; all NULL when there is no row, *found false). store_row_free. */
+avn_rc store_q_row(store *s, const char *sql, const char *const *p, size_t n, char **cols, size_t ncols,
+                   bool *found, avn_err *e);
+void store_row_free(char **cols, size_t ncols);
 /* Appends one audit row, chained to the previous row's hash, inside the
 ** caller's transaction. */
 avn_rc store_audit(store *s, const char *user, const char *action, const char *record,
                    const char *field, const char *old_v, const char *new_v, const char *reason,
                    avn_err *e);
 void store_now_iso(char out[32]);
+/* BLAKE2b-256 of a text, as 64 hex digits (the stored protocol's fingerprint). */
+void store_text_hash(const char *text, char out[65]);
+/* A hip's stage when the protocol has none (hip.stage NULL), in the trail. */
+#define STORE_NO_STAGE "(none)"
 
 /* A patient as the write path needs it: internal id and the stored ISO
 ** dates (birth and withdrawn NULL when not recorded). All strings owned;
@@ -54,13 +84,28 @@ avn_rc store_visit_known(const store *s, const char *name, avn_err *e);
 
 /* The visit-date rules, the one place they live (store_visit.c); store_enter
 ** and store_visit call it inside their own transaction. pt is the patient
-** found by store_patient_find; r->date is used when has_date, else today,
-** and then only if no date is recorded yet (an entry without --date keeps
-** the recorded one). Refuses a date before enrolment, in the future or
+** found by store_patient_find; r->date is used when has_date; without it a
+** recorded date is kept and a visit with none is refused (AVN_E_REQUIRED
+** naming --date: never a silent today). Refuses a date before enrolment, in the future or
 ** after the withdrawal, and a change of a recorded date without r->reason;
 ** writes event.actual with its audit row otherwise. *out (may be NULL):
 ** what was written. */
 avn_rc store_visit_date(store *s, const store_patient_row *pt, const store_visit_req *r, bool has_date,
                         store_visit_change *out /* OUT */, avn_err *e);
+
+/* AVN_E_EXISTS (naming table, code and rule) when table ("screening" or
+** "patient") has code already, compared case-insensitively (core/text.h). */
+avn_rc store_id_unused(store *s, const char *table, const char *code, const char *rule, avn_err *e);
+
+/* A screening's stored "field=value\n" lines back as screen_data. */
+avn_rc store_reparse_screening(const protocol *p, const char *data, screen_data *d, avn_err *e);
+/* The birth date agrees with the age recorded at screening (if any). */
+avn_rc store_birth_check(const protocol *p, const screen_data *d, const char *screened_on, avn_date birth,
+                         avn_err *e);
+
+/* The audit record of a form instance: "patient P / visit V / FORM[ SIDE] /
+** entry N" (store_verify builds the same from the tables). */
+void store_form_record(char *out, size_t n, const char *patient, const char *visit, const char *form, int side,
+                       int entry);
 
 #endif

@@ -122,6 +122,7 @@ static int form_cb(void *ctx, int n, const char *const *v) {
   f->side = side_of(v[4]);
   f->entry = (int)strtol(v[5], NULL, 10);
   f->status = dup_or_null(v[6]);
+  f->unscheduled = v[7] && v[7][0] == '1';
   f->def = inst_find(v[3]);
   if (!f->visit || !f->instrument || !f->status) c->rc = AVN_E_NOMEM;
   return c->rc != AVN_OK;
@@ -204,7 +205,9 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
     np = 2;
   }
   /* The rest of the snapshot, one query per table; "%s" takes the patient
-  ** filter. Events come in schedule order, values grouped by form. */
+  ** filter. Events come in schedule order, values grouped by form. A form
+  ** voided as entered in error (avn void) stays in the file but is left out
+  ** of the snapshot, so of analysis, checks and the report. */
   static const struct {
     const char *sql;
     db_row_fn fn;
@@ -214,10 +217,10 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
        " FROM event ev JOIN patient p ON p.id = ev.patient_id%s"
        " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
        " ev.side", event_cb},
-      {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status"
-       " FROM form f JOIN patient p ON p.id = f.patient_id%s ORDER BY f.id", form_cb},
+      {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled"
+       " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id", form_cb},
       {"SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
-       " JOIN patient p ON p.id = f.patient_id%s ORDER BY v.form_id", value_cb},
+       " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s ORDER BY v.form_id", value_cb},
   };
   for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++) {
     snprintf(sql, sizeof sql, parts[i].sql, where);

@@ -3,8 +3,8 @@
 ** store_visit_date, the rules shared with store_enter, see store_int.h).
 **
 ** A visit took place on one day: event.actual of the patient's visit row.
-** It is recorded either with the visit's first form (avn enter --date, or
-** today) or on its own (avn visit), for a visit that collects no form, such
+** It is recorded either with the visit's first form (avn enter --date,
+** required then) or on its own (avn visit), for a visit that collects no form, such
 ** as a wound check, or whose forms come later. Either way the same rules
 ** apply, here and nowhere else, in this order:
 **   the date is not before the patient's enrolment (day 0),
@@ -59,7 +59,13 @@ avn_rc store_visit_date(store *s, const store_patient_row *pt, const store_visit
     goto cleanup;
   }
   if (!has_date && actual) goto cleanup;   /* an entry without a date keeps the recorded one */
-  avn_date vdate = has_date ? r->date : avn_date_today();
+  if (!has_date) {
+    /* Never a silent "today": the first entry at a visit says when it was. */
+    rc = avn_fail(e, AVN_E_REQUIRED, "--date", NULL,
+                  "visit '%s' has no date yet: give --date YYYY-MM-DD (or --date today)", r->visit);
+    goto cleanup;
+  }
+  avn_date vdate = r->date;
   avn_date_format(vdate, date);
   if (strcmp(date, pt->enrolled) < 0) {
     rc = avn_fail(e, AVN_E_DATE, "--date", date, "a visit must not be before enrolment (%s)", pt->enrolled);

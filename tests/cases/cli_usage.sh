@@ -31,7 +31,16 @@ usage "give STUDY.db" report --out "$T/r"
 usage "--out needs a directory" report "$DB" --out
 usage "give STUDY.db PATIENT" show "$DB"
 usage "give STUDY.db SCREENING PATIENT" enroll "$DB" S1 --sex male
-usage "--sex is required" enroll "$DB" S1 P1
+usage "--sex is required" enroll "$DB" S1 P1 --date 2024-01-15
+usage "--date is required: give YYYY-MM-DD or --date today" enroll "$DB" S1 P1 --sex male
+usage "--date is required: give YYYY-MM-DD or --date today" screen "$DB" S1 age=40
+usage "--date is required: give YYYY-MM-DD or --date today" withdraw "$DB" P1 --reason moved
+usage "--date: value 'tomorrow' refused: needs a date YYYY-MM-DD" screen "$DB" S1 --date tomorrow age=40
+usage "give what to amend: --date, --sex, --birth or --site" amend "$DB" P1 --reason typo
+usage "--sex takes male or female" amend "$DB" P1 --sex x --reason typo
+usage "give STUDY.db PATIENT VISIT FORM" void "$DB" P1 m1
+usage "give STUDY.db PATIENT VISIT FORM" restore "$DB" P1 m1
+usage "give STUDY.db PATIENT" unwithdraw "$DB"
 usage "--sex needs male or female" enroll "$DB" S1 P1 --sex
 usage "--birth: value '1980' refused: needs a date YYYY-MM-DD" enroll "$DB" S1 P1 --sex male --birth 1980
 usage "give STUDY.db PATIENT" withdraw "$DB"
@@ -40,13 +49,14 @@ usage "give STUDY.db PATIENT VISIT FORM item=value ..." enter "$DB" P1 baseline
 usage "--hip takes left or right" enter "$DB" P1 baseline vas --hip both pain_mm=10
 usage "--entry takes 1 or 2" enter "$DB" P1 baseline vas --entry 3 pain_mm=10
 usage "--reason needs a text" enter "$DB" P1 baseline vas --reason= pain_mm=10
-usage "--date needs a date YYYY-MM-DD" enter "$DB" P1 baseline vas --date
+usage "--date needs a date YYYY-MM-DD (or today)" enter "$DB" P1 baseline vas --date
 # An option's value may look like an option's name: it is the value (here
 # the record filter "--json", so the output is text, not JSON).
 expect_exit 0 "$AVN" audit "$DB" --record --json
 grep -q '"verified"' "$T/out" && bad "--json after --record was read as the flag" || ok
-# Nothing above changed the study: the audit trail holds the creation only.
+# Nothing above changed the study: the audit trail holds the creation only
+# (protocol name, protocol fingerprint, the default site: 3 rows).
 "$AVN" audit "$DB" --json > "$T/a.json" && ok || bad "audit"
-python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['rows']; assert len(r)==1, r" "$T/a.json" \
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['rows']; assert [x['action'] for x in r]==['create']*3, r" "$T/a.json" \
   && ok || bad "usage errors wrote to the study"
 finish

@@ -26,8 +26,11 @@ expect_out "single-dose: 50 patients, 60 hips,"
 
 # Entered through the audited write path: the hash chain verifies, and the
 # trail has the screenings, enrolments and form values.
-expect_exit 0 "$AVN" audit "$T/a/sequential/study.db"
-expect_exit 0 "$AVN" audit "$T/a/single-dose/study.db"
+# Replayed, the trail gives back every table (avn audit --verify).
+expect_exit 0 "$AVN" audit "$T/a/sequential/study.db" --verify
+expect_out "replay: 0 differences"
+expect_exit 0 "$AVN" audit "$T/a/single-dose/study.db" --verify
+expect_out "replay: 0 differences"
 n=$(sqlite3 "$T/a/sequential/study.db" "SELECT count(*) FROM audit WHERE action='enroll' AND field='screening'" 2>/dev/null || echo 0)
 [ "$n" = 46 ] && ok || bad "sequential: $n enrolment audit rows, wanted 46"
 

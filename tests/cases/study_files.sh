@@ -40,4 +40,62 @@ expect_err "unknown screening field 'platelet_count'"
 expect_exit 0 "$AVN" init "$T/own.db" --protocol "$T/p.yaml"
 expect_exit 0 "$AVN" protocol show single-dose --json
 expect_out '"staging": "ficat"'
+# Read-only commands write nothing, and no command writes to a file it does not
+# recognise as an avn study (application_id) -- not even the switch to WAL.
+: > "$T/empty.db"
+for cmd in "audit" "audit --verify" "check" "schedule" "report --out $T/rep"; do
+  # shellcheck disable=SC2086
+  expect_exit 1 "$AVN" $cmd "$T/empty.db"
+  expect_err "not an avn study database"
+  [ ! -s "$T/empty.db" ] && ok || bad "$cmd wrote to a 0-byte file"
+done
+refuse_same "$T/other.db" "not an avn study database" audit "$T/other.db"
+refuse_same "$T/other.db" "not an avn study database" visit "$T/other.db" P1 m1 --date 2024-01-01
+[ "$(sqlite3 "$T/other.db" "PRAGMA journal_mode")" = delete ] && ok || bad "a foreign file was switched to WAL"
+"$AVN" init "$T/ro.db" --protocol sequential >/dev/null
+before=$(sha256sum < "$T/ro.db")
+expect_exit 0 "$AVN" audit "$T/ro.db" --verify
+expect_exit 0 "$AVN" check "$T/ro.db"
+[ "$(sha256sum < "$T/ro.db")" = "$before" ] && ok || bad "read-only commands changed the study"
+chmod 444 "$T/ro.db"
+expect_exit 0 "$AVN" audit "$T/ro.db" --verify
+expect_out "replay: 0 differences"
+chmod 644 "$T/ro.db"
+# A damaged file: a page of the audit table overwritten, and the file cut short.
+# check and audit --verify say so (quick_check / SQLITE_CORRUPT) and exit 1;
+# a write refuses and changes nothing.
+cp "$T/ro.db" "$T/bad.db"
+root=$(sqlite3 "$T/bad.db" "SELECT rootpage FROM sqlite_master WHERE name='audit'")
+psize=$(sqlite3 "$T/bad.db" "PRAGMA page_size")
+printf 'garbage!garbage!' | dd of="$T/bad.db" bs=1 seek=$(( (root - 1) * psize )) conv=notrunc 2>/dev/null
+sqlite3 "$T/bad.db" "PRAGMA quick_check" | grep -qv '^ok$' && ok || bad "the page edit did not damage the file"
+expect_exit 1 "$AVN" check "$T/bad.db"
+expect_err "the database file is damaged"
+expect_exit 1 "$AVN" audit "$T/bad.db" --verify
+expect_err "the database file is damaged"
+"$AVN" screen "$T/ro.db" S1 --date 2024-01-10 age=40 >/dev/null 2>&1
+cp "$T/ro.db" "$T/bad2.db"
+printf 'garbage!garbage!' | dd of="$T/bad2.db" bs=1 seek=$(( (root - 1) * psize )) conv=notrunc 2>/dev/null
+refuse_same "$T/bad2.db" "the database file is damaged" screen "$T/bad2.db" S2 --date 2024-01-10 age=40
+cp "$T/ro.db" "$T/short.db"
+truncate -s $(( $(stat -c %s "$T/short.db") / 2 )) "$T/short.db"
+expect_exit 1 "$AVN" audit "$T/short.db"
+expect_err "the database file is damaged"
+# Busy: another program holds the write lock past avn's 5 s wait: exit 3
+# ("try again"), distinct from a refusal (1), and nothing written.
+python3 - "$T/ro.db" "$T/locked" <<'PY' &
+import os, sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(8)
+c.execute("ROLLBACK")
+PY
+locker=$!
+while [ ! -e "$T/locked" ]; do sleep 0.1; done
+expect_exit 3 "$AVN" screen "$T/ro.db" S3 --date 2024-01-10 age=40
+expect_err "another program is writing to this study (waited 5 s): try again"
+wait "$locker"
+[ "$(sqlite3 "$T/ro.db" "SELECT count(*) FROM screening WHERE code='S3'")" = 0 ] && ok || bad "a busy write was kept"
+expect_exit 0 "$AVN" screen "$T/ro.db" S3 --date 2024-01-10 age=40
 finish

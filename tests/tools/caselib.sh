@@ -5,6 +5,9 @@ set -u
 T="${AVN_TMP:-/tmp}/$(basename "$0" .sh).$$"
 mkdir -p "$T"
 trap 'rm -rf "$T"' EXIT
+# The audit checkpoint's signing key (store_key.c): one per case, never the user's.
+export XDG_CONFIG_HOME="$T/config"
+unset AVN_KEY
 fails=0
 passes=0
 ok() { passes=$((passes + 1)); }
@@ -22,4 +25,23 @@ expect_out() { if grep -qF -- "$1" "$T/out"; then ok; else bad "stdout lacks '$1
 finish() {
   echo "$passes passed, $fails failed"
   [ "$fails" -eq 0 ]
+}
+# seq_screen DB CODE DATE SIDE AGE [more field=value]: screens a person for the
+# shipped `sequential` protocol with one hip (SIDE, Steinberg II), eligible
+# when 18 <= AGE <= 55.
+seq_screen() {
+  local db=$1 code=$2 date=$3 side=$4 age=$5; shift 5
+  "$AVN" screen "$db" "$code" --date "$date" age="$age" mri_confirmed=yes "stage.$side=II" conservative_months=6 \
+    can_attend_24m=yes accepts_procedure=yes infection=no severe_coagulopathy=no platelets=200000 \
+    "prior_surgery.$side=no" active_malignancy=no pregnant=no aspiration_inadequate=no "$@"
+}
+# snap FILE: the logical dump and the bytes of a study file.
+snap() { sqlite3 "$1" .dump | sha256sum; sha256sum < "$1"; }
+# refuse_same DB 'stderr text' avn-args...: exits 1, says the text, DB byte-identical.
+refuse_same() {
+  local db=$1 text=$2; shift 2
+  local before; before=$(snap "$db")
+  expect_exit 1 "$AVN" "$@"
+  expect_err "$text"
+  [ "$(snap "$db")" = "$before" ] && ok || bad "database changed after refused: $*"
 }

@@ -128,7 +128,7 @@ AES = [
     ("P09", "m12", "Deep vein thrombosis", 3, "yes", 2, "2022-12-01"),
     ("P10", "m1", "Pain at aspiration site", 1, "no", 4, "2022-06-05"),
     ("P10", "m12", "Urinary tract infection", 2, "no", 1, "2023-03-01"),
-    ("P13", "m3", "Swelling at injection site", 1, "no", 3, "2022-10-10"),
+    ("P13", "m3", "Swelling at injection site", 1, "no", 3, "2022-09-10"),   # before its m3 visit (2022-09-24)
 ]
 
 
@@ -171,6 +171,8 @@ def main():
         for v in ORDER[: ORDER.index(last) + 1]:
             if tha_visit and ORDER.index(v) > ORDER.index(tha_visit):
                 break
+            if tha and visit_date[(code, v)] > tha[0]:
+                break   # nothing on a hip after its arthroplasty (avn refuses it)
             # VAS at every attended visit: from 60-80 mm down by 15-44 mm at 24 months
             base, drop = 60 + (idx * 7) % 21, 15 + (idx * 13) % 30
             mm = base - round(drop * MONTHS[v] / 24)

@@ -111,13 +111,13 @@ static int setup(void **unused) {
     vas("P1", v[j], SIDE_LEFT, d[j], cm[0][j]);
     vas("P1", v[j], SIDE_RIGHT, d[j], cm[2][j]);
     if (j < 3) vas("P2", v[j], SIDE_LEFT, d[j], cm[1][j]);     /* P2 withdraws after 6 months */
-    if (j != 2) vas("P3", v[j], SIDE_RIGHT, d[j], cm[2][j]);   /* P3 misses 6 months */
+    if (j != 2 && j != 4) vas("P3", v[j], SIDE_RIGHT, d[j], cm[2][j]);   /* P3 misses 6 months; THA at 18 */
     vas("P4", v[j], SIDE_LEFT, d[j], cm[3][j]);
     if (j == 1) continue;                                       /* HHS not at 3 months */
     hhs("P1", v[j], SIDE_LEFT, d[j], pain[j]);
     hhs("P1", v[j], SIDE_RIGHT, d[j], j == 4 ? "mild" : pain[j]);
     if (j < 3) hhs("P2", v[j], SIDE_LEFT, d[j], pain[j]);
-    if (j != 2) hhs("P3", v[j], SIDE_RIGHT, d[j], j == 4 ? "marked" : pain[j]);
+    if (j != 2 && j != 4) hhs("P3", v[j], SIDE_RIGHT, d[j], pain[j]);   /* none after its THA */
     hhs("P4", v[j], SIDE_LEFT, d[j], j == 4 ? "slight" : pain[j]);
   }
   char *eti[] = {"etiology=steroid", "symptomatic=yes"};

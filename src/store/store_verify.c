@@ -1,0 +1,327 @@
+/*
+** store_verify.c: replaying the audit trail against the tables
+** (store_verify, see store.h).
+**
+** Both sides become facts (record, field, value). The trail's facts are its
+** rows in order, each setting its (record, field) to new_value (NULL: the
+** fact is gone, e.g. a cleared value), plus the schedule that enrolment
+** implies (schedule_build from the replayed enrolment date and hips). The
+** tables' facts are one query per table, named the way the write path names
+** its audit rows (store.c, store_form.c, store_visit.c). Both lists are
+** sorted and merged: O(n log n) in the number of rows, no per-row query.
+** An item's stored number (value_num, what the analysis reads) is also
+** checked against its text, parsed again with the form's definition.
+*/
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "protocol/schedule.h"
+#include "store/store_int.h"
+
+typedef struct {
+  char *rec, *field, *val;
+  size_t seq;
+} fact;
+
+typedef struct {
+  fact *v;
+  size_t n, cap;
+  avn_rc rc;
+} facts;
+
+static void facts_free(facts *f) {
+  for (size_t i = 0; i < f->n; i++) {
+    avn_free(f->v[i].rec);
+    avn_free(f->v[i].field);
+    avn_free(f->v[i].val);
+  }
+  avn_free(f->v);
+  memset(f, 0, sizeof *f);
+}
+
+static avn_rc facts_add(facts *f, const char *rec, const char *field, const char *val) {
+  if (f->rc) return f->rc;
+  if (avn_grow((void **)&f->v, &f->cap, f->n + 1, sizeof *f->v)) return f->rc = AVN_E_NOMEM;
+  fact *x = &f->v[f->n];
+  x->rec = avn_strdup(rec ? rec : "");
+  x->field = avn_strdup(field ? field : "");
+  x->val = val ? avn_strdup(val) : NULL;
+  x->seq = f->n;
+  f->n++;
+  if (!x->rec || !x->field || (val && !x->val)) f->rc = AVN_E_NOMEM;
+  return f->rc;
+}
+
+static int fact_cmp(const void *a, const void *b) {
+  const fact *x = a, *y = b;
+  int c = strcmp(x->rec, y->rec);
+  if (!c) c = strcmp(x->field, y->field);
+  if (!c) c = (x->seq > y->seq) - (x->seq < y->seq);
+  return c;
+}
+
+/* Sorted by (record, field); for each key only the last fact by seq stays,
+** and a NULL value means the fact is gone. */
+static void facts_settle(facts *f) {
+  qsort(f->v, f->n, sizeof *f->v, fact_cmp);
+  size_t w = 0;
+  for (size_t i = 0; i < f->n; i++) {
+    bool last = i + 1 == f->n || strcmp(f->v[i].rec, f->v[i + 1].rec) || strcmp(f->v[i].field, f->v[i + 1].field);
+    if (last && f->v[i].val) {
+      f->v[w++] = f->v[i];
+      continue;
+    }
+    avn_free(f->v[i].rec);
+    avn_free(f->v[i].field);
+    avn_free(f->v[i].val);
+  }
+  f->n = w;
+}
+
+/* Binary search in the first n facts (sorted). */
+static const fact *facts_find(const facts *f, size_t n, const char *rec, const char *field) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(f->v[mid].rec, rec);
+    if (!c) c = strcmp(f->v[mid].field, field);
+    if (!c) return &f->v[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return NULL;
+}
+
+static int fact_row(void *ctx, int n, const char *const *c) {
+  facts *f = ctx;
+  (void)n;
+  return facts_add(f, c[0], c[1], c[2]) != AVN_OK;
+}
+
+/* --- the tables' facts --------------------------------------------------- */
+
+#define PATIENT_OF(alias, col) "coalesce(" alias ".code, '#' || " col ")"
+#define FORM_RECORD                                                                                         \
+  "'patient ' || " PATIENT_OF("p", "f.patient_id") " || ' / visit ' || f.visit || ' / ' || f.instrument ||" \
+  " CASE WHEN f.side <> '' THEN ' ' || f.side ELSE '' END || ' / entry ' || f.entry"
+
+static const char tables_sql[] =
+    "SELECT 'study', 'protocol', protocol_name FROM study"
+    " UNION ALL SELECT 'site ' || code, 'name', name FROM site"
+    " UNION ALL SELECT 'screening ' || code, 'date', screened_on FROM screening"
+    " UNION ALL SELECT 'screening ' || s.code, 'site', coalesce(st.code, '#' || s.site_id) FROM screening s"
+    "   LEFT JOIN site st ON st.id = s.site_id"
+    " UNION ALL SELECT 'screening ' || code, 'eligible', CASE eligible WHEN 1 THEN 'yes' ELSE 'no' END FROM screening"
+    " UNION ALL SELECT 'screening ' || code, 'failed', failed FROM screening"
+    " UNION ALL SELECT 'screening ' || code, 'data', data FROM screening"
+    " UNION ALL SELECT 'screening ' || s.code, 'attempts', 1 + count(*) FROM screening s"
+    "   JOIN screening_attempt a ON a.screening_id = s.id GROUP BY s.id"
+    " UNION ALL SELECT 'patient ' || p.code, 'screening', coalesce(s.code, '#' || p.screening_id) FROM patient p"
+    "   LEFT JOIN screening s ON s.id = p.screening_id"
+    " UNION ALL SELECT 'patient ' || p.code, 'site', coalesce(st.code, '#' || p.site_id) FROM patient p"
+    "   LEFT JOIN site st ON st.id = p.site_id"
+    " UNION ALL SELECT 'patient ' || code, 'sex', sex FROM patient"
+    " UNION ALL SELECT 'patient ' || code, 'birth', birth_date FROM patient WHERE birth_date IS NOT NULL"
+    " UNION ALL SELECT 'patient ' || code, 'enrolled', enrolled_on FROM patient"
+    " UNION ALL SELECT 'patient ' || code, 'status', status FROM patient"
+    " UNION ALL SELECT 'patient ' || code, 'withdrawn_on', withdrawn_on FROM patient WHERE withdrawn_on IS NOT NULL"
+    " UNION ALL SELECT 'patient ' || code, 'withdraw_reason', withdraw_reason FROM patient"
+    "   WHERE withdraw_reason IS NOT NULL"
+    " UNION ALL SELECT 'patient ' || " PATIENT_OF("p", "i.patient_id") ", 'identity', '(recorded)' FROM identity i"
+    "   LEFT JOIN patient p ON p.id = i.patient_id"
+    " UNION ALL SELECT 'patient ' || " PATIENT_OF("p", "h.patient_id") " || ' / hip ' || h.side, 'stage',"
+    "   coalesce(h.stage, '" STORE_NO_STAGE "') FROM hip h LEFT JOIN patient p ON p.id = h.patient_id"
+    " UNION ALL SELECT 'patient ' || " PATIENT_OF("p", "e.patient_id") " || ' / visit ' || e.name, 'date', e.actual"
+    "   FROM event e LEFT JOIN patient p ON p.id = e.patient_id WHERE e.kind = 'visit' AND e.actual IS NOT NULL"
+    " UNION ALL SELECT 'patient ' || " PATIENT_OF("p", "e.patient_id") " || ' / event ' || e.kind || ' ' || e.name ||"
+    "   CASE WHEN e.side <> '' THEN ' ' || e.side ELSE '' END, x.f,"
+    "   CASE x.f WHEN 'planned' THEN e.planned WHEN 'earliest' THEN e.earliest ELSE e.latest END"
+    "   FROM event e LEFT JOIN patient p ON p.id = e.patient_id"
+    "   CROSS JOIN (SELECT 'planned' AS f UNION ALL SELECT 'earliest' UNION ALL SELECT 'latest') x"
+    " UNION ALL SELECT " FORM_RECORD ", 'status', f.status FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
+    " UNION ALL SELECT " FORM_RECORD ", 'unscheduled', 'yes' FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
+    "   WHERE f.unscheduled <> 0"
+    " UNION ALL SELECT " FORM_RECORD ", 'voided', f.void_reason FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
+    "   WHERE f.void_reason IS NOT NULL";
+
+static const char items_sql[] =
+    "SELECT coalesce(" FORM_RECORD ", 'form #' || v.form_id), v.item, v.value_text, v.value_num, f.instrument"
+    " FROM item_value v LEFT JOIN form f ON f.id = v.form_id LEFT JOIN patient p ON p.id = f.patient_id";
+
+/* An item's text, and its stored number when that is not the text's. */
+static int item_row(void *ctx, int n, const char *const *c) {
+  facts *f = ctx;
+  (void)n;
+  const inst_def *d = c[4] ? inst_find(c[4]) : NULL;
+  inst_value v;
+  char num[40], shown[600];
+  const char *val = c[2];
+  if (d && c[2] && inst_parse_value(d, c[1], c[2], &v, NULL) == AVN_OK && !v.missing) {
+    const inst_item *it = inst_item_find(d, v.item);
+    bool numeric = it && it->type != INST_TEXT;
+    bool same = numeric ? (c[3] && strtod(c[3], NULL) == v.num) : !c[3];
+    if (!same) {
+      if (c[3]) snprintf(num, sizeof num, "%.17g", strtod(c[3], NULL));
+      snprintf(shown, sizeof shown, "%.500s (stored number %s)", c[2], c[3] ? num : "none");
+      val = shown;
+    }
+  }
+  return facts_add(f, c[0], c[1], val) != AVN_OK;
+}
+
+static int yaml_row(void *ctx, int n, const char *const *c) {
+  facts *f = ctx;
+  char h[65];
+  (void)n;
+  store_text_hash(c[0] ? c[0] : "", h);
+  return facts_add(f, "study", "protocol_yaml", h) != AVN_OK;
+}
+
+static avn_rc table_facts(store *s, facts *t, avn_err *e) {
+  avn_rc rc = store_q(s, tables_sql, NULL, 0, fact_row, t, e);
+  if (!rc) rc = store_q(s, items_sql, NULL, 0, item_row, t, e);
+  if (!rc) rc = store_q(s, "SELECT protocol_yaml FROM study", NULL, 0, yaml_row, t, e);
+  if (!rc) rc = t->rc;
+  if (!rc) facts_settle(t);
+  return rc;
+}
+
+/* --- the trail's facts --------------------------------------------------- */
+
+static int audit_fact(void *ctx, int n, const char *const *c) {
+  facts *f = ctx;
+  (void)n;
+  return facts_add(f, c[0], c[1], c[2]) != AVN_OK;
+}
+
+/* The schedule enrolment wrote: the protocol's events from the replayed
+** enrolment date, per-hip ones for the replayed study hips. */
+static avn_rc schedule_facts(store *s, facts *a) {
+  size_t n0 = a->n;
+  avn_rc rc = AVN_OK;
+  for (size_t i = 0; !rc && i < n0; i++) {
+    const fact *f = &a->v[i];
+    avn_date day0;
+    if (strncmp(f->rec, "patient ", 8) || strstr(f->rec, " / ") || strcmp(f->field, "enrolled")) continue;
+    if (avn_date_parse(f->val, &day0) != AVN_OK) continue;
+    char rec[400], code[300];
+    bool hip[3] = {false, false, false};
+    snprintf(code, sizeof code, "%s", f->rec + 8);
+    for (int side = SIDE_LEFT; side <= SIDE_RIGHT; side++) {
+      snprintf(rec, sizeof rec, "patient %s / hip %s", code, side_name(side));
+      hip[side] = facts_find(a, n0, rec, "stage") != NULL;
+    }
+    sched_event *ev = NULL;
+    size_t nev = 0;
+    rc = schedule_build(s->protocol, day0, &ev, &nev);
+    for (size_t k = 0; !rc && k < nev; k++) {
+      for (int side = 0; !rc && side < 3; side++) {
+        if (ev[k].per_hip ? (side == SIDE_PATIENT || !hip[side]) : side != SIDE_PATIENT) continue;
+        char d[3][11];
+        snprintf(rec, sizeof rec, "patient %s / event %s %s%s%s", code, sched_kind_name(ev[k].kind), ev[k].name,
+                 side == SIDE_PATIENT ? "" : " ", side == SIDE_PATIENT ? "" : side_name(side));
+        avn_date_format(ev[k].planned, d[0]);
+        avn_date_format(ev[k].earliest, d[1]);
+        avn_date_format(ev[k].latest, d[2]);
+        facts_add(a, rec, "planned", d[0]);
+        facts_add(a, rec, "earliest", d[1]);
+        rc = facts_add(a, rec, "latest", d[2]);
+      }
+    }
+    avn_free(ev);
+  }
+  return rc ? rc : a->rc;
+}
+
+static avn_rc audit_facts(store *s, facts *a, avn_err *e) {
+  avn_rc rc = store_q(s, "SELECT record, field, new_value FROM audit ORDER BY id", NULL, 0, audit_fact, a, e);
+  if (!rc) rc = a->rc;
+  if (rc) return rc;
+  facts_settle(a);
+  rc = schedule_facts(s, a);
+  if (!rc) facts_settle(a);
+  return rc;
+}
+
+/* --- the comparison ------------------------------------------------------ */
+
+static int check_row(void *ctx, int n, const char *const *c) {
+  char *out = ctx;
+  (void)n;
+  if (!out[0]) snprintf(out, 256, "%s", c[0] ? c[0] : "");
+  for (char *nl = strchr(out, '\n'); nl; nl = strchr(nl, '\n')) *nl = ' ';   /* one line */
+  return 0;
+}
+
+avn_rc store_quick_check(store *s, avn_err *e) {
+  char first[256] = "";
+  avn_rc rc = store_q(s, "PRAGMA quick_check", NULL, 0, check_row, first, e);
+  if (rc) return rc;
+  if (strcmp(first, "ok") != 0)
+    return avn_fail(e, AVN_E_CORRUPT, s->path, NULL, "the database file is damaged (quick_check: %s): restore it "
+                    "from a backup", first);
+  return AVN_OK;
+}
+
+avn_rc store_verify(store *s, store_diff_fn fn, void *ctx, store_verify_result *out, avn_err *e) {
+  facts a = {0}, t = {0};
+  avn_err qe;
+  avn_err_clear(&qe);
+  memset(out, 0, sizeof *out);
+  avn_rc rc = store_quick_check(s, &qe);
+  out->file_ok = rc == AVN_OK;
+  if (rc == AVN_E_CORRUPT) {
+    snprintf(out->file, sizeof out->file, "%.250s", qe.rule);
+    if (e) *e = qe;
+    return rc;
+  }
+  if (rc) {
+    if (e) *e = qe;
+    return rc;
+  }
+  snprintf(out->file, sizeof out->file, "ok");
+  avn_err ce;
+  avn_err_clear(&ce);
+  rc = store_each_audit(s, NULL, NULL, NULL, &out->chain, &ce);
+  if (rc && rc != AVN_E_STATE) {
+    if (e) *e = ce;
+    return rc;
+  }
+  rc = audit_facts(s, &a, e);
+  if (!rc) rc = table_facts(s, &t, e);
+  if (rc) goto cleanup;
+  size_t i = 0, j = 0;
+  while (i < a.n || j < t.n) {
+    int c = i == a.n ? 1 : j == t.n ? -1 : strcmp(a.v[i].rec, t.v[j].rec);
+    if (!c) c = strcmp(a.v[i].field, t.v[j].field);
+    store_diff d = {0};
+    if (c < 0) {
+      d = (store_diff){a.v[i].rec, a.v[i].field, a.v[i].val, NULL};
+      i++;
+    } else if (c > 0) {
+      d = (store_diff){t.v[j].rec, t.v[j].field, NULL, t.v[j].val};
+      j++;
+    } else {
+      bool same = !strcmp(a.v[i].val, t.v[j].val);
+      d = (store_diff){a.v[i].rec, a.v[i].field, a.v[i].val, t.v[j].val};
+      i++;
+      j++;
+      if (same) continue;
+    }
+    out->n_diffs++;
+    if (fn && fn(ctx, &d)) break;
+  }
+  if (out->n_diffs)
+    rc = avn_fail(e, AVN_E_STATE, "audit", NULL, "%zu difference%s between the audit trail and the tables",
+                  out->n_diffs, out->n_diffs == 1 ? "" : "s");
+  else if (!out->chain.chain_ok || !out->chain.checkpoint_ok)
+    rc = avn_fail(e, AVN_E_STATE, "audit", NULL, "%s", ce.rule);
+cleanup:
+  facts_free(&a);
+  facts_free(&t);
+  return rc;
+}
