@@ -103,6 +103,11 @@ avn_rc store_reparse_screening(const protocol *p, const char *data, screen_data 
 avn_rc store_birth_check(const protocol *p, const screen_data *d, const char *screened_on, avn_date birth,
                          avn_err *e);
 
+/* The patient's earliest in-study date (THA, AE onset, cell harvest or
+** injection; store_form.c) as "YYYY-MM-DD form.item at visit V", or *out
+** NULL when there is none. Void forms do not count. */
+avn_rc store_first_in_study_date(store *s, const char *pid, char **out, avn_err *e);
+
 /* The audit record of a form instance: "patient P / visit V / FORM[ SIDE] /
 ** entry N" (store_verify builds the same from the tables). */
 void store_form_record(char *out, size_t n, const char *patient, const char *visit, const char *form, int side,
