@@ -69,6 +69,28 @@ cleanup:
   return rc;
 }
 
+typedef struct {
+  store_void_fn fn;
+  void *ctx;
+} void_iter;
+
+static int void_row(void *ctx, int n, const char *const *c) {
+  void_iter *it = ctx;
+  (void)n;
+  store_void_form f = {c[0], c[1], c[4], !strcmp(c[2], "left") ? SIDE_LEFT : !strcmp(c[2], "right") ? SIDE_RIGHT
+                                                                                                    : SIDE_PATIENT,
+                       (int)strtol(c[3], NULL, 10)};
+  return it->fn(it->ctx, &f);
+}
+
+avn_rc store_each_void(store *s, const char *patient, store_void_fn fn, void *ctx, avn_err *e) {
+  void_iter it = {fn, ctx};
+  const char *p[1] = {patient};
+  return store_q(s, "SELECT f.visit, f.instrument, f.side, f.entry, f.void_reason FROM form f JOIN patient p"
+                    " ON p.id = f.patient_id WHERE p.code=? AND f.void_reason IS NOT NULL ORDER BY f.id",
+                 p, 1, void_row, &it, e);
+}
+
 /* --- amend enrolment ----------------------------------------------------- */
 
 /* The schedule from a new day 0: planned dates and windows move; recorded
