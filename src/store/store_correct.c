@@ -170,7 +170,7 @@ avn_rc store_amend(store *s, const store_amend_req *r, int *n_changed, avn_err *
                     first + 11, first);
     avn_free(first);
     first = NULL;
-    if (!rc) rc = store_first_in_study_date(s, pt.pid, &first, e);
+    if (!rc) rc = store_in_study_date(s, pt.pid, NULL, false, &first, e);
     if (!rc && first && strncmp(first, date, 10) < 0)
       rc = avn_fail(e, AVN_E_DATE, "--date", date, "%s is dated %.10s, before this enrolment date", first + 11, first);
     if (rc) goto cleanup;
