@@ -106,6 +106,14 @@ cp "$DB" "$T/t.db"; sqlite3 "$T/t.db" "UPDATE audit SET new_value='70' WHERE fie
 expect_exit 1 "$AVN" audit "$T/t.db"
 expect_err "row 24 does not match its hash chain"
 expect_out "chain: 28 rows"
+expect_exit 1 "$AVN" audit "$T/t.db" --json
+python3 - "$T/out" <<'PY' || bad "audit --json on a broken chain"
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert a["verified"] is False and "row 24 does not match its hash chain" in a["problem"], a
+assert a["rows_total"] == 28 and len(a["rows"]) == 28
+PY
+ok
 # Rows cut from the end, or all of them: the signed checkpoint says 28.
 cp "$DB" "$T/t.db"; sqlite3 "$T/t.db" "DELETE FROM audit WHERE id > 25"
 expect_exit 1 "$AVN" audit "$T/t.db"
