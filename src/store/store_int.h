@@ -13,6 +13,7 @@ typedef struct store_key {
   unsigned char pk[32], sk[64];
   char path[1024];
   bool loaded;
+  bool public_only;   /* a public key file: verifies, never signs */
 } store_key;
 
 struct store {

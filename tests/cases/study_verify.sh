@@ -165,6 +165,16 @@ sqlite3 "$T/t.db" "ATTACH '$T/o.db' AS o; UPDATE checkpoint SET public_key=(SELE
   signature=(SELECT signature FROM o.checkpoint)"
 expect_exit 1 "$AVN" audit "$T/t.db"
 expect_err "not by this key"
+# A monitor verifies with the public key alone (the key file's last 64 hex
+# digits) and cannot sign a write with it.
+tail -c 65 "$T/config/avn/signing.key" > "$T/study.pub"
+expect_exit 0 "$AVN" audit "$DB" --key "$T/study.pub"
+expect_out "matches 28 rows"
+expect_exit 1 "$AVN" audit "$DB" --key "$T/other.key"
+expect_err "not by this key"
+export AVN_KEY="$T/study.pub"
+refuse_same "$DB" "is a public key: it verifies, but cannot sign a write" visit "$DB" P1 m1 --date 2024-02-15 --reason test
+unset AVN_KEY
 # Another key: audit says so; a write with it is refused, the file unchanged.
 AVN_KEY="$T/other.key" expect_exit 1 "$AVN" audit "$DB"
 expect_err "not by this key"
