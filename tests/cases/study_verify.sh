@@ -77,6 +77,15 @@ tamper "DELETE FROM event WHERE kind='visit' AND name='m3'" \
 tamper "UPDATE site SET name='Elsewhere'" "differs: site main / name: audit 'Main site', table 'Elsewhere'"
 tamper "INSERT INTO patient(code,site_id,screening_id,sex,enrolled_on) VALUES('P9',1,2,'male','2024-01-20')" \
   "differs: patient P9 / sex: audit (none), table 'male'" "differs: patient P9 / screening: audit (none), table 'S2'"
+# Rows inserted into the other tables.
+tamper "INSERT INTO screening(code,site_id,screened_on,eligible,failed,data) VALUES('S7',1,'2024-01-11',1,'','age=30')" \
+  "differs: screening S7 / eligible: audit (none), table 'yes'"
+tamper "INSERT INTO hip(patient_id,side,stage) VALUES(1,'right','I')" \
+  "differs: patient P1 / hip right / stage: audit (none), table 'I'"
+tamper "INSERT INTO event(patient_id,kind,name,visit,side,planned,earliest,latest) VALUES(1,'mri','m3','m3','left','2024-04-15','2024-04-01','2024-04-29')" \
+  "differs: patient P1 / event mri m3 left / planned: audit (none), table '2024-04-15'"
+tamper "INSERT INTO site(code,name) VALUES('north','North')" "differs: site north / name: audit (none), table 'North'"
+tamper "UPDATE study SET protocol_name='single-dose'" "differs: study / protocol: audit 'sequential', table 'single-dose'"
 # The stored protocol (max age 55 -> 99): its BLAKE2b-256 fingerprint differs,
 # and no write runs under the edited rules.
 python3 - "$DB" > "$T/yaml.txt" <<'PY'
