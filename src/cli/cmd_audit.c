@@ -2,13 +2,14 @@
 ** cmd_audit.c: `avn audit STUDY.db [--record TEXT] [--verify] [--json]`.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "store/store.h"
 
 const char cmd_audit_usage[] =
-    "usage: avn audit STUDY.db [--record TEXT] [--verify] [--json]\n\n"
+    "usage: avn audit STUDY.db [--record TEXT] [--verify] [--key FILE] [--json]\n\n"
     "Prints the audit trail (who, when, which record and field, old and new value,\n"
     "reason), oldest first, optionally only records containing TEXT (e.g. a\n"
     "patient id), then the chain's row count and head hash. The hash chain and its\n"
@@ -16,7 +17,9 @@ const char cmd_audit_usage[] =
     "the end or a chain recomputed behind avn's back is reported and the command\n"
     "exits 1. The checkpoint is signed with the key in $AVN_KEY, else\n"
     "$XDG_CONFIG_HOME/avn/signing.key, else ~/.config/avn/signing.key (created by\n"
-    "avn init; keep it, and a copy, outside the study file).\n\n"
+    "avn init; keep it, and a copy, outside the study file), or in --key FILE: the\n"
+    "secret key file, or a public key file (its last 64 hex digits, from\n"
+    "'tail -c 65 signing.key'), which verifies but cannot sign.\n\n"
     "--verify also checks the file (SQLite quick_check) and replays the whole trail\n"
     "into the state it implies, comparing it with every table (study protocol,\n"
     "sites, screenings, patients, hips, schedule, visit dates, forms, values,\n"
@@ -71,17 +74,20 @@ static int print_diff(void *ctx, const store_diff *d) {
 }
 
 int cmd_audit(int argc, char **argv) {
-  const char *db = NULL, *like = NULL;
+  const char *db = NULL, *like = NULL, *key = NULL;
   bool json = false, verify = false;
   avn_err e;
   avn_err_clear(&e);
   const cli_option opts[] = {
       {"--record", CLI_VALUE, &like, "a text", NULL, NULL},
       {"--verify", CLI_FLAG, &verify, NULL, NULL, NULL},
+      {"--key", CLI_TEXT, &key, "a key file", NULL, NULL},
       {"--json", CLI_FLAG, &json, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   int r = cli_parse("audit", argc, argv, opts, &db, 1, 1, "STUDY.db", NULL, NULL);
   if (r) return r;
+  /* --key is $AVN_KEY for this run: the store reads the key from there. */
+  if (key && setenv("AVN_KEY", key, 1) != 0) return cli_usage_error("audit", "--key: cannot use '%s'", key);
   store *s = NULL;
   audit_out o = {json ? json_array() : NULL, true};
   json_t *diffs = json && verify ? json_array() : NULL;

@@ -11,8 +11,20 @@ const char cmd_show_usage[] =
     "usage: avn show STUDY.db PATIENT [--today YYYY-MM-DD] [--json]\n\n"
     "One patient: sex, enrolment, study hips and stages, the schedule with each\n"
     "event's status, and every form entered with its values and the scores the\n"
-    "program computes from them (scores are never typed). Direct identifiers\n"
-    "(name, phone) are not shown.\n";
+    "program computes from them (scores are never typed), then the forms voided as\n"
+    "entered in error, with the reason. Direct identifiers (name, phone) are not\n"
+    "shown.\n";
+
+static int void_json(void *ctx, const store_void_form *f) {
+  json_t *j = json_object();
+  json_object_set_new(j, "visit", json_string(f->visit));
+  json_object_set_new(j, "form", json_string(f->form));
+  json_object_set_new(j, "hip", f->side ? json_string(side_name(f->side)) : json_null());
+  json_object_set_new(j, "entry", json_integer(f->entry));
+  json_object_set_new(j, "reason", json_string(f->reason));
+  json_array_append_new(ctx, j);
+  return 0;
+}
 
 static json_t *scores_json(const store_form *f) {
   inst_response resp = {f->values, f->n_values};
@@ -85,6 +97,7 @@ int cmd_show(int argc, char **argv) {
     json_object_set_new(j, "hip", f->side ? json_string(side_name(f->side)) : json_null());
     json_object_set_new(j, "entry", json_integer(f->entry));
     json_object_set_new(j, "status", json_string(f->status));
+    if (f->unscheduled) json_object_set_new(j, "unscheduled", json_true());
     for (size_t k = 0; k < f->n_values; k++) json_object_set_new(vals, f->values[k].item, json_string(f->values[k].text));
     json_object_set_new(j, "values", vals);
     json_object_set_new(j, "scores", scores_json(f));
@@ -93,6 +106,13 @@ int cmd_show(int argc, char **argv) {
   json_object_set_new(o, "hips", hips);
   json_object_set_new(o, "schedule", events);
   json_object_set_new(o, "forms", forms);
+  json_t *voids = json_array();
+  json_object_set_new(o, "void_forms", voids);
+  rc = store_each_void(s, patient, void_json, voids, &e);
+  if (rc) {
+    json_decref(o);
+    goto cleanup;
+  }
   if (json) {
     cli_print_json(o);
     goto cleanup;
@@ -114,9 +134,10 @@ int cmd_show(int argc, char **argv) {
   for (size_t i = 0; i < json_array_size(forms); i++) {
     json_t *j = json_array_get(forms, i);
     const char *hip = json_string_value(json_object_get(j, "hip"));
-    printf("  %s %s%s%s entry %lld (%s)\n", json_string_value(json_object_get(j, "visit")),
+    printf("  %s %s%s%s entry %lld (%s%s)\n", json_string_value(json_object_get(j, "visit")),
            json_string_value(json_object_get(j, "form")), hip ? " " : "", hip ? hip : "",
-           (long long)json_integer_value(json_object_get(j, "entry")), json_string_value(json_object_get(j, "status")));
+           (long long)json_integer_value(json_object_get(j, "entry")), json_string_value(json_object_get(j, "status")),
+           json_object_get(j, "unscheduled") ? ", unscheduled" : "");
     const char *key;
     json_t *val;
     printf("    values:");
@@ -131,6 +152,14 @@ int cmd_show(int argc, char **argv) {
       }
       printf("\n");
     }
+  }
+  if (json_array_size(voids)) printf("void forms (entered in error; kept, left out):\n");
+  for (size_t i = 0; i < json_array_size(voids); i++) {
+    json_t *j = json_array_get(voids, i);
+    const char *hip = json_string_value(json_object_get(j, "hip"));
+    printf("  %s %s%s%s entry %lld: %s\n", json_string_value(json_object_get(j, "visit")),
+           json_string_value(json_object_get(j, "form")), hip ? " " : "", hip ? hip : "",
+           (long long)json_integer_value(json_object_get(j, "entry")), json_string_value(json_object_get(j, "reason")));
   }
   json_decref(o);
 cleanup:

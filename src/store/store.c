@@ -392,6 +392,7 @@ static avn_rc open_study(const char *path, db_mode mode, store **out, avn_err *e
   if (ver < (long)schema_n_migrations) {
     rc = store_tx_begin(s, e);
     if (!rc) rc = run_migrations(s, ver, e);
+    s->audit_dirty = ver < 3;   /* schema 3 brings the checkpoint: sign the trail as it stands */
     if (!rc) rc = store_tx_commit(s, e);
     if (rc) goto cleanup;
   }

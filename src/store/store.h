@@ -132,6 +132,15 @@ typedef struct store_amend_req {
 ** *n_changed (may be NULL): fields changed; 0 writes nothing. */
 avn_rc store_amend(store *s, const store_amend_req *r, int *n_changed /* OUT */, avn_err *e);
 
+/* The patient's void forms, in entry order (they are not in store_load):
+** fn gets each, with the reason it was voided. Strings valid during fn. */
+typedef struct store_void_form {
+  const char *visit, *form, *reason;
+  int side, entry;
+} store_void_form;
+typedef int (*store_void_fn)(void *ctx, const store_void_form *f);
+avn_rc store_each_void(store *s, const char *patient, store_void_fn fn, void *ctx, avn_err *e);
+
 /* Reverses a withdrawal (the patient is back in follow-up). */
 avn_rc store_unwithdraw(store *s, const char *patient, const char *reason, const char *user, avn_err *e);
 

@@ -69,6 +69,28 @@ cleanup:
   return rc;
 }
 
+typedef struct {
+  store_void_fn fn;
+  void *ctx;
+} void_iter;
+
+static int void_row(void *ctx, int n, const char *const *c) {
+  void_iter *it = ctx;
+  (void)n;
+  store_void_form f = {c[0], c[1], c[4], !strcmp(c[2], "left") ? SIDE_LEFT : !strcmp(c[2], "right") ? SIDE_RIGHT
+                                                                                                    : SIDE_PATIENT,
+                       (int)strtol(c[3], NULL, 10)};
+  return it->fn(it->ctx, &f);
+}
+
+avn_rc store_each_void(store *s, const char *patient, store_void_fn fn, void *ctx, avn_err *e) {
+  void_iter it = {fn, ctx};
+  const char *p[1] = {patient};
+  return store_q(s, "SELECT f.visit, f.instrument, f.side, f.entry, f.void_reason FROM form f JOIN patient p"
+                    " ON p.id = f.patient_id WHERE p.code=? AND f.void_reason IS NOT NULL ORDER BY f.id",
+                 p, 1, void_row, &it, e);
+}
+
 /* --- amend enrolment ----------------------------------------------------- */
 
 /* The schedule from a new day 0: planned dates and windows move; recorded
@@ -146,6 +168,11 @@ avn_rc store_amend(store *s, const store_amend_req *r, int *n_changed, avn_err *
     if (!rc && first && strncmp(first, date, 10) < 0)
       rc = avn_fail(e, AVN_E_DATE, "--date", date, "visit '%s' was recorded on %.10s, before this enrolment date",
                     first + 11, first);
+    avn_free(first);
+    first = NULL;
+    if (!rc) rc = store_in_study_date(s, pt.pid, NULL, false, &first, e);
+    if (!rc && first && strncmp(first, date, 10) < 0)
+      rc = avn_fail(e, AVN_E_DATE, "--date", date, "%s is dated %.10s, before this enrolment date", first + 11, first);
     if (rc) goto cleanup;
   }
   if (birth[0] && strcmp(birth, date) >= 0) {

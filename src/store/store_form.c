@@ -107,6 +107,21 @@ static bool in_study_date(const char *form, const char *item) {
   return false;
 }
 
+avn_rc store_in_study_date(store *s, const char *pid, const char *visit, bool latest, char **out, avn_err *e) {
+  char sql[1024];
+  size_t used = (size_t)snprintf(sql, sizeof sql,
+                                 "SELECT v.value_text || ' ' || f.instrument || '.' || v.item || ' at visit ' || f.visit"
+                                 " FROM item_value v JOIN form f ON f.id = v.form_id WHERE f.patient_id=?"
+                                 " AND f.void_reason IS NULL%s AND (", visit ? " AND f.visit=?" : "");
+  for (size_t i = 0; i < sizeof in_study / sizeof in_study[0] && used < sizeof sql; i++)
+    used += (size_t)snprintf(sql + used, sizeof sql - used, "%s(f.instrument='%s' AND v.item='%s')", i ? " OR " : "",
+                             in_study[i].form, in_study[i].item);
+  if (used + 40 >= sizeof sql) return avn_fail(e, AVN_E_STATE, "store", NULL, "in-study date query too long");
+  snprintf(sql + used, sizeof sql - used, ") ORDER BY v.value_text%s LIMIT 1", latest ? " DESC" : "");
+  const char *p[2] = {pid, visit};
+  return store_q_one(s, sql, p, visit ? 2 : 1, out, NULL, e);
+}
+
 /* The timeline of one entry, inside the write transaction after the visit
 ** date is settled: in-study dates inside enrolment..withdrawal and not after
 ** the visit; nothing on a hip after its arthroplasty (a form at a later

@@ -13,6 +13,7 @@ typedef struct store_key {
   unsigned char pk[32], sk[64];
   char path[1024];
   bool loaded;
+  bool public_only;   /* a public key file: verifies, never signs */
 } store_key;
 
 struct store {
@@ -102,6 +103,12 @@ avn_rc store_reparse_screening(const protocol *p, const char *data, screen_data 
 /* The birth date agrees with the age recorded at screening (if any). */
 avn_rc store_birth_check(const protocol *p, const screen_data *d, const char *screened_on, avn_date birth,
                          avn_err *e);
+
+/* The patient's earliest (latest: latest) in-study date (THA, AE onset,
+** cell harvest or injection; store_form.c), among the forms at visit when
+** not NULL, as "YYYY-MM-DD form.item at visit V", or *out NULL when there is
+** none. Void forms do not count. */
+avn_rc store_in_study_date(store *s, const char *pid, const char *visit, bool latest, char **out, avn_err *e);
 
 /* The audit record of a form instance: "patient P / visit V / FORM[ SIDE] /
 ** entry N" (store_verify builds the same from the tables). */

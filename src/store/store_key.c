@@ -13,7 +13,9 @@
 ** else $HOME/.config/avn/signing.key. It is created (mode 0600, directory
 ** 0700) on the first write that needs it, normally avn init. The file holds
 ** the 64-byte libsodium secret key as 128 hex digits (its public half is the
-** last 32 bytes). Everyone who writes to one study uses the same key file.
+** last 32 bytes). Everyone who writes to one study uses the same key file. A
+** file of 64 hex digits is a public key: it verifies checkpoints (a
+** monitor's copy, avn audit --key) but cannot sign.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -65,8 +67,15 @@ static avn_rc read_key(const char *path, store_key *k, avn_err *e) {
   fclose(f);
   hex[got] = '\0';
   size_t len = 0;
+  /* 64 hex digits: a public key alone, enough to verify (a monitor's copy);
+  ** 128: the secret key, which also signs. */
+  if (sodium_hex2bin(k->pk, sizeof k->pk, hex, got, "\n", &len, NULL) == 0 && len == sizeof k->pk) {
+    k->public_only = true;
+    return AVN_OK;
+  }
   if (sodium_hex2bin(k->sk, sizeof k->sk, hex, got, "\n", &len, NULL) != 0 || len != sizeof k->sk)
-    return avn_fail(e, AVN_E_PARSE, "signing key", path, "is not an avn signing key (128 hex digits)");
+    return avn_fail(e, AVN_E_PARSE, "signing key", path,
+                    "is not an avn key (128 hex digits, or 64 for a public key)");
   crypto_sign_ed25519_sk_to_pk(k->pk, k->sk);
   return AVN_OK;
 }
@@ -153,6 +162,8 @@ avn_rc store_checkpoint(store *s, avn_err *e) {
   cp_row cp;
   avn_rc rc = store_key_load(&s->key, true, e);
   if (rc) return rc;
+  if (s->key.public_only)
+    return avn_fail(e, AVN_E_STATE, "signing key", s->key.path, "is a public key: it verifies, but cannot sign a write");
   rc = cp_read(s, &cp, e);
   if (rc) return rc;
   sodium_bin2hex(pkhex, sizeof pkhex, s->key.pk, sizeof s->key.pk);

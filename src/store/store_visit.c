@@ -86,6 +86,31 @@ avn_rc store_visit_date(store *s, const store_patient_row *pt, const store_visit
                   "the visit date was recorded as %s; changing it to %s needs --reason", actual, date);
     goto cleanup;
   }
+  if (actual) {
+    /* A date moved earlier than an event reported at this visit (a THA, an
+    ** AE onset) would leave that event after its own visit. */
+    char *ev = NULL;
+    rc = store_in_study_date(s, pt->pid, r->visit, true, &ev, e);
+    if (!rc && ev && strncmp(ev, date, 10) > 0)
+      rc = avn_fail(e, AVN_E_DATE, "--date", date, "%s is dated %.10s, after this visit date", ev + 11, ev);
+    avn_free(ev);
+    ev = NULL;
+    /* ... and a date moved later than a hip's arthroplasty would put this
+    ** visit's forms on that hip after it. */
+    const char *tp[3] = {pt->pid, r->visit, date};
+    if (!rc) rc = store_q_one(s, "SELECT v.value_text || ' ' || f.instrument || ' ' || f.side FROM form f"
+                                 " JOIN form t ON t.patient_id = f.patient_id AND t.side = f.side"
+                                 " AND t.instrument = 'tha' AND t.void_reason IS NULL"
+                                 " JOIN item_value v ON v.form_id = t.id AND v.item = 'tha_date'"
+                                 " WHERE f.patient_id=? AND f.visit=? AND f.side <> '' AND f.instrument <> 'tha'"
+                                 " AND f.void_reason IS NULL AND v.value_text < ? ORDER BY v.value_text LIMIT 1",
+                              tp, 3, &ev, NULL, e);
+    if (!rc && ev)
+      rc = avn_fail(e, AVN_E_DATE, "--date", date, "the %s form at this visit would come after the %s hip's "
+                    "arthroplasty (%.10s)", ev + 11, strrchr(ev, ' ') + 1, ev);
+    avn_free(ev);
+    if (rc) goto cleanup;
+  }
   const char *up[3] = {date, pt->pid, r->visit};
   rc = store_q(s, "UPDATE event SET actual=? WHERE patient_id=? AND kind='visit' AND name=?", up, 3, NULL, NULL, e);
   if (rc) goto cleanup;

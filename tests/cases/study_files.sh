@@ -81,6 +81,18 @@ cp "$T/ro.db" "$T/short.db"
 truncate -s $(( $(stat -c %s "$T/short.db") / 2 )) "$T/short.db"
 expect_exit 1 "$AVN" audit "$T/short.db"
 expect_err "the database file is damaged"
+# A study of schema 2 (before the checkpoint and the corrections; made here by
+# taking schema 3's additions away): read-only commands say a write upgrades
+# it, and the first write does, signing the trail as it stands.
+"$AVN" init "$T/v2.db" --protocol sequential >/dev/null
+sqlite3 "$T/v2.db" "DROP TABLE checkpoint; DROP TABLE screening_attempt; ALTER TABLE form DROP COLUMN unscheduled;
+  ALTER TABLE form DROP COLUMN void_reason; PRAGMA user_version=2"
+refuse_same "$T/v2.db" "made by an older avn (schema version 2; this avn's is 3): any write command (e.g. avn visit) upgrades it" \
+  audit "$T/v2.db"
+expect_exit 0 "$AVN" screen "$T/v2.db" S1 --date 2024-01-10 age=40
+[ "$(sqlite3 "$T/v2.db" "PRAGMA user_version")" = 3 ] && ok || bad "not upgraded"
+expect_exit 0 "$AVN" audit "$T/v2.db" --verify
+expect_out "replay: 0 differences"
 # Busy: another program holds the write lock past avn's 5 s wait: exit 3
 # ("try again"), distinct from a refusal (1), and nothing written.
 python3 - "$T/ro.db" "$T/locked" <<'PY' &

@@ -40,6 +40,8 @@ f = [x for x in json.load(open(sys.argv[1]))["findings"] if x["kind"] == "unsche
 assert [(x["visit"], x["form"], x["hip"]) for x in f] == [("m1", "mri", "left")], f
 PY
 ok
+expect_exit 0 "$AVN" show "$DB" P1
+expect_out "  m1 mri left entry 1 (complete, unscheduled)"
 # A THA dated 2024-02-10 would come before the MRI read at m1 (2024-02-14).
 refuse_same "$DB" "tha.tha_date: value '2024-02-10' refused: the left hip has a mri form at visit m1 (2024-02-14), after this arthroplasty" \
   enter "$DB" P1 m1 tha --hip left reason=collapse tha_date=2024-02-10
@@ -55,10 +57,18 @@ refuse_same "$DB" "no hhs after that" enter "$DB" P1 m3 hhs --hip left pain=none
 expect_exit 0 "$AVN" enter "$DB" P1 m3 vas --hip left pain_mm=30 --date 2024-04-15
 refuse_same "$DB" "tha.tha_date: value '2024-02-14' refused: the left hip has a vas form at visit m3 (2024-04-15), after this arthroplasty" \
   enter "$DB" P1 m3 tha --hip left reason=collapse tha_date=2024-02-14
+# A visit date moved afterwards keeps the timeline: m1 not before the AE
+# (onset 2024-02-01) reported there; m3 not after the THA of 2024-07-10
+# (reported at m6) on the hip of its VAS.
+refuse_same "$DB" "--date: value '2024-01-25' refused: ae.onset_date at visit m1 is dated 2024-02-01, after this visit date" \
+  visit "$DB" P1 m1 --date 2024-01-25 --reason "wrong day"
+expect_exit 0 "$AVN" enter "$DB" P1 m6 tha --hip left reason=collapse tha_date=2024-07-10 --date 2024-07-15 --entry 1
+refuse_same "$DB" "--date: value '2024-07-12' refused: the vas left form at this visit would come after the left hip's arthroplasty (2024-07-10)" \
+  visit "$DB" P1 m3 --date 2024-07-12 --reason "wrong day"
 # After a withdrawal: no AE dated after it.
-"$AVN" withdraw "$DB" P1 --date 2024-04-20 --reason moved >/dev/null
-refuse_same "$DB" "ae.onset_date: value '2024-04-25' refused: must not be after the patient's withdrawal (2024-04-20)" \
-  enter "$DB" P1 m3 ae term=rash grade=1 serious=no related=1 onset_date=2024-04-25 outcome=recovered
+"$AVN" withdraw "$DB" P1 --date 2024-08-01 --reason moved >/dev/null
+refuse_same "$DB" "ae.onset_date: value '2024-08-05' refused: must not be after the patient's withdrawal (2024-08-01)" \
+  enter "$DB" P1 m3 ae term=rash grade=1 serious=no related=1 onset_date=2024-08-05 outcome=recovered
 # --date is stated: a visit without a date is refused, "today" is accepted.
 seq_screen "$DB" S2 2024-01-10 left 41 >/dev/null
 "$AVN" enroll "$DB" S2 P2 --date 2024-01-15 --sex male >/dev/null

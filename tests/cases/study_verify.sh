@@ -77,6 +77,15 @@ tamper "DELETE FROM event WHERE kind='visit' AND name='m3'" \
 tamper "UPDATE site SET name='Elsewhere'" "differs: site main / name: audit 'Main site', table 'Elsewhere'"
 tamper "INSERT INTO patient(code,site_id,screening_id,sex,enrolled_on) VALUES('P9',1,2,'male','2024-01-20')" \
   "differs: patient P9 / sex: audit (none), table 'male'" "differs: patient P9 / screening: audit (none), table 'S2'"
+# Rows inserted into the other tables.
+tamper "INSERT INTO screening(code,site_id,screened_on,eligible,failed,data) VALUES('S7',1,'2024-01-11',1,'','age=30')" \
+  "differs: screening S7 / eligible: audit (none), table 'yes'"
+tamper "INSERT INTO hip(patient_id,side,stage) VALUES(1,'right','I')" \
+  "differs: patient P1 / hip right / stage: audit (none), table 'I'"
+tamper "INSERT INTO event(patient_id,kind,name,visit,side,planned,earliest,latest) VALUES(1,'mri','m3','m3','left','2024-04-15','2024-04-01','2024-04-29')" \
+  "differs: patient P1 / event mri m3 left / planned: audit (none), table '2024-04-15'"
+tamper "INSERT INTO site(code,name) VALUES('north','North')" "differs: site north / name: audit (none), table 'North'"
+tamper "UPDATE study SET protocol_name='single-dose'" "differs: study / protocol: audit 'sequential', table 'single-dose'"
 # The stored protocol (max age 55 -> 99): its BLAKE2b-256 fingerprint differs,
 # and no write runs under the edited rules.
 python3 - "$DB" > "$T/yaml.txt" <<'PY'
@@ -106,6 +115,14 @@ cp "$DB" "$T/t.db"; sqlite3 "$T/t.db" "UPDATE audit SET new_value='70' WHERE fie
 expect_exit 1 "$AVN" audit "$T/t.db"
 expect_err "row 24 does not match its hash chain"
 expect_out "chain: 28 rows"
+expect_exit 1 "$AVN" audit "$T/t.db" --json
+python3 - "$T/out" <<'PY' || bad "audit --json on a broken chain"
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert a["verified"] is False and "row 24 does not match its hash chain" in a["problem"], a
+assert a["rows_total"] == 28 and len(a["rows"]) == 28
+PY
+ok
 # Rows cut from the end, or all of them: the signed checkpoint says 28.
 cp "$DB" "$T/t.db"; sqlite3 "$T/t.db" "DELETE FROM audit WHERE id > 25"
 expect_exit 1 "$AVN" audit "$T/t.db"
@@ -157,6 +174,16 @@ sqlite3 "$T/t.db" "ATTACH '$T/o.db' AS o; UPDATE checkpoint SET public_key=(SELE
   signature=(SELECT signature FROM o.checkpoint)"
 expect_exit 1 "$AVN" audit "$T/t.db"
 expect_err "not by this key"
+# A monitor verifies with the public key alone (the key file's last 64 hex
+# digits) and cannot sign a write with it.
+tail -c 65 "$T/config/avn/signing.key" > "$T/study.pub"
+expect_exit 0 "$AVN" audit "$DB" --key "$T/study.pub"
+expect_out "matches 28 rows"
+expect_exit 1 "$AVN" audit "$DB" --key "$T/other.key"
+expect_err "not by this key"
+export AVN_KEY="$T/study.pub"
+refuse_same "$DB" "is a public key: it verifies, but cannot sign a write" visit "$DB" P1 m1 --date 2024-02-15 --reason test
+unset AVN_KEY
 # Another key: audit says so; a write with it is refused, the file unchanged.
 AVN_KEY="$T/other.key" expect_exit 1 "$AVN" audit "$DB"
 expect_err "not by this key"
