@@ -61,6 +61,11 @@ avn_rc stats_cli_t(stats_ctx *c) {
                             : "the column is constant (%zu values): t is undefined", f.n);
       goto cleanup;
     }
+    if (rc == AVN_E_RANGE) {
+      rc = avn_fail(c->err, rc, col, NULL,
+                    "the mean minus --mu is beyond the double range (about 1.8e308)");
+      goto cleanup;
+    }
     if (rc) goto cleanup;
     stats_json_int(c->json, "n", (long long)f.n);
     stats_json_int(c->json, "n_missing", (long long)f.n_missing);
@@ -83,6 +88,11 @@ avn_rc stats_cli_t(stats_ctx *c) {
                       ? "needs at least 2 values per group (%s: %zu, %s: %zu)"
                       : "the values are constant within both groups (%s: %zu, %s: %zu): t is undefined",
                   f.v[1].levels[0], nx, f.v[1].levels[1], ny);
+    goto cleanup;
+  }
+  if (rc == AVN_E_RANGE) {
+    rc = avn_fail(c->err, rc, vc, NULL,
+                  "the difference of the group means is beyond the double range (about 1.8e308)");
     goto cleanup;
   }
   if (rc) goto cleanup;

@@ -92,6 +92,13 @@ static void field_cb(void *s, size_t len, void *data) {
       t->hdr = p;
       r->hdr_cap = cap;
     }
+    /* cells are NUL-terminated strings: a NUL inside one would silently cut
+    ** it ("2\0 2" read as 2) */
+    if (memchr(str, '\0', len)) {
+      r->rc = avn_fail(r->e, AVN_E_PARSE, r->label, NULL,
+                       "the header field %zu contains a NUL byte", r->hdr_n + 1);
+      return;
+    }
     if (arena_put(t, str, len, &off)) {
       r->rc = avn_fail(r->e, AVN_E_NOMEM, r->label, NULL, "out of memory reading the header");
       return;
@@ -114,6 +121,12 @@ static void field_cb(void *s, size_t len, void *data) {
     }
     t->cell = p;
     t->cell_cap = cap;
+  }
+  if (memchr(str, '\0', len)) {
+    r->rc = avn_fail(r->e, AVN_E_PARSE, t->text + t->hdr[r->field], NULL,
+                     "the cell in data row %zu (file %s) contains a NUL byte", t->nrow + 1,
+                     r->label);
+    return;
   }
   if (arena_put(t, str, len, &off)) {
     r->rc = avn_fail(r->e, AVN_E_NOMEM, r->label, NULL, "out of memory at data row %zu",

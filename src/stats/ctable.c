@@ -189,92 +189,127 @@ static avn_rc fisher_2x2(const double *x, int alt, double cl, ctable_fisher *out
 
 /* ---- r x c: enumeration ------------------------------------------------- */
 
-typedef struct enum_ctx {
-  size_t r, c;
-  long *rem;        /* remaining row totals */
-  const long *cs;   /* column totals */
-  double *lf;       /* log factorials 0..N */
-  double lconst;    /* sum lf(rows) + sum lf(cols) - lf(N) */
-  double lobs;      /* log P(observed) */
-  double p;         /* accumulated */
-  double nodes, cap;
-  bool over;
-} enum_ctx;
+/* Cells (j, i) of the columns 0..c-2 are filled in order, depth d = j*r + i;
+** the last column is then fixed by the remaining row totals. Iterative, one
+** frame per depth (a table of 300 x 300 is 89,700 deep: no recursion), and
+** O(1) per node: `below` (what rows i+1.. can still take) and s_in (sum of
+** lf(remaining row totals)) are carried in the frames, not recomputed. */
+typedef struct enum_frame {
+  long lo, hi, v;   /* bounds and current value of this cell */
+  long left;        /* still to place in this column from this row on */
+  long below;       /* remaining row totals of the rows after this one */
+  double acc;       /* - sum lf(cells) before this cell */
+  double s;         /* sum lf(remaining row totals) before this cell */
+} enum_frame;
 
-/* Fill column j from row i on, with `left` still to place in this column
-** and `acc` = - sum lf(cells) so far. */
-static void enum_cell(enum_ctx *e, size_t j, size_t i, long left, double acc) {
-  if (e->over) return;
-  e->nodes += 1.0;
-  if (e->nodes > e->cap) {
-    e->over = true;
-    return;
+/* Cells beyond this are refused before any work: the frames alone would
+** take gigabytes, and such a table has astronomically many completions. */
+#define ENUM_MAX_DEPTH 20000000.0
+
+static avn_rc fisher_enumerate(const long *rs, const long *cs, size_t r, size_t c,
+                               const double *lf, double lconst, double lobs, double cap,
+                               double *p_out, double *nodes_out) {
+  size_t depth = (c - 1) * r;
+  long *rem = avn_malloc(r * sizeof *rem);
+  long *colsuf = avn_malloc((c + 1) * sizeof *colsuf);
+  enum_frame *fr = avn_malloc(depth * sizeof *fr);
+  if (!rem || !colsuf || !fr) {
+    avn_free(rem);
+    avn_free(colsuf);
+    avn_free(fr);
+    return AVN_E_NOMEM;
   }
-  if (j == e->c - 1) {
-    /* last column is determined by the remaining row totals */
-    double a = acc;
-    for (size_t q = 0; q < e->r; q++) a -= e->lf[e->rem[q]];
-    double lp = e->lconst + a;
-    if (lp <= e->lobs + log1p(1e-7)) e->p += exp(lp);
-    return;
+  double s0 = 0.0, p = 0.0, nodes = 0.0, lim = lobs + log1p(1e-7);
+  for (size_t i = 0; i < r; i++) {
+    rem[i] = rs[i];
+    s0 += lf[rs[i]];
   }
-  if (i == e->r - 1) {
-    if (left > e->rem[i]) return;
-    e->rem[i] -= left;
-    enum_cell(e, j + 1, 0, e->cs[j + 1], acc - e->lf[left]);
-    e->rem[i] += left;
-    return;
+  colsuf[c] = 0;
+  for (size_t j = c; j-- > 0;) colsuf[j] = colsuf[j + 1] + cs[j];
+  avn_rc rc = AVN_OK;
+  size_t d = 0;
+  bool enter = true;
+  double acc = 0.0, s = s0;
+  for (;;) {
+    enum_frame *f = &fr[d];
+    size_t i = d % r, j = d / r;
+    if (enter) {
+      f->acc = acc;
+      f->s = s;
+      f->left = i == 0 ? cs[j] : fr[d - 1].left - fr[d - 1].v;
+      /* rows i.. hold colsuf[j] in total before this column; rows above i
+      ** have already taken their share of column j */
+      f->below = i == 0 ? colsuf[j] - rem[0] : fr[d - 1].below - rem[i];
+      f->lo = f->left - f->below > 0 ? f->left - f->below : 0;
+      f->hi = f->left < rem[i] ? f->left : rem[i];
+      f->v = f->lo;
+      enter = false;
+    } else {
+      rem[i] += f->v;   /* undo the value tried last */
+      f->v++;
+    }
+    if (f->v > f->hi) {
+      if (d == 0) break;
+      d--;
+      continue;
+    }
+    if (++nodes > cap) {
+      rc = AVN_E_RANGE;
+      break;
+    }
+    long before = rem[i];
+    rem[i] -= f->v;
+    double acc2 = f->acc - lf[f->v];
+    double s2 = f->s - lf[before] + lf[rem[i]];
+    if (d + 1 == depth) {
+      double lp = lconst + acc2 - s2;
+      if (lp <= lim) p += exp(lp);
+      continue;   /* next value at the same depth */
+    }
+    acc = acc2;
+    s = s2;
+    d++;
+    enter = true;
   }
-  /* rows below i can absorb at most their remaining totals */
-  long below = 0;
-  for (size_t q = i + 1; q < e->r; q++) below += e->rem[q];
-  long lo = left - below > 0 ? left - below : 0;
-  long hi = left < e->rem[i] ? left : e->rem[i];
-  for (long v = lo; v <= hi; v++) {
-    e->rem[i] -= v;
-    enum_cell(e, j, i + 1, left - v, acc - e->lf[v]);
-    e->rem[i] += v;
-  }
+  *p_out = p;
+  *nodes_out = nodes;
+  avn_free(rem);
+  avn_free(colsuf);
+  avn_free(fr);
+  return rc;
 }
 
 static avn_rc fisher_rxc(const double *x, size_t r, size_t c, const double *rs,
                          const double *cs, double n, ctable_fisher *out) {
   avn_rc rc = AVN_OK;
-  enum_ctx e = {0};
   long N = (long)n;
+  if ((double)(c - 1) * (double)r > ENUM_MAX_DEPTH) return AVN_E_RANGE;
   long *csl = avn_malloc(c * sizeof *csl);
-  e.rem = avn_malloc(r * sizeof *e.rem);
-  e.lf = avn_malloc((size_t)(N + 1) * sizeof *e.lf);
-  if (!csl || !e.rem || !e.lf) {
+  long *rsl = avn_malloc(r * sizeof *rsl);
+  double *lf = avn_malloc((size_t)(N + 1) * sizeof *lf);
+  if (!csl || !rsl || !lf) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
-  e.lf[0] = 0.0;
-  for (long v = 1; v <= N; v++) e.lf[v] = gsl_sf_lnfact((unsigned)v);
-  e.r = r;
-  e.c = c;
-  e.cs = csl;
-  e.cap = 2e8;
+  lf[0] = 0.0;
+  for (long v = 1; v <= N; v++) lf[v] = gsl_sf_lnfact((unsigned)v);
   for (size_t j = 0; j < c; j++) csl[j] = (long)cs[j];
-  for (size_t i = 0; i < r; i++) e.rem[i] = (long)rs[i];
-  e.lconst = -e.lf[N];
-  for (size_t i = 0; i < r; i++) e.lconst += e.lf[(long)rs[i]];
-  for (size_t j = 0; j < c; j++) e.lconst += e.lf[csl[j]];
-  e.lobs = e.lconst;
-  for (size_t k = 0; k < r * c; k++) e.lobs -= e.lf[(long)x[k]];
-  enum_cell(&e, 0, 0, csl[0], 0.0);
-  out->nodes = e.nodes;
-  if (e.over) {
-    rc = AVN_E_RANGE;
-    goto cleanup;
-  }
-  out->p = e.p > 1.0 ? 1.0 : e.p;
+  for (size_t i = 0; i < r; i++) rsl[i] = (long)rs[i];
+  double lconst = -lf[N];
+  for (size_t i = 0; i < r; i++) lconst += lf[rsl[i]];
+  for (size_t j = 0; j < c; j++) lconst += lf[csl[j]];
+  double lobs = lconst;
+  for (size_t k = 0; k < r * c; k++) lobs -= lf[(long)x[k]];
+  double p = 0.0;
+  rc = fisher_enumerate(rsl, csl, r, c, lf, lconst, lobs, 2e8, &p, &out->nodes);
+  if (rc) goto cleanup;
+  out->p = p > 1.0 ? 1.0 : p;
   out->estimate = out->ci_low = out->ci_high = NAN;
 
 cleanup:
   avn_free(csl);
-  avn_free(e.rem);
-  avn_free(e.lf);
+  avn_free(rsl);
+  avn_free(lf);
   return rc;
 }
 

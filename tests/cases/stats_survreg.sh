@@ -13,16 +13,8 @@ mkdir -p "$T"
 fail=0
 
 python3 "$AVN_SOURCE_DIR/tests/tools/stats_check_survreg.py" "$AVN" "$AVN_SOURCE_DIR" || fail=1
-
-expect() {
-  local want=$1 pat=$2; shift 2
-  "$AVN" stats "$@" >"$T/out" 2>"$T/err"
-  local got=$?
-  if [ "$got" != "$want" ] || ! grep -q -- "$pat" "$T/err"; then
-    echo "FAIL: avn stats $* -> exit $got (want $want), stderr: $(cat "$T/err")"
-    fail=1
-  fi
-}
+EXPECT_DIR="$T"
+. "$AVN_SOURCE_DIR/tests/tools/stats_expect.sh"
 
 printf 'time,status,grp,age,k\n3,1,a,40,1\n5,0,b,51,1\nsoon,1,a,62,1\n8,1,b,45,1\n' >"$T/nonnum.csv"
 printf 'time,status,grp,age,k\n3,1,a,40,1\n5,0,b,51,1\n7,1,a,62,1\n8,1,b,45,1\n9,0,a,50,1\n' >"$T/const.csv"

@@ -1,0 +1,50 @@
+#!/bin/bash
+# CLI cases for the `avn stats` additions of issue 14: every case of
+# tests/golden/stats/expected_more.json (R's answers, made by
+# make_expected_more.R) through `avn stats ... --json`, then hostile inputs
+# (huge tables, values near +-1e308, NUL bytes): exit 1 naming the column and
+# reason, never a crash or a silent wrong answer.
+set -u
+: "${AVN:?}" "${AVN_SOURCE_DIR:?}" "${AVN_TMP:?}"
+mkdir -p "$AVN_TMP"
+D="$AVN_SOURCE_DIR/tests/golden/stats/data"
+fail=0
+
+python3 "$AVN_SOURCE_DIR/tests/tools/stats_check_basic.py" "$AVN" "$AVN_SOURCE_DIR" \
+  --expected expected_more.json || fail=1
+
+EXPECT_DIR="$AVN_TMP"
+. "$AVN_SOURCE_DIR/tests/tools/stats_expect.sh"
+
+# a 300 x 300 table (one subject per cell of the diagonal): 300! tables with
+# these margins. It used to overflow the stack (recursion per cell).
+python3 -c "
+print('g,c')
+for i in range(300): print(f'G{i},C{i}')" >"$AVN_TMP/f300.csv"
+start=$(date +%s)
+expect 1 "g: the 300 x 300 table (n = 300) is too large" fisher --data "$AVN_TMP/f300.csv" --x g --y c
+# 5000 x 3, 10,000 rows: refused in seconds (it took 86 s)
+python3 -c "
+import random
+random.seed(1)
+print('g,c')
+for i in range(10000): print(f'G{i % 5000},C{random.randrange(3)}')" >"$AVN_TMP/f5000.csv"
+expect 1 "g: the 5000 x 3 table (n = 10000) is too large" fisher --data "$AVN_TMP/f5000.csv" --x g --y c
+took=$(( $(date +%s) - start ))
+[ "$took" -le 30 ] || { echo "FAIL: two large fisher refusals took $took s"; fail=1; }
+
+# differences beyond the double range: refused naming the pair and row
+printf 'a,b\n1,2\n1e308,-1e308\n3,5\n' >"$AVN_TMP/ovf.csv"
+expect 1 "b - a: value '-1e+308 - 1e+308' refused: the difference in data row 2 is beyond the double range" \
+  paired-t --data "$AVN_TMP/ovf.csv" --x a --y b
+printf 'v,g\n1.7e308,x\n1.6e308,x\n-1.7e308,y\n-1.6e308,y\n' >"$AVN_TMP/ovf2.csv"
+expect 1 "v: the difference of the group means is beyond the double range" \
+  t --data "$AVN_TMP/ovf2.csv" --value v --group g
+# a NUL byte inside a cell ("2\0 2" was read as 2)
+printf 'a,b\n1,2\n2\0 2,3\n4,5\n' >"$AVN_TMP/nul.csv"
+expect 1 "a: the cell in data row 2 (file .*nul.csv) contains a NUL byte" \
+  paired-t --data "$AVN_TMP/nul.csv" --x a --y b
+printf 'a,b\0c\n1,2\n' >"$AVN_TMP/nulh.csv"
+expect 1 "the header field 2 contains a NUL byte" describe --data "$AVN_TMP/nulh.csv" --col a
+
+exit $fail
