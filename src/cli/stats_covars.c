@@ -5,6 +5,7 @@
 #include "cli/stats_covars.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,11 +138,108 @@ avn_rc stats_covars_binary(stats_ctx *c, const stats_frame *f, size_t var, int *
   return AVN_OK;
 }
 
+/* R's as.logical() spellings (what read.csv reads as a logical column). */
+static int logical_word(const char *s) {
+  static const char *const yes[] = {"TRUE", "true", "True", "T"};
+  static const char *const no[] = {"FALSE", "false", "False", "F"};
+  for (size_t k = 0; k < 4; k++) {
+    if (!strcmp(s, yes[k])) return 1;
+    if (!strcmp(s, no[k])) return 0;
+  }
+  return -1;
+}
+
+/* Same value: the same text, or two numbers that are equal ("2" and "2.0"). */
+static bool same_value(const char *a, const char *b) {
+  double x, y;
+  if (!strcmp(a, b)) return true;
+  return csv_parse_double(a, &x) && csv_parse_double(b, &y) && x == y;
+}
+
+avn_rc stats_covars_event(stats_ctx *c, const stats_frame *f, size_t var, int *out,
+                          const char **coding) {
+  const stats_var *v = &f->v[var];
+  const char *want = stats_opt(&c->opts, "event-value");
+  int *map = avn_calloc(v->nlev ? v->nlev : 1, sizeof *map);
+  avn_rc rc = AVN_OK;
+  size_t bad = SIZE_MAX;   /* the level that fits no coding */
+  if (!map) return AVN_E_NOMEM;
+  if (want) {
+    bool hit = false;
+    for (size_t k = 0; k < v->nlev; k++) {
+      map[k] = same_value(v->levels[k], want);
+      hit = hit || map[k];
+    }
+    if (!hit && f->n > 0) {
+      rc = avn_fail(c->err, AVN_E_UNKNOWN, v->name, want,
+                    "--event-value names a value that is not in the column's complete rows");
+      goto cleanup;
+    }
+    *coding = "--event-value";
+  } else {
+    /* R's Surv(): logical TRUE/FALSE, numeric 0/1, or 1/2 with 2 = event;
+    ** 1/2 only when the column holds exactly those two values, so a 0/1/2
+    ** column or a lone 2 is refused rather than guessed */
+    size_t nlog = 0, n01 = 0;
+    bool has1 = false, has2 = false;
+    for (size_t k = 0; k < v->nlev; k++) {
+      double x;
+      int l = logical_word(v->levels[k]);
+      if (l >= 0) {
+        map[k] = l;
+        nlog++;
+      } else if (csv_parse_double(v->levels[k], &x) && (x == 0 || x == 1 || x == 2)) {
+        map[k] = x == 2 ? 1 : (int)x;
+        n01 += x != 2;
+        has1 = has1 || x == 1;
+        has2 = has2 || x == 2;
+      } else if (bad == SIZE_MAX) {
+        bad = k;
+      }
+    }
+    bool one_two = has1 && has2 && v->nlev == 2 && nlog == 0;
+    if (bad == SIZE_MAX && nlog > 0 && nlog < v->nlev) {
+      for (size_t k = 0; k < v->nlev && bad == SIZE_MAX; k++)
+        if (logical_word(v->levels[k]) < 0) bad = k;
+    } else if (bad == SIZE_MAX && has2 && !one_two) {
+      for (size_t k = 0; k < v->nlev && bad == SIZE_MAX; k++) {
+        double x;
+        if (csv_parse_double(v->levels[k], &x) && x == 2) bad = k;
+      }
+    }
+    if (bad != SIZE_MAX) {
+      size_t row = 0;
+      for (size_t i = 0; i < f->n; i++)
+        if (v->code[i] == (int)bad) {
+          row = f->row[i] + 1;
+          break;
+        }
+      rc = avn_fail(c->err, AVN_E_RANGE, v->name, v->levels[bad],
+                    "the event must be coded 0/1, 1/2 (2 = event; only when the column holds "
+                    "exactly those two values) or TRUE/FALSE, as R's Surv(), or named with "
+                    "--event-value V; data row %zu", row);
+      goto cleanup;
+    }
+    for (size_t k = 0; one_two && k < v->nlev; k++) {
+      double x;
+      map[k] = csv_parse_double(v->levels[k], &x) && x == 2;
+    }
+    *coding = nlog ? "TRUE/FALSE (TRUE = event)" : one_two ? "1/2 (2 = event)"
+                                                            : "0/1 (1 = event)";
+  }
+  for (size_t i = 0; i < f->n; i++) out[i] = map[v->code[i]];
+cleanup:
+  avn_free(map);
+  return rc;
+}
+
 avn_rc stats_covars_surv(stats_ctx *c, const stats_frame *f, int **ev) {
+  const char *coding = NULL;
   *ev = avn_calloc(f->n ? f->n : 1, sizeof **ev);
   if (!*ev) return AVN_E_NOMEM;
   avn_rc rc = stats_covars_times(c, f, 0);
-  if (!rc) rc = stats_covars_binary(c, f, 1, *ev);
+  if (!rc) rc = stats_covars_event(c, f, 1, *ev, &coding);
+  if (!rc) stats_json_str(c->json, "event_coding", coding);
   return rc;
 }
 

@@ -30,7 +30,7 @@ avn_rc stats_cli_cox(stats_ctx *c) {
   double conf;
   char b[8][48];
 
-  rc = stats_cli_allow(c, "time,event,covariates,factors,ref,levels,ties,cluster,conf-level,"
+  rc = stats_cli_allow(c, "time,event,event-value,covariates,factors,ref,levels,ties,cluster,conf-level,"
                           "alpha");
   if (!rc) rc = stats_opt_req(&c->opts, "time", &tc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "event", &ec, c->err);
@@ -38,7 +38,7 @@ avn_rc stats_cli_cox(stats_ctx *c) {
   if (!rc) rc = stats_cli_conf_level(c, &conf);
   if (rc) goto cleanup;
   cc = stats_opt(&c->opts, "cluster");
-  stats_colspec roles[3] = {{tc, STATS_NUMERIC}, {ec, STATS_NUMERIC}, {cc, STATS_FACTOR}};
+  stats_colspec roles[3] = {{tc, STATS_NUMERIC}, {ec, STATS_FACTOR}, {cc, STATS_FACTOR}};
   rc = stats_covars_build(c, roles, cc ? 3 : 2, "covariates", true, &m);
   if (rc) goto cleanup;
   if (m.n < 2) {

@@ -21,12 +21,12 @@ avn_rc stats_cli_logrank(stats_ctx *c) {
   const char *tc = NULL, *ec = NULL, *gc = NULL;
   char b[6][48];
 
-  rc = stats_cli_allow(c, "time,event,group,levels,ref");
+  rc = stats_cli_allow(c, "time,event,event-value,group,levels,ref");
   if (!rc) rc = stats_opt_req(&c->opts, "time", &tc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "event", &ec, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "group", &gc, c->err);
   if (rc) goto cleanup;
-  stats_colspec roles[3] = {{tc, STATS_NUMERIC}, {ec, STATS_NUMERIC}, {gc, STATS_FACTOR}};
+  stats_colspec roles[3] = {{tc, STATS_NUMERIC}, {ec, STATS_FACTOR}, {gc, STATS_FACTOR}};
   rc = stats_covars_build(c, roles, 3, "covariates", false, &m);
   if (rc) goto cleanup;
   if (m.n < 2) {

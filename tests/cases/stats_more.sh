@@ -47,4 +47,16 @@ expect 1 "a: the cell in data row 2 (file .*nul.csv) contains a NUL byte" \
 printf 'a,b\0c\n1,2\n' >"$AVN_TMP/nulh.csv"
 expect 1 "the header field 2 contains a NUL byte" describe --data "$AVN_TMP/nulh.csv" --col a
 
+# event codings (R's Surv()): a 0/1/2 column, mixed logical and number, an
+# --event-value that is not in the data
+printf 'time,status\n3,1\n5,2\n7,0\n9,1\n' >"$AVN_TMP/ev012.csv"
+expect 1 "status: value '2' refused: the event must be coded 0/1, 1/2" km --data "$AVN_TMP/ev012.csv" --time time --event status
+printf 'time,status\n3,TRUE\n5,1\n7,FALSE\n' >"$AVN_TMP/evmix.csv"
+expect 1 "status: value '1' refused: the event must be coded .*data row 2" km --data "$AVN_TMP/evmix.csv" --time time --event status
+printf 'time,status\n3,dead\n5,alive\n7,dead\n' >"$AVN_TMP/evword.csv"
+expect 1 "status: value 'alive' refused: the event must be coded .*--event-value V; data row 2" km --data "$AVN_TMP/evword.csv" --time time --event status
+expect 1 "status: value 'gone' refused: --event-value names a value that is not in the column" km --data "$AVN_TMP/evword.csv" --time time --event status --event-value gone
+"$AVN" stats km --data "$AVN_TMP/evword.csv" --time time --event status --event-value dead --json \
+  | grep -q '"n_event": 2' || { echo "FAIL: km --event-value dead"; fail=1; }
+
 exit $fail

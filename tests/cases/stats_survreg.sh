@@ -18,14 +18,14 @@ EXPECT_DIR="$T"
 
 printf 'time,status,grp,age,k\n3,1,a,40,1\n5,0,b,51,1\nsoon,1,a,62,1\n8,1,b,45,1\n' >"$T/nonnum.csv"
 printf 'time,status,grp,age,k\n3,1,a,40,1\n5,0,b,51,1\n7,1,a,62,1\n8,1,b,45,1\n9,0,a,50,1\n' >"$T/const.csv"
-printf 'time,status,grp\n3,1,a\n5,2,b\n7,1,a\n' >"$T/badevent.csv"
+printf 'time,status,grp\n3,1,a\n5,2,b\n7,0,a\n' >"$T/badevent.csv"
 printf 'time,status,grp\n3,1,a\n-5,0,b\n7,1,a\n' >"$T/negtime.csv"
 printf 'time,status,age\n3,1,40\n' >"$T/one.csv"
 
 # survival
 expect 1 "time: value 'soon' refused" km --data "$T/nonnum.csv" --time time --event status
 expect 1 "nosuch" km --data "$D/aml.csv" --time nosuch --event status
-expect 1 "status: value '2' refused: must be 1 (event) or 0" km --data "$T/badevent.csv" --time time --event status
+expect 1 "status: value '2' refused: the event must be coded 0/1, 1/2 (2 = event; only when the column holds exactly those two values) or TRUE/FALSE, as R's Surv(), or named with --event-value V; data row 2" km --data "$T/badevent.csv" --time time --event status
 expect 1 "time: value '-5' refused: survival times must be >= 0" km --data "$T/negtime.csv" --time time --event status
 expect 1 "status: every observation is censored" logrank --data "$D/surv_allcens.csv" --time time --event status --group grp
 expect 1 "status: every observation is censored: a Cox model needs events" cox --data "$D/surv_allcens.csv" --time time --event status --covariates age

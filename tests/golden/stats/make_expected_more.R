@@ -45,6 +45,55 @@ add("big_student_t", "t", "m_big.csv", c("--value", "b", "--group", "g", "--var-
 add("big_describe", "describe", "m_big.csv", c("--col", "a"),
     list(n = 6, mean = mean(d$a * s) / s, sd = sd(d$a * s) / s, se = sd(d$a * s) / s / sqrt(6)))
 
+## ---- 2. event codings as Surv(): survival::lung ----------------------------
+# status is 1 = censored, 2 = dead; dead is the same as TRUE/FALSE, state as
+# words (only through --event-value).
+l <- lung; l$dead <- l$status == 2; l$state <- ifelse(l$status == 2, "dead", "alive")
+w(l, "m_lung.csv")
+l <- rd("m_lung.csv")
+fit <- coxph(Surv(time, status) ~ age + sex, data = l)
+cox_vals <- function(fit, coding) {
+  s <- summary(fit)
+  list(event_coding = coding, n = fit$n, n_event = fit$nevent,
+       loglik = fit$loglik[2], loglik_null = fit$loglik[1],
+       lr_statistic = unname(s$logtest[1]),
+       "coefficients/0/estimate" = unname(coef(fit)[1]),
+       "coefficients/0/se" = unname(sqrt(diag(vcov(fit)))[1]),
+       "coefficients/1/estimate" = unname(coef(fit)[2]),
+       "coefficients/1/se" = unname(sqrt(diag(vcov(fit)))[2]))
+}
+add("lung_cox_status12", "cox", "m_lung.csv",
+    c("--time", "time", "--event", "status", "--covariates", "age,sex"),
+    cox_vals(fit, "1/2 (2 = event)"))
+add("lung_cox_logical", "cox", "m_lung.csv",
+    c("--time", "time", "--event", "dead", "--covariates", "age,sex"),
+    cox_vals(coxph(Surv(time, dead) ~ age + sex, data = l), "TRUE/FALSE (TRUE = event)"))
+add("lung_cox_event_value", "cox", "m_lung.csv",
+    c("--time", "time", "--event", "state", "--event-value", "dead", "--covariates", "age,sex"),
+    cox_vals(coxph(Surv(time, state == "dead") ~ age + sex, data = l), "--event-value"))
+add("lung_cox_event_value_numeric", "cox", "m_lung.csv",
+    c("--time", "time", "--event", "status", "--event-value", "2.0", "--covariates", "age,sex"),
+    cox_vals(coxph(Surv(time, status == 2) ~ age + sex, data = l), "--event-value"))
+sd <- survdiff(Surv(time, status) ~ sex, data = l)
+add("lung_logrank_status12", "logrank", "m_lung.csv",
+    c("--time", "time", "--event", "status", "--group", "sex"),
+    list(statistic = sd$chisq, p = pchisq(sd$chisq, 1, lower.tail = FALSE),
+         "groups/0/observed" = sd$obs[1], "groups/0/expected" = sd$exp[1]))
+sd <- survdiff(Surv(time, dead) ~ sex, data = l)
+add("lung_logrank_logical", "logrank", "m_lung.csv",
+    c("--time", "time", "--event", "dead", "--group", "sex"),
+    list(statistic = sd$chisq, event_coding = "TRUE/FALSE (TRUE = event)"))
+km <- survfit(Surv(time, status) ~ 1, data = l)
+q <- quantile(km, 0.5)
+add("lung_km_status12", "km", "m_lung.csv", c("--time", "time", "--event", "status"),
+    list(n = 228, n_event = sum(km$n.event), median = unname(q$quantile),
+         median_lower = unname(q$lower), median_upper = unname(q$upper)))
+# status == 1 as the event (the censored rows): a different, also valid, curve
+km <- survfit(Surv(time, status == 1) ~ 1, data = l)
+add("lung_km_event_value_1", "km", "m_lung.csv",
+    c("--time", "time", "--event", "status", "--event-value", "1"),
+    list(n_event = sum(km$n.event), median = unname(quantile(km, 0.5)$quantile)))
+
 ## ---- step 2: write ----------------------------------------------------------
 writeLines(toJSON(list(meta = list(r = R.version.string, script = "make_expected_more.R"),
                        cases = cases), auto_unbox = TRUE, digits = NA, na = "null",
