@@ -16,7 +16,7 @@ avn_rc stats_cli_anova(stats_ctx *c) {
   anova_result r;
   char b[6][48];
 
-  rc = stats_cli_allow(c, "value,group,levels");
+  rc = stats_cli_allow(c, "value,group,levels,ref");
   if (!rc) rc = stats_opt_req(&c->opts, "value", &vc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "group", &gc, c->err);
   if (rc) goto cleanup;

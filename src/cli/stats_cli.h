@@ -26,7 +26,9 @@
 ** names. A row missing any requested column is dropped and counted in
 ** n_missing. Levels are sorted (numerically when every level is a number,
 ** else by strcmp, i.e. C-locale order) unless --levels gives an order; the
-** reference level (first) can be changed with --ref col=level.
+** reference level (first) can be changed with --ref col=level. --levels
+** also chooses: rows whose level is not listed are left out (n_unlisted,
+** "n_not_in_levels" in the JSON), as R's factor(x, levels = ...) + subset.
 **
 ** Ownership: the frame owns its arrays (stats_frame_free); level strings
 ** are borrowed from the csv_table and live as long as c->table. The JSON
@@ -132,6 +134,7 @@ typedef struct stats_frame {
   stats_var *v;        /* in the order requested */
   size_t n;            /* complete rows */
   size_t n_missing;    /* rows dropped for a missing cell in any column */
+  size_t n_unlisted;   /* complete rows dropped: a level not in --levels */
   size_t *row;         /* n data-row indices (0-based) of the kept rows */
 } stats_frame;
 
@@ -168,8 +171,7 @@ avn_rc stats_group_index(const stats_var *g, size_t n, size_t **idx /* OUT */,
 /* Splits numeric variable f->v[vi] by the two-level factor f->v[gi] into
 ** x (level 0) and y (level 1), freshly allocated (avn_free both). A factor
 ** with other than 2 levels is AVN_E_DEGENERATE naming the column and the
-** levels found (use --levels a,b to pick an order; filter other levels out
-** of the file first). */
+** levels found (--levels a,b picks two levels and their order). */
 avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi, size_t gi,
                             double **x /* OUT */, size_t *nx /* OUT */, double **y /* OUT */,
                             size_t *ny /* OUT */);

@@ -21,7 +21,7 @@ avn_rc stats_cli_fisher(stats_ctx *c) {
   ctable_fisher r = {0};
   char dn[300], alts[160];
 
-  rc = stats_cli_allow(c, "x,y,levels,factors,alternative,conf-level,alpha");
+  rc = stats_cli_allow(c, "x,y,levels,ref,factors,alternative,conf-level,alpha");
   if (!rc) rc = stats_opt_req(&c->opts, "x", &xc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "y", &yc, c->err);
   if (!rc) rc = stats_cli_conf_level(c, &conf);

@@ -24,7 +24,7 @@ avn_rc stats_cli_mann_whitney(stats_ctx *c) {
   wilcoxon_result r;
   char dn[300], alts[160], method[160];
 
-  rc = stats_cli_allow(c, "value,group,levels,mu,exact,no-correct,alternative,conf-level,alpha");
+  rc = stats_cli_allow(c, "value,group,levels,ref,mu,exact,no-correct,alternative,conf-level,alpha");
   if (!rc) rc = stats_cli_alternative(c, &alt);
   if (!rc) rc = stats_opt_choice(&c->opts, "exact", exact_words, 0, &ex, c->err);
   if (!rc) rc = stats_opt_double(&c->opts, "mu", 0.0, -INFINITY, INFINITY, &mu, c->err);

@@ -44,7 +44,7 @@ avn_rc stats_cli_t(stats_ctx *c) {
   ttest_result r;
   char dn[300];
 
-  rc = stats_cli_allow(c, "value,group,col,levels,var-equal,mu,alternative,conf-level,alpha");
+  rc = stats_cli_allow(c, "value,group,col,levels,ref,var-equal,mu,alternative,conf-level,alpha");
   if (!rc) rc = stats_cli_conf_level(c, &conf);
   if (!rc) rc = stats_cli_alternative(c, &alt);
   if (!rc) rc = stats_opt_double(&c->opts, "mu", 0.0, -INFINITY, INFINITY, &mu, c->err);

@@ -59,4 +59,10 @@ expect 1 "status: value 'gone' refused: --event-value names a value that is not 
 "$AVN" stats km --data "$AVN_TMP/evword.csv" --time time --event status --event-value dead --json \
   | grep -q '"n_event": 2' || { echo "FAIL: km --event-value dead"; fail=1; }
 
+# --levels: choosing two of three groups is suggested; an absent level refused
+expect 1 "arm: the grouping column must have exactly 2 levels among complete rows, found 3 (high, low, mid); choose two with --levels a,b" \
+  t --data "$D/b_anova3.csv" --value value --group arm
+expect 1 "arm: value 'none' refused: --levels names a level that is not in the column" \
+  mann-whitney --data "$D/b_anova3.csv" --value value --group arm --levels low,none
+
 exit $fail

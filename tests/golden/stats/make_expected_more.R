@@ -94,6 +94,68 @@ add("lung_km_event_value_1", "km", "m_lung.csv",
     c("--time", "time", "--event", "status", "--event-value", "1"),
     list(n_event = sum(km$n.event), median = unname(quantile(km, 0.5)$quantile)))
 
+## ---- 3. --levels chooses and orders levels ----------------------------------
+# A level not listed drops its rows (R: factor(x, levels = ...) then complete
+# cases); the first listed level is the reference / level 1.
+d <- rd("b_anova3.csv")
+sub <- function(d, col, lv) { d <- d[d[[col]] %in% lv, ]; d[[col]] <- factor(d[[col]], lv); d }
+s2 <- sub(d, "arm", c("high", "low"))
+h <- t.test(s2$value[s2$arm == "high"], s2$value[s2$arm == "low"])
+add("levels_t_two_of_three", "t", "b_anova3.csv",
+    c("--value", "value", "--group", "arm", "--levels", "high,low"),
+    htest_vals(h, list(n = nrow(s2), n_not_in_levels = 12)))
+h <- t.test(s2$value[s2$arm == "high"], s2$value[s2$arm == "low"], var.equal = TRUE)
+add("levels_t_two_of_three_col_form", "t", "b_anova3.csv",
+    c("--value", "value", "--group", "arm", "--levels", "arm=high,low", "--var-equal"),
+    htest_vals(h))
+s2 <- sub(d, "arm", c("mid", "high"))
+h <- wilcox.test(s2$value[s2$arm == "mid"], s2$value[s2$arm == "high"])
+add("levels_mann_whitney_two_of_three", "mann-whitney", "b_anova3.csv",
+    c("--value", "value", "--group", "arm", "--levels", "mid,high"),
+    list(statistic = num(h$statistic), p = num(h$p.value), n = nrow(s2)))
+s2 <- sub(d, "arm", c("low", "mid"))
+a <- summary(aov(value ~ arm, data = s2))[[1]]
+add("levels_anova_subset", "anova", "b_anova3.csv",
+    c("--value", "value", "--group", "arm", "--levels", "low,mid"),
+    list(statistic = a$`F value`[1], p = a$`Pr(>F)`[1], df1 = a$Df[1], df2 = a$Df[2]))
+s2 <- sub(d, "arm", c("mid", "low"))
+add("levels_describe_order", "describe", "b_anova3.csv",
+    c("--col", "value", "--group", "arm", "--levels", "mid,low"),
+    list("groups/0/level" = "mid", "groups/0/mean" = mean(s2$value[s2$arm == "mid"]),
+         "groups/1/level" = "low", "groups/1/sd" = sd(s2$value[s2$arm == "low"])))
+tb <- rd("b_table3x3.csv")
+s2 <- sub(tb, "x", c("III", "I"))
+h <- chisq.test(table(s2$x, s2$y))
+add("levels_chisq_rows_subset", "chisq", "b_table3x3.csv",
+    c("--x", "x", "--y", "y", "--levels", "x=III,I"), htest_vals(h))
+s2 <- sub(sub(tb, "x", c("I", "II")), "y", c("hi", "lo"))
+h <- fisher.test(table(s2$x, s2$y))
+add("levels_fisher_2x2_from_3x3", "fisher", "b_table3x3.csv",
+    c("--x", "x", "--y", "y", "--levels", "x=I,II", "--levels", "y=hi,lo"),
+    list(p = h$p.value, estimate_r = unname(h$estimate), n = nrow(s2)))
+l <- rd("m_lung.csv")
+s2 <- l[!is.na(l$ph.ecog) & l$ph.ecog %in% 0:2, ]
+sd2 <- survdiff(Surv(time, status) ~ ph.ecog, data = s2)
+add("levels_logrank_subset", "logrank", "m_lung.csv",
+    c("--time", "time", "--event", "status", "--group", "ph.ecog", "--levels", "0,1,2"),
+    list(statistic = sd2$chisq, df = 2, n = nrow(s2)))
+s2 <- l[!is.na(l$ph.ecog) & l$ph.ecog %in% 0:2, ]
+s2$ph.ecog <- factor(s2$ph.ecog, c(1, 0, 2))
+fit <- coxph(Surv(time, status) ~ ph.ecog + age, data = s2)
+add("levels_cox_factor_order", "cox", "m_lung.csv",
+    c("--time", "time", "--event", "status", "--covariates", "ph.ecog,age",
+      "--factors", "ph.ecog", "--levels", "ph.ecog=1,0,2"),
+    list(n = fit$n, "coefficients/0/term" = "ph.ecog0", "coefficients/0/estimate" = unname(coef(fit)[1]),
+         "coefficients/1/term" = "ph.ecog2", "coefficients/1/estimate" = unname(coef(fit)[2]),
+         "coefficients/2/estimate" = unname(coef(fit)[3])))
+s2 <- l[!is.na(l$ph.ecog), ]
+s2$ph.ecog <- relevel(factor(s2$ph.ecog), "2")
+fit <- coxph(Surv(time, status) ~ ph.ecog, data = s2)
+add("ref_cox_still_works", "cox", "m_lung.csv",
+    c("--time", "time", "--event", "status", "--covariates", "ph.ecog",
+      "--factors", "ph.ecog", "--ref", "ph.ecog=2"),
+    list("coefficients/0/term" = "ph.ecog0", "coefficients/0/estimate" = unname(coef(fit)[1])))
+
 ## ---- step 2: write ----------------------------------------------------------
 writeLines(toJSON(list(meta = list(r = R.version.string, script = "make_expected_more.R"),
                        cases = cases), auto_unbox = TRUE, digits = NA, na = "null",
