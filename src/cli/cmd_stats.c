@@ -38,7 +38,7 @@ static const size_t n_methods = sizeof methods / sizeof methods[0];
 /* Options that never take a value. */
 static const char *const stats_flags[] = {
   "json", "var-equal", "no-correct", "no-yates", "paired", "ml", "reml",
-  "robust", "verbose", "no-intercept", NULL,
+  "robust", "verbose", "no-intercept", "no-interaction", "strict", NULL,
 };
 
 const char cmd_stats_usage[] =
@@ -64,9 +64,12 @@ const char cmd_stats_usage[] =
     "wilcoxon: --x A --y B | --col C [--mu M] [--exact yes|no|auto] [--no-correct]\n"
     "mann-whitney: --value V --group G [--exact yes|no|auto] [--no-correct]\n"
     "anova: --value V --group G\n"
+    "oneway: --value V --group G [--var-equal]   (Welch's F unless --var-equal)\n"
+    "anova2: --value V --factors A,B [--no-interaction]   (type I SS, A first)\n"
+    "kruskal: --value V --group G\n"
     "chisq: --x A --y B [--no-yates]    fisher: --x A --y B\n"
     "km: --time T --event E [--group G] [--conf-type log|log-log|plain] [--at t1,t2]\n"
-    "logrank: --time T --event E --group G\n"
+    "logrank: --time T --event E --group G [--rho R]   (G-rho; 1 = Peto & Peto)\n"
     "cox: --time T --event E --covariates a,b [--factors f] [--ties efron|breslow]\n"
     "     [--cluster ID]\n"
     "ols, logistic: --outcome Y --predictors a,b [--factors f] [--cluster ID]\n"
@@ -82,6 +85,8 @@ const char cmd_stats_usage[] =
     "power: --design paired|two-sample --delta D --sd S [--alpha A]\n"
     "       (--power P | --n N) [--dropout F]   (no --data needed)\n"
     "       --design logrank --hr H [--p-event P] [--alloc 0.5] [--power P]\n"
+    "       --design two-prop --p1 P --p2 Q (--power P | --n N)\n"
+    "         [--alternative two.sided|one.sided] [--strict]   (power.prop.test)\n"
     "(add --alternative, --conf-level or --alpha where the test has them)\n\n"
     "Exit status: 0 ok, 1 input refused (names the column and reason), 2 usage.\n";
 

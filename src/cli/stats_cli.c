@@ -814,3 +814,24 @@ avn_rc stats_text_htest(stats_ctx *c, const stats_htest *h) {
                            stats_fmt_num(a, sizeof a, h->estimate, 7));
   return rc;
 }
+
+avn_rc stats_cli_value_by_group(stats_ctx *c, const char *allowed, stats_frame *f,
+                                const char **vc, const char **gc) {
+  avn_rc rc = stats_cli_allow(c, allowed);
+  if (!rc) rc = stats_opt_req(&c->opts, "value", vc, c->err);
+  if (!rc) rc = stats_opt_req(&c->opts, "group", gc, c->err);
+  if (rc) return rc;
+  stats_colspec spec[] = {{*vc, STATS_NUMERIC}, {*gc, STATS_FACTOR}};
+  rc = stats_cli_frame(c, spec, 2, f);
+  if (rc) return rc;
+  if (f->v[1].nlev < 2)
+    return avn_fail(c->err, AVN_E_DEGENERATE, *gc, NULL,
+                    "%s needs at least 2 groups, found %zu", c->test, f->v[1].nlev);
+  return AVN_OK;
+}
+
+void stats_json_head(stats_ctx *c, const char *method, const stats_frame *f) {
+  stats_json_str(c->json, "method", method);
+  stats_json_int(c->json, "n", (long long)f->n);
+  stats_json_int(c->json, "n_missing", (long long)f->n_missing);
+}

@@ -175,6 +175,11 @@ avn_rc stats_group_index(const stats_var *g, size_t n, size_t **idx /* OUT */,
 avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi, size_t gi,
                             double **x /* OUT */, size_t *nx /* OUT */, double **y /* OUT */,
                             size_t *ny /* OUT */);
+/* The k-group frame of --value V (numeric) by --group G (factor) after
+** stats_cli_allow(c, allowed); fewer than 2 groups is AVN_E_DEGENERATE
+** naming G. *vc, *gc: the column names. (oneway, kruskal.) */
+avn_rc stats_cli_value_by_group(stats_ctx *c, const char *allowed, stats_frame *f /* OUT */,
+                                const char **vc /* OUT */, const char **gc /* OUT */);
 /* Reads the factor columns xc and yc (complete rows) into f for a cross
 ** table; a factor with fewer than 2 levels is AVN_E_DEGENERATE naming it. */
 avn_rc stats_cli_factor_pair(stats_ctx *c, const char *xc, const char *yc, stats_frame *f /* OUT */);
@@ -191,6 +196,8 @@ char *stats_alt_sentence(char *buf, size_t n, const char *what, stats_alt a, dou
 
 /* ---- JSON result helpers ------------------------------------------------ */
 
+/* "method", "n" and "n_missing" (complete rows and rows dropped) of f. */
+void stats_json_head(stats_ctx *c, const char *method, const stats_frame *f);
 /* Sets key to the number (null when NaN or infinite). */
 void stats_json_num(json_t *o, const char *key, double x);
 void stats_json_int(json_t *o, const char *key, long long v);

@@ -47,9 +47,7 @@ avn_rc stats_cli_fisher(stats_ctx *c) {
   if (rc) goto cleanup;
   snprintf(dn, sizeof dn, "%s by %s", xc, yc);
   const char *method = "Fisher's Exact Test for Count Data";
-  stats_json_str(c->json, "method", method);
-  stats_json_int(c->json, "n", (long long)f.n);
-  stats_json_int(c->json, "n_missing", (long long)f.n_missing);
+  stats_json_head(c, method, &f);
   stats_json_num(c->json, "p", r.p);
   stats_json_str(c->json, "alternative", stats_alt_name(alt));
   if (is22) {

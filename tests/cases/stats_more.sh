@@ -65,4 +65,16 @@ expect 1 "arm: the grouping column must have exactly 2 levels among complete row
 expect 1 "arm: value 'none' refused: --levels names a level that is not in the column" \
   mann-whitney --data "$D/b_anova3.csv" --value value --group arm --levels low,none
 
+# new commands: refusals
+printf 'v,g\n1,a\n2,a\n3,b\n' >"$AVN_TMP/one.csv"
+expect 1 "v: value 'b' refused: Welch's test needs at least 2 values with some variation in every group (group b has 1)" \
+  oneway --data "$AVN_TMP/one.csv" --value v --group g
+printf 'y,a,b\n1,p,x\n2,p,y\n3,q,x\n4,p,x\n5,p,y\n6,q,x\n' >"$AVN_TMP/cell.csv"
+expect 1 "y: the two-way model cannot be fitted: every a x b cell needs a row (with the interaction; first empty: q, y)" \
+  anova2 --data "$AVN_TMP/cell.csv" --value y --factors a,b
+expect 2 "--factors: value 'a' refused: expected two columns" anova2 --data "$AVN_TMP/cell.csv" --value y --factors a
+expect 1 "--p2: must differ from --p1" power --design two-prop --p1 0.3 --p2 0.3 --n 50
+expect 2 "--power: give exactly one of --power and --n" power --design two-prop --p1 0.3 --p2 0.4
+expect 2 "--rho" logrank --data "$D/m_lung.csv" --time time --event status --group sex --rho -1
+
 exit $fail

@@ -156,6 +156,76 @@ add("ref_cox_still_works", "cox", "m_lung.csv",
       "--factors", "ph.ecog", "--ref", "ph.ecog=2"),
     list("coefficients/0/term" = "ph.ecog0", "coefficients/0/estimate" = unname(coef(fit)[1])))
 
+## ---- 4. oneway (Welch), kruskal, logrank --rho, anova2, power two-prop -------
+for (g in list(c("b_anova3.csv", "value", "arm"), c("ToothGrowth.csv", "len", "dose"))) {
+  d <- rd(g[1]); fo <- as.formula(paste(g[2], "~ factor(", g[3], ")"))
+  for (ve in c(FALSE, TRUE)) {
+    h <- oneway.test(fo, data = d, var.equal = ve)
+    a <- c("--value", g[2], "--group", g[3]); if (ve) a <- c(a, "--var-equal")
+    add(paste0("oneway_", g[1], "_", ve), "oneway", g[1], a,
+        list(statistic = num(h$statistic), df1 = num(h$parameter[1]),
+             df2 = num(h$parameter[2]), p = h$p.value, method = h$method))
+  }
+  h <- kruskal.test(fo, data = d)
+  add(paste0("kruskal_", g[1]), "kruskal", g[1], c("--value", g[2], "--group", g[3]),
+      list(statistic = num(h$statistic), df = num(h$parameter), p = h$p.value))
+}
+d <- rd("b_anova3.csv"); d <- d[d$arm != "mid", ]
+h <- kruskal.test(value ~ factor(arm), data = d)
+add("kruskal_levels_subset", "kruskal", "b_anova3.csv",
+    c("--value", "value", "--group", "arm", "--levels", "low,high"),
+    list(statistic = num(h$statistic), p = h$p.value, n = nrow(d)))
+l <- rd("m_lung.csv")
+for (r in list(c("sex", 1), c("ph.ecog", 0.5), c("sex", 2))) {
+  sdr <- survdiff(Surv(time, status) ~ l[[r[1]]], data = l, rho = as.numeric(r[2]))
+  add(paste0("logrank_rho_", r[1], "_", r[2]), "logrank", "m_lung.csv",
+      c("--time", "time", "--event", "status", "--group", r[1], "--rho", r[2]),
+      list(statistic = sdr$chisq, p = pchisq(sdr$chisq, length(sdr$n) - 1, lower.tail = FALSE),
+           "groups/0/observed" = sdr$obs[1], "groups/0/expected" = sdr$exp[1],
+           "groups/1/expected" = sdr$exp[2]))
+}
+tg <- rd("ToothGrowth.csv"); tg$dose <- factor(tg$dose)
+# unbalanced: warpbreaks with rows left out, so the order of the terms matters
+wb <- warpbreaks[-c(1, 2, 3, 20, 30, 31, 45), ]
+w(wb, "m_warpbreaks_unbal.csv")
+wb <- rd("m_warpbreaks_unbal.csv")
+for (m in list(list("ToothGrowth.csv", "len", c("supp", "dose"), tg),
+               list("m_warpbreaks_unbal.csv", "breaks", c("wool", "tension"), wb),
+               list("m_warpbreaks_unbal.csv", "breaks", c("tension", "wool"), wb))) {
+  for (inter in c(TRUE, FALSE)) {
+    fo <- as.formula(paste(m[[2]], "~", paste(m[[3]], collapse = if (inter) "*" else "+")))
+    a <- anova(lm(fo, data = m[[4]]))
+    v <- list()
+    for (t in seq_len(nrow(a))) {
+      v[[paste0("terms/", t - 1, "/term")]] <- gsub(":", ":", rownames(a)[t])
+      v[[paste0("terms/", t - 1, "/df")]] <- a$Df[t]
+      v[[paste0("terms/", t - 1, "/ss")]] <- a$`Sum Sq`[t]
+      if (t < nrow(a)) {
+        v[[paste0("terms/", t - 1, "/statistic")]] <- a$`F value`[t]
+        v[[paste0("terms/", t - 1, "/p")]] <- a$`Pr(>F)`[t]
+      }
+    }
+    ar <- c("--value", m[[2]], "--factors", paste(m[[3]], collapse = ","))
+    if (!inter) ar <- c(ar, "--no-interaction")
+    add(paste0("anova2_", m[[1]], "_", paste(m[[3]], collapse = "_"), "_", inter), "anova2",
+        m[[1]], ar, v)
+  }
+}
+pp <- function(id, args, ...) {
+  h <- power.prop.test(..., tol = 1e-12)
+  add(id, "power", NULL, c("--design", "two-prop", args),
+      list(n = h$n, power = h$power, p1 = h$p1, p2 = h$p2))
+}
+pp("power_prop_n", c("--p1", "0.5", "--p2", "0.75", "--power", "0.9"),
+   p1 = 0.5, p2 = 0.75, power = 0.9)
+pp("power_prop_power", c("--p1", "0.3", "--p2", "0.15", "--n", "100"),
+   p1 = 0.3, p2 = 0.15, n = 100)
+pp("power_prop_one_sided", c("--p1", "0.2", "--p2", "0.35", "--power", "0.8", "--alpha", "0.025",
+                             "--alternative", "one.sided"),
+   p1 = 0.2, p2 = 0.35, power = 0.8, sig.level = 0.025, alternative = "one.sided")
+pp("power_prop_strict", c("--p1", "0.4", "--p2", "0.45", "--n", "60", "--strict"),
+   p1 = 0.4, p2 = 0.45, n = 60, strict = TRUE)
+
 ## ---- step 2: write ----------------------------------------------------------
 writeLines(toJSON(list(meta = list(r = R.version.string, script = "make_expected_more.R"),
                        cases = cases), auto_unbox = TRUE, digits = NA, na = "null",
