@@ -38,7 +38,7 @@ static const size_t n_methods = sizeof methods / sizeof methods[0];
 /* Options that never take a value. */
 static const char *const stats_flags[] = {
   "json", "var-equal", "no-correct", "no-yates", "paired", "ml", "reml",
-  "robust", "verbose", "no-intercept", "no-interaction", "strict", NULL,
+  "robust", "verbose", "no-intercept", "no-interaction", "strict", "conf-int", NULL,
 };
 
 const char cmd_stats_usage[] =
@@ -62,7 +62,8 @@ const char cmd_stats_usage[] =
     "paired-t: --x A --y B [--mu M] (difference B - A)\n"
     "t: --value V --group G [--var-equal] [--levels a,b] | --col C [--mu M]\n"
     "wilcoxon: --x A --y B | --col C [--mu M] [--exact yes|no|auto] [--no-correct]\n"
-    "mann-whitney: --value V --group G [--exact yes|no|auto] [--no-correct]\n"
+    "          [--conf-int]   (Hodges-Lehmann (pseudo)median and CI, as conf.int = TRUE)\n"
+    "mann-whitney: --value V --group G [--exact yes|no|auto] [--no-correct] [--conf-int]\n"
     "anova: --value V --group G\n"
     "oneway: --value V --group G [--var-equal]   (Welch's F unless --var-equal)\n"
     "anova2: --value V --factors A,B [--no-interaction]   (type I SS, A first)\n"

@@ -6,6 +6,7 @@
 ** column. Level strings are borrowed from the csv_table arena.
 */
 #include "cli/stats_cli.h"
+#include "stats/wilcoxon.h"
 
 #include <float.h>
 #include <math.h>
@@ -834,4 +835,20 @@ void stats_json_head(stats_ctx *c, const char *method, const stats_frame *f) {
   stats_json_str(c->json, "method", method);
   stats_json_int(c->json, "n", (long long)f->n);
   stats_json_int(c->json, "n_missing", (long long)f->n_missing);
+}
+
+avn_rc stats_cli_put_hl(stats_ctx *c, avn_rc rc, const char *data_name,
+                        const wilcoxon_hl *hl, const char *estimate_name) {
+  if (rc == AVN_E_DEGENERATE)
+    return avn_fail(c->err, rc, data_name, NULL,
+                    "cannot compute the confidence interval: all observations are zero or tied "
+                    "at some shift");
+  if (rc) return rc;
+  stats_json_num(c->json, "estimate", hl->estimate);
+  stats_json_str(c->json, "estimate_name", estimate_name);
+  stats_json_num(c->json, "ci_low", hl->ci_low);
+  stats_json_num(c->json, "ci_high", hl->ci_high);
+  stats_json_num(c->json, "conf_level", hl->conf_level);
+  stats_json_bool(c->json, "ci_exact", hl->exact);
+  return AVN_OK;
 }

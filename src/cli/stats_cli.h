@@ -191,6 +191,13 @@ avn_rc stats_cli_crosstab(const stats_ctx *c, const stats_frame *f, double **cou
 avn_rc stats_cli_put_table(stats_ctx *c, const stats_frame *f, const char *key,
                            const double *m);
 
+/* --conf-int of wilcoxon / mann-whitney: the status of wilcoxon_hl_*
+** (AVN_E_DEGENERATE becomes the message naming data_name), else adds
+** estimate, estimate_name, ci_low, ci_high, conf_level, ci_exact. */
+struct wilcoxon_hl;
+avn_rc stats_cli_put_hl(stats_ctx *c, avn_rc rc, const char *data_name,
+                        const struct wilcoxon_hl *hl, const char *estimate_name);
+
 /* R's "alternative hypothesis" sentence: "true WHAT is not equal to MU". */
 char *stats_alt_sentence(char *buf, size_t n, const char *what, stats_alt a, double mu);
 

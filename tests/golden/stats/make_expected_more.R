@@ -226,6 +226,49 @@ pp("power_prop_one_sided", c("--p1", "0.2", "--p2", "0.35", "--power", "0.8", "-
 pp("power_prop_strict", c("--p1", "0.4", "--p2", "0.45", "--n", "60", "--strict"),
    p1 = 0.4, p2 = 0.45, n = 60, strict = TRUE)
 
+## ---- 5. Hodges-Lehmann estimate and CI (conf.int = TRUE) --------------------
+hl_vals <- function(h) list(estimate = num(h$estimate), ci_low = num(h$conf.int[1]),
+                            ci_high = num(h$conf.int[2]),
+                            conf_level = attr(h$conf.int, "conf.level"),
+                            statistic = num(h$statistic), p = h$p.value)
+for (p in list(c("b_pairs12.csv", "x", "y"), c("b_pairs_ties.csv", "x", "y"),
+               c("b_pairs60.csv", "x", "y"), c("b_pairs_n3.csv", "x", "y"))) {
+  d <- rd(p[1]); x <- d[[p[2]]]; y <- d[[p[3]]]
+  for (alt in c("two.sided", "less", "greater")) {
+    h <- suppressWarnings(wilcox.test(y, x, paired = TRUE, conf.int = TRUE, alternative = alt))
+    add(paste0("hl_wilcoxon_", p[1], "_", alt), "wilcoxon", p[1],
+        c("--x", p[2], "--y", p[3], "--conf-int", "--alternative", alt), hl_vals(h))
+  }
+  h <- suppressWarnings(wilcox.test(y, x, paired = TRUE, conf.int = TRUE, exact = FALSE,
+                                    correct = FALSE, conf.level = 0.9))
+  add(paste0("hl_wilcoxon_", p[1], "_normal_nocorrect_90"), "wilcoxon", p[1],
+      c("--x", p[2], "--y", p[3], "--conf-int", "--exact", "no", "--no-correct",
+        "--conf-level", "0.9"), hl_vals(h))
+}
+h <- wilcox.test(rd("sleep.csv")$extra, mu = 0.5, conf.int = TRUE, exact = FALSE)
+add("hl_wilcoxon_one_sample_mu", "wilcoxon", "sleep.csv",
+    c("--col", "extra", "--mu", "0.5", "--conf-int", "--exact", "no"), hl_vals(h))
+for (g in list(c("b_groups_small.csv", "value", "group"), c("b_groups_ties.csv", "value", "group"),
+               c("b_groups60.csv", "value", "group"), c("ToothGrowth.csv", "len", "supp"))) {
+  d <- rd(g[1]); v <- d[[g[2]]]; gg <- factor(d[[g[3]]]); lv <- levels(gg)
+  a <- v[gg == lv[1]]; b <- v[gg == lv[2]]
+  for (alt in c("two.sided", "less", "greater")) {
+    h <- suppressWarnings(wilcox.test(a, b, conf.int = TRUE, alternative = alt))
+    add(paste0("hl_mann_whitney_", g[1], "_", alt), "mann-whitney", g[1],
+        c("--value", g[2], "--group", g[3], "--conf-int", "--alternative", alt), hl_vals(h))
+  }
+  h <- suppressWarnings(wilcox.test(a, b, conf.int = TRUE, exact = FALSE, mu = 1,
+                                    conf.level = 0.8))
+  add(paste0("hl_mann_whitney_", g[1], "_normal_mu_80"), "mann-whitney", g[1],
+      c("--value", g[2], "--group", g[3], "--conf-int", "--exact", "no", "--mu", "1",
+        "--conf-level", "0.8"), hl_vals(h))
+}
+# a level R cannot reach with n = 4 pairs: it reports the achieved one
+d <- data.frame(x = c(1, 2, 3, 4), y = c(2.5, 3.1, 5.2, 4.6)); w(d, "m_pairs4.csv")
+h <- suppressWarnings(wilcox.test(d$y, d$x, paired = TRUE, conf.int = TRUE))
+add("hl_wilcoxon_level_not_achievable", "wilcoxon", "m_pairs4.csv",
+    c("--x", "x", "--y", "y", "--conf-int"), hl_vals(h))
+
 ## ---- step 2: write ----------------------------------------------------------
 writeLines(toJSON(list(meta = list(r = R.version.string, script = "make_expected_more.R"),
                        cases = cases), auto_unbox = TRUE, digits = NA, na = "null",
