@@ -72,7 +72,7 @@ const char cmd_stats_usage[] =
     "km: --time T --event E [--group G] [--conf-type log|log-log|plain] [--at t1,t2]\n"
     "logrank: --time T --event E --group G [--rho R]   (G-rho; 1 = Peto & Peto)\n"
     "cox: --time T --event E --covariates a,b [--factors f] [--ties efron|breslow]\n"
-    "     [--cluster ID]\n"
+    "     [--cluster ID] [--strata S]   (concordance with its se, as summary(coxph))\n"
     "ols, logistic: --outcome Y --predictors a,b [--factors f] [--cluster ID]\n"
     "     [--no-intercept]   (logistic: Y is 0/1; separation is refused)\n"
     "rm-anova: --value V --subject S --within W [--p-adjust bonferroni|holm]\n"

@@ -269,6 +269,44 @@ h <- suppressWarnings(wilcox.test(d$y, d$x, paired = TRUE, conf.int = TRUE))
 add("hl_wilcoxon_level_not_achievable", "wilcoxon", "m_pairs4.csv",
     c("--x", "x", "--y", "y", "--conf-int"), hl_vals(h))
 
+## ---- 5b. cox: concordance and its se, strata -------------------------------
+coxv <- function(fit) {
+  s <- summary(fit)
+  v <- list(n = fit$n, loglik = fit$loglik[2], loglik_null = fit$loglik[1],
+            concordance = unname(fit$concordance["concordance"]),
+            concordance_se = unname(fit$concordance["std"]),
+            concordant = unname(fit$concordance["concordant"]),
+            discordant = unname(fit$concordance["discordant"]),
+            score_statistic = unname(fit$score))
+  # wald.test is the robust one when clustered (summary's waldtest is rounded)
+  v[[if (is.null(fit$naive.var)) "wald_statistic" else "robust_wald_statistic"]] <- fit$wald.test
+  for (j in seq_along(coef(fit))) {
+    v[[paste0("coefficients/", j - 1, "/estimate")]] <- unname(coef(fit)[j])
+    v[[paste0("coefficients/", j - 1, "/se")]] <- unname(sqrt(diag(fit$naive.var %||% vcov(fit)))[j])
+    if (!is.null(fit$naive.var))
+      v[[paste0("coefficients/", j - 1, "/robust_se")]] <- unname(sqrt(diag(vcov(fit)))[j])
+  }
+  v
+}
+`%||%` <- function(a, b) if (is.null(a)) b else a
+l <- rd("m_lung.csv")
+for (tt in c("efron", "breslow")) {
+  add(paste0("cox_concordance_se_", tt), "cox", "m_lung.csv",
+      c("--time", "time", "--event", "status", "--covariates", "age,sex,ph.karno", "--ties", tt),
+      coxv(coxph(Surv(time, status) ~ age + sex + ph.karno, data = l, ties = tt)))
+  add(paste0("cox_strata_", tt), "cox", "m_lung.csv",
+      c("--time", "time", "--event", "status", "--covariates", "age,sex", "--strata", "ph.ecog",
+        "--ties", tt),
+      coxv(coxph(Surv(time, status) ~ age + sex + strata(ph.ecog), data = l, ties = tt)))
+}
+add("cox_cluster_concordance_se", "cox", "m_lung.csv",
+    c("--time", "time", "--event", "status", "--covariates", "age,sex", "--cluster", "inst"),
+    coxv(coxph(Surv(time, status) ~ age + sex, data = l, cluster = inst)))
+add("cox_strata_cluster", "cox", "m_lung.csv",
+    c("--time", "time", "--event", "status", "--covariates", "age,ph.karno", "--cluster", "inst",
+      "--strata", "sex"),
+    coxv(coxph(Surv(time, status) ~ age + ph.karno + strata(sex), data = l, cluster = inst)))
+
 ## ---- step 2: write ----------------------------------------------------------
 writeLines(toJSON(list(meta = list(r = R.version.string, script = "make_expected_more.R"),
                        cases = cases), auto_unbox = TRUE, digits = NA, na = "null",
