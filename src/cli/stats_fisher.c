@@ -2,7 +2,7 @@
 ** stats_fisher.c: `avn stats fisher --x A --y B`: Fisher's exact test on
 ** the cross table of two categorical columns (R: fisher.test(table(A, B))).
 ** 2x2: p, conditional MLE odds ratio and exact CI, --alternative;
-** r x c: the two-sided p by enumeration (small tables only).
+** r x c: the two-sided p by the network algorithm (Mehta & Patel 1983).
 */
 #include <stdio.h>
 
@@ -40,7 +40,8 @@ avn_rc stats_cli_fisher(stats_ctx *c) {
   rc = ctable_fisher_test(tab, f.v[0].nlev, f.v[1].nlev, (int)alt, conf, &r);
   if (rc == AVN_E_RANGE) {
     rc = avn_fail(c->err, rc, xc, NULL,
-                  "the %zu x %zu table (n = %zu) is too large for exact enumeration; use chisq",
+                  "the %zu x %zu table (n = %zu) is beyond the network algorithm's limits "
+                  "(2e6 partial tables per stage); use chisq",
                   f.v[0].nlev, f.v[1].nlev, f.n);
     goto cleanup;
   }

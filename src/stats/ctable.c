@@ -7,6 +7,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/mem.h"
@@ -187,130 +189,399 @@ static avn_rc fisher_2x2(const double *x, int alt, double cl, ctable_fisher *out
   return AVN_OK;
 }
 
-/* ---- r x c: enumeration ------------------------------------------------- */
+/* ---- r x c: the network algorithm ----------------------------------------
+**
+** Mehta, C. R. & Patel, N. R. (1983) A network algorithm for performing
+** Fisher's exact test in r x c contingency tables. JASA 78, 427-434.
+** Columns are filled one per stage; a node of stage k is the multiset of
+** row totals still to fill (kept sorted: rows are exchangeable, so every
+** path reaching it has the same completions). Each node keeps its distinct
+** "past" values (sum of -log x! over the cells filled so far) with the log
+** of how many paths carry each. With the bounds UB >= max and LB <= min of
+** the remaining sum over all completions: past + UB <= limit means every
+** completion counts, and their total is closed-form (the hypergeometric
+** normalizer lf(M) - sum lf(rows) - sum lf(cols)); past + LB > limit means
+** none does; otherwise the node is expanded to the next stage. The bounds
+** are relaxations (each row, or each column, alone: even spread for the
+** maximum, one cell for the minimum), weaker than FEXACT's exact path
+** lengths but valid, so the p-value is exact; they only cost nodes. */
 
-/* Cells (j, i) of the columns 0..c-2 are filled in order, depth d = j*r + i;
-** the last column is then fixed by the remaining row totals. Iterative, one
-** frame per depth (a table of 300 x 300 is 89,700 deep: no recursion), and
-** O(1) per node: `below` (what rows i+1.. can still take) and s_in (sum of
-** lf(remaining row totals)) are carried in the frames, not recomputed. */
-typedef struct enum_frame {
-  long lo, hi, v;   /* bounds and current value of this cell */
-  long left;        /* still to place in this column from this row on */
-  long below;       /* remaining row totals of the rows after this one */
-  double acc;       /* - sum lf(cells) before this cell */
-  double s;         /* sum lf(remaining row totals) before this cell */
-} enum_frame;
+typedef struct net_entry {
+  double past, lw;   /* past length; log of its path count */
+} net_entry;
 
-/* Cells beyond this are refused before any work: the frames alone would
-** take gigabytes, and such a table has astronomically many completions. */
-#define ENUM_MAX_DEPTH 20000000.0
+typedef struct net_node {
+  net_entry *e;
+  size_t ne, cap;
+} net_node;
 
-static avn_rc fisher_enumerate(const long *rs, const long *cs, size_t r, size_t c,
-                               const double *lf, double lconst, double lobs, double cap,
-                               double *p_out, double *nodes_out) {
-  size_t depth = (c - 1) * r;
-  long *rem = avn_malloc(r * sizeof *rem);
-  long *colsuf = avn_malloc((c + 1) * sizeof *colsuf);
-  enum_frame *fr = avn_malloc(depth * sizeof *fr);
-  if (!rem || !colsuf || !fr) {
-    avn_free(rem);
-    avn_free(colsuf);
-    avn_free(fr);
+typedef struct net_stage {
+  size_t r;          /* key length */
+  int32_t *keys;     /* nnode * r */
+  net_node *node;
+  size_t nnode, cap;
+  size_t *slot;      /* open-addressing table of node index + 1 */
+  size_t nslot;
+  /* (node, past) -> entry: equal pasts merge on insertion. A past is
+  ** keyed on a 1e-9 grid: the same multiset of cells summed in another
+  ** order lands on one key (or, straddling a grid line, on two entries,
+  ** which is still exact); pasts closer than 1e-9 but different merge,
+  ** moving a table across the limit only within 1e-9, far inside R's own
+  ** relative fuzz of 1e-7. */
+  int64_t *pq;       /* quantized past */
+  uint32_t *pnode, *ppos; /* node index + 1 (0 = empty), entry index */
+  size_t pcap, pcount;
+} net_stage;
+
+static uint64_t key_hash(const int32_t *k, size_t r) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < r; i++) {
+    h ^= (uint64_t)(uint32_t)k[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+static void stage_free(net_stage *s) {
+  for (size_t i = 0; i < s->nnode; i++) avn_free(s->node[i].e);
+  avn_free(s->node);
+  avn_free(s->keys);
+  avn_free(s->slot);
+  avn_free(s->pq);
+  avn_free(s->pnode);
+  avn_free(s->ppos);
+  size_t r = s->r;
+  memset(s, 0, sizeof *s);
+  s->r = r;
+}
+
+static size_t past_slot(const net_stage *s, uint32_t node, int64_t q, size_t cap) {
+  uint64_t h = ((uint64_t)q * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)node * 0xC2B2AE3D27D4EB4FULL);
+  h ^= h >> 29;
+  size_t i = (size_t)(h & (cap - 1));
+  while (s->pnode[i] && !(s->pnode[i] == node + 1 && s->pq[i] == q)) i = (i + 1) & (cap - 1);
+  return i;
+}
+
+static avn_rc past_grow(net_stage *s) {
+  size_t cap = s->pcap ? 2 * s->pcap : 4096;
+  int64_t *oq = s->pq;
+  uint32_t *on = s->pnode, *op = s->ppos;
+  size_t ocap = s->pcap;
+  s->pq = avn_malloc(cap * sizeof *s->pq);
+  s->pnode = avn_calloc(cap, sizeof *s->pnode);
+  s->ppos = avn_malloc(cap * sizeof *s->ppos);
+  if (!s->pq || !s->pnode || !s->ppos) {
+    avn_free(s->pq);
+    avn_free(s->pnode);
+    avn_free(s->ppos);
+    s->pq = oq, s->pnode = on, s->ppos = op;
     return AVN_E_NOMEM;
   }
-  double s0 = 0.0, p = 0.0, nodes = 0.0, lim = lobs + log1p(1e-7);
-  for (size_t i = 0; i < r; i++) {
-    rem[i] = rs[i];
-    s0 += lf[rs[i]];
-  }
-  colsuf[c] = 0;
-  for (size_t j = c; j-- > 0;) colsuf[j] = colsuf[j + 1] + cs[j];
-  avn_rc rc = AVN_OK;
-  size_t d = 0;
-  bool enter = true;
-  double acc = 0.0, s = s0;
-  for (;;) {
-    enum_frame *f = &fr[d];
-    size_t i = d % r, j = d / r;
-    if (enter) {
-      f->acc = acc;
-      f->s = s;
-      f->left = i == 0 ? cs[j] : fr[d - 1].left - fr[d - 1].v;
-      /* rows i.. hold colsuf[j] in total before this column; rows above i
-      ** have already taken their share of column j */
-      f->below = i == 0 ? colsuf[j] - rem[0] : fr[d - 1].below - rem[i];
-      f->lo = f->left - f->below > 0 ? f->left - f->below : 0;
-      f->hi = f->left < rem[i] ? f->left : rem[i];
-      f->v = f->lo;
-      enter = false;
-    } else {
-      rem[i] += f->v;   /* undo the value tried last */
-      f->v++;
+  s->pcap = cap;
+  for (size_t i = 0; i < ocap; i++)
+    if (on[i]) {
+      size_t j = past_slot(s, on[i] - 1, oq[i], cap);
+      s->pnode[j] = on[i];
+      s->pq[j] = oq[i];
+      s->ppos[j] = op[i];
     }
-    if (f->v > f->hi) {
-      if (d == 0) break;
-      d--;
+  avn_free(oq);
+  avn_free(on);
+  avn_free(op);
+  return AVN_OK;
+}
+
+static avn_rc stage_grow(net_stage *s) {
+  size_t nslot = s->nslot ? 2 * s->nslot : 1024;
+  size_t *slot = avn_calloc(nslot, sizeof *slot);
+  if (!slot) return AVN_E_NOMEM;
+  for (size_t i = 0; i < s->nnode; i++) {
+    size_t h = (size_t)(key_hash(s->keys + i * s->r, s->r) & (nslot - 1));
+    while (slot[h]) h = (h + 1) & (nslot - 1);
+    slot[h] = i + 1;
+  }
+  avn_free(s->slot);
+  s->slot = slot;
+  s->nslot = nslot;
+  return AVN_OK;
+}
+
+/* Nodes per stage beyond which the table is refused (memory ~ r * 4 B + 40 B
+** each, and the time to expand them). */
+#define NET_MAX_NODES 1000000
+/* Past values per stage beyond which it is refused (32 B each with the
+** hash: 64 MB), and the expansion steps in all; both reached within a few
+** seconds. */
+#define NET_MAX_ENTRIES 2000000.0
+#define NET_MAX_WORK 3e7
+
+/* The node with key k (sorted), created empty when new; AVN_E_RANGE when
+** the stage would pass NET_MAX_NODES. */
+static avn_rc stage_find(net_stage *s, const int32_t *k, net_node **out) {
+  if (2 * (s->nnode + 1) > s->nslot && stage_grow(s)) return AVN_E_NOMEM;
+  size_t h = (size_t)(key_hash(k, s->r) & (s->nslot - 1));
+  while (s->slot[h]) {
+    size_t i = s->slot[h] - 1;
+    if (!memcmp(s->keys + i * s->r, k, s->r * sizeof *k)) {
+      *out = &s->node[i];
+      return AVN_OK;
+    }
+    h = (h + 1) & (s->nslot - 1);
+  }
+  if (s->nnode == s->cap) {
+    size_t cap = s->cap ? 2 * s->cap : 256;
+    int32_t *keys = avn_reallocarray(s->keys, cap * s->r, sizeof *keys);
+    if (!keys) return AVN_E_NOMEM;
+    s->keys = keys;
+    net_node *node = avn_reallocarray(s->node, cap, sizeof *node);
+    if (!node) return AVN_E_NOMEM;
+    s->node = node;
+    s->cap = cap;
+  }
+  if (s->nnode >= NET_MAX_NODES) return AVN_E_RANGE;
+  memcpy(s->keys + s->nnode * s->r, k, s->r * sizeof *k);
+  memset(&s->node[s->nnode], 0, sizeof s->node[s->nnode]);
+  s->slot[h] = ++s->nnode;
+  *out = &s->node[s->nnode - 1];
+  return AVN_OK;
+}
+
+static avn_rc node_add(net_node *n, double past, double lw);
+static double log_add(double a, double b);
+
+/* Adds (past, lw) to node index v of stage s, merging an equal past. */
+static avn_rc stage_add(net_stage *s, size_t v, double past, double lw) {
+  if (2 * (s->pcount + 1) > s->pcap && past_grow(s)) return AVN_E_NOMEM;
+  int64_t q = (int64_t)llround(past * 1e9);
+  size_t i = past_slot(s, (uint32_t)v, q, s->pcap);
+  net_node *n = &s->node[v];
+  if (s->pnode[i]) {
+    net_entry *e = &n->e[s->ppos[i]];
+    e->lw = log_add(e->lw, lw);
+    return AVN_OK;
+  }
+  avn_rc rc = node_add(n, past, lw);
+  if (rc) return rc;
+  s->pnode[i] = (uint32_t)v + 1;
+  s->pq[i] = q;
+  s->ppos[i] = (uint32_t)(n->ne - 1);
+  s->pcount++;
+  return AVN_OK;
+}
+
+static avn_rc node_add(net_node *n, double past, double lw) {
+  if (n->ne == n->cap) {
+    size_t cap = n->cap ? 2 * n->cap : 4;
+    net_entry *e = avn_reallocarray(n->e, cap, sizeof *e);
+    if (!e) return AVN_E_NOMEM;
+    n->e = e;
+    n->cap = cap;
+  }
+  n->e[n->ne++] = (net_entry){past, lw};
+  return AVN_OK;
+}
+
+static double log_add(double a, double b) {
+  if (a < b) {
+    double t = a;
+    a = b;
+    b = t;
+  }
+  return a + log1p(exp(b - a));
+}
+
+static int cmp_i32_desc(const void *a, const void *b) {
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return (x < y) - (x > y);
+}
+
+/* max of -sum lf over t split into m parts: as even as possible */
+static double even_spread(const double *lf, long t, long m) {
+  if (m <= 0) return t == 0 ? 0.0 : -INFINITY;
+  long q = t / m, rem = t % m;
+  return -((double)(m - rem) * lf[q] + (double)rem * lf[q + 1]);
+}
+
+typedef struct net_ctx {
+  size_t r, c;
+  const long *cs;       /* column totals in stage order */
+  const double *lf;
+  double lconst, lim;
+  double work, cap;     /* expansion steps done / allowed */
+  size_t max_entries;
+} net_ctx;
+
+/* Bounds on the remaining sum of -lf(x) from key k before stage j. */
+static void net_bounds(const net_ctx *x, const int32_t *k, size_t j, double *ub, double *lb,
+                       double *lt) {
+  long ncol = (long)(x->c - j), nrow = 0, M = 0;
+  double ur = 0, lr = 0, uc = 0, lc = 0, sr = 0, sc = 0;
+  for (size_t i = 0; i < x->r; i++) {
+    if (k[i] > 0) nrow++;
+    M += k[i];
+    ur += even_spread(x->lf, k[i], ncol);
+    lr -= x->lf[k[i]];
+    sr += x->lf[k[i]];
+  }
+  for (size_t q = j; q < x->c; q++) {
+    uc += even_spread(x->lf, x->cs[q], nrow);
+    lc -= x->lf[x->cs[q]];
+    sc += x->lf[x->cs[q]];
+  }
+  *ub = fmin(ur, uc);
+  *lb = fmax(lr, lc);
+  *lt = x->lf[M] - sr - sc;
+}
+
+typedef struct net_scratch {
+  int32_t *xv, *nk;   /* [r] the column being built, the next key */
+  long *suffix;       /* [r + 1] sum of k[i..] */
+  long *left;         /* [r] still to place from row i on */
+  double *acc;        /* [r] -sum lf(x) of rows before i */
+} net_scratch;
+
+/* Expands node (key k, kept entries e[0..ne)) through stage j's column:
+** every x with sum cs[j] and 0 <= x_i <= k_i (depth-first, no recursion)
+** into the next stage. */
+static avn_rc net_expand(net_ctx *x, const int32_t *k, const net_entry *e, size_t ne, size_t j,
+                         net_stage *next, net_scratch *w) {
+  size_t r = x->r, i = 0;
+  w->suffix[r] = 0;
+  for (size_t q = r; q-- > 0;) w->suffix[q] = w->suffix[q + 1] + k[q];
+  w->left[0] = x->cs[j];
+  w->acc[0] = 0.0;
+  w->xv[0] = (int32_t)(w->left[0] - w->suffix[1] > 0 ? w->left[0] - w->suffix[1] : 0);
+  for (;;) {
+    long hi = k[i] < w->left[i] ? k[i] : w->left[i];
+    if (w->xv[i] > hi) {
+      if (i == 0) return AVN_OK;
+      w->xv[--i]++;
       continue;
     }
-    if (++nodes > cap) {
-      rc = AVN_E_RANGE;
-      break;
+    double acc = w->acc[i] - x->lf[w->xv[i]];
+    if (i + 1 < r) {
+      i++;
+      w->left[i] = w->left[i - 1] - w->xv[i - 1];
+      w->acc[i] = acc;
+      long lo = w->left[i] - w->suffix[i + 1];
+      w->xv[i] = (int32_t)(lo > 0 ? lo : 0);
+      continue;
     }
-    long before = rem[i];
-    rem[i] -= f->v;
-    double acc2 = f->acc - lf[f->v];
-    double s2 = f->s - lf[before] + lf[rem[i]];
-    if (d + 1 == depth) {
-      double lp = lconst + acc2 - s2;
-      if (lp <= lim) p += exp(lp);
-      continue;   /* next value at the same depth */
-    }
-    acc = acc2;
-    s = s2;
-    d++;
-    enter = true;
+    /* the last row takes what is left: a complete column */
+    for (size_t q = 0; q < r; q++) w->nk[q] = k[q] - w->xv[q];
+    qsort(w->nk, r, sizeof *w->nk, cmp_i32_desc);
+    net_node *nd = NULL;
+    avn_rc rc = stage_find(next, w->nk, &nd);
+    size_t v = rc ? 0 : (size_t)(nd - next->node);
+    for (size_t q = 0; !rc && q < ne; q++) rc = stage_add(next, v, e[q].past + acc, e[q].lw);
+    if (rc) return rc;
+    x->work += (double)(ne + r) + 16.0;   /* + the hash look-up and sort */
+    if ((double)next->pcount > NET_MAX_ENTRIES) return AVN_E_RANGE;
+    if (x->work > x->cap) return AVN_E_RANGE;
+    w->xv[i]++;
   }
-  *p_out = p;
-  *nodes_out = nodes;
-  avn_free(rem);
-  avn_free(colsuf);
-  avn_free(fr);
+}
+
+/* Two-sided p of the r x c table (r <= c after transposing: the key is the
+** shorter margin). */
+static avn_rc fisher_network(const double *x, size_t r, size_t c, const double *rs,
+                             const double *cs, double n, double cap, double *p_out,
+                             double *work_out) {
+  avn_rc rc = AVN_OK;
+  bool tr = r > c;           /* keys over the shorter margin */
+  size_t R = tr ? c : r, C = tr ? r : c;
+  const double *rows = tr ? cs : rs, *cols = tr ? rs : cs;
+  long N = (long)n;
+  double *lf = avn_malloc((size_t)(N + 2) * sizeof *lf);
+  long *csl = avn_malloc(C * sizeof *csl);
+  int32_t *key = avn_malloc(R * sizeof *key);
+  net_scratch w = {avn_malloc(R * sizeof *w.xv), avn_malloc(R * sizeof *w.nk),
+                   avn_malloc((R + 1) * sizeof *w.suffix), avn_malloc(R * sizeof *w.left),
+                   avn_malloc(R * sizeof *w.acc)};
+  net_stage cur = {0}, nxt = {0};
+  net_ctx ctx = {0};
+  if (!lf || !csl || !key || !w.xv || !w.nk || !w.suffix || !w.left || !w.acc) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  lf[0] = 0.0;
+  for (long v = 1; v <= N + 1; v++) lf[v] = gsl_sf_lnfact((unsigned)v);
+  /* stages: columns by decreasing total (big ones while nodes are few) */
+  for (size_t j = 0; j < C; j++) csl[j] = (long)cols[j];
+  for (size_t j = 1; j < C; j++)
+    for (size_t q = j; q > 0 && csl[q] > csl[q - 1]; q--) {
+      long t = csl[q];
+      csl[q] = csl[q - 1];
+      csl[q - 1] = t;
+    }
+  ctx = (net_ctx){.r = R, .c = C, .cs = csl, .lf = lf, .cap = cap};
+  ctx.lconst = -lf[N];
+  for (size_t i = 0; i < r; i++) ctx.lconst += lf[(long)rs[i]];
+  for (size_t j = 0; j < c; j++) ctx.lconst += lf[(long)cs[j]];
+  double lobs = ctx.lconst;
+  for (size_t k = 0; k < r * c; k++) lobs -= lf[(long)x[k]];
+  ctx.lim = lobs + log1p(1e-7);   /* R's relErr = 1 + 1e-7 */
+  for (size_t i = 0; i < R; i++) key[i] = (int32_t)rows[i];
+  qsort(key, R, sizeof *key, cmp_i32_desc);
+  cur.r = nxt.r = R;
+  net_node *root = NULL;
+  rc = stage_find(&cur, key, &root);
+  if (!rc) rc = stage_add(&cur, 0, 0.0, 0.0);
+  if (rc) goto cleanup;
+  double p = 0.0;
+  for (size_t j = 0; j <= C; j++) {
+    for (size_t v = 0; v < cur.nnode; v++) {
+      net_node *nd = &cur.node[v];
+      const int32_t *k = cur.keys + v * R;
+      double ub, lb, lt;
+      net_bounds(&ctx, k, j, &ub, &lb, &lt);
+      size_t keep = 0;
+      for (size_t q = 0; q < nd->ne; q++) {
+        double base = ctx.lconst + nd->e[q].past;
+        if (base + ub <= ctx.lim) p += exp(base + nd->e[q].lw + lt);
+        else if (!(base + lb > ctx.lim)) nd->e[keep++] = nd->e[q];
+      }
+      if (keep == 0 || j == C) continue;
+      rc = net_expand(&ctx, k, nd->e, keep, j, &nxt, &w);
+      if (rc) goto cleanup;
+    }
+    size_t total = 0;
+    for (size_t v = 0; v < nxt.nnode; v++) total += nxt.node[v].ne;
+    stage_free(&cur);
+    cur = nxt;
+    memset(&nxt, 0, sizeof nxt);
+    nxt.r = R;
+    if ((double)total > NET_MAX_ENTRIES) {
+      rc = AVN_E_RANGE;
+      goto cleanup;
+    }
+  }
+  *p_out = p > 1.0 ? 1.0 : p;
+  *work_out = ctx.work;
+cleanup:
+  if (rc == AVN_E_RANGE) *work_out = ctx.work;
+  stage_free(&cur);
+  stage_free(&nxt);
+  avn_free(lf);
+  avn_free(csl);
+  avn_free(key);
+  avn_free(w.xv);
+  avn_free(w.nk);
+  avn_free(w.suffix);
+  avn_free(w.left);
+  avn_free(w.acc);
   return rc;
 }
 
 static avn_rc fisher_rxc(const double *x, size_t r, size_t c, const double *rs,
                          const double *cs, double n, ctable_fisher *out) {
-  avn_rc rc = AVN_OK;
-  long N = (long)n;
-  if ((double)(c - 1) * (double)r > ENUM_MAX_DEPTH) return AVN_E_RANGE;
-  long *csl = avn_malloc(c * sizeof *csl);
-  long *rsl = avn_malloc(r * sizeof *rsl);
-  double *lf = avn_malloc((size_t)(N + 1) * sizeof *lf);
-  if (!csl || !rsl || !lf) {
-    rc = AVN_E_NOMEM;
-    goto cleanup;
-  }
-  lf[0] = 0.0;
-  for (long v = 1; v <= N; v++) lf[v] = gsl_sf_lnfact((unsigned)v);
-  for (size_t j = 0; j < c; j++) csl[j] = (long)cs[j];
-  for (size_t i = 0; i < r; i++) rsl[i] = (long)rs[i];
-  double lconst = -lf[N];
-  for (size_t i = 0; i < r; i++) lconst += lf[rsl[i]];
-  for (size_t j = 0; j < c; j++) lconst += lf[csl[j]];
-  double lobs = lconst;
-  for (size_t k = 0; k < r * c; k++) lobs -= lf[(long)x[k]];
   double p = 0.0;
-  rc = fisher_enumerate(rsl, csl, r, c, lf, lconst, lobs, 2e8, &p, &out->nodes);
-  if (rc) goto cleanup;
-  out->p = p > 1.0 ? 1.0 : p;
+  avn_rc rc = fisher_network(x, r, c, rs, cs, n, NET_MAX_WORK, &p, &out->nodes);
+  if (rc) return rc;
+  out->p = p;
   out->estimate = out->ci_low = out->ci_high = NAN;
-
-cleanup:
-  avn_free(csl);
-  avn_free(rsl);
-  avn_free(lf);
-  return rc;
+  return AVN_OK;
 }
 
 avn_rc ctable_fisher_test(const double *x, size_t r, size_t c, int alt, double cl,

@@ -307,6 +307,34 @@ add("cox_strata_cluster", "cox", "m_lung.csv",
       "--strata", "sex"),
     coxv(coxph(Surv(time, status) ~ age + ph.karno + strata(sex), data = l, cluster = inst)))
 
+## ---- 6. Fisher r x c by the network algorithm --------------------------------
+# Tables the complete enumeration of earlier versions refused (beyond 2e8
+# nodes); fisher.test (FEXACT) with a large workspace gives the truth.
+tab2df <- function(m) {
+  r <- rep(rep(paste0("r", seq_len(nrow(m))), ncol(m)), as.vector(m))
+  c <- rep(rep(sprintf("c%02d", seq_len(ncol(m))), each = nrow(m)), as.vector(m))
+  data.frame(x = r, y = c)
+}
+set.seed(11)
+net <- list(
+  a = matrix(c(3,0,1,2, 0,4,2,1, 5,1,0,3, 2,2,6,0, 1,5,1,4), 4),
+  b = matrix(rpois(2*10, 5), 2, 10) + 1,
+  c = matrix(rpois(3*6, 4), 3, 6) + 1,
+  d = matrix(rpois(4*6, 2), 4, 6) + 1,
+  e = matrix(rpois(2*14, 3), 2, 14) + 1,
+  f = matrix(rpois(3*5, 6), 3, 5) + 1,
+  g = matrix(rpois(5*4, 3), 5, 4) + 1,
+  h = matrix(rpois(2*8, 12), 2, 8) + 1)
+net$j <- matrix(rpois(3*7, 3), 3, 7) + 1
+net$job <- matrix(c(1,2,1,0, 3,3,6,1, 10,10,14,9, 6,7,12,11), 4, 4)  # ?fisher.test's Job
+for (nm in names(net)) {
+  f <- paste0("m_fisher_", nm, ".csv")
+  w(tab2df(net[[nm]]), f)
+  d <- rd(f)
+  add(paste0("fisher_network_", nm), "fisher", f, c("--x", "x", "--y", "y"),
+      list(p = fisher.test(table(d$x, d$y), workspace = 2e7)$p.value, n = nrow(d)))
+}
+
 ## ---- step 2: write ----------------------------------------------------------
 writeLines(toJSON(list(meta = list(r = R.version.string, script = "make_expected_more.R"),
                        cases = cases), auto_unbox = TRUE, digits = NA, na = "null",
