@@ -852,3 +852,17 @@ avn_rc stats_cli_put_hl(stats_ctx *c, avn_rc rc, const char *data_name,
   stats_json_bool(c->json, "ci_exact", hl->exact);
   return AVN_OK;
 }
+
+void stats_cli_center_exact(stats_ctx *c, stats_frame *f, size_t vi) {
+  stats_var *v = &f->v[vi];
+  if (f->n == 0 || !v->x) return;
+  const char *base = csv_table_cell(c->table, f->row[0], v->col);
+  double b = v->x[0];
+  for (size_t i = 0; i < f->n; i++) {
+    double d;
+    if (!csv_decimal_diff(csv_table_cell(c->table, f->row[i], v->col), base, &d))
+      d = v->x[i] - b;
+    v->x[i] = d;
+  }
+  stats_json_num(c->json, "centred_on", b);
+}

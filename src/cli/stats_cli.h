@@ -180,6 +180,13 @@ avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi,
 ** naming G. *vc, *gc: the column names. (oneway, kruskal.) */
 avn_rc stats_cli_value_by_group(stats_ctx *c, const char *allowed, stats_frame *f /* OUT */,
                                 const char **vc /* OUT */, const char **gc /* OUT */);
+/* Replaces the numeric f->v[vi].x by the cells minus the first kept cell,
+** subtracted in decimal from the CSV text (csv_decimal_diff) before any
+** rounding: for shift-invariant statistics (ANOVA sums of squares, F) on
+** data with many constant leading digits (NIST SmLs07-09:
+** 1000000000000.4), which doubles would already have rounded away. Adds
+** "centred_on" to the JSON. */
+void stats_cli_center_exact(stats_ctx *c, stats_frame *f, size_t vi);
 /* Reads the factor columns xc and yc (complete rows) into f for a cross
 ** table; a factor with fewer than 2 levels is AVN_E_DEGENERATE naming it. */
 avn_rc stats_cli_factor_pair(stats_ctx *c, const char *xc, const char *yc, stats_frame *f /* OUT */);

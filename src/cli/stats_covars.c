@@ -258,6 +258,29 @@ avn_rc stats_covars_times(stats_ctx *c, const stats_frame *f, size_t var) {
 
 /* ---- ols / logistic (shared by stats_ols.c and stats_logistic.c) --------- */
 
+/* The term names of a degree-K polynomial in the single predictor x:
+** x, x^2, ..., x^K (m->names grows to K entries; m->k becomes K). */
+static avn_rc stats_covars_poly_names(stats_covars *m, size_t degree) {
+  char **nn = avn_calloc(degree, sizeof *nn);
+  if (!nn) return AVN_E_NOMEM;
+  for (size_t d = 0; d < degree; d++) {
+    char buf[300];
+    if (d == 0) snprintf(buf, sizeof buf, "%s", m->names[0]);
+    else snprintf(buf, sizeof buf, "%s^%zu", m->names[0], d + 1);
+    nn[d] = avn_strdup(buf);
+    if (!nn[d]) {
+      for (size_t q = 0; q < d; q++) avn_free(nn[q]);
+      avn_free(nn);
+      return AVN_E_NOMEM;
+    }
+  }
+  for (size_t j = 0; j < m->k; j++) avn_free(m->names[j]);
+  avn_free(m->names);
+  m->names = nn;
+  m->k = degree;
+  return AVN_OK;
+}
+
 #include "stats/regress.h"
 
 avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
@@ -271,10 +294,17 @@ avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
   char b[9][48];
   bool intercept = !stats_has(&c->opts, "no-intercept");
 
-  rc = stats_cli_allow(c, "outcome,predictors,covariates,factors,ref,levels,cluster,"
-                          "conf-level,alpha,no-intercept");
+  double degree = 1;
+  rc = stats_cli_allow(c, logistic ? "outcome,predictors,covariates,factors,ref,levels,cluster,"
+                                     "conf-level,alpha,no-intercept"
+                                   : "outcome,predictors,covariates,factors,ref,levels,cluster,"
+                                     "conf-level,alpha,no-intercept,degree");
   if (!rc) rc = stats_opt_req(&c->opts, "outcome", &yc, c->err);
   if (!rc) rc = stats_cli_conf_level(c, &conf);
+  if (!rc) rc = stats_opt_double(&c->opts, "degree", 1, 1, 30, &degree, c->err);
+  if (!rc && degree != floor(degree))
+    rc = avn_fail(c->err, AVN_E_USAGE, "--degree", stats_opt(&c->opts, "degree"),
+                  "must be a whole number from 1 to 30");
   if (rc) goto cleanup;
   cc = stats_opt(&c->opts, "cluster");
   const char *list = stats_opt(&c->opts, "predictors") ? "predictors" : "covariates";
@@ -296,10 +326,24 @@ avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
   }
   const stats_var *cl = cc ? &m.f.v[1] : NULL;
   const char *const *nm = (const char *const *)m.names;
+  if (degree > 1) {
+    /* y ~ poly(x, K, raw = TRUE): the powers are formed in long double in
+    ** the QR (regress_ols_poly), never rounded to double first */
+    if (m.k != 1 || m.f.v[m.f.nvar - 1].kind != STATS_NUMERIC) {
+      rc = avn_fail(c->err, AVN_E_USAGE, "--degree", stats_opt(&c->opts, "degree"),
+                    "a polynomial takes exactly one numeric predictor");
+      goto cleanup;
+    }
+    rc = stats_covars_poly_names(&m, (size_t)degree);
+    if (rc) goto cleanup;
+    nm = (const char *const *)m.names;
+  }
   rc = logistic ? regress_logistic(m.n, m.k, m.X, y, intercept, nm, cl ? cl->code : NULL,
                                    cl ? cl->nlev : 0, conf, &r, c->err)
-                : regress_ols(m.n, m.k, m.X, y, intercept, nm, cl ? cl->code : NULL,
-                              cl ? cl->nlev : 0, conf, &r, c->err);
+       : degree > 1 ? regress_ols_poly(m.n, (size_t)degree, m.X, y, intercept, nm,
+                                       cl ? cl->code : NULL, cl ? cl->nlev : 0, conf, &r, c->err)
+                    : regress_ols(m.n, m.k, m.X, y, intercept, nm, cl ? cl->code : NULL,
+                                  cl ? cl->nlev : 0, conf, &r, c->err);
   if (rc) {
     if (!strcmp(c->err->field, "outcome")) snprintf(c->err->field, sizeof c->err->field, "%s", yc);
     goto cleanup;

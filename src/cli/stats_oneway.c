@@ -19,6 +19,7 @@ avn_rc stats_cli_oneway(stats_ctx *c) {
   rc = stats_cli_value_by_group(c, "value,group,levels,ref,var-equal", &f, &vc, &gc);
   if (rc) goto cleanup;
   bool ve = stats_has(&c->opts, "var-equal");
+  stats_cli_center_exact(c, &f, 0);   /* F is shift-invariant: exact digits */
   const stats_var *g = &f.v[1];
   if (ve) {
     anova_result r;
