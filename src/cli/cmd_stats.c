@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/stats_cli.h"
+#include "cli/stats_formula.h"
 #include "core/mem.h"
 
 #define AVN_STATS_METHOD(name, summary, fn) avn_rc fn(stats_ctx *c);
@@ -51,6 +52,10 @@ const char cmd_stats_usage[] =
     "  --ref b=level | --levels a,b (or col=a,b) | --outcome Y --predictors a,b\n"
     "  --subject S | --within W | --cluster C | --alpha A | --conf-level L\n"
     "  --alternative two.sided|less|greater\n"
+    "  --formula F: R's model formula instead of the role flags, e.g. cox:\n"
+    "    \"Surv(time, status) ~ age + factor(stage) + strata(site) + cluster(id)\";\n"
+    "    ols: \"y ~ a + b\", \"y ~ poly(x, 10, raw = TRUE)\"; lmm: \"hhs ~ visit +\n"
+    "    (1 | patient)\"; t, anova, kruskal ...: \"value ~ group\"; anova2: \"y ~ a * b\"\n"
     "Events (km, logrank, cox) are coded as R's Surv(): 0/1, 1/2 (2 = event, when\n"
     "  the column holds exactly 1 and 2) or TRUE/FALSE; --event-value V makes\n"
     "  rows equal to V the events and every other value censored.\n"
@@ -111,6 +116,8 @@ int cmd_stats(int argc, char **argv) {
   avn_err err;
   stats_ctx c;
   const stats_method *m = NULL;
+  stats_optval *argv_opts = NULL;   /* c.opts.v as parsed (a formula swaps it) */
+  stats_formula fm = {0};
 
   avn_err_clear(&err);
   memset(&c, 0, sizeof c);
@@ -130,7 +137,7 @@ int cmd_stats(int argc, char **argv) {
     status = cli_usage_error("stats", "unknown test '%s'", c.test);
     goto cleanup;
   }
-  c.opts.v = avn_calloc((size_t)argc, sizeof *c.opts.v);
+  c.opts.v = argv_opts = avn_calloc((size_t)argc, sizeof *c.opts.v);
   if (!c.opts.v) {
     avn_fail(&err, AVN_E_NOMEM, NULL, NULL, "out of memory");
     status = cli_error("stats", &err);
@@ -189,7 +196,8 @@ int cmd_stats(int argc, char **argv) {
   }
   stats_json_str(c.json, "test", c.test);
   {
-    avn_rc rc = m->run(&c);
+    avn_rc rc = stats_formula_apply(&c, &fm);
+    if (!rc) rc = m->run(&c);
     if (rc) {
       if (err.rc == AVN_OK) avn_fail(&err, rc, NULL, NULL, NULL);
       if (rc == AVN_E_USAGE) {
@@ -212,7 +220,8 @@ int cmd_stats(int argc, char **argv) {
 cleanup:
   json_decref(c.json);
   csv_table_free(c.table);
-  avn_free(c.opts.v);
+  stats_formula_free(&fm);
+  avn_free(argv_opts);
   avn_buf_free(&c.text);
   return status;
 }

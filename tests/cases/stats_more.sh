@@ -79,4 +79,30 @@ expect 1 "--p2: must differ from --p1" power --design two-prop --p1 0.3 --p2 0.3
 expect 2 "--power: give exactly one of --power and --n" power --design two-prop --p1 0.3 --p2 0.4
 expect 2 "--rho" logrank --data "$D/m_lung.csv" --time time --event status --group sex --rho -1
 
+# --formula gives the same fit as the flags: identical JSON but for "formula"
+same() {
+  local label=$1; shift
+  local formula=$1; shift
+  "$AVN" stats "$@" --json | grep -v '"formula"' >"$AVN_TMP/flags.json"
+  "$AVN" stats "${@:1:3}" --formula "$formula" --json | grep -v '"formula"' >"$AVN_TMP/formula.json"
+  grep -q '"n":' "$AVN_TMP/flags.json" || { echo "FAIL: flags fit failed: $label"; fail=1; }
+  cmp -s "$AVN_TMP/flags.json" "$AVN_TMP/formula.json" || { echo "FAIL: formula != flags: $label"; fail=1; }
+}
+L="$D/m_lung.csv"
+same cox "Surv(time, status) ~ age + factor(ph.ecog) + strata(sex) + cluster(inst)" \
+  cox --data "$L" --time time --event status --covariates age,ph.ecog --factors ph.ecog --strata sex --cluster inst
+same ols-poly "time ~ poly(age, 4, raw = TRUE)" ols --data "$L" --outcome time --predictors age --degree 4
+same lmm "hhs ~ age + visit + (1 | patient/hip)" \
+  lmm --data "$D/hhs_visits.csv" --outcome hhs --predictors age,visit --subject patient --nested hip
+same anova2 "len ~ supp + dose" anova2 --data "$D/ToothGrowth.csv" --value len --factors supp,dose --no-interaction
+same km "Surv(time, status) ~ sex" km --data "$L" --time time --event status --group sex
+# formula errors: exit 2 naming the term and the rule
+expect 2 "--formula: value 'y ~ a:b' refused: interaction terms a:b are not fitted" ols --data "$L" --formula "y ~ a:b"
+expect 2 "only raw polynomials are fitted" ols --data "$L" --formula "time ~ poly(age, 3)"
+expect 2 "'avn stats cox' needs Surv(time, event) on the left" cox --data "$L" --formula "time ~ age"
+expect 2 "--covariates: given both in --formula and on the command line" cox --data "$L" --formula "Surv(time, status) ~ age" --covariates sex
+expect 2 "lmm needs a random intercept" lmm --data "$D/hhs_visits.csv" --formula "hhs ~ age"
+expect 2 "--formula: value 'patient' refused: this kind of term has no meaning for 'avn stats ols'" ols --data "$D/hhs_visits.csv" --formula "hhs ~ age + (1 | patient)"
+expect 2 "expected '~'" t --data "$D/ToothGrowth.csv" --formula "len supp"
+
 exit $fail

@@ -7,7 +7,7 @@
 #
 # Regenerate (from the repo root):
 #   Rscript tests/golden/stats/make_expected_more.R
-suppressMessages({ library(jsonlite); library(survival) })
+suppressMessages({ library(jsonlite); library(survival); library(lme4); library(lmerTest) })
 args <- commandArgs(trailingOnly = FALSE)
 here <- dirname(normalizePath(sub("^--file=", "", args[grep("^--file=", args)])))
 dd <- file.path(here, "data")
@@ -49,6 +49,7 @@ add("big_describe", "describe", "m_big.csv", c("--col", "a"),
 # status is 1 = censored, 2 = dead; dead is the same as TRUE/FALSE, state as
 # words (only through --event-value).
 l <- lung; l$dead <- l$status == 2; l$state <- ifelse(l$status == 2, "dead", "alive")
+l$dead01 <- as.integer(l$status == 2)
 w(l, "m_lung.csv")
 l <- rd("m_lung.csv")
 fit <- coxph(Surv(time, status) ~ age + sex, data = l)
@@ -334,6 +335,54 @@ for (nm in names(net)) {
   add(paste0("fisher_network_", nm), "fisher", f, c("--x", "x", "--y", "y"),
       list(p = fisher.test(table(d$x, d$y), workspace = 2e7)$p.value, n = nrow(d)))
 }
+
+## ---- 8. --formula: the same fits as R's formulas ------------------------------
+l <- rd("m_lung.csv")
+fo <- "Surv(time, status) ~ age + sex + strata(ph.ecog) + cluster(inst)"
+fit <- coxph(Surv(time, status) ~ age + sex + strata(ph.ecog), data = l, cluster = inst)
+add("formula_cox_strata_cluster", "cox", "m_lung.csv", c("--formula", fo), coxv(fit))
+fo <- "Surv(time, status) ~ age + factor(ph.ecog)"
+fit <- coxph(as.formula(fo), data = l)
+v <- coxv(fit); v[["coefficients/1/term"]] <- "ph.ecog1"
+add("formula_cox_factor", "cox", "m_lung.csv", c("--formula", fo), v)
+km <- survfit(Surv(time, status) ~ 1, data = l)
+add("formula_km_one", "km", "m_lung.csv", c("--formula", "Surv(time, status) ~ 1"),
+    list(median = unname(quantile(km, 0.5)$quantile)))
+sdf <- survdiff(Surv(time, status) ~ sex, data = l, rho = 1)
+add("formula_logrank_rho", "logrank", "m_lung.csv",
+    c("--formula", "Surv(time, status) ~ sex", "--rho", "1"), list(statistic = sdf$chisq))
+lmv <- function(fit) {
+  s <- summary(fit)$coefficients; v <- list(n = nobs(fit))
+  for (j in seq_len(nrow(s))) {
+    v[[paste0("coefficients/", j - 1, "/estimate")]] <- s[j, 1]
+    v[[paste0("coefficients/", j - 1, "/se")]] <- s[j, 2]
+  }
+  v
+}
+add("formula_ols_poly", "ols", "m_lung.csv", c("--formula", "time ~ poly(age, 3, raw = TRUE)"),
+    c(lmv(lm(time ~ poly(age, 3, raw = TRUE), data = l)), list(r2 = summary(lm(time ~ poly(age, 3, raw = TRUE), data = l))$r.squared)))
+add("formula_ols_no_intercept", "ols", "m_lung.csv", c("--formula", "time ~ age + ph.karno - 1"),
+    lmv(lm(time ~ age + ph.karno - 1, data = l)))
+add("formula_logistic_factor", "logistic", "m_lung.csv",
+    c("--formula", "dead01 ~ age + factor(sex) + ph.karno"),
+    lmv(glm(dead01 ~ age + factor(sex) + ph.karno, data = l, family = binomial)))
+hv <- rd("hhs_visits.csv")
+hvc <- hv[complete.cases(hv[, c("hhs", "age", "visit", "patient")]), ]
+fit <- lmer(hhs ~ age + visit + (1 | patient), data = hvc, REML = TRUE)
+s <- summary(fit)$coefficients
+add("formula_lmm", "lmm", "hhs_visits.csv", c("--formula", "hhs ~ age + visit + (1 | patient)"),
+    list(n = nobs(fit), loglik = as.numeric(logLik(fit)),
+         "coefficients/0/estimate" = s[1, 1], "coefficients/1/estimate" = s[2, 1],
+         "coefficients/1/se" = s[2, 2]))
+tg <- rd("ToothGrowth.csv")
+h <- t.test(len ~ supp, data = tg)
+add("formula_t", "t", "ToothGrowth.csv", c("--formula", "len ~ supp"), htest_vals(h))
+h <- kruskal.test(len ~ dose, data = tg)
+add("formula_kruskal", "kruskal", "ToothGrowth.csv", c("--formula", "len ~ dose"),
+    list(statistic = num(h$statistic), p = h$p.value))
+a <- anova(lm(len ~ supp * factor(dose), data = tg))
+add("formula_anova2", "anova2", "ToothGrowth.csv", c("--formula", "len ~ supp * dose"),
+    list("terms/2/statistic" = a$`F value`[3], "terms/2/p" = a$`Pr(>F)`[3]))
 
 ## ---- step 2: write ----------------------------------------------------------
 writeLines(toJSON(list(meta = list(r = R.version.string, script = "make_expected_more.R"),
