@@ -77,7 +77,7 @@ const char cmd_stats_usage[] =
     "chisq: --x A --y B [--no-yates]    fisher: --x A --y B\n"
     "km: --time T --event E [--group G] [--conf-type log|log-log|plain] [--at t1,t2]\n"
     "logrank: --time T --event E --group G [--rho R]   (G-rho; 1 = Peto & Peto)\n"
-    "cox: --time T --event E --covariates a,b [--factors f] [--ties efron|breslow]\n"
+    "cox: --time T --event E --covariates a,b [--factors f] [--ties efron|breslow|exact]\n"
     "     [--cluster ID] [--strata S]   (concordance with its se, as summary(coxph))\n"
     "ols, logistic: --outcome Y --predictors a,b [--factors f] [--cluster ID]\n"
     "     ols --predictors x --degree K: y ~ poly(x, K, raw = TRUE), powers in extended\n"

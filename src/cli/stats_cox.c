@@ -1,6 +1,6 @@
 /*
 ** stats_cox.c: `avn stats cox --time T --event E --covariates a,b
-** [--factors f] [--ref f=level] [--ties efron|breslow] [--cluster ID]
+** [--factors f] [--ref f=level] [--ties efron|breslow|exact] [--cluster ID]
 ** [--conf-level L]`: Cox proportional hazards as R's coxph(Surv(T, E) ~ a +
 ** b, ties = ..., cluster = ID). Coefficient rows: estimate = log hazard
 ** ratio, se = model SE, robust_se = Lin-Wei grouped-dfbeta SE (with
@@ -21,7 +21,7 @@
 #include "core/mem.h"
 #include "stats/cox.h"
 
-static const char *const ties_names[] = {"efron", "breslow", NULL};
+static const char *const ties_names[] = {"efron", "breslow", "exact", NULL};
 
 avn_rc stats_cli_cox(stats_ctx *c) {
   avn_rc rc = AVN_OK;
@@ -57,7 +57,7 @@ avn_rc stats_cli_cox(stats_ctx *c) {
   if (rc) goto cleanup;
   cox_opts o;
   cox_opts_default(&o);
-  o.ties = ties == 1 ? COX_TIES_BRESLOW : COX_TIES_EFRON;
+  o.ties = ties == 2 ? COX_TIES_EXACT : ties == 1 ? COX_TIES_BRESLOW : COX_TIES_EFRON;
   o.conf_level = conf;
   const stats_var *cl = cc ? &m.f.v[ci] : NULL, *st = sc ? &m.f.v[si] : NULL;
   if (st) {
@@ -71,8 +71,9 @@ avn_rc stats_cli_cox(stats_ctx *c) {
     if (!strcmp(c->err->field, "time")) snprintf(c->err->field, sizeof c->err->field, "%s", tc);
     goto cleanup;
   }
-  stats_json_str(c->json, "method", ties == 1 ? "Cox proportional hazards (Breslow ties)"
-                                              : "Cox proportional hazards (Efron ties)");
+  stats_json_str(c->json, "method", ties == 2   ? "Cox proportional hazards (exact ties)"
+                                    : ties == 1 ? "Cox proportional hazards (Breslow ties)"
+                                                : "Cox proportional hazards (Efron ties)");
   stats_json_str(c->json, "ties", ties_names[ties]);
   stats_json_int(c->json, "n", (long long)m.n);
   stats_json_int(c->json, "n_missing", (long long)m.f.n_missing);

@@ -141,6 +141,9 @@ typedef struct cox_work {
   double *x;       /* [n*p] centred, scaled, sorted */
   size_t *gstart;  /* [ngroups+1] first row of each distinct time */
   unsigned char *sfirst; /* [ngroups] 1 when the group starts a stratum */
+  size_t *send;    /* [ngroups] one past the last row of the group's stratum */
+  double *ef, *eg, *eh; /* exact ties: [dmax+1], [(dmax+1)*p], [(dmax+1)*p*p] */
+  size_t dmax;     /* most deaths at one time */
   double *eta, *r; /* [n] */
   double *s1, *s2, *d1, *d2, *a; /* [p], [p*p], [p], [p*p], [p] */
 } cox_work;
@@ -153,6 +156,49 @@ static void cox_eta(cox_work *w, const double *beta) {
     for (size_t j = 0; j < w->p; j++) e += xi[j] * beta[j];
     w->eta[i] = e;
     w->r[i] = exp(e);
+  }
+}
+
+/* The exact partial likelihood term of a time with nd > 1 deaths (rows
+** lo.. of the group, risk set rows lo..end): the deaths' sum of eta minus
+** log of the sum, over every nd-subset of the risk set, of the product of
+** the risks, by the recursion of Gail, M. H., Lubin, J. H. & Rubinstein,
+** L. V. (1981) Likelihood calculations for matched case-control studies
+** and survival studies with tied death times. Biometrika 68, 703-707:
+** f(k, s) = f(k-1, s) + r_k f(k-1, s-1), with its gradient g and Hessian
+** h carried alongside (survival's coxexact). O((end - lo) nd p^2). The
+** deaths' own eta and x were already added to ll and u by the caller. */
+static void cox_exact_term(cox_work *w, size_t lo, size_t end, size_t nd, double *ll,
+                           double *u, double *imat) {
+  size_t p = w->p;
+  double *f = w->ef, *g = w->eg, *h = w->eh;
+  memset(f, 0, (nd + 1) * sizeof *f);
+  memset(g, 0, (nd + 1) * p * sizeof *g);
+  memset(h, 0, (nd + 1) * p * p * sizeof *h);
+  f[0] = 1.0;
+  for (size_t k = lo; k < end; k++) {
+    const double *xk = w->x + k * p;
+    double rk = w->r[k];
+    size_t top = k - lo + 1 < nd ? k - lo + 1 : nd;
+    for (size_t s = top; s >= 1; s--) {
+      const double *g1 = g + (s - 1) * p, *h1 = h + (s - 1) * p * p;
+      double f1 = f[s - 1];
+      double *gs = g + s * p, *hs = h + s * p * p;
+      for (size_t a = 0; a < p; a++) {
+        for (size_t b = a; b < p; b++)
+          hs[a * p + b] += rk * (h1[a * p + b] + xk[a] * g1[b] + g1[a] * xk[b] +
+                                 xk[a] * xk[b] * f1);
+      }
+      for (size_t a = 0; a < p; a++) gs[a] += rk * (g1[a] + xk[a] * f1);
+      f[s] += rk * f1;
+    }
+  }
+  double F = f[nd];
+  const double *G = g + nd * p, *H = h + nd * p * p;
+  *ll -= log(F);
+  for (size_t a = 0; a < p; a++) {
+    u[a] -= G[a] / F;
+    for (size_t b = a; b < p; b++) imat[a * p + b] += H[a * p + b] / F - G[a] * G[b] / (F * F);
   }
 }
 
@@ -205,6 +251,10 @@ static int cox_compute(cox_work *w, const double *beta, double *loglik,
       }
     }
     if (nd == 0) continue;
+    if (w->ties == COX_TIES_EXACT && nd > 1) {
+      cox_exact_term(w, lo, w->send[g], nd, &ll, u, imat);
+      continue;
+    }
     if (!efron || nd == 1) {
       double dn = (double)nd;
       ll -= dn * log(s0);
@@ -582,6 +632,10 @@ static void work_free(cox_work *w) {
   avn_free(w->x);
   avn_free(w->gstart);
   avn_free(w->sfirst);
+  avn_free(w->send);
+  avn_free(w->ef);
+  avn_free(w->eg);
+  avn_free(w->eh);
   avn_free(w->eta);
   avn_free(w->r);
   avn_free(w->s1);
@@ -692,6 +746,32 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
   avn_free(ord);
   ord = NULL;
   w.gstart[w.ngroups] = n;
+  w.send = avn_calloc(w.ngroups ? w.ngroups : 1, sizeof *w.send);
+  if (!w.send) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  for (size_t g = w.ngroups, end = n; g-- > 0;) {
+    w.send[g] = end;
+    if (w.sfirst[g]) end = w.gstart[g];
+    size_t d = 0;
+    for (size_t q = w.gstart[g]; q < w.gstart[g + 1]; q++) d += (size_t)w.ev[q];
+    if (d > w.dmax) w.dmax = d;
+  }
+  if (o.ties == COX_TIES_EXACT) {
+    if (cluster) {
+      rc = avn_fail(err, AVN_E_USAGE, "ties", "exact",
+                    "the robust (cluster) variance is computed for efron and breslow ties only");
+      goto cleanup;
+    }
+    w.ef = avn_calloc(w.dmax + 1, sizeof *w.ef);
+    w.eg = avn_calloc((w.dmax + 1) * p, sizeof *w.eg);
+    w.eh = avn_calloc((w.dmax + 1) * p * p, sizeof *w.eh);
+    if (!w.ef || !w.eg || !w.eh) {
+      rc = AVN_E_NOMEM;
+      goto cleanup;
+    }
+  }
   /* centre and scale (coxfit6.c) */
   for (j = 0; j < p; j++) {
     double s = 0;

@@ -30,7 +30,9 @@
 #include <stdint.h>
 #include "core/rc.h"
 
-typedef enum cox_ties { COX_TIES_EFRON = 0, COX_TIES_BRESLOW } cox_ties;
+/* EXACT: the exact partial likelihood of coxph(ties = "exact") (every
+** subset of the risk set of the tied deaths' size; no robust variance). */
+typedef enum cox_ties { COX_TIES_EFRON = 0, COX_TIES_BRESLOW, COX_TIES_EXACT } cox_ties;
 
 typedef struct cox_opts {
   cox_ties ties;

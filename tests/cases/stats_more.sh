@@ -96,6 +96,8 @@ same lmm "hhs ~ age + visit + (1 | patient/hip)" \
   lmm --data "$D/hhs_visits.csv" --outcome hhs --predictors age,visit --subject patient --nested hip
 same anova2 "len ~ supp + dose" anova2 --data "$D/ToothGrowth.csv" --value len --factors supp,dose --no-interaction
 same km "Surv(time, status) ~ sex" km --data "$L" --time time --event status --group sex
+expect 2 "ties: value 'exact' refused: the robust (cluster) variance is computed for efron and breslow ties only" \
+  cox --data "$L" --time time --event status --covariates age --ties exact --cluster inst
 # formula errors: exit 2 naming the term and the rule
 expect 2 "--formula: value 'y ~ a:b' refused: interaction terms a:b are not fitted" ols --data "$L" --formula "y ~ a:b"
 expect 2 "only raw polynomials are fitted" ols --data "$L" --formula "time ~ poly(age, 3)"

@@ -308,6 +308,24 @@ add("cox_strata_cluster", "cox", "m_lung.csv",
       "--strata", "sex"),
     coxv(coxph(Surv(time, status) ~ age + ph.karno + strata(sex), data = l, cluster = inst)))
 
+## ---- 5c. cox ties = "exact" ----------------------------------------------------
+add("cox_ties_exact", "cox", "m_lung.csv",
+    c("--time", "time", "--event", "status", "--covariates", "age,sex,ph.karno", "--ties", "exact"),
+    coxv(coxph(Surv(time, status) ~ age + sex + ph.karno, data = l, ties = "exact")))
+add("cox_ties_exact_strata", "cox", "m_lung.csv",
+    c("--time", "time", "--event", "status", "--covariates", "age,sex", "--strata", "ph.ecog",
+      "--ties", "exact"),
+    coxv(coxph(Surv(time, status) ~ age + sex + strata(ph.ecog), data = l, ties = "exact")))
+a <- rd("aml.csv")
+add("cox_ties_exact_aml", "cox", "aml.csv",
+    c("--time", "time", "--event", "status", "--covariates", "x", "--ties", "exact"),
+    coxv(coxph(Surv(time, status) ~ x, data = a, ties = "exact")))
+# heavy ties: times rounded to 100 days, so up to 20-odd deaths share a time
+lr <- l; lr$time <- round(lr$time / 100) * 100; w(lr, "m_lung_ties.csv"); lr <- rd("m_lung_ties.csv")
+add("cox_ties_exact_heavy", "cox", "m_lung_ties.csv",
+    c("--time", "time", "--event", "status", "--covariates", "age,sex", "--ties", "exact"),
+    coxv(coxph(Surv(time, status) ~ age + sex, data = lr, ties = "exact")))
+
 ## ---- 6. Fisher r x c by the network algorithm --------------------------------
 # Tables the complete enumeration of earlier versions refused (beyond 2e8
 # nodes); fisher.test (FEXACT) with a large workspace gives the truth.
