@@ -5,6 +5,7 @@
 ** V ~ A + B). --levels col=... and --ref col=level apply to either factor.
 */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/stats_cli.h"
 #include "core/mem.h"
@@ -24,6 +25,8 @@ avn_rc stats_cli_anova2(stats_ctx *c) {
   if (!rc) rc = stats_split_list(fl, &fac, &nf);
   if (!rc && nf != 2)
     rc = avn_fail(c->err, AVN_E_USAGE, "--factors", fl, "expected two columns: --factors A,B");
+  if (!rc && !strcmp(fac[0], fac[1]))
+    rc = avn_fail(c->err, AVN_E_USAGE, "--factors", fl, "the two factors must be different columns");
   if (rc) goto cleanup;
   stats_colspec spec[] = {{vc, STATS_NUMERIC}, {fac[0], STATS_FACTOR}, {fac[1], STATS_FACTOR}};
   rc = stats_cli_frame(c, spec, 3, &f);
