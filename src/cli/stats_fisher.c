@@ -41,7 +41,8 @@ avn_rc stats_cli_fisher(stats_ctx *c) {
   if (rc == AVN_E_RANGE) {
     rc = avn_fail(c->err, rc, xc, NULL,
                   "the %zu x %zu table (n = %zu) is beyond the network algorithm's limits "
-                  "(2e6 partial tables per stage); use chisq",
+                  "(2000 levels on the longer side, 2e6 partial tables per stage, a few "
+                  "seconds of work); use chisq",
                   f.v[0].nlev, f.v[1].nlev, f.n);
     goto cleanup;
   }

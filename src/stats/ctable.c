@@ -197,14 +197,12 @@ static avn_rc fisher_2x2(const double *x, int alt, double cl, ctable_fisher *out
 ** row totals still to fill (kept sorted: rows are exchangeable, so every
 ** path reaching it has the same completions). Each node keeps its distinct
 ** "past" values (sum of -log x! over the cells filled so far) with the log
-** of how many paths carry each. With the bounds UB >= max and LB <= min of
-** the remaining sum over all completions: past + UB <= limit means every
-** completion counts, and their total is closed-form (the hypergeometric
-** normalizer lf(M) - sum lf(rows) - sum lf(cols)); past + LB > limit means
-** none does; otherwise the node is expanded to the next stage. The bounds
-** are relaxations (each row, or each column, alone: even spread for the
-** maximum, one cell for the minimum), weaker than FEXACT's exact path
-** lengths but valid, so the p-value is exact; they only cost nodes. */
+** of how many paths carry each. With the longest (LP) and shortest (SP)
+** remaining path of the node: past + LP <= limit means every completion
+** counts, and their total is closed-form (the hypergeometric normalizer
+** lf(M) - sum lf(rows) - sum lf(cols)); past + SP > limit means none does;
+** otherwise the node is expanded to the next stage. LP and SP are exact,
+** from one memoized pass over the network without pasts (net_path). */
 
 typedef struct net_entry {
   double past, lw;   /* past length; log of its path count */
@@ -213,6 +211,8 @@ typedef struct net_entry {
 typedef struct net_node {
   net_entry *e;
   size_t ne, cap;
+  double lp, sp;     /* bounds memo: longest / shortest remaining path */
+  bool done;
 } net_node;
 
 typedef struct net_stage {
@@ -315,6 +315,10 @@ static avn_rc stage_grow(net_stage *s) {
 ** seconds. */
 #define NET_MAX_ENTRIES 2000000.0
 #define NET_MAX_WORK 3e7
+#define NET_MAX_PATH_WORK 4e8
+/* Stages (the longer margin's levels) beyond which a table is refused at
+** once: the bounds pass recurses once per stage. */
+#define NET_MAX_STAGES 2000
 
 /* The node with key k (sorted), created empty when new; AVN_E_RANGE when
 ** the stage would pass NET_MAX_NODES. */
@@ -396,13 +400,6 @@ static int cmp_i32_desc(const void *a, const void *b) {
   return (x < y) - (x > y);
 }
 
-/* max of -sum lf over t split into m parts: as even as possible */
-static double even_spread(const double *lf, long t, long m) {
-  if (m <= 0) return t == 0 ? 0.0 : -INFINITY;
-  long q = t / m, rem = t % m;
-  return -((double)(m - rem) * lf[q] + (double)rem * lf[q + 1]);
-}
-
 typedef struct net_ctx {
   size_t r, c;
   const long *cs;       /* column totals in stage order */
@@ -412,26 +409,18 @@ typedef struct net_ctx {
   size_t max_entries;
 } net_ctx;
 
-/* Bounds on the remaining sum of -lf(x) from key k before stage j. */
-static void net_bounds(const net_ctx *x, const int32_t *k, size_t j, double *ub, double *lb,
-                       double *lt) {
-  long ncol = (long)(x->c - j), nrow = 0, M = 0;
-  double ur = 0, lr = 0, uc = 0, lc = 0, sr = 0, sc = 0;
+/* log of the number-weighted total of all completions from key k before
+** stage j: sum over them of prod 1/x! = M! / (prod k_i! prod cs_j!), the
+** hypergeometric normalizer. */
+static double net_total(const net_ctx *x, const int32_t *k, size_t j) {
+  long M = 0;
+  double t = 0;
   for (size_t i = 0; i < x->r; i++) {
-    if (k[i] > 0) nrow++;
     M += k[i];
-    ur += even_spread(x->lf, k[i], ncol);
-    lr -= x->lf[k[i]];
-    sr += x->lf[k[i]];
+    t -= x->lf[k[i]];
   }
-  for (size_t q = j; q < x->c; q++) {
-    uc += even_spread(x->lf, x->cs[q], nrow);
-    lc -= x->lf[x->cs[q]];
-    sc += x->lf[x->cs[q]];
-  }
-  *ub = fmin(ur, uc);
-  *lb = fmax(lr, lc);
-  *lt = x->lf[M] - sr - sc;
+  for (size_t q = j; q < x->c; q++) t -= x->lf[x->cs[q]];
+  return t + x->lf[M];
 }
 
 typedef struct net_scratch {
@@ -441,11 +430,11 @@ typedef struct net_scratch {
   double *acc;        /* [r] -sum lf(x) of rows before i */
 } net_scratch;
 
-/* Expands node (key k, kept entries e[0..ne)) through stage j's column:
-** every x with sum cs[j] and 0 <= x_i <= k_i (depth-first, no recursion)
-** into the next stage. */
-static avn_rc net_expand(net_ctx *x, const int32_t *k, const net_entry *e, size_t ne, size_t j,
-                         net_stage *next, net_scratch *w) {
+/* Calls fn(arg, next key (sorted), -sum lf(x)) for every column x of stage
+** j with sum cs[j] and 0 <= x_i <= k_i (depth-first, no recursion). */
+typedef avn_rc (*net_col_fn)(void *arg, const int32_t *nk, double acc);
+static avn_rc net_columns(net_ctx *x, const int32_t *k, size_t j, net_scratch *w,
+                          net_col_fn fn, void *arg) {
   size_t r = x->r, i = 0;
   w->suffix[r] = 0;
   for (size_t q = r; q-- > 0;) w->suffix[q] = w->suffix[q + 1] + k[q];
@@ -471,16 +460,94 @@ static avn_rc net_expand(net_ctx *x, const int32_t *k, const net_entry *e, size_
     /* the last row takes what is left: a complete column */
     for (size_t q = 0; q < r; q++) w->nk[q] = k[q] - w->xv[q];
     qsort(w->nk, r, sizeof *w->nk, cmp_i32_desc);
-    net_node *nd = NULL;
-    avn_rc rc = stage_find(next, w->nk, &nd);
-    size_t v = rc ? 0 : (size_t)(nd - next->node);
-    for (size_t q = 0; !rc && q < ne; q++) rc = stage_add(next, v, e[q].past + acc, e[q].lw);
-    if (rc) return rc;
-    x->work += (double)(ne + r) + 16.0;   /* + the hash look-up and sort */
-    if ((double)next->pcount > NET_MAX_ENTRIES) return AVN_E_RANGE;
+    x->work += (double)r + 16.0;   /* the sort and the hash look-up */
     if (x->work > x->cap) return AVN_E_RANGE;
+    avn_rc rc = fn(arg, w->nk, acc);
+    if (rc) return rc;
     w->xv[i]++;
   }
+}
+
+typedef struct expand_arg {
+  net_ctx *x;
+  net_stage *next;
+  const net_entry *e;
+  size_t ne;
+} expand_arg;
+
+static avn_rc expand_one(void *p, const int32_t *nk, double acc) {
+  expand_arg *a = p;
+  net_node *nd = NULL;
+  avn_rc rc = stage_find(a->next, nk, &nd);
+  size_t v = rc ? 0 : (size_t)(nd - a->next->node);
+  for (size_t q = 0; !rc && q < a->ne; q++) rc = stage_add(a->next, v, a->e[q].past + acc, a->e[q].lw);
+  a->x->work += (double)a->ne;
+  if (!rc && (double)a->next->pcount > NET_MAX_ENTRIES) rc = AVN_E_RANGE;
+  return rc;
+}
+
+/* Expands node (key k, kept entries e[0..ne)) through stage j's column into
+** the next stage. */
+static avn_rc net_expand(net_ctx *x, const int32_t *k, const net_entry *e, size_t ne, size_t j,
+                         net_stage *next, net_scratch *w) {
+  expand_arg a = {x, next, e, ne};
+  return net_columns(x, k, j, w, expand_one, &a);
+}
+
+/* ---- exact longest and shortest remaining paths (the bounds) ------------- */
+
+/* For every node reachable from the root: the largest and smallest sum of
+** -lf(x) over its completions, by a memoized depth-first pass over the
+** same network without pasts (stage j's memo in memo[j]; one scratch per
+** depth). These are the exact path lengths FEXACT uses; a node's are found
+** once, however many pasts reach it. */
+typedef struct path_arg {
+  net_ctx *x;
+  net_stage *memo;
+  net_scratch *w;   /* [C] */
+  size_t j;
+  double lp, sp;
+} path_arg;
+
+static avn_rc net_path(net_ctx *x, net_stage *memo, net_scratch *w, size_t j, const int32_t *k,
+                       double *lp, double *sp);
+
+static avn_rc path_one(void *p, const int32_t *nk, double acc) {
+  path_arg *a = p;
+  double lp, sp;
+  avn_rc rc = net_path(a->x, a->memo, a->w, a->j + 1, nk, &lp, &sp);
+  if (rc) return rc;
+  if (acc + lp > a->lp) a->lp = acc + lp;
+  if (acc + sp < a->sp) a->sp = acc + sp;
+  return AVN_OK;
+}
+
+static avn_rc net_path(net_ctx *x, net_stage *memo, net_scratch *w, size_t j, const int32_t *k,
+                       double *lp, double *sp) {
+  if (j == x->c) {
+    *lp = *sp = 0.0;
+    return AVN_OK;
+  }
+  net_node *nd = NULL;
+  avn_rc rc = stage_find(&memo[j], k, &nd);
+  if (rc) return rc;
+  if (nd->done) {
+    *lp = nd->lp;
+    *sp = nd->sp;
+    return AVN_OK;
+  }
+  path_arg a = {x, memo, w, j, -INFINITY, INFINITY};
+  rc = net_columns(x, k, j, &w[j], path_one, &a);
+  if (rc) return rc;
+  /* re-find: deeper stages never touch stage j's array, but be exact */
+  rc = stage_find(&memo[j], k, &nd);
+  if (rc) return rc;
+  nd->lp = a.lp;
+  nd->sp = a.sp;
+  nd->done = true;
+  *lp = a.lp;
+  *sp = a.sp;
+  return AVN_OK;
 }
 
 /* Two-sided p of the r x c table (r <= c after transposing: the key is the
@@ -499,9 +566,33 @@ static avn_rc fisher_network(const double *x, size_t r, size_t c, const double *
   net_scratch w = {avn_malloc(R * sizeof *w.xv), avn_malloc(R * sizeof *w.nk),
                    avn_malloc((R + 1) * sizeof *w.suffix), avn_malloc(R * sizeof *w.left),
                    avn_malloc(R * sizeof *w.acc)};
-  net_stage cur = {0}, nxt = {0};
+  net_stage cur = {0}, nxt = {0}, *memo = NULL;
   net_ctx ctx = {0};
-  if (!lf || !csl || !key || !w.xv || !w.nk || !w.suffix || !w.left || !w.acc) {
+  net_scratch *ws = NULL;
+  int32_t *wi = NULL;
+  long *wl = NULL;
+  double *wd = NULL;
+  /* the bounds pass recurses one level per stage and keeps a scratch per
+  ** level: refuse at once what it could not hold */
+  if (C > NET_MAX_STAGES || (double)R * (double)C > 1e7) {
+    rc = AVN_E_RANGE;
+    goto cleanup;
+  }
+  memo = avn_calloc(C + 1, sizeof *memo);
+  ws = avn_calloc(C ? C : 1, sizeof *ws);
+  wi = avn_malloc(2 * R * C * sizeof *wi);
+  wl = avn_malloc((2 * R + 1) * C * sizeof *wl);
+  wd = avn_malloc(R * C * sizeof *wd);
+  if (memo && ws && wi && wl && wd) {
+    for (size_t j = 0; j < C; j++) {
+      memo[j].r = R;
+      ws[j] = (net_scratch){wi + 2 * R * j, wi + 2 * R * j + R, wl + (2 * R + 1) * j,
+                            wl + (2 * R + 1) * j + R + 1, wd + R * j};
+    }
+    memo[C].r = R;
+  }
+  if (!lf || !csl || !key || !w.xv || !w.nk || !w.suffix || !w.left || !w.acc || !memo || !ws ||
+      !wi || !wl || !wd) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
@@ -525,6 +616,16 @@ static avn_rc fisher_network(const double *x, size_t r, size_t c, const double *
   for (size_t i = 0; i < R; i++) key[i] = (int32_t)rows[i];
   qsort(key, R, sizeof *key, cmp_i32_desc);
   cur.r = nxt.r = R;
+  {
+    /* the bounds pass costs a few ns per step, the pasts' one a hash
+    ** insertion per entry: each has its own budget */
+    double lp0, sp0;
+    ctx.cap = NET_MAX_PATH_WORK;
+    rc = net_path(&ctx, memo, ws, 0, key, &lp0, &sp0);
+    if (rc) goto cleanup;
+    ctx.work = 0;
+    ctx.cap = cap;
+  }
   net_node *root = NULL;
   rc = stage_find(&cur, key, &root);
   if (!rc) rc = stage_add(&cur, 0, 0.0, 0.0);
@@ -534,8 +635,14 @@ static avn_rc fisher_network(const double *x, size_t r, size_t c, const double *
     for (size_t v = 0; v < cur.nnode; v++) {
       net_node *nd = &cur.node[v];
       const int32_t *k = cur.keys + v * R;
-      double ub, lb, lt;
-      net_bounds(&ctx, k, j, &ub, &lb, &lt);
+      double ub = 0, lb = 0, lt = net_total(&ctx, k, j);
+      if (j < C) {
+        net_node *m = NULL;
+        rc = stage_find(&memo[j], k, &m);   /* found: the bounds pass saw every node */
+        if (rc) goto cleanup;
+        ub = m->lp;
+        lb = m->sp;
+      }
       size_t keep = 0;
       for (size_t q = 0; q < nd->ne; q++) {
         double base = ctx.lconst + nd->e[q].past;
@@ -563,6 +670,12 @@ cleanup:
   if (rc == AVN_E_RANGE) *work_out = ctx.work;
   stage_free(&cur);
   stage_free(&nxt);
+  for (size_t j = 0; memo && j <= C; j++) stage_free(&memo[j]);
+  avn_free(memo);
+  avn_free(ws);
+  avn_free(wi);
+  avn_free(wl);
+  avn_free(wd);
   avn_free(lf);
   avn_free(csl);
   avn_free(key);

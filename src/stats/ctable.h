@@ -19,12 +19,14 @@
 **   columns are filled stage by stage, nodes are the sorted remaining row
 **   totals (over the shorter margin), each with its distinct past path
 **   lengths; a past whose every completion is at most (or above) the
-**   observed probability is settled in closed form (or dropped) with bounds
-**   from row-wise and column-wise relaxations. The same p-value as complete
-**   enumeration. Refused with AVN_E_RANGE (the caller suggests chisq) past
-**   2e6 past values in a stage, 1e6 nodes or 3e7 steps: within seconds.
-**   Our bounds are looser than FEXACT's exact path lengths, so some tables
-**   R answers (large n with many columns, or a tiny p) are refused here.
+**   observed probability is settled in closed form (or dropped), with the
+**   exact longest and shortest remaining paths of each node found first by
+**   a memoized pass over the network (as FEXACT). The same p-value as
+**   complete enumeration. Refused with AVN_E_RANGE (the caller suggests
+**   chisq): more than 2000 levels on the longer side (at once), 1e6 nodes
+**   or 2e6 past values in a stage, or more than a few seconds of steps.
+**   Tables with a tiny p (most tables more probable than the observed one)
+**   and large n with many columns can be refused where R still answers.
 **
 ** Arguments: counts[r*c] row-major (borrowed), r, c >= 2. Refused with
 ** AVN_E_DEGENERATE: a row or column with zero total (E = 0).
