@@ -308,7 +308,9 @@ avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
   if (rc) goto cleanup;
   cc = stats_opt(&c->opts, "cluster");
   const char *list = stats_opt(&c->opts, "predictors") ? "predictors" : "covariates";
-  stats_colspec roles[2] = {{yc, STATS_NUMERIC}, {cc, STATS_FACTOR}};
+  /* logistic: a non-numeric outcome (TRUE/FALSE, yes/no) is a factor whose
+  ** first level is failure, as glm(family = binomial) reads one */
+  stats_colspec roles[2] = {{yc, logistic ? STATS_AUTO : STATS_NUMERIC}, {cc, STATS_FACTOR}};
   rc = stats_covars_build(c, roles, cc ? 2 : 1, list, !intercept, &m);
   if (rc) goto cleanup;
   const double *y = m.f.v[0].x;
@@ -319,7 +321,20 @@ avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
       rc = AVN_E_NOMEM;
       goto cleanup;
     }
-    rc = stats_covars_binary(c, &m.f, 0, yi);
+    const stats_var *yv = &m.f.v[0];
+    if (yv->kind == STATS_FACTOR) {
+      if (yv->nlev != 2) {
+        rc = avn_fail(c->err, AVN_E_RANGE, yc, NULL,
+                      "a non-numeric outcome must have exactly 2 levels (found %zu); the first "
+                      "(sorted, or --levels) is failure",
+                      yv->nlev);
+        goto cleanup;
+      }
+      for (size_t i = 0; i < m.n; i++) yi[i] = yv->code[i] != 0;
+      stats_json_str(c->json, "outcome_success", yv->levels[1]);
+    } else {
+      rc = stats_covars_binary(c, &m.f, 0, yi);
+    }
     if (rc) goto cleanup;
     for (size_t i = 0; i < m.n; i++) yb[i] = yi[i];
     y = yb;

@@ -384,6 +384,14 @@ add("formula_ols_no_intercept", "ols", "m_lung.csv", c("--formula", "time ~ age 
 add("formula_logistic_factor", "logistic", "m_lung.csv",
     c("--formula", "dead01 ~ age + factor(sex) + ph.karno"),
     lmv(glm(dead01 ~ age + factor(sex) + ph.karno, data = l, family = binomial)))
+add("logistic_logical_outcome", "logistic", "m_lung.csv",
+    c("--outcome", "dead", "--predictors", "age,sex,ph.karno"),
+    c(lmv(glm(dead ~ age + sex + ph.karno, data = l, family = binomial)),
+      list(outcome_success = "TRUE")))
+add("logistic_word_outcome", "logistic", "m_lung.csv",
+    c("--formula", "state ~ age + sex"),
+    c(lmv(glm(factor(state) ~ age + sex, data = l, family = binomial)),
+      list(outcome_success = "dead")))
 hv <- rd("hhs_visits.csv")
 hvc <- hv[complete.cases(hv[, c("hhs", "age", "visit", "patient")]), ]
 fit <- lmer(hhs ~ age + visit + (1 | patient), data = hvc, REML = TRUE)
