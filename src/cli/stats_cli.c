@@ -624,14 +624,21 @@ avn_rc stats_cli_put_table(stats_ctx *c, const stats_frame *f, const char *key, 
     for (size_t i = 0; i < r; i++) json_array_append_new(rows, json_string(f->v[0].levels[i]));
     for (size_t j = 0; j < k; j++) json_array_append_new(cols, json_string(f->v[1].levels[j]));
   }
-  avn_rc rc = stats_text_printf(c, "%s (%s x %s):\n%12s", key, f->v[0].name, f->v[1].name, "");
-  for (size_t j = 0; !rc && j < k; j++) rc = stats_text_printf(c, " %10.10s", f->v[1].levels[j]);
-  if (!rc) rc = stats_text_printf(c, "\n");
+  /* a wide table is unreadable as text: say so, the JSON has it whole */
+  bool text = r <= 60 && k <= 12;
+  avn_rc rc = text ? stats_text_printf(c, "%s (%s x %s):\n%12s", key, f->v[0].name,
+                                       f->v[1].name, "")
+                   : stats_text_printf(c, "%s (%s x %s): %zu x %zu, not shown (see --json)\n", key,
+                                       f->v[0].name, f->v[1].name, r, k);
+  for (size_t j = 0; text && !rc && j < k; j++)
+    rc = stats_text_printf(c, " %10.10s", f->v[1].levels[j]);
+  if (text && !rc) rc = stats_text_printf(c, "\n");
   for (size_t i = 0; !rc && i < r; i++) {
     json_t *row = json_array();
     if (!row) break;
     for (size_t j = 0; j < k; j++) json_array_append_new(row, json_real(m[i * k + j]));
     json_array_append_new(tab, row);
+    if (!text) continue;
     rc = stats_text_printf(c, "%12.12s", f->v[0].levels[i]);
     for (size_t j = 0; !rc && j < k; j++)
       rc = stats_text_printf(c, " %10s", stats_fmt_num(b, sizeof b, m[i * k + j], 5));
