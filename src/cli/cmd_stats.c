@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/stats_cli.h"
+#include "cli/stats_formula.h"
 #include "core/mem.h"
 
 #define AVN_STATS_METHOD(name, summary, fn) avn_rc fn(stats_ctx *c);
@@ -38,7 +39,7 @@ static const size_t n_methods = sizeof methods / sizeof methods[0];
 /* Options that never take a value. */
 static const char *const stats_flags[] = {
   "json", "var-equal", "no-correct", "no-yates", "paired", "ml", "reml",
-  "robust", "verbose", "no-intercept", NULL,
+  "robust", "verbose", "no-intercept", "no-interaction", "strict", "conf-int", NULL,
 };
 
 const char cmd_stats_usage[] =
@@ -47,25 +48,42 @@ const char cmd_stats_usage[] =
     "empty cells and NA are missing and are dropped per analysis, with the count\n"
     "reported). --json prints one JSON object with 17 significant digits.\n\n"
     "Common options: --col C | --x A --y B (paired: y - x) | --value V --group G\n"
-    "  --time T --event E | --covariates a,b | --factors b | --ref b=level\n"
-    "  --levels a,b (or col=a,b) | --outcome Y --predictors a,b | --subject S\n"
-    "  --within W | --cluster C | --alpha A | --conf-level L\n"
-    "  --alternative two.sided|less|greater\n\n"
+    "  --time T --event E [--event-value V] | --covariates a,b | --factors b\n"
+    "  --ref b=level | --levels a,b (or col=a,b) | --outcome Y --predictors a,b\n"
+    "  --subject S | --within W | --cluster C | --alpha A | --conf-level L\n"
+    "  --alternative two.sided|less|greater\n"
+    "  --formula F: R's model formula instead of the role flags, e.g. cox:\n"
+    "    \"Surv(time, status) ~ age + factor(stage) + strata(site) + cluster(id)\";\n"
+    "    ols: \"y ~ a + b\", \"y ~ poly(x, 10, raw = TRUE)\"; lmm: \"hhs ~ visit +\n"
+    "    (1 | patient)\"; t, anova, kruskal ...: \"value ~ group\"; anova2: \"y ~ a * b\"\n"
+    "Events (km, logrank, cox) are coded as R's Surv(): 0/1, 1/2 (2 = event, when\n"
+    "  the column holds exactly 1 and 2) or TRUE/FALSE; --event-value V makes\n"
+    "  rows equal to V the events and every other value censored.\n"
+    "--levels a,b (or col=a,b, repeatable) chooses and orders a factor's levels:\n"
+    "  rows of unlisted levels are left out (t --levels a,c: two of three groups).\n\n"
     "describe: --col C [--group G] [--factors C] [--quantile-type 7|6]\n"
     "          [--conf-level 0.95]\n"
     "shapiro: --col C (3..5000 values)\n"
     "paired-t: --x A --y B [--mu M] (difference B - A)\n"
     "t: --value V --group G [--var-equal] [--levels a,b] | --col C [--mu M]\n"
     "wilcoxon: --x A --y B | --col C [--mu M] [--exact yes|no|auto] [--no-correct]\n"
-    "mann-whitney: --value V --group G [--exact yes|no|auto] [--no-correct]\n"
-    "anova: --value V --group G\n"
+    "          [--conf-int]   (Hodges-Lehmann (pseudo)median and CI, as conf.int = TRUE)\n"
+    "mann-whitney: --value V --group G [--exact yes|no|auto] [--no-correct] [--conf-int]\n"
+    "anova: --value V --group G   (values centred in exact decimal: NIST SmLs07-09\n"
+    "       reach 15 digits)\n"
+    "oneway: --value V --group G [--var-equal]   (Welch's F unless --var-equal)\n"
+    "anova2: --value V --factors A,B [--no-interaction]   (type I SS, A first)\n"
+    "kruskal: --value V --group G\n"
     "chisq: --x A --y B [--no-yates]    fisher: --x A --y B\n"
     "km: --time T --event E [--group G] [--conf-type log|log-log|plain] [--at t1,t2]\n"
-    "logrank: --time T --event E --group G\n"
-    "cox: --time T --event E --covariates a,b [--factors f] [--ties efron|breslow]\n"
-    "     [--cluster ID]\n"
+    "logrank: --time T --event E --group G [--rho R]   (G-rho; 1 = Peto & Peto)\n"
+    "cox: --time T --event E --covariates a,b [--factors f] [--ties efron|breslow|exact]\n"
+    "     [--cluster ID] [--strata S]   (concordance with its se, as summary(coxph))\n"
     "ols, logistic: --outcome Y --predictors a,b [--factors f] [--cluster ID]\n"
-    "     [--no-intercept]   (logistic: Y is 0/1; separation is refused)\n"
+    "     ols --predictors x --degree K: y ~ poly(x, K, raw = TRUE), powers in extended\n"
+    "     precision (NIST Filip: 10 digits; R's lm about 7)\n"
+    "     [--no-intercept]   (logistic: Y is 0/1, TRUE/FALSE or 2 levels, the first\n"
+    "     = failure, as glm; separation is refused)\n"
     "rm-anova: --value V --subject S --within W [--p-adjust bonferroni|holm]\n"
     "lmm: --outcome Y --predictors a,b [--factors f] --subject S [--nested H]\n"
     "     [--method reml|ml]\n"
@@ -77,6 +95,8 @@ const char cmd_stats_usage[] =
     "power: --design paired|two-sample --delta D --sd S [--alpha A]\n"
     "       (--power P | --n N) [--dropout F]   (no --data needed)\n"
     "       --design logrank --hr H [--p-event P] [--alloc 0.5] [--power P]\n"
+    "       --design two-prop --p1 P --p2 Q (--power P | --n N)\n"
+    "         [--alternative two.sided|one.sided] [--strict]   (power.prop.test)\n"
     "(add --alternative, --conf-level or --alpha where the test has them)\n\n"
     "Exit status: 0 ok, 1 input refused (names the column and reason), 2 usage.\n";
 
@@ -97,6 +117,8 @@ int cmd_stats(int argc, char **argv) {
   avn_err err;
   stats_ctx c;
   const stats_method *m = NULL;
+  stats_optval *argv_opts = NULL;   /* c.opts.v as parsed (a formula swaps it) */
+  stats_formula fm = {0};
 
   avn_err_clear(&err);
   memset(&c, 0, sizeof c);
@@ -116,7 +138,7 @@ int cmd_stats(int argc, char **argv) {
     status = cli_usage_error("stats", "unknown test '%s'", c.test);
     goto cleanup;
   }
-  c.opts.v = avn_calloc((size_t)argc, sizeof *c.opts.v);
+  c.opts.v = argv_opts = avn_calloc((size_t)argc, sizeof *c.opts.v);
   if (!c.opts.v) {
     avn_fail(&err, AVN_E_NOMEM, NULL, NULL, "out of memory");
     status = cli_error("stats", &err);
@@ -175,7 +197,8 @@ int cmd_stats(int argc, char **argv) {
   }
   stats_json_str(c.json, "test", c.test);
   {
-    avn_rc rc = m->run(&c);
+    avn_rc rc = stats_formula_apply(&c, &fm);
+    if (!rc) rc = m->run(&c);
     if (rc) {
       if (err.rc == AVN_OK) avn_fail(&err, rc, NULL, NULL, NULL);
       if (rc == AVN_E_USAGE) {
@@ -198,7 +221,8 @@ int cmd_stats(int argc, char **argv) {
 cleanup:
   json_decref(c.json);
   csv_table_free(c.table);
-  avn_free(c.opts.v);
+  stats_formula_free(&fm);
+  avn_free(argv_opts);
   avn_buf_free(&c.text);
   return status;
 }

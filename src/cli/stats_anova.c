@@ -1,6 +1,8 @@
 /*
 ** stats_anova.c: `avn stats anova --value V --group G`: one-way ANOVA
 ** (R: summary(aov(V ~ factor(G)))). Every level with data counts as a group.
+** The values are centred on the first one in exact decimal while read
+** (stats_cli_center_exact): NIST SmLs07-09 keep their certified digits.
 */
 #include <stdio.h>
 
@@ -16,7 +18,7 @@ avn_rc stats_cli_anova(stats_ctx *c) {
   anova_result r;
   char b[6][48];
 
-  rc = stats_cli_allow(c, "value,group,levels");
+  rc = stats_cli_allow(c, "value,group,levels,ref");
   if (!rc) rc = stats_opt_req(&c->opts, "value", &vc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "group", &gc, c->err);
   if (rc) goto cleanup;
@@ -28,6 +30,7 @@ avn_rc stats_cli_anova(stats_ctx *c) {
                   "one-way ANOVA needs at least 2 groups, found %zu", f.v[1].nlev);
     goto cleanup;
   }
+  stats_cli_center_exact(c, &f, 0);
   rc = anova_oneway(f.v[0].x, f.v[1].code, f.n, f.v[1].nlev, &r);
   if (rc == AVN_E_DEGENERATE) {
     rc = avn_fail(c->err, rc, vc, NULL,

@@ -21,7 +21,7 @@ avn_rc stats_cli_chisq(stats_ctx *c) {
   ctable_chisq r = {0};
   char dn[300], method[128];
 
-  rc = stats_cli_allow(c, "x,y,no-yates,levels,factors");
+  rc = stats_cli_allow(c, "x,y,no-yates,levels,ref,factors");
   if (!rc) rc = stats_opt_req(&c->opts, "x", &xc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "y", &yc, c->err);
   if (rc) goto cleanup;

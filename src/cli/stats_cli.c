@@ -6,6 +6,7 @@
 ** column. Level strings are borrowed from the csv_table arena.
 */
 #include "cli/stats_cli.h"
+#include "stats/wilcoxon.h"
 
 #include <float.h>
 #include <math.h>
@@ -230,11 +231,13 @@ static int cmp_levnum(const void *a, const void *b) {
 }
 
 /* The --levels value for column name: "col=a,b" for that column, or a bare
-** "a,b" when name is the --group column (or the only factor). */
+** "a,b" when name is the --group column (else the --within column, else the
+** only factor). */
 static const char *levels_for(const stats_ctx *c, const char *name, bool only_factor) {
   const char *res = NULL;
   size_t nl = strlen(name);
   const char *group = stats_opt(&c->opts, "group");
+  if (!group) group = stats_opt(&c->opts, "within");
   for (size_t i = 0; i < c->opts.n; i++) {
     const char *v = c->opts.v[i].value;
     if (strcmp(c->opts.v[i].name, "levels") || !v) continue;
@@ -323,8 +326,9 @@ static avn_rc build_factor(const stats_ctx *c, const csv_table *t, stats_var *v,
     qsort(num, nd, sizeof *num, cmp_levnum);
     for (size_t k = 0; k < nd; k++) order[num[k].d] = k;
   }
-  /* --levels: explicit order; every listed level must exist, and every
-  ** level in the data must be listed */
+  /* --levels: explicit order; every listed level must exist (rows with a
+  ** level not listed were dropped by stats_cli_frame, as R's
+  ** factor(x, levels = ...) makes them NA) */
   const char *lv = levels_for(c, v->name, only_factor);
   if (lv) {
     rc = stats_split_list(lv, &want, &nwant);
@@ -344,13 +348,6 @@ static avn_rc build_factor(const stats_ctx *c, const csv_table *t, stats_var *v,
         goto cleanup;
       }
       order[hit] = k;
-    }
-    for (size_t d = 0; d < nd; d++) {
-      if (order[d] == SIZE_MAX) {
-        rc = avn_fail(c->err, AVN_E_UNKNOWN, v->name, dlev[d],
-                      "this level occurs in the data but is not listed in --levels");
-        goto cleanup;
-      }
     }
   }
   /* --ref col=level: move that level to the front (R's relevel) */
@@ -397,6 +394,8 @@ avn_rc stats_cli_frame(const stats_ctx *c, const stats_colspec *spec, size_t nsp
   const csv_table *t = NULL;
   double *full = NULL;
   bool *keep = NULL;
+  char ***lists = NULL;   /* per variable: its --levels list, or NULL */
+  size_t *nlist = NULL;
 
   memset(f, 0, sizeof *f);
   rc = stats_cli_table(c, &t);
@@ -421,13 +420,43 @@ avn_rc stats_cli_frame(const stats_ctx *c, const stats_colspec *spec, size_t nsp
                     ? STATS_NUMERIC : STATS_FACTOR;
     nfactor += (v->kind == STATS_FACTOR);
   }
+  /* --levels lists: a row whose level is not listed is left out (R's
+  ** factor(x, levels = ...) then complete cases), counted apart */
+  lists = avn_calloc(nspec ? nspec : 1, sizeof *lists);
+  nlist = avn_calloc(nspec ? nspec : 1, sizeof *nlist);
+  if (!lists || !nlist) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  for (size_t j = 0; j < nspec; j++) {
+    const char *lv = f->v[j].kind == STATS_FACTOR ? levels_for(c, f->v[j].name, nfactor == 1)
+                                                  : NULL;
+    if (lv) {
+      rc = stats_split_list(lv, &lists[j], &nlist[j]);
+      if (rc) goto cleanup;
+    }
+  }
+  size_t n_unlisted = 0;
   for (size_t r = 0; r < nrow; r++) {
     keep[r] = true;
     for (size_t j = 0; j < nspec && keep[r]; j++)
       if (csv_table_missing(t, r, f->v[j].col)) keep[r] = false;
+    if (!keep[r]) {
+      f->n_missing++;
+      continue;
+    }
+    for (size_t j = 0; j < nspec && keep[r]; j++) {
+      if (!lists[j]) continue;
+      const char *cell = csv_table_cell(t, r, f->v[j].col);
+      bool listed = false;
+      for (size_t k = 0; k < nlist[j] && !listed; k++) listed = !strcmp(cell, lists[j][k]);
+      keep[r] = listed;
+    }
     if (keep[r]) f->n++;
-    else f->n_missing++;
+    else n_unlisted++;
   }
+  f->n_unlisted = n_unlisted;
+  if (n_unlisted && c->json) stats_json_int(c->json, "n_not_in_levels", (long long)n_unlisted);
   f->row = avn_malloc((f->n ? f->n : 1) * sizeof *f->row);
   if (!f->row) {
     rc = AVN_E_NOMEM;
@@ -466,6 +495,9 @@ cleanup:
   if (rc == AVN_E_NOMEM && c->err && c->err->rc != AVN_E_NOMEM)
     avn_fail(c->err, AVN_E_NOMEM, "--data", c->data_path, "out of memory building the data frame");
   if (rc) stats_frame_free(f);
+  for (size_t j = 0; lists && j < nspec; j++) avn_free(lists[j]);
+  avn_free(lists);
+  avn_free(nlist);
   avn_free(full);
   avn_free(keep);
   return rc;
@@ -541,8 +573,10 @@ avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi,
       used += (size_t)w;
     }
     return avn_fail(c->err, AVN_E_DEGENERATE, g->name, NULL,
-                    "the grouping column must have exactly 2 levels among complete rows, found %zu%s%s%s",
-                    g->nlev, g->nlev ? " (" : "", lv, g->nlev ? ")" : "");
+                    "the grouping column must have exactly 2 levels among complete rows, found "
+                    "%zu%s%s%s%s",
+                    g->nlev, g->nlev ? " (" : "", lv, g->nlev ? ")" : "",
+                    g->nlev > 2 ? "; choose two with --levels a,b" : "");
   }
   *x = avn_malloc((g->count[0] ? g->count[0] : 1) * sizeof **x);
   *y = avn_malloc((g->count[1] ? g->count[1] : 1) * sizeof **y);
@@ -590,14 +624,21 @@ avn_rc stats_cli_put_table(stats_ctx *c, const stats_frame *f, const char *key, 
     for (size_t i = 0; i < r; i++) json_array_append_new(rows, json_string(f->v[0].levels[i]));
     for (size_t j = 0; j < k; j++) json_array_append_new(cols, json_string(f->v[1].levels[j]));
   }
-  avn_rc rc = stats_text_printf(c, "%s (%s x %s):\n%12s", key, f->v[0].name, f->v[1].name, "");
-  for (size_t j = 0; !rc && j < k; j++) rc = stats_text_printf(c, " %10.10s", f->v[1].levels[j]);
-  if (!rc) rc = stats_text_printf(c, "\n");
+  /* a wide table is unreadable as text: say so, the JSON has it whole */
+  bool text = r <= 60 && k <= 12;
+  avn_rc rc = text ? stats_text_printf(c, "%s (%s x %s):\n%12s", key, f->v[0].name,
+                                       f->v[1].name, "")
+                   : stats_text_printf(c, "%s (%s x %s): %zu x %zu, not shown (see --json)\n", key,
+                                       f->v[0].name, f->v[1].name, r, k);
+  for (size_t j = 0; text && !rc && j < k; j++)
+    rc = stats_text_printf(c, " %10.10s", f->v[1].levels[j]);
+  if (text && !rc) rc = stats_text_printf(c, "\n");
   for (size_t i = 0; !rc && i < r; i++) {
     json_t *row = json_array();
     if (!row) break;
     for (size_t j = 0; j < k; j++) json_array_append_new(row, json_real(m[i * k + j]));
     json_array_append_new(tab, row);
+    if (!text) continue;
     rc = stats_text_printf(c, "%12.12s", f->v[0].levels[i]);
     for (size_t j = 0; !rc && j < k; j++)
       rc = stats_text_printf(c, " %10s", stats_fmt_num(b, sizeof b, m[i * k + j], 5));
@@ -780,4 +821,55 @@ avn_rc stats_text_htest(stats_ctx *c, const stats_htest *h) {
     rc = stats_text_printf(c, "sample estimates:\n%s\n %s\n", h->estimate_name,
                            stats_fmt_num(a, sizeof a, h->estimate, 7));
   return rc;
+}
+
+avn_rc stats_cli_value_by_group(stats_ctx *c, const char *allowed, stats_frame *f,
+                                const char **vc, const char **gc) {
+  avn_rc rc = stats_cli_allow(c, allowed);
+  if (!rc) rc = stats_opt_req(&c->opts, "value", vc, c->err);
+  if (!rc) rc = stats_opt_req(&c->opts, "group", gc, c->err);
+  if (rc) return rc;
+  stats_colspec spec[] = {{*vc, STATS_NUMERIC}, {*gc, STATS_FACTOR}};
+  rc = stats_cli_frame(c, spec, 2, f);
+  if (rc) return rc;
+  if (f->v[1].nlev < 2)
+    return avn_fail(c->err, AVN_E_DEGENERATE, *gc, NULL,
+                    "%s needs at least 2 groups, found %zu", c->test, f->v[1].nlev);
+  return AVN_OK;
+}
+
+void stats_json_head(stats_ctx *c, const char *method, const stats_frame *f) {
+  stats_json_str(c->json, "method", method);
+  stats_json_int(c->json, "n", (long long)f->n);
+  stats_json_int(c->json, "n_missing", (long long)f->n_missing);
+}
+
+avn_rc stats_cli_put_hl(stats_ctx *c, avn_rc rc, const char *data_name,
+                        const wilcoxon_hl *hl, const char *estimate_name) {
+  if (rc == AVN_E_DEGENERATE)
+    return avn_fail(c->err, rc, data_name, NULL,
+                    "cannot compute the confidence interval: all observations are zero or tied "
+                    "at some shift");
+  if (rc) return rc;
+  stats_json_num(c->json, "estimate", hl->estimate);
+  stats_json_str(c->json, "estimate_name", estimate_name);
+  stats_json_num(c->json, "ci_low", hl->ci_low);
+  stats_json_num(c->json, "ci_high", hl->ci_high);
+  stats_json_num(c->json, "conf_level", hl->conf_level);
+  stats_json_bool(c->json, "ci_exact", hl->exact);
+  return AVN_OK;
+}
+
+void stats_cli_center_exact(stats_ctx *c, stats_frame *f, size_t vi) {
+  stats_var *v = &f->v[vi];
+  if (f->n == 0 || !v->x) return;
+  const char *base = csv_table_cell(c->table, f->row[0], v->col);
+  double b = v->x[0];
+  for (size_t i = 0; i < f->n; i++) {
+    double d;
+    if (!csv_decimal_diff(csv_table_cell(c->table, f->row[i], v->col), base, &d))
+      d = v->x[i] - b;
+    v->x[i] = d;
+  }
+  stats_json_num(c->json, "centred_on", b);
 }

@@ -26,7 +26,9 @@
 ** names. A row missing any requested column is dropped and counted in
 ** n_missing. Levels are sorted (numerically when every level is a number,
 ** else by strcmp, i.e. C-locale order) unless --levels gives an order; the
-** reference level (first) can be changed with --ref col=level.
+** reference level (first) can be changed with --ref col=level. --levels
+** also chooses: rows whose level is not listed are left out (n_unlisted,
+** "n_not_in_levels" in the JSON), as R's factor(x, levels = ...) + subset.
 **
 ** Ownership: the frame owns its arrays (stats_frame_free); level strings
 ** are borrowed from the csv_table and live as long as c->table. The JSON
@@ -132,6 +134,7 @@ typedef struct stats_frame {
   stats_var *v;        /* in the order requested */
   size_t n;            /* complete rows */
   size_t n_missing;    /* rows dropped for a missing cell in any column */
+  size_t n_unlisted;   /* complete rows dropped: a level not in --levels */
   size_t *row;         /* n data-row indices (0-based) of the kept rows */
 } stats_frame;
 
@@ -168,11 +171,22 @@ avn_rc stats_group_index(const stats_var *g, size_t n, size_t **idx /* OUT */,
 /* Splits numeric variable f->v[vi] by the two-level factor f->v[gi] into
 ** x (level 0) and y (level 1), freshly allocated (avn_free both). A factor
 ** with other than 2 levels is AVN_E_DEGENERATE naming the column and the
-** levels found (use --levels a,b to pick an order; filter other levels out
-** of the file first). */
+** levels found (--levels a,b picks two levels and their order). */
 avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi, size_t gi,
                             double **x /* OUT */, size_t *nx /* OUT */, double **y /* OUT */,
                             size_t *ny /* OUT */);
+/* The k-group frame of --value V (numeric) by --group G (factor) after
+** stats_cli_allow(c, allowed); fewer than 2 groups is AVN_E_DEGENERATE
+** naming G. *vc, *gc: the column names. (oneway, kruskal.) */
+avn_rc stats_cli_value_by_group(stats_ctx *c, const char *allowed, stats_frame *f /* OUT */,
+                                const char **vc /* OUT */, const char **gc /* OUT */);
+/* Replaces the numeric f->v[vi].x by the cells minus the first kept cell,
+** subtracted in decimal from the CSV text (csv_decimal_diff) before any
+** rounding: for shift-invariant statistics (ANOVA sums of squares, F) on
+** data with many constant leading digits (NIST SmLs07-09:
+** 1000000000000.4), which doubles would already have rounded away. Adds
+** "centred_on" to the JSON. */
+void stats_cli_center_exact(stats_ctx *c, stats_frame *f, size_t vi);
 /* Reads the factor columns xc and yc (complete rows) into f for a cross
 ** table; a factor with fewer than 2 levels is AVN_E_DEGENERATE naming it. */
 avn_rc stats_cli_factor_pair(stats_ctx *c, const char *xc, const char *yc, stats_frame *f /* OUT */);
@@ -184,11 +198,20 @@ avn_rc stats_cli_crosstab(const stats_ctx *c, const stats_frame *f, double **cou
 avn_rc stats_cli_put_table(stats_ctx *c, const stats_frame *f, const char *key,
                            const double *m);
 
+/* --conf-int of wilcoxon / mann-whitney: the status of wilcoxon_hl_*
+** (AVN_E_DEGENERATE becomes the message naming data_name), else adds
+** estimate, estimate_name, ci_low, ci_high, conf_level, ci_exact. */
+struct wilcoxon_hl;
+avn_rc stats_cli_put_hl(stats_ctx *c, avn_rc rc, const char *data_name,
+                        const struct wilcoxon_hl *hl, const char *estimate_name);
+
 /* R's "alternative hypothesis" sentence: "true WHAT is not equal to MU". */
 char *stats_alt_sentence(char *buf, size_t n, const char *what, stats_alt a, double mu);
 
 /* ---- JSON result helpers ------------------------------------------------ */
 
+/* "method", "n" and "n_missing" (complete rows and rows dropped) of f. */
+void stats_json_head(stats_ctx *c, const char *method, const stats_frame *f);
 /* Sets key to the number (null when NaN or infinite). */
 void stats_json_num(json_t *o, const char *key, double x);
 void stats_json_int(json_t *o, const char *key, long long v);

@@ -5,6 +5,7 @@
 #include "cli/stats_covars.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,11 +138,108 @@ avn_rc stats_covars_binary(stats_ctx *c, const stats_frame *f, size_t var, int *
   return AVN_OK;
 }
 
+/* R's as.logical() spellings (what read.csv reads as a logical column). */
+static int logical_word(const char *s) {
+  static const char *const yes[] = {"TRUE", "true", "True", "T"};
+  static const char *const no[] = {"FALSE", "false", "False", "F"};
+  for (size_t k = 0; k < 4; k++) {
+    if (!strcmp(s, yes[k])) return 1;
+    if (!strcmp(s, no[k])) return 0;
+  }
+  return -1;
+}
+
+/* Same value: the same text, or two numbers that are equal ("2" and "2.0"). */
+static bool same_value(const char *a, const char *b) {
+  double x, y;
+  if (!strcmp(a, b)) return true;
+  return csv_parse_double(a, &x) && csv_parse_double(b, &y) && x == y;
+}
+
+avn_rc stats_covars_event(stats_ctx *c, const stats_frame *f, size_t var, int *out,
+                          const char **coding) {
+  const stats_var *v = &f->v[var];
+  const char *want = stats_opt(&c->opts, "event-value");
+  int *map = avn_calloc(v->nlev ? v->nlev : 1, sizeof *map);
+  avn_rc rc = AVN_OK;
+  size_t bad = SIZE_MAX;   /* the level that fits no coding */
+  if (!map) return AVN_E_NOMEM;
+  if (want) {
+    bool hit = false;
+    for (size_t k = 0; k < v->nlev; k++) {
+      map[k] = same_value(v->levels[k], want);
+      hit = hit || map[k];
+    }
+    if (!hit && f->n > 0) {
+      rc = avn_fail(c->err, AVN_E_UNKNOWN, v->name, want,
+                    "--event-value names a value that is not in the column's complete rows");
+      goto cleanup;
+    }
+    *coding = "--event-value";
+  } else {
+    /* R's Surv(): logical TRUE/FALSE, numeric 0/1, or 1/2 with 2 = event;
+    ** 1/2 only when the column holds exactly those two values, so a 0/1/2
+    ** column or a lone 2 is refused rather than guessed */
+    size_t nlog = 0, n01 = 0;
+    bool has1 = false, has2 = false;
+    for (size_t k = 0; k < v->nlev; k++) {
+      double x;
+      int l = logical_word(v->levels[k]);
+      if (l >= 0) {
+        map[k] = l;
+        nlog++;
+      } else if (csv_parse_double(v->levels[k], &x) && (x == 0 || x == 1 || x == 2)) {
+        map[k] = x == 2 ? 1 : (int)x;
+        n01 += x != 2;
+        has1 = has1 || x == 1;
+        has2 = has2 || x == 2;
+      } else if (bad == SIZE_MAX) {
+        bad = k;
+      }
+    }
+    bool one_two = has1 && has2 && v->nlev == 2 && nlog == 0;
+    if (bad == SIZE_MAX && nlog > 0 && nlog < v->nlev) {
+      for (size_t k = 0; k < v->nlev && bad == SIZE_MAX; k++)
+        if (logical_word(v->levels[k]) < 0) bad = k;
+    } else if (bad == SIZE_MAX && has2 && !one_two) {
+      for (size_t k = 0; k < v->nlev && bad == SIZE_MAX; k++) {
+        double x;
+        if (csv_parse_double(v->levels[k], &x) && x == 2) bad = k;
+      }
+    }
+    if (bad != SIZE_MAX) {
+      size_t row = 0;
+      for (size_t i = 0; i < f->n; i++)
+        if (v->code[i] == (int)bad) {
+          row = f->row[i] + 1;
+          break;
+        }
+      rc = avn_fail(c->err, AVN_E_RANGE, v->name, v->levels[bad],
+                    "the event must be coded 0/1, 1/2 (2 = event; only when the column holds "
+                    "exactly those two values) or TRUE/FALSE, as R's Surv(), or named with "
+                    "--event-value V; data row %zu", row);
+      goto cleanup;
+    }
+    for (size_t k = 0; one_two && k < v->nlev; k++) {
+      double x;
+      map[k] = csv_parse_double(v->levels[k], &x) && x == 2;
+    }
+    *coding = nlog ? "TRUE/FALSE (TRUE = event)" : one_two ? "1/2 (2 = event)"
+                                                            : "0/1 (1 = event)";
+  }
+  for (size_t i = 0; i < f->n; i++) out[i] = map[v->code[i]];
+cleanup:
+  avn_free(map);
+  return rc;
+}
+
 avn_rc stats_covars_surv(stats_ctx *c, const stats_frame *f, int **ev) {
+  const char *coding = NULL;
   *ev = avn_calloc(f->n ? f->n : 1, sizeof **ev);
   if (!*ev) return AVN_E_NOMEM;
   avn_rc rc = stats_covars_times(c, f, 0);
-  if (!rc) rc = stats_covars_binary(c, f, 1, *ev);
+  if (!rc) rc = stats_covars_event(c, f, 1, *ev, &coding);
+  if (!rc) stats_json_str(c->json, "event_coding", coding);
   return rc;
 }
 
@@ -160,6 +258,29 @@ avn_rc stats_covars_times(stats_ctx *c, const stats_frame *f, size_t var) {
 
 /* ---- ols / logistic (shared by stats_ols.c and stats_logistic.c) --------- */
 
+/* The term names of a degree-K polynomial in the single predictor x:
+** x, x^2, ..., x^K (m->names grows to K entries; m->k becomes K). */
+static avn_rc stats_covars_poly_names(stats_covars *m, size_t degree) {
+  char **nn = avn_calloc(degree, sizeof *nn);
+  if (!nn) return AVN_E_NOMEM;
+  for (size_t d = 0; d < degree; d++) {
+    char buf[300];
+    if (d == 0) snprintf(buf, sizeof buf, "%s", m->names[0]);
+    else snprintf(buf, sizeof buf, "%s^%zu", m->names[0], d + 1);
+    nn[d] = avn_strdup(buf);
+    if (!nn[d]) {
+      for (size_t q = 0; q < d; q++) avn_free(nn[q]);
+      avn_free(nn);
+      return AVN_E_NOMEM;
+    }
+  }
+  for (size_t j = 0; j < m->k; j++) avn_free(m->names[j]);
+  avn_free(m->names);
+  m->names = nn;
+  m->k = degree;
+  return AVN_OK;
+}
+
 #include "stats/regress.h"
 
 avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
@@ -173,14 +294,23 @@ avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
   char b[9][48];
   bool intercept = !stats_has(&c->opts, "no-intercept");
 
-  rc = stats_cli_allow(c, "outcome,predictors,covariates,factors,ref,levels,cluster,"
-                          "conf-level,alpha,no-intercept");
+  double degree = 1;
+  rc = stats_cli_allow(c, logistic ? "outcome,predictors,covariates,factors,ref,levels,cluster,"
+                                     "conf-level,alpha,no-intercept"
+                                   : "outcome,predictors,covariates,factors,ref,levels,cluster,"
+                                     "conf-level,alpha,no-intercept,degree");
   if (!rc) rc = stats_opt_req(&c->opts, "outcome", &yc, c->err);
   if (!rc) rc = stats_cli_conf_level(c, &conf);
+  if (!rc) rc = stats_opt_double(&c->opts, "degree", 1, 1, 30, &degree, c->err);
+  if (!rc && degree != floor(degree))
+    rc = avn_fail(c->err, AVN_E_USAGE, "--degree", stats_opt(&c->opts, "degree"),
+                  "must be a whole number from 1 to 30");
   if (rc) goto cleanup;
   cc = stats_opt(&c->opts, "cluster");
   const char *list = stats_opt(&c->opts, "predictors") ? "predictors" : "covariates";
-  stats_colspec roles[2] = {{yc, STATS_NUMERIC}, {cc, STATS_FACTOR}};
+  /* logistic: a non-numeric outcome (TRUE/FALSE, yes/no) is a factor whose
+  ** first level is failure, as glm(family = binomial) reads one */
+  stats_colspec roles[2] = {{yc, logistic ? STATS_AUTO : STATS_NUMERIC}, {cc, STATS_FACTOR}};
   rc = stats_covars_build(c, roles, cc ? 2 : 1, list, !intercept, &m);
   if (rc) goto cleanup;
   const double *y = m.f.v[0].x;
@@ -191,17 +321,44 @@ avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
       rc = AVN_E_NOMEM;
       goto cleanup;
     }
-    rc = stats_covars_binary(c, &m.f, 0, yi);
+    const stats_var *yv = &m.f.v[0];
+    if (yv->kind == STATS_FACTOR) {
+      if (yv->nlev != 2) {
+        rc = avn_fail(c->err, AVN_E_RANGE, yc, NULL,
+                      "a non-numeric outcome must have exactly 2 levels (found %zu); the first "
+                      "(sorted, or --levels) is failure",
+                      yv->nlev);
+        goto cleanup;
+      }
+      for (size_t i = 0; i < m.n; i++) yi[i] = yv->code[i] != 0;
+      stats_json_str(c->json, "outcome_success", yv->levels[1]);
+    } else {
+      rc = stats_covars_binary(c, &m.f, 0, yi);
+    }
     if (rc) goto cleanup;
     for (size_t i = 0; i < m.n; i++) yb[i] = yi[i];
     y = yb;
   }
   const stats_var *cl = cc ? &m.f.v[1] : NULL;
   const char *const *nm = (const char *const *)m.names;
+  if (degree > 1) {
+    /* y ~ poly(x, K, raw = TRUE): the powers are formed in long double in
+    ** the QR (regress_ols_poly), never rounded to double first */
+    if (m.k != 1 || m.f.v[m.f.nvar - 1].kind != STATS_NUMERIC) {
+      rc = avn_fail(c->err, AVN_E_USAGE, "--degree", stats_opt(&c->opts, "degree"),
+                    "a polynomial takes exactly one numeric predictor");
+      goto cleanup;
+    }
+    rc = stats_covars_poly_names(&m, (size_t)degree);
+    if (rc) goto cleanup;
+    nm = (const char *const *)m.names;
+  }
   rc = logistic ? regress_logistic(m.n, m.k, m.X, y, intercept, nm, cl ? cl->code : NULL,
                                    cl ? cl->nlev : 0, conf, &r, c->err)
-                : regress_ols(m.n, m.k, m.X, y, intercept, nm, cl ? cl->code : NULL,
-                              cl ? cl->nlev : 0, conf, &r, c->err);
+       : degree > 1 ? regress_ols_poly(m.n, (size_t)degree, m.X, y, intercept, nm,
+                                       cl ? cl->code : NULL, cl ? cl->nlev : 0, conf, &r, c->err)
+                    : regress_ols(m.n, m.k, m.X, y, intercept, nm, cl ? cl->code : NULL,
+                                  cl ? cl->nlev : 0, conf, &r, c->err);
   if (rc) {
     if (!strcmp(c->err->field, "outcome")) snprintf(c->err->field, sizeof c->err->field, "%s", yc);
     goto cleanup;

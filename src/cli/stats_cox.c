@@ -1,13 +1,16 @@
 /*
 ** stats_cox.c: `avn stats cox --time T --event E --covariates a,b
-** [--factors f] [--ref f=level] [--ties efron|breslow] [--cluster ID]
+** [--factors f] [--ref f=level] [--ties efron|breslow|exact] [--cluster ID]
 ** [--conf-level L]`: Cox proportional hazards as R's coxph(Surv(T, E) ~ a +
 ** b, ties = ..., cluster = ID). Coefficient rows: estimate = log hazard
 ** ratio, se = model SE, robust_se = Lin-Wei grouped-dfbeta SE (with
 ** --cluster, else null), statistic = z and p and ci_low/ci_high (of the
 ** log HR) on the robust SE when clustered (as summary.coxph), plus hr,
 ** hr_low, hr_high. Fit: loglik, loglik_null, lr/wald/score tests (model-
-** based; robust_wald with --cluster), concordance, iterations.
+** based; robust_wald with --cluster), concordance and its se (as
+** summary(coxph): survival's concordancefit, per cluster with --cluster),
+** iterations. --strata S: separate baseline hazards per level of S (coxph's
+** + strata(S)); the concordance then pairs rows within strata only.
 */
 #include <math.h>
 #include <stdio.h>
@@ -18,28 +21,33 @@
 #include "core/mem.h"
 #include "stats/cox.h"
 
-static const char *const ties_names[] = {"efron", "breslow", NULL};
+static const char *const ties_names[] = {"efron", "breslow", "exact", NULL};
 
 avn_rc stats_cli_cox(stats_ctx *c) {
   avn_rc rc = AVN_OK;
   stats_covars m = {0};
   cox_result *r = NULL;
   int *ev = NULL;
-  const char *tc = NULL, *ec = NULL, *cc = NULL;
+  const char *tc = NULL, *ec = NULL, *cc = NULL, *sc = NULL;
   int ties = 0;
   double conf;
   char b[8][48];
 
-  rc = stats_cli_allow(c, "time,event,covariates,factors,ref,levels,ties,cluster,conf-level,"
-                          "alpha");
+  rc = stats_cli_allow(c, "time,event,event-value,covariates,factors,ref,levels,ties,cluster,strata,"
+                          "conf-level,alpha");
   if (!rc) rc = stats_opt_req(&c->opts, "time", &tc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "event", &ec, c->err);
   if (!rc) rc = stats_opt_choice(&c->opts, "ties", ties_names, 0, &ties, c->err);
   if (!rc) rc = stats_cli_conf_level(c, &conf);
   if (rc) goto cleanup;
   cc = stats_opt(&c->opts, "cluster");
-  stats_colspec roles[3] = {{tc, STATS_NUMERIC}, {ec, STATS_NUMERIC}, {cc, STATS_FACTOR}};
-  rc = stats_covars_build(c, roles, cc ? 3 : 2, "covariates", true, &m);
+  sc = stats_opt(&c->opts, "strata");
+  /* roles: time, event, then the optional cluster and strata columns */
+  stats_colspec roles[4] = {{tc, STATS_NUMERIC}, {ec, STATS_FACTOR}};
+  size_t nroles = 2, ci = 0, si = 0;
+  if (cc) roles[ci = nroles++] = (stats_colspec){cc, STATS_FACTOR};
+  if (sc) roles[si = nroles++] = (stats_colspec){sc, STATS_FACTOR};
+  rc = stats_covars_build(c, roles, nroles, "covariates", true, &m);
   if (rc) goto cleanup;
   if (m.n < 2) {
     rc = avn_fail(c->err, AVN_E_DEGENERATE, tc, NULL, "too few complete rows (%zu)", m.n);
@@ -49,9 +57,13 @@ avn_rc stats_cli_cox(stats_ctx *c) {
   if (rc) goto cleanup;
   cox_opts o;
   cox_opts_default(&o);
-  o.ties = ties == 1 ? COX_TIES_BRESLOW : COX_TIES_EFRON;
+  o.ties = ties == 2 ? COX_TIES_EXACT : ties == 1 ? COX_TIES_BRESLOW : COX_TIES_EFRON;
   o.conf_level = conf;
-  const stats_var *cl = cc ? &m.f.v[2] : NULL;
+  const stats_var *cl = cc ? &m.f.v[ci] : NULL, *st = sc ? &m.f.v[si] : NULL;
+  if (st) {
+    o.strata = st->code;
+    o.nstrata = st->nlev;
+  }
   rc = cox_fit(m.n, m.k, m.f.v[0].x, ev, m.X, (const char *const *)m.names,
                cl ? cl->code : NULL, cl ? cl->nlev : 0, &o, &r, c->err);
   if (rc) {
@@ -59,8 +71,9 @@ avn_rc stats_cli_cox(stats_ctx *c) {
     if (!strcmp(c->err->field, "time")) snprintf(c->err->field, sizeof c->err->field, "%s", tc);
     goto cleanup;
   }
-  stats_json_str(c->json, "method", ties == 1 ? "Cox proportional hazards (Breslow ties)"
-                                              : "Cox proportional hazards (Efron ties)");
+  stats_json_str(c->json, "method", ties == 2   ? "Cox proportional hazards (exact ties)"
+                                    : ties == 1 ? "Cox proportional hazards (Breslow ties)"
+                                                : "Cox proportional hazards (Efron ties)");
   stats_json_str(c->json, "ties", ties_names[ties]);
   stats_json_int(c->json, "n", (long long)m.n);
   stats_json_int(c->json, "n_missing", (long long)m.f.n_missing);
@@ -97,6 +110,11 @@ avn_rc stats_cli_cox(stats_ctx *c) {
     stats_json_num(c->json, "robust_wald_p", r->robust_wald_p);
   }
   stats_json_num(c->json, "concordance", r->concordance);
+  stats_json_num(c->json, "concordance_se", r->concordance_se);
+  if (st) {
+    stats_json_str(c->json, "strata", sc);
+    stats_json_int(c->json, "n_strata", (long long)st->nlev);
+  }
   stats_json_int(c->json, "concordant", r->concordant);
   stats_json_int(c->json, "discordant", r->discordant);
   stats_json_int(c->json, "tied_risk", r->tied_x);
@@ -104,9 +122,10 @@ avn_rc stats_cli_cox(stats_ctx *c) {
   stats_json_int(c->json, "iterations", r->iterations);
   stats_json_bool(c->json, "converged", r->converged != 0);
 
-  rc = stats_text_printf(c, "coxph: Surv(%s, %s) ~ %s   (ties = %s%s%s)\n  n= %zu, number of "
+  rc = stats_text_printf(c, "coxph: Surv(%s, %s) ~ %s%s%s%s   (ties = %s%s%s)\n  n= %zu, number of "
                             "events= %zu%s\n\n%-16s %10s %10s %10s%s %8s %10s\n",
-                         tc, ec, stats_opt(&c->opts, "covariates"), ties_names[ties],
+                         tc, ec, stats_opt(&c->opts, "covariates"), st ? " + strata(" : "",
+                         st ? sc : "", st ? ")" : "", ties_names[ties],
                          cl ? ", cluster = " : "", cl ? cc : "", m.n, r->nevent,
                          m.f.n_missing ? " (rows with missing cells dropped)" : "", "", "coef",
                          "exp(coef)", "se(coef)", cl ? "  robust se" : "", "z", "Pr(>|z|)");
@@ -130,10 +149,11 @@ avn_rc stats_cli_cox(stats_ctx *c) {
                            stats_fmt_num(b[2], 48, r->hr_high[j], 4));
   if (!rc)
     rc = stats_text_printf(
-        c, "\nConcordance= %s\nLikelihood ratio test= %s  on %d df,   p=%s\n"
+        c, "\nConcordance= %s  (se = %s )\nLikelihood ratio test= %s  on %d df,   p=%s\n"
            "Wald test            = %s  on %d df,   p=%s\nScore (logrank) test = %s  on %d "
            "df,   p=%s\n",
-        stats_fmt_num(b[0], 48, r->concordance, 3), stats_fmt_num(b[1], 48, r->lr, 4), r->df,
+        stats_fmt_num(b[0], 48, r->concordance, 3), stats_fmt_num(b[7], 48, r->concordance_se, 3),
+        stats_fmt_num(b[1], 48, r->lr, 4), r->df,
         stats_fmt_p(b[2], 48, r->lr_p, 4), stats_fmt_num(b[3], 48, r->wald, 4), r->df,
         stats_fmt_p(b[4], 48, r->wald_p, 4), stats_fmt_num(b[5], 48, r->score, 4), r->df,
         stats_fmt_p(b[6], 48, r->score_p, 4));

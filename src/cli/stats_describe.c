@@ -88,7 +88,7 @@ avn_rc stats_cli_describe(stats_ctx *c) {
   double conf = 0.95, qt = 7;
   desc_result d;
 
-  rc = stats_cli_allow(c, "col,group,factors,quantile-type,conf-level,alpha,levels");
+  rc = stats_cli_allow(c, "col,group,factors,quantile-type,conf-level,alpha,levels,ref");
   if (rc) goto cleanup;
   rc = stats_cli_column(c, "col", &col, &colname);
   if (rc) goto cleanup;

@@ -2,7 +2,7 @@
 ** stats_fisher.c: `avn stats fisher --x A --y B`: Fisher's exact test on
 ** the cross table of two categorical columns (R: fisher.test(table(A, B))).
 ** 2x2: p, conditional MLE odds ratio and exact CI, --alternative;
-** r x c: the two-sided p by enumeration (small tables only).
+** r x c: the two-sided p by the network algorithm (Mehta & Patel 1983).
 */
 #include <stdio.h>
 
@@ -21,7 +21,7 @@ avn_rc stats_cli_fisher(stats_ctx *c) {
   ctable_fisher r = {0};
   char dn[300], alts[160];
 
-  rc = stats_cli_allow(c, "x,y,levels,factors,alternative,conf-level,alpha");
+  rc = stats_cli_allow(c, "x,y,levels,ref,factors,alternative,conf-level,alpha");
   if (!rc) rc = stats_opt_req(&c->opts, "x", &xc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "y", &yc, c->err);
   if (!rc) rc = stats_cli_conf_level(c, &conf);
@@ -40,16 +40,16 @@ avn_rc stats_cli_fisher(stats_ctx *c) {
   rc = ctable_fisher_test(tab, f.v[0].nlev, f.v[1].nlev, (int)alt, conf, &r);
   if (rc == AVN_E_RANGE) {
     rc = avn_fail(c->err, rc, xc, NULL,
-                  "the %zu x %zu table (n = %zu) is too large for exact enumeration; use chisq",
+                  "the %zu x %zu table (n = %zu) is beyond the network algorithm's limits "
+                  "(2000 levels on the longer side, 2e6 partial tables per stage, a few "
+                  "seconds of work); use chisq",
                   f.v[0].nlev, f.v[1].nlev, f.n);
     goto cleanup;
   }
   if (rc) goto cleanup;
   snprintf(dn, sizeof dn, "%s by %s", xc, yc);
   const char *method = "Fisher's Exact Test for Count Data";
-  stats_json_str(c->json, "method", method);
-  stats_json_int(c->json, "n", (long long)f.n);
-  stats_json_int(c->json, "n_missing", (long long)f.n_missing);
+  stats_json_head(c, method, &f);
   stats_json_num(c->json, "p", r.p);
   stats_json_str(c->json, "alternative", stats_alt_name(alt));
   if (is22) {

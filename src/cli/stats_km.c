@@ -32,7 +32,7 @@ avn_rc stats_cli_km(stats_ctx *c) {
   double conf;
   char b[8][48];
 
-  rc = stats_cli_allow(c, "time,event,group,conf-type,conf-level,alpha,at,levels,ref");
+  rc = stats_cli_allow(c, "time,event,event-value,group,conf-type,conf-level,alpha,at,levels,ref");
   if (!rc) rc = stats_opt_req(&c->opts, "time", &tc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "event", &ec, c->err);
   if (!rc) rc = stats_opt_choice(&c->opts, "conf-type", conf_types, 0, &ct, c->err);
@@ -55,7 +55,7 @@ avn_rc stats_cli_km(stats_ctx *c) {
         goto cleanup;
       }
   }
-  stats_colspec roles[3] = {{tc, STATS_NUMERIC}, {ec, STATS_NUMERIC}, {gc, STATS_FACTOR}};
+  stats_colspec roles[3] = {{tc, STATS_NUMERIC}, {ec, STATS_FACTOR}, {gc, STATS_FACTOR}};
   rc = stats_covars_build(c, roles, gc ? 3 : 2, "covariates", false, &m);
   if (!rc && m.ncov)
     rc = avn_fail(c->err, AVN_E_USAGE, "--covariates", NULL, "km takes no covariates");

@@ -1,6 +1,7 @@
 /*
 ** stats_logrank.c: `avn stats logrank --time T --event E --group G`: the
-** log-rank test as R's survdiff(Surv(T, E) ~ G) (rho = 0). JSON: statistic
+** log-rank test as R's survdiff(Surv(T, E) ~ G) (rho = 0; --rho R for the G-rho
+** family, rho = 1 Peto & Peto, weights S(t-)^rho). JSON: statistic
 ** (chi-square), df, p, and "groups": [{group, n, observed, expected,
 ** oe2_e, oe2_v}] with (O-E)^2/E and (O-E)^2/V as survdiff prints them.
 */
@@ -19,14 +20,16 @@ avn_rc stats_cli_logrank(stats_ctx *c) {
   logrank_result *r = NULL;
   int *ev = NULL;
   const char *tc = NULL, *ec = NULL, *gc = NULL;
-  char b[6][48];
+  char b[6][48], meth[96];
+  double rho = 0.0;
 
-  rc = stats_cli_allow(c, "time,event,group,levels,ref");
+  rc = stats_cli_allow(c, "time,event,event-value,group,levels,ref,rho");
   if (!rc) rc = stats_opt_req(&c->opts, "time", &tc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "event", &ec, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "group", &gc, c->err);
+  if (!rc) rc = stats_opt_double(&c->opts, "rho", 0.0, 0.0, 1e6, &rho, c->err);
   if (rc) goto cleanup;
-  stats_colspec roles[3] = {{tc, STATS_NUMERIC}, {ec, STATS_NUMERIC}, {gc, STATS_FACTOR}};
+  stats_colspec roles[3] = {{tc, STATS_NUMERIC}, {ec, STATS_FACTOR}, {gc, STATS_FACTOR}};
   rc = stats_covars_build(c, roles, 3, "covariates", false, &m);
   if (rc) goto cleanup;
   if (m.n < 2) {
@@ -36,14 +39,20 @@ avn_rc stats_cli_logrank(stats_ctx *c) {
   rc = stats_covars_surv(c, &m.f, &ev);
   if (rc) goto cleanup;
   const stats_var *g = &m.f.v[2];
-  rc = logrank_test(m.n, m.f.v[0].x, ev, g->code, g->nlev, &r, c->err);
+  rc = logrank_test_rho(m.n, m.f.v[0].x, ev, g->code, g->nlev, rho, &r, c->err);
   if (rc) {
     /* the library names its roles generically: give the user's columns */
     if (!strcmp(c->err->field, "group")) snprintf(c->err->field, sizeof c->err->field, "%s", gc);
     if (!strcmp(c->err->field, "event")) snprintf(c->err->field, sizeof c->err->field, "%s", ec);
     goto cleanup;
   }
-  stats_json_str(c->json, "method", "Log-rank test (Mantel-Haenszel; survdiff rho = 0)");
+  if (rho == 0.0)
+    snprintf(meth, sizeof meth, "Log-rank test (Mantel-Haenszel; survdiff rho = 0)");
+  else
+    snprintf(meth, sizeof meth, "G-rho test, rho = %g (Harrington-Fleming; survdiff rho = %g%s)",
+             rho, rho, rho == 1.0 ? ": Peto & Peto" : "");
+  stats_json_str(c->json, "method", meth);
+  stats_json_num(c->json, "rho", rho);
   stats_json_int(c->json, "n", (long long)m.n);
   stats_json_int(c->json, "n_missing", (long long)m.f.n_missing);
   stats_json_num(c->json, "statistic", r->chisq);

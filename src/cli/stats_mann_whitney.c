@@ -16,7 +16,8 @@ static const char *const exact_words[] = {"auto", "yes", "no", NULL};
 avn_rc stats_cli_mann_whitney(stats_ctx *c) {
   avn_rc rc = AVN_OK;
   stats_frame f = {0};
-  double *x = NULL, *y = NULL, mu = 0.0;
+  double *x = NULL, *y = NULL, mu = 0.0, conf = 0.95;
+  wilcoxon_hl hl = {.estimate = NAN, .ci_low = NAN, .ci_high = NAN, .conf_level = NAN};
   size_t nx = 0, ny = 0;
   const char *vc = NULL, *gc = NULL;
   stats_alt alt;
@@ -24,10 +25,11 @@ avn_rc stats_cli_mann_whitney(stats_ctx *c) {
   wilcoxon_result r;
   char dn[300], alts[160], method[160];
 
-  rc = stats_cli_allow(c, "value,group,levels,mu,exact,no-correct,alternative,conf-level,alpha");
+  rc = stats_cli_allow(c, "value,group,levels,ref,mu,exact,no-correct,alternative,conf-level,alpha,conf-int");
   if (!rc) rc = stats_cli_alternative(c, &alt);
   if (!rc) rc = stats_opt_choice(&c->opts, "exact", exact_words, 0, &ex, c->err);
   if (!rc) rc = stats_opt_double(&c->opts, "mu", 0.0, -INFINITY, INFINITY, &mu, c->err);
+  if (!rc) rc = stats_cli_conf_level(c, &conf);
   if (!rc) rc = stats_opt_req(&c->opts, "value", &vc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "group", &gc, c->err);
   if (rc) goto cleanup;
@@ -65,11 +67,17 @@ avn_rc stats_cli_mann_whitney(stats_ctx *c) {
   stats_json_num(c->json, "p", r.p);
   stats_json_num(c->json, "mu", mu);
   stats_json_str(c->json, "alternative", stats_alt_name(alt));
+  if (stats_has(&c->opts, "conf-int")) {
+    rc = wilcoxon_hl_ranksum(x, nx, y, ny, r.exact, correct, (int)alt, conf, &hl);
+    rc = stats_cli_put_hl(c, rc, dn, &hl, "difference in location");
+    if (rc) goto cleanup;
+  }
   if (ex == 1 && !r.exact) stats_json_str(c->json, "warning", "cannot compute exact p-value with ties");
   rc = stats_text_htest(c, &(stats_htest){
       .method = method, .data_name = dn, .stat_name = "W", .statistic = r.statistic,
       .df = NAN, .p = r.p, .alternative = stats_alt_sentence(alts, sizeof alts, "location shift", alt, mu),
-      .conf_level = NAN, .ci_low = NAN, .ci_high = NAN, .estimate = NAN});
+      .conf_level = hl.conf_level, .ci_low = hl.ci_low, .ci_high = hl.ci_high,
+      .estimate_name = stats_has(&c->opts, "conf-int") ? "difference in location" : NULL, .estimate = hl.estimate});
 cleanup:
   avn_free(x);
   avn_free(y);

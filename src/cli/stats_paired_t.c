@@ -35,14 +35,29 @@ avn_rc stats_cli_paired_t(stats_ctx *c) {
     rc = avn_fail(c->err, AVN_E_NOMEM, NULL, NULL, "out of memory");
     goto cleanup;
   }
-  for (size_t i = 0; i < f.n; i++) d[i] = f.v[1].x[i] - f.v[0].x[i];
   snprintf(dn, sizeof dn, "%s - %s", yc, xc);
+  for (size_t i = 0; i < f.n; i++) {
+    d[i] = f.v[1].x[i] - f.v[0].x[i];
+    if (!isfinite(d[i])) {
+      char v[64];
+      snprintf(v, sizeof v, "%.17g - %.17g", f.v[1].x[i], f.v[0].x[i]);
+      rc = avn_fail(c->err, AVN_E_RANGE, dn, v,
+                    "the difference in data row %zu is beyond the double range (about 1.8e308)",
+                    f.row[i] + 1);
+      goto cleanup;
+    }
+  }
   rc = ttest_one(d, f.n, mu, (int)alt, conf, &r);
   if (rc == AVN_E_DEGENERATE) {
     rc = avn_fail(c->err, rc, dn, NULL,
                   f.n < 2 ? "needs at least 2 complete pairs, found %zu"
                           : "the differences are constant (%zu pairs): t is undefined",
                   f.n);
+    goto cleanup;
+  }
+  if (rc == AVN_E_RANGE) {
+    rc = avn_fail(c->err, rc, dn, NULL,
+                  "the mean difference minus --mu is beyond the double range (about 1.8e308)");
     goto cleanup;
   }
   if (rc) goto cleanup;

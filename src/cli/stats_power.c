@@ -14,17 +14,75 @@
 #include "cli/stats_cli.h"
 #include "stats/power.h"
 
+/* --design two-prop: R's power.prop.test. */
+static avn_rc power_cli_prop(stats_ctx *c, double alpha) {
+  static const char *const alts[] = {"two.sided", "one.sided", NULL};
+  int alt = 0;
+  double p1, p2, pw, n, nc, nd, drop;
+  char b[6][48];
+  int have_n = stats_has(&c->opts, "n"), have_p = stats_has(&c->opts, "power");
+  bool strict = stats_has(&c->opts, "strict");
+  avn_rc rc = stats_opt_double(&c->opts, "p1", NAN, 0., 1., &p1, c->err);
+  if (!rc) rc = stats_opt_double(&c->opts, "p2", NAN, 0., 1., &p2, c->err);
+  if (!rc) rc = stats_opt_choice(&c->opts, "alternative", alts, 0, &alt, c->err);
+  if (!rc) rc = stats_opt_double(&c->opts, "dropout", 0., 0., 0.999999, &drop, c->err);
+  if (rc) return rc;
+  if (isnan(p1) || isnan(p2))
+    return avn_fail(c->err, AVN_E_USAGE, isnan(p1) ? "--p1" : "--p2", NULL,
+                    "the two-prop design needs --p1 and --p2");
+  if (have_n == have_p)
+    return avn_fail(c->err, AVN_E_USAGE, "--power", NULL, "give exactly one of --power and --n");
+  int sides = alt == 0 ? 2 : 1;
+  if (have_p) {
+    rc = stats_opt_double(&c->opts, "power", NAN, 1e-9, 0.999999999, &pw, c->err);
+    if (!rc) rc = power_prop_n(p1, p2, alpha, pw, sides, strict, c->err, &n);
+  } else {
+    rc = stats_opt_double(&c->opts, "n", NAN, 2., 1e12, &n, c->err);
+    if (!rc) rc = power_prop_power(n, p1, p2, alpha, sides, strict, c->err, &pw);
+  }
+  if (!rc) rc = power_inflate_dropout(n, drop, c->err, &nc, &nd);
+  if (rc) return rc;
+  stats_json_str(c->json, "method", "Two-sample comparison of proportions power calculation");
+  stats_json_str(c->json, "design", "two-prop");
+  stats_json_num(c->json, "p1", p1);
+  stats_json_num(c->json, "p2", p2);
+  stats_json_num(c->json, "alpha", alpha);
+  stats_json_num(c->json, "power", pw);
+  stats_json_num(c->json, "n", n);
+  stats_json_str(c->json, "n_unit", "per group");
+  stats_json_num(c->json, "n_ceiling", nc);
+  stats_json_num(c->json, "dropout", drop);
+  stats_json_num(c->json, "n_with_dropout", nd);
+  stats_json_str(c->json, "alternative", alts[alt]);
+  stats_json_bool(c->json, "strict", strict);
+  return stats_text_printf(c, "\n     Two-sample comparison of proportions power calculation \n\n"
+                              "              n = %s\n             p1 = %s\n             p2 = %s\n"
+                              "      sig.level = %s\n          power = %s\n    alternative = %s\n\n"
+                              "NOTE: n is number in *each* group; rounded up: %.0f; with %s%% "
+                              "dropout: %.0f\n",
+                           stats_fmt_num(b[0], 48, n, 7), stats_fmt_num(b[1], 48, p1, 7),
+                           stats_fmt_num(b[2], 48, p2, 7), stats_fmt_num(b[3], 48, alpha, 7),
+                           stats_fmt_num(b[4], 48, pw, 7), alts[alt], nc,
+                           stats_fmt_num(b[5], 48, 100. * drop, 4), nd);
+}
+
 avn_rc stats_cli_power(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  static const char *const designs[] = {"paired", "two-sample", "logrank", "one-sample", NULL};
+  static const char *const designs[] = {"paired", "two-sample", "logrank", "one-sample",
+                                        "two-prop", NULL};
   int des = 0;
   double alpha, pw, delta, sd, n, drop, nc, nd, hr, alloc, pev, ev;
   char b[8][48];
 
-  rc = stats_cli_allow(c, "design,delta,sd,alpha,power,n,dropout,hr,alloc,p-event");
+  rc = stats_cli_allow(c, "design,delta,sd,alpha,power,n,dropout,hr,alloc,p-event,p1,p2,"
+                          "alternative,strict");
   if (!rc) rc = stats_opt_choice(&c->opts, "design", designs, 0, &des, c->err);
   if (!rc) rc = stats_opt_double(&c->opts, "alpha", 0.05, 1e-12, 0.999999, &alpha, c->err);
   if (rc) goto cleanup;
+  if (des == 4) {
+    rc = power_cli_prop(c, alpha);
+    goto cleanup;
+  }
   if (des == 2) {
     rc = stats_opt_double(&c->opts, "hr", NAN, 1e-9, 1e9, &hr, c->err);
     if (!rc) rc = stats_opt_double(&c->opts, "power", 0.8, 1e-9, 0.999999999, &pw, c->err);

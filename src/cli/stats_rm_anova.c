@@ -26,7 +26,7 @@ avn_rc stats_cli_rm_anova(stats_ctx *c) {
   rmanova_result r = {0};
   char b[8][48];
 
-  rc = stats_cli_allow(c, "value,subject,within,levels,p-adjust");
+  rc = stats_cli_allow(c, "value,subject,within,levels,ref,p-adjust");
   if (!rc) rc = stats_opt_req(&c->opts, "value", &vc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "subject", &sc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "within", &wc, c->err);

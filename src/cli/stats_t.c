@@ -44,7 +44,7 @@ avn_rc stats_cli_t(stats_ctx *c) {
   ttest_result r;
   char dn[300];
 
-  rc = stats_cli_allow(c, "value,group,col,levels,var-equal,mu,alternative,conf-level,alpha");
+  rc = stats_cli_allow(c, "value,group,col,levels,ref,var-equal,mu,alternative,conf-level,alpha");
   if (!rc) rc = stats_cli_conf_level(c, &conf);
   if (!rc) rc = stats_cli_alternative(c, &alt);
   if (!rc) rc = stats_opt_double(&c->opts, "mu", 0.0, -INFINITY, INFINITY, &mu, c->err);
@@ -59,6 +59,11 @@ avn_rc stats_cli_t(stats_ctx *c) {
       rc = avn_fail(c->err, rc, col, NULL,
                     f.n < 2 ? "needs at least 2 non-missing values, found %zu"
                             : "the column is constant (%zu values): t is undefined", f.n);
+      goto cleanup;
+    }
+    if (rc == AVN_E_RANGE) {
+      rc = avn_fail(c->err, rc, col, NULL,
+                    "the mean minus --mu is beyond the double range (about 1.8e308)");
       goto cleanup;
     }
     if (rc) goto cleanup;
@@ -83,6 +88,11 @@ avn_rc stats_cli_t(stats_ctx *c) {
                       ? "needs at least 2 values per group (%s: %zu, %s: %zu)"
                       : "the values are constant within both groups (%s: %zu, %s: %zu): t is undefined",
                   f.v[1].levels[0], nx, f.v[1].levels[1], ny);
+    goto cleanup;
+  }
+  if (rc == AVN_E_RANGE) {
+    rc = avn_fail(c->err, rc, vc, NULL,
+                  "the difference of the group means is beyond the double range (about 1.8e308)");
     goto cleanup;
   }
   if (rc) goto cleanup;

@@ -18,17 +18,19 @@ static const char *const exact_words[] = {"auto", "yes", "no", NULL};
 avn_rc stats_cli_wilcoxon(stats_ctx *c) {
   avn_rc rc = AVN_OK;
   stats_frame f = {0};
-  double *d = NULL, mu = 0.0;
+  double *d = NULL, mu = 0.0, conf = 0.95;
+  wilcoxon_hl hl = {.estimate = NAN, .ci_low = NAN, .ci_high = NAN, .conf_level = NAN};
   const char *xc = NULL, *yc = NULL, *col = NULL;
   stats_alt alt;
   int ex = 0;
   wilcoxon_result r;
   char dn[300], alts[160], method[160];
 
-  rc = stats_cli_allow(c, "x,y,col,mu,exact,no-correct,alternative,conf-level,alpha");
+  rc = stats_cli_allow(c, "x,y,col,mu,exact,no-correct,alternative,conf-level,alpha,conf-int");
   if (!rc) rc = stats_cli_alternative(c, &alt);
   if (!rc) rc = stats_opt_choice(&c->opts, "exact", exact_words, 0, &ex, c->err);
   if (!rc) rc = stats_opt_double(&c->opts, "mu", 0.0, -INFINITY, INFINITY, &mu, c->err);
+  if (!rc) rc = stats_cli_conf_level(c, &conf);
   if (rc) goto cleanup;
   col = stats_opt(&c->opts, "col");
   if (col) {
@@ -79,13 +81,19 @@ avn_rc stats_cli_wilcoxon(stats_ctx *c) {
   stats_json_num(c->json, "p", r.p);
   stats_json_num(c->json, "mu", mu);
   stats_json_str(c->json, "alternative", stats_alt_name(alt));
+  if (stats_has(&c->opts, "conf-int")) {
+    rc = wilcoxon_hl_signed(d, f.n, mu, r.exact, correct, (int)alt, conf, &hl);
+    rc = stats_cli_put_hl(c, rc, dn, &hl, "(pseudo)median");
+    if (rc) goto cleanup;
+  }
   if (ex == 1 && !r.exact)
     stats_json_str(c->json, "warning", r.ties ? "cannot compute exact p-value with ties"
                                               : "cannot compute exact p-value with zeroes");
   rc = stats_text_htest(c, &(stats_htest){
       .method = method, .data_name = dn, .stat_name = "V", .statistic = r.statistic,
       .df = NAN, .p = r.p, .alternative = stats_alt_sentence(alts, sizeof alts, "location shift", alt, mu),
-      .conf_level = NAN, .ci_low = NAN, .ci_high = NAN, .estimate = NAN});
+      .conf_level = hl.conf_level, .ci_low = hl.ci_low, .ci_high = hl.ci_high,
+      .estimate_name = stats_has(&c->opts, "conf-int") ? "(pseudo)median" : NULL, .estimate = hl.estimate});
   goto cleanup;
 nomem:
   rc = avn_fail(c->err, AVN_E_NOMEM, NULL, NULL, "out of memory");

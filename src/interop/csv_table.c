@@ -92,6 +92,13 @@ static void field_cb(void *s, size_t len, void *data) {
       t->hdr = p;
       r->hdr_cap = cap;
     }
+    /* cells are NUL-terminated strings: a NUL inside one would silently cut
+    ** it ("2\0 2" read as 2) */
+    if (memchr(str, '\0', len)) {
+      r->rc = avn_fail(r->e, AVN_E_PARSE, r->label, NULL,
+                       "the header field %zu contains a NUL byte", r->hdr_n + 1);
+      return;
+    }
     if (arena_put(t, str, len, &off)) {
       r->rc = avn_fail(r->e, AVN_E_NOMEM, r->label, NULL, "out of memory reading the header");
       return;
@@ -114,6 +121,12 @@ static void field_cb(void *s, size_t len, void *data) {
     }
     t->cell = p;
     t->cell_cap = cap;
+  }
+  if (memchr(str, '\0', len)) {
+    r->rc = avn_fail(r->e, AVN_E_PARSE, t->text + t->hdr[r->field], NULL,
+                     "the cell in data row %zu (file %s) contains a NUL byte", t->nrow + 1,
+                     r->label);
+    return;
   }
   if (arena_put(t, str, len, &off)) {
     r->rc = avn_fail(r->e, AVN_E_NOMEM, r->label, NULL, "out of memory at data row %zu",
@@ -385,4 +398,110 @@ bool csv_table_is_numeric(const csv_table *t, size_t col) {
     seen++;
   }
   return seen > 0;
+}
+
+/* ---- exact decimal differences ------------------------------------------ */
+
+/* A decimal number as sign * digits * 10^exp (digits without leading zeros,
+** at most DEC_MAX of them). */
+enum { DEC_MAX = 80 };
+typedef struct dec {
+  bool neg;
+  char d[DEC_MAX + 1];   /* ASCII digits, most significant first */
+  size_t nd;
+  long exp;
+} dec;
+
+/* Parses the decimal syntax csv_parse_double accepts, exactly; false when
+** it has more digits than DEC_MAX or a huge exponent. */
+static bool dec_parse(const char *s, dec *x) {
+  memset(x, 0, sizeof *x);
+  while (*s == ' ' || *s == '\t') s++;
+  if (*s == '+' || *s == '-') x->neg = *s++ == '-';
+  bool point = false;
+  for (; isdigit((unsigned char)*s) || (*s == '.' && !point); s++) {
+    if (*s == '.') {
+      point = true;
+      continue;
+    }
+    if (x->nd == 0 && *s == '0') {
+      if (point) x->exp--;
+      continue;
+    }
+    if (x->nd == DEC_MAX) return false;
+    x->d[x->nd++] = *s;
+    if (point) x->exp--;
+  }
+  if (*s == 'e' || *s == 'E') {
+    char *end = NULL;
+    long e = strtol(s + 1, &end, 10);
+    if (e > 400 || e < -400) return false;
+    x->exp += e;
+    s = end;
+  }
+  return true;
+}
+
+/* |a| - |b| for digit strings aligned at exponent e (both padded), into out
+** (ASCII, no sign), assuming |a| >= |b|. */
+static void dig_sub(const char *a, const char *b, size_t n, char *out) {
+  int borrow = 0;
+  for (size_t i = n; i-- > 0;) {
+    int v = (a[i] - '0') - (b[i] - '0') - borrow;
+    borrow = v < 0;
+    out[i] = (char)('0' + (v < 0 ? v + 10 : v));
+  }
+}
+
+static void dig_add(const char *a, const char *b, size_t n, char *out /* n + 1 */) {
+  int carry = 0;
+  for (size_t i = n; i-- > 0;) {
+    int v = (a[i] - '0') + (b[i] - '0') + carry;
+    carry = v >= 10;
+    out[i + 1] = (char)('0' + v % 10);
+  }
+  out[0] = (char)('0' + carry);
+}
+
+/* a - b exactly, rounded once to double; false when either has too many
+** digits or too wide a span for the fixed buffers. */
+static bool dec_diff(const dec *a, const dec *b, double *out) {
+  enum { W = 2 * DEC_MAX + 2 };
+  char pa[W + 1], pb[W + 1], r[W + 2];
+  long lo = a->exp < b->exp ? a->exp : b->exp;
+  long top_a = a->exp + (long)a->nd, top_b = b->exp + (long)b->nd;
+  long hi = top_a > top_b ? top_a : top_b;
+  if (hi - lo > W - 1) return false;
+  size_t n = (size_t)(hi - lo);
+  if (n == 0) {
+    *out = 0.0;
+    return true;
+  }
+  memset(pa, '0', n);
+  memset(pb, '0', n);
+  memcpy(pa + (hi - top_a), a->d, a->nd);
+  memcpy(pb + (hi - top_b), b->d, b->nd);
+  pa[n] = pb[n] = '\0';
+  bool neg;
+  size_t len;
+  if (a->neg != b->neg) {   /* a - b = sign(a) (|a| + |b|) */
+    dig_add(pa, pb, n, r);
+    neg = a->neg;
+    len = n + 1;
+  } else {
+    bool a_big = memcmp(pa, pb, n) >= 0;
+    dig_sub(a_big ? pa : pb, a_big ? pb : pa, n, r);
+    neg = a_big ? a->neg : !a->neg;
+    len = n;
+  }
+  char txt[W + 40];
+  int k = snprintf(txt, sizeof txt, "%s%.*se%ld", neg ? "-" : "", (int)len, r, lo);
+  if (k < 0 || (size_t)k >= sizeof txt) return false;
+  *out = strtod(txt, NULL);
+  return true;
+}
+
+bool csv_decimal_diff(const char *a, const char *b, double *out) {
+  dec x, y;
+  return dec_parse(a, &x) && dec_parse(b, &y) && dec_diff(&x, &y, out);
 }

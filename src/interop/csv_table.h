@@ -79,4 +79,11 @@ bool csv_table_is_numeric(const csv_table *t, size_t col);
 ** number with optional surrounding spaces. */
 bool csv_parse_double(const char *s, double *x /* OUT */);
 
+/* a - b for two cells in decimal syntax, computed exactly in decimal and
+** rounded once to double (so "1000000000000.4" - "1000000000000" is 0.4 to
+** the last bit, where the doubles of the two differ by 0.4000244). False
+** when a cell has more than 80 significant digits or the two span more than
+** 160 decimal places: the caller then subtracts the doubles. */
+bool csv_decimal_diff(const char *a, const char *b, double *out /* OUT */);
+
 #endif

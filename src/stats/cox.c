@@ -41,6 +41,7 @@
 #include "stats/cox.h"
 
 #include <float.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,8 @@ void cox_opts_default(cox_opts *o) {
   o->toler_chol = pow(DBL_EPSILON, 0.75);
   o->toler_inf = sqrt(1e-9);
   o->conf_level = 0.95;
+  o->strata = NULL;
+  o->nstrata = 0;
 }
 
 void cox_free(cox_result *r) {
@@ -137,6 +140,10 @@ typedef struct cox_work {
   int *idx;        /* [n] original row */
   double *x;       /* [n*p] centred, scaled, sorted */
   size_t *gstart;  /* [ngroups+1] first row of each distinct time */
+  unsigned char *sfirst; /* [ngroups] 1 when the group starts a stratum */
+  size_t *send;    /* [ngroups] one past the last row of the group's stratum */
+  double *ef, *eg, *eh; /* exact ties: [dmax+1], [(dmax+1)*p], [(dmax+1)*p*p] */
+  size_t dmax;     /* most deaths at one time */
   double *eta, *r; /* [n] */
   double *s1, *s2, *d1, *d2, *a; /* [p], [p*p], [p], [p*p], [p] */
 } cox_work;
@@ -149,6 +156,49 @@ static void cox_eta(cox_work *w, const double *beta) {
     for (size_t j = 0; j < w->p; j++) e += xi[j] * beta[j];
     w->eta[i] = e;
     w->r[i] = exp(e);
+  }
+}
+
+/* The exact partial likelihood term of a time with nd > 1 deaths (rows
+** lo.. of the group, risk set rows lo..end): the deaths' sum of eta minus
+** log of the sum, over every nd-subset of the risk set, of the product of
+** the risks, by the recursion of Gail, M. H., Lubin, J. H. & Rubinstein,
+** L. V. (1981) Likelihood calculations for matched case-control studies
+** and survival studies with tied death times. Biometrika 68, 703-707:
+** f(k, s) = f(k-1, s) + r_k f(k-1, s-1), with its gradient g and Hessian
+** h carried alongside (survival's coxexact). O((end - lo) nd p^2). The
+** deaths' own eta and x were already added to ll and u by the caller. */
+static void cox_exact_term(cox_work *w, size_t lo, size_t end, size_t nd, double *ll,
+                           double *u, double *imat) {
+  size_t p = w->p;
+  double *f = w->ef, *g = w->eg, *h = w->eh;
+  memset(f, 0, (nd + 1) * sizeof *f);
+  memset(g, 0, (nd + 1) * p * sizeof *g);
+  memset(h, 0, (nd + 1) * p * p * sizeof *h);
+  f[0] = 1.0;
+  for (size_t k = lo; k < end; k++) {
+    const double *xk = w->x + k * p;
+    double rk = w->r[k];
+    size_t top = k - lo + 1 < nd ? k - lo + 1 : nd;
+    for (size_t s = top; s >= 1; s--) {
+      const double *g1 = g + (s - 1) * p, *h1 = h + (s - 1) * p * p;
+      double f1 = f[s - 1];
+      double *gs = g + s * p, *hs = h + s * p * p;
+      for (size_t a = 0; a < p; a++) {
+        for (size_t b = a; b < p; b++)
+          hs[a * p + b] += rk * (h1[a * p + b] + xk[a] * g1[b] + g1[a] * xk[b] +
+                                 xk[a] * xk[b] * f1);
+      }
+      for (size_t a = 0; a < p; a++) gs[a] += rk * (g1[a] + xk[a] * f1);
+      f[s] += rk * f1;
+    }
+  }
+  double F = f[nd];
+  const double *G = g + nd * p, *H = h + nd * p * p;
+  *ll -= log(F);
+  for (size_t a = 0; a < p; a++) {
+    u[a] -= G[a] / F;
+    for (size_t b = a; b < p; b++) imat[a * p + b] += H[a * p + b] / F - G[a] * G[b] / (F * F);
   }
 }
 
@@ -169,6 +219,12 @@ static int cox_compute(cox_work *w, const double *beta, double *loglik,
     size_t lo = w->gstart[g], hi = w->gstart[g + 1];
     double d0 = 0;
     size_t nd = 0;
+    if (g + 1 < w->ngroups && w->sfirst[g + 1]) {
+      /* a new stratum (going down): its own risk sets */
+      s0 = 0;
+      memset(s1, 0, p * sizeof *s1);
+      memset(s2, 0, p * p * sizeof *s2);
+    }
     for (size_t i = lo; i < hi; i++) {
       const double *xi = w->x + i * p;
       double ri = w->r[i];
@@ -195,6 +251,10 @@ static int cox_compute(cox_work *w, const double *beta, double *loglik,
       }
     }
     if (nd == 0) continue;
+    if (w->ties == COX_TIES_EXACT && nd > 1) {
+      cox_exact_term(w, lo, w->send[g], nd, &ll, u, imat);
+      continue;
+    }
     if (!efron || nd == 1) {
       double dn = (double)nd;
       ll -= dn * log(s0);
@@ -232,8 +292,8 @@ static int cox_compute(cox_work *w, const double *beta, double *loglik,
 
 /* ---- concordance -------------------------------------------------------- */
 
-static void fen_add(int64_t *f, size_t m, size_t i) {
-  for (i++; i <= m; i += i & (~i + 1)) f[i - 1]++;
+static void fen_add(int64_t *f, size_t m, size_t i, int64_t d) {
+  for (i++; i <= m; i += i & (~i + 1)) f[i - 1] += d;
 }
 static int64_t fen_sum(const int64_t *f, size_t i) { /* count of ranks < i */
   int64_t s = 0;
@@ -241,24 +301,129 @@ static int64_t fen_sum(const int64_t *f, size_t i) { /* count of ranks < i */
   return s;
 }
 
-/* Rows are visited by descending time; this orders its own copy (radix). */
-avn_rc cox_concordance(size_t n, const double *time, const int *event,
-                       const double *score, int64_t *concordant,
-                       int64_t *discordant, int64_t *tied_x, int64_t *tied_y,
-                       double *c) {
+/* Stable re-sort of ord[n] by stratum code (a counting sort would do; the
+** radix sort is already there and O(n)). */
+static avn_rc strata_resort(size_t n, const int *strata, uint32_t *ord) {
+  double *k = avn_reallocarray(NULL, n ? n : 1, sizeof *k);
+  if (!k) return AVN_E_NOMEM;
+  for (size_t i = 0; i < n; i++) k[i] = (double)strata[i];
+  avn_rc rc = sortkey_order(n, k, ord, ord);
+  avn_free(k);
+  return rc;
+}
+
+/* One stratum's rows rec[0..ns) (by ascending time) against the Fenwick
+** trees fen / fen_eq over score ranks rk[]: adds its pair counts to c and
+** each row's own counts to ic / id / itx (indexed by rec[].idx), then
+** empties the trees. Pass 1 (descending time) counts, for each event, the
+** rows still at risk (later times, and censorings at its own time); pass 2
+** (ascending) counts, for each row, the earlier events it was at risk for. */
+static void conc_stratum(const cox_rec *rec, const size_t *rk, size_t ns, size_t m,
+                         int64_t *fen, int64_t *fen_eq, int64_t *grp_eq, cox_conc *c,
+                         double *ic, double *id, double *itx) {
+  int64_t intree = 0;
+  size_t hi = ns;
+  while (hi > 0) {
+    size_t lo = hi - 1;
+    while (lo > 0 && rec[lo - 1].t == rec[hi - 1].t) lo--;
+    int64_t nd = 0;
+    /* censored at this time are at risk for the deaths at this time */
+    for (size_t i = lo; i < hi; i++)
+      if (!rec[i].ev) {
+        fen_add(fen, m, rk[i], 1);
+        fen_eq[rk[i]]++;
+        intree++;
+      }
+    for (size_t i = lo; i < hi; i++) {
+      if (!rec[i].ev) continue;
+      nd++;
+      int64_t below = fen_sum(fen, rk[i]);
+      int64_t eq = fen_eq[rk[i]];
+      c->concordant += below;
+      c->tied_x += eq;
+      c->discordant += intree - below - eq;
+      ic[rec[i].idx] += (double)below;
+      itx[rec[i].idx] += (double)eq;
+      id[rec[i].idx] += (double)(intree - below - eq);
+    }
+    /* tied on time: pairs of deaths here, minus those also tied on the
+    ** score (survival counts those as tied.xy, in neither C nor tied.y) */
+    int64_t txy = 0;
+    for (size_t i = lo; i < hi; i++)
+      if (rec[i].ev) {
+        txy += grp_eq[rk[i]];
+        grp_eq[rk[i]]++;
+      }
+    c->tied_y += nd * (nd - 1) / 2 - txy;
+    for (size_t i = lo; i < hi; i++)
+      if (rec[i].ev) {
+        grp_eq[rk[i]] = 0;
+        fen_add(fen, m, rk[i], 1);
+        fen_eq[rk[i]]++;
+        intree++;
+      }
+    hi = lo;
+  }
+  for (size_t i = 0; i < ns; i++) {
+    fen_add(fen, m, rk[i], -1);
+    fen_eq[rk[i]]--;
+  }
+  /* pass 2: each row against the events before it (a concordant pair has
+  ** the earlier event on the higher score) */
+  intree = 0;
+  size_t lo = 0;
+  while (lo < ns) {
+    size_t h2 = lo + 1;
+    while (h2 < ns && rec[h2].t == rec[lo].t) h2++;
+    for (int phase = 0; phase < 3; phase++) {
+      for (size_t i = lo; i < h2; i++) {
+        if (phase == 1) {
+          if (rec[i].ev) {
+            fen_add(fen, m, rk[i], 1);
+            fen_eq[rk[i]]++;
+            intree++;
+          }
+          continue;
+        }
+        /* phase 0: events (earlier events only); phase 2: censored rows
+        ** (also the events at their own time) */
+        if ((phase == 0) != (rec[i].ev != 0)) continue;
+        int64_t below = fen_sum(fen, rk[i]), eq = fen_eq[rk[i]];
+        ic[rec[i].idx] += (double)(intree - below - eq);
+        id[rec[i].idx] += (double)below;
+        itx[rec[i].idx] += (double)eq;
+      }
+    }
+    lo = h2;
+  }
+  for (size_t i = 0; i < ns; i++)
+    if (rec[i].ev) {
+      fen_add(fen, m, rk[i], -1);
+      fen_eq[rk[i]]--;
+    }
+}
+
+avn_rc cox_concordance_se(size_t n, const double *time, const int *event, const double *score,
+                          const int *strata, const int *cluster, size_t ncl, cox_conc *out) {
   avn_rc rc = AVN_OK;
-  cox_rec *rec = avn_reallocarray(NULL, n ? n : 1, sizeof *rec);
-  double *u = avn_reallocarray(NULL, n ? n : 1, sizeof *u);
-  int64_t *fen = avn_calloc(n ? n : 1, sizeof *fen);
+  memset(out, 0, sizeof *out);
+  size_t nn = n ? n : 1;
+  cox_rec *rec = avn_reallocarray(NULL, nn, sizeof *rec);
+  double *u = avn_reallocarray(NULL, nn, sizeof *u);
+  double *ic = avn_calloc(nn, sizeof *ic), *id = avn_calloc(nn, sizeof *id);
+  double *itx = avn_calloc(nn, sizeof *itx);
+  double *dfb = avn_calloc(cluster && ncl ? ncl : nn, sizeof *dfb);
+  int64_t *fen = avn_calloc(nn, sizeof *fen);
   int64_t *fen_eq = NULL, *grp_eq = NULL;
-  size_t *rk = avn_reallocarray(NULL, n ? n : 1, sizeof *rk);
-  uint32_t *ord = avn_reallocarray(NULL, n ? n : 1, sizeof *ord);
-  if (!rec || !u || !fen || !rk || !ord) {
+  size_t *rk = avn_reallocarray(NULL, nn, sizeof *rk);
+  uint32_t *ord = avn_reallocarray(NULL, nn, sizeof *ord);
+  if (!rec || !u || !ic || !id || !itx || !dfb || !fen || !rk || !ord) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
-  /* order by time (stable radix), ranks of the score by its own order */
+  /* order by time (stable radix), then by stratum; ranks of the score */
   rc = sortkey_order(n, time, NULL, ord);
+  if (!rc && strata) rc = strata_resort(n, strata, ord);
   if (rc) goto cleanup;
   for (size_t i = 0; i < n; i++) {
     rec[i].t = time[ord[i]];
@@ -280,60 +445,52 @@ avn_rc cox_concordance(size_t n, const double *time, const int *event,
     goto cleanup;
   }
   for (size_t i = 0; i < n; i++) rk[i] = (size_t)u[rec[i].idx];
-  int64_t conc = 0, disc = 0, tx = 0, ty = 0, intree = 0;
-  size_t hi = n;
-  while (hi > 0) {
-    size_t lo = hi - 1;
-    while (lo > 0 && rec[lo - 1].t == rec[hi - 1].t) lo--;
-    int64_t nd = 0;
-    /* censored at this time are at risk for the deaths at this time */
-    for (size_t i = lo; i < hi; i++)
-      if (!rec[i].ev) {
-        fen_add(fen, m, rk[i]);
-        fen_eq[rk[i]]++;
-        intree++;
-      }
-    for (size_t i = lo; i < hi; i++) {
-      if (!rec[i].ev) continue;
-      nd++;
-      int64_t below = fen_sum(fen, rk[i]);
-      int64_t eq = fen_eq[rk[i]];
-      conc += below;
-      tx += eq;
-      disc += intree - below - eq;
-    }
-    /* tied on time: pairs of deaths here, minus those also tied on the
-    ** score (survival counts those as tied.xy, in neither C nor tied.y) */
-    int64_t txy = 0;
-    for (size_t i = lo; i < hi; i++)
-      if (rec[i].ev) {
-        txy += grp_eq[rk[i]];
-        grp_eq[rk[i]]++;
-      }
-    ty += nd * (nd - 1) / 2 - txy;
-    for (size_t i = lo; i < hi; i++)
-      if (rec[i].ev) {
-        grp_eq[rk[i]] = 0;
-        fen_add(fen, m, rk[i]);
-        fen_eq[rk[i]]++;
-        intree++;
-      }
-    hi = lo;
+  for (size_t b0 = 0; b0 < n;) {
+    size_t b1 = b0 + 1;
+    while (strata && b1 < n && strata[rec[b1].idx] == strata[rec[b0].idx]) b1++;
+    if (!strata) b1 = n;
+    conc_stratum(rec + b0, rk + b0, b1 - b0, m, fen, fen_eq, grp_eq, out, ic, id, itx);
+    b0 = b1;
   }
-  *concordant = conc;
-  *discordant = disc;
-  *tied_x = tx;
-  *tied_y = ty;
-  double tot = (double)(conc + disc + tx);
-  *c = tot > 0 ? ((double)conc + (double)tx / 2) / tot : NAN;
+  double npair = (double)(out->concordant + out->discordant + out->tied_x);
+  out->c = npair > 0 ? ((double)out->concordant + (double)out->tied_x / 2) / npair : NAN;
+  /* survival's concordancefit: the infinitesimal-jackknife variance of
+  ** Somers' d from each row's pair counts, summed per cluster; var(C) =
+  ** var(d) / 4 */
+  double somer = npair > 0 ? ((double)out->concordant - (double)out->discordant) / npair : NAN;
+  for (size_t i = 0; i < n; i++) {
+    double d = ((ic[i] - id[i]) - somer * (ic[i] + id[i] + itx[i])) / npair;
+    dfb[cluster && ncl ? (size_t)cluster[i] : i] += d;
+  }
+  double v = 0;
+  for (size_t i = 0; i < (cluster && ncl ? ncl : n); i++) v += dfb[i] * dfb[i];
+  out->se = npair > 0 ? sqrt(v / 4) : NAN;
 cleanup:
   avn_free(rec);
   avn_free(u);
+  avn_free(ic);
+  avn_free(id);
+  avn_free(itx);
+  avn_free(dfb);
   avn_free(fen);
   avn_free(fen_eq);
   avn_free(grp_eq);
   avn_free(rk);
   avn_free(ord);
+  return rc;
+}
+
+avn_rc cox_concordance(size_t n, const double *time, const int *event,
+                       const double *score, int64_t *concordant,
+                       int64_t *discordant, int64_t *tied_x, int64_t *tied_y,
+                       double *c) {
+  cox_conc cc;
+  avn_rc rc = cox_concordance_se(n, time, event, score, NULL, NULL, 0, &cc);
+  *concordant = cc.concordant;
+  *discordant = cc.discordant;
+  *tied_x = cc.tied_x;
+  *tied_y = cc.tied_y;
+  *c = cc.c;
   return rc;
 }
 
@@ -369,6 +526,10 @@ static avn_rc cox_robust(cox_work *w, const double *beta, const double *var,
     double *s1 = w->s1;
     memset(s1, 0, p * sizeof *s1);
     for (size_t g = w->ngroups; g-- > 0;) {
+      if (g + 1 < w->ngroups && w->sfirst[g + 1]) {
+        s0 = 0;
+        memset(s1, 0, p * sizeof *s1);
+      }
       for (size_t i = w->gstart[g]; i < w->gstart[g + 1]; i++) {
         const double *xi = w->x + i * p;
         double ri = w->r[i];
@@ -389,6 +550,10 @@ static avn_rc cox_robust(cox_work *w, const double *beta, const double *var,
   for (size_t g = 0; g < w->ngroups; g++) {
     size_t nd = gnd[g];
     double hf = 0, hd = 0;
+    if (w->sfirst[g]) {
+      H = 0;
+      memset(HX, 0, p * sizeof *HX);
+    }
     memset(hxf, 0, p * sizeof *hxf);
     memset(hxd, 0, p * sizeof *hxd);
     memset(xb, 0, p * sizeof *xb);
@@ -466,6 +631,11 @@ static void work_free(cox_work *w) {
   avn_free(w->idx);
   avn_free(w->x);
   avn_free(w->gstart);
+  avn_free(w->sfirst);
+  avn_free(w->send);
+  avn_free(w->ef);
+  avn_free(w->eg);
+  avn_free(w->eh);
   avn_free(w->eta);
   avn_free(w->r);
   avn_free(w->s1);
@@ -512,6 +682,8 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
                         "non-finite covariate value (row %zu)", i + 1);
     if (cluster && (cluster[i] < 0 || (size_t)cluster[i] >= nclusters))
       return avn_fail(err, AVN_E_RANGE, "cluster", NULL, "cluster id out of range");
+    if (o.strata && (o.strata[i] < 0 || (size_t)o.strata[i] >= o.nstrata))
+      return avn_fail(err, AVN_E_RANGE, "strata", NULL, "stratum id out of range");
     nevent += (size_t)event[i];
   }
   if (nevent == 0)
@@ -525,6 +697,7 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
   w.idx = avn_reallocarray(NULL, n, sizeof *w.idx);
   w.x = avn_reallocarray(NULL, n * p, sizeof *w.x);
   w.gstart = avn_reallocarray(NULL, n + 1, sizeof *w.gstart);
+  w.sfirst = avn_calloc(n + 1, sizeof *w.sfirst);
   w.eta = avn_reallocarray(NULL, n, sizeof *w.eta);
   w.r = avn_reallocarray(NULL, n, sizeof *w.r);
   w.s1 = avn_calloc(p, sizeof *w.s1);
@@ -543,7 +716,7 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
   col = avn_calloc(p, sizeof *col);
   vs = avn_calloc(p * p, sizeof *vs);
   r = avn_calloc(1, sizeof *r);
-  if (!w.t || !w.ev || !w.idx || !w.x || !w.gstart || !w.eta ||
+  if (!w.t || !w.ev || !w.idx || !w.x || !w.gstart || !w.sfirst || !w.eta ||
       !w.r || !w.s1 || !w.s2 || !w.d1 || !w.d2 || !w.a || !mean || !scale ||
       !beta || !newbeta || !u || !imat || !chl || !step || !col || !vs || !r) {
     rc = AVN_E_NOMEM;
@@ -555,19 +728,50 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
     goto cleanup;
   }
   rc = sortkey_order(n, time, NULL, ord);
+  if (!rc && o.strata) rc = strata_resort(n, o.strata, ord);
   if (rc) goto cleanup;
   w.ngroups = 0;
   for (i = 0; i < n; i++) {
-    size_t o = ord[i];
-    w.t[i] = time[o];
-    w.ev[i] = event[o];
-    w.idx[i] = (int)o;
-    if (i == 0 || w.t[i] != w.t[i - 1]) w.gstart[w.ngroups++] = i;
-    memcpy(w.x + i * p, x + o * p, p * sizeof *x);
+    size_t oi = ord[i];
+    w.t[i] = time[oi];
+    w.ev[i] = event[oi];
+    w.idx[i] = (int)oi;
+    bool newstrat = i == 0 || (o.strata && o.strata[oi] != o.strata[ord[i - 1]]);
+    if (newstrat || w.t[i] != w.t[i - 1]) {
+      w.sfirst[w.ngroups] = newstrat;
+      w.gstart[w.ngroups++] = i;
+    }
+    memcpy(w.x + i * p, x + oi * p, p * sizeof *x);
   }
   avn_free(ord);
   ord = NULL;
   w.gstart[w.ngroups] = n;
+  w.send = avn_calloc(w.ngroups ? w.ngroups : 1, sizeof *w.send);
+  if (!w.send) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  for (size_t g = w.ngroups, end = n; g-- > 0;) {
+    w.send[g] = end;
+    if (w.sfirst[g]) end = w.gstart[g];
+    size_t d = 0;
+    for (size_t q = w.gstart[g]; q < w.gstart[g + 1]; q++) d += (size_t)w.ev[q];
+    if (d > w.dmax) w.dmax = d;
+  }
+  if (o.ties == COX_TIES_EXACT) {
+    if (cluster) {
+      rc = avn_fail(err, AVN_E_USAGE, "ties", "exact",
+                    "the robust (cluster) variance is computed for efron and breslow ties only");
+      goto cleanup;
+    }
+    w.ef = avn_calloc(w.dmax + 1, sizeof *w.ef);
+    w.eg = avn_calloc((w.dmax + 1) * p, sizeof *w.eg);
+    w.eh = avn_calloc((w.dmax + 1) * p * p, sizeof *w.eh);
+    if (!w.ef || !w.eg || !w.eh) {
+      rc = AVN_E_NOMEM;
+      goto cleanup;
+    }
+  }
   /* centre and scale (coxfit6.c) */
   for (j = 0; j < p; j++) {
     double s = 0;
@@ -765,9 +969,17 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
     for (j = 0; j < p; j++) e += (x[i * p + j] - mean[j]) * r->beta[j];
     lp[i] = e;
   }
-  rc = cox_concordance(n, time, event, lp, &r->concordant, &r->discordant,
-                       &r->tied_x, &r->tied_y, &r->concordance);
-  if (rc) goto cleanup;
+  {
+    cox_conc cc;
+    rc = cox_concordance_se(n, time, event, lp, o.strata, cluster, nclusters, &cc);
+    if (rc) goto cleanup;
+    r->concordant = cc.concordant;
+    r->discordant = cc.discordant;
+    r->tied_x = cc.tied_x;
+    r->tied_y = cc.tied_y;
+    r->concordance = cc.c;
+    r->concordance_se = cc.se;
+  }
   *out = r;
   r = NULL;
 cleanup:

@@ -30,7 +30,9 @@
 #include <stdint.h>
 #include "core/rc.h"
 
-typedef enum cox_ties { COX_TIES_EFRON = 0, COX_TIES_BRESLOW } cox_ties;
+/* EXACT: the exact partial likelihood of coxph(ties = "exact") (every
+** subset of the risk set of the tied deaths' size; no robust variance). */
+typedef enum cox_ties { COX_TIES_EFRON = 0, COX_TIES_BRESLOW, COX_TIES_EXACT } cox_ties;
 
 typedef struct cox_opts {
   cox_ties ties;
@@ -39,6 +41,9 @@ typedef struct cox_opts {
   double toler_chol;   /* .Machine$double.eps^0.75 */
   double toler_inf;    /* sqrt(eps) */
   double conf_level;   /* 0.95 */
+  const int *strata;   /* NULL, or [n] stratum ids 0..nstrata-1 (borrowed):
+                          risk sets within strata, as coxph's strata(s) */
+  size_t nstrata;
 } cox_opts;
 
 /* Fills o with R's defaults. */
@@ -60,6 +65,7 @@ typedef struct cox_result {
   double robust_wald, robust_wald_p;  /* with clusters only, else NAN */
   int df;
   double concordance;
+  double concordance_se; /* survival::concordancefit's std (per cluster) */
   int64_t concordant, discordant, tied_x, tied_y;
   int iterations;
   int converged;
@@ -83,5 +89,20 @@ avn_rc cox_concordance(size_t n, const double *time, const int *event,
                        const double *score, int64_t *concordant,
                        int64_t *discordant, int64_t *tied_x, int64_t *tied_y,
                        double *c /* OUT */);
+
+/* The concordance of cox_fit with its standard error, as
+** survival::concordancefit(y, lp, strata, cluster = ..., reverse = TRUE)
+** (what coxph stores and summary(coxph) prints): pairs only within a
+** stratum (strata NULL: one), the variance of Somers' d by the
+** infinitesimal jackknife from each row's concordant / discordant / tied
+** pair counts, summed within clusters (cluster NULL: per row); se =
+** sqrt(var(d) / 4). O(n log n). */
+typedef struct cox_conc {
+  int64_t concordant, discordant, tied_x, tied_y;
+  double c, se;
+} cox_conc;
+avn_rc cox_concordance_se(size_t n, const double *time, const int *event, const double *score,
+                          const int *strata, const int *cluster, size_t ncl,
+                          cox_conc *out /* OUT */);
 
 #endif

@@ -13,14 +13,20 @@
 **   hypergeometric mean / tail equations, found by bisection on log(ncp) to
 **   full double precision; R uses uniroot's default tolerance ~1.2e-4, so R's
 **   printed estimate and CI differ from the exact roots in the 4th-5th digit).
-**   r x c: complete enumeration of the tables with the observed margins,
-**   column by column (each cell bounded by the remaining row and column
-**   totals), with log-factorial probabilities. This is the brute-force
-**   counterpart of the network algorithm of Mehta, C. R. & Patel, N. R.
-**   (1983) A network algorithm for performing Fisher's exact test in r x c
-**   contingency tables. JASA 78, 427-434 (which R's FEXACT implements): the
-**   same p-value, fit for small tables only; beyond 2e8 enumerated nodes it
-**   refuses with AVN_E_RANGE (the caller suggests chisq).
+**   r x c: the network algorithm of Mehta, C. R. & Patel, N. R. (1983) A
+**   network algorithm for performing Fisher's exact test in r x c
+**   contingency tables. JASA 78, 427-434 (what R's FEXACT implements):
+**   columns are filled stage by stage, nodes are the sorted remaining row
+**   totals (over the shorter margin), each with its distinct past path
+**   lengths; a past whose every completion is at most (or above) the
+**   observed probability is settled in closed form (or dropped), with the
+**   exact longest and shortest remaining paths of each node found first by
+**   a memoized pass over the network (as FEXACT). The same p-value as
+**   complete enumeration. Refused with AVN_E_RANGE (the caller suggests
+**   chisq): more than 2000 levels on the longer side (at once), 1e6 nodes
+**   or 2e6 past values in a stage, or more than a few seconds of steps.
+**   Tables with a tiny p (most tables more probable than the observed one)
+**   and large n with many columns can be refused where R still answers.
 **
 ** Arguments: counts[r*c] row-major (borrowed), r, c >= 2. Refused with
 ** AVN_E_DEGENERATE: a row or column with zero total (E = 0).
@@ -46,7 +52,7 @@ typedef struct ctable_fisher {
   /* 2x2 only (NaN otherwise): conditional MLE odds ratio and CI */
   double estimate, ci_low, ci_high, conf_level;
   size_t n;
-  double nodes;         /* r x c: tables enumerated */
+  double nodes;         /* r x c: network expansion steps taken */
 } ctable_fisher;
 
 avn_rc ctable_chisq_test(const double *counts, size_t r, size_t c, bool yates,

@@ -16,28 +16,59 @@
 
 #include "core/mem.h"
 
-double desc_mean(const double *x, size_t n) {
-  if (n == 0) return NAN;
+/* Values beyond 2^500 are summed divided by a power of two (exact), so the
+** sums and squares stay finite for data near +-DBL_MAX even where long double
+** is only double (valgrind, some ABIs); below 2^500 the scale is 1 and the
+** arithmetic is R's, bit for bit. */
+static double big_scale(const double *x, size_t n) {
+  double mx = 0.0;
+  for (size_t i = 0; i < n; i++)
+    if (fabs(x[i]) > mx) mx = fabs(x[i]);
+  if (!(mx > 0x1p500) || !isfinite(mx)) return 1.0;
+  int e;
+  frexp(mx, &e);
+  return ldexp(1.0, e - 1);   /* max / scale in [1, 2): 2^1023 at most */
+}
+
+static long double mean_ld(const double *x, size_t n, double sc) {
   long double s = 0.0L;
-  for (size_t i = 0; i < n; i++) s += x[i];
+  for (size_t i = 0; i < n; i++) s += x[i] / sc;
   s /= (long double)n;
   if (isfinite((double)s)) {
     long double t = 0.0L;
-    for (size_t i = 0; i < n; i++) t += x[i] - s;
+    for (size_t i = 0; i < n; i++) t += x[i] / sc - s;
     s += t / (long double)n;
   }
-  return (double)s;
+  return s;
+}
+
+double desc_mean(const double *x, size_t n) {
+  if (n == 0) return NAN;
+  double sc = big_scale(x, n);
+  return (double)mean_ld(x, n, sc) * sc;
+}
+
+/* Two-pass sum of squares over n - 1 of x / sc (sc from big_scale). */
+static long double var_scaled(const double *x, size_t n, double sc) {
+  long double m = mean_ld(x, n, sc);
+  long double ss = 0.0L;
+  for (size_t i = 0; i < n; i++) {
+    long double d = x[i] / sc - m;
+    ss += d * d;
+  }
+  return ss / (long double)(n - 1);
 }
 
 double desc_var(const double *x, size_t n) {
   if (n < 2) return NAN;
-  long double m = desc_mean(x, n);
-  long double ss = 0.0L;
-  for (size_t i = 0; i < n; i++) {
-    long double d = x[i] - m;
-    ss += d * d;
-  }
-  return (double)(ss / (long double)(n - 1));
+  double sc = big_scale(x, n);
+  return (double)var_scaled(x, n, sc) * sc * sc;
+}
+
+double desc_sd(const double *x, size_t n) {
+  if (n < 2) return NAN;
+  double sc = big_scale(x, n);
+  return (double)sqrtl(var_scaled(x, n, sc)) * sc;
 }
 
 double desc_quantile_sorted(const double *s, size_t n, double p, int type) {
@@ -89,12 +120,12 @@ avn_rc desc_summary(const double *x, size_t n, double conf_level, int quantile_t
   out->quantile_type = quantile_type;
   out->mean = desc_mean(x, n);
   out->var = desc_var(x, n);
-  out->sd = sqrt(out->var);
+  out->sd = desc_sd(x, n);
   out->se = out->sd / sqrt((double)n);
   out->min = s[0];
   out->max = s[n - 1];
   size_t half = (n + 1) / 2;
-  out->median = (n % 2) ? s[half - 1] : (s[half - 1] + s[half]) / 2.0;
+  out->median = (n % 2) ? s[half - 1] : s[half - 1] / 2.0 + s[half] / 2.0;
   out->q1 = desc_quantile_sorted(s, n, 0.25, quantile_type);
   out->q3 = desc_quantile_sorted(s, n, 0.75, quantile_type);
   if (n >= 2) {

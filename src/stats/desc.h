@@ -35,7 +35,11 @@ avn_rc desc_summary(const double *x, size_t n, double conf_level, int quantile_t
 double desc_quantile_sorted(const double *s, size_t n, double p, int type);
 /* Mean as R computes it (long double sum, one refinement pass). */
 double desc_mean(const double *x, size_t n);
-/* Sample variance (n - 1 denominator), two-pass; NaN when n < 2. */
+/* Sample variance (n - 1 denominator), two-pass; NaN when n < 2; +Inf when
+** it exceeds DBL_MAX (data near +-1e308). */
 double desc_var(const double *x, size_t n);
+/* Sample standard deviation, finite for any finite data (the squares are
+** summed in long double); NaN when n < 2. */
+double desc_sd(const double *x, size_t n);
 
 #endif

@@ -52,6 +52,11 @@ void logrank_free(logrank_result *r) {
 avn_rc logrank_test(size_t n, const double *time, const int *event,
                     const int *group, size_t ngroups, logrank_result **out,
                     avn_err *err) {
+  return logrank_test_rho(n, time, event, group, ngroups, 0.0, out, err);
+}
+
+avn_rc logrank_test_rho(size_t n, const double *time, const int *event, const int *group,
+                        size_t ngroups, double rho, logrank_result **out, avn_err *err) {
   avn_rc rc = AVN_OK;
   lr_rec *rec = NULL, *sorted = NULL;
   uint32_t *order = NULL;
@@ -124,6 +129,8 @@ avn_rc logrank_test(size_t n, const double *time, const int *event,
   sorted = NULL;
   for (size_t g = 0; g < k; g++) risk[g] = (double)r->n_group[g];
   double ntot = (double)n;
+  double km = 1.0;   /* pooled Kaplan-Meier S(t-), for the G-rho weight */
+  r->rho = rho;
   /* ascending pass: the risk set at t is everyone with time >= t */
   i = 0;
   while (i < n) {
@@ -137,16 +144,18 @@ avn_rc logrank_test(size_t n, const double *time, const int *event,
       j++;
     }
     if (d > 0) {
-      double kk = ntot > 1 ? d * (ntot - d) / (ntot * (ntot - 1)) : 0;
+      double wt = rho == 0.0 ? 1.0 : pow(km, rho);
+      double kk = ntot > 1 ? wt * wt * d * (ntot - d) / (ntot * (ntot - 1)) : 0;
       for (size_t g = 0; g < k; g++) {
-        r->observed[g] += dg[g];
-        r->expected[g] += d * risk[g] / ntot;
+        r->observed[g] += wt * dg[g];
+        r->expected[g] += wt * d * risk[g] / ntot;
         if (kk == 0 || risk[g] == 0) continue;
         double tg = kk * risk[g];
         r->var[g * k + g] += tg;
         for (size_t h = 0; h < k; h++) r->var[g * k + h] -= tg * risk[h] / ntot;
       }
       for (size_t g = 0; g < k; g++) dg[g] = 0;
+      km *= (ntot - d) / ntot;
     }
     for (size_t m = i; m < j; m++) risk[rec[m].g] -= 1;
     ntot -= (double)(j - i);

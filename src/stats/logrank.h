@@ -1,6 +1,11 @@
 /*
 ** logrank.h: the log-rank test comparing survival between groups, as R's
-** survival::survdiff(rho = 0).
+** survival::survdiff(rho = 0), and the G-rho family of Harrington, D. P. &
+** Fleming, T. R. (1982) A class of rank test procedures for censored
+** survival data. Biometrika 69, 553-566: each event time is weighted by
+** S(t-)^rho, S the pooled Kaplan-Meier estimate (rho = 1: the Peto & Peto
+** modification of the Gehan-Wilcoxon test), as survdiff(rho = ...): the
+** observed and expected counts are weighted, the variance by the square.
 **
 ** logrank_test() takes n subjects (time, event 1/0, group index 0..k-1)
 ** and returns observed and expected events per group, the (k x k)
@@ -28,6 +33,7 @@ typedef struct logrank_result {
   double chisq;
   int df;
   double p;
+  double rho;        /* the G-rho weight exponent (0: log-rank) */
 } logrank_result;
 
 /* time[n] finite >= 0, event[n] in {0,1}, group[n] in 0..ngroups-1.
@@ -36,6 +42,11 @@ typedef struct logrank_result {
 avn_rc logrank_test(size_t n, const double *time, const int *event,
                     const int *group, size_t ngroups,
                     logrank_result **out /* OUT */, avn_err *err);
+
+/* The same with weights S(t-)^rho (rho >= 0; 0 gives logrank_test). */
+avn_rc logrank_test_rho(size_t n, const double *time, const int *event, const int *group,
+                        size_t ngroups, double rho, logrank_result **out /* OUT */,
+                        avn_err *err);
 
 void logrank_free(logrank_result *r);
 

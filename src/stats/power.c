@@ -206,3 +206,74 @@ avn_rc power_logrank(double hr, double alpha, double power, double alloc,
   *n = *events / p_event;
   return AVN_OK;
 }
+
+/* ---- two proportions: R's power.prop.test --------------------------------- */
+
+static avn_rc open01(const char *name, double x, avn_err *err) {
+  char v[64];
+  if (x > 0. && x < 1.) return AVN_OK;
+  snprintf(v, sizeof v, "%g", x);
+  return avn_fail(err, AVN_E_RANGE, name, v, "must be strictly between 0 and 1");
+}
+
+static avn_rc prop_args(double p1, double p2, double alpha, int sides, avn_err *err) {
+  avn_rc rc = open01("--p1", p1, err);
+  if (!rc) rc = open01("--p2", p2, err);
+  if (!rc) rc = open01("--alpha", alpha, err);
+  if (!rc && p1 == p2)
+    rc = avn_fail(err, AVN_E_RANGE, "--p2", NULL, "must differ from --p1 (no effect to detect)");
+  if (!rc && sides != 1 && sides != 2)
+    rc = avn_fail(err, AVN_E_RANGE, "--alternative", NULL, "two.sided or one.sided");
+  return rc;
+}
+
+/* The power expression of power.prop.test (stats/R/power.R), verbatim. */
+static double prop_power(double n, double p1, double p2, double alpha, int sides, bool strict) {
+  double qu = gsl_cdf_ugaussian_Qinv(alpha / sides), d = fabs(p1 - p2);
+  double q1 = 1. - p1, q2 = 1. - p2, sd1 = sqrt(p1 * q1 + p2 * q2);
+  if (strict && sides == 2) {
+    double s0 = sqrt((p1 + p2) * (q1 + q2) / 2.);
+    return gsl_cdf_ugaussian_P((sqrt(n * d * d) - qu * s0) / sd1) +
+           gsl_cdf_ugaussian_Q((sqrt(n * d * d) + qu * s0) / sd1);
+  }
+  return gsl_cdf_ugaussian_P((sqrt(n * d * d) - qu * sqrt((p1 + p2) * (1. - (p1 + p2) / 2.))) /
+                             sd1);
+}
+
+avn_rc power_prop_power(double n, double p1, double p2, double alpha, int sides, bool strict,
+                        avn_err *err, double *power) {
+  avn_rc rc = prop_args(p1, p2, alpha, sides, err);
+  if (rc) return rc;
+  if (!(n >= 2.) || !isfinite(n)) {
+    char v[64];
+    snprintf(v, sizeof v, "%g", n);
+    return avn_fail(err, AVN_E_RANGE, "--n", v, "must be >= 2 (per group)");
+  }
+  *power = prop_power(n, p1, p2, alpha, sides, strict);
+  return AVN_OK;
+}
+
+avn_rc power_prop_n(double p1, double p2, double alpha, double power, int sides, bool strict,
+                    avn_err *err, double *n) {
+  avn_rc rc = prop_args(p1, p2, alpha, sides, err);
+  if (!rc) rc = open01("--power", power, err);
+  if (rc) return rc;
+  /* power rises with n: bisection on R's interval [2, 1e7], to the last bit */
+  double lo = 2., hi = 1e7;
+  if (prop_power(lo, p1, p2, alpha, sides, strict) >= power) {
+    *n = lo;
+    return avn_fail(err, AVN_E_RANGE, "--power", NULL,
+                    "already reached with 2 per group: the effect is too large to size");
+  }
+  if (prop_power(hi, p1, p2, alpha, sides, strict) < power)
+    return avn_fail(err, AVN_E_RANGE, "--p2", NULL,
+                    "the difference is too small: more than 1e7 per group needed");
+  for (int it = 0; it < 200; it++) {
+    double mid = 0.5 * (lo + hi);
+    if (mid == lo || mid == hi) break;
+    if (prop_power(mid, p1, p2, alpha, sides, strict) < power) lo = mid;
+    else hi = mid;
+  }
+  *n = 0.5 * (lo + hi);
+  return AVN_OK;
+}

@@ -26,6 +26,8 @@
 #ifndef AVN_STATS_POWER_H
 #define AVN_STATS_POWER_H
 
+#include <stdbool.h>
+
 #include "core/rc.h"
 
 typedef enum power_design {
@@ -55,5 +57,14 @@ avn_rc power_inflate_dropout(double n, double dropout, avn_err *err,
 avn_rc power_logrank(double hr, double alpha, double power, double alloc,
                      double p_event, avn_err *err, double *events /* OUT */,
                      double *n /* OUT */);
+
+/* Two proportions, as R's power.prop.test (normal approximation, n per
+** group; sides 2 = "two.sided", 1 = "one.sided"; strict counts the
+** opposite tail too): power at n, or the unrounded n for the target power
+** (bisection to double precision; R's uniroot stops at tol = 1.2e-4). */
+avn_rc power_prop_power(double n, double p1, double p2, double alpha, int sides, bool strict,
+                        avn_err *err, double *power /* OUT */);
+avn_rc power_prop_n(double p1, double p2, double alpha, double power, int sides, bool strict,
+                    avn_err *err, double *n /* OUT */);
 
 #endif

@@ -38,8 +38,9 @@ static void finish(double tstat, double df, double se, double mu, int alt, doubl
 avn_rc ttest_one(const double *x, size_t n, double mu, int alt, double cl, ttest_result *r) {
   memset(r, 0, sizeof *r);
   if (n < 2) return AVN_E_DEGENERATE;
-  double m = desc_mean(x, n), v = desc_var(x, n);
-  double se = sqrt(v / (double)n);
+  double m = desc_mean(x, n);
+  double se = desc_sd(x, n) / sqrt((double)n);
+  if (!isfinite(m - mu)) return AVN_E_RANGE;
   if (!(se >= 10.0 * DBL_EPSILON * fabs(m)) || se == 0.0) return AVN_E_DEGENERATE;
   r->n = n;
   r->estimate = m;
@@ -53,7 +54,16 @@ avn_rc ttest_two(const double *x, size_t nx, const double *y, size_t ny, double 
   if (var_equal ? (nx < 1 || ny < 1 || nx + ny < 3) : (nx < 2 || ny < 2))
     return AVN_E_DEGENERATE;
   double mx = desc_mean(x, nx), my = desc_mean(y, ny);
-  double vx = nx > 1 ? desc_var(x, nx) : 0.0, vy = ny > 1 ? desc_var(y, ny) : 0.0;
+  double sdx = nx > 1 ? desc_sd(x, nx) : 0.0, sdy = ny > 1 ? desc_sd(y, ny) : 0.0;
+  /* variances relative to the larger sd, so data near +-1e308 (whose
+  ** variances overflow) give the same t; at ordinary magnitudes the scale
+  ** is 1 and the formulas are R's */
+  double sc = fmax(sdx, sdy) > 0x1p500 ? fmax(sdx, sdy) : 1.0;
+  double vx = (sdx / sc) * (sdx / sc), vy = (sdy / sc) * (sdy / sc);
+  if (sc == 1.0) {
+    vx = nx > 1 ? desc_var(x, nx) : 0.0;
+    vy = ny > 1 ? desc_var(y, ny) : 0.0;
+  }
   double df, se;
   if (var_equal) {
     df = (double)(nx + ny - 2);
@@ -67,6 +77,8 @@ avn_rc ttest_two(const double *x, size_t nx, const double *y, size_t ny, double 
     se = sqrt(sx + sy);
     df = (se * se) * (se * se) / (sx * sx / (double)(nx - 1) + sy * sy / (double)(ny - 1));
   }
+  se *= sc;
+  if (!isfinite(mx - my)) return AVN_E_RANGE;
   if (!(se >= 10.0 * DBL_EPSILON * fmax(fabs(mx), fabs(my))) || se == 0.0)
     return AVN_E_DEGENERATE;
   r->n = nx + ny;

@@ -9,7 +9,9 @@
 **
 ** Refused: fewer than 2 values (AVN_E_DEGENERATE), and data that are
 ** essentially constant (se < 10 * DBL_EPSILON * |estimate|, R's rule);
-** the caller names the column. Arguments borrowed; O(n).
+** the caller names the column. Data near +-DBL_MAX are handled by scaling
+** (desc_sd); an estimate beyond the double range (mean(x) - mean(y) or
+** mean - mu overflowing) is AVN_E_RANGE. Arguments borrowed; O(n).
 */
 #ifndef AVN_TTEST_H
 #define AVN_TTEST_H

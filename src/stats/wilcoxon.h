@@ -25,8 +25,16 @@
 ** exact_mode: 0 auto, 1 yes, 2 no. alternative: 0 two-sided, 1 less,
 ** 2 greater. Arguments borrowed; refused with AVN_E_DEGENERATE: no non-zero
 ** difference (signed rank), an empty group (rank sum).
-** Not done: the Hodges-Lehmann pseudo-median / location shift and its CI
-** (R's conf.int = TRUE).
+** Hodges-Lehmann (Hodges, J. L. & Lehmann, E. L. (1963) Estimates of
+** location based on rank tests. Ann. Math. Statist. 34, 598-611), as R's
+** conf.int = TRUE: in the exact case the median of the Walsh averages
+** (x_i + x_j)/2, i <= j (signed rank) or of the differences x_i - y_j
+** (rank sum), with the CI from the exact null quantiles (R's
+** qsignrank/qwilcox) and R's report of the achieved level when the
+** requested one is not reachable; otherwise the roots of the standardized
+** statistic as a function of the shift, by R's uniroot algorithm (Brent,
+** tol 1e-4) so the same point of each step is returned. Walsh averages
+** take O(n^2) memory, only in the exact case (n < 50 unless --exact yes).
 */
 #ifndef AVN_WILCOXON_H
 #define AVN_WILCOXON_H
@@ -52,6 +60,23 @@ avn_rc wilcoxon_signed_rank(const double *d, size_t n, double mu, int exact_mode
 avn_rc wilcoxon_rank_sum(const double *x, size_t nx, const double *y, size_t ny, double mu,
                          int exact_mode, bool correct, int alternative,
                          wilcoxon_result *out /* OUT */);
+
+typedef struct wilcoxon_hl {
+  double estimate;          /* (pseudo)median or difference in location */
+  double ci_low, ci_high;   /* one-sided: one infinite end */
+  double conf_level;        /* achieved level when R reports one, else requested */
+  bool exact;
+} wilcoxon_hl;
+/* Same arguments as the tests above, with exact = the test's own choice
+** (wilcoxon_result.exact: R computes the exact interval exactly when it
+** computes the exact p), plus the confidence level. AVN_E_DEGENERATE: no
+** non-zero difference, or all values tied at a shift (R: "cannot compute
+** confidence interval"). The rank-sum shift is x - y whatever mu. */
+avn_rc wilcoxon_hl_signed(const double *d, size_t n, double mu, bool exact, bool correct,
+                          int alternative, double conf_level, wilcoxon_hl *out /* OUT */);
+avn_rc wilcoxon_hl_ranksum(const double *x, size_t nx, const double *y, size_t ny, bool exact,
+                           bool correct, int alternative, double conf_level,
+                           wilcoxon_hl *out /* OUT */);
 
 /* Exact null CDFs: P(V <= q) for n and P(W <= q) for (m, n); q may be < 0. */
 avn_rc wilcoxon_psignrank(double q, size_t n, bool upper, double *p /* OUT */);

@@ -11,16 +11,8 @@ fail=0
 
 python3 "$AVN_SOURCE_DIR/tests/tools/stats_check_basic.py" "$AVN" "$AVN_SOURCE_DIR" || fail=1
 
-# expect STATUS PATTERN ARGS...: exit status and a stderr pattern
-expect() {
-  local want=$1 pat=$2; shift 2
-  "$AVN" stats "$@" >"$AVN_TMP/out" 2>"$AVN_TMP/err"
-  local got=$?
-  if [ "$got" != "$want" ] || ! grep -q -- "$pat" "$AVN_TMP/err"; then
-    echo "FAIL: avn stats $* -> exit $got (want $want), stderr: $(cat "$AVN_TMP/err")"
-    fail=1
-  fi
-}
+EXPECT_DIR="$AVN_TMP"
+. "$AVN_SOURCE_DIR/tests/tools/stats_expect.sh"
 # refused input: exit 1, message names the column and the reason
 expect 1 "nosuch: no such column" t --data "$D/sleep.csv" --value nosuch --group group
 expect 1 "value: value 'two' refused: not a number (data row 2)" t --data "$D/b_nonnumeric.csv" --value value --group group

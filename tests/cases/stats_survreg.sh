@@ -13,27 +13,19 @@ mkdir -p "$T"
 fail=0
 
 python3 "$AVN_SOURCE_DIR/tests/tools/stats_check_survreg.py" "$AVN" "$AVN_SOURCE_DIR" || fail=1
-
-expect() {
-  local want=$1 pat=$2; shift 2
-  "$AVN" stats "$@" >"$T/out" 2>"$T/err"
-  local got=$?
-  if [ "$got" != "$want" ] || ! grep -q -- "$pat" "$T/err"; then
-    echo "FAIL: avn stats $* -> exit $got (want $want), stderr: $(cat "$T/err")"
-    fail=1
-  fi
-}
+EXPECT_DIR="$T"
+. "$AVN_SOURCE_DIR/tests/tools/stats_expect.sh"
 
 printf 'time,status,grp,age,k\n3,1,a,40,1\n5,0,b,51,1\nsoon,1,a,62,1\n8,1,b,45,1\n' >"$T/nonnum.csv"
 printf 'time,status,grp,age,k\n3,1,a,40,1\n5,0,b,51,1\n7,1,a,62,1\n8,1,b,45,1\n9,0,a,50,1\n' >"$T/const.csv"
-printf 'time,status,grp\n3,1,a\n5,2,b\n7,1,a\n' >"$T/badevent.csv"
+printf 'time,status,grp\n3,1,a\n5,2,b\n7,0,a\n' >"$T/badevent.csv"
 printf 'time,status,grp\n3,1,a\n-5,0,b\n7,1,a\n' >"$T/negtime.csv"
 printf 'time,status,age\n3,1,40\n' >"$T/one.csv"
 
 # survival
 expect 1 "time: value 'soon' refused" km --data "$T/nonnum.csv" --time time --event status
 expect 1 "nosuch" km --data "$D/aml.csv" --time nosuch --event status
-expect 1 "status: value '2' refused: must be 1 (event) or 0" km --data "$T/badevent.csv" --time time --event status
+expect 1 "status: value '2' refused: the event must be coded 0/1, 1/2 (2 = event; only when the column holds exactly those two values) or TRUE/FALSE, as R's Surv(), or named with --event-value V; data row 2" km --data "$T/badevent.csv" --time time --event status
 expect 1 "time: value '-5' refused: survival times must be >= 0" km --data "$T/negtime.csv" --time time --event status
 expect 1 "status: every observation is censored" logrank --data "$D/surv_allcens.csv" --time time --event status --group grp
 expect 1 "status: every observation is censored: a Cox model needs events" cox --data "$D/surv_allcens.csv" --time time --event status --covariates age
@@ -52,7 +44,7 @@ expect 1 "y: value '3.182' refused: must be 1" logistic --data "$D/reg.csv" --ou
 expect 1 "nosuch" ols --data "$D/reg.csv" --outcome y --predictors x1,nosuch
 expect 1 "too few rows" ols --data "$T/const.csv" --outcome time --predictors age,status,grp,k
 # usage errors: exit 2
-expect 2 "--ties" cox --data "$D/aml.csv" --time time --event status --covariates x --ties exact
+expect 2 "--ties" cox --data "$D/aml.csv" --time time --event status --covariates x --ties average
 expect 2 "--conf-type" km --data "$D/aml.csv" --time time --event status --conf-type logit
 expect 2 "--covariates" cox --data "$D/aml.csv" --time time --event status
 expect 2 "--group" logrank --data "$D/aml.csv" --time time --event status

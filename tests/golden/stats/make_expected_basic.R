@@ -73,14 +73,7 @@ cases <- list()
 add <- function(id, test, data, args, values, tol = 1e-9)
   cases[[length(cases) + 1]] <<- list(id = id, test = test, data = data, args = args,
                                       tol = tol, values = values)
-num <- function(v) if (is.null(v) || length(v) == 0 || !is.finite(v)) NA else unname(v)
-htest_vals <- function(h, extra = list()) {
-  v <- list(statistic = num(h$statistic), p = num(h$p.value))
-  if (!is.null(h$parameter)) v$df <- num(h$parameter[1])
-  if (!is.null(h$estimate) && length(h$estimate) == 1) v$estimate <- num(h$estimate)
-  if (!is.null(h$conf.int)) { v$ci_low <- num(h$conf.int[1]); v$ci_high <- num(h$conf.int[2]) }
-  c(v, extra)
-}
+source(file.path(here, "expected_lib.R"))  # num(), htest_vals()
 
 # describe
 for (f in c("sleep.csv", "b_missing.csv")) {

@@ -497,6 +497,28 @@ static void test_csv_table(void **state) {
 
 /* Every allocation failure is reported as AVN_E_NOMEM with nothing leaked
 ** (ASan build checks the leak part). */
+/* csv_decimal_diff: exact decimal subtraction, rounded once (hand-worked:
+** each result is the double nearest the exact decimal difference). */
+static void test_csv_decimal_diff(void **state) {
+  (void)state;
+  double d = 0;
+  assert_true(csv_decimal_diff("1000000000000.4", "1000000000000", &d));
+  assert_true(d == 0.4);   /* the doubles' difference is 0.400024414... */
+  assert_true(1000000000000.4 - 1000000000000.0 != 0.4);
+  assert_true(csv_decimal_diff("1000000000000.3", "1000000000000.5", &d));
+  assert_true(d == -0.2);
+  assert_true(csv_decimal_diff("-1.5", "2.25", &d));
+  assert_true(d == -3.75);
+  assert_true(csv_decimal_diff("1e3", "999.9", &d));
+  assert_true(d == 0.1);
+  assert_true(csv_decimal_diff(" +0.000", "0", &d));
+  assert_true(d == 0.0);
+  assert_true(csv_decimal_diff("12.5E-2", "-0.875", &d));
+  assert_true(d == 1.0);
+  /* beyond the fixed buffers: refused, the caller subtracts doubles */
+  assert_false(csv_decimal_diff("1e300", "1e-300", &d));
+}
+
 static void test_csv_fault_injection(void **state) {
   (void)state;
   char big[40000];
@@ -532,6 +554,7 @@ int main(void) {
       cmocka_unit_test(test_expected_basic),    cmocka_unit_test(test_reference_starters),
       cmocka_unit_test(test_exact_distributions), cmocka_unit_test(test_degenerate),
       cmocka_unit_test(test_csv_table),         cmocka_unit_test(test_csv_fault_injection),
+      cmocka_unit_test(test_csv_decimal_diff),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
