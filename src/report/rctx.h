@@ -83,10 +83,21 @@ void rctx_method(rctx *c, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Number formatting shared by the sections, so every table agrees:
-** "54.6 ± 6.8", "51.0 (46.0-58.0)", p-values as "<0.001" or "0.034". */
+** "54.6 ± 6.8", "51.0 (46.0-58.0)", p-values as "<0.001" or "0.034".
+** No print hides a sign: rfmt_num keeps it (-0.049 at 1 decimal is
+** "-0.0"); an interval's bound that differs from the null value (0 for a
+** difference, 1 for a ratio) gains decimals until it no longer prints as
+** the null ("-0.05 to 3.4", "1.004 to 2.10"); a p value below 0.05 never
+** prints as "0.050" ("0.0496"). So an interval and the p value of the same
+** test agree in print on which side of the null they fall. */
 void rfmt_mean_sd(char *out, size_t n, double mean, double sd, int decimals);
 void rfmt_num(char *out, size_t n, double x, int decimals);
 void rfmt_p(char *out, size_t n, double p);
+/* "lo to hi" */
+void rfmt_ci(char *out, size_t n, double lo, double hi, double null, int decimals);
+/* "est (lo to hi)"; just "est" when a bound is not finite. */
+void rfmt_est_ci(char *out, size_t n, double est, double lo, double hi, double null,
+                 int decimals);
 void rfmt_pct(char *out, size_t n, size_t k, size_t of);   /* "14 (24.1%)" */
 
 /* The sections, in report order (sec_*.c). Each adds one rsec. */

@@ -151,18 +151,6 @@ static void paired_test(rctx *c, const double *d, size_t n, double *p, char *nam
   }
 }
 
-static void fmt_ci(char *out, size_t n, double est, double lo, double hi, int dec) {
-  char a[48], b[48], m[48];
-  rfmt_num(m, sizeof m, est, dec);
-  if (!isfinite(lo) || !isfinite(hi)) {
-    snprintf(out, n, "%s", m);
-    return;
-  }
-  rfmt_num(a, sizeof a, lo, dec);
-  rfmt_num(b, sizeof b, hi, dec);
-  snprintf(out, n, "%s (%s to %s)", m, a, b);
-}
-
 /* Rows of table `outcomes` and the trajectory figure for one outcome. */
 static avn_rc outcome_rows(rctx *c, rsec *s, rtable *t, const odata *d, notes *nb) {
   avn_rc rc = AVN_OK;
@@ -211,9 +199,9 @@ static avn_rc outcome_rows(rctx *c, rsec *s, rtable *t, const odata *d, notes *n
         ttest_result tt;
         double mean = desc_mean(df, np);
         if (np > 1 && ttest_one(df, np, 0, 0, 0.95, &tt) == AVN_OK)
-          fmt_ci(chg, sizeof chg, tt.estimate, tt.ci_low, tt.ci_high, dec);
+          rfmt_est_ci(chg, sizeof chg, tt.estimate, tt.ci_low, tt.ci_high, 0, dec);
         else
-          fmt_ci(chg, sizeof chg, mean, NAN, NAN, dec);
+          rfmt_est_ci(chg, sizeof chg, mean, NAN, NAN, 0, dec);
       }
       paired_test(c, df, np, &pv, test, sizeof test, nb);
       if (isfinite(pv)) {
@@ -405,7 +393,7 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
     char term[CELL], a[48], sdf[48];
     snprintf(term, sizeof term, "%s vs %s", rctx_visit_label(c, d->visits[j]),
              rctx_visit_label(c, d->visits[0]));
-    fmt_ci(est, sizeof est, mr.beta[j], mr.ci_low[j], mr.ci_high[j], o->decimals);
+    rfmt_est_ci(est, sizeof est, mr.beta[j], mr.ci_low[j], mr.ci_high[j], 0, o->decimals);
     rfmt_num(se, sizeof se, mr.se[j], o->decimals + 1);
     rfmt_num(sdf, sizeof sdf, mr.df[j], 1);
     rfmt_num(a, sizeof a, mr.t[j], 2);

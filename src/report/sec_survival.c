@@ -417,14 +417,11 @@ static avn_rc cox_section(rctx *c, rsec *s, const sdata *d) {
     rtable *tb = rsec_table(s, "cox", "Cox proportional-hazards model of conversion to arthroplasty",
                             clustered ? 6 : 5, clustered ? hdr6 : hdr5);
     for (size_t k = 0; k < p; k++) {
-      char b[32], se[32], rse[32], hr[128], h1[32], h2[32], h3[32], pv[32];
+      char b[32], se[32], rse[32], hr[128], pv[32];
       rfmt_num(b, sizeof b, cr->beta[k], 3);
       rfmt_num(se, sizeof se, cr->se[k], 3);
       rfmt_num(rse, sizeof rse, clustered ? cr->robust_se[k] : NAN, 3);
-      rfmt_num(h1, sizeof h1, cr->hr[k], 2);
-      rfmt_num(h2, sizeof h2, cr->hr_low[k], 2);
-      rfmt_num(h3, sizeof h3, cr->hr_high[k], 2);
-      snprintf(hr, sizeof hr, "%s (%s-%s)", h1, h2, h3);
+      rfmt_est_ci(hr, sizeof hr, cr->hr[k], cr->hr_low[k], cr->hr_high[k], 1, 2);
       rfmt_p(pv, sizeof pv, cr->p_value[k]);
       const char *c6[] = {names[k], b, se, rse, hr, pv};
       const char *c5[] = {names[k], b, se, hr, pv};

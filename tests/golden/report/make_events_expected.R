@@ -41,7 +41,8 @@ vlabel <- c(baseline = "Baseline (day 0)", m1 = "1 month", m3 = "3 months", m6 =
             m12 = "12 months", m18 = "18 months", m24 = "24 months")
 
 # --- formats (rctx.c) ------------------------------------------------------
-num <- function(x, d) { s <- sprintf("%.*f", d, x); if (grepl("^-[0.]*$", s)) s <- sub("^-", "", s); s }
+# a rounded value keeps its sign (-0.049 at 1 decimal is "-0.0"; rctx.h)
+num <- function(x, d) { if (abs(x) < 1e-9) x <- 0; sprintf("%.*f", d, x) }
 pct <- function(k, n) if (n == 0) sprintf("%d", k) else sprintf("%d (%.1f%%)", k, 100 * k / n)
 fp <- function(p) if (p < 0.001) "<0.001" else sprintf("%.3f", p)
 pp <- function(p) if (p < 0.001) "p < 0.001" else sprintf("p = %.3f", p)
@@ -218,7 +219,7 @@ ci <- summary(cx)$conf.int
 cox <- data.frame(c("Age (years)", "Stage II vs Stage I", "Stage III vs Stage I"),
                   sapply(sm[, "coef"], num, d = 3), sapply(sm[, "se(coef)"], num, d = 3),
                   sapply(sm[, "robust se"], num, d = 3),
-                  sprintf("%s (%s-%s)", sapply(ci[, 1], num, d = 2), sapply(ci[, 3], num, d = 2),
+                  sprintf("%s (%s to %s)", sapply(ci[, 1], num, d = 2), sapply(ci[, 3], num, d = 2),
                           sapply(ci[, 4], num, d = 2)),
                   sapply(sm[, "Pr(>|z|)"], fp), stringsAsFactors = FALSE)
 names(cox) <- c("Term", "\u03b2", "SE", "Robust SE", "HR (95% CI)", "p")
