@@ -164,6 +164,34 @@ void rctx_method(rctx *c, const char *key, const char *fmt, ...) {
   c->n_methods++;
 }
 
+bool rctx_clustered(const rctx *c) {
+  if (!c->per_hip) return false;
+  for (size_t u = 0; u < c->n_units; u++)
+    if (c->units[u].bilateral) return true;
+  return false;
+}
+
+avn_rc rctx_cluster_ids(const rctx *c, const size_t *units, size_t n, int *ids, size_t *patients,
+                        size_t *both) {
+  unsigned char *seen = avn_calloc(c->st->n_patients + 1, 1);
+  if (!seen) return AVN_E_NOMEM;
+  *patients = *both = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t pt = c->units[units ? units[i] : i].patient;
+    ids[i] = (int)pt;
+    if (seen[pt] == 0) (*patients)++;
+    else if (seen[pt] == 1) (*both)++;
+    if (seen[pt] < 2) seen[pt]++;
+  }
+  avn_free(seen);
+  return AVN_OK;
+}
+
+void rctx_cluster_phrase(char *out, size_t size, size_t n, size_t patients, size_t both) {
+  snprintf(out, size, "%zu hip%s of %zu patient%s, %zu with both hips", n, n == 1 ? "" : "s", patients,
+           patients == 1 ? "" : "s", both);
+}
+
 /* Whether the printed number has a non-zero digit. */
 static bool printed_nonzero(const char *s) {
   for (; *s; s++)

@@ -77,6 +77,20 @@ double rctx_visit_months(const rctx *c, const char *visit);
 bool rctx_withdrawn_by(const rctx *c, size_t u, const char *visit);
 bool rctx_converted_by(const rctx *c, size_t u, const char *visit);
 
+/* Clustering. When units are hips and some patient contributes both, the
+** hips of one patient are not independent: every test and interval on hips
+** then counts the patient as the independent unit (src/stats/cluster.h,
+** km_robust, cox's robust score, agree_kappa_boot), with the hip-level
+** result beside it, labelled. rctx_clustered says whether that applies to
+** the whole study; rctx_cluster_ids gives units[i]'s patient as a cluster
+** id (ids < c->st->n_patients) and counts the patients and those with two
+** of the listed units; rctx_cluster_phrase writes "58 hips of 46 patients,
+** 12 with both hips". */
+bool rctx_clustered(const rctx *c);
+avn_rc rctx_cluster_ids(const rctx *c, const size_t *units, size_t n, int *ids /* OUT [n] */,
+                        size_t *patients /* OUT */, size_t *both /* OUT */);
+void rctx_cluster_phrase(char *out, size_t size, size_t n, size_t patients, size_t both);
+
 /* Records a method sentence once per key (later calls with the key are
 ** ignored). */
 void rctx_method(rctx *c, const char *key, const char *fmt, ...)

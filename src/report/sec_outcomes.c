@@ -47,6 +47,7 @@
 #include "core/mem.h"
 #include "report/rctx.h"
 #include "report/rvar.h"
+#include "stats/cluster.h"
 #include "stats/desc.h"
 #include "stats/mixed.h"
 #include "stats/rmanova.h"
@@ -157,6 +158,8 @@ static avn_rc outcome_rows(rctx *c, rsec *s, rtable *t, const odata *d, notes *n
   const sap_outcome *o = d->o;
   const int dec = o->decimals;
   double *x = avn_calloc(d->n + 1, sizeof *x), *df = avn_calloc(d->n + 1, sizeof *df);
+  size_t *du = avn_calloc(d->n + 1, sizeof *du);
+  int *ids = avn_calloc(d->n + 1, sizeof *ids);
   double *fx = avn_calloc(d->k + 1, sizeof *fx), *fy = avn_calloc(d->k + 1, sizeof *fy);
   double *flo = avn_calloc(d->k + 1, sizeof *flo), *fhi = avn_calloc(d->k + 1, sizeof *fhi);
   double *tx = avn_calloc(d->k + 1, sizeof *tx);
@@ -164,8 +167,9 @@ static avn_rc outcome_rows(rctx *c, rsec *s, rtable *t, const odata *d, notes *n
   rfig *fig = NULL;
   avn_buf cap;
   avn_buf_init(&cap, 1u << 16);
-  if (!x || !df || !fx || !fy || !flo || !fhi || !tx || !tl) { rc = AVN_E_NOMEM; goto cleanup; }
+  if (!x || !df || !du || !ids || !fx || !fy || !flo || !fhi || !tx || !tl) { rc = AVN_E_NOMEM; goto cleanup; }
   size_t nf = 0;
+  const bool clustered = rctx_clustered(c);
   const size_t m = d->k > 1 ? d->k - 1 : 1;
   for (size_t j = 0; j < d->k; j++) {
     size_t n = 0, np = 0;
@@ -173,10 +177,13 @@ static avn_rc outcome_rows(rctx *c, rsec *s, rtable *t, const odata *d, notes *n
       double v = d->y[u * d->k + j];
       if (!isnan(v)) x[n++] = v;
       double b = d->y[u * d->k];
-      if (j > 0 && !isnan(v) && !isnan(b)) df[np++] = rvar_snap(v - b);
+      if (j > 0 && !isnan(v) && !isnan(b)) {
+        du[np] = u;
+        df[np++] = rvar_snap(v - b);
+      }
     }
     char cn[32], ms[CELL] = "", med[CELL] = "", chg[CELL] = "", test[CELL] = "", pc[32] = "",
-         pb[32] = "";
+         pb[32] = "", cchg[CELL] = "", cp[32] = "", cpb[32] = "";
     snprintf(cn, sizeof cn, "%zu", n);
     desc_result ds;
     if (n > 0 && desc_summary(x, n, 0.95, 7, &ds) == AVN_OK) {
@@ -208,9 +215,28 @@ static avn_rc outcome_rows(rctx *c, rsec *s, rtable *t, const odata *d, notes *n
         rfmt_p(pc, sizeof pc, pv);
         if (c->plan->bonferroni) rfmt_p(pb, sizeof pb, fmin(1.0, pv * (double)m));
       }
+      if (clustered && np >= 2) {
+        size_t npat = 0, both = 0;
+        if ((rc = rctx_cluster_ids(c, du, np, ids, &npat, &both))) goto cleanup;
+        cluster_est ce;
+        avn_err ee;
+        avn_err_clear(&ee);
+        if (cluster_mean(df, ids, np, c->st->n_patients, 0.95, &ce, &ee) == AVN_OK) {
+          rfmt_est_ci(cchg, sizeof cchg, ce.estimate, ce.ci_low, ce.ci_high, 0, dec);
+          if (isfinite(ce.p)) {
+            rfmt_p(cp, sizeof cp, ce.p);
+            if (c->plan->bonferroni) rfmt_p(cpb, sizeof cpb, fmin(1.0, ce.p * (double)m));
+          }
+        } else {
+          note_add(nb, "A clustered change needs complete pairs from at least 2 patients.");
+        }
+      }
     }
-    rtable_row(t, (const char *const[]){o->label, rctx_visit_label(c, d->visits[j]), cn, ms, med,
-                                        chg, test, pc, pb});
+    const char *vl = rctx_visit_label(c, d->visits[j]);
+    if (clustered)
+      rtable_row(t, (const char *const[]){o->label, vl, cn, ms, med, cchg, cp, cpb, chg, test, pc, pb});
+    else
+      rtable_row(t, (const char *const[]){o->label, vl, cn, ms, med, chg, test, pc, pb});
     /* tick label: the visit's offset */
     const proto_visit *pv = protocol_find_visit(c->p, d->visits[j]);
     char tick[32];
@@ -246,6 +272,8 @@ cleanup:
   avn_free(tx);
   avn_free(x);
   avn_free(df);
+  avn_free(du);
+  avn_free(ids);
   avn_free(fx);
   avn_free(fy);
   avn_free(flo);
@@ -508,12 +536,21 @@ avn_rc sec_outcomes(rctx *c, avn_err *e) {
     rsec_para(s, "The protocol has no analysis plan: avn's default plan was used (every HHS, VAS, "
               "WOMAC and SF-36 summary the protocol collects, at the visits that collect it).");
   char cap[256];
-  snprintf(cap, sizeof cap, "Outcomes by visit, per %s: change from baseline on complete pairs",
-           c->per_hip ? "hip" : "patient");
-  rtable *t = rsec_table(s, "outcomes", cap, 9,
-                         (const char *const[]){"Outcome", "Visit", "n", "Mean \xc2\xb1 SD",
-                                               "Median (IQR)", "Change from baseline (95% CI)",
-                                               "Test", "p", "p (Bonferroni)"});
+  const bool clustered = rctx_clustered(c);
+  snprintf(cap, sizeof cap, "Outcomes by visit, per %s: change from baseline on complete pairs%s",
+           c->per_hip ? "hip" : "patient", clustered ? ", patients as clusters" : "");
+  rtable *t = clustered
+      ? rsec_table(s, "outcomes", cap, 12,
+                   (const char *const[]){"Outcome", "Visit", "n", "Mean \xc2\xb1 SD", "Median (IQR)",
+                                         "Change from baseline (95% CI), clustered", "p, clustered",
+                                         "p (Bonferroni), clustered",
+                                         "Change from baseline (95% CI), hips independent",
+                                         "Test, hips independent", "p, hips independent",
+                                         "p (Bonferroni), hips independent"})
+      : rsec_table(s, "outcomes", cap, 9,
+                   (const char *const[]){"Outcome", "Visit", "n", "Mean \xc2\xb1 SD",
+                                         "Median (IQR)", "Change from baseline (95% CI)",
+                                         "Test", "p", "p (Bonferroni)"});
   for (size_t i = 0; i < plan->n_outcomes; i++) {
     if (!ds[i].y) continue;
     rc = outcome_rows(c, s, t, &ds[i], &n1);
@@ -522,6 +559,25 @@ avn_rc sec_outcomes(rctx *c, avn_err *e) {
   bool any_pp = false;
   for (size_t i = 0; i < plan->n_outcomes; i++) any_pp = any_pp || (ds[i].y && ds[i].per_patient);
   if (any_pp) note_add(&n1, "Patient-level questionnaires (e.g. SF-36) count each patient once.");
+  if (clustered) {
+    size_t npat = 0, both = 0;
+    int *ids = avn_calloc(c->n_units + 1, sizeof *ids);
+    if (!ids) { rc = AVN_E_NOMEM; goto cleanup; }
+    rc = rctx_cluster_ids(c, NULL, c->n_units, ids, &npat, &both);
+    avn_free(ids);
+    if (rc) goto cleanup;
+    char ph[160];
+    rctx_cluster_phrase(ph, sizeof ph, c->n_units, npat, both);
+    rtable_note(t, "Accounts for the patient (%s): the clustered change is the mean paired difference with a "
+                "cluster-robust (linearised) standard error counting each patient once, its t interval and "
+                "two-sided t test on patients - 1 df (as R's survey::svymean with ids = ~patient). The "
+                "columns marked 'hips independent' treat every hip as an independent unit and are shown for "
+                "comparison only.", ph);
+    rctx_method(c, "outcome_clustered", "Because some patients contributed both hips, changes from baseline "
+                "were estimated with patient-clustered (cluster-robust, linearised) standard errors and tested "
+                "with t on the number of patients minus one degrees of freedom (Lumley 2010, R survey); the "
+                "hip-level paired tests are shown beside them for comparison only.");
+  }
   rtable_note(t, "IQR: interquartile range (R type 7 quantiles). Change: mean of the paired "
               "differences visit - baseline with the paired t 95%% CI. Test chosen per visit: "
               "Shapiro-Wilk on the differences, p < %g -> Wilcoxon signed-rank, else paired t. %s %s",
@@ -547,7 +603,11 @@ avn_rc sec_outcomes(rctx *c, avn_err *e) {
   }
   rtable_note(m, "RM-ANOVA: F test of visit on the complete cases with Greenhouse-Geisser corrected "
               "df (GG \xce\xb5). Mixed model: REML, visit effects against baseline with Satterthwaite "
-              "df; units with missing visits still contribute their available values. %s",
+              "df; units with missing visits still contribute their available values. %s%s",
+              clustered ? "Accounts for the patient: only the mixed model, whose random intercepts for "
+                          "patient and for hip within patient carry the correlation of a patient's hips "
+                          "(patient-level questionnaires count each patient once); the RM-ANOVA treats each "
+                          "hip as an independent subject. " : "",
               avn_buf_str(&n2.b) ? avn_buf_str(&n2.b) : "");
 cleanup:
   if (ds)
