@@ -48,6 +48,7 @@
 #include "core/mem.h"
 #include "report/rctx.h"
 #include "stats/agree.h"
+#include "stats/cluster.h"
 #include "stats/ctable.h"
 #include "stats/desc.h"
 
@@ -236,6 +237,50 @@ static avn_rc outcome_test(rctx *c, rtable *tb, const double *counts, size_t ng,
   return AVN_OK;
 }
 
+/* The Rao-Scott test of group against outcome with patients as clusters,
+** as a table note beside the hip-level test. */
+static avn_rc clustered_test(rctx *c, rtable *tb, const hipout *h, size_t nh, bool by_stage, size_t ngroups,
+                             const char *what) {
+  avn_rc rc = AVN_OK;
+  size_t *units = avn_calloc(nh + 1, sizeof *units);
+  int *a = avn_calloc(nh + 1, sizeof *a), *b = avn_calloc(nh + 1, sizeof *b), *ids = avn_calloc(nh + 1, sizeof *ids);
+  if (!units || !a || !b || !ids) { rc = AVN_E_NOMEM; goto cleanup; }
+  size_t m = 0, npat = 0, both = 0;
+  for (size_t i = 0; i < nh; i++) {
+    int gi = by_stage ? h[i].stage_group : h[i].etio_group;
+    if (gi < 0 || h[i].outcome < 0) continue;
+    units[m] = i;
+    a[m] = gi;
+    b[m++] = h[i].outcome;
+  }
+  if ((rc = rctx_cluster_ids(c, units, m, ids, &npat, &both))) goto cleanup;
+  char ph[160], pv[32];
+  rctx_cluster_phrase(ph, sizeof ph, m, npat, both);
+  cluster_chisq_result r;
+  avn_err e;
+  avn_err_clear(&e);
+  avn_rc r2 = cluster_chisq(a, ngroups, b, 3, ids, m, c->st->n_patients, &r, &e);
+  if (r2 == AVN_E_NOMEM) { rc = r2; goto cleanup; }
+  if (r2) {
+    rtable_note(tb, "No patient-clustered test of %s against outcome (%s): %s.", what, ph, e.rule);
+    goto cleanup;
+  }
+  p_phrase(pv, sizeof pv, r.p);
+  rtable_note(tb, "Accounting for the patient (%s): Rao-Scott second-order corrected chi-square (as R's "
+                  "survey::svychisq with ids = ~patient), F = %.2f on %.2f and %.2f df, %s. The test above treats "
+                  "hips as independent.", ph, r.f, r.df1, r.df2, pv);
+  rctx_method(c, "radiology_raoscott",
+              "Because some patients contributed both hips, the radiological outcome was also compared between "
+              "groups with the Rao-Scott second-order corrected chi-square test with patients as clusters (Rao & "
+              "Scott 1984; R survey's svychisq).");
+cleanup:
+  avn_free(units);
+  avn_free(a);
+  avn_free(b);
+  avn_free(ids);
+  return rc;
+}
+
 /* One outcome table (by stage or by etiology). */
 static avn_rc outcome_table(rctx *c, rsec *s, const char *id, const char *caption, const char *first,
                             const char *what, const groups *g, const hipout *h, size_t nh, bool by_stage) {
@@ -283,15 +328,21 @@ static avn_rc outcome_table(rctx *c, rsec *s, const char *id, const char *captio
               c->per_hip ? "hips" : "units", c->per_hip ? "hips" : "units",
               c->plan->radio_conversion_progressed ? "counted as progressed" : "classified from their MRI reads");
   if (tot_na) rtable_note(tb, "%zu not assessable %s are not in the table.", tot_na, c->per_hip ? "hips" : "units");
-  return outcome_test(c, tb, m, ng, what);
+  avn_rc rc = outcome_test(c, tb, m, ng, what);
+  if (rc || !rctx_clustered(c)) return rc;
+  return clustered_test(c, tb, h, nh, by_stage, g->n, what);
 }
+
+#define KAPPA_BOOT_REPS 2000
+#define KAPPA_BOOT_SEED 20261206
 
 /* Agreement between two readers (entry 2 reads by another reader). */
 static avn_rc reader_agreement(rctx *c, rsec *s) {
   const store_study *st = c->st;
   const char *ri = reader_item(c->p);
   size_t n_second = 0, n_other = 0, n = 0, cap = 0;
-  int *x = NULL, *y = NULL;
+  int *x = NULL, *y = NULL, *pat = NULL;
+  unsigned char *seen = NULL;
   avn_rc rc = AVN_OK;
   rsec_heading(s, "Agreement between readers");
   for (size_t i = 0; i < st->n_forms; i++) {
@@ -321,10 +372,25 @@ static avn_rc reader_agreement(rctx *c, rsec *s) {
         goto cleanup;
       }
       y = gy;
+      int *gp = avn_reallocarray(pat, cap, sizeof *pat);
+      if (!gp) {
+        rc = AVN_E_NOMEM;
+        goto cleanup;
+      }
+      pat = gp;
     }
     x[n] = (int)s1->num;
     y[n] = (int)s2->num;
+    pat[n] = (int)f->patient;
     n++;
+    if (!seen) {
+      seen = avn_calloc(2 * st->n_patients + 2, 1);   /* hips that have a pair: patient x side */
+      if (!seen) {
+        rc = AVN_E_NOMEM;
+        goto cleanup;
+      }
+    }
+    seen[2 * f->patient + (f->side == SIDE_RIGHT)] = 1;
   }
   if (n_second == 0) {
     rsec_missing(s, "No second read exists: no MRI read was entered a second time (entry 2), so agreement between "
@@ -358,32 +424,56 @@ static avn_rc reader_agreement(rctx *c, rsec *s) {
       rsec_missing(s, "No kappa: %s.", ke.rule);
       goto cleanup;
     }
-    const char *hdr[] = {"Stage", "Pairs of reads", "Observed agreement", "Kappa (95% CI)", "p"};
-    rtable *tb = rsec_table(s, "reader_agreement", "Agreement between two readers on the stage", 5, hdr);
-    char stg[64], np[32], po[48], kk[128], a[32], lo[32], hi[32], pv[32];
+    /* the pairs are repeated reads of hips (visits) of patients (two hips):
+    ** the patient is the independent unit, so its interval resamples them */
+    agree_kappa_boot_result kb;
+    avn_err be;
+    avn_err_clear(&be);
+    avn_rc brc = agree_kappa_boot(x, y, pat, n, st->n_patients, k, AGREE_W_NONE, 0.95, KAPPA_BOOT_REPS,
+                                  KAPPA_BOOT_SEED, &be, &kb);
+    if (brc == AVN_E_NOMEM) { rc = brc; goto cleanup; }
+    size_t npat = 0, nhip = 0;
+    for (size_t i = 0; i < st->n_patients; i++) {
+      nhip += (size_t)seen[2 * i] + seen[2 * i + 1];
+      npat += seen[2 * i] || seen[2 * i + 1];
+    }
+    const char *hdr[] = {"Stage", "Pairs of reads", "Hips / patients", "Observed agreement",
+                         "Kappa (95% CI, patient bootstrap)", "95% CI, pairs independent", "p, pairs independent"};
+    rtable *tb = rsec_table(s, "reader_agreement", "Agreement between two readers on the stage, patients as "
+                            "clusters", 7, hdr);
+    char stg[64], np[32], hp[64], po[48], kk[128], kn[96], pv[32];
     snprintf(stg, sizeof stg, "%s (reader)", staging_name(c->p));
     snprintf(np, sizeof np, "%zu", n);
+    snprintf(hp, sizeof hp, "%zu / %zu", nhip, npat);
     rfmt_pct(po, sizeof po, (size_t)llround(kr.po * (double)n), n);
-    rfmt_num(a, sizeof a, kr.kappa, 3);
-    rfmt_num(lo, sizeof lo, kr.ci_low, 3);
-    rfmt_num(hi, sizeof hi, kr.ci_high, 3);
-    snprintf(kk, sizeof kk, "%s (%s to %s)", a, lo, hi);
+    if (brc == AVN_OK) rfmt_est_ci(kk, sizeof kk, kr.kappa, kb.ci_low, kb.ci_high, 0, 3);
+    else rfmt_num(kk, sizeof kk, kr.kappa, 3);
+    rfmt_ci(kn, sizeof kn, kr.ci_low, kr.ci_high, 0, 3);
     rfmt_p(pv, sizeof pv, kr.p);
-    const char *cells[] = {stg, np, po, kk, pv};
+    const char *cells[] = {stg, np, hp, po, kk, kn, pv};
     rtable_row(tb, cells);
     rtable_note(tb, "Pairs: reads of the same hip at the same visit by two different readers (entry 1 and entry 2 "
-                    "of the mri form, item %s); sub-stages pooled (IIA = II). Unweighted Cohen's kappa; 95%% CI from "
-                    "the large-sample SE of Fleiss, Cohen & Everitt (1969); p tests kappa = 0.", ri);
+                    "of the mri form, item %s); sub-stages pooled (IIA = II). Unweighted Cohen's kappa. Accounts for "
+                    "the patient: the 95%% CI is the percentile interval of %d bootstrap replicates that resample "
+                    "patients (all their hips and visits) with replacement (fixed seed %d)%s. The interval from the "
+                    "large-sample SE of Fleiss, Cohen & Everitt (1969) and p (kappa = 0) treat the pairs as "
+                    "independent, which repeated reads of one hip are not.", ri, KAPPA_BOOT_REPS,
+                KAPPA_BOOT_SEED, brc == AVN_OK ? "" : " - not computed here");
+    if (brc != AVN_OK) rtable_note(tb, "No patient bootstrap interval: %s.", be.rule);
     if (n_other > n)
       rtable_note(tb, "%zu further pairs lack the reader's stage in one entry.", n_other - n);
     rctx_method(c, "kappa",
-                "Agreement between two readers on the %s stage was measured with Cohen's unweighted kappa, with "
-                "the large-sample 95%% confidence interval of Fleiss, Cohen and Everitt (1969).",
-                staging_name(c->p));
+                "Agreement between two readers on the %s stage was measured with Cohen's unweighted kappa over %zu "
+                "pairs of reads of %zu hips of %zu patients, with a 95%% confidence interval from a bootstrap that "
+                "resamples patients (%d replicates); the large-sample interval of Fleiss, Cohen and Everitt (1969), "
+                "which treats the pairs as independent, is shown beside it.",
+                staging_name(c->p), n, nhip, npat, KAPPA_BOOT_REPS);
   }
 cleanup:
   avn_free(x);
   avn_free(y);
+  avn_free(pat);
+  avn_free(seen);
   return rc;
 }
 
