@@ -140,6 +140,12 @@ bool rctx_converted_by(const rctx *c, size_t u, const char *visit) {
          store_hip_converted(c->st, un->patient, SIDE_RIGHT, planned);
 }
 
+bool rctx_ran(const rctx *c, const char *key) {
+  for (size_t i = 0; i < c->n_methods; i++)
+    if (!strcmp(c->method_keys[i], key)) return true;
+  return false;
+}
+
 void rctx_method(rctx *c, const char *key, const char *fmt, ...) {
   for (size_t i = 0; i < c->n_methods; i++)
     if (!strcmp(c->method_keys[i], key)) return;

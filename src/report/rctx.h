@@ -91,6 +91,9 @@ avn_rc rctx_cluster_ids(const rctx *c, const size_t *units, size_t n, int *ids /
                         size_t *patients /* OUT */, size_t *both /* OUT */);
 void rctx_cluster_phrase(char *out, size_t size, size_t n, size_t patients, size_t both);
 
+/* Whether a method sentence with this key was recorded (the method ran). */
+bool rctx_ran(const rctx *c, const char *key);
+
 /* Records a method sentence once per key (later calls with the key are
 ** ignored). */
 void rctx_method(rctx *c, const char *key, const char *fmt, ...)

@@ -65,6 +65,7 @@ typedef struct odata {
   size_t k, n;            /* visits, units */
   bool per_patient;       /* patient-level form with hip units: one value per patient */
   double *y;
+  size_t stored;          /* values recorded at any protocol visit (the plan's or not) */
 } odata;
 
 /* Values of `form.result` for every unit at each visit. */
@@ -82,6 +83,12 @@ static avn_rc odata_read(rctx *c, const sap_outcome *o, odata *d) {
       double v = NAN;
       if (!counts || !rctx_num(c, u, d->visits[j], o->form, o->result, &v)) v = NAN;
       d->y[u * d->k + j] = v;
+    }
+    /* what the data hold beyond the plan's visits, so the methods can say
+    ** how much of it the analysis used */
+    for (size_t j = 0; counts && j < c->p->n_visits; j++) {
+      double v;
+      d->stored += rctx_num(c, u, c->p->visits[j].name, o->form, o->result, &v);
     }
   }
   return AVN_OK;
@@ -281,6 +288,55 @@ cleanup:
   return rc;
 }
 
+/* lme4's isSingular() rule: a relative SD (theta) below 1e-4 is a
+** variance estimated at 0. */
+#define THETA_ZERO 1e-4
+
+/* The methods sentence of one outcome's models, from what ran: the visits
+** and values used, the complete cases, the random effects actually fitted
+** (a variance estimated at 0 is said, with the model it leaves). */
+static avn_rc model_method(rctx *c, const odata *d, size_t nc, bool have_ra, size_t N, size_t nu, size_t ns,
+                           bool nested, const mixed_result *mr, const char *why, const char *un) {
+  avn_buf b;
+  avn_buf_init(&b, 1u << 14);
+  avn_rc rc = avn_buf_printf(&b, "%s: the plan's visits ", d->o->label);
+  for (size_t j = 0; !rc && j < d->k; j++)
+    rc = avn_buf_printf(&b, "%s%s", j == 0 ? "" : j + 1 == d->k ? " and " : ", ", rctx_visit_label(c, d->visits[j]));
+  if (!rc)
+    rc = avn_buf_printf(&b, " (%zu of the %zu values recorded at any visit%s).", N, d->stored,
+                        N < d->stored ? "; values at other visits are not in the models" : "");
+  if (!rc)
+    rc = have_ra ? avn_buf_printf(&b, " Repeated-measures ANOVA on the %zu %s with all %zu visits.", nc, un, d->k)
+                 : avn_buf_printf(&b, " No repeated-measures ANOVA (%zu complete %s for %zu visits).", nc, un, d->k);
+  if (!rc && !mr) rc = avn_buf_printf(&b, " No mixed model (%s).", why);
+  if (!rc && mr) {
+    const char *one = !strcmp(un, "hips") ? "hip" : "patient";
+    rc = avn_buf_printf(&b, " Mixed model on %zu values of %zu %s", N, nu, un);
+    if (!rc && nested) rc = avn_buf_printf(&b, " of %zu patients", ns);
+    if (!rc && nested) {
+      bool p0 = mr->theta[0] < THETA_ZERO, h0 = mr->theta[1] < THETA_ZERO;
+      rc = avn_buf_printf(&b, ", random intercepts for patient and for hip within patient%s",
+                          p0 && h0 ? ": both variances were estimated at 0, so the fit is that of independent values"
+                          : p0 ? ": the patient variance was estimated at 0, so the fit is a random intercept per hip"
+                          : h0 ? ": the hip-within-patient variance was estimated at 0, so the fit is a random "
+                                 "intercept per patient"
+                               : "");
+    } else if (!rc) {
+      rc = avn_buf_printf(&b, ", a random intercept per %s%s", one,
+                          mr->theta[0] < THETA_ZERO ? ": its variance was estimated at 0, so the fit is that of "
+                                                      "independent values" : "");
+    }
+    if (!rc) rc = avn_buf_puts(&b, ".");
+  }
+  if (!rc) {
+    char key[160];
+    snprintf(key, sizeof key, "model:%s", d->o->name);
+    rctx_method(c, key, "%s", avn_buf_str(&b));
+  }
+  avn_buf_free(&b);
+  return rc;
+}
+
 /* RM-ANOVA (complete cases) and the mixed model (all data) for one outcome. */
 static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   avn_rc rc = AVN_OK;
@@ -291,6 +347,7 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   rmanova_result ra;
   mixed_result mr;
   bool have_ra = false, have_mr = false;
+  char mwhy[512] = "not computed";
   memset(&ra, 0, sizeof ra);
   memset(&mr, 0, sizeof mr);
   if (k < 2) {
@@ -329,9 +386,9 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
       snprintf(stat, sizeof stat, "F = %s", a);
       rfmt_num(eps, sizeof eps, ra.gg_epsilon, 3);
       rfmt_p(pc, sizeof pc, ra.p_gg);
-      rctx_method(c, "rmanova", "Repeated-measures ANOVA over all planned visits used complete "
-                  "cases, with the Greenhouse-Geisser correction for non-sphericity (Greenhouse & "
-                  "Geisser 1959).");
+      rctx_method(c, "rmanova", "Repeated-measures ANOVA over each outcome's analysed visits (listed "
+                  "below) used complete cases, with the Greenhouse-Geisser correction for non-sphericity "
+                  "(Greenhouse & Geisser 1959).");
     } else {
       char why[1024];
       snprintf(why, sizeof why, "RM-ANOVA not computed for %s: %s.", o->label, err.rule);
@@ -403,18 +460,18 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   }
   if (!have_mr) {
     char why[1024];
-    snprintf(why, sizeof why, "Mixed model not computed for %s: %s.", o->label,
-             !cols ? "a visit has no value" : ns < 2 ? "fewer than 2 patients with values" : err.rule);
+    snprintf(mwhy, sizeof mwhy, "%s", !cols ? "a visit has no value" : ns < 2 ? "fewer than 2 patients with values"
+                                                                              : err.rule);
+    snprintf(why, sizeof why, "Mixed model not computed for %s: %s.", o->label, mwhy);
     note_add(nb, why);
     rtable_row(t, (const char *const[]){o->label, "Linear mixed model", nm, "", "", "", "", "", "", ""});
     goto cleanup;
   }
-  rctx_method(c, nested ? "mixed_nested" : "mixed",
-              "The linear mixed model used all available values (visit as a fixed factor against the "
-              "baseline, %s), fitted by REML (Laird & Ware 1982; Patterson & Thompson 1971), with "
-              "Satterthwaite degrees of freedom for the visit effects (Kuznetsova et al. 2017).",
-              nested ? "random intercepts for patient and for hip within patient" :
-                       "a random intercept per patient");
+  rctx_method(c, "mixed",
+              "The linear mixed model used every value at each outcome's analysed visits (visit as a fixed "
+              "factor against the baseline; its random intercepts per outcome below), fitted by REML (Laird & "
+              "Ware 1982; Patterson & Thompson 1971), with Satterthwaite degrees of freedom for the visit "
+              "effects (Kuznetsova et al. 2017).");
   if (!mr.converged) note_add(nb, "A mixed model's optimiser did not report convergence; read its "
                               "estimates with care.");
   for (size_t j = 1; j < k; j++) {
@@ -431,6 +488,9 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
                                         "", pc});
   }
 cleanup:
+  if (rc == AVN_OK)
+    rc = model_method(c, d, nc, have_ra, N, nu, ns, nested, have_mr ? &mr : NULL,
+                      mwhy, un);
   if (have_ra) rmanova_result_free(&ra);
   if (have_mr) mixed_result_free(&mr);
   avn_free(w);

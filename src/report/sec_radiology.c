@@ -68,6 +68,7 @@ typedef struct hipout {
   int outcome;        /* OUT_* */
   bool converted;
   bool has_base, has_later;
+  const char *last;   /* the visit of the last read, NULL when none */
   double change_pct;  /* lesion size reduction, NAN when not computable */
   int stage_group;    /* row of the stage table, -1 unknown */
   int etio_group;     /* row of the etiology table, -1 unknown */
@@ -150,6 +151,7 @@ static void classify(const rctx *c, size_t u, const char *base, size_t base_idx,
   for (size_t v = base_idx + 1; v < c->p->n_visits; v++)
     if (unit_mri(c, u, c->p->visits[v].name)) last = c->p->visits[v].name;
   h->has_later = last != NULL;
+  h->last = last;
   h->change_pct = NAN;
   bool conv_prog = h->converted && plan->radio_conversion_progressed;
   if (!conv_prog && (!h->has_base || !h->has_later)) {
@@ -576,6 +578,44 @@ cleanup:
   return rc;
 }
 
+/* "reads by R1" / "reads by R1 (40) and R2 (12)": the readers named in the
+** baseline and last reads the outcome used; a second entry (another
+** reader's read) is never used for the outcome. */
+static void read_by(const rctx *c, const hipout *h, const char *base, char *out, size_t n) {
+  enum { MAXR = 8 };
+  const char *name[MAXR];
+  size_t cnt[MAXR], nr = 0, unnamed = 0;
+  for (size_t u = 0; u < c->n_units; u++) {
+    if (h[u].outcome < 0 || !h[u].has_base || !h[u].has_later) continue;
+    const store_form *fs[2] = {unit_mri(c, u, base), unit_mri(c, u, h[u].last)};
+    for (size_t k = 0; k < 2; k++) {
+      const char *rn = fs[k] && fs[k]->def ? inst_reader_item(fs[k]->def) : NULL;
+      const inst_value *v = rn ? form_value(fs[k], rn) : NULL;
+      if (!v || !v->text) {
+        unnamed++;
+        continue;
+      }
+      size_t i = 0;
+      while (i < nr && strcmp(name[i], v->text)) i++;
+      if (i == nr && nr < MAXR) {
+        name[nr] = v->text;
+        cnt[nr++] = 0;
+      }
+      if (i < nr) cnt[i]++;
+    }
+  }
+  size_t w = (size_t)snprintf(out, n, nr ? "reads by "
+                                       : unnamed ? "the reads name no reader"
+                                                 : "no hip had both a baseline and a later read: only conversions "
+                                                   "were classified");
+  for (size_t i = 0; i < nr && w < n; i++) {
+    const char *sep = i == 0 ? "" : i + 1 == nr ? " and " : ", ";
+    if (nr == 1) w += (size_t)snprintf(out + w, n - w, "%s", name[i]);
+    else w += (size_t)snprintf(out + w, n - w, "%s%s (%zu)", sep, name[i], cnt[i]);
+  }
+  if (nr && unnamed && w < n) snprintf(out + w, n - w, "; %zu reads name no reader", unnamed);
+}
+
 avn_rc sec_radiology(rctx *c, avn_err *e) {
   avn_rc rc = AVN_OK;
   hipout *h = NULL;
@@ -634,13 +674,6 @@ avn_rc sec_radiology(rctx *c, avn_err *e) {
       n_out[h[u].outcome]++;
     }
   }
-  rctx_method(c, "radiology",
-              "The radiological outcome of each %s compared its last MRI read with its baseline read: progressed "
-              "when the derived %s stage rose, head depression increased by more than %g mm%s; improved when the "
-              "share of the femoral head involved fell by at least %g%% of its baseline value; otherwise stable.",
-              c->per_hip ? "hip" : "unit", staging_name(c->p), c->plan->radio_progression_mm,
-              c->plan->radio_conversion_progressed ? ", or the hip was converted to arthroplasty" : "",
-              c->plan->radio_improved_reduction_pct);
   if (n_base == 0) {
     rsec_missing(s, "No %s has a baseline MRI read (mri form at the %s visit), so no radiological outcome, oedema "
                     "resolution or lesion size change can be computed%s.",
@@ -658,6 +691,16 @@ avn_rc sec_radiology(rctx *c, avn_err *e) {
     rsec_para(s, "Of %zu %s, %zu were assessable: improved %s, stable %s, progressed %s. Not assessable: %zu without "
                  "a baseline MRI read, %zu without a later read.",
               c->n_units, unit_word, n_ass, a, b, d, n_nobase, n_nolater);
+    char readers[512];
+    read_by(c, h, base, readers, sizeof readers);
+    rctx_method(c, "radiology",
+                "The radiological outcome of each %s compared its last MRI read with its baseline read, from the "
+                "first entry of each MRI form (%s): progressed when the derived %s stage rose, head depression "
+                "increased by more than %g mm%s; improved when the share of the femoral head involved fell by at "
+                "least %g%% of its baseline value; otherwise stable.",
+                c->per_hip ? "hip" : "unit", readers, staging_name(c->p), c->plan->radio_progression_mm,
+                c->plan->radio_conversion_progressed ? ", or the hip was converted to arthroplasty" : "",
+                c->plan->radio_improved_reduction_pct);
     rc = outcome_table(c, s, "radiology_by_stage", "Radiological outcome by stage", "Stage", "Stage", gs, h,
                        c->n_units, true);
     if (rc) goto cleanup;

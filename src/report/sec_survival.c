@@ -350,14 +350,28 @@ static avn_rc cox_section(rctx *c, rsec *s, const sdata *d) {
       n_in[lev[r * nc + j]]++;
       ev_in[lev[r * nc + j]] += (size_t)d->ev[rows[r]];
     }
-    for (size_t k = 0; k < L[j].n; k++)
-      if (ev_in[k] == 0) {
-        rsec_missing(s, "No Cox model: none of the %zu units with %s = %s was converted (the %zu conversions "
-                        "are in other levels), so the partial likelihood is monotone and the hazard ratio of "
-                        "'%s' is 0 or infinite; a number would be meaningless.",
-                     n_in[k], cv, L[j].label[k], nevent, cv);
-        goto cleanup;
+    size_t nzero = 0;
+    for (size_t k = 0; k < L[j].n; k++) nzero += ev_in[k] == 0;
+    if (nzero > 0) {
+      /* say where the conversions are and which levels have none */
+      char none[1024] = "", some[1024] = "";
+      size_t wn = 0, ws = 0, nsome = L[j].n - nzero;
+      for (size_t k = 0; k < L[j].n; k++) {
+        if (ev_in[k] == 0 && wn < sizeof none)
+          wn += (size_t)snprintf(none + wn, sizeof none - wn, "%s%s (%zu units)", wn ? ", " : "", L[j].label[k],
+                                 n_in[k]);
+        else if (ev_in[k] > 0 && ws < sizeof some && nsome == 1)
+          ws += (size_t)snprintf(some + ws, sizeof some - ws, "all %zu conversions are in %s", nevent, L[j].label[k]);
+        else if (ev_in[k] > 0 && ws < sizeof some)
+          ws += (size_t)snprintf(some + ws, sizeof some - ws, "%s%zu in %s", ws ? ", " : "the conversions: ",
+                                 ev_in[k], L[j].label[k]);
       }
+      rsec_missing(s, "No Cox model: no unit was converted in %s of '%s': %s; %s. The partial likelihood is "
+                      "monotone, so the hazard ratio%s of '%s' %s 0 or infinite; a number would be meaningless.",
+                   nzero == 1 ? "one level" : "these levels", cv, none, some, nzero == 1 ? "" : "s", cv,
+                   nzero == 1 ? "is" : "are");
+      goto cleanup;
+    }
     p += L[j].n - 1;
   }
   x = avn_calloc(n * p + 1, sizeof *x);

@@ -134,6 +134,28 @@ outcome_table(hips$stage, c("I", "II", "III"), c("I", "II", "III"), "Stage", "ra
 el <- names(sort(etio_code))
 outcome_table(hips$etiology, el, etio_label[el], "Etiology", "radiology_by_etiology")
 
+# the reads the outcome used (entry 1, baseline and last read of the hips
+# that have both) name their reader in the methods; then the same with the
+# first such hip's baseline read given to another reader, "Dr C"
+used <- unlist(lapply(seq_len(nrow(hips)), function(h) {
+  b <- read_at(h, "baseline")
+  later <- Filter(function(v) !is.na(read_at(h, v)), mri_visits[-1])
+  if (is.na(b) || !length(later)) return(NULL)
+  c(b, read_at(h, tail(later, 1)))
+}))
+rdr <- sapply(used, get, item = "reader")
+reads_by <- function(r) {
+  t <- table(factor(r, unique(r)))
+  if (length(t) == 1) return(paste0("(reads by ", names(t), ")"))
+  parts <- sprintf("%s (%d)", names(t), as.vector(t))
+  paste0("(reads by ", paste(parts[-length(parts)], collapse = ", "), " and ", parts[length(parts)], ")")
+}
+html <- c(html, reads_by(rdr))
+first <- used[1]
+rdr2 <- rdr; rdr2[1] <- "Dr C"
+writeLines(c(paste(forms$patient[first], forms$visit[first], forms$side[first], sep = ","), reads_by(rdr2)),
+           file.path(out, "reader_variant.txt"))
+
 # oedema
 bme_at <- function(h, v) { i <- read_at(h, v); if (is.na(i)) NA else get(i, "bme") == "yes" }
 nb <- sum(hips$has_base)
