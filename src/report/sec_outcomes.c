@@ -19,7 +19,13 @@
 **     says so. Fewer than 3 pairs: no test.
 **   - Bonferroni over the outcome's m = visits - 1 planned comparisons:
 **     min(1, m p) (plan tests.adjust: bonferroni).
-** Table `outcomes` (columns fixed in report_common.md) holds these rows.
+**   - when units are hips and some patient contributes both
+**     (rctx_clustered), first the same change with patients as clusters:
+**     cluster_mean (cluster-robust SE, t interval and test on patients - 1
+**     df, R's survey::svymean with ids = ~patient) and its Bonferroni p;
+**     the columns above follow, labelled "hips independent".
+** Table `outcomes` (columns fixed in report_common.md; 12 with the
+** clustered ones) holds these rows.
 **
 ** Table `outcome_models` puts, per outcome, the one-way repeated-measures
 ** ANOVA over all its visits on complete cases (rmanova_fit: F, df, the
@@ -30,7 +36,11 @@
 ** and, when units are hips and some patient contributes both hips, a
 ** random intercept per hip nested in the patient; each visit's effect vs
 ** baseline with SE, Satterthwaite df and p. The two disagree exactly where
-** missing visits matter, which is the point of showing both.
+** missing visits matter, which is the point of showing both. Per outcome a
+** methods sentence says what ran (model_method): the visits, the values
+** used of those recorded at any visit, the complete cases, and the random
+** intercepts fitted, a variance estimated at 0 (theta < 1e-4, lme4's
+** isSingular) said with the model it leaves.
 **
 ** Figure trajectory_<name> per outcome: mean with error bars of ± SD or the
 ** 95% CI of the mean (plan tests.error_bars), n at each visit in the caption.

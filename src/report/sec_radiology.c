@@ -22,7 +22,10 @@
 **     conversions count as progression), with the test of stage (etiology)
 **     against outcome: Pearson's chi-square, or Fisher's exact test when
 **     an expected count is below 5 (the usual rule; ctable.h; levels with
-**     no hips are dropped first).
+**     no hips are dropped first). When a patient contributes both hips,
+**     a note adds the Rao-Scott second-order test with patients as
+**     clusters (cluster_chisq, as survey::svychisq) and labels the first
+**     test as treating hips as independent.
 **   - table edema: hips with bme = yes at baseline and bme = no on the MRI
 **     of the 6- and 12-month visits, over all hips with a baseline MRI.
 **   - table lesion_change: 100 (b - l) / b of head_involved_pct per hip
@@ -32,7 +35,12 @@
 **     `reads: reader` item, inst_reader_item) differs; Cohen's kappa
 **     on the reader's stage (steinberg_reader / ficat_reader /
 **     arco_reader as the protocol stages; sub-stages pooled by the code's
-**     value, IIA = II), with the Fleiss-Cohen-Everitt 95% CI (agree.h).
+**     value, IIA = II). The pairs are repeated reads of hips of patients,
+**     so the 95% CI is a patient bootstrap (agree_kappa_boot, 2000
+**     replicates, fixed seed); the Fleiss-Cohen-Everitt CI and p (agree.h)
+**     stay beside it, labelled "pairs independent".
+**   - the methods name the readers of the reads the outcome used
+**     (entry 1), and describe the rule only when an outcome was classified.
 **     Double entry by the same reader is a data-entry check, not a second
 **     read, and is said so.
 **

@@ -17,6 +17,10 @@
 ** be a number computed from nothing.
 ** 95% CI: Wilson (1927) score interval (stats/binom.h):
 **   (k + z^2/2)/(n + z^2) -/+ z sqrt(n)/(n + z^2) sqrt(p(1-p) + z^2/(4n)).
+** When a patient contributes both hips (rctx_clustered) each share also
+** gets the patient-clustered logit interval (cluster_prop, as R's
+** svyciprop(method = "logit")), first, and the Wilson one is labelled
+** "hips independent".
 **
 ** HHS category (table `hhs_category`): the hhs result `category`
 ** (excellent >= 90, good 80-89, fair 70-79, poor < 70) at the baseline

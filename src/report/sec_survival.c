@@ -15,7 +15,11 @@
 **     default), drawn with censoring marks and a number-at-risk table every
 **     6 months up to the plan's final visit (figures km_overall and
 **     km_by_<by>); the log-rank test between the groups (logrank_test, as
-**     survdiff);
+**     survdiff); when a patient contributes both hips, the bands from the
+**     patient-clustered robust variance (km_robust, as survfit(..., id =
+**     patient, robust = TRUE)) come first, the Greenwood ones beside them,
+**     and the robust score test (cox_fit score_only with patients as
+**     clusters, coxph's rscore) is noted beside the log-rank;
 **   - table `survival`: survival at 6, 12, 18, ... months (as far as each
 **     curve's follow-up goes, as summary.survfit(extend = FALSE)) with its
 **     95% CI, the number at risk and the cumulative events;
