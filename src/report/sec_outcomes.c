@@ -356,8 +356,10 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   size_t *subj = NULL, *unit = NULL, *pmap = NULL, *umap = NULL, *phips = NULL;
   rmanova_result ra;
   mixed_result mr;
-  bool have_ra = false, have_mr = false;
+  bool have_ra = false, have_mr = false, nested = false;
   char mwhy[512] = "not computed";
+  size_t nc = 0, N = 0, ns = 0, nu = 0;   /* for the methods sentence, also on early exits */
+  const char *un = c->per_hip && !d->per_patient ? "hips" : "patients";
   memset(&ra, 0, sizeof ra);
   memset(&mr, 0, sizeof mr);
   if (k < 2) {
@@ -367,7 +369,6 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   /* complete cases */
   w = avn_calloc(d->n * k + 1, sizeof *w);
   if (!w) { rc = AVN_E_NOMEM; goto cleanup; }
-  size_t nc = 0;
   for (size_t u = 0; u < d->n; u++) {
     bool all = true;
     for (size_t j = 0; j < k; j++) all = all && !isnan(d->y[u * k + j]);
@@ -375,7 +376,6 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
     memcpy(&w[nc * k], &d->y[u * k], k * sizeof *w);
     nc++;
   }
-  const char *un = c->per_hip && !d->per_patient ? "hips" : "patients";
   char n1[CELL], est[CELL] = "", se[48] = "", dfs[96] = "", stat[96] = "", eps[48] = "", pc[32] = "";
   snprintf(n1, sizeof n1, "%zu %s (complete cases)", nc, un);
   /* nc >= k: the (k-1)-dimensional contrast covariance behind the
@@ -415,7 +415,6 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
                                       est, se, dfs, stat, eps, pc});
 
   /* mixed model on all values */
-  size_t N = 0;
   for (size_t i = 0; i < d->n * k; i++) N += !isnan(d->y[i]);
   X = avn_calloc(N * k + 1, sizeof *X);
   yy = avn_calloc(N + 1, sizeof *yy);
@@ -425,7 +424,7 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   umap = avn_calloc(d->n + 1, sizeof *umap);
   phips = avn_calloc(c->st->n_patients + 1, sizeof *phips);
   if (!X || !yy || !subj || !unit || !pmap || !umap || !phips) { rc = AVN_E_NOMEM; goto cleanup; }
-  size_t ns = 0, nu = 0, r = 0;
+  size_t r = 0;
   for (size_t i = 0; i <= c->st->n_patients; i++) pmap[i] = SIZE_MAX;
   for (size_t u = 0; u < d->n; u++) {
     umap[u] = SIZE_MAX;
@@ -446,7 +445,6 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
       r++;
     }
   }
-  bool nested = false;
   if (c->per_hip && !d->per_patient)
     for (size_t i = 0; i < c->st->n_patients; i++) nested = nested || phips[i] > 1;
   char nm[CELL];
