@@ -149,7 +149,7 @@ bool rctx_ran(const rctx *c, const char *key) {
 void rctx_method(rctx *c, const char *key, const char *fmt, ...) {
   for (size_t i = 0; i < c->n_methods; i++)
     if (!strcmp(c->method_keys[i], key)) return;
-  char text[1024];
+  char text[4096];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(text, sizeof text, fmt, ap);

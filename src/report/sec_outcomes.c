@@ -107,7 +107,66 @@ static avn_rc odata_read(rctx *c, const sap_outcome *o, odata *d) {
 /* A footnote collected once per table. */
 typedef struct notes {
   avn_buf b;
+  /* the models' methods sentences: outcomes whose sentence is the same
+  ** (the ten SF-36 domains) share one, their labels listed */
+  char **body;
+  avn_buf *labels;
+  size_t n_body;
 } notes;
+
+/* Adds outcome `label` to the sentence `body` (copied). */
+static avn_rc note_model(notes *nb, const char *label, const char *body) {
+  size_t i = 0;
+  while (i < nb->n_body && strcmp(nb->body[i], body)) i++;
+  if (i == nb->n_body) {
+    char **b = avn_reallocarray(nb->body, i + 1, sizeof *b);
+    if (!b) return AVN_E_NOMEM;
+    nb->body = b;
+    avn_buf *l = avn_reallocarray(nb->labels, i + 1, sizeof *l);
+    if (!l) return AVN_E_NOMEM;
+    nb->labels = l;
+    if (!(b[i] = avn_strdup(body))) return AVN_E_NOMEM;
+    avn_buf_init(&l[i], 1u << 14);
+    nb->n_body++;
+  }
+  return avn_buf_printf(&nb->labels[i], "%s%s", nb->labels[i].len ? "\x1f" : "", label);
+}
+
+/* Records the models' sentences: "A, B and C: body". */
+static avn_rc notes_models_flush(rctx *c, notes *nb) {
+  avn_rc rc = AVN_OK;
+  for (size_t i = 0; !rc && i < nb->n_body; i++) {
+    avn_buf t;
+    avn_buf_init(&t, 1u << 16);
+    const char *l = avn_buf_str(&nb->labels[i]);
+    size_t parts = 1;
+    for (const char *q = l; q && *q; q++) parts += *q == '\x1f';
+    for (size_t k = 0; !rc && l && k < parts; k++) {
+      const char *e = strchr(l, '\x1f');
+      size_t len = e ? (size_t)(e - l) : strlen(l);
+      rc = avn_buf_printf(&t, "%s%.*s", k == 0 ? "" : k + 1 == parts ? " and " : ", ", (int)len, l);
+      l = e ? e + 1 : NULL;
+    }
+    if (!rc) rc = avn_buf_printf(&t, ": %s", nb->body[i]);
+    if (!rc) {
+      char key[64];
+      snprintf(key, sizeof key, "model:%zu", i);
+      rctx_method(c, key, "%s", avn_buf_str(&t));
+    }
+    avn_buf_free(&t);
+  }
+  return rc;
+}
+
+static void notes_free(notes *nb) {
+  avn_buf_free(&nb->b);
+  for (size_t i = 0; i < nb->n_body; i++) {
+    avn_free(nb->body[i]);
+    avn_buf_free(&nb->labels[i]);
+  }
+  avn_free(nb->body);
+  avn_free(nb->labels);
+}
 
 static void note_add(notes *nb, const char *text) {
   const char *cur = avn_buf_str(&nb->b);
@@ -305,11 +364,11 @@ cleanup:
 /* The methods sentence of one outcome's models, from what ran: the visits
 ** and values used, the complete cases, the random effects actually fitted
 ** (a variance estimated at 0 is said, with the model it leaves). */
-static avn_rc model_method(rctx *c, const odata *d, size_t nc, bool have_ra, size_t N, size_t nu, size_t ns,
-                           bool nested, const mixed_result *mr, const char *why, const char *un) {
+static avn_rc model_method(notes *nb, const rctx *c, const odata *d, size_t nc, bool have_ra, size_t N, size_t nu,
+                           size_t ns, bool nested, const mixed_result *mr, const char *why, const char *un) {
   avn_buf b;
   avn_buf_init(&b, 1u << 14);
-  avn_rc rc = avn_buf_printf(&b, "%s: the plan's visits ", d->o->label);
+  avn_rc rc = avn_buf_puts(&b, "the plan's visits ");
   for (size_t j = 0; !rc && j < d->k; j++)
     rc = avn_buf_printf(&b, "%s%s", j == 0 ? "" : j + 1 == d->k ? " and " : ", ", rctx_visit_label(c, d->visits[j]));
   if (!rc)
@@ -338,11 +397,7 @@ static avn_rc model_method(rctx *c, const odata *d, size_t nc, bool have_ra, siz
     }
     if (!rc) rc = avn_buf_puts(&b, ".");
   }
-  if (!rc) {
-    char key[160];
-    snprintf(key, sizeof key, "model:%s", d->o->name);
-    rctx_method(c, key, "%s", avn_buf_str(&b));
-  }
+  if (!rc) rc = note_model(nb, d->o->label, avn_buf_str(&b));
   avn_buf_free(&b);
   return rc;
 }
@@ -497,7 +552,7 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   }
 cleanup:
   if (rc == AVN_OK)
-    rc = model_method(c, d, nc, have_ra, N, nu, ns, nested, have_mr ? &mr : NULL,
+    rc = model_method(nb, c, d, nc, have_ra, N, nu, ns, nested, have_mr ? &mr : NULL,
                       mwhy, un);
   if (have_ra) rmanova_result_free(&ra);
   if (have_mr) mixed_result_free(&mr);
@@ -569,6 +624,8 @@ avn_rc sec_outcomes(rctx *c, avn_err *e) {
   avn_rc rc = AVN_OK;
   odata *ds = NULL;
   notes n1, n2;
+  memset(&n1, 0, sizeof n1);
+  memset(&n2, 0, sizeof n2);
   avn_buf_init(&n1.b, 1u << 16);
   avn_buf_init(&n2.b, 1u << 16);
   rsec *s = rdoc_section(c->doc, "outcomes", "Outcomes over time");
@@ -669,6 +726,7 @@ avn_rc sec_outcomes(rctx *c, avn_err *e) {
     rc = model_rows(c, m, &ds[i], &n2);
     if (rc) goto cleanup;
   }
+  if ((rc = notes_models_flush(c, &n2))) goto cleanup;
   rtable_note(m, "RM-ANOVA: F test of visit on the complete cases with Greenhouse-Geisser corrected "
               "df (GG \xce\xb5). Mixed model: REML, visit effects against baseline with Satterthwaite "
               "df; units with missing visits still contribute their available values. %s%s",
@@ -681,7 +739,7 @@ cleanup:
   if (ds)
     for (size_t i = 0; i < plan->n_outcomes; i++) avn_free(ds[i].y);
   avn_free(ds);
-  avn_buf_free(&n1.b);
-  avn_buf_free(&n2.b);
+  notes_free(&n1);
+  notes_free(&n2);
   return rc;
 }
