@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/mem.h"
@@ -139,10 +140,16 @@ bool rctx_converted_by(const rctx *c, size_t u, const char *visit) {
          store_hip_converted(c->st, un->patient, SIDE_RIGHT, planned);
 }
 
+bool rctx_ran(const rctx *c, const char *key) {
+  for (size_t i = 0; i < c->n_methods; i++)
+    if (!strcmp(c->method_keys[i], key)) return true;
+  return false;
+}
+
 void rctx_method(rctx *c, const char *key, const char *fmt, ...) {
   for (size_t i = 0; i < c->n_methods; i++)
     if (!strcmp(c->method_keys[i], key)) return;
-  char text[1024];
+  char text[4096];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(text, sizeof text, fmt, ap);
@@ -163,19 +170,88 @@ void rctx_method(rctx *c, const char *key, const char *fmt, ...) {
   c->n_methods++;
 }
 
-/* printf of a rounded number without "-0.0". */
+bool rctx_clustered(const rctx *c) {
+  if (!c->per_hip) return false;
+  for (size_t u = 0; u < c->n_units; u++)
+    if (c->units[u].bilateral) return true;
+  return false;
+}
+
+avn_rc rctx_cluster_ids(const rctx *c, const size_t *units, size_t n, int *ids, size_t *patients,
+                        size_t *both) {
+  unsigned char *seen = avn_calloc(c->st->n_patients + 1, 1);
+  if (!seen) return AVN_E_NOMEM;
+  *patients = *both = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t pt = c->units[units ? units[i] : i].patient;
+    ids[i] = (int)pt;
+    if (seen[pt] == 0) (*patients)++;
+    else if (seen[pt] == 1) (*both)++;
+    if (seen[pt] < 2) seen[pt]++;
+  }
+  avn_free(seen);
+  return AVN_OK;
+}
+
+void rctx_cluster_phrase(char *out, size_t size, size_t n, size_t patients, size_t both) {
+  snprintf(out, size, "%zu hip%s of %zu patient%s, %zu with both hips", n, n == 1 ? "" : "s", patients,
+           patients == 1 ? "" : "s", both);
+}
+
+/* Whether the printed number has a non-zero digit. */
+static bool printed_nonzero(const char *s) {
+  for (; *s; s++)
+    if (*s >= '1' && *s <= '9') return true;
+  return false;
+}
+
+/* A value within float noise of zero (a difference of equal recorded
+** values, 2.0 - 2.0 computed as -4e-16) is zero: it prints "0.0", never
+** "-0.0". Recorded scales have far fewer than 9 decimals (rvar_snap). */
+#define RFMT_ZERO 1e-9
+
+/* printf of a rounded number that keeps its sign: -0.049 at 1 decimal is
+** "-0.0", so a negative value never reads as zero or positive. */
 void rfmt_num(char *out, size_t n, double x, int decimals) {
   if (!isfinite(x)) {
     snprintf(out, n, "NA");
     return;
   }
-  snprintf(out, n, "%.*f", decimals, x);
-  if (out[0] == '-') {
-    bool zero = true;
-    for (const char *q = out + 1; *q; q++)
-      if (*q >= '1' && *q <= '9') zero = false;
-    if (zero) memmove(out, out + 1, strlen(out));
+  if (fabs(x) < RFMT_ZERO) x = 0.0;   /* also turns IEEE -0.0 into 0.0 */
+  snprintf(out, n, "%.*f", decimals, x);   /* C's printf keeps the sign: "-0.0" */
+}
+
+/* The decimals at which x, printed, is not mistaken for `null`: one more
+** at a time (up to RFMT_MAX_DEC) while a value that differs from null
+** prints as null. */
+#define RFMT_MAX_DEC 9
+static int ci_decimals(double x, double null, int decimals) {
+  if (!isfinite(x) || fabs(x - null) < RFMT_ZERO) return decimals;
+  for (int d = decimals; d < RFMT_MAX_DEC; d++) {
+    char a[64];
+    snprintf(a, sizeof a, "%.*f", d, x - null);
+    if (printed_nonzero(a)) return d;
   }
+  return RFMT_MAX_DEC;
+}
+
+void rfmt_ci(char *out, size_t n, double lo, double hi, double null, int decimals) {
+  char a[64], b[64];
+  rfmt_num(a, sizeof a, lo, ci_decimals(lo, null, decimals));
+  rfmt_num(b, sizeof b, hi, ci_decimals(hi, null, decimals));
+  snprintf(out, n, "%s to %s", a, b);
+}
+
+void rfmt_est_ci(char *out, size_t n, double est, double lo, double hi, double null,
+                 int decimals) {
+  char m[64], ci[160];
+  rfmt_num(m, sizeof m, est, decimals);
+  if (!isfinite(lo) || !isfinite(hi)) {
+    snprintf(out, n, "%s", m);
+    return;
+  }
+  rfmt_ci(ci, sizeof ci, lo, hi, null, decimals);
+  snprintf(out, n, "%s (%s)", m, ci);
 }
 
 void rfmt_mean_sd(char *out, size_t n, double mean, double sd, int decimals) {
@@ -189,10 +265,22 @@ void rfmt_mean_sd(char *out, size_t n, double mean, double sd, int decimals) {
   snprintf(out, n, "%s \xc2\xb1 %s", a, b);   /* U+00B1 in UTF-8 */
 }
 
+/* A p value below 0.05 that rounds to "0.050" gains decimals until it
+** prints below 0.05 ("0.0496"), so it never disagrees in print with its
+** interval, which excludes the null value (rfmt_ci). */
 void rfmt_p(char *out, size_t n, double p) {
-  if (!isfinite(p)) snprintf(out, n, "NA");
-  else if (p < 0.001) snprintf(out, n, "<0.001");
-  else snprintf(out, n, "%.3f", p);
+  if (!isfinite(p)) {
+    snprintf(out, n, "NA");
+    return;
+  }
+  if (p < 0.001) {
+    snprintf(out, n, "<0.001");
+    return;
+  }
+  int d = 3;
+  snprintf(out, n, "%.*f", d, p);
+  while (p < 0.05 && strtod(out, NULL) >= 0.05 && d < RFMT_MAX_DEC)
+    snprintf(out, n, "%.*f", ++d, p);
 }
 
 void rfmt_pct(char *out, size_t n, size_t k, size_t of) {

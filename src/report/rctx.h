@@ -77,16 +77,44 @@ double rctx_visit_months(const rctx *c, const char *visit);
 bool rctx_withdrawn_by(const rctx *c, size_t u, const char *visit);
 bool rctx_converted_by(const rctx *c, size_t u, const char *visit);
 
+/* Clustering. When units are hips and some patient contributes both, the
+** hips of one patient are not independent: every test and interval on hips
+** then counts the patient as the independent unit (src/stats/cluster.h,
+** km_robust, cox's robust score, agree_kappa_boot), with the hip-level
+** result beside it, labelled. rctx_clustered says whether that applies to
+** the whole study; rctx_cluster_ids gives units[i]'s patient as a cluster
+** id (ids < c->st->n_patients) and counts the patients and those with two
+** of the listed units; rctx_cluster_phrase writes "58 hips of 46 patients,
+** 12 with both hips". */
+bool rctx_clustered(const rctx *c);
+avn_rc rctx_cluster_ids(const rctx *c, const size_t *units, size_t n, int *ids /* OUT [n] */,
+                        size_t *patients /* OUT */, size_t *both /* OUT */);
+void rctx_cluster_phrase(char *out, size_t size, size_t n, size_t patients, size_t both);
+
+/* Whether a method sentence with this key was recorded (the method ran). */
+bool rctx_ran(const rctx *c, const char *key);
+
 /* Records a method sentence once per key (later calls with the key are
 ** ignored). */
 void rctx_method(rctx *c, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Number formatting shared by the sections, so every table agrees:
-** "54.6 ± 6.8", "51.0 (46.0-58.0)", p-values as "<0.001" or "0.034". */
+** "54.6 ± 6.8", "51.0 (46.0-58.0)", p-values as "<0.001" or "0.034".
+** No print hides a sign: rfmt_num keeps it (-0.049 at 1 decimal is
+** "-0.0"); an interval's bound that differs from the null value (0 for a
+** difference, 1 for a ratio) gains decimals until it no longer prints as
+** the null ("-0.05 to 3.4", "1.004 to 2.10"); a p value below 0.05 never
+** prints as "0.050" ("0.0496"). So an interval and the p value of the same
+** test agree in print on which side of the null they fall. */
 void rfmt_mean_sd(char *out, size_t n, double mean, double sd, int decimals);
 void rfmt_num(char *out, size_t n, double x, int decimals);
 void rfmt_p(char *out, size_t n, double p);
+/* "lo to hi" */
+void rfmt_ci(char *out, size_t n, double lo, double hi, double null, int decimals);
+/* "est (lo to hi)"; just "est" when a bound is not finite. */
+void rfmt_est_ci(char *out, size_t n, double est, double lo, double hi, double null,
+                 int decimals);
 void rfmt_pct(char *out, size_t n, size_t k, size_t of);   /* "14 (24.1%)" */
 
 /* The sections, in report order (sec_*.c). Each adds one rsec. */

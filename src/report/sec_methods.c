@@ -7,8 +7,9 @@
 ** Around them: the analysis plan's origin (the protocol's plan or avn's
 ** default), the unit of analysis, the significance level, the handling of
 ** missing data (complete pairs for the paired tests and complete cases for
-** the repeated-measures ANOVA; all available values in the mixed model;
-** no imputation), the handling of bilateral hips, and the software: avn
+** the repeated-measures ANOVA; all values at the analysed visits in the
+** mixed model; no imputation; each said only when that analysis ran), the
+** handling of bilateral hips, and the software: avn
 ** AVN_VERSION, whose statistics are its own C implementations validated
 ** against R 4.2.2.
 **
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/mem.h"
 #include "report/rctx.h"
 
 avn_rc sec_methods(rctx *c, avn_err *e) {
@@ -43,18 +45,38 @@ avn_rc sec_methods(rctx *c, avn_err *e) {
   }
   if (!rc)
     rc = avn_buf_printf(&b, "Tests were two-sided at a significance level of %g. ", plan->alpha);
-  if (!rc)
-    rc = avn_buf_puts(&b, "Missing data were not imputed: paired tests used the units with both "
-                          "values (complete pairs), the repeated-measures ANOVA the units with every "
-                          "planned visit (complete cases), and the linear mixed model all available "
-                          "values under the missing-at-random assumption. ");
-  if (!rc && c->per_hip)
-    rc = avn_buf_printf(&b, "%s",
-                        bilateral ? "Some patients contributed both hips; the mixed model included a "
-                                    "random intercept per patient with hips nested in it, and the "
-                                    "models that cluster on patient used patient-clustered robust "
-                                    "standard errors; the other tests treat hips as independent. "
-                                  : "No patient contributed both hips, so hips are independent units. ");
+  /* missing data: only for the analyses that ran */
+  bool paired = rctx_ran(c, "paired_t") || rctx_ran(c, "wilcoxon_signed") || rctx_ran(c, "outcome_clustered");
+  bool rma = rctx_ran(c, "rmanova"), mixed = rctx_ran(c, "mixed");
+  if (!rc && (paired || rma || mixed)) {
+    rc = avn_buf_puts(&b, "Missing data were not imputed:");
+    const char *parts[3] = {paired ? " paired comparisons used the units with both values (complete pairs)" : NULL,
+                            rma ? " the repeated-measures ANOVA the units with every analysed visit (complete "
+                                  "cases)" : NULL,
+                            mixed ? " the linear mixed model every value at the analysed visits, under the "
+                                    "missing-at-random assumption" : NULL};
+    size_t np = 0, k = 0;
+    for (size_t i = 0; i < 3; i++) np += parts[i] != NULL;
+    for (size_t i = 0; !rc && i < 3; i++)
+      if (parts[i]) {
+        k++;
+        rc = avn_buf_printf(&b, "%s%s", k == 1 ? "" : k == np ? ", and" : ",", parts[i]);
+      }
+    if (!rc) rc = avn_buf_puts(&b, ". ");
+  }
+  if (!rc && c->per_hip) {
+    size_t npat = 0, both = 0;
+    int *ids = avn_calloc(c->n_units + 1, sizeof *ids);
+    if (!ids) { rc = AVN_E_NOMEM; goto cleanup; }
+    rc = rctx_cluster_ids(c, NULL, c->n_units, ids, &npat, &both);
+    avn_free(ids);
+    if (!rc)
+      rc = bilateral ? avn_buf_printf(&b, "%zu of the %zu patients contributed both hips: the methods above that "
+                                          "name patients as clusters count the patient as the independent unit, "
+                                          "and results labelled 'hips independent' (shown beside them for "
+                                          "comparison) treat a patient's two hips as independent. ", both, npat)
+                     : avn_buf_puts(&b, "No patient contributed both hips, so hips are independent units. ");
+  }
   if (!rc)
     rc = avn_buf_printf(&b, "Analyses were run with avn %s; statistics computed by avn's own C "
                             "implementations validated against R 4.2.2.", AVN_VERSION);

@@ -19,7 +19,13 @@
 **     says so. Fewer than 3 pairs: no test.
 **   - Bonferroni over the outcome's m = visits - 1 planned comparisons:
 **     min(1, m p) (plan tests.adjust: bonferroni).
-** Table `outcomes` (columns fixed in report_common.md) holds these rows.
+**   - when units are hips and some patient contributes both
+**     (rctx_clustered), first the same change with patients as clusters:
+**     cluster_mean (cluster-robust SE, t interval and test on patients - 1
+**     df, R's survey::svymean with ids = ~patient) and its Bonferroni p;
+**     the columns above follow, labelled "hips independent".
+** Table `outcomes` (columns fixed in report_common.md; 12 with the
+** clustered ones) holds these rows.
 **
 ** Table `outcome_models` puts, per outcome, the one-way repeated-measures
 ** ANOVA over all its visits on complete cases (rmanova_fit: F, df, the
@@ -30,7 +36,11 @@
 ** and, when units are hips and some patient contributes both hips, a
 ** random intercept per hip nested in the patient; each visit's effect vs
 ** baseline with SE, Satterthwaite df and p. The two disagree exactly where
-** missing visits matter, which is the point of showing both.
+** missing visits matter, which is the point of showing both. Per outcome a
+** methods sentence says what ran (model_method): the visits, the values
+** used of those recorded at any visit, the complete cases, and the random
+** intercepts fitted, a variance estimated at 0 (theta < 1e-4, lme4's
+** isSingular) said with the model it leaves.
 **
 ** Figure trajectory_<name> per outcome: mean with error bars of ± SD or the
 ** 95% CI of the mean (plan tests.error_bars), n at each visit in the caption.
@@ -47,6 +57,7 @@
 #include "core/mem.h"
 #include "report/rctx.h"
 #include "report/rvar.h"
+#include "stats/cluster.h"
 #include "stats/desc.h"
 #include "stats/mixed.h"
 #include "stats/rmanova.h"
@@ -64,6 +75,7 @@ typedef struct odata {
   size_t k, n;            /* visits, units */
   bool per_patient;       /* patient-level form with hip units: one value per patient */
   double *y;
+  size_t stored;          /* values recorded at any protocol visit (the plan's or not) */
 } odata;
 
 /* Values of `form.result` for every unit at each visit. */
@@ -82,6 +94,12 @@ static avn_rc odata_read(rctx *c, const sap_outcome *o, odata *d) {
       if (!counts || !rctx_num(c, u, d->visits[j], o->form, o->result, &v)) v = NAN;
       d->y[u * d->k + j] = v;
     }
+    /* what the data hold beyond the plan's visits, so the methods can say
+    ** how much of it the analysis used */
+    for (size_t j = 0; counts && j < c->p->n_visits; j++) {
+      double v;
+      d->stored += rctx_num(c, u, c->p->visits[j].name, o->form, o->result, &v);
+    }
   }
   return AVN_OK;
 }
@@ -89,7 +107,66 @@ static avn_rc odata_read(rctx *c, const sap_outcome *o, odata *d) {
 /* A footnote collected once per table. */
 typedef struct notes {
   avn_buf b;
+  /* the models' methods sentences: outcomes whose sentence is the same
+  ** (the ten SF-36 domains) share one, their labels listed */
+  char **body;
+  avn_buf *labels;
+  size_t n_body;
 } notes;
+
+/* Adds outcome `label` to the sentence `body` (copied). */
+static avn_rc note_model(notes *nb, const char *label, const char *body) {
+  size_t i = 0;
+  while (i < nb->n_body && strcmp(nb->body[i], body)) i++;
+  if (i == nb->n_body) {
+    char **b = avn_reallocarray(nb->body, i + 1, sizeof *b);
+    if (!b) return AVN_E_NOMEM;
+    nb->body = b;
+    avn_buf *l = avn_reallocarray(nb->labels, i + 1, sizeof *l);
+    if (!l) return AVN_E_NOMEM;
+    nb->labels = l;
+    if (!(b[i] = avn_strdup(body))) return AVN_E_NOMEM;
+    avn_buf_init(&l[i], 1u << 14);
+    nb->n_body++;
+  }
+  return avn_buf_printf(&nb->labels[i], "%s%s", nb->labels[i].len ? "\x1f" : "", label);
+}
+
+/* Records the models' sentences: "A, B and C: body". */
+static avn_rc notes_models_flush(rctx *c, notes *nb) {
+  avn_rc rc = AVN_OK;
+  for (size_t i = 0; !rc && i < nb->n_body; i++) {
+    avn_buf t;
+    avn_buf_init(&t, 1u << 16);
+    const char *l = avn_buf_str(&nb->labels[i]);
+    size_t parts = 1;
+    for (const char *q = l; q && *q; q++) parts += *q == '\x1f';
+    for (size_t k = 0; !rc && l && k < parts; k++) {
+      const char *e = strchr(l, '\x1f');
+      size_t len = e ? (size_t)(e - l) : strlen(l);
+      rc = avn_buf_printf(&t, "%s%.*s", k == 0 ? "" : k + 1 == parts ? " and " : ", ", (int)len, l);
+      l = e ? e + 1 : NULL;
+    }
+    if (!rc) rc = avn_buf_printf(&t, ": %s", nb->body[i]);
+    if (!rc) {
+      char key[64];
+      snprintf(key, sizeof key, "model:%zu", i);
+      rctx_method(c, key, "%s", avn_buf_str(&t));
+    }
+    avn_buf_free(&t);
+  }
+  return rc;
+}
+
+static void notes_free(notes *nb) {
+  avn_buf_free(&nb->b);
+  for (size_t i = 0; i < nb->n_body; i++) {
+    avn_free(nb->body[i]);
+    avn_buf_free(&nb->labels[i]);
+  }
+  avn_free(nb->body);
+  avn_free(nb->labels);
+}
 
 static void note_add(notes *nb, const char *text) {
   const char *cur = avn_buf_str(&nb->b);
@@ -151,24 +228,14 @@ static void paired_test(rctx *c, const double *d, size_t n, double *p, char *nam
   }
 }
 
-static void fmt_ci(char *out, size_t n, double est, double lo, double hi, int dec) {
-  char a[48], b[48], m[48];
-  rfmt_num(m, sizeof m, est, dec);
-  if (!isfinite(lo) || !isfinite(hi)) {
-    snprintf(out, n, "%s", m);
-    return;
-  }
-  rfmt_num(a, sizeof a, lo, dec);
-  rfmt_num(b, sizeof b, hi, dec);
-  snprintf(out, n, "%s (%s to %s)", m, a, b);
-}
-
 /* Rows of table `outcomes` and the trajectory figure for one outcome. */
 static avn_rc outcome_rows(rctx *c, rsec *s, rtable *t, const odata *d, notes *nb) {
   avn_rc rc = AVN_OK;
   const sap_outcome *o = d->o;
   const int dec = o->decimals;
   double *x = avn_calloc(d->n + 1, sizeof *x), *df = avn_calloc(d->n + 1, sizeof *df);
+  size_t *du = avn_calloc(d->n + 1, sizeof *du);
+  int *ids = avn_calloc(d->n + 1, sizeof *ids);
   double *fx = avn_calloc(d->k + 1, sizeof *fx), *fy = avn_calloc(d->k + 1, sizeof *fy);
   double *flo = avn_calloc(d->k + 1, sizeof *flo), *fhi = avn_calloc(d->k + 1, sizeof *fhi);
   double *tx = avn_calloc(d->k + 1, sizeof *tx);
@@ -176,8 +243,9 @@ static avn_rc outcome_rows(rctx *c, rsec *s, rtable *t, const odata *d, notes *n
   rfig *fig = NULL;
   avn_buf cap;
   avn_buf_init(&cap, 1u << 16);
-  if (!x || !df || !fx || !fy || !flo || !fhi || !tx || !tl) { rc = AVN_E_NOMEM; goto cleanup; }
+  if (!x || !df || !du || !ids || !fx || !fy || !flo || !fhi || !tx || !tl) { rc = AVN_E_NOMEM; goto cleanup; }
   size_t nf = 0;
+  const bool clustered = rctx_clustered(c);
   const size_t m = d->k > 1 ? d->k - 1 : 1;
   for (size_t j = 0; j < d->k; j++) {
     size_t n = 0, np = 0;
@@ -185,10 +253,13 @@ static avn_rc outcome_rows(rctx *c, rsec *s, rtable *t, const odata *d, notes *n
       double v = d->y[u * d->k + j];
       if (!isnan(v)) x[n++] = v;
       double b = d->y[u * d->k];
-      if (j > 0 && !isnan(v) && !isnan(b)) df[np++] = rvar_snap(v - b);
+      if (j > 0 && !isnan(v) && !isnan(b)) {
+        du[np] = u;
+        df[np++] = rvar_snap(v - b);
+      }
     }
     char cn[32], ms[CELL] = "", med[CELL] = "", chg[CELL] = "", test[CELL] = "", pc[32] = "",
-         pb[32] = "";
+         pb[32] = "", cchg[CELL] = "", cp[32] = "", cpb[32] = "";
     snprintf(cn, sizeof cn, "%zu", n);
     desc_result ds;
     if (n > 0 && desc_summary(x, n, 0.95, 7, &ds) == AVN_OK) {
@@ -211,18 +282,37 @@ static avn_rc outcome_rows(rctx *c, rsec *s, rtable *t, const odata *d, notes *n
         ttest_result tt;
         double mean = desc_mean(df, np);
         if (np > 1 && ttest_one(df, np, 0, 0, 0.95, &tt) == AVN_OK)
-          fmt_ci(chg, sizeof chg, tt.estimate, tt.ci_low, tt.ci_high, dec);
+          rfmt_est_ci(chg, sizeof chg, tt.estimate, tt.ci_low, tt.ci_high, 0, dec);
         else
-          fmt_ci(chg, sizeof chg, mean, NAN, NAN, dec);
+          rfmt_est_ci(chg, sizeof chg, mean, NAN, NAN, 0, dec);
       }
       paired_test(c, df, np, &pv, test, sizeof test, nb);
       if (isfinite(pv)) {
         rfmt_p(pc, sizeof pc, pv);
         if (c->plan->bonferroni) rfmt_p(pb, sizeof pb, fmin(1.0, pv * (double)m));
       }
+      if (clustered && np >= 2) {
+        size_t npat = 0, both = 0;
+        if ((rc = rctx_cluster_ids(c, du, np, ids, &npat, &both))) goto cleanup;
+        cluster_est ce;
+        avn_err ee;
+        avn_err_clear(&ee);
+        if (cluster_mean(df, ids, np, c->st->n_patients, 0.95, &ce, &ee) == AVN_OK) {
+          rfmt_est_ci(cchg, sizeof cchg, ce.estimate, ce.ci_low, ce.ci_high, 0, dec);
+          if (isfinite(ce.p)) {
+            rfmt_p(cp, sizeof cp, ce.p);
+            if (c->plan->bonferroni) rfmt_p(cpb, sizeof cpb, fmin(1.0, ce.p * (double)m));
+          }
+        } else {
+          note_add(nb, "A clustered change needs complete pairs from at least 2 patients.");
+        }
+      }
     }
-    rtable_row(t, (const char *const[]){o->label, rctx_visit_label(c, d->visits[j]), cn, ms, med,
-                                        chg, test, pc, pb});
+    const char *vl = rctx_visit_label(c, d->visits[j]);
+    if (clustered)
+      rtable_row(t, (const char *const[]){o->label, vl, cn, ms, med, cchg, cp, cpb, chg, test, pc, pb});
+    else
+      rtable_row(t, (const char *const[]){o->label, vl, cn, ms, med, chg, test, pc, pb});
     /* tick label: the visit's offset */
     const proto_visit *pv = protocol_find_visit(c->p, d->visits[j]);
     char tick[32];
@@ -258,10 +348,57 @@ cleanup:
   avn_free(tx);
   avn_free(x);
   avn_free(df);
+  avn_free(du);
+  avn_free(ids);
   avn_free(fx);
   avn_free(fy);
   avn_free(flo);
   avn_free(fhi);
+  return rc;
+}
+
+/* lme4's isSingular() rule: a relative SD (theta) below 1e-4 is a
+** variance estimated at 0. */
+#define THETA_ZERO 1e-4
+
+/* The methods sentence of one outcome's models, from what ran: the visits
+** and values used, the complete cases, the random effects actually fitted
+** (a variance estimated at 0 is said, with the model it leaves). */
+static avn_rc model_method(notes *nb, const rctx *c, const odata *d, size_t nc, bool have_ra, size_t N, size_t nu,
+                           size_t ns, bool nested, const mixed_result *mr, const char *why, const char *un) {
+  avn_buf b;
+  avn_buf_init(&b, 1u << 14);
+  avn_rc rc = avn_buf_puts(&b, "the plan's visits ");
+  for (size_t j = 0; !rc && j < d->k; j++)
+    rc = avn_buf_printf(&b, "%s%s", j == 0 ? "" : j + 1 == d->k ? " and " : ", ", rctx_visit_label(c, d->visits[j]));
+  if (!rc)
+    rc = avn_buf_printf(&b, " (%zu of the %zu values recorded at any visit%s).", N, d->stored,
+                        N < d->stored ? "; values at other visits are not in the models" : "");
+  if (!rc)
+    rc = have_ra ? avn_buf_printf(&b, " Repeated-measures ANOVA on the %zu %s with all %zu visits.", nc, un, d->k)
+                 : avn_buf_printf(&b, " No repeated-measures ANOVA (%zu complete %s for %zu visits).", nc, un, d->k);
+  if (!rc && !mr) rc = avn_buf_printf(&b, " No mixed model (%s).", why);
+  if (!rc && mr) {
+    const char *one = !strcmp(un, "hips") ? "hip" : "patient";
+    rc = avn_buf_printf(&b, " Mixed model on %zu values of %zu %s", N, nu, un);
+    if (!rc && nested) rc = avn_buf_printf(&b, " of %zu patients", ns);
+    if (!rc && nested) {
+      bool p0 = mr->theta[0] < THETA_ZERO, h0 = mr->theta[1] < THETA_ZERO;
+      rc = avn_buf_printf(&b, ", random intercepts for patient and for hip within patient%s",
+                          p0 && h0 ? ": both variances were estimated at 0, so the fit is that of independent values"
+                          : p0 ? ": the patient variance was estimated at 0, so the fit is a random intercept per hip"
+                          : h0 ? ": the hip-within-patient variance was estimated at 0, so the fit is a random "
+                                 "intercept per patient"
+                               : "");
+    } else if (!rc) {
+      rc = avn_buf_printf(&b, ", a random intercept per %s%s", one,
+                          mr->theta[0] < THETA_ZERO ? ": its variance was estimated at 0, so the fit is that of "
+                                                      "independent values" : "");
+    }
+    if (!rc) rc = avn_buf_puts(&b, ".");
+  }
+  if (!rc) rc = note_model(nb, d->o->label, avn_buf_str(&b));
+  avn_buf_free(&b);
   return rc;
 }
 
@@ -274,7 +411,10 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   size_t *subj = NULL, *unit = NULL, *pmap = NULL, *umap = NULL, *phips = NULL;
   rmanova_result ra;
   mixed_result mr;
-  bool have_ra = false, have_mr = false;
+  bool have_ra = false, have_mr = false, nested = false;
+  char mwhy[512] = "not computed";
+  size_t nc = 0, N = 0, ns = 0, nu = 0;   /* for the methods sentence, also on early exits */
+  const char *un = c->per_hip && !d->per_patient ? "hips" : "patients";
   memset(&ra, 0, sizeof ra);
   memset(&mr, 0, sizeof mr);
   if (k < 2) {
@@ -284,7 +424,6 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   /* complete cases */
   w = avn_calloc(d->n * k + 1, sizeof *w);
   if (!w) { rc = AVN_E_NOMEM; goto cleanup; }
-  size_t nc = 0;
   for (size_t u = 0; u < d->n; u++) {
     bool all = true;
     for (size_t j = 0; j < k; j++) all = all && !isnan(d->y[u * k + j]);
@@ -292,7 +431,6 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
     memcpy(&w[nc * k], &d->y[u * k], k * sizeof *w);
     nc++;
   }
-  const char *un = c->per_hip && !d->per_patient ? "hips" : "patients";
   char n1[CELL], est[CELL] = "", se[48] = "", dfs[96] = "", stat[96] = "", eps[48] = "", pc[32] = "";
   snprintf(n1, sizeof n1, "%zu %s (complete cases)", nc, un);
   /* nc >= k: the (k-1)-dimensional contrast covariance behind the
@@ -313,9 +451,9 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
       snprintf(stat, sizeof stat, "F = %s", a);
       rfmt_num(eps, sizeof eps, ra.gg_epsilon, 3);
       rfmt_p(pc, sizeof pc, ra.p_gg);
-      rctx_method(c, "rmanova", "Repeated-measures ANOVA over all planned visits used complete "
-                  "cases, with the Greenhouse-Geisser correction for non-sphericity (Greenhouse & "
-                  "Geisser 1959).");
+      rctx_method(c, "rmanova", "Repeated-measures ANOVA over each outcome's analysed visits (listed "
+                  "below) used complete cases, with the Greenhouse-Geisser correction for non-sphericity "
+                  "(Greenhouse & Geisser 1959).");
     } else {
       char why[1024];
       snprintf(why, sizeof why, "RM-ANOVA not computed for %s: %s.", o->label, err.rule);
@@ -332,7 +470,6 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
                                       est, se, dfs, stat, eps, pc});
 
   /* mixed model on all values */
-  size_t N = 0;
   for (size_t i = 0; i < d->n * k; i++) N += !isnan(d->y[i]);
   X = avn_calloc(N * k + 1, sizeof *X);
   yy = avn_calloc(N + 1, sizeof *yy);
@@ -342,7 +479,7 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   umap = avn_calloc(d->n + 1, sizeof *umap);
   phips = avn_calloc(c->st->n_patients + 1, sizeof *phips);
   if (!X || !yy || !subj || !unit || !pmap || !umap || !phips) { rc = AVN_E_NOMEM; goto cleanup; }
-  size_t ns = 0, nu = 0, r = 0;
+  size_t r = 0;
   for (size_t i = 0; i <= c->st->n_patients; i++) pmap[i] = SIZE_MAX;
   for (size_t u = 0; u < d->n; u++) {
     umap[u] = SIZE_MAX;
@@ -363,7 +500,6 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
       r++;
     }
   }
-  bool nested = false;
   if (c->per_hip && !d->per_patient)
     for (size_t i = 0; i < c->st->n_patients; i++) nested = nested || phips[i] > 1;
   char nm[CELL];
@@ -387,25 +523,25 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
   }
   if (!have_mr) {
     char why[1024];
-    snprintf(why, sizeof why, "Mixed model not computed for %s: %s.", o->label,
-             !cols ? "a visit has no value" : ns < 2 ? "fewer than 2 patients with values" : err.rule);
+    snprintf(mwhy, sizeof mwhy, "%s", !cols ? "a visit has no value" : ns < 2 ? "fewer than 2 patients with values"
+                                                                              : err.rule);
+    snprintf(why, sizeof why, "Mixed model not computed for %s: %s.", o->label, mwhy);
     note_add(nb, why);
     rtable_row(t, (const char *const[]){o->label, "Linear mixed model", nm, "", "", "", "", "", "", ""});
     goto cleanup;
   }
-  rctx_method(c, nested ? "mixed_nested" : "mixed",
-              "The linear mixed model used all available values (visit as a fixed factor against the "
-              "baseline, %s), fitted by REML (Laird & Ware 1982; Patterson & Thompson 1971), with "
-              "Satterthwaite degrees of freedom for the visit effects (Kuznetsova et al. 2017).",
-              nested ? "random intercepts for patient and for hip within patient" :
-                       "a random intercept per patient");
+  rctx_method(c, "mixed",
+              "The linear mixed model used every value at each outcome's analysed visits (visit as a fixed "
+              "factor against the baseline; its random intercepts per outcome below), fitted by REML (Laird & "
+              "Ware 1982; Patterson & Thompson 1971), with Satterthwaite degrees of freedom for the visit "
+              "effects (Kuznetsova et al. 2017).");
   if (!mr.converged) note_add(nb, "A mixed model's optimiser did not report convergence; read its "
                               "estimates with care.");
   for (size_t j = 1; j < k; j++) {
     char term[CELL], a[48], sdf[48];
     snprintf(term, sizeof term, "%s vs %s", rctx_visit_label(c, d->visits[j]),
              rctx_visit_label(c, d->visits[0]));
-    fmt_ci(est, sizeof est, mr.beta[j], mr.ci_low[j], mr.ci_high[j], o->decimals);
+    rfmt_est_ci(est, sizeof est, mr.beta[j], mr.ci_low[j], mr.ci_high[j], 0, o->decimals);
     rfmt_num(se, sizeof se, mr.se[j], o->decimals + 1);
     rfmt_num(sdf, sizeof sdf, mr.df[j], 1);
     rfmt_num(a, sizeof a, mr.t[j], 2);
@@ -415,6 +551,9 @@ static avn_rc model_rows_core(rctx *c, rtable *t, const odata *d, notes *nb) {
                                         "", pc});
   }
 cleanup:
+  if (rc == AVN_OK)
+    rc = model_method(nb, c, d, nc, have_ra, N, nu, ns, nested, have_mr ? &mr : NULL,
+                      mwhy, un);
   if (have_ra) rmanova_result_free(&ra);
   if (have_mr) mixed_result_free(&mr);
   avn_free(w);
@@ -485,6 +624,8 @@ avn_rc sec_outcomes(rctx *c, avn_err *e) {
   avn_rc rc = AVN_OK;
   odata *ds = NULL;
   notes n1, n2;
+  memset(&n1, 0, sizeof n1);
+  memset(&n2, 0, sizeof n2);
   avn_buf_init(&n1.b, 1u << 16);
   avn_buf_init(&n2.b, 1u << 16);
   rsec *s = rdoc_section(c->doc, "outcomes", "Outcomes over time");
@@ -520,12 +661,21 @@ avn_rc sec_outcomes(rctx *c, avn_err *e) {
     rsec_para(s, "The protocol has no analysis plan: avn's default plan was used (every HHS, VAS, "
               "WOMAC and SF-36 summary the protocol collects, at the visits that collect it).");
   char cap[256];
-  snprintf(cap, sizeof cap, "Outcomes by visit, per %s: change from baseline on complete pairs",
-           c->per_hip ? "hip" : "patient");
-  rtable *t = rsec_table(s, "outcomes", cap, 9,
-                         (const char *const[]){"Outcome", "Visit", "n", "Mean \xc2\xb1 SD",
-                                               "Median (IQR)", "Change from baseline (95% CI)",
-                                               "Test", "p", "p (Bonferroni)"});
+  const bool clustered = rctx_clustered(c);
+  snprintf(cap, sizeof cap, "Outcomes by visit, per %s: change from baseline on complete pairs%s",
+           c->per_hip ? "hip" : "patient", clustered ? ", patients as clusters" : "");
+  rtable *t = clustered
+      ? rsec_table(s, "outcomes", cap, 12,
+                   (const char *const[]){"Outcome", "Visit", "n", "Mean \xc2\xb1 SD", "Median (IQR)",
+                                         "Change from baseline (95% CI), clustered", "p, clustered",
+                                         "p (Bonferroni), clustered",
+                                         "Change from baseline (95% CI), hips independent",
+                                         "Test, hips independent", "p, hips independent",
+                                         "p (Bonferroni), hips independent"})
+      : rsec_table(s, "outcomes", cap, 9,
+                   (const char *const[]){"Outcome", "Visit", "n", "Mean \xc2\xb1 SD",
+                                         "Median (IQR)", "Change from baseline (95% CI)",
+                                         "Test", "p", "p (Bonferroni)"});
   for (size_t i = 0; i < plan->n_outcomes; i++) {
     if (!ds[i].y) continue;
     rc = outcome_rows(c, s, t, &ds[i], &n1);
@@ -534,6 +684,25 @@ avn_rc sec_outcomes(rctx *c, avn_err *e) {
   bool any_pp = false;
   for (size_t i = 0; i < plan->n_outcomes; i++) any_pp = any_pp || (ds[i].y && ds[i].per_patient);
   if (any_pp) note_add(&n1, "Patient-level questionnaires (e.g. SF-36) count each patient once.");
+  if (clustered) {
+    size_t npat = 0, both = 0;
+    int *ids = avn_calloc(c->n_units + 1, sizeof *ids);
+    if (!ids) { rc = AVN_E_NOMEM; goto cleanup; }
+    rc = rctx_cluster_ids(c, NULL, c->n_units, ids, &npat, &both);
+    avn_free(ids);
+    if (rc) goto cleanup;
+    char ph[160];
+    rctx_cluster_phrase(ph, sizeof ph, c->n_units, npat, both);
+    rtable_note(t, "Accounts for the patient (%s): the clustered change is the mean paired difference with a "
+                "cluster-robust (linearised) standard error counting each patient once, its t interval and "
+                "two-sided t test on patients - 1 df (as R's survey::svymean with ids = ~patient). The "
+                "columns marked 'hips independent' treat every hip as an independent unit and are shown for "
+                "comparison only.", ph);
+    rctx_method(c, "outcome_clustered", "Because some patients contributed both hips, changes from baseline "
+                "were estimated with patient-clustered (cluster-robust, linearised) standard errors and tested "
+                "with t on the number of patients minus one degrees of freedom (Lumley 2010, R survey); the "
+                "hip-level paired tests are shown beside them for comparison only.");
+  }
   rtable_note(t, "IQR: interquartile range (R type 7 quantiles). Change: mean of the paired "
               "differences visit - baseline with the paired t 95%% CI. Test chosen per visit: "
               "Shapiro-Wilk on the differences, p < %g -> Wilcoxon signed-rank, else paired t. %s %s",
@@ -557,15 +726,20 @@ avn_rc sec_outcomes(rctx *c, avn_err *e) {
     rc = model_rows(c, m, &ds[i], &n2);
     if (rc) goto cleanup;
   }
+  if ((rc = notes_models_flush(c, &n2))) goto cleanup;
   rtable_note(m, "RM-ANOVA: F test of visit on the complete cases with Greenhouse-Geisser corrected "
               "df (GG \xce\xb5). Mixed model: REML, visit effects against baseline with Satterthwaite "
-              "df; units with missing visits still contribute their available values. %s",
+              "df; units with missing visits still contribute their available values. %s%s",
+              clustered ? "Accounts for the patient: only the mixed model, whose random intercepts for "
+                          "patient and for hip within patient carry the correlation of a patient's hips "
+                          "(patient-level questionnaires count each patient once); the RM-ANOVA treats each "
+                          "hip as an independent subject. " : "",
               avn_buf_str(&n2.b) ? avn_buf_str(&n2.b) : "");
 cleanup:
   if (ds)
     for (size_t i = 0; i < plan->n_outcomes; i++) avn_free(ds[i].y);
   avn_free(ds);
-  avn_buf_free(&n1.b);
-  avn_buf_free(&n2.b);
+  notes_free(&n1);
+  notes_free(&n2);
   return rc;
 }

@@ -207,11 +207,8 @@ avn_rc sec_predictors(rctx *c, avn_err *e) {
   rtable *t = rsec_table(s, "logistic", "Logistic regression of success: odds ratios", 3,
                          (const char *const[]){"Predictor", "OR (95% CI)", "p"});
   for (size_t j = 1; j < res->p; j++) {
-    char a[48], lo[48], hi[48], cell[160], pc[32];
-    rfmt_num(a, sizeof a, exp(res->beta[j]), 2);
-    rfmt_num(lo, sizeof lo, exp(res->ci_low[j]), 2);
-    rfmt_num(hi, sizeof hi, exp(res->ci_high[j]), 2);
-    snprintf(cell, sizeof cell, "%s (%s to %s)", a, lo, hi);
+    char cell[160], pc[32];
+    rfmt_est_ci(cell, sizeof cell, exp(res->beta[j]), exp(res->ci_low[j]), exp(res->ci_high[j]), 1, 2);
     rfmt_p(pc, sizeof pc, res->p_value[j]);
     rtable_row(t, (const char *const[]){names[j - 1], cell, pc});
   }

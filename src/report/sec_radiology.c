@@ -22,7 +22,10 @@
 **     conversions count as progression), with the test of stage (etiology)
 **     against outcome: Pearson's chi-square, or Fisher's exact test when
 **     an expected count is below 5 (the usual rule; ctable.h; levels with
-**     no hips are dropped first).
+**     no hips are dropped first). When a patient contributes both hips,
+**     a note adds the Rao-Scott second-order test with patients as
+**     clusters (cluster_chisq, as survey::svychisq) and labels the first
+**     test as treating hips as independent.
 **   - table edema: hips with bme = yes at baseline and bme = no on the MRI
 **     of the 6- and 12-month visits, over all hips with a baseline MRI.
 **   - table lesion_change: 100 (b - l) / b of head_involved_pct per hip
@@ -32,7 +35,12 @@
 **     `reads: reader` item, inst_reader_item) differs; Cohen's kappa
 **     on the reader's stage (steinberg_reader / ficat_reader /
 **     arco_reader as the protocol stages; sub-stages pooled by the code's
-**     value, IIA = II), with the Fleiss-Cohen-Everitt 95% CI (agree.h).
+**     value, IIA = II). The pairs are repeated reads of hips of patients,
+**     so the 95% CI is a patient bootstrap (agree_kappa_boot, 2000
+**     replicates, fixed seed); the Fleiss-Cohen-Everitt CI and p (agree.h)
+**     stay beside it, labelled "pairs independent".
+**   - the methods name the readers of the reads the outcome used
+**     (entry 1), and describe the rule only when an outcome was classified.
 **     Double entry by the same reader is a data-entry check, not a second
 **     read, and is said so.
 **
@@ -48,6 +56,7 @@
 #include "core/mem.h"
 #include "report/rctx.h"
 #include "stats/agree.h"
+#include "stats/cluster.h"
 #include "stats/ctable.h"
 #include "stats/desc.h"
 
@@ -67,6 +76,7 @@ typedef struct hipout {
   int outcome;        /* OUT_* */
   bool converted;
   bool has_base, has_later;
+  const char *last;   /* the visit of the last read, NULL when none */
   double change_pct;  /* lesion size reduction, NAN when not computable */
   int stage_group;    /* row of the stage table, -1 unknown */
   int etio_group;     /* row of the etiology table, -1 unknown */
@@ -149,6 +159,7 @@ static void classify(const rctx *c, size_t u, const char *base, size_t base_idx,
   for (size_t v = base_idx + 1; v < c->p->n_visits; v++)
     if (unit_mri(c, u, c->p->visits[v].name)) last = c->p->visits[v].name;
   h->has_later = last != NULL;
+  h->last = last;
   h->change_pct = NAN;
   bool conv_prog = h->converted && plan->radio_conversion_progressed;
   if (!conv_prog && (!h->has_base || !h->has_later)) {
@@ -236,6 +247,50 @@ static avn_rc outcome_test(rctx *c, rtable *tb, const double *counts, size_t ng,
   return AVN_OK;
 }
 
+/* The Rao-Scott test of group against outcome with patients as clusters,
+** as a table note beside the hip-level test. */
+static avn_rc clustered_test(rctx *c, rtable *tb, const hipout *h, size_t nh, bool by_stage, size_t ngroups,
+                             const char *what) {
+  avn_rc rc = AVN_OK;
+  size_t *units = avn_calloc(nh + 1, sizeof *units);
+  int *a = avn_calloc(nh + 1, sizeof *a), *b = avn_calloc(nh + 1, sizeof *b), *ids = avn_calloc(nh + 1, sizeof *ids);
+  if (!units || !a || !b || !ids) { rc = AVN_E_NOMEM; goto cleanup; }
+  size_t m = 0, npat = 0, both = 0;
+  for (size_t i = 0; i < nh; i++) {
+    int gi = by_stage ? h[i].stage_group : h[i].etio_group;
+    if (gi < 0 || h[i].outcome < 0) continue;
+    units[m] = i;
+    a[m] = gi;
+    b[m++] = h[i].outcome;
+  }
+  if ((rc = rctx_cluster_ids(c, units, m, ids, &npat, &both))) goto cleanup;
+  char ph[160], pv[32];
+  rctx_cluster_phrase(ph, sizeof ph, m, npat, both);
+  cluster_chisq_result r;
+  avn_err e;
+  avn_err_clear(&e);
+  avn_rc r2 = cluster_chisq(a, ngroups, b, 3, ids, m, c->st->n_patients, &r, &e);
+  if (r2 == AVN_E_NOMEM) { rc = r2; goto cleanup; }
+  if (r2) {
+    rtable_note(tb, "No patient-clustered test of %s against outcome (%s): %s.", what, ph, e.rule);
+    goto cleanup;
+  }
+  p_phrase(pv, sizeof pv, r.p);
+  rtable_note(tb, "Accounting for the patient (%s): Rao-Scott second-order corrected chi-square (as R's "
+                  "survey::svychisq with ids = ~patient), F = %.2f on %.2f and %.2f df, %s. The test above treats "
+                  "hips as independent.", ph, r.f, r.df1, r.df2, pv);
+  rctx_method(c, "radiology_raoscott",
+              "Because some patients contributed both hips, the radiological outcome was also compared between "
+              "groups with the Rao-Scott second-order corrected chi-square test with patients as clusters (Rao & "
+              "Scott 1984; R survey's svychisq).");
+cleanup:
+  avn_free(units);
+  avn_free(a);
+  avn_free(b);
+  avn_free(ids);
+  return rc;
+}
+
 /* One outcome table (by stage or by etiology). */
 static avn_rc outcome_table(rctx *c, rsec *s, const char *id, const char *caption, const char *first,
                             const char *what, const groups *g, const hipout *h, size_t nh, bool by_stage) {
@@ -283,15 +338,21 @@ static avn_rc outcome_table(rctx *c, rsec *s, const char *id, const char *captio
               c->per_hip ? "hips" : "units", c->per_hip ? "hips" : "units",
               c->plan->radio_conversion_progressed ? "counted as progressed" : "classified from their MRI reads");
   if (tot_na) rtable_note(tb, "%zu not assessable %s are not in the table.", tot_na, c->per_hip ? "hips" : "units");
-  return outcome_test(c, tb, m, ng, what);
+  avn_rc rc = outcome_test(c, tb, m, ng, what);
+  if (rc || !rctx_clustered(c)) return rc;
+  return clustered_test(c, tb, h, nh, by_stage, g->n, what);
 }
+
+#define KAPPA_BOOT_REPS 2000
+#define KAPPA_BOOT_SEED 20261206
 
 /* Agreement between two readers (entry 2 reads by another reader). */
 static avn_rc reader_agreement(rctx *c, rsec *s) {
   const store_study *st = c->st;
   const char *ri = reader_item(c->p);
   size_t n_second = 0, n_other = 0, n = 0, cap = 0;
-  int *x = NULL, *y = NULL;
+  int *x = NULL, *y = NULL, *pat = NULL;
+  unsigned char *seen = NULL;
   avn_rc rc = AVN_OK;
   rsec_heading(s, "Agreement between readers");
   for (size_t i = 0; i < st->n_forms; i++) {
@@ -321,10 +382,25 @@ static avn_rc reader_agreement(rctx *c, rsec *s) {
         goto cleanup;
       }
       y = gy;
+      int *gp = avn_reallocarray(pat, cap, sizeof *pat);
+      if (!gp) {
+        rc = AVN_E_NOMEM;
+        goto cleanup;
+      }
+      pat = gp;
     }
     x[n] = (int)s1->num;
     y[n] = (int)s2->num;
+    pat[n] = (int)f->patient;
     n++;
+    if (!seen) {
+      seen = avn_calloc(2 * st->n_patients + 2, 1);   /* hips that have a pair: patient x side */
+      if (!seen) {
+        rc = AVN_E_NOMEM;
+        goto cleanup;
+      }
+    }
+    seen[2 * f->patient + (f->side == SIDE_RIGHT)] = 1;
   }
   if (n_second == 0) {
     rsec_missing(s, "No second read exists: no MRI read was entered a second time (entry 2), so agreement between "
@@ -358,32 +434,56 @@ static avn_rc reader_agreement(rctx *c, rsec *s) {
       rsec_missing(s, "No kappa: %s.", ke.rule);
       goto cleanup;
     }
-    const char *hdr[] = {"Stage", "Pairs of reads", "Observed agreement", "Kappa (95% CI)", "p"};
-    rtable *tb = rsec_table(s, "reader_agreement", "Agreement between two readers on the stage", 5, hdr);
-    char stg[64], np[32], po[48], kk[128], a[32], lo[32], hi[32], pv[32];
+    /* the pairs are repeated reads of hips (visits) of patients (two hips):
+    ** the patient is the independent unit, so its interval resamples them */
+    agree_kappa_boot_result kb;
+    avn_err be;
+    avn_err_clear(&be);
+    avn_rc brc = agree_kappa_boot(x, y, pat, n, st->n_patients, k, AGREE_W_NONE, 0.95, KAPPA_BOOT_REPS,
+                                  KAPPA_BOOT_SEED, &be, &kb);
+    if (brc == AVN_E_NOMEM) { rc = brc; goto cleanup; }
+    size_t npat = 0, nhip = 0;
+    for (size_t i = 0; i < st->n_patients; i++) {
+      nhip += (size_t)seen[2 * i] + seen[2 * i + 1];
+      npat += seen[2 * i] || seen[2 * i + 1];
+    }
+    const char *hdr[] = {"Stage", "Pairs of reads", "Hips / patients", "Observed agreement",
+                         "Kappa (95% CI, patient bootstrap)", "95% CI, pairs independent", "p, pairs independent"};
+    rtable *tb = rsec_table(s, "reader_agreement", "Agreement between two readers on the stage, patients as "
+                            "clusters", 7, hdr);
+    char stg[64], np[32], hp[64], po[48], kk[128], kn[96], pv[32];
     snprintf(stg, sizeof stg, "%s (reader)", staging_name(c->p));
     snprintf(np, sizeof np, "%zu", n);
+    snprintf(hp, sizeof hp, "%zu / %zu", nhip, npat);
     rfmt_pct(po, sizeof po, (size_t)llround(kr.po * (double)n), n);
-    rfmt_num(a, sizeof a, kr.kappa, 3);
-    rfmt_num(lo, sizeof lo, kr.ci_low, 3);
-    rfmt_num(hi, sizeof hi, kr.ci_high, 3);
-    snprintf(kk, sizeof kk, "%s (%s to %s)", a, lo, hi);
+    if (brc == AVN_OK) rfmt_est_ci(kk, sizeof kk, kr.kappa, kb.ci_low, kb.ci_high, 0, 3);
+    else rfmt_num(kk, sizeof kk, kr.kappa, 3);
+    rfmt_ci(kn, sizeof kn, kr.ci_low, kr.ci_high, 0, 3);
     rfmt_p(pv, sizeof pv, kr.p);
-    const char *cells[] = {stg, np, po, kk, pv};
+    const char *cells[] = {stg, np, hp, po, kk, kn, pv};
     rtable_row(tb, cells);
     rtable_note(tb, "Pairs: reads of the same hip at the same visit by two different readers (entry 1 and entry 2 "
-                    "of the mri form, item %s); sub-stages pooled (IIA = II). Unweighted Cohen's kappa; 95%% CI from "
-                    "the large-sample SE of Fleiss, Cohen & Everitt (1969); p tests kappa = 0.", ri);
+                    "of the mri form, item %s); sub-stages pooled (IIA = II). Unweighted Cohen's kappa. Accounts for "
+                    "the patient: the 95%% CI is the percentile interval of %d bootstrap replicates that resample "
+                    "patients (all their hips and visits) with replacement (fixed seed %d)%s. The interval from the "
+                    "large-sample SE of Fleiss, Cohen & Everitt (1969) and p (kappa = 0) treat the pairs as "
+                    "independent, which repeated reads of one hip are not.", ri, KAPPA_BOOT_REPS,
+                KAPPA_BOOT_SEED, brc == AVN_OK ? "" : " - not computed here");
+    if (brc != AVN_OK) rtable_note(tb, "No patient bootstrap interval: %s.", be.rule);
     if (n_other > n)
       rtable_note(tb, "%zu further pairs lack the reader's stage in one entry.", n_other - n);
     rctx_method(c, "kappa",
-                "Agreement between two readers on the %s stage was measured with Cohen's unweighted kappa, with "
-                "the large-sample 95%% confidence interval of Fleiss, Cohen and Everitt (1969).",
-                staging_name(c->p));
+                "Agreement between two readers on the %s stage was measured with Cohen's unweighted kappa over %zu "
+                "pairs of reads of %zu hips of %zu patients, with a 95%% confidence interval from a bootstrap that "
+                "resamples patients (%d replicates); the large-sample interval of Fleiss, Cohen and Everitt (1969), "
+                "which treats the pairs as independent, is shown beside it.",
+                staging_name(c->p), n, nhip, npat, KAPPA_BOOT_REPS);
   }
 cleanup:
   avn_free(x);
   avn_free(y);
+  avn_free(pat);
+  avn_free(seen);
   return rc;
 }
 
@@ -486,6 +586,44 @@ cleanup:
   return rc;
 }
 
+/* "reads by R1" / "reads by R1 (40) and R2 (12)": the readers named in the
+** baseline and last reads the outcome used; a second entry (another
+** reader's read) is never used for the outcome. */
+static void read_by(const rctx *c, const hipout *h, const char *base, char *out, size_t n) {
+  enum { MAXR = 8 };
+  const char *name[MAXR];
+  size_t cnt[MAXR], nr = 0, unnamed = 0;
+  for (size_t u = 0; u < c->n_units; u++) {
+    if (h[u].outcome < 0 || !h[u].has_base || !h[u].has_later) continue;
+    const store_form *fs[2] = {unit_mri(c, u, base), unit_mri(c, u, h[u].last)};
+    for (size_t k = 0; k < 2; k++) {
+      const char *rn = fs[k] && fs[k]->def ? inst_reader_item(fs[k]->def) : NULL;
+      const inst_value *v = rn ? form_value(fs[k], rn) : NULL;
+      if (!v || !v->text) {
+        unnamed++;
+        continue;
+      }
+      size_t i = 0;
+      while (i < nr && strcmp(name[i], v->text)) i++;
+      if (i == nr && nr < MAXR) {
+        name[nr] = v->text;
+        cnt[nr++] = 0;
+      }
+      if (i < nr) cnt[i]++;
+    }
+  }
+  size_t w = (size_t)snprintf(out, n, nr ? "reads by "
+                                       : unnamed ? "the reads name no reader"
+                                                 : "no hip had both a baseline and a later read: only conversions "
+                                                   "were classified");
+  for (size_t i = 0; i < nr && w < n; i++) {
+    const char *sep = i == 0 ? "" : i + 1 == nr ? " and " : ", ";
+    if (nr == 1) w += (size_t)snprintf(out + w, n - w, "%s", name[i]);
+    else w += (size_t)snprintf(out + w, n - w, "%s%s (%zu)", sep, name[i], cnt[i]);
+  }
+  if (nr && unnamed && w < n) snprintf(out + w, n - w, "; %zu reads name no reader", unnamed);
+}
+
 avn_rc sec_radiology(rctx *c, avn_err *e) {
   avn_rc rc = AVN_OK;
   hipout *h = NULL;
@@ -544,13 +682,6 @@ avn_rc sec_radiology(rctx *c, avn_err *e) {
       n_out[h[u].outcome]++;
     }
   }
-  rctx_method(c, "radiology",
-              "The radiological outcome of each %s compared its last MRI read with its baseline read: progressed "
-              "when the derived %s stage rose, head depression increased by more than %g mm%s; improved when the "
-              "share of the femoral head involved fell by at least %g%% of its baseline value; otherwise stable.",
-              c->per_hip ? "hip" : "unit", staging_name(c->p), c->plan->radio_progression_mm,
-              c->plan->radio_conversion_progressed ? ", or the hip was converted to arthroplasty" : "",
-              c->plan->radio_improved_reduction_pct);
   if (n_base == 0) {
     rsec_missing(s, "No %s has a baseline MRI read (mri form at the %s visit), so no radiological outcome, oedema "
                     "resolution or lesion size change can be computed%s.",
@@ -568,6 +699,16 @@ avn_rc sec_radiology(rctx *c, avn_err *e) {
     rsec_para(s, "Of %zu %s, %zu were assessable: improved %s, stable %s, progressed %s. Not assessable: %zu without "
                  "a baseline MRI read, %zu without a later read.",
               c->n_units, unit_word, n_ass, a, b, d, n_nobase, n_nolater);
+    char readers[512];
+    read_by(c, h, base, readers, sizeof readers);
+    rctx_method(c, "radiology",
+                "The radiological outcome of each %s compared its last MRI read with its baseline read, from the "
+                "first entry of each MRI form (%s): progressed when the derived %s stage rose, head depression "
+                "increased by more than %g mm%s; improved when the share of the femoral head involved fell by at "
+                "least %g%% of its baseline value; otherwise stable.",
+                c->per_hip ? "hip" : "unit", readers, staging_name(c->p), c->plan->radio_progression_mm,
+                c->plan->radio_conversion_progressed ? ", or the hip was converted to arthroplasty" : "",
+                c->plan->radio_improved_reduction_pct);
     rc = outcome_table(c, s, "radiology_by_stage", "Radiological outcome by stage", "Stage", "Stage", gs, h,
                        c->n_units, true);
     if (rc) goto cleanup;

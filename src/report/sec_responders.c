@@ -17,6 +17,10 @@
 ** be a number computed from nothing.
 ** 95% CI: Wilson (1927) score interval (stats/binom.h):
 **   (k + z^2/2)/(n + z^2) -/+ z sqrt(n)/(n + z^2) sqrt(p(1-p) + z^2/(4n)).
+** When a patient contributes both hips (rctx_clustered) each share also
+** gets the patient-clustered logit interval (cluster_prop, as R's
+** svyciprop(method = "logit")), first, and the Wilson one is labelled
+** "hips independent".
 **
 ** HHS category (table `hhs_category`): the hhs result `category`
 ** (excellent >= 90, good 80-89, fair 70-79, poor < 70) at the baseline
@@ -34,6 +38,7 @@
 #include "report/rctx.h"
 #include "report/rvar.h"
 #include "stats/binom.h"
+#include "stats/cluster.h"
 
 
 static void fmt_share(char *out, size_t n, size_t k, size_t of) {
@@ -50,42 +55,86 @@ static void fmt_wilson(char *out, size_t n, size_t k, size_t of) {
   snprintf(out, n, "%.1f-%.1f%%", 100 * lo, 100 * hi);
 }
 
+/* The patient-clustered interval of the share of y[n] (0/1) over units[n]
+** (cluster_prop, logit); empty when not computable (no or every responder,
+** or fewer than 2 patients). */
+static avn_rc fmt_clustered(const rctx *c, char *out, size_t n, const size_t *units, const int *y,
+                            size_t m) {
+  out[0] = 0;
+  int *ids = avn_calloc(m + 1, sizeof *ids);
+  if (!ids) return AVN_E_NOMEM;
+  size_t npat = 0, both = 0;
+  avn_rc rc = rctx_cluster_ids(c, units, m, ids, &npat, &both);
+  cluster_est ce;
+  avn_err e;
+  avn_err_clear(&e);
+  if (!rc && cluster_prop(y, ids, m, c->st->n_patients, 0.95, &ce, &e) == AVN_OK && isfinite(ce.ci_low))
+    snprintf(out, n, "%.1f-%.1f%%", 100 * ce.ci_low, 100 * ce.ci_high);
+  avn_free(ids);
+  return rc;
+}
+
 /* One responder row. strict: improvement > thr, else >= thr. */
-static void responder_row(rctx *c, rtable *t, const sap_outcome *o, double thr, bool strict,
-                          const char *definition) {
+static avn_rc responder_row(rctx *c, rtable *t, const sap_outcome *o, double thr, bool strict,
+                            const char *definition) {
   const char *base = NULL, *fin = sap_outcome_final_visit(c->plan, o);
   size_t nv = 0;
   char *const *v = sap_outcome_visits(c->plan, o, &nv);
-  if (nv < 2 || !fin) return;
+  if (nv < 2 || !fin) return AVN_OK;
   base = v[0];
   size_t k = 0, with = 0, all = 0;
+  /* units and their response: all[] (ITT) first, and those with data */
+  size_t *ua = avn_calloc(c->n_units + 1, sizeof *ua), *uw = avn_calloc(c->n_units + 1, sizeof *uw);
+  int *ya = avn_calloc(c->n_units + 1, sizeof *ya), *yw = avn_calloc(c->n_units + 1, sizeof *yw);
+  avn_rc rc = AVN_OK;
+  if (!ua || !uw || !ya || !yw) { rc = AVN_E_NOMEM; goto cleanup; }
   for (size_t u = 0; u < c->n_units; u++) {
     if (!rvar_outcome_unit(c, o, u)) continue;
-    all++;
+    ua[all] = u;
+    ya[all++] = 0;
     if (rctx_converted_by(c, u, fin)) {
-      with++;
+      uw[with] = u;
+      yw[with++] = 0;
       continue;
     }
     double b = 0, f = 0;
     if (!rctx_num(c, u, base, o->form, o->result, &b) || !rctx_num(c, u, fin, o->form, o->result, &f))
       continue;
-    with++;
     double imp = rvar_snap((f - b) * (o->higher_better ? 1 : -1));
-    if (strict ? imp > thr : imp >= thr) k++;
+    int r = strict ? imp > thr : imp >= thr;
+    k += (size_t)r;
+    ya[all - 1] = r;
+    uw[with] = u;
+    yw[with++] = r;
   }
   char def[256], a[64], ca[64], w[64], cw[64];
   snprintf(def, sizeof def, "%s, %s to %s", definition, rctx_visit_label(c, base),
            rctx_visit_label(c, fin));
+  const bool clustered = rctx_clustered(c);
   if (with == 0) {   /* ITT over nothing observed would be a 0% made of missing data */
-    rtable_row(t, (const char *const[]){o->label, def, "", "",
-                                        "not computed: no unit with both values or a conversion", ""});
-    return;
+    const char *why = "not computed: no unit with both values or a conversion";
+    if (clustered) rtable_row(t, (const char *const[]){o->label, def, "", "", "", why, "", ""});
+    else rtable_row(t, (const char *const[]){o->label, def, "", "", why, ""});
+    goto cleanup;
   }
   fmt_share(a, sizeof a, k, all);
   fmt_wilson(ca, sizeof ca, k, all);
   fmt_share(w, sizeof w, k, with);
   fmt_wilson(cw, sizeof cw, k, with);
-  rtable_row(t, (const char *const[]){o->label, def, a, ca, w, cw});
+  if (clustered) {
+    char ka[64], kw[64];
+    if ((rc = fmt_clustered(c, ka, sizeof ka, ua, ya, all))) goto cleanup;
+    if ((rc = fmt_clustered(c, kw, sizeof kw, uw, yw, with))) goto cleanup;
+    rtable_row(t, (const char *const[]){o->label, def, a, ka, ca, w, kw, cw});
+  } else {
+    rtable_row(t, (const char *const[]){o->label, def, a, ca, w, cw});
+  }
+cleanup:
+  avn_free(ua);
+  avn_free(uw);
+  avn_free(ya);
+  avn_free(yw);
+  return rc;
 }
 
 static int category_index(const char *cat) {
@@ -203,24 +252,40 @@ avn_rc sec_responders(rctx *c, avn_err *e) {
     char h2[64], h4[64];
     snprintf(h2, sizeof h2, "Responders / all %s (ITT)", un);
     snprintf(h4, sizeof h4, "Responders / %s with data", un);
-    rtable *t = rsec_table(s, "responders", "Responders at the final visit", 6,
-                           (const char *const[]){"Outcome", "Definition", h2, "95% CI", h4, "95% CI"});
+    const bool clustered = rctx_clustered(c);
+    rtable *t = clustered
+        ? rsec_table(s, "responders", "Responders at the final visit, patients as clusters", 8,
+                     (const char *const[]){"Outcome", "Definition", h2, "95% CI, clustered",
+                                           "95% CI, hips independent", h4, "95% CI, clustered",
+                                           "95% CI, hips independent"})
+        : rsec_table(s, "responders", "Responders at the final visit", 6,
+                     (const char *const[]){"Outcome", "Definition", h2, "95% CI", h4, "95% CI"});
     for (size_t i = 0; i < plan->n_outcomes; i++) {
       const sap_outcome *o = &plan->outcomes[i];
       if (!isfinite(o->mcid)) continue;
       char def[128];
       snprintf(def, sizeof def, "improvement \xe2\x89\xa5 MCID (%g)", o->mcid);
-      responder_row(c, t, o, o->mcid, false, def);
+      avn_rc rc = responder_row(c, t, o, o->mcid, false, def);
+      if (rc) return rc;
     }
     if (ro) {
       char def[128];
       snprintf(def, sizeof def, "improvement > %g", plan->responder_more_than);
-      responder_row(c, t, ro, plan->responder_more_than, true, def);
+      avn_rc rc = responder_row(c, t, ro, plan->responder_more_than, true, def);
+      if (rc) return rc;
     }
     rtable_note(t, "Improvement: change from baseline, sign-reversed where lower is better. "
                 "Intention to treat: %s converted to arthroplasty by the final visit are "
                 "non-responders, and the ITT denominator is every %s (without data = non-responder). "
-                "95%% CI: Wilson score interval.", un, c->per_hip ? "hip" : "patient");
+                "95%% CI: Wilson score interval%s.", un, c->per_hip ? "hip" : "patient",
+                clustered ? " where hips are treated as independent; 'clustered' accounts for the patient: "
+                            "the share's cluster-robust (linearised) SE counting each patient once and the "
+                            "logit interval on patients - 1 df, as R's survey::svyciprop(method = \"logit\") "
+                            "with ids = ~patient (none when every or no hip responds)" : "");
+    if (clustered)
+      rctx_method(c, "responders_clustered", "Responder proportions over hips were given patient-clustered "
+                  "95%% confidence intervals (logit interval of the cluster-robust estimate, R survey's "
+                  "svyciprop), the Wilson interval beside them treating hips as independent.");
     rctx_method(c, "responders", "Responder proportions are given with Wilson score 95%% confidence "
                 "intervals (Wilson 1927); conversion to arthroplasty counted as non-response "
                 "(intention to treat).");

@@ -15,7 +15,11 @@
 **     default), drawn with censoring marks and a number-at-risk table every
 **     6 months up to the plan's final visit (figures km_overall and
 **     km_by_<by>); the log-rank test between the groups (logrank_test, as
-**     survdiff);
+**     survdiff); when a patient contributes both hips, the bands from the
+**     patient-clustered robust variance (km_robust, as survfit(..., id =
+**     patient, robust = TRUE)) come first, the Greenwood ones beside them,
+**     and the robust score test (cox_fit score_only with patients as
+**     clusters, coxph's rscore) is noted beside the log-rank;
 **   - table `survival`: survival at 6, 12, 18, ... months (as far as each
 **     curve's follow-up goes, as summary.survfit(extend = FALSE)) with its
 **     95% CI, the number at risk and the cumulative events;
@@ -243,8 +247,9 @@ cleanup:
   return rc;
 }
 
-/* Rows of table `survival` for one curve. */
-static void survival_rows(rtable *tb, const km_result *r, size_t s, const char *name,
+/* Rows of table `survival` for one curve; with rob (the same curve with
+** patient-clustered bands) its interval comes first and r's after it. */
+static void survival_rows(rtable *tb, const km_result *r, const km_result *rob, size_t s, const char *name,
                           const double *times, size_t nt) {
   const km_stratum *ks = &r->strata[s];
   if (ks->nrows == 0) return;
@@ -256,15 +261,21 @@ static void survival_rows(rtable *tb, const km_result *r, size_t s, const char *
     km_at(r, s, t, &pt);
     size_t events = 0;
     for (size_t i = ks->first; i < ks->first + ks->nrows && r->time[i] <= t; i++) events += r->n_event[i];
-    char mon[32], risk[32], evs[32], sv[128], a[32], lo[32], hi[32];
+    char mon[32], risk[32], evs[32], sv[128], a[32], lo[32], hi[32], nv[96] = "";
     rfmt_num(mon, sizeof mon, t, 0);
     snprintf(risk, sizeof risk, "%zu", pt.n_risk);
     snprintf(evs, sizeof evs, "%zu", events);
+    if (rob) {   /* the naive band beside the clustered one */
+      rfmt_num(lo, sizeof lo, 100 * pt.lower, 1);
+      rfmt_num(hi, sizeof hi, 100 * pt.upper, 1);
+      snprintf(nv, sizeof nv, "%s-%s", lo, hi);
+      km_at(rob, s, t, &pt);
+    }
     rfmt_num(a, sizeof a, 100 * pt.surv, 1);
     rfmt_num(lo, sizeof lo, 100 * pt.lower, 1);
     rfmt_num(hi, sizeof hi, 100 * pt.upper, 1);
     snprintf(sv, sizeof sv, "%s (%s-%s)", a, lo, hi);
-    const char *cells[] = {name, mon, risk, evs, sv};
+    const char *cells[] = {name, mon, risk, evs, sv, nv};
     rtable_row(tb, cells);
   }
 }
@@ -343,14 +354,28 @@ static avn_rc cox_section(rctx *c, rsec *s, const sdata *d) {
       n_in[lev[r * nc + j]]++;
       ev_in[lev[r * nc + j]] += (size_t)d->ev[rows[r]];
     }
-    for (size_t k = 0; k < L[j].n; k++)
-      if (ev_in[k] == 0) {
-        rsec_missing(s, "No Cox model: none of the %zu units with %s = %s was converted (the %zu conversions "
-                        "are in other levels), so the partial likelihood is monotone and the hazard ratio of "
-                        "'%s' is 0 or infinite; a number would be meaningless.",
-                     n_in[k], cv, L[j].label[k], nevent, cv);
-        goto cleanup;
+    size_t nzero = 0;
+    for (size_t k = 0; k < L[j].n; k++) nzero += ev_in[k] == 0;
+    if (nzero > 0) {
+      /* say where the conversions are and which levels have none */
+      char none[1024] = "", some[1024] = "";
+      size_t wn = 0, ws = 0, nsome = L[j].n - nzero;
+      for (size_t k = 0; k < L[j].n; k++) {
+        if (ev_in[k] == 0 && wn < sizeof none)
+          wn += (size_t)snprintf(none + wn, sizeof none - wn, "%s%s (%zu units)", wn ? ", " : "", L[j].label[k],
+                                 n_in[k]);
+        else if (ev_in[k] > 0 && ws < sizeof some && nsome == 1)
+          ws += (size_t)snprintf(some + ws, sizeof some - ws, "all %zu conversions are in %s", nevent, L[j].label[k]);
+        else if (ev_in[k] > 0 && ws < sizeof some)
+          ws += (size_t)snprintf(some + ws, sizeof some - ws, "%s%zu in %s", ws ? ", " : "the conversions: ",
+                                 ev_in[k], L[j].label[k]);
       }
+      rsec_missing(s, "No Cox model: no unit was converted in %s of '%s': %s; %s. The partial likelihood is "
+                      "monotone, so the hazard ratio%s of '%s' %s 0 or infinite; a number would be meaningless.",
+                   nzero == 1 ? "one level" : "these levels", cv, none, some, nzero == 1 ? "" : "s", cv,
+                   nzero == 1 ? "is" : "are");
+      goto cleanup;
+    }
     p += L[j].n - 1;
   }
   x = avn_calloc(n * p + 1, sizeof *x);
@@ -417,14 +442,11 @@ static avn_rc cox_section(rctx *c, rsec *s, const sdata *d) {
     rtable *tb = rsec_table(s, "cox", "Cox proportional-hazards model of conversion to arthroplasty",
                             clustered ? 6 : 5, clustered ? hdr6 : hdr5);
     for (size_t k = 0; k < p; k++) {
-      char b[32], se[32], rse[32], hr[128], h1[32], h2[32], h3[32], pv[32];
+      char b[32], se[32], rse[32], hr[128], pv[32];
       rfmt_num(b, sizeof b, cr->beta[k], 3);
       rfmt_num(se, sizeof se, cr->se[k], 3);
       rfmt_num(rse, sizeof rse, clustered ? cr->robust_se[k] : NAN, 3);
-      rfmt_num(h1, sizeof h1, cr->hr[k], 2);
-      rfmt_num(h2, sizeof h2, cr->hr_low[k], 2);
-      rfmt_num(h3, sizeof h3, cr->hr_high[k], 2);
-      snprintf(hr, sizeof hr, "%s (%s-%s)", h1, h2, h3);
+      rfmt_est_ci(hr, sizeof hr, cr->hr[k], cr->hr_low[k], cr->hr_high[k], 1, 2);
       rfmt_p(pv, sizeof pv, cr->p_value[k]);
       const char *c6[] = {names[k], b, se, rse, hr, pv};
       const char *c5[] = {names[k], b, se, hr, pv};
@@ -471,14 +493,48 @@ cleanup:
   return rc;
 }
 
+/* The robust score test of the groups with patients as clusters (coxph's
+** rscore at beta = 0, so a group without conversions still has it), as a
+** note beside the log-rank test. *x and *r are the caller's to free. */
+static avn_rc robust_score_note(rctx *c, rtable *tb, const char *by, size_t n, const double *t, const int *ev,
+                                const int *grp, size_t ng, const int *ids, double **x, cox_result **r) {
+  size_t p = ng - 1;
+  *x = avn_calloc(n * p + 1, sizeof **x);
+  if (!*x) return AVN_E_NOMEM;
+  for (size_t i = 0; i < n; i++)
+    if (grp[i] > 0) (*x)[i * p + (size_t)grp[i] - 1] = 1;
+  cox_opts o;
+  cox_opts_default(&o);
+  o.score_only = 1;
+  avn_err e;
+  avn_err_clear(&e);
+  avn_rc rc = cox_fit(n, p, t, ev, *x, NULL, ids, c->st->n_patients, &o, r, &e);
+  if (rc == AVN_E_NOMEM) return rc;
+  if (rc || !isfinite((*r)->robust_score)) {
+    rtable_note(tb, "No patient-clustered test by %s: %s.", by, rc ? e.rule : "the clustered score variance is singular");
+    return AVN_OK;
+  }
+  char pv[32];
+  p_phrase(pv, sizeof pv, (*r)->robust_score_p);
+  rtable_note(tb, "Accounting for the patient: robust score test by %s with patients as clusters (the log-rank "
+                  "score test with a variance summed within patients, the robust score test of R's "
+                  "coxph(..., cluster = patient)): chi-square %.2f on %d df, %s.", by, (*r)->robust_score, (*r)->df, pv);
+  rctx_method(c, "robust_score", "Because some patients contributed both hips, the survival curves were also "
+              "compared with the robust score test with patients as clusters (Lin & Wei 1989; R's coxph with "
+              "cluster = patient).");
+  return AVN_OK;
+}
+
 /* --- the section ------------------------------------------------------------- */
 
 avn_rc sec_survival(rctx *c, avn_err *e) {
   avn_rc rc = AVN_OK;
   sdata d;
-  km_result *all = NULL, *byfit = NULL;
+  km_result *all = NULL, *byfit = NULL, *allr = NULL, *byfitr = NULL;
   logrank_result *lr = NULL;
-  int *level = NULL, *grp = NULL;
+  cox_result *rs = NULL;
+  int *level = NULL, *grp = NULL, *ids = NULL, *gids = NULL;
+  double *dummies = NULL;
   double *gt = NULL;
   int *gev = NULL;
   rlevels *L = NULL;
@@ -559,15 +615,33 @@ avn_rc sec_survival(rctx *c, avn_err *e) {
                  "Kaplan-Meier estimate of survival free of conversion to total hip arthroplasty, all units "
                  "(+: censored; numbers at risk below)");
   if (rc) goto cleanup;
+  const bool clustered = rctx_clustered(c);
+  size_t npat = 0, both = 0;
+  char ph[160] = "";
+  if (clustered) {
+    /* the same curve with bands from the patient-clustered (robust) variance */
+    ids = avn_calloc(d.n + 1, sizeof *ids);
+    if (!ids) { rc = AVN_E_NOMEM; goto cleanup; }
+    if ((rc = rctx_cluster_ids(c, d.unit, d.n, ids, &npat, &both))) goto cleanup;
+    rctx_cluster_phrase(ph, sizeof ph, d.n, npat, both);
+    if ((rc = km_fit(d.n, d.t, d.ev, NULL, 1, KM_CONF_LOG, 0.95, &allr, &ke))) goto cleanup;
+    if ((rc = km_robust(allr, d.n, d.t, d.ev, NULL, ids, c->st->n_patients, &ke))) goto cleanup;
+  }
   rctx_method(c, "km",
               "Survival free of conversion to total hip arthroplasty was estimated by the Kaplan-Meier method "
               "(time from day 0; %s not converted censored at the last attended visit or at withdrawal), with "
-              "95%% confidence intervals from the Greenwood variance on the log scale.",
-              unit_word);
+              "95%% confidence intervals on the log scale from %s.",
+              unit_word, clustered ? "the patient-clustered robust variance (infinitesimal jackknife summed within "
+                                     "patients, as R's survfit(..., id = patient, robust = TRUE)); the Greenwood "
+                                     "interval, which treats hips as independent, is shown beside it"
+                                   : "the Greenwood variance");
 
   const char *hdr[] = {"Curve", "Months", "At risk", "Events", "Survival, % (95% CI)"};
-  rtable *tb = rsec_table(s, "survival", "Kaplan-Meier survival free of conversion to arthroplasty", 5, hdr);
-  survival_rows(tb, all, 0, "All", times, nt);
+  const char *hdrc[] = {"Curve", "Months", "At risk", "Events", "Survival, % (95% CI, clustered)",
+                        "95% CI, hips independent"};
+  rtable *tb = rsec_table(s, "survival", "Kaplan-Meier survival free of conversion to arthroplasty", clustered ? 6 : 5,
+                          clustered ? hdrc : hdr);
+  survival_rows(tb, all, allr, 0, "All", times, nt);
 
   const char *by = c->plan->survival_by;
   if (by) {
@@ -583,10 +657,13 @@ avn_rc sec_survival(rctx *c, avn_err *e) {
     }
     group_units(c, by, d.unit, d.n, level, L, why, sizeof why);
     size_t ng = 0;
+    gids = avn_calloc(d.n + 1, sizeof *gids);
+    if (!gids) { rc = AVN_E_NOMEM; goto cleanup; }
     for (size_t i = 0; i < d.n; i++)
       if (level[i] >= 0) {
         grp[ng] = level[i];
         gt[ng] = d.t[i];
+        if (ids) gids[ng] = ids[i];
         gev[ng++] = d.ev[i];
       }
     if (L->n == 0) {
@@ -607,7 +684,11 @@ avn_rc sec_survival(rctx *c, avn_err *e) {
                  "numbers at risk below)", by);
         rc = km_figure(s, byfit, L, times, nt, id, cap);
         if (rc) goto cleanup;
-        for (size_t g = 0; g < L->n; g++) survival_rows(tb, byfit, g, L->label[g], times, nt);
+        if (clustered) {
+          if ((rc = km_fit(ng, gt, gev, grp, L->n, KM_CONF_LOG, 0.95, &byfitr, &ke))) goto cleanup;
+          if ((rc = km_robust(byfitr, ng, gt, gev, grp, gids, c->st->n_patients, &ke))) goto cleanup;
+        }
+        for (size_t g = 0; g < L->n; g++) survival_rows(tb, byfit, byfitr, g, L->label[g], times, nt);
         rc = logrank_test(ng, gt, gev, grp, L->n, &lr, &ke);
         if (rc == AVN_E_NOMEM) goto cleanup;
         if (rc) {
@@ -616,9 +697,14 @@ avn_rc sec_survival(rctx *c, avn_err *e) {
         } else {
           char pv[32];
           p_phrase(pv, sizeof pv, lr->p);
-          rtable_note(tb, "Log-rank test by %s: chi-square %.2f on %d df, %s.", by, lr->chisq, lr->df, pv);
+          rtable_note(tb, "Log-rank test by %s%s: chi-square %.2f on %d df, %s.", by,
+                      clustered ? " (hips independent)" : "", lr->chisq, lr->df, pv);
           rctx_method(c, "logrank", "Survival curves were compared between groups of %s with the log-rank test.",
                       by);
+          if (clustered) {
+            rc = robust_score_note(c, tb, by, ng, gt, gev, grp, L->n, gids, &dummies, &rs);
+            if (rc) goto cleanup;
+          }
         }
       }
     }
@@ -628,11 +714,21 @@ avn_rc sec_survival(rctx *c, avn_err *e) {
   rtable_note(tb, "Survival in percent with its 95%% confidence interval (log transform, as R's survfit "
                   "default); At risk: units still followed at that time; Events: conversions up to it. Rows "
                   "stop at each curve's longest follow-up.");
+  if (clustered)
+    rtable_note(tb, "Accounts for the patient (%s): the first interval uses the robust variance with patients "
+                    "as clusters (as R's survfit(..., id = patient, robust = TRUE)); the Greenwood interval "
+                    "beside it treats hips as independent.", ph);
   rc = cox_section(c, s, &d);
 cleanup:
   sdata_free(&d);
   km_free(all);
   km_free(byfit);
+  km_free(allr);
+  km_free(byfitr);
+  cox_free(rs);
+  avn_free(ids);
+  avn_free(gids);
+  avn_free(dummies);
   logrank_free(lr);
   avn_free(level);
   avn_free(L);

@@ -9,7 +9,11 @@
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include "core/mem.h"
 
 static double kappa_weight(agree_weights w, int i, int j, int k) {
@@ -196,4 +200,110 @@ avn_rc agree_icc(const double *m, size_t n, size_t k, double conf_level,
   out->ak.ci_low = dn * (msr - fl * mse) / (fl * (msc - mse) + dn * msr);
   out->ak.ci_high = dn * (fu * msr - mse) / (msc - mse + dn * fu * msr);
   return AVN_OK;
+}
+
+/* Kappa of a k x k table of counts (total tot); NAN when pe is 1. */
+static double kappa_of_counts(const double *cnt, int k, agree_weights w, double tot,
+                              double *pr, double *pc) {
+  double po = 0, pe = 0;
+  for (int i = 0; i < k; i++) pr[i] = pc[i] = 0;
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < k; j++) {
+      pr[i] += cnt[i * k + j] / tot;
+      pc[j] += cnt[i * k + j] / tot;
+    }
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < k; j++) {
+      double wt = kappa_weight(w, i, j, k);
+      po += wt * cnt[i * k + j] / tot;
+      pe += wt * pr[i] * pc[j];
+    }
+  return 1. - pe < 1e-12 ? NAN : (po - pe) / (1. - pe);
+}
+
+avn_rc agree_kappa_boot(const int *x, const int *y, const int *cluster, size_t n,
+                        size_t ncl, int k, agree_weights w, double conf_level, size_t reps,
+                        unsigned long seed, avn_err *err, agree_kappa_boot_result *out) {
+  avn_rc rc = AVN_OK;
+  agree_kappa_result full;
+  size_t *start = NULL, *items = NULL, *ids = NULL, g = 0;
+  double *cnt = NULL, *pr = NULL, *pc = NULL, *kb = NULL;
+  gsl_rng *rng = NULL;
+  if (reps < 100) return avn_fail(err, AVN_E_RANGE, "reps", NULL, "a bootstrap needs at least 100 replicates");
+  if ((rc = agree_kappa(x, y, n, k, w, conf_level, err, &full))) return rc;
+  start = avn_calloc(ncl + 1, sizeof *start);
+  items = avn_reallocarray(NULL, n, sizeof *items);
+  ids = avn_reallocarray(NULL, ncl ? ncl : 1, sizeof *ids);
+  cnt = avn_calloc((size_t)k * (size_t)k, sizeof *cnt);
+  pr = avn_calloc((size_t)k, sizeof *pr);
+  pc = avn_calloc((size_t)k, sizeof *pc);
+  kb = avn_reallocarray(NULL, reps, sizeof *kb);
+  rng = gsl_rng_alloc(gsl_rng_mt19937);
+  if (!start || !items || !ids || !cnt || !pr || !pc || !kb || !rng) {
+    rc = avn_fail(err, AVN_E_NOMEM, NULL, NULL, "kappa bootstrap");
+    goto cleanup;
+  }
+  for (size_t t = 0; t < n; t++) {
+    if (cluster[t] < 0 || (size_t)cluster[t] >= ncl) {
+      rc = avn_fail(err, AVN_E_RANGE, "cluster", NULL, "cluster id out of range (item %zu)", t + 1);
+      goto cleanup;
+    }
+    start[cluster[t] + 1]++;
+  }
+  for (size_t c = 0; c < ncl; c++) {
+    if (start[c + 1]) ids[g++] = c;
+    start[c + 1] += start[c];
+  }
+  if (g < 2) {
+    rc = avn_fail(err, AVN_E_DEGENERATE, "cluster", NULL, "a cluster bootstrap needs at least 2 clusters");
+    goto cleanup;
+  }
+  {
+    size_t *fill = avn_calloc(ncl + 1, sizeof *fill);
+    if (!fill) {
+      rc = avn_fail(err, AVN_E_NOMEM, NULL, NULL, "kappa bootstrap");
+      goto cleanup;
+    }
+    for (size_t t = 0; t < n; t++) items[start[cluster[t]] + fill[cluster[t]]++] = t;
+    avn_free(fill);
+  }
+  gsl_rng_set(rng, seed);
+  size_t used = 0;
+  for (size_t b = 0; b < reps; b++) {
+    double tot = 0;
+    for (size_t q = 0; q < (size_t)k * (size_t)k; q++) cnt[q] = 0;
+    for (size_t d = 0; d < g; d++) {
+      size_t c = ids[gsl_rng_uniform_int(rng, (unsigned long)g)];
+      for (size_t q = start[c]; q < start[c + 1]; q++) {
+        cnt[x[items[q]] * k + y[items[q]]] += 1;
+        tot += 1;
+      }
+    }
+    double kv = kappa_of_counts(cnt, k, w, tot, pr, pc);
+    if (!isnan(kv)) kb[used++] = kv;
+  }
+  if (used < 2) {
+    rc = avn_fail(err, AVN_E_DEGENERATE, "--x", NULL, "no bootstrap replicate has a kappa");
+    goto cleanup;
+  }
+  gsl_sort(kb, 1, used);
+  double a = (1 - conf_level) / 2;
+  out->n = n;
+  out->nclusters = g;
+  out->reps = reps;
+  out->used = used;
+  out->kappa = full.kappa;
+  out->se = gsl_stats_sd(kb, 1, used);
+  out->ci_low = gsl_stats_quantile_from_sorted_data(kb, 1, used, a);
+  out->ci_high = gsl_stats_quantile_from_sorted_data(kb, 1, used, 1 - a);
+cleanup:
+  avn_free(start);
+  avn_free(items);
+  avn_free(ids);
+  avn_free(cnt);
+  avn_free(pr);
+  avn_free(pc);
+  avn_free(kb);
+  if (rng) gsl_rng_free(rng);
+  return rc;
 }

@@ -60,6 +60,26 @@ avn_rc agree_kappa(const int *x, const int *y, size_t n, int k,
                    agree_weights w, double conf_level, avn_err *err,
                    agree_kappa_result *out /* OUT */);
 
+/* Kappa's interval when the items are nested in clusters (reads of the
+** hips of one patient, at several visits): the percentile interval of
+** `reps` bootstrap replicates that resample whole clusters with
+** replacement (Efron & Tibshirani 1993, ch. 13; Davison & Hinkley 1997,
+** sec. 3.8, the "cases" bootstrap at the top level), each replicate the
+** kappa of its table. Fixed seed (GSL's mt19937): the same call gives the
+** same interval. Percentiles by R's quantile() type 7 over the replicates
+** whose chance agreement is below 1 (`used`; a replicate drawing a single
+** category for both readers has no kappa). se is the replicates' SD.
+** Refuses as agree_kappa, plus fewer than 2 clusters or reps < 100.
+** Cost O(reps (n + k^2)), O(n + reps) memory. */
+typedef struct agree_kappa_boot_result {
+  size_t n, nclusters, reps, used;
+  double kappa, se, ci_low, ci_high;
+} agree_kappa_boot_result;
+avn_rc agree_kappa_boot(const int *x, const int *y, const int *cluster, size_t n,
+                        size_t ncl, int k, agree_weights w, double conf_level, size_t reps,
+                        unsigned long seed, avn_err *err,
+                        agree_kappa_boot_result *out /* OUT */);
+
 typedef struct agree_icc_value {
   double icc, ci_low, ci_high;
 } agree_icc_value;

@@ -61,6 +61,7 @@ void cox_opts_default(cox_opts *o) {
   o->conf_level = 0.95;
   o->strata = NULL;
   o->nstrata = 0;
+  o->score_only = 0;
 }
 
 void cox_free(cox_result *r) {
@@ -116,6 +117,15 @@ static void chol_solve(size_t p, const double *l, double *b) {
 }
 
 /* inv = (L L')^-1 */
+/* v' A^-1 v with l the Cholesky factor of A; A^-1 v is left in x[p]. */
+static double chol_quad(size_t p, const double *l, const double *v, double *x) {
+  memcpy(x, v, p * sizeof *x);
+  chol_solve(p, l, x);
+  double q = 0;
+  for (size_t j = 0; j < p; j++) q += v[j] * x[j];
+  return q;
+}
+
 static void chol_inverse(size_t p, const double *l, double *inv, double *col) {
   for (size_t j = 0; j < p; j++) {
     for (size_t i = 0; i < p; i++) col[i] = i == j;
@@ -496,8 +506,10 @@ avn_rc cox_concordance(size_t n, const double *time, const int *event,
 
 /* ---- robust variance ---------------------------------------------------- */
 
-/* Score residuals summed per cluster -> robust variance V M V (scaled
-** coordinates). beta = scaled coefficients, var = model variance V. */
+/* Score residuals at beta (scaled coefficients) summed per cluster: their
+** cross-product M = sum_c s_c s_c' into meat[p*p] (scaled coordinates);
+** with var (the model variance V) non-NULL, the robust variance V M V goes
+** to rvar instead. */
 static avn_rc cox_robust(cox_work *w, const double *beta, const double *var,
                          const int *cluster, size_t ncl, double *rvar) {
   avn_rc rc = AVN_OK;
@@ -595,6 +607,10 @@ static avn_rc cox_robust(cox_work *w, const double *beta, const double *var,
     const double *cs = csum + c * p;
     for (size_t j = 0; j < p; j++)
       for (size_t k = 0; k < p; k++) meat[j * p + k] += cs[j] * cs[k];
+  }
+  if (!var) {
+    memcpy(rvar, meat, p * p * sizeof *meat);
+    goto cleanup;
   }
   /* rvar = V meat V */
   for (size_t j = 0; j < p; j++)
@@ -809,11 +825,32 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
                   "(or has no information: no events at its other values)");
     goto cleanup;
   }
-  memcpy(step, u, p * sizeof *step);
-  chol_solve(p, chl, step);
-  double sc = 0;
-  for (j = 0; j < p; j++) sc += u[j] * step[j];
-  r->score = sc;
+  double sc = r->score = chol_quad(p, chl, u, step);   /* step = I^-1 U */
+  r->score_p = gsl_cdf_chisq_Q(sc, (double)p);
+  r->robust_score = r->robust_score_p = NAN;
+  if (cluster) {
+    /* survival's rscore: U(0)' M0^-1 U(0), M0 the cross-product of the
+    ** score residuals at beta = 0 summed per cluster */
+    rc = cox_robust(&w, beta, NULL, cluster, nclusters, vs);
+    if (rc) goto cleanup;
+    if (chol(p, vs, o.toler_chol) < 0) {
+      r->robust_score = chol_quad(p, vs, u, col);
+      r->robust_score_p = gsl_cdf_chisq_Q(r->robust_score, (double)p);
+    }
+  }
+  if (o.score_only) {
+    r->n = n;
+    r->nevent = nevent;
+    r->p = p;
+    r->df = (int)p;
+    r->nclusters = cluster ? nclusters : 0;
+    r->loglik = r->loglik0;
+    r->lr = r->wald = r->lr_p = r->wald_p = r->robust_wald = r->robust_wald_p = NAN;
+    r->concordance = NAN;
+    *out = r;
+    r = NULL;
+    goto cleanup;
+  }
   for (j = 0; j < p; j++) newbeta[j] = beta[j] + step[j];
   int halving = 0, iter, converged = 0;
   for (iter = 1; iter <= o.max_iter; iter++) {
@@ -941,10 +978,7 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
     /* robust Wald: b' Vr^-1 b */
     memcpy(chl, r->robust_var, p * p * sizeof *chl);
     if (chol(p, chl, 1e-12) < 0) {
-      memcpy(step, r->beta, p * sizeof *step);
-      chol_solve(p, chl, step);
-      double wd = 0;
-      for (j = 0; j < p; j++) wd += r->beta[j] * step[j];
+      double wd = chol_quad(p, chl, r->beta, step);
       r->robust_wald = wd;
       r->robust_wald_p = gsl_cdf_chisq_Q(wd, (double)p);
     }

@@ -44,6 +44,10 @@ typedef struct cox_opts {
   const int *strata;   /* NULL, or [n] stratum ids 0..nstrata-1 (borrowed):
                           risk sets within strata, as coxph's strata(s) */
   size_t nstrata;
+  int score_only;      /* 0; 1: stop at beta = 0 after the score tests (no
+                       ** fit, so no refusal for a monotone likelihood); the
+                       ** result then holds n, nevent, p, df, loglik0, score
+                       ** and robust_score only (arrays NULL, the rest NAN) */
 } cox_opts;
 
 /* Fills o with R's defaults. */
@@ -63,6 +67,12 @@ typedef struct cox_result {
   double lr, wald, score; /* tests on df = p; wald from the model variance */
   double lr_p, wald_p, score_p;
   double robust_wald, robust_wald_p;  /* with clusters only, else NAN */
+  /* with clusters only, else NAN: the robust score test at beta = 0,
+  ** U(0)' M0^-1 U(0) with M0 the cross-product of the score residuals at 0
+  ** summed per cluster (coxph's rscore, "Robust = ... p=..." in summary),
+  ** on df = p: the log-rank test made robust to the clustering when x codes
+  ** a group */
+  double robust_score, robust_score_p;
   int df;
   double concordance;
   double concordance_se; /* survival::concordancefit's std (per cluster) */

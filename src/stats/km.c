@@ -36,6 +36,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_cdf.h>
 
 #include "core/mem.h"
@@ -320,6 +321,100 @@ cleanup:
   avn_free(order);
   avn_free(scount);
   km_free(r);
+  return rc;
+}
+
+/* The row of stratum s whose time is t, or SIZE_MAX. */
+static size_t km_row(const km_result *r, size_t s, double t) {
+  const km_stratum *st = &r->strata[s];
+  size_t lo = 0, hi = st->nrows;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (r->time[st->first + mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < st->nrows && r->time[st->first + lo] == t ? st->first + lo : SIZE_MAX;
+}
+
+avn_rc km_robust(km_result *r, size_t n, const double *time, const int *event,
+                 const int *stratum, const int *cluster, size_t ncl, avn_err *err) {
+  avn_rc rc = AVN_OK;
+  size_t *row = avn_reallocarray(NULL, n ? n : 1, sizeof *row);
+  size_t *start = avn_calloc(r->nrows + 1, sizeof *start);
+  size_t *by = avn_reallocarray(NULL, n ? n : 1, sizeof *by);
+  double *a = avn_calloc(ncl ? ncl : 1, sizeof *a), *b = avn_calloc(ncl ? ncl : 1, sizeof *b);
+  if (!row || !start || !by || !a || !b) {
+    rc = avn_fail(err, AVN_E_NOMEM, NULL, NULL, "out of memory");
+    goto cleanup;
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t s = stratum ? (size_t)stratum[i] : 0;
+    if (cluster[i] < 0 || (size_t)cluster[i] >= ncl || s >= r->nstrata ||
+        (row[i] = km_row(r, s, time[i])) == SIZE_MAX) {
+      rc = avn_fail(err, AVN_E_RANGE, "cluster", NULL,
+                    "subject %zu: a cluster id out of range or a time the curve was not fitted on", i + 1);
+      goto cleanup;
+    }
+    start[row[i] + 1]++;
+  }
+  for (size_t j = 0; j < r->nrows; j++) start[j + 1] += start[j];
+  {
+    size_t *fill = avn_calloc(r->nrows + 1, sizeof *fill);
+    if (!fill) {
+      rc = avn_fail(err, AVN_E_NOMEM, NULL, NULL, "out of memory");
+      goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) by[start[row[i]] + fill[row[i]]++] = i;
+    avn_free(fill);
+  }
+  double z = gsl_cdf_ugaussian_Pinv(1 - (1 - r->conf_level) / 2);
+  for (size_t s = 0; s < r->nstrata; s++) {
+    const km_stratum *st = &r->strata[s];
+    if (!st->nrows) continue;
+    size_t j0 = st->first, j1 = st->first + st->nrows;
+    memset(a, 0, ncl * sizeof *a);
+    memset(b, 0, ncl * sizeof *b);
+    for (size_t k = start[j0]; k < start[j1]; k++) a[cluster[by[k]]] += 1;
+    double sa2 = 0, sab = 0, sb2 = 0, H = 0;
+    for (size_t c = 0; c < ncl; c++) sa2 += a[c] * a[c];
+    int dead = 0;
+    for (size_t j = j0; j < j1; j++) {
+      double nj = (double)r->n_risk[j], dj = (double)r->n_event[j];
+      if (dj > 0) {
+        if (dj >= nj) dead = 1;
+        else H += dj / (nj * (nj - dj));
+      }
+      if (!dead)
+        for (size_t k = start[j]; k < start[j + 1]; k++) {
+          size_t i = by[k];
+          int c = cluster[i];
+          double ci = H - (event[i] ? 1.0 / (nj - dj) : 0.0);
+          sa2 -= a[c] * a[c];
+          sab -= a[c] * b[c];
+          sb2 -= b[c] * b[c];
+          a[c] -= 1;
+          b[c] += ci;
+          sa2 += a[c] * a[c];
+          sab += a[c] * b[c];
+          sb2 += b[c] * b[c];
+        }
+      double v = H * H * sa2 + 2 * H * sab + sb2;
+      r->se_log[j] = dead ? NAN : sqrt(fmax(v, 0));
+      r->std_err[j] = dead ? NAN : r->surv[j] * r->se_log[j];
+      km_band(r->conf_type, z, r->surv[j], r->se_log[j], &r->lower[j], &r->upper[j]);
+    }
+    rc = km_median(r, &r->strata[s]);
+    if (rc) {
+      avn_fail(err, rc, NULL, NULL, "out of memory");
+      goto cleanup;
+    }
+  }
+cleanup:
+  avn_free(row);
+  avn_free(start);
+  avn_free(by);
+  avn_free(a);
+  avn_free(b);
   return rc;
 }
 

@@ -75,6 +75,22 @@ avn_rc km_fit(size_t n, const double *time, const int *event,
               const int *stratum, size_t nstrata, km_conf_type conf_type,
               double conf_level, km_result **out /* OUT */, avn_err *err);
 
+/* Replaces the Greenwood standard errors and the bands of a fitted r by
+** cluster-robust ones (infinitesimal jackknife summed within clusters, as
+** survfit(..., id = cluster, robust = TRUE), survival 3.5-3): the
+** influence of subject i on log S(t) is
+**   H(t)                                   while t_i > t,
+**   H(t_i) - delta_i / (n(t_i) - d(t_i))   once t_i <= t,
+** with H(t) = sum_{t_j <= t} d_j / (n_j (n_j - d_j)) (up to a sign that
+** the square removes); se_log(t) = sqrt(sum_g (sum_{i in g} infl_i)^2),
+** std_err = S se_log (what survfit's robust std.err holds), the bands by
+** r's conf_type. Each cluster's sum is a_g(t) H(t) + b_g(t) (a_g subjects
+** still at risk beyond t, b_g the constants of those past it), so one
+** pass in time order keeps sum a^2, sum ab, sum b^2: O(n log n) for the
+** row look-ups. The inputs must be those r was fitted on; cluster[n] ids
+** in 0..ncl-1. Fails AVN_E_RANGE (bad id, a time not in r), AVN_E_NOMEM. */
+avn_rc km_robust(km_result *r, size_t n, const double *time, const int *event,
+                 const int *stratum, const int *cluster, size_t ncl, avn_err *err);
 /* The curve of stratum s at time t: the row of the last time <= t (S = 1
 ** before the first). */
 void km_at(const km_result *r, size_t s, double t, km_point *out /* OUT */);

@@ -21,6 +21,21 @@ for s in sequential single-dose; do
   grep -q '^## Where the paper contradicts itself' "$T/a/$s/NOTES.md" && ok || bad "$s: no contradictions section"
   grep -q '^## Demo assumptions' "$T/a/$s/NOTES.md" && ok || bad "$s: no assumptions section"
 done
+# Seed 002's claims, hips as independent and patients as clusters, side by
+# side (issue 15): NOTES.md recomputes them from the database; they must be
+# the report's own (whose methods are checked against R in tests/unit), e.g.
+# the stage test of the radiological outcome (report note: Fisher p = 0.021,
+# Rao-Scott p = 0.028) and the conversions by stage (log-rank 20.80 vs the
+# robust score 6.72).
+N="$T/a/sequential/NOTES.md"
+grep -q "^## The paper's claims with hips as independent and with patients as clusters" "$N" && ok || bad "sequential: no claims section"
+html=$(python3 -c 'import html,re,sys; print(re.sub(r"\s+"," ",html.unescape(re.sub(r"<[^>]+>"," ",open(sys.argv[1]).read()))))' "$T/a/sequential/report.html")
+fisher=$(grep '^| Radiological outcome differs by stage' "$N" | sed -n 's/.*Fisher.s exact test, \(p [=<] [0-9.]*\).*/\1/p')
+rao=$(grep '^| Radiological outcome differs by stage' "$N" | sed -n 's/.*Rao-Scott F = \([0-9.]* on [0-9.]* and [0-9.]* df, p [=<] [0-9.]*\).*/\1/p')
+[ -n "$fisher" ] && case "$html" in *"Fisher's exact test (an expected count is below 5: smallest 2.90), $fisher"*) ok;; *) bad "NOTES Fisher '$fisher' is not the report's";; esac || bad "NOTES: no Fisher p"
+[ -n "$rao" ] && case "$html" in *"F = $rao"*) ok;; *) bad "NOTES Rao-Scott '$rao' is not the report's";; esac || bad "NOTES: no Rao-Scott"
+rs=$(grep '^| Conversion to THA differs by stage' "$N" | sed -n 's/.*robust score chi-square \([0-9.]* on [0-9]* df, p [=<] [0-9.]*\).*/\1/p')
+[ -n "$rs" ] && case "$html" in *"coxph(..., cluster = patient)): chi-square $rs"*) ok;; *) bad "NOTES robust score '$rs' is not the report's";; esac || bad "NOTES: no robust score"
 expect_out "sequential: 46 patients, 58 hips,"
 expect_out "single-dose: 50 patients, 60 hips,"
 

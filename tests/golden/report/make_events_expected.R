@@ -20,6 +20,7 @@
 # published rules (Steinberg 1995): flattening / depression > 0 -> IV,
 # crescent -> III, abnormal radiograph -> II, positive MRI -> I.
 suppressPackageStartupMessages(library(survival))
+suppressPackageStartupMessages(library(survey))   # Rao-Scott (svychisq) with patients as clusters
 args <- commandArgs(trailingOnly = FALSE)
 here <- dirname(normalizePath(sub("^--file=", "", args[grep("^--file=", args)])))
 out <- file.path(here, "events_expected")
@@ -41,7 +42,8 @@ vlabel <- c(baseline = "Baseline (day 0)", m1 = "1 month", m3 = "3 months", m6 =
             m12 = "12 months", m18 = "18 months", m24 = "24 months")
 
 # --- formats (rctx.c) ------------------------------------------------------
-num <- function(x, d) { s <- sprintf("%.*f", d, x); if (grepl("^-[0.]*$", s)) s <- sub("^-", "", s); s }
+# a rounded value keeps its sign (-0.049 at 1 decimal is "-0.0"; rctx.h)
+num <- function(x, d) { if (abs(x) < 1e-9) x <- 0; sprintf("%.*f", d, x) }
 pct <- function(k, n) if (n == 0) sprintf("%d", k) else sprintf("%d (%.1f%%)", k, 100 * k / n)
 fp <- function(p) if (p < 0.001) "<0.001" else sprintf("%.3f", p)
 pp <- function(p) if (p < 0.001) "p < 0.001" else sprintf("p = %.3f", p)
@@ -120,10 +122,39 @@ outcome_table <- function(group, levels, labels, first, name, what) {
   e <- suppressWarnings(chisq.test(m))$expected
   stopifnot(min(e) < 5)   # this study is small: Fisher's test is the one taken
   html <<- c(html, sprintf("smallest %.2f), %s", min(e), pp(fisher.test(m)$p.value)))
+  # the same table with patients as clusters: Rao-Scott second-order F
+  a <- hips[group %in% levels & hips$outcome %in% outcomes, ]
+  a$g <- factor(group[group %in% levels & hips$outcome %in% outcomes])
+  a$o <- factor(a$outcome)
+  rs <- svychisq(~g + o, suppressWarnings(svydesign(ids = ~patient, data = a)))
+  html <<- c(html, sprintf("F = %.2f on %.2f and %.2f df, %s", rs$statistic, rs$parameter[1],
+                           rs$parameter[2], pp(rs$p.value)))
 }
 outcome_table(hips$stage, c("I", "II", "III"), c("I", "II", "III"), "Stage", "radiology_by_stage")
 el <- names(sort(etio_code))
 outcome_table(hips$etiology, el, etio_label[el], "Etiology", "radiology_by_etiology")
+
+# the reads the outcome used (entry 1, baseline and last read of the hips
+# that have both) name their reader in the methods; then the same with the
+# first such hip's baseline read given to another reader, "Dr C"
+used <- unlist(lapply(seq_len(nrow(hips)), function(h) {
+  b <- read_at(h, "baseline")
+  later <- Filter(function(v) !is.na(read_at(h, v)), mri_visits[-1])
+  if (is.na(b) || !length(later)) return(NULL)
+  c(b, read_at(h, tail(later, 1)))
+}))
+rdr <- sapply(used, get, item = "reader")
+reads_by <- function(r) {
+  t <- table(factor(r, unique(r)))
+  if (length(t) == 1) return(paste0("(reads by ", names(t), ")"))
+  parts <- sprintf("%s (%d)", names(t), as.vector(t))
+  paste0("(reads by ", paste(parts[-length(parts)], collapse = ", "), " and ", parts[length(parts)], ")")
+}
+html <- c(html, reads_by(rdr))
+first <- used[1]
+rdr2 <- rdr; rdr2[1] <- "Dr C"
+writeLines(c(paste(forms$patient[first], forms$visit[first], forms$side[first], sep = ","), reads_by(rdr2)),
+           file.path(out, "reader_variant.txt"))
 
 # oedema
 bme_at <- function(h, v) { i <- read_at(h, v); if (is.na(i)) NA else get(i, "bme") == "yes" }
@@ -167,10 +198,19 @@ W <- diag(4); wi <- as.vector(W %*% pc); wj <- as.vector(t(W) %*% pr)
 v <- (sum(p * (W - outer(wi, wj, "+") * (1 - kap))^2) - (kap - pe * (1 - kap))^2) / (n * (1 - pe)^2)
 v0 <- (sum(outer(pr, pc) * (W - outer(wi, wj, "+"))^2) - pe^2) / (n * (1 - pe)^2)
 z <- qnorm(0.975)
-ra <- data.frame("Steinberg (reader)", n, pct(round(po * n), n),
-                 sprintf("%s (%s to %s)", num(kap, 3), num(kap - z * sqrt(v), 3), num(kap + z * sqrt(v), 3)),
+hp <- unique(do.call(rbind, lapply(e2, function(i) {
+  j <- which(forms$form == "mri" & forms$entry == 1 & forms$patient == forms$patient[i] &
+               forms$side == forms$side[i] & forms$visit == forms$visit[i])
+  if (get(i, "reader") == get(j, "reader")) NULL else c(forms$patient[i], forms$side[i])
+})))
+# the patient bootstrap interval is random: "(*)" stands for it (test_events
+# checks the kappa before it; tests/unit/stats/test_cluster.c the bootstrap)
+ra <- data.frame("Steinberg (reader)", n, sprintf("%d / %d", nrow(hp), length(unique(hp[, 1]))),
+                 pct(round(po * n), n), sprintf("%s (*)", num(kap, 3)),
+                 sprintf("%s to %s", num(kap - z * sqrt(v), 3), num(kap + z * sqrt(v), 3)),
                  fp(2 * pnorm(-abs(kap / sqrt(v0)))), stringsAsFactors = FALSE)
-names(ra) <- c("Stage", "Pairs of reads", "Observed agreement", "Kappa (95% CI)", "p")
+names(ra) <- c("Stage", "Pairs of reads", "Hips / patients", "Observed agreement",
+               "Kappa (95% CI, patient bootstrap)", "95% CI, pairs independent", "p, pairs independent")
 wcsv(ra, "reader_agreement")
 
 # --- survival -------------------------------------------------------------------
@@ -186,27 +226,38 @@ hips$time <- as.numeric(hips$end - hips$enrolled) / (365.25 / 12)
 hips$event <- as.integer(hips$converted)
 hips$stagef <- factor(paste("Stage", hips$stage), levels = paste("Stage", c("I", "II", "III")))
 times <- c(6, 12, 18, 24)
-surv_rows <- function(fit, name, tmax) {
+# the interval with patients as clusters (robust, id = patient) first, the
+# Greenwood one beside it
+surv_rows <- function(fit, name, tmax, rob) {
   tt <- times[times <= tmax]
   s <- summary(fit, times = tt, extend = FALSE)
+  r <- summary(rob, times = tt, extend = FALSE)
   do.call(rbind, lapply(seq_along(s$time), function(i) {
     c(name, num(s$time[i], 0), s$n.risk[i], sum(fit$n.event[fit$time <= s$time[i]]),
-      sprintf("%s (%s-%s)", num(100 * s$surv[i], 1), num(100 * s$lower[i], 1), num(100 * s$upper[i], 1)))
+      sprintf("%s (%s-%s)", num(100 * r$surv[i], 1), num(100 * r$lower[i], 1), num(100 * r$upper[i], 1)),
+      sprintf("%s-%s", num(100 * s$lower[i], 1), num(100 * s$upper[i], 1)))
   }))
 }
+robfit <- function(d) survfit(Surv(time, event) ~ 1, data = d, conf.type = "log", id = patient, robust = TRUE)
 fit <- survfit(Surv(time, event) ~ 1, data = hips, conf.type = "log")
-sv <- surv_rows(fit, "All", max(hips$time))
+sv <- surv_rows(fit, "All", max(hips$time), robfit(hips))
 for (g in levels(hips$stagef)) {
   d <- hips[hips$stagef == g, ]
-  sv <- rbind(sv, surv_rows(survfit(Surv(time, event) ~ 1, data = d, conf.type = "log"), g, max(d$time)))
+  sv <- rbind(sv, surv_rows(survfit(Surv(time, event) ~ 1, data = d, conf.type = "log"), g, max(d$time),
+                            robfit(d)))
 }
 sv <- as.data.frame(sv, stringsAsFactors = FALSE)
-names(sv) <- c("Curve", "Months", "At risk", "Events", "Survival, % (95% CI)")
+names(sv) <- c("Curve", "Months", "At risk", "Events", "Survival, % (95% CI, clustered)",
+               "95% CI, hips independent")
 wcsv(sv, "survival")
 lr <- survdiff(Surv(time, event) ~ stagef, data = hips)
 df <- length(lr$n) - 1
 html <- c(html, sprintf("chi-square %.2f on %d df, %s", lr$chisq, df,
                         pp(pchisq(lr$chisq, df, lower.tail = FALSE))))
+# beside it, the robust score test with patients as clusters (coxph's rscore)
+rsc <- suppressWarnings(coxph(Surv(time, event) ~ stagef, data = hips, cluster = patient))$rscore
+html <- c(html, sprintf("cluster = patient)): chi-square %.2f on %d df, %s", rsc, df,
+                        pp(pchisq(rsc, df, lower.tail = FALSE))))
 age_years <- function(b, on) {
   b <- as.POSIXlt(b); on <- as.POSIXlt(on)
   (on$year - b$year) - ((on$mon < b$mon) | (on$mon == b$mon & on$mday < b$mday))
@@ -218,7 +269,7 @@ ci <- summary(cx)$conf.int
 cox <- data.frame(c("Age (years)", "Stage II vs Stage I", "Stage III vs Stage I"),
                   sapply(sm[, "coef"], num, d = 3), sapply(sm[, "se(coef)"], num, d = 3),
                   sapply(sm[, "robust se"], num, d = 3),
-                  sprintf("%s (%s-%s)", sapply(ci[, 1], num, d = 2), sapply(ci[, 3], num, d = 2),
+                  sprintf("%s (%s to %s)", sapply(ci[, 1], num, d = 2), sapply(ci[, 3], num, d = 2),
                           sapply(ci[, 4], num, d = 2)),
                   sapply(sm[, "Pr(>|z|)"], fp), stringsAsFactors = FALSE)
 names(cox) <- c("Term", "\u03b2", "SE", "Robust SE", "HR (95% CI)", "p")

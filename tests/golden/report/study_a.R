@@ -10,6 +10,7 @@
 # does (rvar_snap), so 2.0 - 7.3 and 1.5 - 6.8 are the tie they are in the
 # data rather than two doubles that differ in the last bit.
 suppressMessages(library(lmerTest))
+suppressMessages(library(survey))   # patient-clustered estimates (svymean, svyciprop)
 options(warn = 1)
 d <- read.csv("study_a.csv", stringsAsFactors = FALSE, na.strings = "")
 d$hip <- paste(d$patient, d$side)
@@ -22,10 +23,19 @@ d$age <- age_years(d$birth, day0)
 d$converted24 <- !is.na(d$tha_date) & as.Date(d$tha_date) <= as.Date("2024-03-01")
 
 # avn's number formats (src/report/rctx.c)
-num <- function(x, k) { s <- sprintf("%.*f", k, x); sub("^-(0\\.?0*)$", "\\1", s) }
+# a rounded value keeps its sign (-0.049 at 1 decimal is "-0.0"); an
+# interval's bound that differs from 0 gains decimals until it does not
+# print as 0 (rctx.h)
+num <- function(x, k) { x[abs(x) < 1e-9] <- 0; sprintf("%.*f", k, x) }
+bnd <- function(x, k) {
+  if (abs(x) >= 1e-9) while (k < 9 && !grepl("[1-9]", sprintf("%.*f", k, x))) k <- k + 1
+  num(x, k)
+}
 msd <- function(x, k) if (length(x) > 1) paste0(num(mean(x), k), " \u00b1 ", num(sd(x), k)) else num(mean(x), k)
 fp <- function(p) if (p < 0.001) "<0.001" else sprintf("%.3f", p)
-ci3 <- function(e, lo, hi, k) paste0(num(e, k), " (", num(lo, k), " to ", num(hi, k), ")")
+ci3 <- function(e, lo, hi, k) paste0(num(e, k), " (", bnd(lo, k), " to ", bnd(hi, k), ")")
+# the patient-clustered design of values x of hips `pt` (survey, ids = ~patient)
+cdes <- function(x, pt) suppressWarnings(svydesign(ids = ~pt, data = data.frame(x = x, pt = pt)))
 vlab <- c(baseline = "Baseline (day 0)", m3 = "3 months", m6 = "6 months", m12 = "12 months",
           m24 = "24 months")
 outs <- list(list(name = "vas", label = "VAS pain (0-10)", visits = c("baseline", "m3", "m6", "m12", "m24"), hb = FALSE),
@@ -40,22 +50,28 @@ for (o in outs) {
     v <- o$visits[j]; x <- col(o, v); x <- x[!is.na(x)]
     q <- quantile(x, c(0.25, 0.5, 0.75))
     r <- c(o$label, vlab[[v]], length(x), msd(x, 1),
-           paste0(num(q[2], 1), " (", num(q[1], 1), "-", num(q[3], 1), ")"), "", "", "", "")
+           paste0(num(q[2], 1), " (", num(q[1], 1), "-", num(q[3], 1), ")"), "", "", "", "", "", "", "")
     if (j > 1) {
       b <- col(o, "baseline"); y <- col(o, v); ok <- !is.na(b) & !is.na(y); dd <- round(y[ok] - b[ok], 9)
+      # patients as clusters: svymean with its t interval and test on degf = patients - 1
+      des <- cdes(dd, d$patient[ok]); sm <- svymean(~x, des); ci <- confint(sm, df = degf(des))
+      pc <- 2 * pt(-abs(coef(sm) / SE(sm)), degf(des))
+      r[6] <- ci3(coef(sm), ci[1], ci[2], 1); r[7] <- fp(pc); r[8] <- fp(min(1, pc * m))
       tt <- t.test(dd)
-      r[6] <- ci3(mean(dd), tt$conf.int[1], tt$conf.int[2], 1)
+      r[9] <- ci3(mean(dd), tt$conf.int[1], tt$conf.int[2], 1)
       sw <- shapiro.test(dd)$p.value
-      if (sw < 0.05) { p <- suppressWarnings(wilcox.test(dd)$p.value); r[7] <- "Wilcoxon signed-rank" }
-      else { p <- tt$p.value; r[7] <- "Paired t" }
-      r[8] <- fp(p); r[9] <- fp(min(1, p * m))
+      if (sw < 0.05) { p <- suppressWarnings(wilcox.test(dd)$p.value); r[10] <- "Wilcoxon signed-rank" }
+      else { p <- tt$p.value; r[10] <- "Paired t" }
+      r[11] <- fp(p); r[12] <- fp(min(1, p * m))
     }
     rows[[length(rows) + 1]] <- r
   }
 }
 out <- do.call(rbind, rows)
 colnames(out) <- c("Outcome", "Visit", "n", "Mean \u00b1 SD", "Median (IQR)",
-                   "Change from baseline (95% CI)", "Test", "p", "p (Bonferroni)")
+                   "Change from baseline (95% CI), clustered", "p, clustered", "p (Bonferroni), clustered",
+                   "Change from baseline (95% CI), hips independent", "Test, hips independent",
+                   "p, hips independent", "p (Bonferroni), hips independent")
 write.csv(out, "expected_a_outcomes.csv", row.names = FALSE, fileEncoding = "UTF-8")
 
 # --- outcome models ---------------------------------------------------------
@@ -100,6 +116,9 @@ write.csv(out, "expected_a_outcome_models.csv", row.names = FALSE, fileEncoding 
 wil <- function(k, n) { ci <- suppressWarnings(prop.test(k, n, correct = FALSE)$conf.int)
                         sprintf("%.1f-%.1f%%", 100 * ci[1], 100 * ci[2]) }
 share <- function(k, n) sprintf("%d/%d (%.1f%%)", k, n, 100 * k / n)
+clu <- function(r, pt) { if (all(r) || !any(r)) return("")
+  ci <- attr(svyciprop(~x, cdes(as.numeric(r), pt), method = "logit"), "ci")
+  sprintf("%.1f-%.1f%%", 100 * ci[1], 100 * ci[2]) }
 rows <- list()
 resp <- function(o, thr, strict, def) {
   b <- col(o, "baseline"); f <- col(o, "m24")
@@ -107,14 +126,17 @@ resp <- function(o, thr, strict, def) {
   has <- !is.na(imp) & !d$converted24
   r <- has & (if (strict) imp > thr else imp >= thr)
   with <- sum(has | d$converted24); k <- sum(r); N <- nrow(d)
-  c(o$label, paste0(def, ", Baseline (day 0) to 24 months"), share(k, N), wil(k, N), share(k, with), wil(k, with))
+  w <- has | d$converted24
+  c(o$label, paste0(def, ", Baseline (day 0) to 24 months"), share(k, N), clu(r, d$patient), wil(k, N),
+    share(k, with), clu(r[w], d$patient[w]), wil(k, with))
 }
 rows[[1]] <- resp(outs[[1]], 1.53, FALSE, "improvement \u2265 MCID (1.53)")
 rows[[2]] <- resp(outs[[2]], 15.9, FALSE, "improvement \u2265 MCID (15.9)")
 rows[[3]] <- resp(outs[[2]], 20, TRUE, "improvement > 20")
 out <- do.call(rbind, rows)
-colnames(out) <- c("Outcome", "Definition", "Responders / all hips (ITT)", "95% CI",
-                   "Responders / hips with data", "95% CI")
+colnames(out) <- c("Outcome", "Definition", "Responders / all hips (ITT)", "95% CI, clustered",
+                   "95% CI, hips independent", "Responders / hips with data", "95% CI, clustered",
+                   "95% CI, hips independent")
 write.csv(out, "expected_a_responders.csv", row.names = FALSE, fileEncoding = "UTF-8")
 
 # --- subgroups --------------------------------------------------------------

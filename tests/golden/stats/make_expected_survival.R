@@ -73,6 +73,7 @@ cox_case <- function(file, covariates, factors = character(0), ties = "efron",
               tied_x = unname(fit$concordance["tied.x"]),
               tied_y = unname(fit$concordance["tied.y"]))
   if (!is.null(cluster)) out$robust_wald <- unname(fit$wald.test)
+  if (!is.null(cluster)) out$robust_score <- unname(fit$rscore)
   out
 }
 

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
+
 #include "stats/cox.h"
 #include "stats/km.h"
 #include "stats/logrank.h"
@@ -270,6 +272,18 @@ static void check_cox_case(const char *name, const json_t *c) {
   ok &= fx_close(S_COX, what, r->wald, fx_num(c, "wald", 0), rel, 0);
   ok &= fx_close(S_COX, what, r->score, fx_num(c, "score", 0), 1e-10, 0);
   if (cluster) ok &= fx_close(S_COX, what, r->robust_wald, fx_num(c, "robust_wald", 0), rel, 0);
+  if (cluster) ok &= fx_close(S_COX, what, r->robust_score, fx_num(c, "robust_score", 0), 1e-10, 0);
+  else assert_true(isnan(r->robust_score));
+  if (cluster) {
+    /* score_only stops at beta = 0 with the same two score tests */
+    cox_result *r0 = NULL;
+    o.score_only = 1;
+    assert_int_equal(cox_fit(f.n, f.p, f.time, f.ev, f.x, names, f.grp, f.ngrp, &o, &r0, &e), AVN_OK);
+    ok &= fx_close(S_COX, what, r0->score, fx_num(c, "score", 0), 1e-10, 0);
+    ok &= fx_close(S_COX, what, r0->robust_score, fx_num(c, "robust_score", 0), 1e-10, 0);
+    assert_null(r0->beta);
+    cox_free(r0);
+  }
   ok &= fx_close(S_COX, what, r->concordance, fx_num(c, "concordance", 0), 1e-12, 0);
   assert_int_equal(r->concordant, (int64_t)fx_num(c, "concordant", 0));
   assert_int_equal(r->discordant, (int64_t)fx_num(c, "discordant", 0));
