@@ -43,7 +43,10 @@ static const char *const stats_flags[] = {
 };
 
 const char cmd_stats_usage[] =
-    "usage: avn stats TEST --data FILE.csv [options] [--json]\n\n"
+    "usage: avn stats TEST[,TEST...] --data FILE.csv [options] [--json]\n\n"
+    "Several tests separated by commas (km,logrank,cox) run on ONE read of the\n"
+    "file, each taking the options it understands; --json then prints\n"
+    "{\"tests\": [...], \"km\": {...}, ...}, each object as the test alone prints it.\n\n"
     "Runs a statistical test on the columns of a CSV file (header row required;\n"
     "empty cells and NA are missing and are dropped per analysis, with the count\n"
     "reported). --json prints one JSON object with 17 significant digits.\n\n"
@@ -117,6 +120,10 @@ int cmd_stats(int argc, char **argv) {
   avn_err err;
   stats_ctx c;
   const stats_method *m = NULL;
+  enum { MAX_RUN = 8 };
+  const stats_method *run[MAX_RUN];
+  size_t n_run = 0;
+  json_t *several = NULL;   /* {"tests": [...], "km": {...}, ...} */
   stats_optval *argv_opts = NULL;   /* c.opts.v as parsed (a formula swaps it) */
   stats_formula fm = {0};
 
@@ -131,12 +138,26 @@ int cmd_stats(int argc, char **argv) {
     goto cleanup;
   }
   c.test = argv[1];
-  for (size_t i = 0; i < n_methods; i++)
-    if (!strcmp(methods[i].name, c.test)) m = &methods[i];
-  if (!m) {
-    list_methods(stderr);
-    status = cli_usage_error("stats", "unknown test '%s'", c.test);
-    goto cleanup;
+  /* TEST or TEST,TEST,...: several tests on one read of the data. */
+  for (const char *p = c.test; p && *p;) {
+    const char *comma = strchr(p, ',');
+    size_t wl = comma ? (size_t)(comma - p) : strlen(p);
+    m = NULL;
+    for (size_t i = 0; i < n_methods; i++)
+      if (strlen(methods[i].name) == wl && !strncmp(methods[i].name, p, wl)) m = &methods[i];
+    if (!m || n_run == MAX_RUN) {
+      list_methods(stderr);
+      status = m ? cli_usage_error("stats", "at most %d tests in one run", MAX_RUN)
+                 : cli_usage_error("stats", "unknown test '%.*s'", (int)wl, p);
+      goto cleanup;
+    }
+    for (size_t k = 0; k < n_run; k++)
+      if (run[k] == m) {
+        status = cli_usage_error("stats", "test '%s' given twice", m->name);
+        goto cleanup;
+      }
+    run[n_run++] = m;
+    p = comma ? comma + 1 : NULL;
   }
   c.opts.v = argv_opts = avn_calloc((size_t)argc, sizeof *c.opts.v);
   if (!c.opts.v) {
@@ -189,16 +210,39 @@ int cmd_stats(int argc, char **argv) {
       goto cleanup;
     }
   }
-  c.json = json_object();
-  if (!c.json) {
-    avn_fail(&err, AVN_E_NOMEM, NULL, NULL, "out of memory");
-    status = cli_error("stats", &err);
+  if (n_run > 1 && stats_has(&c.opts, "formula")) {
+    status = cli_usage_error("stats", "--formula takes one test at a time");
     goto cleanup;
   }
-  stats_json_str(c.json, "test", c.test);
-  {
+  c.several = n_run > 1;
+  if (c.several) {
+    c.opt_used = avn_calloc(c.opts.n + 1, sizeof *c.opt_used);
+    c.narrow = avn_calloc(c.opts.n + 1, sizeof *c.narrow);
+    c.all = c.opts;
+    several = json_object();
+    json_t *names = json_array();
+    if (!c.opt_used || !c.narrow || !several || !names) {
+      json_decref(names);
+      avn_fail(&err, AVN_E_NOMEM, NULL, NULL, "out of memory");
+      status = cli_error("stats", &err);
+      goto cleanup;
+    }
+    for (size_t k = 0; k < n_run; k++) json_array_append_new(names, json_string(run[k]->name));
+    json_object_set_new(several, "tests", names);
+  }
+  for (size_t k = 0; k < n_run; k++) {
+    c.test = run[k]->name;
+    if (c.several) c.opts = c.all; /* each test narrows them anew */
+    c.json = json_object();
+    if (!c.json) {
+      avn_fail(&err, AVN_E_NOMEM, NULL, NULL, "out of memory");
+      status = cli_error("stats", &err);
+      goto cleanup;
+    }
+    stats_json_str(c.json, "test", c.test);
+    if (c.several) avn_buf_printf(&c.text, "%s== %s ==\n", k ? "\n" : "", c.test);
     avn_rc rc = stats_formula_apply(&c, &fm);
-    if (!rc) rc = m->run(&c);
+    if (!rc) rc = run[k]->run(&c);
     if (rc) {
       if (err.rc == AVN_OK) avn_fail(&err, rc, NULL, NULL, NULL);
       if (rc == AVN_E_USAGE) {
@@ -210,16 +254,32 @@ int cmd_stats(int argc, char **argv) {
       }
       goto cleanup;
     }
+    if (c.several) {
+      json_object_set_new(several, c.test, c.json);
+      c.json = NULL;
+    }
+  }
+  /* Several tests: an option none of them takes is still a usage error. */
+  if (c.several) c.opts = c.all;
+  for (size_t i = 0; c.several && i < c.opts.n; i++) {
+    const char *name = c.opts.v[i].name;
+    if (c.opt_used[i] || !strcmp(name, "data") || !strcmp(name, "json")) continue;
+    status = cli_usage_error("stats", "--%s is not an option of any of %s", name, argv[1]);
+    goto cleanup;
   }
   if (stats_has(&c.opts, "json")) {
-    status = cli_print_json(c.json);
-    c.json = NULL;
+    status = cli_print_json(c.several ? several : c.json);
+    if (c.several) several = NULL;
+    else c.json = NULL;
   } else {
     fputs(avn_buf_str(&c.text), stdout);
   }
 
 cleanup:
   json_decref(c.json);
+  json_decref(several);
+  avn_free(c.opt_used);
+  avn_free(c.narrow);
   csv_table_free(c.table);
   stats_formula_free(&fm);
   avn_free(argv_opts);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <glib.h>
 #include <string.h>
 
 #include "core/mem.h"
@@ -113,11 +114,14 @@ avn_rc stats_split_list(const char *s, char ***items, size_t *n) {
 
 /* ---- context ---------------------------------------------------------- */
 
-avn_rc stats_cli_allow(const stats_ctx *c, const char *allowed) {
-  size_t alen = strlen(allowed);
+avn_rc stats_cli_allow(stats_ctx *c, const char *allowed) {
+  size_t alen = strlen(allowed), kept = 0;
   for (size_t i = 0; i < c->opts.n; i++) {
     const char *name = c->opts.v[i].name;
-    if (!strcmp(name, "data") || !strcmp(name, "json")) continue;
+    if (!strcmp(name, "data") || !strcmp(name, "json")) {
+      if (c->several) c->narrow[kept++] = c->opts.v[i];
+      continue;
+    }
     size_t nlen = strlen(name);
     bool ok = false;
     for (const char *p = allowed; p && p < allowed + alen;) {
@@ -129,12 +133,20 @@ avn_rc stats_cli_allow(const stats_ctx *c, const char *allowed) {
       }
       p = comma ? comma + 1 : NULL;
     }
-    if (!ok) {
+    if (ok && c->several) {
+      c->opt_used[i] = true;
+      c->narrow[kept++] = c->opts.v[i];
+    }
+    if (!ok && !c->several) {
       char opt[140];
       snprintf(opt, sizeof opt, "--%s", name);
       return avn_fail(c->err, AVN_E_USAGE, opt, NULL, "not an option of 'avn stats %s' (options: %s)",
                       c->test, allowed);
     }
+  }
+  if (c->several) { /* the other tests' options are not this test's business */
+    c->opts.v = c->narrow;
+    c->opts.n = kept;
   }
   return AVN_OK;
 }
@@ -208,16 +220,10 @@ bool stats_cli_is_listed_factor(const stats_ctx *c, const char *name) {
   return false;
 }
 
-typedef struct lev_entry {
-  const char *s;
-  size_t pos;  /* kept-row position */
-} lev_entry;
-
-static int cmp_entry(const void *a, const void *b) {
-  const lev_entry *x = a, *y = b;
-  int c = strcmp(x->s, y->s);
-  if (c) return c;
-  return (x->pos > y->pos) - (x->pos < y->pos);
+/* Distinct levels sorted by strcmp (qsort over the few distinct strings,
+** never over the rows). */
+static int cmp_str_ptr(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 typedef struct lev_num {
@@ -279,42 +285,50 @@ static avn_rc ref_for(const stats_ctx *c, const char *name, const char **level, 
 static avn_rc build_factor(const stats_ctx *c, const csv_table *t, stats_var *v, size_t n,
                            const size_t *row, bool only_factor) {
   avn_rc rc = AVN_OK;
-  lev_entry *ent = NULL;
+  GHashTable *seen = NULL;  /* level text -> first-seen index + 1 */
+  const char **first = NULL;
+  size_t *rank = NULL;
   lev_num *num = NULL;
   size_t *order = NULL;   /* distinct (string order) -> final code */
   const char **dlev = NULL;
   char **want = NULL;
   size_t nwant = 0, nd = 0;
 
+  /* Level coding in one hashed pass over the rows (GLib's hash table), then
+  ** the distinct levels alone are sorted: O(n + d log d), not O(n log n)
+  ** string comparisons. */
   v->code = avn_malloc((n ? n : 1) * sizeof *v->code);
-  ent = avn_malloc((n ? n : 1) * sizeof *ent);
-  if (!v->code || !ent) {
+  first = avn_malloc((n ? n : 1) * sizeof *first);
+  seen = g_hash_table_new(g_str_hash, g_str_equal);
+  if (!v->code || !first || !seen) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
   for (size_t i = 0; i < n; i++) {
-    ent[i].s = csv_table_cell(t, row[i], v->col);
-    ent[i].pos = i;
+    const char *cell = csv_table_cell(t, row[i], v->col);
+    gpointer hit = g_hash_table_lookup(seen, cell);
+    if (!hit) {
+      first[nd++] = cell;
+      hit = GSIZE_TO_POINTER(nd);
+      g_hash_table_insert(seen, (gpointer)cell, hit);
+    }
+    v->code[i] = (int)(GPOINTER_TO_SIZE(hit) - 1); /* first-seen index for now */
   }
-  qsort(ent, n, sizeof *ent, cmp_entry);
-  for (size_t i = 0; i < n; i++)
-    if (i == 0 || strcmp(ent[i].s, ent[i - 1].s)) nd++;
   dlev = avn_malloc((nd ? nd : 1) * sizeof *dlev);
+  rank = avn_malloc((nd ? nd : 1) * sizeof *rank);
   order = avn_malloc((nd ? nd : 1) * sizeof *order);
   num = avn_malloc((nd ? nd : 1) * sizeof *num);
   v->levels = avn_malloc((nd ? nd : 1) * sizeof *v->levels);
   v->count = avn_calloc(nd ? nd : 1, sizeof *v->count);
-  if (!dlev || !order || !num || !v->levels || !v->count) {
+  if (!dlev || !rank || !order || !num || !v->levels || !v->count) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
-  {
-    size_t d = 0;
-    for (size_t i = 0; i < n; i++) {
-      if (i == 0 || strcmp(ent[i].s, ent[i - 1].s)) dlev[d++] = ent[i].s;
-      v->code[ent[i].pos] = (int)(d - 1);  /* distinct index for now */
-    }
-  }
+  memcpy(dlev, first, nd * sizeof *dlev);
+  qsort(dlev, nd, sizeof *dlev, cmp_str_ptr);
+  for (size_t d = 0; d < nd; d++)
+    rank[GPOINTER_TO_SIZE(g_hash_table_lookup(seen, dlev[d])) - 1] = d;
+  for (size_t i = 0; i < n; i++) v->code[i] = (int)rank[v->code[i]]; /* distinct index, string order */
   /* default order: numeric when every level is a number, else strcmp */
   bool all_num = nd > 0;
   for (size_t d = 0; d < nd && all_num; d++) {
@@ -380,7 +394,9 @@ static avn_rc build_factor(const stats_ctx *c, const csv_table *t, stats_var *v,
   v->kind = STATS_FACTOR;
 
 cleanup:
-  avn_free(ent);
+  if (seen) g_hash_table_destroy(seen);
+  avn_free(first);
+  avn_free(rank);
   avn_free(num);
   avn_free(order);
   avn_free(dlev);

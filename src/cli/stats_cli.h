@@ -86,13 +86,19 @@ typedef struct stats_ctx {
   json_t *json;          /* result object (owned by cmd_stats) */
   avn_buf text;          /* human-readable output */
   avn_err *err;
+  bool several;          /* one of several tests on one read (km,logrank,cox):
+                            stats_cli_allow marks the options a test takes and
+                            narrows opts to them, instead of refusing the rest */
+  bool *opt_used;        /* [all.n] with several: taken by some test */
+  stats_opts all;        /* with several: every option given */
+  stats_optval *narrow;  /* with several: [all.n], the current test's options */
 } stats_ctx;
 
 typedef avn_rc (*stats_cli_fn)(stats_ctx *c);
 
 /* Refuses (AVN_E_USAGE) any option not in the comma list allowed; "data"
 ** and "json" are always allowed. Call it first in an adapter. */
-avn_rc stats_cli_allow(const stats_ctx *c, const char *allowed);
+avn_rc stats_cli_allow(stats_ctx *c, const char *allowed);
 /* The table, or AVN_E_USAGE "--data FILE.csv is required". */
 avn_rc stats_cli_table(const stats_ctx *c, const csv_table **t /* OUT */);
 /* Column named by option --opt (required): AVN_E_USAGE when the option is
