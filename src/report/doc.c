@@ -511,6 +511,10 @@ avn_rc rdoc_write(const rdoc *d, const char *dir, avn_err *e) {
   rc = join(&path, dir, "", "report", ".pdf");
   if (rc) goto nomem;
   rc = rdoc_write_pdf(d, avn_buf_str(&path), e);
+  if (rc) goto cleanup;
+  rc = join(&path, dir, "", "report", ".xlsx");
+  if (rc) goto nomem;
+  rc = rdoc_write_xlsx(d, avn_buf_str(&path), e);
   goto cleanup;
 nomem:
   rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory while writing the report");

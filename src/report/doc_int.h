@@ -77,6 +77,8 @@ avn_rc rdoc_write_html(const rdoc *d, const avn_buf *svgs, const char *path, avn
 /* Appends s HTML-escaped (& < > " '); '\n' becomes <br> when br. */
 avn_rc rdoc_html_escape(avn_buf *b, const char *s, bool br);
 avn_rc rdoc_write_pdf(const rdoc *d, const char *path, avn_err *e);
+/* Every table as a formatted sheet of one workbook (doc_xlsx.c). */
+avn_rc rdoc_write_xlsx(const rdoc *d, const char *path, avn_err *e);
 /* The PDF's pages as PREFIX-001.png, ... (1.5x), to look at without a PDF
 ** viewer (tests/tools/report_sample --pages). */
 avn_rc rdoc_pdf_pages_png(const rdoc *d, const char *prefix, avn_err *e);

@@ -56,4 +56,28 @@ PY
 grep -q "Not computed" "$T/rep/report.html" && ok || bad "no 'Not computed' notice"
 grep -qi "no MRI" "$T/rep/report.html" && ok || bad "radiology does not say there are no MRI reads"
 grep -qi "withdr" "$T/rep/tables/flow.csv" && ok || bad "flow does not count the withdrawal"
+# report.xlsx: every table of tables/*.csv is a sheet (openpyxl reads it):
+# caption, header, then the CSV's cells, numbers as numbers.
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+  /usr/bin/python3 - "$T/rep" >"$T/xl.out" 2>&1 <<'PY' && ok || bad "report.xlsx: $(cat "$T/xl.out")"
+import csv, glob, os, sys, openpyxl
+d = sys.argv[1]
+wb = openpyxl.load_workbook(os.path.join(d, "report.xlsx"), read_only=True)
+tables = sorted(glob.glob(os.path.join(d, "tables", "*.csv")))
+assert tables and len(wb.sheetnames) == len(tables), (wb.sheetnames, len(tables))
+for f in tables:
+    tid = os.path.basename(f)[:-4][:27]
+    assert tid in wb.sheetnames, (tid, wb.sheetnames)
+    rows = list(csv.reader(open(f, encoding="utf-8")))
+    sheet = [list(r) for r in wb[tid].iter_rows(values_only=True)]
+    assert [c or "" for c in sheet[1][:len(rows[0])]] == rows[0], (tid, sheet[1], rows[0])
+    for want, got in zip(rows[1:], sheet[2:]):
+        for j, w in enumerate(want):
+            g = got[j] if j < len(got) else None
+            if isinstance(g, float) or isinstance(g, int):
+                assert abs(float(w) - g) < 1e-12, (tid, w, g)
+            else:
+                assert (g or "") == w, (tid, j, w, g)
+PY
+fi
 finish
