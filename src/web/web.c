@@ -73,6 +73,13 @@ static enum MHD_Result send_plain(struct MHD_Connection *c, unsigned status, con
   return ret;
 }
 
+/* Seconds on the monotonic clock, for session idle times and the back-off. */
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static void set_session_cookie(web_resp *r, const web_req *q, const char *sid, bool clear) {
   snprintf(r->cookie, sizeof r->cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", SESSION_COOKIE,
            clear ? "" : sid, q->app->tls ? "; Secure" : "", clear ? "; Max-Age=0" : "");
@@ -85,7 +92,7 @@ static void page_login(web_req *q, web_resp *r) {
   if (token) {
     char sid[WEB_TOKEN_HEX + 1];
     int wait = 0;
-    web_login l = web_auth_login(q->app->auth, token, time(NULL), sid, &wait);
+    web_login l = web_auth_login(q->app->auth, token, now_s(), sid, &wait);
     if (l == WEB_LOGIN_OK) {
       set_session_cookie(r, q, sid, false);
       web_redirect(r, "/");   /* and the token leaves the address bar */
@@ -166,7 +173,7 @@ static void dispatch(web_req *q, web_resp *r, struct MHD_Connection *c) {
   const char *cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
   if (cookie && web_cookie_get(cookie, SESSION_COOKIE, sid, sizeof sid)) q->sid = sid;
   if (rt->session) {
-    if (!web_auth_session(q->app->auth, q->sid, time(NULL), &q->who)) {
+    if (!web_auth_session(q->app->auth, q->sid, now_s(), &q->who)) {
       if (q->post) {
         web_error_page(r, q, 401, "Your session has ended (or never began): log in again.");
       } else {

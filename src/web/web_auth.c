@@ -13,7 +13,7 @@ typedef struct session {
   bool used;
   char id[WEB_TOKEN_HEX + 1];
   char csrf[WEB_TOKEN_HEX + 1];
-  time_t last;
+  double last;       /* seconds on the monotonic clock */
 } session;
 
 struct web_auth {
@@ -21,7 +21,7 @@ struct web_auth {
   char *user;
   double idle;
   int fails;                        /* failed logins since the last success */
-  time_t next_try;                  /* no login attempt before this */
+  double next_try;                  /* no login attempt before this */
   session sessions[WEB_MAX_SESSIONS];
 };
 
@@ -60,10 +60,10 @@ void web_auth_free(web_auth *a) {
 
 const char *web_auth_token(const web_auth *a) { return a->token; }
 
-web_login web_auth_login(web_auth *a, const char *token, time_t now, char *sid, int *wait) {
+web_login web_auth_login(web_auth *a, const char *token, double now, char *sid, int *wait) {
   *wait = 0;
   if (now < a->next_try) {
-    *wait = (int)(a->next_try - now);
+    *wait = (int)(a->next_try - now) + 1;
     return WEB_LOGIN_WAIT;
   }
   if (!token || !token_eq(token, a->token)) {
@@ -91,12 +91,12 @@ web_login web_auth_login(web_auth *a, const char *token, time_t now, char *sid, 
   return WEB_LOGIN_OK;
 }
 
-bool web_auth_session(web_auth *a, const char *sid, time_t now, web_principal *out) {
+bool web_auth_session(web_auth *a, const char *sid, double now, web_principal *out) {
   if (!sid) return false;
   for (size_t i = 0; i < WEB_MAX_SESSIONS; i++) {
     session *s = &a->sessions[i];
     if (!s->used || !token_eq(sid, s->id)) continue;
-    if (difftime(now, s->last) > a->idle) {
+    if (now - s->last > a->idle) {
       memset(s, 0, sizeof *s);
       return false;
     }

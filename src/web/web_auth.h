@@ -14,7 +14,8 @@
 ** Sessions live in memory (a fixed table; the least recently used one is
 ** dropped when it is full), so a restart logs everyone out. Session ids and
 ** CSRF tokens are 32 random bytes in hex; comparisons are constant-time.
-** Not thread-safe: the server calls it from its one polling thread.
+** Times are seconds on a monotonic clock (the caller's), so a change of the
+** wall clock neither ends nor prolongs a session. Not thread-safe: the server calls it from its one polling thread.
 **
 ** Ownership: web_auth_create returns a handle freed by web_auth_free.
 ** Strings in a principal are borrowed from the handle until the next call.
@@ -23,7 +24,6 @@
 #define AVN_WEB_AUTH_H
 
 #include <stdbool.h>
-#include <time.h>
 #include "core/rc.h"
 
 #define WEB_TOKEN_HEX 64           /* 32 bytes in hex */
@@ -53,10 +53,10 @@ const char *web_auth_token(const web_auth *a);
 ** sid (WEB_TOKEN_HEX + 1 bytes). After a failure the next attempt is
 ** refused with WEB_LOGIN_WAIT for 1, 2, 4, ... up to WEB_BACKOFF_MAX
 ** seconds (*wait says how many remain); a success resets it. */
-web_login web_auth_login(web_auth *a, const char *token, time_t now, char *sid /* OUT */, int *wait /* OUT */);
+web_login web_auth_login(web_auth *a, const char *token, double now, char *sid /* OUT */, int *wait /* OUT */);
 /* The session's principal when sid names a live session (used within the
 ** idle time, which it renews); false otherwise (an expired one is dropped). */
-bool web_auth_session(web_auth *a, const char *sid, time_t now, web_principal *out /* OUT */);
+bool web_auth_session(web_auth *a, const char *sid, double now, web_principal *out /* OUT */);
 /* Whether a form's CSRF field matches the principal's session. */
 bool web_auth_csrf_ok(const web_principal *p, const char *csrf);
 void web_auth_logout(web_auth *a, const char *sid);
