@@ -11,7 +11,7 @@ serve_start() {
   SERVE_PID=$!
   SERVE_URL=
   for i in $(seq 1 200); do
-    SERVE_URL=$(grep -o 'http[s]*://[^ ]*/login?token=[0-9a-f]*' "$out" 2>/dev/null | head -1)
+    SERVE_URL=$(grep -o 'http[s]*://[^ ]*/login?token=[0-9a-f]*' "$out" 2>/dev/null | head -1 || true)
     [ -n "$SERVE_URL" ] && break
     kill -0 "$SERVE_PID" 2>/dev/null || break
     sleep 0.05
