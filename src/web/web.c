@@ -9,6 +9,18 @@
 ** (application/x-www-form-urlencoded, else 415), body decoding (400 with
 ** the rule), the route (404), the session (login page or 401), the CSRF
 ** token of a POST (403). Only then does a page run.
+**
+** Group commit. One durable commit (an fsync) per save would cap the
+** server at SQLite's raw commit rate and make every client queue behind
+** every other. So the server runs libmicrohttpd's event loop itself
+** (MHD_run_wait, on the thread that called web_serve): the saves that
+** arrive in one turn of the loop go into one store batch (store_begin;
+** each save is still validated and all-or-nothing through its savepoint),
+** their connections are suspended with their answers ready, and at the end
+** of the turn the batch is committed and only then are the answers sent. A
+** save is acknowledged only once it is durable; if the commit fails, every
+** save of the batch is answered 500 and none is stored. Any other request
+** commits an open batch first, so pages never read an uncommitted save.
 */
 #include "web/web.h"
 
@@ -21,17 +33,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/mem.h"
 #include "web/web_int.h"
 
 #define SESSION_COOKIE "avn_session"
+#define WEB_MAX_CONNECTIONS 256
 
 typedef struct web_conn {      /* per-request state, freed in on_done */
   avn_buf body;
   bool too_big;
   bool refused;               /* a response was queued before the body */
+  bool waiting;               /* suspended until its batch commits */
+  bool ready;                 /* resumed: send resp */
+  struct MHD_Connection *conn;
+  web_resp resp;              /* the answer held while the batch is open */
 } web_conn;
+
+typedef struct web_server {
+  web_app app;                /* what pages see */
+  struct web_batch *batch;
+} web_server;
+
+/* The saves of the open batch, answered when it commits. */
+typedef struct web_batch {
+  bool open;
+  web_conn *conn[WEB_MAX_CONNECTIONS];
+  size_t n;
+} web_batch;
 
 const char *web_arg(const web_req *q, const char *name) {
   if (q->post) return web_form_get(&q->form, name);
@@ -137,29 +167,33 @@ typedef struct route {
   bool get, post;
   bool session;               /* needs a logged-in session (and CSRF on POST) */
   web_handler run;
+  bool batch;                 /* a POST that saves: joins the open batch */
 } route;
 
 static const route routes[] = {
-    {"/static/avn.css", false, true, false, false, page_css},
-    {"/static/avn.js", false, true, false, false, page_js},
-    {"/login", false, true, true, false, page_login},
-    {"/logout", false, false, true, true, page_logout},
-    {"/", false, true, false, true, web_page_dashboard},
-    {"/patient/", true, true, false, true, web_page_patient},
-    {"/audit/", true, true, false, true, web_page_audit},
-    {"/form", false, true, true, true, web_page_form},
-    {"/api/score/", true, false, true, true, web_api_score},
-    {"/screen", false, true, true, true, web_page_screen},
-    {"/enroll", false, true, true, true, web_page_enroll},
+    {"/static/avn.css", false, true, false, false, page_css, false},
+    {"/static/avn.js", false, true, false, false, page_js, false},
+    {"/login", false, true, true, false, page_login, false},
+    {"/logout", false, false, true, true, page_logout, false},
+    {"/", false, true, false, true, web_page_dashboard, false},
+    {"/patient/", true, true, false, true, web_page_patient, false},
+    {"/audit/", true, true, false, true, web_page_audit, false},
+    {"/form", false, true, true, true, web_page_form, true},
+    {"/api/score/", true, false, true, true, web_api_score, false},
+    {"/screen", false, true, true, true, web_page_screen, false},
+    {"/enroll", false, true, true, true, web_page_enroll, false},
 };
 
-static void dispatch(web_req *q, web_resp *r, struct MHD_Connection *c) {
-  const route *rt = NULL;
-  for (size_t i = 0; i < sizeof routes / sizeof routes[0] && !rt; i++) {
+static const route *find_route(const char *path) {
+  for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
     const route *x = &routes[i];
     size_t n = strlen(x->path);
-    if (x->prefix ? strncmp(q->path, x->path, n) == 0 && q->path[n] : strcmp(q->path, x->path) == 0) rt = x;
+    if (x->prefix ? strncmp(path, x->path, n) == 0 && path[n] : strcmp(path, x->path) == 0) return x;
   }
+  return NULL;
+}
+
+static void dispatch(const route *rt, web_req *q, web_resp *r, struct MHD_Connection *c) {
   if (!rt) {
     web_error_page(r, q, 404, "There is no such page.");
     return;
@@ -189,10 +223,37 @@ static void dispatch(web_req *q, web_resp *r, struct MHD_Connection *c) {
   rt->run(q, r);
 }
 
+/* Commits the open batch, then lets its suspended saves answer: as stored,
+** or all 500 when the commit failed (then none of them is stored). */
+static void flush(web_server *srv) {
+  web_batch *b = srv->batch;
+  char msg[1024];
+  avn_err e;
+  if (!b->open) return;
+  avn_err_clear(&e);
+  avn_rc rc = store_commit(srv->app.s, &e);
+  b->open = false;
+  for (size_t i = 0; i < b->n; i++) {
+    web_conn *wc = b->conn[i];
+    if (rc) {
+      wc->resp.status = 500;
+      wc->resp.location[0] = '\0';
+      wc->resp.ctype = "text/plain; charset=utf-8";
+      avn_buf_reset(&wc->resp.body);
+      avn_buf_printf(&wc->resp.body, "500 the save could not be made durable, nothing was stored: %s\n",
+                     avn_err_format(&e, msg, sizeof msg));
+    }
+    wc->waiting = false;
+    wc->ready = true;
+    MHD_resume_connection(wc->conn);
+  }
+  b->n = 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls) {
-  web_app *app = cls;
+  web_server *srv = cls;
   web_conn *wc = *con_cls;
   bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
   (void)version;
@@ -219,6 +280,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     return MHD_YES;
   }
+  if (wc->ready) return send_resp(c, &wc->resp);   /* resumed after its batch committed */
   if (wc->refused) {   /* the body of a refused request is discarded */
     *upload_data_size = 0;
     return MHD_YES;
@@ -229,7 +291,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return MHD_YES;
   }
   if (wc->too_big) return send_plain(c, 413, "request body larger than 64 KiB");
-  web_req q = {.app = app, .post = post, .path = url, .conn = c};
+  web_req q = {.app = &srv->app, .post = post, .path = url, .conn = c};
   web_resp r = {.status = 200};
   avn_err e;
   avn_err_clear(&e);
@@ -239,7 +301,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     avn_buf_free(&r.body);
     return send_plain(c, 400, avn_err_format(&e, msg, sizeof msg));
   }
-  dispatch(&q, &r, c);
+  const route *rt = find_route(url);
+  bool batched = post && rt && rt->batch;
+  if (!batched || srv->batch->n == WEB_MAX_CONNECTIONS) flush(srv);
+  if (batched && !srv->batch->open) srv->batch->open = store_begin(srv->app.s, &e) == AVN_OK;
+  dispatch(rt, &q, &r, c);
+  if (batched && srv->batch->open && r.status == 303) {   /* stored in the batch: answer once durable */
+    web_form_free(&q.form);
+    wc->resp = r;
+    wc->conn = c;
+    wc->waiting = true;
+    srv->batch->conn[srv->batch->n++] = wc;
+    MHD_suspend_connection(c);
+    return MHD_YES;
+  }
   enum MHD_Result ret = send_resp(c, &r);
   web_form_free(&q.form);
   avn_buf_free(&r.body);
@@ -253,6 +328,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MH
   (void)toe;
   if (!wc) return;
   avn_buf_free(&wc->body);
+  avn_buf_free(&wc->resp.body);
   avn_free(wc);
   *con_cls = NULL;
 }
@@ -284,7 +360,9 @@ static avn_rc read_file(const char *opt, const char *path, char **out, avn_err *
 
 avn_rc web_serve(const web_config *cfg, avn_err *e) {
   avn_rc rc = AVN_OK;
-  web_app app = {0};
+  web_batch batch = {0};
+  web_server srv = {.batch = &batch};
+  web_app *app = &srv.app;
   struct MHD_Daemon *d = NULL;
   char *cert = NULL, *key = NULL;
   const char *bind = cfg->bind ? cfg->bind : "127.0.0.1";
@@ -313,14 +391,14 @@ avn_rc web_serve(const web_config *cfg, avn_err *e) {
     rc = read_file("--cert", cfg->cert, &cert, e);
     if (!rc) rc = read_file("--key", cfg->key, &key, e);
     if (rc) goto cleanup;
-    app.tls = true;
+    app->tls = true;
   }
-  rc = store_open(cfg->db, &app.s, e);
-  if (!rc) rc = web_auth_create(cfg->user, cfg->idle_minutes * 60.0, &app.auth, e);
+  rc = store_open(cfg->db, &app->s, e);
+  if (!rc) rc = web_auth_create(cfg->user, cfg->idle_minutes * 60.0, &app->auth, e);
   if (rc) goto cleanup;
 
-  /* SIGINT/SIGTERM are blocked in every thread (MHD's inherits the mask) and
-  ** taken by sigwait below, so a signal never interrupts a save. */
+  /* SIGINT/SIGTERM are blocked and looked for between turns of the loop,
+  ** so a signal never interrupts a save. */
   sigemptyset(&stop);
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
@@ -330,13 +408,12 @@ avn_rc web_serve(const web_config *cfg, avn_err *e) {
       {MHD_OPTION_SOCK_ADDR, 0, v6 ? (void *)&a6 : (void *)&a4},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL},   /* request line and headers */
       {MHD_OPTION_CONNECTION_TIMEOUT, 15, NULL},                /* seconds idle: slow clients are dropped */
-      {MHD_OPTION_CONNECTION_LIMIT, 256, NULL},
+      {MHD_OPTION_CONNECTION_LIMIT, WEB_MAX_CONNECTIONS, NULL},
       {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
       {cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
       {MHD_OPTION_END, 0, NULL}};
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | (v6 ? MHD_USE_IPv6 : 0) |
-                   (cert ? MHD_USE_TLS : 0);
-  d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, &app, MHD_OPTION_ARRAY, opts,
+  unsigned flags = MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME | (v6 ? MHD_USE_IPv6 : 0) | (cert ? MHD_USE_TLS : 0);
+  d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, &srv, MHD_OPTION_ARRAY, opts,
                        MHD_OPTION_END);
   if (!d) {
     rc = avn_fail(e, AVN_E_IO, "--port", NULL, "could not listen on %s port %u (in use, or a bad certificate/key)",
@@ -347,22 +424,37 @@ avn_rc web_serve(const web_config *cfg, avn_err *e) {
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   char url[256];
   snprintf(url, sizeof url, "%s://%s%s%s:%u/login?token=%s", cert ? "https" : "http", v6 ? "[" : "", bind,
-           v6 ? "]" : "", info ? (unsigned)info->port : cfg->port, web_auth_token(app.auth));
+           v6 ? "]" : "", info ? (unsigned)info->port : cfg->port, web_auth_token(app->auth));
   if (cfg->ready) cfg->ready(cfg->ready_ctx, url);
-  int sig = 0;
-  sigwait(&stop, &sig);
-  /* Stop accepting, let requests in flight be answered (bounded), then stop. */
-  MHD_quiesce_daemon(d);
-  for (int i = 0; i < 40; i++) {
+  /* The loop: one turn handles every connection that is ready, then commits
+  ** the turn's saves. After a signal: no new connections, and up to 2 s for
+  ** the requests in flight to be answered. */
+  bool stopping = false;
+  double stop_at = 0;
+  for (;;) {
+    MHD_run_wait(d, stopping ? 20 : 200);
+    flush(&srv);
+    if (!stopping) {
+      sigset_t pending;
+      int sig = 0;
+      sigpending(&pending);
+      if (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGTERM)) continue;
+      sigwait(&stop, &sig);
+      stopping = true;
+      stop_at = now_s() + 2;
+      MHD_socket ls = MHD_quiesce_daemon(d);
+      if (ls != MHD_INVALID_SOCKET) close(ls);
+      continue;
+    }
     const union MHD_DaemonInfo *n = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    if (!n || n->num_connections == 0) break;
-    nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    if (!n || n->num_connections == 0 || now_s() > stop_at) break;
   }
+  flush(&srv);
   MHD_stop_daemon(d);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
 cleanup:
-  web_auth_free(app.auth);
-  store_close(app.s);
+  web_auth_free(app->auth);
+  store_close(app->s);
   avn_free(cert);
   avn_free(key);
   return rc;

@@ -4,15 +4,17 @@
 ** The server is one more caller of store.h: pages read snapshots
 ** (store_load) and write through store_screen / store_enroll / store_enter,
 ** so the browser refuses exactly what the command line refuses, with the
-** same message. libmicrohttpd runs one internal polling thread; every
-** request is handled on it in turn, so the one store handle is used
-** serially (SQLite serialises writers anyway) and sessions need no lock.
+** same message. libmicrohttpd's event loop runs on the thread that calls
+** web_serve (MHD_run_wait); every request is handled on it in turn, so the
+** one store handle is used serially (SQLite serialises writers anyway) and
+** sessions need no lock. The saves of one turn of the loop share one
+** durable commit (group commit, web.c), answered only once it is done.
 **
 ** Limits, so a bad client cannot take the server down: each connection
 ** gets a bounded memory pool (headers), an idle timeout, a bounded body
 ** (413 beyond it) and a bounded number of form fields (400 beyond it).
 ** web_serve returns after SIGINT or SIGTERM once requests in flight have
-** been answered.
+** been answered (at most 2 s more).
 */
 #ifndef AVN_WEB_H
 #define AVN_WEB_H

@@ -155,9 +155,27 @@ is "still serving" "$(req -b "$J" "$B/patient/P001")" 200
 is "logout" "$(req -b "$J" -d "csrf=$csrf" "$B/logout")" 303
 is "after logout" "$(req -b "$J" "$B/")" 303
 
-# --- SIGTERM: a clean stop ---
+# --- SIGTERM while saves are in flight: each one answered 303 is stored ---
+req -c "$J" "$SERVE_URL" >/dev/null
+req -b "$J" "$B/" >/dev/null
+csrf=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$T/body" | head -1 | sed 's/.*value="//; s/"$//')
+for k in $(seq 1 12); do   # each changes flexion to its own value, so each is a write
+  curl -s -o /dev/null -w '%{http_code}\n' -b "$J" -d "${F/flexion_deg=100/flexion_deg=$((110 + k))}&csrf=$csrf&reason=term$k" "$B/form" >"$T/term$k" &
+done
+sleep 0.05
 serve_stop
 is "exit status after SIGTERM" "$?" 0
+wait
+acked=$(cat "$T"/term* | grep -c '^303$' || true)
+stored=$(sqlite3 "$db" "select count(distinct reason) from audit where reason like 'term%'")
+stored_acked=0
+for k in $(seq 1 12); do
+  grep -q '^303$' "$T/term$k" || continue
+  [ "$(sqlite3 "$db" "select count(*) from audit where reason = 'term$k'")" -ge 1 ] && stored_acked=$((stored_acked + 1))
+done
+is "every save acknowledged before the stop is stored" "$stored_acked" "$acked"
+echo "SIGTERM during 12 saves: $acked acknowledged, $stored stored"
+
 grep -q "avn serve: stopped" "$T/serve.out" && ok || bad "no 'stopped' line"
 
 # --- idle expiry (0.02 minutes = 1.2 s) ---
