@@ -24,10 +24,10 @@ static void patient_link(web_resp *r, const char *code) {
 }
 
 static void window_cells(web_resp *r, const store_event *ev) {
-  char a[11], b[11], c[11];
+  char a[11], b[11], c[11], d[11];
   web_raw(r, "<td>%s</td><td>%s – %s</td><td>%s</td>", avn_date_format(ev->planned, a),
           avn_date_format(ev->earliest, b), avn_date_format(ev->latest, c),
-          ev->has_actual ? avn_date_format(ev->actual, a) : "");
+          ev->has_actual ? avn_date_format(ev->actual, d) : "");
 }
 
 void web_page_dashboard(web_req *q, web_resp *r) {

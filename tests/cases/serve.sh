@@ -49,6 +49,10 @@ if grep -qi "Secure" "$T/hdr"; then bad "Secure cookie over plain HTTP"; else ok
 hdr_has "Content-Security-Policy: default-src 'self'"
 is "dashboard" "$(req -b "$J" "$B/")" 200
 body_has '<a href="/patient/P001">P001</a>'
+# by hand from `avn protocol show sequential`, enrolment 2024-01-31, today 2024-03-01: the baseline
+# visit, both hips' first injection and both baseline MRIs are past their one-day windows (5 overdue);
+# m1 (2024-02-29, -7/+7 days) is in its window (1 due)
+body_has '<li><b>1</b> due</li><li><b>5</b> overdue</li>'
 csrf=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$T/body" | head -1 | sed 's/.*value="//; s/"$//')
 is "csrf token length" "${#csrf}" 64
 is "static script" "$(req "$B/static/avn.js")" 200
@@ -90,6 +94,7 @@ is "17 values stored" "$(( $(values) - n0 ))" 17
 is "CLI sees the web save complete" "$(grep -c '"status": "complete"' "$T/show.json")" 1
 is "patient page" "$(req -b "$J" "$B/patient/P001")" 200
 body_has "Harris Hip Score (0-100) <b>69.725</b>"
+body_has '<tr><td>m1</td><td>visit</td><td></td><td>2024-02-29</td><td>2024-02-22 – 2024-03-07</td><td>2024-02-28</td><td class="done">done</td></tr>'
 # the second entry of the double-entered HHS never shows the first
 is "entry 2 form" "$(req -b "$J" "$B/form?patient=P001&visit=m1&form=hhs&hip=left&entry=2")" 200
 body_has "entry 2"
