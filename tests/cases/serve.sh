@@ -47,6 +47,8 @@ hdr_has "HttpOnly"
 hdr_has "SameSite=Strict"
 if grep -qi "Secure" "$T/hdr"; then bad "Secure cookie over plain HTTP"; else ok; fi
 hdr_has "Content-Security-Policy: default-src 'self'"
+is "the token pasted into the login form" "$(req -d "token=$token" "$B/login")" 303
+hdr_has "Set-Cookie: avn_session="
 is "dashboard" "$(req -b "$J" "$B/")" 200
 body_has '<a href="/patient/P001">P001</a>'
 # by hand from `avn protocol show sequential`, enrolment 2024-01-31, today 2024-03-01: the baseline
