@@ -2,13 +2,19 @@
 # (sourced). serve_start DB OUTFILE [ARGS...] starts it on a free loopback
 # port (--port 0) and sets SERVE_PID, SERVE_URL (the printed login link) and
 # SERVE_BASE (http://127.0.0.1:PORT); serve_stop sends SIGTERM and waits.
+# A script that ends early (a failed step, set -e) still stops every server
+# it started: the EXIT trap set here runs before the one already set.
 # study_seed DB: a sequential study with P001 (both hips) screened and
 # enrolled through the command line.
+SERVE_ALL=
+_serve_prev_trap=$(trap -p EXIT | sed "s/^trap -- '\(.*\)' EXIT$/\1/")
+trap 'for p in $SERVE_ALL; do kill -TERM "$p" 2>/dev/null; done; '"$_serve_prev_trap" EXIT
 serve_start() {
   local db=$1 out=$2 i
   shift 2
   "$AVN" serve "$db" --port 0 "$@" >"$out" 2>"$out.err" &
   SERVE_PID=$!
+  SERVE_ALL="$SERVE_ALL $SERVE_PID"
   SERVE_URL=
   for i in $(seq 1 200); do
     SERVE_URL=$(grep -o 'http[s]*://[^ ]*/login?token=[0-9a-f]*' "$out" 2>/dev/null | head -1 || true)
@@ -20,6 +26,7 @@ serve_start() {
   SERVE_BASE=${SERVE_URL%%/login*}
 }
 serve_stop() {
+  SERVE_ALL=${SERVE_ALL/ $SERVE_PID/}
   kill -TERM "$SERVE_PID" 2>/dev/null
   wait "$SERVE_PID"
 }
