@@ -5,6 +5,7 @@
 # SECONDS from a seed corpus of the repository's own files. A crash fails
 # the test and leaves the input in BUILD/fuzz/TARGET-crashes/: copy it to
 # tests/fuzz/regress/TARGET/ once fixed.
+# Targets: csv, defs, web (the server's form-body, cookie and escaping code).
 # Usage: tests/fuzz/run.sh SOURCE_DIR BUILD_DIR TARGET SECONDS
 set -euo pipefail
 src=$1 build=$2 target=$3 secs=$4
@@ -14,10 +15,12 @@ mkdir -p "$out/$target-corpus" "$out/$target-crashes"
 case $target in
   csv)  dirs="core interop";            seeds=$(find "$src/tests/golden/stats" -name '*.csv' | head -40) ;;
   defs) dirs="core instruments protocol"; seeds="$src/src/instruments/defs/*.yaml $src/protocols/*.yaml" ;;
+  web)  dirs="core"; files="web/web_parse.c"; seeds="$src/tests/fuzz/seeds/web/*" ;;
   *) echo "unknown target $target"; exit 2 ;;
 esac
 sources=("$src/tests/fuzz/fuzz_$target.c")
 for d in $dirs; do sources+=("$src"/src/$d/*.c); done
+for f in ${files:-}; do sources+=("$src/src/$f"); done
 sources+=("$build/generated/embedded_data.c")   # core/embedded.c needs it
 bin=$out/fuzz_$target
 stale=0

@@ -1,0 +1,64 @@
+/*
+** web_auth.h: who is asking. Sessions, CSRF tokens, idle expiry and the
+** back-off after failed logins, behind one small interface so the pages
+** never see how a person proved who they are.
+**
+** Today there is one way in, the local token (as Jupyter does): at start
+** the server draws 32 random bytes (libsodium), shows them as hex in the
+** login link it prints, and whoever presents that token gets a session
+** acting as the operator user (--user, else store_user_default(), as the
+** command line does). When the store has users and roles (password login),
+** only web_auth_login's check and the principal's fields change; pages ask
+** web_auth_session() for a principal and check its CSRF token, nothing else.
+**
+** Sessions live in memory (a fixed table; the least recently used one is
+** dropped when it is full), so a restart logs everyone out. Session ids and
+** CSRF tokens are 32 random bytes in hex; comparisons are constant-time.
+** Times are seconds on a monotonic clock (the caller's), so a change of the
+** wall clock neither ends nor prolongs a session. Not thread-safe: the server calls it from its one polling thread.
+**
+** Ownership: web_auth_create returns a handle freed by web_auth_free.
+** Strings in a principal are borrowed from the handle until the next call.
+*/
+#ifndef AVN_WEB_AUTH_H
+#define AVN_WEB_AUTH_H
+
+#include <stdbool.h>
+#include "core/rc.h"
+
+#define WEB_TOKEN_HEX 64           /* 32 bytes in hex */
+#define WEB_MAX_SESSIONS 256
+#define WEB_BACKOFF_MAX 60         /* seconds */
+
+typedef struct web_auth web_auth;
+
+typedef struct web_principal {
+  const char *user;                /* who the store records as the author of a change */
+  const char *csrf;                /* the session's CSRF token, put in every form */
+} web_principal;
+
+typedef enum web_login {
+  WEB_LOGIN_OK,
+  WEB_LOGIN_REFUSED,               /* wrong credentials (the attempt counts) */
+  WEB_LOGIN_WAIT                   /* too soon after a failure: try again later */
+} web_login;
+
+/* user: the operator the token session acts as (copied). idle_seconds > 0. */
+avn_rc web_auth_create(const char *user, double idle_seconds, web_auth **out /* OUT */, avn_err *e);
+void web_auth_free(web_auth *a);
+/* The login token of this run (hex, WEB_TOKEN_HEX chars). Borrowed. */
+const char *web_auth_token(const web_auth *a);
+
+/* Checks the credentials. On WEB_LOGIN_OK a new session's id is written to
+** sid (WEB_TOKEN_HEX + 1 bytes). After a failure the next attempt is
+** refused with WEB_LOGIN_WAIT for 1, 2, 4, ... up to WEB_BACKOFF_MAX
+** seconds (*wait says how many remain); a success resets it. */
+web_login web_auth_login(web_auth *a, const char *token, double now, char *sid /* OUT */, int *wait /* OUT */);
+/* The session's principal when sid names a live session (used within the
+** idle time, which it renews); false otherwise (an expired one is dropped). */
+bool web_auth_session(web_auth *a, const char *sid, double now, web_principal *out /* OUT */);
+/* Whether a form's CSRF field matches the principal's session. */
+bool web_auth_csrf_ok(const web_principal *p, const char *csrf);
+void web_auth_logout(web_auth *a, const char *sid);
+
+#endif
