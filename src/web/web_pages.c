@@ -223,8 +223,13 @@ void web_page_audit(web_req *q, web_resp *r) {
   patient_link(r, q->rest);
   web_raw(r, "</h1><table class=\"audit\"><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Record</th>"
              "<th>Field</th><th>Old</th><th>New</th><th>Reason</th></tr></thead><tbody>");
-  avn_rc rc = store_each_audit(q->app->s, record, audit_row, &a, &e);
-  web_raw(r, "</tbody></table><p>%zu changes.</p>", a.n);
+  store_chain ch;
+  memset(&ch, 0, sizeof ch);
+  avn_rc rc = store_each_audit(q->app->s, record, audit_row, &a, &ch, &e);
+  web_raw(r, "</tbody></table><p>%zu changes. Whole trail: %lld rows, head ", a.n, (long long)ch.rows);
+  web_text(r, ch.head);
+  web_raw(r, ", chain %s, checkpoint %s.</p>", ch.chain_ok ? "verified" : "BROKEN",
+          ch.checkpoint_ok ? "verified" : "NOT verified");
   if (rc) {
     web_raw(r, "<p class=\"error\">");
     web_text(r, avn_err_format(&e, msg, sizeof msg));

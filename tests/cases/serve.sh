@@ -111,7 +111,7 @@ body_has "give --reason"
 
 # --- SQL and script injection in a text item: stored verbatim, shown escaped ---
 evil="x'); DROP TABLE patient;-- <script>alert(1)</script> \"q\" &amp; <img src=x onerror=alert(2)>"
-is "save a hostile text" "$(req -b "$J" --data-urlencode "occupation=$evil" -d "patient=P001&visit=baseline&form=baseline&entry=1&weight_kg=70&height_cm=175&smoking=never&alcohol=none&csrf=$csrf" "$B/form")" 303
+is "save a hostile text" "$(req -b "$J" --data-urlencode "occupation=$evil" -d "patient=P001&visit=baseline&form=baseline&entry=1&date=2024-01-31&weight_kg=70&height_cm=175&smoking=never&alcohol=none&csrf=$csrf" "$B/form")" 303
 is "stored verbatim" "$(sqlite3 "$db" "select value_text from item_value where item='occupation'")" "$evil"
 is "patient table intact" "$(sqlite3 "$db" "select count(*) from patient")" 1
 is "form with the text" "$(req -b "$J" "$B/form?patient=P001&visit=baseline&form=baseline&entry=1")" 200
