@@ -81,5 +81,12 @@ static const char migration_3[] =
     "  screened_on TEXT NOT NULL, eligible INTEGER NOT NULL CHECK (eligible IN (0,1)),"
     "  failed TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (screening_id, attempt));";
 
-const char *const schema_migrations[] = {migration_1, migration_2, migration_3};
+/* 4: acknowledged protocol deviations (avn check --ack): the finding's id
+** (monitor_id), why it is accepted, by whom, when. */
+static const char migration_4[] =
+    "CREATE TABLE deviation_ack("
+    "  id INTEGER PRIMARY KEY, finding TEXT NOT NULL UNIQUE, reason TEXT NOT NULL,"
+    "  user TEXT NOT NULL, at TEXT NOT NULL);";
+
+const char *const schema_migrations[] = {migration_1, migration_2, migration_3, migration_4};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -132,6 +132,13 @@ typedef struct store_amend_req {
 ** *n_changed (may be NULL): fields changed; 0 writes nothing. */
 avn_rc store_amend(store *s, const store_amend_req *r, int *n_changed /* OUT */, avn_err *e);
 
+/* Acknowledges a protocol deviation: `finding` is its monitor id
+** ("deviation/PATIENT/VISIT/FORM/HIP/FIELD"); the caller has checked it
+** is an open deviation (the monitor lives above the store). Stored in
+** deviation_ack and audited (record "finding ID", field "ack"). Refused:
+** no reason, not a deviation id, already acknowledged. */
+avn_rc store_ack_deviation(store *s, const char *finding, const char *reason, const char *user, avn_err *e);
+
 /* Reverses a withdrawal (the patient is back in follow-up). */
 avn_rc store_unwithdraw(store *s, const char *patient, const char *reason, const char *user, avn_err *e);
 
@@ -232,6 +239,10 @@ typedef struct store_screening {
   char *failed;              /* comma-separated failed criteria (side in brackets) */
 } store_screening;
 
+typedef struct store_ack {
+  char *finding, *reason, *user, *at;   /* finding: a monitor id (monitor.h) */
+} store_ack;
+
 typedef struct store_study {
   const protocol *protocol;  /* borrowed from the store */
   store_patient *patients;     size_t n_patients;
@@ -239,6 +250,7 @@ typedef struct store_study {
   store_form *forms;           size_t n_forms;
   store_screening *screenings; size_t n_screenings;
   store_form **form_index;   /* forms sorted by (patient, visit, instrument, side, entry) */
+  store_ack *acks;           size_t n_acks;   /* sorted by finding (strcmp); whole-study loads only */
 } store_study;
 
 /* Loads the whole study, or one patient (patient != NULL; AVN_E_NOTFOUND if

@@ -170,6 +170,16 @@ static int screening_cb(void *ctx, int n, const char *const *v) {
   return 0;
 }
 
+static int ack_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  store_study *st = c->st;
+  (void)n;
+  GROW(st->acks, st->n_acks);
+  store_ack *a = &st->acks[st->n_acks++];
+  *a = (store_ack){dup_or_null(v[0]), dup_or_null(v[1]), dup_or_null(v[2]), dup_or_null(v[3])};
+  return 0;
+}
+
 static avn_rc build_form_index(store_study *st);
 
 /* One snapshot: the patients that `where` (over patient p, taking pp) selects,
@@ -231,6 +241,10 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
     rc = store_q(s, "SELECT sc.code, site.code, sc.screened_on, sc.eligible, sc.failed, p.code FROM screening sc"
                     " JOIN site ON site.id = sc.site_id LEFT JOIN patient p ON p.screening_id = sc.id ORDER BY sc.id",
                  NULL, 0, screening_cb, &c, e);
+    if (!rc) rc = c.rc;
+    /* sorted as strcmp sorts: the monitor looks ids up by bsearch */
+    if (!rc) rc = store_q(s, "SELECT finding, reason, user, at FROM deviation_ack ORDER BY CAST(finding AS BLOB)",
+                          NULL, 0, ack_cb, &c, e);
     if (!rc) rc = c.rc;
   }
 done:
@@ -332,6 +346,11 @@ void store_study_free(store_study *st) {
     avn_free(s->code); avn_free(s->site); avn_free(s->date); avn_free(s->failed); avn_free(s->patient);
   }
   avn_free(st->screenings);
+  for (size_t i = 0; i < st->n_acks; i++) {
+    store_ack *a = &st->acks[i];
+    avn_free(a->finding); avn_free(a->reason); avn_free(a->user); avn_free(a->at);
+  }
+  avn_free(st->acks);
   avn_free(st->form_index);
   avn_free(st);
 }
