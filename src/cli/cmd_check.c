@@ -75,7 +75,7 @@ static int ack(const char *db, const char *id, const char *reason, const char *u
   avn_rc rc = store_open(db, &s, &e);
   if (!rc) rc = store_load(s, NULL, &st, &e);
   if (!rc && !reason) rc = avn_fail(&e, AVN_E_REQUIRED, "--reason", NULL, "acknowledging a deviation needs --reason \"why\"");
-  if (!rc) monitor_run(st, today, 1u << MON_DEVIATION, 0, find_open, &fd);
+  if (!rc) monitor_run(st, today, 1u << MON_DEVIATION, MONITOR_ACKED, find_open, &fd);   /* the store refuses a second ack */
   if (!rc && !fd.found)
     rc = avn_fail(&e, AVN_E_NOTFOUND, "--ack", id, "is no open protocol deviation of this study (see avn list STUDY.db "
                   "findings --kind deviation)");

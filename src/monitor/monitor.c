@@ -123,6 +123,46 @@ static void mismatch(walk *w, const store_form *f, const char *item, const char 
   emit(w, &x);
 }
 
+/* The second entry of a double entry by one reader (not an independent
+** read), or NULL. */
+static const store_form *double_entry_pair(const store_study *st, const store_form *f, bool *reads) {
+  const char *r1 = NULL, *r2 = NULL;
+  *reads = false;
+  if (f->entry != 1 || !f->def) return NULL;
+  const store_form *f2 = store_find_form(st, f->patient, f->visit, f->instrument, f->side, 2);
+  if (f2 && reads_by_two(f, f2, &r1, &r2)) {
+    *reads = true;
+    return NULL;
+  }
+  return protocol_double_entry(st->protocol, f->instrument) ? f2 : NULL;
+}
+
+size_t monitor_discrepancies(const store_study *st, const char *patient, const char *site, monitor_rate *out,
+                             size_t max) {
+  size_t n = 0;
+  for (size_t i = 0; i < st->n_forms; i++) {
+    const store_form *f = &st->forms[i];
+    const store_patient *p = &st->patients[f->patient];
+    bool reads;
+    const store_form *f2 = double_entry_pair(st, f, &reads);
+    if (!f2 || (patient && strcmp(patient, p->code)) || (site && strcmp(site, p->site))) continue;
+    size_t k = 0;
+    while (k < n && strcmp(out[k].form, f->instrument)) k++;
+    if (k == n) {
+      if (n == max) continue;
+      out[n++] = (monitor_rate){f->instrument, 0, 0};
+    }
+    for (size_t j = 0; j < f->n_values; j++) {
+      const char *other = value_text(f2, f->values[j].item);
+      out[k].compared++;
+      out[k].differing += !other || strcmp(other, f->values[j].text);
+    }
+    for (size_t j = 0; j < f2->n_values; j++)
+      if (!value_text(f, f2->values[j].item)) out[k].compared++, out[k].differing++;
+  }
+  return n;
+}
+
 static void form_rules(walk *w, const store_form *f) {
   const store_study *st = w->st;
   char detail[512];

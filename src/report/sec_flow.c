@@ -31,6 +31,7 @@
 
 #include "core/buf.h"
 #include "core/mem.h"
+#include "monitor/monitor.h"
 #include "report/rctx.h"
 
 #define MAX_REASONS 64
@@ -80,6 +81,29 @@ static const char *criterion_text(const protocol *p, const char *name) {
 typedef struct vcount {
   size_t expected, attended, missed, pending, withdrawn, converted;
 } vcount;
+
+/* Data quality: the double-entry discrepancy rate per form (the monitor's,
+** as avn list ... findings prints it). */
+static void data_quality(rctx *c, rsec *s) {
+  monitor_rate r[64];
+  size_t n = monitor_discrepancies(c->st, NULL, NULL, r, 64);
+  rsec_heading(s, "Data quality");
+  if (n == 0) {
+    rsec_para(s, "No form has been entered twice by the same person or reader, so no double-entry discrepancy "
+                 "rate is given.");
+    return;
+  }
+  rtable *t = rsec_table(s, "data_quality", "Double data entry: values that differ between the two entries, per form",
+                         3, (const char *const[]){"Form", "Values compared", "Values differing"});
+  for (size_t i = 0; i < n; i++) {
+    char a[32], b[48];
+    snprintf(a, sizeof a, "%zu", r[i].compared);
+    rfmt_pct(b, sizeof b, r[i].differing, r[i].compared);
+    rtable_row(t, (const char *const[]){r[i].form, a, b});
+  }
+  rtable_note(t, "Values compared: the items given in either entry of a form entered twice (independent reads by "
+                 "two readers are not counted). A value given in one entry only differs.");
+}
 
 avn_rc sec_flow(rctx *c, avn_err *e) {
   (void)e;
@@ -218,6 +242,7 @@ avn_rc sec_flow(rctx *c, avn_err *e) {
   snprintf(cap, sizeof cap, "Study flow. Follow-up counts are %s.", unit);
   rsec_figure(s, "consort", cap, fig);
   fig = NULL;
+  data_quality(c, s);
 cleanup:
   rfig_free(fig);
   avn_buf_free(&b);
