@@ -73,11 +73,10 @@ static const char *value_text(const store_form *f, const char *item) {
 /* true when the form takes independent reads (inst_reader_item) and its two
 ** entries name different readers (*r1, *r2). */
 static bool reads_by_two(const store_form *f, const store_form *f2, const char **r1, const char **r2) {
-  const char *ri = f->def ? inst_reader_item(f->def) : NULL;
-  if (!ri) return false;
-  *r1 = value_text(f, ri);
-  *r2 = value_text(f2, ri);
-  return *r1 && *r2 && strcmp(*r1, *r2) != 0;
+  if (!store_independent_reads(f, f2)) return false;
+  *r1 = value_text(f, inst_reader_item(f->def));
+  *r2 = value_text(f2, inst_reader_item(f->def));
+  return true;
 }
 
 static monitor_finding form_finding(monitor_kind k, const store_form *f) {
@@ -112,6 +111,7 @@ static void deviations(walk *w, const store_form *f) {
 
 static void mismatch(walk *w, const store_form *f, const char *item, const char *v1, const char *v2) {
   char detail[512];
+  if (store_find_adjudication(w->st, f->patient, f->visit, f->instrument, f->side, item)) return;   /* settled */
   /* avn check's wording: an entry-1 blank unquoted, an entry-2 blank quoted */
   snprintf(detail, sizeof detail, "%s: entry 1 %s%s%s, entry 2 '%s'", item, v1 ? "'" : "", v1 ? v1 : "(blank)",
            v1 ? "'" : "", v2 ? v2 : "(blank)");

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include "core/date.h"
 #include "core/rc.h"
+#include "monitor/monitor.h"
 #include "protocol/sap.h"
 #include "report/doc.h"
 #include "store/store.h"
@@ -52,6 +53,10 @@ typedef struct rctx {
   bool per_hip;
   /* methods log: keys and sentences in order of first use */
   char **method_keys, **method_text; size_t n_methods;
+  /* double data entry, taken before the snapshot is settled (store_settle):
+  ** discrepancy rates per form; then what settling found */
+  monitor_rate rates[64]; size_t n_rates;
+  store_settle_result settled;
 } rctx;
 
 /* A form's result or item for unit u at a visit (first entry). False when

@@ -83,11 +83,18 @@ typedef struct vcount {
 } vcount;
 
 /* Data quality: the double-entry discrepancy rate per form (the monitor's,
-** as avn list ... findings prints it). */
+** as avn list ... findings prints it, taken before settling), and what
+** became of the differing values. */
 static void data_quality(rctx *c, rsec *s) {
-  monitor_rate r[64];
-  size_t n = monitor_discrepancies(c->st, NULL, NULL, r, 64);
+  const monitor_rate *r = c->rates;
+  size_t n = c->n_rates;
+  const store_settle_result *z = &c->settled;
   rsec_heading(s, "Data quality");
+  if (z->agreed + z->adjudicated + z->unresolved)
+    rsec_para(s, "Double data entry: %zu value%s on which the two entries agree, %zu adjudicated (avn adjudicate), "
+                 "%zu still unresolved. The analysis uses only agreed and adjudicated values; an unresolved value "
+                 "is missing in every table and figure, never taken from one entry.",
+              z->agreed, z->agreed == 1 ? "" : "s", z->adjudicated, z->unresolved);
   if (n == 0) {
     rsec_para(s, "No form has been entered twice by the same person or reader, so no double-entry discrepancy "
                  "rate is given.");

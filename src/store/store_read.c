@@ -180,6 +180,20 @@ static int ack_cb(void *ctx, int n, const char *const *v) {
   return 0;
 }
 
+static int adjudication_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  store_study *st = c->st;
+  (void)n;
+  size_t pi = find_patient(st, strtoll(v[0], NULL, 10));
+  if (pi == (size_t)-1) return 0;
+  GROW(st->adjudications, st->n_adjudications);
+  store_adjudication *a = &st->adjudications[st->n_adjudications++];
+  *a = (store_adjudication){pi, dup_or_null(v[1]), dup_or_null(v[2]), dup_or_null(v[4]), dup_or_null(v[5]),
+                            dup_or_null(v[6]), dup_or_null(v[7]), side_of(v[3])};
+  if (!a->visit || !a->form || !a->item || !a->value || !a->reason || !a->user) c->rc = AVN_E_NOMEM;
+  return c->rc != AVN_OK;
+}
+
 static avn_rc build_form_index(store_study *st);
 
 /* One snapshot: the patients that `where` (over patient p, taking pp) selects,
@@ -231,6 +245,11 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
        " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id", form_cb},
       {"SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
        " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s ORDER BY v.form_id", value_cb},
+      /* in store_find_adjudication's order: patient (id order is index
+      ** order), then visit, form, side ('' < left < right), item */
+      {"SELECT a.patient_id, a.visit, a.instrument, a.side, a.item, a.value_text, a.reason, a.user"
+       " FROM adjudication a JOIN patient p ON p.id = a.patient_id%s"
+       " ORDER BY a.patient_id, a.visit, a.instrument, a.side, a.item", adjudication_cb},
   };
   for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++) {
     snprintf(sql, sizeof sql, parts[i].sql, where);
@@ -351,6 +370,11 @@ void store_study_free(store_study *st) {
     avn_free(a->finding); avn_free(a->reason); avn_free(a->user); avn_free(a->at);
   }
   avn_free(st->acks);
+  for (size_t i = 0; i < st->n_adjudications; i++) {
+    store_adjudication *a = &st->adjudications[i];
+    avn_free(a->visit); avn_free(a->form); avn_free(a->item); avn_free(a->value); avn_free(a->reason); avn_free(a->user);
+  }
+  avn_free(st->adjudications);
   avn_free(st->form_index);
   avn_free(st);
 }
