@@ -59,6 +59,9 @@ typedef struct rctx {
   store_settle_result settled;
 } rctx;
 
+/* The audit trail's length and head (report.c), for a report's subtitle. */
+avn_rc rctx_chain(store *s, store_chain *out /* OUT */, avn_err *e);
+
 /* A form's result or item for unit u at a visit (first entry). False when
 ** the form is absent, the value missing or not numeric. */
 bool rctx_num(const rctx *c, size_t u, const char *visit, const char *form,

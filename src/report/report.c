@@ -65,6 +65,19 @@ static avn_rc build_units(rctx *c) {
   return AVN_OK;
 }
 
+/* The trail's length and head, so a copy of a report pins the data it came
+** from (avn audit prints the same two; the chain is not judged here). */
+avn_rc rctx_chain(store *s, store_chain *out, avn_err *e) {
+  avn_err ce;
+  avn_err_clear(&ce);
+  avn_rc rc = store_each_audit(s, NULL, NULL, NULL, out, &ce);
+  if (rc && rc != AVN_E_STATE) {
+    if (e) *e = ce;
+    return rc;
+  }
+  return AVN_OK;
+}
+
 avn_rc report_write(store *s, const char *dir, report_info *info, avn_err *e) {
   rctx c = {0};
   store_study *st = NULL;
@@ -87,17 +100,9 @@ avn_rc report_write(store *s, const char *dir, report_info *info, avn_err *e) {
   rc = build_units(&c);
   if (rc) goto cleanup;
 
-  /* The trail's length and head, so a copy of the report pins the data it
-  ** came from (avn audit prints the same two; the chain is not judged here). */
   store_chain chain;
-  avn_err ce;
-  avn_err_clear(&ce);
-  rc = store_each_audit(s, NULL, NULL, NULL, &chain, &ce);
-  if (rc && rc != AVN_E_STATE) {
-    if (e) *e = ce;
-    goto cleanup;
-  }
-  rc = AVN_OK;
+  rc = rctx_chain(s, &chain, e);
+  if (rc) goto cleanup;
   char title[512], sub[768], cut[11], made[32];
   time_t now = time(NULL);
   struct tm tmv;

@@ -321,13 +321,8 @@ avn_rc report_safety(store *s, avn_date from, avn_date to, const char *dir, repo
     x.ev_first[p] = i;
   }
   store_chain chain;
-  avn_err ce;
-  avn_err_clear(&ce);
-  rc = store_each_audit(s, NULL, NULL, NULL, &chain, &ce);
-  if (rc && rc != AVN_E_STATE) {
-    if (e) *e = ce;
-    goto cleanup;
-  }
+  rc = rctx_chain(s, &chain, e);
+  if (rc) goto cleanup;
   const protocol *p = st->protocol;
   char title[512], sub[768];
   snprintf(title, sizeof title, "Safety report: %s", p->title ? p->title : p->name);
