@@ -27,9 +27,10 @@ const char cmd_list_usage[] =
     "           avn check --ack), acknowledged deviations included and marked;\n"
     "           KIND: overdue, out_of_window, missing_form, unscheduled_form,\n"
     "           incomplete_form, deviation, reader_disagreement, second_entry_missing,\n"
-    "           entry_mismatch. Then the double-entry discrepancy rate per form:\n"
-    "           values compared (items in either entry of a form entered twice by\n"
-    "           the same reader), values that differ, and their percentage.\n"
+    "           entry_mismatch. Then the double-entry discrepancy rate per form\n"
+    "           and per user who typed an entry (from the audit trail): values\n"
+    "           compared (items in either entry of a form entered twice by the same\n"
+    "           reader), values that differ, and their percentage.\n"
     "Names and phone numbers are never listed here (avn contact shows them).\n";
 
 typedef struct filter {
@@ -159,32 +160,39 @@ static int list_finding(const monitor_finding *x, void *ctx) {
   return 0;
 }
 
-/* Findings, then the discrepancy rate per form (monitor_discrepancies). */
+/* The double-entry discrepancy rates per form or per user (monitor_discrepancies). */
+static void rate_table(const store_study *st, const filter *fl, bool by_user, json_t *arr) {
+  monitor_rate d[64];
+  size_t nd = monitor_discrepancies(st, fl->patient, fl->site, by_user, d, 64);
+  if (!arr) printf("\n%-14s %-16s %-16s %s\n", by_user ? "user" : "form", "values compared", "values differing", "rate");
+  for (size_t i = 0; i < nd; i++) {
+    double pct = d[i].compared ? 100.0 * (double)d[i].differing / (double)d[i].compared : 0;
+    if (!arr) {
+      printf("%-14s %-16zu %-16zu %.1f%%\n", d[i].key, d[i].compared, d[i].differing, pct);
+      continue;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, by_user ? "user" : "form", json_string(d[i].key));
+    json_object_set_new(o, "values_compared", json_integer((json_int_t)d[i].compared));
+    json_object_set_new(o, "values_differing", json_integer((json_int_t)d[i].differing));
+    json_object_set_new(o, "rate_pct", d[i].compared ? json_real(pct) : json_null());
+    json_array_append_new(arr, o);
+  }
+}
+
+/* Findings, then the discrepancy rates. */
 static void list_findings(const store_study *st, const filter *fl, unsigned kinds, avn_date today, json_t *out) {
   find_list l = {st, fl, out ? json_array() : NULL, 0};
   if (!out) printf("%-8s %-20s %-9s %-14s %-6s %-12s %s\n", "patient", "finding", "visit", "form", "hip", "status", "id");
   monitor_run(st, today, kinds, MONITOR_ACKED, list_finding, &l);
-  monitor_rate d[64];
-  size_t nd = monitor_discrepancies(st, fl->patient, fl->site, d, 64);
-  json_t *rates = out ? json_array() : NULL;
-  if (!out) printf("%zu finding%s\n\n%-14s %-16s %-16s %s\n", l.n, l.n == 1 ? "" : "s", "form", "values compared",
-                   "values differing", "rate");
-  for (size_t i = 0; i < nd; i++) {
-    double pct = d[i].compared ? 100.0 * (double)d[i].differing / (double)d[i].compared : 0;
-    if (!out) {
-      printf("%-14s %-16zu %-16zu %.1f%%\n", d[i].form, d[i].compared, d[i].differing, pct);
-      continue;
-    }
-    json_t *o = json_object();
-    json_object_set_new(o, "form", json_string(d[i].form));
-    json_object_set_new(o, "values_compared", json_integer((json_int_t)d[i].compared));
-    json_object_set_new(o, "values_differing", json_integer((json_int_t)d[i].differing));
-    json_object_set_new(o, "rate_pct", d[i].compared ? json_real(pct) : json_null());
-    json_array_append_new(rates, o);
-  }
+  json_t *rates = out ? json_array() : NULL, *users = out ? json_array() : NULL;
+  if (!out) printf("%zu finding%s\n", l.n, l.n == 1 ? "" : "s");
+  rate_table(st, fl, false, rates);
+  rate_table(st, fl, true, users);
   if (out) {
     json_object_set_new(out, "findings", l.arr);
     json_object_set_new(out, "discrepancy_rates", rates);
+    json_object_set_new(out, "discrepancy_rates_by_user", users);
   }
 }
 

@@ -137,8 +137,19 @@ static const store_form *double_entry_pair(const store_study *st, const store_fo
   return protocol_double_entry(st->protocol, f->instrument) ? f2 : NULL;
 }
 
-size_t monitor_discrepancies(const store_study *st, const char *patient, const char *site, monitor_rate *out,
-                             size_t max) {
+static void add_rate(monitor_rate *out, size_t *n, size_t max, const char *key, size_t compared, size_t differing) {
+  size_t k = 0;
+  while (k < *n && strcmp(out[k].key, key)) k++;
+  if (k == *n) {
+    if (*n == max) return;
+    out[(*n)++] = (monitor_rate){key, 0, 0};
+  }
+  out[k].compared += compared;
+  out[k].differing += differing;
+}
+
+size_t monitor_discrepancies(const store_study *st, const char *patient, const char *site, bool by_user,
+                             monitor_rate *out, size_t max) {
   size_t n = 0;
   for (size_t i = 0; i < st->n_forms; i++) {
     const store_form *f = &st->forms[i];
@@ -146,19 +157,21 @@ size_t monitor_discrepancies(const store_study *st, const char *patient, const c
     bool reads;
     const store_form *f2 = double_entry_pair(st, f, &reads);
     if (!f2 || (patient && strcmp(patient, p->code)) || (site && strcmp(site, p->site))) continue;
-    size_t k = 0;
-    while (k < n && strcmp(out[k].form, f->instrument)) k++;
-    if (k == n) {
-      if (n == max) continue;
-      out[n++] = (monitor_rate){f->instrument, 0, 0};
-    }
+    size_t compared = 0, differing = 0;
     for (size_t j = 0; j < f->n_values; j++) {
       const char *other = value_text(f2, f->values[j].item);
-      out[k].compared++;
-      out[k].differing += !other || strcmp(other, f->values[j].text);
+      compared++;
+      differing += !other || strcmp(other, f->values[j].text);
     }
     for (size_t j = 0; j < f2->n_values; j++)
-      if (!value_text(f, f2->values[j].item)) out[k].compared++, out[k].differing++;
+      if (!value_text(f, f2->values[j].item)) compared++, differing++;
+    if (!by_user) {
+      add_rate(out, &n, max, f->instrument, compared, differing);
+      continue;
+    }
+    const char *u1 = f->user ? f->user : "(unknown)", *u2 = f2->user ? f2->user : "(unknown)";
+    add_rate(out, &n, max, u1, compared, differing);
+    if (strcmp(u1, u2)) add_rate(out, &n, max, u2, compared, differing);
   }
   return n;
 }

@@ -64,19 +64,22 @@ enum {
 int monitor_run(const store_study *st, avn_date today, unsigned kinds, unsigned flags, monitor_handler h,
                 void *ctx);
 
-/* Double-entry discrepancy rate of one form: over the forms entered twice
-** by the same reader (double_entry in the protocol; independent reads are
-** not counted), the items in either entry (compared) and those whose two
-** values differ (differing: the entry_mismatch findings). */
+/* Double-entry discrepancy rate of one form or one user: over the forms
+** entered twice by the same reader (double_entry in the protocol;
+** independent reads are not counted), the items in either entry (compared)
+** and those whose two values differ (differing: the entry_mismatch
+** findings, adjudicated or not). By user: a pair counts for each of the two
+** users who typed it (once when one user typed both). */
 typedef struct monitor_rate {
-  const char *form;          /* borrowed from the study */
+  const char *key;           /* the form or the user; borrowed from the study */
   size_t compared, differing;
 } monitor_rate;
 
-/* Rates per form, in the order forms are first met, for the patients of
+/* Rates per form (by_user false) or per entering user (true; "(unknown)"
+** when the trail does not say), in the order first met, for the patients of
 ** one code and/or site (NULL: all); at most max written; returns the count. */
-size_t monitor_discrepancies(const store_study *st, const char *patient, const char *site, monitor_rate *out,
-                             size_t max);
+size_t monitor_discrepancies(const store_study *st, const char *patient, const char *site, bool by_user,
+                             monitor_rate *out, size_t max);
 
 const char *monitor_kind_name(monitor_kind k);     /* "entry_mismatch", ... */
 /* MON_N_KINDS when the name is none of them. */

@@ -56,6 +56,7 @@ typedef struct rctx {
   /* double data entry, taken before the snapshot is settled (store_settle):
   ** discrepancy rates per form; then what settling found */
   monitor_rate rates[64]; size_t n_rates;
+  monitor_rate user_rates[64]; size_t n_user_rates;
   store_settle_result settled;
 } rctx;
 

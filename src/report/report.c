@@ -85,7 +85,8 @@ avn_rc report_write(store *s, const char *dir, report_info *info, avn_err *e) {
   if (rc) goto cleanup;
   /* The entries' discrepancy rates, then the values analysis may use: agreed
   ** or adjudicated; an unresolved difference is missing, never entry 1. */
-  c.n_rates = monitor_discrepancies(st, NULL, NULL, c.rates, sizeof c.rates / sizeof c.rates[0]);
+  c.n_rates = monitor_discrepancies(st, NULL, NULL, false, c.rates, sizeof c.rates / sizeof c.rates[0]);
+  c.n_user_rates = monitor_discrepancies(st, NULL, NULL, true, c.user_rates, sizeof c.user_rates / sizeof c.user_rates[0]);
   rc = store_settle(st, &c.settled);
   if (rc) goto cleanup;
   c.st = st;

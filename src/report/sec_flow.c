@@ -82,7 +82,18 @@ typedef struct vcount {
   size_t expected, attended, missed, pending, withdrawn, converted;
 } vcount;
 
-/* Data quality: the double-entry discrepancy rate per form (the monitor's,
+static void rate_rows(rtable *t, const monitor_rate *r, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char a[32], b[48];
+    snprintf(a, sizeof a, "%zu", r[i].compared);
+    rfmt_pct(b, sizeof b, r[i].differing, r[i].compared);
+    rtable_row(t, (const char *const[]){r[i].key, a, b});
+  }
+  rtable_note(t, "Values compared: the items given in either entry of a form entered twice (independent reads by "
+                 "two readers are not counted). A value given in one entry only differs.");
+}
+
+/* Data quality: the double-entry discrepancy rate per form and per user (the monitor's,
 ** as avn list ... findings prints it, taken before settling), and what
 ** became of the differing values. */
 static void data_quality(rctx *c, rsec *s) {
@@ -100,16 +111,11 @@ static void data_quality(rctx *c, rsec *s) {
                  "rate is given.");
     return;
   }
-  rtable *t = rsec_table(s, "data_quality", "Double data entry: values that differ between the two entries, per form",
-                         3, (const char *const[]){"Form", "Values compared", "Values differing"});
-  for (size_t i = 0; i < n; i++) {
-    char a[32], b[48];
-    snprintf(a, sizeof a, "%zu", r[i].compared);
-    rfmt_pct(b, sizeof b, r[i].differing, r[i].compared);
-    rtable_row(t, (const char *const[]){r[i].form, a, b});
-  }
-  rtable_note(t, "Values compared: the items given in either entry of a form entered twice (independent reads by "
-                 "two readers are not counted). A value given in one entry only differs.");
+  rate_rows(rsec_table(s, "data_quality", "Double data entry: values that differ between the two entries, per form",
+                      3, (const char *const[]){"Form", "Values compared", "Values differing"}), r, n);
+  rate_rows(rsec_table(s, "data_quality_users", "Double data entry: values that differ, per user who typed an entry",
+                      3, (const char *const[]){"User", "Values compared", "Values differing"}),
+            c->user_rates, c->n_user_rates);
 }
 
 avn_rc sec_flow(rctx *c, avn_err *e) {

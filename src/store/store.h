@@ -247,6 +247,7 @@ typedef struct store_form {
   char *visit, *instrument, *status;
   int side, entry;
   bool unscheduled;          /* entered at a visit that does not schedule it */
+  char *user;                /* who entered it (its audit "create" row); whole-study loads only, else NULL */
   const inst_def *def;
   inst_value *values;        /* item names borrowed from def; text owned */
   size_t n_values;

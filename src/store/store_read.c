@@ -18,6 +18,8 @@ typedef struct {
   store *s;
   avn_rc rc;
   avn_err *e;
+  char **creators;           /* audit "create" rows: record, user, record, user ... sorted by record */
+  size_t n_creators;
 } load_ctx;
 
 static char *dup_or_null(const char *s) { return s ? avn_strdup(s) : NULL; }
@@ -194,6 +196,41 @@ static int adjudication_cb(void *ctx, int n, const char *const *v) {
   return c->rc != AVN_OK;
 }
 
+static int creator_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  (void)n;
+  char **g = avn_reallocarray(c->creators, 2 * (c->n_creators + 1), sizeof *g);
+  if (!g) { c->rc = AVN_E_NOMEM; return 1; }
+  c->creators = g;
+  g[2 * c->n_creators] = dup_or_null(v[0]);
+  g[2 * c->n_creators + 1] = dup_or_null(v[1]);
+  c->n_creators++;
+  if (!g[2 * c->n_creators - 2] || !g[2 * c->n_creators - 1]) c->rc = AVN_E_NOMEM;
+  return c->rc != AVN_OK;
+}
+
+/* Each form's entering user: the audit row that created it, found by the
+** form's record name (store_form_record) in the sorted rows: O(n log n). */
+static avn_rc form_users(load_ctx *c) {
+  store_study *st = c->st;
+  char rec[600];
+  for (size_t i = 0; i < st->n_forms; i++) {
+    store_form *f = &st->forms[i];
+    store_form_record(rec, sizeof rec, st->patients[f->patient].code, f->visit, f->instrument, f->side, f->entry);
+    size_t lo = 0, hi = c->n_creators;
+    while (lo < hi) {   /* the first row >= rec: a form created, voided and re-entered keeps its first creator */
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp(c->creators[2 * mid], rec) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < c->n_creators && !strcmp(c->creators[2 * lo], rec)) {
+      f->user = avn_strdup(c->creators[2 * lo + 1]);
+      if (!f->user) return AVN_E_NOMEM;
+    }
+  }
+  return AVN_OK;
+}
+
 static avn_rc build_form_index(store_study *st);
 
 /* One snapshot: the patients that `where` (over patient p, taking pp) selects,
@@ -265,6 +302,10 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
     if (!rc) rc = store_q(s, "SELECT finding, reason, user, at FROM deviation_ack ORDER BY CAST(finding AS BLOB)",
                           NULL, 0, ack_cb, &c, e);
     if (!rc) rc = c.rc;
+    if (!rc) rc = store_q(s, "SELECT record, user FROM audit WHERE action = 'create' AND field = 'status'"
+                             " ORDER BY CAST(record AS BLOB), id", NULL, 0, creator_cb, &c, e);
+    if (!rc) rc = c.rc;
+    if (!rc) rc = form_users(&c);
   }
 done:
   if (!rc) rc = build_form_index(c.st);
@@ -272,6 +313,8 @@ done:
   *out = c.st;
   c.st = NULL;
 cleanup:
+  for (size_t i = 0; i < 2 * c.n_creators; i++) avn_free(c.creators[i]);
+  avn_free(c.creators);
   if (rc == AVN_E_NOMEM) avn_fail(e, rc, "study", NULL, "out of memory loading the study");
   store_study_free(c.st);
   return rc;
@@ -355,7 +398,7 @@ void store_study_free(store_study *st) {
   avn_free(st->events);
   for (size_t i = 0; i < st->n_forms; i++) {
     store_form *f = &st->forms[i];
-    avn_free(f->visit); avn_free(f->instrument); avn_free(f->status);
+    avn_free(f->visit); avn_free(f->instrument); avn_free(f->status); avn_free(f->user);
     for (size_t k = 0; k < f->n_values; k++) avn_free((char *)f->values[k].text);
     avn_free(f->values);
   }

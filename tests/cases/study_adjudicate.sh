@@ -32,6 +32,17 @@ grep -qF "Double data entry: 1 value on which the two entries agree, 0 adjudicat
   "$T/r1/report.html" && ok || bad "report data quality before"
 [ "$(cat "$T/r1/tables/data_quality.csv")" = "$(printf 'Form,Values compared,Values differing\nhhs,2,1 (50.0%%)')" ] \
   && ok || bad "data_quality.csv: $(cat "$T/r1/tables/data_quality.csv")"
+# Per user (the audit trail says who typed each entry): each clerk's 2 values
+# compared, 1 differing; the coordinator typed no entry.
+[ "$(cat "$T/r1/tables/data_quality_users.csv")" = "$(printf 'User,Values compared,Values differing\nclerk1,2,1 (50.0%%)\nclerk2,2,1 (50.0%%)')" ] \
+  && ok || bad "data_quality_users.csv: $(cat "$T/r1/tables/data_quality_users.csv")"
+expect_exit 0 "$AVN" list "$DB" findings --json
+python3 - "$T/out" <<'PY' || bad "discrepancy rates by user"
+import json, sys
+r = json.load(open(sys.argv[1]))["discrepancy_rates_by_user"]
+assert [(x["user"], x["values_compared"], x["values_differing"], x["rate_pct"]) for x in r] == \
+    [("clerk1", 2, 1, 50.0), ("clerk2", 2, 1, 50.0)], r
+PY
 # Refused, nothing written: a clerk who typed an entry; no reason; an item the
 # entries agree on; a value the item refuses; a form not double-entered.
 A=(adjudicate "$DB" P1 baseline hhs --hip left)

@@ -29,6 +29,8 @@ assert [(x["id"], x["item"], x["expected"], x["actual"], x["acknowledged"]) for 
 r = o["discrepancy_rates"]
 assert [(x["form"], x["values_compared"], x["values_differing"], round(x["rate_pct"], 1)) for x in r] == \
     [("mri", 3, 2, 66.7)], r
+u = o["discrepancy_rates_by_user"]   # one user typed both entries: counted once
+assert [(x["user"], x["values_compared"], x["values_differing"]) for x in u] == [("tester", 3, 2)], u
 PY
 expect_exit 0 "$AVN" list "$DB" findings --kind entry_mismatch
 expect_out "mri            3                2                66.7%"
