@@ -328,11 +328,106 @@ static void test_ack(void **unused) {
   unlink(db_path);
 }
 
+static void enter_as(store *s, const char *user, int entry, const char *kv) {
+  char buf[256], *v[8];
+  size_t n = 0;
+  snprintf(buf, sizeof buf, "%s", kv);
+  for (char *t = strtok(buf, " "); t && n < 8; t = strtok(NULL, " ")) v[n++] = t;
+  store_enter_req r = {.patient = "P1", .visit = "baseline", .form = "hhs", .side = SIDE_LEFT, .entry = entry,
+                       .kv = v, .n_kv = n, .has_date = true, .user = user};
+  avn_date_parse("2024-01-15", &r.date);
+  store_enter_result res;
+  avn_err e;
+  assert_int_equal(store_enter(s, &r, &res, &e), AVN_OK);
+}
+
+static const inst_value *hhs_value(const store_study *st, int entry, const char *item) {
+  const store_form *f = store_find_form(st, 0, "baseline", "hhs", SIDE_LEFT, entry);
+  assert_non_null(f);
+  for (size_t i = 0; i < f->n_values; i++)
+    if (!strcmp(f->values[i].item, item)) return &f->values[i];
+  return NULL;
+}
+
+static int count_mismatch(const monitor_finding *x, void *ctx) {
+  (void)x;
+  ++*(int *)ctx;
+  return 0;
+}
+
+/* Adjudication and the settled view the report reads (store_settle). HHS
+** at baseline, left: clerk1 types pain=none limp=none, clerk2 pain=slight
+** limp=none support=none. Hand-worked: limp agrees (1); pain differs and
+** support is in entry 2 only: 2 unresolved, both missing in both entries
+** (never entry 1's 'none'). After monitor1 adjudicates pain=slight (code
+** value 40, hhs.yaml): 1 agreed, 1 adjudicated (both entries read 'slight'
+** = 40), 1 unresolved; the monitor's entry_mismatch for pain is gone. */
+static void test_settle(void **unused) {
+  (void)unused;
+  store *s = make_study();
+  enter_as(s, "clerk1", 1, "pain=none limp=none");
+  enter_as(s, "clerk2", 2, "pain=slight limp=none support=none");
+  avn_err e;
+  store_study *st = NULL;
+  assert_int_equal(store_load(s, NULL, &st, &e), AVN_OK);
+  assert_string_equal(st->forms[0].user, "clerk1");
+  int mism = 0;
+  monitor_run(st, 0, 1u << MON_ENTRY_MISMATCH, 0, count_mismatch, &mism);
+  assert_int_equal(mism, 2);
+  store_settle_result r = {0, 0, 0};
+  assert_int_equal(store_settle(st, &r), AVN_OK);
+  assert_int_equal(r.agreed, 1);
+  assert_int_equal(r.adjudicated, 0);
+  assert_int_equal(r.unresolved, 2);
+  assert_true(hhs_value(st, 1, "pain")->missing);
+  assert_true(hhs_value(st, 2, "pain")->missing);
+  assert_true(hhs_value(st, 2, "support")->missing);
+  assert_false(hhs_value(st, 1, "limp")->missing);
+  assert_null(hhs_value(st, 1, "support"));
+  store_study_free(st);
+
+  store_adjudicate_req q = {"P1", "baseline", "hhs", SIDE_LEFT, "pain", "slight", "source document", "clerk2"};
+  char before[256], after[256];
+  state(before, sizeof before);
+  assert_int_equal(store_adjudicate(s, &q, &e), AVN_E_STATE);   /* clerk2 typed entry 2 */
+  assert_string_equal(e.field, "--user");
+  q.user = "monitor1";
+  q.item = "limp";
+  q.value = "none";
+  assert_int_equal(store_adjudicate(s, &q, &e), AVN_E_STATE);   /* the entries agree on limp */
+  state(after, sizeof after);
+  assert_string_equal(before, after);
+  q.item = "pain";
+  q.value = "slight";
+  assert_int_equal(store_adjudicate(s, &q, &e), AVN_OK);
+  assert_int_equal(store_load(s, NULL, &st, &e), AVN_OK);
+  mism = 0;
+  monitor_run(st, 0, 1u << MON_ENTRY_MISMATCH, 0, count_mismatch, &mism);
+  assert_int_equal(mism, 1);   /* support only */
+  r = (store_settle_result){0, 0, 0};
+  assert_int_equal(store_settle(st, &r), AVN_OK);
+  assert_int_equal(r.agreed, 1);
+  assert_int_equal(r.adjudicated, 1);
+  assert_int_equal(r.unresolved, 1);
+  for (int entry = 1; entry <= 2; entry++) {
+    const inst_value *v = hhs_value(st, entry, "pain");
+    assert_false(v->missing);
+    assert_string_equal(v->text, "slight");
+    assert_true(v->num == 40);
+  }
+  store_study_free(st);
+  store_verify_result vr;
+  assert_int_equal(store_verify(s, NULL, NULL, &vr, &e), AVN_OK);
+  store_close(s);
+  unlink(db_path);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rules),
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_ack),
+      cmocka_unit_test(test_settle),
   };
   int r = cmocka_run_group_tests(tests, NULL, NULL);
   inst_registry_free();
