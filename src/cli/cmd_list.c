@@ -1,24 +1,36 @@
 /*
-** cmd_list.c: `avn list STUDY.db patients|screening|forms [filters] [--json]`:
-** the lists a coordinator works from. One store_load, then a filter per row.
+** cmd_list.c: `avn list STUDY.db patients|screening|forms|findings [filters]
+** [--json]`: the lists a coordinator works from. One store_load, then a
+** filter per row; findings come from the monitoring rules (src/monitor/).
 */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "monitor/monitor.h"
 #include "store/store.h"
 
 const char cmd_list_usage[] =
     "usage: avn list STUDY.db patients  [--site CODE] [--status active|withdrawn|completed] [--json]\n"
     "       avn list STUDY.db screening [--site CODE] [--eligible yes|no] [--json]\n"
     "       avn list STUDY.db forms     [--site CODE] [--patient ID] [--visit V] [--form F]\n"
-    "                                   [--status incomplete|complete|verified|locked] [--json]\n\n"
+    "                                   [--status incomplete|complete|verified|locked] [--json]\n"
+    "       avn list STUDY.db findings  [--kind KIND] [--patient ID] [--site CODE]\n"
+    "                                   [--today YYYY-MM-DD] [--json]\n\n"
     "patients:  every enrolled patient: site, sex, enrolment date, status, withdrawal\n"
     "           date and reason, hips with their stage.\n"
     "screening: the screening log, every person screened, eligible or not: date,\n"
     "           site, the criteria failed, the patient number if enrolled.\n"
     "forms:     every form entered: patient, visit, form, hip, entry, status.\n"
+    "findings:  what avn check finds, one row each with its id (the handle for\n"
+    "           avn check --ack), acknowledged deviations included and marked;\n"
+    "           KIND: overdue, out_of_window, missing_form, unscheduled_form,\n"
+    "           incomplete_form, deviation, reader_disagreement, second_entry_missing,\n"
+    "           entry_mismatch. Then the double-entry discrepancy rate per form\n"
+    "           and per user who typed an entry (from the audit trail): values\n"
+    "           compared (items in either entry of a form entered twice by the same\n"
+    "           reader), values that differ, and their percentage.\n"
     "Names and phone numbers are never listed here (avn contact shows them).\n";
 
 typedef struct filter {
@@ -111,11 +123,86 @@ static void list_forms(const store_study *st, const filter *fl, json_t *arr) {
   }
 }
 
+typedef struct find_list {
+  const store_study *st;
+  const filter *fl;
+  json_t *arr;
+  size_t n;
+} find_list;
+
+static int list_finding(const monitor_finding *x, void *ctx) {
+  find_list *l = ctx;
+  const store_patient *p = &l->st->patients[x->patient];
+  if (!keep(l->fl->patient, p->code) || !keep(l->fl->site, p->site)) return 0;
+  l->n++;
+  const char *kind = monitor_kind_name(x->kind), *hip = x->side ? side_name(x->side) : NULL;
+  if (!l->arr) {
+    printf("%-8s %-20s %-9s %-14s %-6s %-12s %s%s%s\n", p->code, kind, x->visit ? x->visit : "-", x->form ? x->form : "-",
+           hip ? hip : "-", x->acked ? "acknowledged" : "open", x->id, x->acked ? "  reason: " : "",
+           x->acked ? x->ack_reason : "");
+    return 0;
+  }
+  json_t *o = json_object();
+  json_object_set_new(o, "id", json_string(x->id));
+  json_object_set_new(o, "patient", json_string(p->code));
+  json_object_set_new(o, "kind", json_string(kind));
+  json_object_set_new(o, "visit", x->visit ? json_string(x->visit) : json_null());
+  json_object_set_new(o, "form", x->form ? json_string(x->form) : json_null());
+  json_object_set_new(o, "hip", hip ? json_string(hip) : json_null());
+  json_object_set_new(o, "entry", x->entry ? json_integer(x->entry) : json_null());
+  json_object_set_new(o, "item", x->item ? json_string(x->item) : json_null());
+  json_object_set_new(o, "expected", x->expected ? json_string(x->expected) : json_null());
+  json_object_set_new(o, "actual", x->actual ? json_string(x->actual) : json_null());
+  json_object_set_new(o, "detail", json_string(x->detail));
+  json_object_set_new(o, "acknowledged", json_boolean(x->acked));
+  json_object_set_new(o, "ack_reason", x->ack_reason ? json_string(x->ack_reason) : json_null());
+  json_array_append_new(l->arr, o);
+  return 0;
+}
+
+/* The double-entry discrepancy rates per form or per user (monitor_discrepancies). */
+static void rate_table(const store_study *st, const filter *fl, bool by_user, json_t *arr) {
+  monitor_rate d[64];
+  size_t nd = monitor_discrepancies(st, fl->patient, fl->site, by_user, d, 64);
+  if (!arr) printf("\n%-14s %-16s %-16s %s\n", by_user ? "user" : "form", "values compared", "values differing", "rate");
+  for (size_t i = 0; i < nd; i++) {
+    double pct = d[i].compared ? 100.0 * (double)d[i].differing / (double)d[i].compared : 0;
+    if (!arr) {
+      printf("%-14s %-16zu %-16zu %.1f%%\n", d[i].key, d[i].compared, d[i].differing, pct);
+      continue;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, by_user ? "user" : "form", json_string(d[i].key));
+    json_object_set_new(o, "values_compared", json_integer((json_int_t)d[i].compared));
+    json_object_set_new(o, "values_differing", json_integer((json_int_t)d[i].differing));
+    json_object_set_new(o, "rate_pct", d[i].compared ? json_real(pct) : json_null());
+    json_array_append_new(arr, o);
+  }
+}
+
+/* Findings, then the discrepancy rates. */
+static void list_findings(const store_study *st, const filter *fl, unsigned kinds, avn_date today, json_t *out) {
+  find_list l = {st, fl, out ? json_array() : NULL, 0};
+  if (!out) printf("%-8s %-20s %-9s %-14s %-6s %-12s %s\n", "patient", "finding", "visit", "form", "hip", "status", "id");
+  monitor_run(st, today, kinds, MONITOR_ACKED, list_finding, &l);
+  json_t *rates = out ? json_array() : NULL, *users = out ? json_array() : NULL;
+  if (!out) printf("%zu finding%s\n", l.n, l.n == 1 ? "" : "s");
+  rate_table(st, fl, false, rates);
+  rate_table(st, fl, true, users);
+  if (out) {
+    json_object_set_new(out, "findings", l.arr);
+    json_object_set_new(out, "discrepancy_rates", rates);
+    json_object_set_new(out, "discrepancy_rates_by_user", users);
+  }
+}
+
 int cmd_list(int argc, char **argv) {
   const char *pos[2] = {NULL, NULL};
   filter fl = {.eligible = -1};
   int eligible = -1;
   bool json = false, elig_given = false;
+  const char *kind = NULL;
+  avn_date today = avn_date_today();
   static const char *const yes_no[] = {"no", "yes", NULL};
   const cli_option opts[] = {
       {"--site", CLI_TEXT, &fl.site, "a site code", NULL, NULL},
@@ -124,18 +211,28 @@ int cmd_list(int argc, char **argv) {
       {"--visit", CLI_TEXT, &fl.visit, "a visit name", NULL, NULL},
       {"--form", CLI_TEXT, &fl.form, "a form name", NULL, NULL},
       {"--eligible", CLI_CHOICE, &eligible, NULL, yes_no, &elig_given},
+      {"--kind", CLI_TEXT, &kind, "a finding kind", NULL, NULL},
+      {"--today", CLI_DATE, &today, NULL, NULL, NULL},
       {"--json", CLI_FLAG, &json, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
-  int r = cli_parse("list", argc, argv, opts, pos, 2, 2, "STUDY.db and what to list (patients, screening or forms)",
+  int r = cli_parse("list", argc, argv, opts, pos, 2, 2, "STUDY.db and what to list (patients, screening, forms or findings)",
                     NULL, NULL);
   if (r) return r;
   const char *what = pos[1];
-  bool pts = !strcmp(what, "patients"), scr = !strcmp(what, "screening"), frm = !strcmp(what, "forms");
-  if (!pts && !scr && !frm) return cli_usage_error("list", "'%s': list patients, screening or forms", what);
+  bool pts = !strcmp(what, "patients"), scr = !strcmp(what, "screening"), frm = !strcmp(what, "forms"),
+       fnd = !strcmp(what, "findings");
+  if (!pts && !scr && !frm && !fnd)
+    return cli_usage_error("list", "'%s': list patients, screening, forms or findings", what);
+  monitor_kind k = kind ? monitor_kind_parse(kind) : MON_N_KINDS;
+  if (kind && !fnd) return cli_usage_error("list", "--kind applies to the findings list");
+  if (kind && k == MON_N_KINDS)
+    return cli_usage_error("list", "--kind '%s': one of overdue, out_of_window, missing_form, unscheduled_form, "
+                           "incomplete_form, deviation, reader_disagreement, second_entry_missing, entry_mismatch", kind);
   if (elig_given) fl.eligible = eligible;
   if (elig_given && !scr) return cli_usage_error("list", "--eligible applies to the screening list");
-  if ((fl.patient || fl.visit || fl.form) && !frm)
-    return cli_usage_error("list", "--patient, --visit and --form apply to the forms list");
+  if ((fl.visit || fl.form) && !frm) return cli_usage_error("list", "--visit and --form apply to the forms list");
+  if (fl.patient && !frm && !fnd) return cli_usage_error("list", "--patient applies to the forms and findings lists");
+  if (fl.status && fnd) return cli_usage_error("list", "--status applies to patients and forms");
   if (fl.status && scr) return cli_usage_error("list", "--status applies to patients and forms");
   avn_err e;
   avn_err_clear(&e);
@@ -144,11 +241,15 @@ int cmd_list(int argc, char **argv) {
   avn_rc rc = store_open(pos[0], &s, &e);
   if (!rc) rc = store_load(s, NULL, &st, &e);
   if (!rc) {
-    json_t *arr = json ? json_array() : NULL;
+    json_t *arr = json && !fnd ? json_array() : NULL;
     if (pts) list_patients(st, &fl, arr);
     else if (scr) list_screening(st, &fl, arr);
-    else list_forms(st, &fl, arr);
-    if (arr) {
+    else if (frm) list_forms(st, &fl, arr);
+    if (fnd) {
+      json_t *o = json ? json_object() : NULL;
+      list_findings(st, &fl, kind ? 1u << k : 0, today, o);
+      if (o) cli_print_json(o);
+    } else if (arr) {
       json_t *o = json_object();
       json_object_set_new(o, what, arr);
       cli_print_json(o);

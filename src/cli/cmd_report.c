@@ -7,7 +7,8 @@
 #include "report/report.h"
 
 const char cmd_report_usage[] =
-    "usage: avn report STUDY.db --out DIR\n\n"
+    "usage: avn report STUDY.db --out DIR\n"
+    "       avn report STUDY.db --safety --from YYYY-MM-DD --to YYYY-MM-DD --out DIR\n\n"
     "Writes the study report, computed from the database now (data cut-off: today,\n"
     "or $AVN_TODAY=YYYY-MM-DD): DIR/report.html (one self-contained file that opens\n"
     "offline), DIR/report.pdf, every table as DIR/tables/ID.csv and every figure as\n"
@@ -18,22 +19,36 @@ const char cmd_report_usage[] =
     "safety, cell products, methods. A section whose data are missing says what is\n"
     "missing instead of showing numbers. The report's subtitle and this command's\n"
     "output give the audit trail's row count and head hash the report was made from\n"
-    "(compare with 'avn audit').\n";
+    "(compare with 'avn audit').\n\n"
+    "--safety: the data and safety monitoring board's report for one review period\n"
+    "(seed 000: every six months): patients enrolled by the period's end, in\n"
+    "follow-up, withdrawn, attending and overdue; adverse events and serious adverse\n"
+    "events by onset (in the period and from the start to its end), by CTCAE grade,\n"
+    "relatedness and the protocol procedure they followed; conversions to THA;\n"
+    "protocol deviations (open and acknowledged, by visit date). Same files\n"
+    "(report.html, report.pdf, tables/*.csv).\n";
 
 int cmd_report(int argc, char **argv) {
   const char *db = NULL, *out = NULL;
+  bool safety = false, has_from = false, has_to = false;
+  avn_date from = 0, to = 0;
   avn_err e;
   avn_err_clear(&e);
   const cli_option opts[] = {
       {"--out", CLI_VALUE, &out, "a directory", NULL, NULL},
+      {"--safety", CLI_FLAG, &safety, NULL, NULL, NULL},
+      {"--from", CLI_DATE, &from, NULL, NULL, &has_from},
+      {"--to", CLI_DATE, &to, NULL, NULL, &has_to},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   int r = cli_parse("report", argc, argv, opts, &db, 1, 1, "STUDY.db", NULL, NULL);
   if (r) return r;
   if (!out) return cli_usage_error("report", "--out DIR is required");
+  if (safety && (!has_from || !has_to)) return cli_usage_error("report", "--safety needs --from and --to");
+  if (!safety && (has_from || has_to)) return cli_usage_error("report", "--from and --to apply to --safety");
   store *s = NULL;
   report_info info = {0};
   avn_rc rc = store_open_read(db, &s, &e);
-  if (!rc) rc = report_write(s, out, &info, &e);
+  if (!rc) rc = safety ? report_safety(s, from, to, out, &info, &e) : report_write(s, out, &info, &e);
   if (!rc)
     printf("report of %zu patients (%zu units): %s/report.html, %s/report.pdf, tables/ and figures/\n"
            "audit trail: %lld rows, head %s\n",

@@ -33,6 +33,7 @@
 #include "stats/ctable.h"
 #include "stats/logrank.h"
 #include "stats/ttest.h"
+#include "monitor/monitor.h"
 
 typedef struct unit {
   size_t pat;
@@ -492,26 +493,20 @@ static void check_survival(chk *c) {
   avn_free(t);
 }
 
+/* Counts the monitor's findings (src/monitor/) of one kind. */
+static int count_finding(const monitor_finding *x, void *ctx) {
+  (void)x;
+  ++*(int *)ctx;
+  return 0;
+}
+
 static void check_conduct(chk *c) {
   const store_study *st = c->st;
   int out = 0, attended = 0, dev = 0;
-  for (size_t e = 0; e < st->n_events; e++) {
-    const store_event *ev = &st->events[e];
-    if (strcmp(ev->kind, "visit") || !ev->has_actual) continue;
-    attended++;
-    out += ev->actual < ev->earliest || ev->actual > ev->latest;
-  }
+  for (size_t e = 0; e < st->n_events; e++) attended += !strcmp(st->events[e].kind, "visit") && st->events[e].has_actual;
+  monitor_run(st, 0, 1u << MON_OUT_OF_WINDOW, 0, count_finding, &out);
   row(c, out == 0, "Visits outside their window", "none", "%d of %d attended visits", out, attended);
-  for (size_t f = 0; f < st->n_forms; f++) {
-    const store_form *fm = &st->forms[f];
-    if (!fm->def || fm->entry != 1) continue;
-    inst_response resp = {fm->values, fm->n_values};
-    inst_scores sc;
-    avn_err e;
-    bool scored = inst_score(fm->def, &resp, NULL, 0, &sc, &e) == AVN_OK;
-    limit_breach br[16];
-    dev += (int)limits_check(c->p, fm->instrument, &resp, scored ? &sc : NULL, br, 16);
-  }
+  monitor_run(st, 0, 1u << MON_DEVIATION, MONITOR_ACKED, count_finding, &dev);
   row(c, dev == 0, "Cell products and procedures outside the protocol's limits", "none", "%d", dev);
 }
 

@@ -346,12 +346,17 @@ static void fill_group(const frame *f, const group *g, size_t pi, int row_side, 
   const store_form *f1 = store_find_form(st, pi, g->visit, form, side, 1);
   const store_form *f2 = g->double_entry ? store_find_form(st, pi, g->visit, form, side, 2) : NULL;
   avn_date enrolled = st->patients[pi].enrolled;
-  inst_value chosen[128];
+  inst_value chosen[128], adj;
   size_t n = 0;
   for (size_t j = 0; j < g->n_items; j++) {
     const frame_col *c = &f->cols[g->first + j];
     const inst_value *v = find_value(f1, c->source);
-    if (f2 && !same_value(v, find_value(f2, c->source))) v = NULL; /* not settled: missing */
+    if (f2 && !same_value(v, find_value(f2, c->source))) {
+      /* The entries differ: the adjudicated value (avn adjudicate), else
+      ** missing, never entry 1 (store_settle's rule, for the report). */
+      const store_adjudication *a = store_find_adjudication(st, pi, g->visit, form, side, c->source);
+      v = a && inst_parse_value(g->def, c->source, a->value, &adj, NULL) == AVN_OK && !adj.missing ? &adj : NULL;
+    }
     set_item_cell(f, c, v, enrolled, &row[g->first + j]);
     if (v && n < sizeof chosen / sizeof chosen[0]) chosen[n++] = *v;
   }

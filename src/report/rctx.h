@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include "core/date.h"
 #include "core/rc.h"
+#include "monitor/monitor.h"
 #include "protocol/sap.h"
 #include "report/doc.h"
 #include "store/store.h"
@@ -52,7 +53,15 @@ typedef struct rctx {
   bool per_hip;
   /* methods log: keys and sentences in order of first use */
   char **method_keys, **method_text; size_t n_methods;
+  /* double data entry, taken before the snapshot is settled (store_settle):
+  ** discrepancy rates per form; then what settling found */
+  monitor_rate rates[64]; size_t n_rates;
+  monitor_rate user_rates[64]; size_t n_user_rates;
+  store_settle_result settled;
 } rctx;
+
+/* The audit trail's length and head (report.c), for a report's subtitle. */
+avn_rc rctx_chain(store *s, store_chain *out /* OUT */, avn_err *e);
 
 /* A form's result or item for unit u at a visit (first entry). False when
 ** the form is absent, the value missing or not numeric. */

@@ -28,4 +28,10 @@ typedef struct report_info {
 /* info may be NULL. */
 avn_rc report_write(store *s, const char *dir, report_info *info /* OUT */, avn_err *e);
 
+/* The safety board's report for the review period [from, to] (safety.c):
+** enrolment and follow-up, adverse events by period, grade, relatedness
+** and procedure, conversions to THA, protocol deviations; same files as
+** report_write. info->n_patients: patients enrolled by `to`. */
+avn_rc report_safety(store *s, avn_date from, avn_date to, const char *dir, report_info *info /* OUT */, avn_err *e);
+
 #endif

@@ -17,8 +17,9 @@
 **                   protocol procedure done at the form's visit) and all.
 **   cell_deviations each protocol limit (protocol.limits, on cell_product
 **                   or any other form): forms checked (value present),
-**                   values outside (limits_check's rule: below min, above
-**                   max, or another code than `is`), their range.
+**                   values outside (the monitor's deviations, src/monitor/:
+**                   below min, above max, or another code than `is`),
+**                   their range.
 **   dose_model      for each primary outcome of the plan: OLS of the change
 **                   baseline -> final visit on the dose of the first
 **                   procedure (the plan's `dose` variable): slope with 95%
@@ -40,7 +41,7 @@
 #include <string.h>
 
 #include "core/mem.h"
-#include "protocol/limits.h"
+#include "monitor/monitor.h"
 #include "report/rctx.h"
 #include "stats/desc.h"
 #include "stats/regress.h"
@@ -150,6 +151,28 @@ cleanup:
 
 /* --- deviations ------------------------------------------------------------ */
 
+/* The monitor's deviations (src/monitor/), each counted under its limit. */
+typedef struct dev_count {
+  const protocol *p;
+  const bool *in_study;
+  size_t *out, n_acked;
+  double *omin, *omax;
+  const char **otext;
+} dev_count;
+
+static int count_deviation(const monitor_finding *x, void *ctx) {
+  dev_count *d = ctx;
+  size_t l = (size_t)(x->limit - d->p->limits);
+  if (!d->in_study[x->patient] || l >= d->p->n_limits) return 0;
+  if (d->out[l] == 0 || x->num < d->omin[l]) d->omin[l] = x->num;
+  if (d->out[l] == 0 || x->num > d->omax[l]) d->omax[l] = x->num;
+  for (size_t k = 0; !d->otext[l] && x->limit->is && k < x->f->n_values; k++)   /* the study's text, kept */
+    if (!strcmp(x->f->values[k].item, x->item)) d->otext[l] = x->f->values[k].text;
+  d->out[l]++;
+  d->n_acked += x->acked;
+  return 0;
+}
+
 static avn_rc deviations_table(rctx *c, rsec *s, const bool *in_study) {
   const protocol *p = c->p;
   const store_study *st = c->st;
@@ -163,8 +186,7 @@ static avn_rc deviations_table(rctx *c, rsec *s, const bool *in_study) {
   size_t *checked = avn_calloc(nl, sizeof *checked), *out = avn_calloc(nl, sizeof *out);
   double *omin = avn_calloc(nl, sizeof *omin), *omax = avn_calloc(nl, sizeof *omax);
   const char **otext = avn_calloc(nl, sizeof *otext);
-  limit_breach *br = avn_calloc(nl, sizeof *br);
-  if (!checked || !out || !omin || !omax || !otext || !br) {
+  if (!checked || !out || !omin || !omax || !otext) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
@@ -178,17 +200,9 @@ static avn_rc deviations_table(rctx *c, rsec *s, const bool *in_study) {
     score_form(f, &sc);
     for (size_t l = 0; l < nl; l++)
       if (!strcmp(p->limits[l].form, f->instrument) && form_present(f, &sc, p->limits[l].field)) checked[l]++;
-    inst_response resp = {f->values, f->n_values};
-    size_t nb = limits_check(p, f->instrument, &resp, &sc, br, nl);
-    for (size_t b = 0; b < nb; b++) {
-      size_t l = (size_t)(br[b].limit - p->limits);
-      if (l >= nl) continue;
-      if (out[l] == 0 || br[b].num < omin[l]) omin[l] = br[b].num;
-      if (out[l] == 0 || br[b].num > omax[l]) omax[l] = br[b].num;
-      if (!otext[l] && br[b].text) otext[l] = br[b].text;
-      out[l]++;
-    }
   }
+  dev_count dc = {p, in_study, out, 0, omin, omax, otext};
+  monitor_run(st, 0, 1u << MON_DEVIATION, MONITOR_ACKED, count_deviation, &dc);
   size_t total_checked = 0;
   for (size_t l = 0; l < nl; l++) total_checked += checked[l];
   if (total_checked == 0) {
@@ -212,6 +226,9 @@ static avn_rc deviations_table(rctx *c, rsec *s, const bool *in_study) {
   }
   rtable_note(tb, "Forms checked: forms giving the value (entry 1); a missing value is not a deviation. Percentages "
                   "of the forms checked.");
+  if (dc.n_acked)
+    rtable_note(tb, "%zu of the values outside were acknowledged as deviations with a reason (avn check --ack).",
+                dc.n_acked);
   rctx_method(c, "deviations", "Values outside the protocol's limits were counted as protocol deviations.");
 cleanup:
   avn_free(checked);
@@ -219,7 +236,6 @@ cleanup:
   avn_free(omin);
   avn_free(omax);
   avn_free(otext);
-  avn_free(br);
   return rc;
 }
 

@@ -31,6 +31,7 @@
 
 #include "core/buf.h"
 #include "core/mem.h"
+#include "monitor/monitor.h"
 #include "report/rctx.h"
 
 #define MAX_REASONS 64
@@ -80,6 +81,42 @@ static const char *criterion_text(const protocol *p, const char *name) {
 typedef struct vcount {
   size_t expected, attended, missed, pending, withdrawn, converted;
 } vcount;
+
+static void rate_rows(rtable *t, const monitor_rate *r, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char a[32], b[48];
+    snprintf(a, sizeof a, "%zu", r[i].compared);
+    rfmt_pct(b, sizeof b, r[i].differing, r[i].compared);
+    rtable_row(t, (const char *const[]){r[i].key, a, b});
+  }
+  rtable_note(t, "Values compared: the items given in either entry of a form entered twice (independent reads by "
+                 "two readers are not counted). A value given in one entry only differs.");
+}
+
+/* Data quality: the double-entry discrepancy rate per form and per user (the monitor's,
+** as avn list ... findings prints it, taken before settling), and what
+** became of the differing values. */
+static void data_quality(rctx *c, rsec *s) {
+  const monitor_rate *r = c->rates;
+  size_t n = c->n_rates;
+  const store_settle_result *z = &c->settled;
+  rsec_heading(s, "Data quality");
+  if (z->agreed + z->adjudicated + z->unresolved)
+    rsec_para(s, "Double data entry: %zu value%s on which the two entries agree, %zu adjudicated (avn adjudicate), "
+                 "%zu still unresolved. The analysis uses only agreed and adjudicated values; an unresolved value "
+                 "is missing in every table and figure, never taken from one entry.",
+              z->agreed, z->agreed == 1 ? "" : "s", z->adjudicated, z->unresolved);
+  if (n == 0) {
+    rsec_para(s, "No form has been entered twice by the same person or reader, so no double-entry discrepancy "
+                 "rate is given.");
+    return;
+  }
+  rate_rows(rsec_table(s, "data_quality", "Double data entry: values that differ between the two entries, per form",
+                      3, (const char *const[]){"Form", "Values compared", "Values differing"}), r, n);
+  rate_rows(rsec_table(s, "data_quality_users", "Double data entry: values that differ, per user who typed an entry",
+                      3, (const char *const[]){"User", "Values compared", "Values differing"}),
+            c->user_rates, c->n_user_rates);
+}
 
 avn_rc sec_flow(rctx *c, avn_err *e) {
   (void)e;
@@ -218,6 +255,7 @@ avn_rc sec_flow(rctx *c, avn_err *e) {
   snprintf(cap, sizeof cap, "Study flow. Follow-up counts are %s.", unit);
   rsec_figure(s, "consort", cap, fig);
   fig = NULL;
+  data_quality(c, s);
 cleanup:
   rfig_free(fig);
   avn_buf_free(&b);

@@ -81,5 +81,19 @@ static const char migration_3[] =
     "  screened_on TEXT NOT NULL, eligible INTEGER NOT NULL CHECK (eligible IN (0,1)),"
     "  failed TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (screening_id, attempt));";
 
-const char *const schema_migrations[] = {migration_1, migration_2, migration_3};
+/* 4: acknowledged protocol deviations (avn check --ack): the finding's id
+** (monitor_id), why it is accepted, by whom, when; adjudicated values of
+** double-entered forms (avn adjudicate): one per item, the value analysis
+** uses where the two entries differ. */
+static const char migration_4[] =
+    "CREATE TABLE deviation_ack("
+    "  id INTEGER PRIMARY KEY, finding TEXT NOT NULL UNIQUE, reason TEXT NOT NULL,"
+    "  user TEXT NOT NULL, at TEXT NOT NULL);"
+    "CREATE TABLE adjudication("
+    "  id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL REFERENCES patient(id),"
+    "  visit TEXT NOT NULL, instrument TEXT NOT NULL, side TEXT NOT NULL DEFAULT '', item TEXT NOT NULL,"
+    "  value_text TEXT NOT NULL, reason TEXT NOT NULL, user TEXT NOT NULL, at TEXT NOT NULL,"
+    "  UNIQUE (patient_id, visit, instrument, side, item));";
+
+const char *const schema_migrations[] = {migration_1, migration_2, migration_3, migration_4};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -141,6 +141,32 @@ typedef struct store_void_form {
 typedef int (*store_void_fn)(void *ctx, const store_void_form *f);
 avn_rc store_each_void(store *s, const char *patient, store_void_fn fn, void *ctx, avn_err *e);
 
+/* Acknowledges a protocol deviation: `finding` is its monitor id
+** ("deviation/PATIENT/VISIT/FORM/HIP/FIELD"); the caller has checked it
+** is an open deviation (the monitor lives above the store). Stored in
+** deviation_ack and audited (record "finding ID", field "ack"). Refused:
+** no reason, not a deviation id, already acknowledged. */
+avn_rc store_ack_deviation(store *s, const char *finding, const char *reason, const char *user, avn_err *e);
+
+typedef struct store_adjudicate_req {
+  const char *patient, *visit, *form;
+  int side;                  /* SIDE_PATIENT, SIDE_LEFT, SIDE_RIGHT */
+  const char *item, *value;  /* the value settled on: one entry's or another */
+  const char *reason, *user;
+} store_adjudicate_req;
+
+/* Settles one value of a double-entered form (protocol double_entry; not
+** two independent reads, which go to a consensus read) on which entries 1
+** and 2 differ. The adjudicator must be a third person: neither entry's
+** user (from the audit trail). The value is validated as entry validates
+** it. Stored in adjudication (a second adjudication of the item replaces
+** the first, with a reason), audited as record "patient P / visit V / FORM
+** [hip] / adjudication", field ITEM. Refused: no reason; no such form or
+** no entry 2; entries that agree on the item; a value the item refuses;
+** the adjudicator typed one of the entries. */
+avn_rc store_adjudicate(store *s, const store_adjudicate_req *r, avn_err *e);
+
+
 /* Reverses a withdrawal (the patient is back in follow-up). */
 avn_rc store_unwithdraw(store *s, const char *patient, const char *reason, const char *user, avn_err *e);
 
@@ -230,6 +256,7 @@ typedef struct store_form {
   char *visit, *instrument, *status;
   int side, entry;
   bool unscheduled;          /* entered at a visit that does not schedule it */
+  char *user;                /* who entered it (its audit "create" row); whole-study loads only, else NULL */
   const inst_def *def;
   inst_value *values;        /* item names borrowed from def; text owned */
   size_t n_values;
@@ -241,6 +268,16 @@ typedef struct store_screening {
   char *failed;              /* comma-separated failed criteria (side in brackets) */
 } store_screening;
 
+typedef struct store_ack {
+  char *finding, *reason, *user, *at;   /* finding: a monitor id (monitor.h) */
+} store_ack;
+
+typedef struct store_adjudication {
+  size_t patient;            /* index into patients */
+  char *visit, *form, *item, *value, *reason, *user;
+  int side;
+} store_adjudication;
+
 typedef struct store_study {
   const protocol *protocol;  /* borrowed from the store */
   store_patient *patients;     size_t n_patients;
@@ -248,6 +285,8 @@ typedef struct store_study {
   store_form *forms;           size_t n_forms;
   store_screening *screenings; size_t n_screenings;
   store_form **form_index;   /* forms sorted by (patient, visit, instrument, side, entry) */
+  store_ack *acks;           size_t n_acks;   /* sorted by finding (strcmp); whole-study loads only */
+  store_adjudication *adjudications; size_t n_adjudications;   /* sorted (store_find_adjudication) */
 } store_study;
 
 /* Loads the whole study, or one patient (patient != NULL; AVN_E_NOTFOUND if
@@ -267,6 +306,26 @@ avn_rc store_contact(store *s, const char *patient, char **name /* OUT */, char 
 /* How many patients are enrolled and how many hips they bring. */
 avn_rc store_count_units(store *s, size_t *patients /* OUT */, size_t *hips /* OUT */, avn_err *e);
 void store_study_free(store_study *st);
+
+/* The adjudicated value of an item, or NULL (O(log n)). */
+const store_adjudication *store_find_adjudication(const store_study *st, size_t patient, const char *visit,
+                                                  const char *form, int side, const char *item);
+
+/* true when the form takes independent reads (its definition names a
+** reader item) and the two entries name different readers. */
+bool store_independent_reads(const store_form *f1, const store_form *f2);
+
+/* What analysis may use of double-entered forms, in place: for each form
+** entered twice by the same reader, a value on which the entries differ is
+** replaced in both by its adjudication, or else marked missing in both
+** (unresolved). Forms without an entry 2 are left as entry 1 has them.
+** Counts are added to *out (may be NULL). Called by the report; the
+** analysis dataset (frame.c) applies the same rule per cell with
+** store_find_adjudication; never the monitor (it needs the raw entries). */
+typedef struct store_settle_result {
+  size_t agreed, adjudicated, unresolved;   /* values, over the pairs */
+} store_settle_result;
+avn_rc store_settle(store_study *st, store_settle_result *out);
 
 /* The form (patient index, visit, instrument, side, entry) or NULL. O(log n). */
 const store_form *store_find_form(const store_study *st, size_t patient, const char *visit,

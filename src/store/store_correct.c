@@ -251,3 +251,33 @@ cleanup:
   store_row_free(c, 3);
   return rc;
 }
+
+/* --- acknowledged deviations --------------------------------------------- */
+
+avn_rc store_ack_deviation(store *s, const char *finding, const char *reason, const char *user, avn_err *e) {
+  char *old = NULL, at[40], record[600];
+  bool in_tx = false;
+  avn_rc rc = need_reason(reason, "acknowledging a deviation", e);
+  if (rc) return rc;
+  if (!finding || strncmp(finding, "deviation/", 10) != 0 || strlen(finding) > 500)
+    return avn_fail(e, AVN_E_RANGE, "--ack", finding, "a deviation's id (deviation/PATIENT/VISIT/FORM/HIP/FIELD, "
+                    "as avn list STUDY.db findings --kind deviation shows it)");
+  rc = store_tx_begin(s, e);
+  if (rc) return rc;
+  in_tx = true;
+  const char *p[1] = {finding};
+  rc = store_q_one(s, "SELECT reason FROM deviation_ack WHERE finding=?", p, 1, &old, NULL, e);
+  if (!rc && old) rc = avn_fail(e, AVN_E_STATE, "--ack", finding, "already acknowledged (reason: %s)", old);
+  if (rc) goto cleanup;
+  store_now_iso(at);
+  const char *ins[4] = {finding, reason, user, at};
+  snprintf(record, sizeof record, "finding %s", finding);
+  rc = store_audit(s, user, "ack", record, "ack", NULL, reason, reason, e);   /* validates the user first */
+  if (!rc) rc = store_q(s, "INSERT INTO deviation_ack(finding, reason, user, at) VALUES (?,?,?,?)", ins, 4, NULL, NULL, e);
+  if (!rc) rc = store_tx_commit(s, e);
+  if (!rc) in_tx = false;
+cleanup:
+  if (in_tx) store_tx_rollback(s);
+  avn_free(old);
+  return rc;
+}

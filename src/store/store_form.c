@@ -52,7 +52,7 @@ static void kv_rows_free(kv_rows *k) {
 }
 
 /* Formats a parsed value as the text stored in item_value.value_text. */
-static void value_text(const inst_item *it, const inst_value *v, char *out, size_t n) {
+void store_value_text(const inst_item *it, const inst_value *v, char *out, size_t n) {
   char d[11];
   switch (it->type) {
     case INST_CODE:
@@ -224,7 +224,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     const inst_item *it = inst_item_find(d, vals[i].item);
     if (vals[i].missing) continue;   /* a blank is missing: no text, never 0 / "no" / 1970-01-01 */
     char buf[1024];
-    value_text(it, &vals[i], buf, sizeof buf);
+    store_value_text(it, &vals[i], buf, sizeof buf);
     texts[i] = avn_strdup(buf);
     if (!texts[i]) { rc = AVN_E_NOMEM; goto cleanup; }
   }

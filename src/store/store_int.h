@@ -112,6 +112,9 @@ avn_rc store_in_study_date(store *s, const char *pid, const char *visit, bool la
 
 /* The audit record of a form instance: "patient P / visit V / FORM[ SIDE] /
 ** entry N" (store_verify builds the same from the tables). */
+/* An item's value as stored (item_value.value_text): canonical text. */
+void store_value_text(const inst_item *it, const inst_value *v, char *out, size_t n);
+
 void store_form_record(char *out, size_t n, const char *patient, const char *visit, const char *form, int side,
                        int entry);
 

@@ -18,6 +18,8 @@ typedef struct {
   store *s;
   avn_rc rc;
   avn_err *e;
+  char **creators;           /* audit "create" rows: record, user, record, user ... sorted by record */
+  size_t n_creators;
 } load_ctx;
 
 static char *dup_or_null(const char *s) { return s ? avn_strdup(s) : NULL; }
@@ -170,6 +172,65 @@ static int screening_cb(void *ctx, int n, const char *const *v) {
   return 0;
 }
 
+static int ack_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  store_study *st = c->st;
+  (void)n;
+  GROW(st->acks, st->n_acks);
+  store_ack *a = &st->acks[st->n_acks++];
+  *a = (store_ack){dup_or_null(v[0]), dup_or_null(v[1]), dup_or_null(v[2]), dup_or_null(v[3])};
+  return 0;
+}
+
+static int adjudication_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  store_study *st = c->st;
+  (void)n;
+  size_t pi = find_patient(st, strtoll(v[0], NULL, 10));
+  if (pi == (size_t)-1) return 0;
+  GROW(st->adjudications, st->n_adjudications);
+  store_adjudication *a = &st->adjudications[st->n_adjudications++];
+  *a = (store_adjudication){pi, dup_or_null(v[1]), dup_or_null(v[2]), dup_or_null(v[4]), dup_or_null(v[5]),
+                            dup_or_null(v[6]), dup_or_null(v[7]), side_of(v[3])};
+  if (!a->visit || !a->form || !a->item || !a->value || !a->reason || !a->user) c->rc = AVN_E_NOMEM;
+  return c->rc != AVN_OK;
+}
+
+static int creator_cb(void *ctx, int n, const char *const *v) {
+  load_ctx *c = ctx;
+  (void)n;
+  char **g = avn_reallocarray(c->creators, 2 * (c->n_creators + 1), sizeof *g);
+  if (!g) { c->rc = AVN_E_NOMEM; return 1; }
+  c->creators = g;
+  g[2 * c->n_creators] = dup_or_null(v[0]);
+  g[2 * c->n_creators + 1] = dup_or_null(v[1]);
+  c->n_creators++;
+  if (!g[2 * c->n_creators - 2] || !g[2 * c->n_creators - 1]) c->rc = AVN_E_NOMEM;
+  return c->rc != AVN_OK;
+}
+
+/* Each form's entering user: the audit row that created it, found by the
+** form's record name (store_form_record) in the sorted rows: O(n log n). */
+static avn_rc form_users(load_ctx *c) {
+  store_study *st = c->st;
+  char rec[600];
+  for (size_t i = 0; i < st->n_forms; i++) {
+    store_form *f = &st->forms[i];
+    store_form_record(rec, sizeof rec, st->patients[f->patient].code, f->visit, f->instrument, f->side, f->entry);
+    size_t lo = 0, hi = c->n_creators;
+    while (lo < hi) {   /* the first row >= rec: a form created, voided and re-entered keeps its first creator */
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp(c->creators[2 * mid], rec) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < c->n_creators && !strcmp(c->creators[2 * lo], rec)) {
+      f->user = avn_strdup(c->creators[2 * lo + 1]);
+      if (!f->user) return AVN_E_NOMEM;
+    }
+  }
+  return AVN_OK;
+}
+
 static avn_rc build_form_index(store_study *st);
 
 /* One snapshot: the patients that `where` (over patient p, taking pp) selects,
@@ -221,6 +282,11 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
        " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id", form_cb},
       {"SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
        " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s ORDER BY v.form_id", value_cb},
+      /* in store_find_adjudication's order: patient (id order is index
+      ** order), then visit, form, side ('' < left < right), item */
+      {"SELECT a.patient_id, a.visit, a.instrument, a.side, a.item, a.value_text, a.reason, a.user"
+       " FROM adjudication a JOIN patient p ON p.id = a.patient_id%s"
+       " ORDER BY a.patient_id, a.visit, a.instrument, a.side, a.item", adjudication_cb},
   };
   for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++) {
     snprintf(sql, sizeof sql, parts[i].sql, where);
@@ -232,6 +298,14 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
                     " JOIN site ON site.id = sc.site_id LEFT JOIN patient p ON p.screening_id = sc.id ORDER BY sc.id",
                  NULL, 0, screening_cb, &c, e);
     if (!rc) rc = c.rc;
+    /* sorted as strcmp sorts: the monitor looks ids up by bsearch */
+    if (!rc) rc = store_q(s, "SELECT finding, reason, user, at FROM deviation_ack ORDER BY CAST(finding AS BLOB)",
+                          NULL, 0, ack_cb, &c, e);
+    if (!rc) rc = c.rc;
+    if (!rc) rc = store_q(s, "SELECT record, user FROM audit WHERE action = 'create' AND field = 'status'"
+                             " ORDER BY CAST(record AS BLOB), id", NULL, 0, creator_cb, &c, e);
+    if (!rc) rc = c.rc;
+    if (!rc) rc = form_users(&c);
   }
 done:
   if (!rc) rc = build_form_index(c.st);
@@ -239,6 +313,8 @@ done:
   *out = c.st;
   c.st = NULL;
 cleanup:
+  for (size_t i = 0; i < 2 * c.n_creators; i++) avn_free(c.creators[i]);
+  avn_free(c.creators);
   if (rc == AVN_E_NOMEM) avn_fail(e, rc, "study", NULL, "out of memory loading the study");
   store_study_free(c.st);
   return rc;
@@ -322,7 +398,7 @@ void store_study_free(store_study *st) {
   avn_free(st->events);
   for (size_t i = 0; i < st->n_forms; i++) {
     store_form *f = &st->forms[i];
-    avn_free(f->visit); avn_free(f->instrument); avn_free(f->status);
+    avn_free(f->visit); avn_free(f->instrument); avn_free(f->status); avn_free(f->user);
     for (size_t k = 0; k < f->n_values; k++) avn_free((char *)f->values[k].text);
     avn_free(f->values);
   }
@@ -332,6 +408,16 @@ void store_study_free(store_study *st) {
     avn_free(s->code); avn_free(s->site); avn_free(s->date); avn_free(s->failed); avn_free(s->patient);
   }
   avn_free(st->screenings);
+  for (size_t i = 0; i < st->n_acks; i++) {
+    store_ack *a = &st->acks[i];
+    avn_free(a->finding); avn_free(a->reason); avn_free(a->user); avn_free(a->at);
+  }
+  avn_free(st->acks);
+  for (size_t i = 0; i < st->n_adjudications; i++) {
+    store_adjudication *a = &st->adjudications[i];
+    avn_free(a->visit); avn_free(a->form); avn_free(a->item); avn_free(a->value); avn_free(a->reason); avn_free(a->user);
+  }
+  avn_free(st->adjudications);
   avn_free(st->form_index);
   avn_free(st);
 }

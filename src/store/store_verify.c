@@ -146,7 +146,11 @@ static const char tables_sql[] =
     " UNION ALL SELECT " FORM_RECORD ", 'unscheduled', 'yes' FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
     "   WHERE f.unscheduled <> 0"
     " UNION ALL SELECT " FORM_RECORD ", 'voided', f.void_reason FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
-    "   WHERE f.void_reason IS NOT NULL";
+    "   WHERE f.void_reason IS NOT NULL"
+    " UNION ALL SELECT 'finding ' || finding, 'ack', reason FROM deviation_ack"
+    " UNION ALL SELECT 'patient ' || " PATIENT_OF("p", "a.patient_id") " || ' / visit ' || a.visit || ' / ' ||"
+    "   a.instrument || CASE WHEN a.side <> '' THEN ' ' || a.side ELSE '' END || ' / adjudication', a.item,"
+    "   a.value_text FROM adjudication a LEFT JOIN patient p ON p.id = a.patient_id";
 
 static const char items_sql[] =
     "SELECT coalesce(" FORM_RECORD ", 'form #' || v.form_id), v.item, v.value_text, v.value_num, f.instrument"

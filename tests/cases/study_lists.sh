@@ -35,7 +35,7 @@ expect_exit 0 "$AVN" list "$DB" forms --patient P1
 expect_out "P1         w6         vas            right  1     complete"
 [ "$(grep -c '^P' "$T/out")" = 1 ] && ok || bad "forms of P1: $(cat "$T/out")"
 expect_exit 2 "$AVN" list "$DB" visits
-expect_err "list patients, screening or forms"
+expect_err "list patients, screening, forms or findings"
 expect_exit 2 "$AVN" list "$DB" patients --eligible yes
 expect_err "--eligible applies to the screening list"
 

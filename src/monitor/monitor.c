@@ -1,0 +1,284 @@
+/*
+** monitor.c: the monitoring rules (monitor.h). Formerly inside avn check;
+** the wording of each detail line is avn check's.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor/monitor.h"
+#include "protocol/limits.h"
+
+static const char *const kind_names[MON_N_KINDS] = {
+    [MON_OVERDUE] = "overdue",
+    [MON_OUT_OF_WINDOW] = "out_of_window",
+    [MON_MISSING_FORM] = "missing_form",
+    [MON_UNSCHEDULED_FORM] = "unscheduled_form",
+    [MON_INCOMPLETE_FORM] = "incomplete_form",
+    [MON_DEVIATION] = "deviation",
+    [MON_READER_DISAGREEMENT] = "reader_disagreement",
+    [MON_SECOND_ENTRY_MISSING] = "second_entry_missing",
+    [MON_ENTRY_MISMATCH] = "entry_mismatch",
+};
+
+const char *monitor_kind_name(monitor_kind k) { return k < MON_N_KINDS ? kind_names[k] : "?"; }
+
+monitor_kind monitor_kind_parse(const char *name) {
+  for (int k = 0; name && k < MON_N_KINDS; k++)
+    if (!strcmp(kind_names[k], name)) return (monitor_kind)k;
+  return MON_N_KINDS;
+}
+
+const char *monitor_id(char *buf, size_t n, monitor_kind k, const char *patient, const char *visit,
+                       const char *form, int side, const char *item) {
+  snprintf(buf, n, "%s/%s/%s/%s/%s/%s", monitor_kind_name(k), patient ? patient : "-", visit ? visit : "-",
+           form ? form : "-", side ? side_name(side) : "-", item ? item : "-");
+  return buf;
+}
+
+typedef struct walk {
+  const store_study *st;
+  unsigned kinds, flags;
+  monitor_handler h;
+  void *ctx;
+  int stop;
+} walk;
+
+static int ack_cmp(const void *key, const void *elem) {
+  return strcmp(key, ((const store_ack *)elem)->finding);
+}
+
+/* Fills in the id, the acknowledgement and the call; f->detail set by the
+** caller. */
+static void emit(walk *w, monitor_finding *f) {
+  if (w->stop || (w->kinds && !(w->kinds & (1u << f->kind)))) return;
+  char id[512];
+  f->patient_code = w->st->patients[f->patient].code;
+  f->id = monitor_id(id, sizeof id, f->kind, f->patient_code, f->visit, f->form, f->side, f->item);
+  if (f->kind == MON_DEVIATION && w->st->n_acks) {
+    const store_ack *a = bsearch(id, w->st->acks, w->st->n_acks, sizeof *w->st->acks, ack_cmp);
+    if (a && !(w->flags & MONITOR_ACKED)) return;
+    f->acked = a != NULL;
+    f->ack_reason = a ? a->reason : NULL;
+  }
+  w->stop = w->h(f, w->ctx);
+}
+
+static const char *value_text(const store_form *f, const char *item) {
+  for (size_t i = 0; i < f->n_values; i++)
+    if (!strcmp(f->values[i].item, item)) return f->values[i].text;
+  return NULL;
+}
+
+/* true when the form takes independent reads (inst_reader_item) and its two
+** entries name different readers (*r1, *r2). */
+static bool reads_by_two(const store_form *f, const store_form *f2, const char **r1, const char **r2) {
+  if (!store_independent_reads(f, f2)) return false;
+  *r1 = value_text(f, inst_reader_item(f->def));
+  *r2 = value_text(f2, inst_reader_item(f->def));
+  return true;
+}
+
+static monitor_finding form_finding(monitor_kind k, const store_form *f) {
+  return (monitor_finding){.kind = k, .patient = f->patient, .visit = f->visit, .form = f->instrument,
+                           .side = f->side, .entry = f->entry, .f = f};
+}
+
+static void deviations(walk *w, const store_form *f) {
+  char detail[512], rule[256], val[64];
+  inst_response resp = {f->values, f->n_values};
+  inst_scores sc;
+  avn_err e;
+  bool scored = inst_score(f->def, &resp, NULL, 0, &sc, &e) == AVN_OK;
+  limit_breach br[32];
+  size_t nb = limits_check(w->st->protocol, f->instrument, &resp, scored ? &sc : NULL, br, 32);
+  for (size_t i = 0; i < nb; i++) {
+    const proto_limit *l = br[i].limit;
+    if (l->is) snprintf(val, sizeof val, "%s", br[i].text ? br[i].text : "?");
+    else snprintf(val, sizeof val, "%g", br[i].num);
+    snprintf(detail, sizeof detail, "%s = %s: protocol says %s", l->field, val, l->text);
+    snprintf(rule, sizeof rule, "%s", l->text ? l->text : l->name);
+    monitor_finding x = form_finding(MON_DEVIATION, f);
+    x.item = l->field;
+    x.expected = rule;
+    x.actual = val;
+    x.limit = l;
+    x.num = br[i].num;
+    x.detail = detail;
+    emit(w, &x);
+  }
+}
+
+static void mismatch(walk *w, const store_form *f, const char *item, const char *v1, const char *v2) {
+  char detail[512];
+  if (store_find_adjudication(w->st, f->patient, f->visit, f->instrument, f->side, item)) return;   /* settled */
+  /* avn check's wording: an entry-1 blank unquoted, an entry-2 blank quoted */
+  snprintf(detail, sizeof detail, "%s: entry 1 %s%s%s, entry 2 '%s'", item, v1 ? "'" : "", v1 ? v1 : "(blank)",
+           v1 ? "'" : "", v2 ? v2 : "(blank)");
+  monitor_finding x = form_finding(MON_ENTRY_MISMATCH, f);
+  x.item = item;
+  x.expected = v1;
+  x.actual = v2;
+  x.detail = detail;
+  emit(w, &x);
+}
+
+/* The second entry of a double entry by one reader (not an independent
+** read), or NULL. */
+static const store_form *double_entry_pair(const store_study *st, const store_form *f, bool *reads) {
+  const char *r1 = NULL, *r2 = NULL;
+  *reads = false;
+  if (f->entry != 1 || !f->def) return NULL;
+  const store_form *f2 = store_find_form(st, f->patient, f->visit, f->instrument, f->side, 2);
+  if (f2 && reads_by_two(f, f2, &r1, &r2)) {
+    *reads = true;
+    return NULL;
+  }
+  return protocol_double_entry(st->protocol, f->instrument) ? f2 : NULL;
+}
+
+static void add_rate(monitor_rate *out, size_t *n, size_t max, const char *key, size_t compared, size_t differing) {
+  size_t k = 0;
+  while (k < *n && strcmp(out[k].key, key)) k++;
+  if (k == *n) {
+    if (*n == max) return;
+    out[(*n)++] = (monitor_rate){key, 0, 0};
+  }
+  out[k].compared += compared;
+  out[k].differing += differing;
+}
+
+size_t monitor_discrepancies(const store_study *st, const char *patient, const char *site, bool by_user,
+                             monitor_rate *out, size_t max) {
+  size_t n = 0;
+  for (size_t i = 0; i < st->n_forms; i++) {
+    const store_form *f = &st->forms[i];
+    const store_patient *p = &st->patients[f->patient];
+    bool reads;
+    const store_form *f2 = double_entry_pair(st, f, &reads);
+    if (!f2 || (patient && strcmp(patient, p->code)) || (site && strcmp(site, p->site))) continue;
+    size_t compared = 0, differing = 0;
+    for (size_t j = 0; j < f->n_values; j++) {
+      const char *other = value_text(f2, f->values[j].item);
+      compared++;
+      differing += !other || strcmp(other, f->values[j].text);
+    }
+    for (size_t j = 0; j < f2->n_values; j++)
+      if (!value_text(f, f2->values[j].item)) compared++, differing++;
+    if (!by_user) {
+      add_rate(out, &n, max, f->instrument, compared, differing);
+      continue;
+    }
+    const char *u1 = f->user ? f->user : "(unknown)", *u2 = f2->user ? f2->user : "(unknown)";
+    add_rate(out, &n, max, u1, compared, differing);
+    if (strcmp(u1, u2)) add_rate(out, &n, max, u2, compared, differing);
+  }
+  return n;
+}
+
+static void form_rules(walk *w, const store_form *f) {
+  const store_study *st = w->st;
+  char detail[512];
+  if (f->unscheduled) {
+    snprintf(detail, sizeof detail, "entered at a visit that does not schedule it (entry %d)", f->entry);
+    monitor_finding x = form_finding(MON_UNSCHEDULED_FORM, f);
+    x.detail = detail;
+    emit(w, &x);
+  }
+  if (!strcmp(f->status, "incomplete")) {
+    inst_response resp = {f->values, f->n_values};
+    avn_err e;
+    avn_err_clear(&e);
+    inst_check_complete(f->def, &resp, &e);
+    snprintf(detail, sizeof detail, "incomplete (entry %d): %s", f->entry, e.field[0] ? e.field : "required items missing");
+    monitor_finding x = form_finding(MON_INCOMPLETE_FORM, f);
+    size_t fl = strlen(f->instrument);   /* inst_check_complete names "form.item": the item alone */
+    x.item = !e.field[0] ? NULL : !strncmp(e.field, f->instrument, fl) && e.field[fl] == '.' ? e.field + fl + 1 : e.field;
+    x.detail = detail;
+    emit(w, &x);
+  }
+  if (f->entry != 1 || !f->def) return;
+  deviations(w, f);
+  const store_form *f2 = store_find_form(st, f->patient, f->visit, f->instrument, f->side, 2);
+  const char *r1 = NULL, *r2 = NULL;
+  if (f2 && reads_by_two(f, f2, &r1, &r2)) {
+    /* Two independent reads: they may differ in every measurement; only
+    ** the items the definition names (the reader's stage) go to consensus. */
+    for (size_t a = 0; a < inst_n_agree(f->def); a++) {
+      const char *item = inst_agree_at(f->def, a), *v1 = value_text(f, item), *v2 = value_text(f2, item);
+      if (!v1 || !v2 || !strcmp(v1, v2)) continue;
+      snprintf(detail, sizeof detail, "%s: reader %s '%s', reader %s '%s'", item, r1, v1, r2, v2);
+      monitor_finding x = form_finding(MON_READER_DISAGREEMENT, f);
+      x.item = item;
+      x.expected = v1;
+      x.actual = v2;
+      x.detail = detail;
+      emit(w, &x);
+    }
+    return;
+  }
+  if (!protocol_double_entry(st->protocol, f->instrument)) return;
+  if (!f2) {
+    monitor_finding x = form_finding(MON_SECOND_ENTRY_MISSING, f);
+    x.entry = 2;
+    x.detail = "double entry: entry 2 not done";
+    emit(w, &x);
+    return;
+  }
+  for (size_t i = 0; i < f->n_values; i++) {
+    const char *other = value_text(f2, f->values[i].item);
+    if (!other || strcmp(other, f->values[i].text)) mismatch(w, f, f->values[i].item, f->values[i].text, other);
+  }
+  for (size_t k = 0; k < f2->n_values; k++)
+    if (!value_text(f, f2->values[k].item)) mismatch(w, f, f2->values[k].item, NULL, f2->values[k].text);
+}
+
+static void event_rules(walk *w, const store_event *ev, avn_date today) {
+  const store_study *st = w->st;
+  const store_patient *pt = &st->patients[ev->patient];
+  char detail[512], d1[11], d2[11], d3[11], window[32];
+  snprintf(window, sizeof window, "%s..%s", avn_date_format(ev->earliest, d2), avn_date_format(ev->latest, d3));
+  monitor_finding base = {.patient = ev->patient, .visit = ev->visit, .side = ev->side, .ev = ev,
+                          .expected = window};
+  if (!strcmp(store_event_status(st, ev, today), "overdue")) {
+    snprintf(detail, sizeof detail, "%s %s overdue: window closed %s", ev->kind, ev->name, avn_date_format(ev->latest, d1));
+    monitor_finding x = base;
+    x.kind = MON_OVERDUE;
+    x.item = strcmp(ev->kind, "visit") ? ev->name : NULL;   /* a procedure or MRI is named; a visit is the visit */
+    x.actual = avn_date_format(today, d1);
+    x.detail = detail;
+    emit(w, &x);
+  }
+  if (strcmp(ev->kind, "visit") != 0 || !ev->has_actual) return;
+  if (ev->actual < ev->earliest || ev->actual > ev->latest) {
+    snprintf(detail, sizeof detail, "visit on %s, window %s", avn_date_format(ev->actual, d1), window);
+    monitor_finding x = base;
+    x.kind = MON_OUT_OF_WINDOW;
+    x.side = SIDE_PATIENT;
+    x.actual = d1;
+    x.detail = detail;
+    emit(w, &x);
+  }
+  const proto_visit *pv = protocol_find_visit(st->protocol, ev->visit);
+  for (size_t k = 0; pv && k < pv->n_forms; k++) {
+    const inst_def *d = inst_find(pv->forms[k]);
+    for (int side = 0; d && side < 3; side++) {
+      if (inst_get_level(d) == INST_LEVEL_HIP ? (side == SIDE_PATIENT || !pt->hip[side]) : side != SIDE_PATIENT)
+        continue;
+      if (store_find_form(st, ev->patient, ev->visit, pv->forms[k], side, 1)) continue;
+      if (side != SIDE_PATIENT && store_hip_converted(st, ev->patient, side, ev->actual)) continue;
+      monitor_finding x = {.kind = MON_MISSING_FORM, .patient = ev->patient, .visit = ev->visit,
+                           .form = pv->forms[k], .side = side, .entry = 1, .ev = ev,
+                           .detail = "due at this visit, not entered"};
+      emit(w, &x);
+    }
+  }
+}
+
+int monitor_run(const store_study *st, avn_date today, unsigned kinds, unsigned flags, monitor_handler h,
+                void *ctx) {
+  walk w = {st, kinds, flags, h, ctx, 0};
+  for (size_t i = 0; i < st->n_events && !w.stop; i++) event_rules(&w, &st->events[i], today);
+  for (size_t i = 0; i < st->n_forms && !w.stop; i++) form_rules(&w, &st->forms[i]);
+  return w.stop;
+}
