@@ -81,5 +81,24 @@ static const char migration_3[] =
     "  screened_on TEXT NOT NULL, eligible INTEGER NOT NULL CHECK (eligible IN (0,1)),"
     "  failed TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (screening_id, attempt));";
 
-const char *const schema_migrations[] = {migration_1, migration_2, migration_3};
+/* 4: named users (account) with one role, the sites each works at
+** (account_site), and command-line sessions (session: only the token's
+** BLAKE2b hash is kept, with its expiry). pw_hash is libsodium's Argon2id
+** string (crypto_pwhash_str); disabled accounts keep their row (the trail
+** names them). */
+static const char migration_4[] =
+    "CREATE TABLE account("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('administrator','investigator','data_entry','monitor',"
+    "    'statistician','safety_board')),"
+    "  pw_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE account_site("
+    "  account_id INTEGER NOT NULL REFERENCES account(id), site_id INTEGER NOT NULL REFERENCES site(id),"
+    "  PRIMARY KEY (account_id, site_id));"
+    "CREATE TABLE session("
+    "  token_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES account(id),"
+    "  created_at TEXT NOT NULL, expires_at TEXT NOT NULL);";
+
+const char *const schema_migrations[] = {migration_1, migration_2, migration_3, migration_4};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -6,6 +6,7 @@
 #define AVN_STORE_INT_H
 
 #include "store/db.h"
+#include "core/text.h"
 #include "store/store.h"
 
 /* The signing key (store_key.c): loaded on first need. */
@@ -23,7 +24,27 @@ struct store {
   bool readonly;    /* store_open_read: every write is refused */
   bool audit_dirty; /* audit rows added since the last checkpoint */
   store_key key;
+  bool has_accounts; /* the study has users: writes need a session (store_user.c) */
+  struct {
+    bool set;
+    int64_t id;
+    int role;
+    char name[AVN_USER_MAX + 1];
+    char session[65];   /* the token's hash */
+  } actor;
 };
+
+/* Whether the session's user may make this audit row (action on record,
+** a "patient ..." or "screening ..." at its site; a site change checks the
+** old site too): store_audit calls it for every row, so every write obeys
+** roles and sites, whatever function makes it. */
+avn_rc store_audit_permit(store *s, const char *action, const char *record, const char *field, const char *old_v,
+                          avn_err *e);
+/* Reads whether the study has accounts (store_open). */
+avn_rc store_accounts_load(store *s, avn_err *e);
+/* The name every write is audited under: the session's user in a study
+** with accounts (refused without a session), else user. */
+avn_rc store_writer(store *s, const char *user, const char **out, avn_err *e);
 
 /* Loads the key (creating it when create and it does not exist). */
 avn_rc store_key_load(store_key *k, bool create, avn_err *e);

@@ -146,7 +146,14 @@ static const char tables_sql[] =
     " UNION ALL SELECT " FORM_RECORD ", 'unscheduled', 'yes' FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
     "   WHERE f.unscheduled <> 0"
     " UNION ALL SELECT " FORM_RECORD ", 'voided', f.void_reason FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
-    "   WHERE f.void_reason IS NOT NULL";
+    "   WHERE f.void_reason IS NOT NULL"
+    " UNION ALL SELECT 'user ' || name, 'role', role FROM account"
+    " UNION ALL SELECT 'user ' || name, 'disabled', 'yes' FROM account WHERE disabled <> 0"
+    " UNION ALL SELECT 'user ' || coalesce(a.name, '#' || x.account_id), 'site ' || coalesce(st.code, '#' || x.site_id),"
+    "   'yes' FROM account_site x LEFT JOIN account a ON a.id = x.account_id LEFT JOIN site st ON st.id = x.site_id"
+    " UNION ALL SELECT 'session ' || substr(x.token_hash, 1, 16), 'user', coalesce(a.name, '#' || x.account_id)"
+    "   FROM session x LEFT JOIN account a ON a.id = x.account_id"
+    " UNION ALL SELECT 'session ' || substr(token_hash, 1, 16), 'expires', expires_at FROM session";
 
 static const char items_sql[] =
     "SELECT coalesce(" FORM_RECORD ", 'form #' || v.form_id), v.item, v.value_text, v.value_num, f.instrument"
@@ -181,10 +188,20 @@ static int yaml_row(void *ctx, int n, const char *const *c) {
   return facts_add(f, "study", "protocol_yaml", h) != AVN_OK;
 }
 
+/* A password's fingerprint (store_user.c audits the same, never the hash). */
+static int password_row(void *ctx, int n, const char *const *c) {
+  facts *f = ctx;
+  char h[65];
+  (void)n;
+  store_text_hash(c[1] ? c[1] : "", h);
+  return facts_add(f, c[0], "password", h) != AVN_OK;
+}
+
 static avn_rc table_facts(store *s, facts *t, avn_err *e) {
   avn_rc rc = store_q(s, tables_sql, NULL, 0, fact_row, t, e);
   if (!rc) rc = store_q(s, items_sql, NULL, 0, item_row, t, e);
   if (!rc) rc = store_q(s, "SELECT protocol_yaml FROM study", NULL, 0, yaml_row, t, e);
+  if (!rc) rc = store_q(s, "SELECT 'user ' || name, pw_hash FROM account", NULL, 0, password_row, t, e);
   if (!rc) rc = t->rc;
   if (!rc) facts_settle(t);
   return rc;
