@@ -85,7 +85,13 @@ static const char migration_3[] =
 ** (account_site), and command-line sessions (session: only the token's
 ** BLAKE2b hash is kept, with its expiry). pw_hash is libsodium's Argon2id
 ** string (crypto_pwhash_str); disabled accounts keep their row (the trail
-** names them). */
+** names them). Queries on a field (query: the patient, and the visit,
+** form, hip and item when given, '' otherwise) with their message thread
+** (query_message, seq from 1). An investigator's signature of a visit or
+** of the whole casebook (visit '') with its meaning; a change to the data
+** it covers deletes it (the trail keeps it). Locks: a form's status
+** 'locked', a patient's lock_reason, the study's lock (the data freeze:
+** when, by whom, why). */
 static const char migration_4[] =
     "CREATE TABLE account("
     "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
@@ -98,7 +104,22 @@ static const char migration_4[] =
     "  PRIMARY KEY (account_id, site_id));"
     "CREATE TABLE session("
     "  token_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES account(id),"
-    "  created_at TEXT NOT NULL, expires_at TEXT NOT NULL);";
+    "  created_at TEXT NOT NULL, expires_at TEXT NOT NULL);"
+    "CREATE TABLE query("
+    "  id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL REFERENCES patient(id),"
+    "  visit TEXT NOT NULL DEFAULT '', form TEXT NOT NULL DEFAULT '', side TEXT NOT NULL DEFAULT '',"
+    "  item TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL CHECK (status IN ('open','answered','closed')), opened_at TEXT NOT NULL);"
+    "CREATE TABLE query_message("
+    "  query_id INTEGER NOT NULL REFERENCES query(id), seq INTEGER NOT NULL, user TEXT NOT NULL,"
+    "  at TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (query_id, seq));"
+    "CREATE TABLE signature("
+    "  patient_id INTEGER NOT NULL REFERENCES patient(id), visit TEXT NOT NULL DEFAULT '',"
+    "  user TEXT NOT NULL, at TEXT NOT NULL, meaning TEXT NOT NULL, PRIMARY KEY (patient_id, visit));"
+    "ALTER TABLE patient ADD COLUMN lock_reason TEXT;"
+    "ALTER TABLE study ADD COLUMN lock_reason TEXT;"
+    "ALTER TABLE study ADD COLUMN locked_at TEXT;"
+    "ALTER TABLE study ADD COLUMN locked_by TEXT;";
 
 const char *const schema_migrations[] = {migration_1, migration_2, migration_3, migration_4};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -406,6 +406,65 @@ avn_rc store_logout(store *s, avn_err *e);
 ** monitor sees contact details at their sites and changes no data;
 ** statistician and safety_board read only (never contact details). */
 avn_rc store_permit(store *s, const char *action, const char *patient, avn_err *e);
+/* --- queries on a field (store_query.c) ---
+** A query is about a patient and, as far as given, a visit, a form (with
+** its hip) and an item; it has a thread of messages and a status: open,
+** answered (by whoever enters the data), closed. Who: open by an
+** administrator, investigator or monitor; answer by an administrator,
+** investigator or data_entry; close by an administrator or monitor; each
+** at the patient's site. Audited as "query N". */
+typedef struct store_query_ref {
+  const char *patient;       /* required */
+  const char *visit, *form;  /* NULL: not given; a form needs its visit */
+  int side;                  /* SIDE_PATIENT or the form's hip */
+  const char *item;          /* NULL, or an item of the form */
+} store_query_ref;
+avn_rc store_query_open(store *s, const store_query_ref *q, const char *message, const char *user,
+                        int64_t *id /* OUT, may be NULL */, avn_err *e);
+/* A message that answers the query (status answered). Refused on a closed query. */
+avn_rc store_query_answer(store *s, int64_t id, const char *message, const char *user, avn_err *e);
+/* Closes the query with a last message. Refused on a closed query. */
+avn_rc store_query_close(store *s, int64_t id, const char *message, const char *user, avn_err *e);
+typedef struct store_query_msg { char *user, *at, *text; } store_query_msg;
+typedef struct store_query_row {
+  int64_t id;
+  char *on, *status;         /* on: "patient P1 / visit m1 / hhs left / pain" */
+  store_query_msg *messages; size_t n_messages;
+} store_query_row;
+/* Queries by id with their threads; patient and status (may be NULL) filter. */
+avn_rc store_queries(store *s, const char *patient, const char *status, store_query_row **out /* OUT */,
+                     size_t *n /* OUT */, avn_err *e);
+void store_queries_free(store_query_row *v, size_t n);
+
+/* --- verification, signatures, locks (store_monitor.c) --- */
+/* Source data verification of a complete form (status verified). A
+** monitor's or an administrator's, at the patient's site. A later change
+** of a value returns the form to complete (store_enter). */
+avn_rc store_sdv(store *s, const store_form_ref *f, const char *user, avn_err *e);
+/* An investigator's signature of a visit (visit NULL: the whole casebook)
+** with its meaning ("I confirm these data are accurate"), the password
+** entered again. Needs named users. A later change to the patient's data
+** in that visit (any change, for the casebook) deletes the signature,
+** audited (action "unsign"). */
+avn_rc store_sign(store *s, const char *patient, const char *visit, const char *meaning, const char *password,
+                  avn_err *e);
+/* Locks (unlock: unlocks) with a reason: a form (its status 'locked'; an
+** unlock gives back the status it had), a patient's casebook, the study
+** (the data freeze: no data change anywhere until unlocked). Form and
+** patient: an administrator or an investigator at the patient's site;
+** the study: an administrator. */
+avn_rc store_lock_form(store *s, const store_form_ref *f, bool unlock, const char *reason, const char *user,
+                       avn_err *e);
+avn_rc store_lock_patient(store *s, const char *patient, bool unlock, const char *reason, const char *user,
+                          avn_err *e);
+avn_rc store_lock_study(store *s, bool unlock, const char *reason, const char *user, avn_err *e);
+typedef struct store_lock_info {
+  bool locked;
+  char at[32], by[80], reason[1024];
+} store_lock_info;
+/* Whether the study is locked, since when, by whom and why. */
+avn_rc store_study_lock(store *s, store_lock_info *out /* OUT */, avn_err *e);
+
 /* AVN_OK when password is the session user's (a signature re-enters it). */
 avn_rc store_password_check(store *s, const char *password, avn_err *e);
 

@@ -341,7 +341,6 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     goto cleanup;
   }
   const char *new_status = crc ? "incomplete" : "complete";
-  if (status && !strcmp(status, "verified")) new_status = crc ? "incomplete" : "verified";
   out->complete = crc == AVN_OK;
 
   char now[32];
@@ -408,6 +407,10 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     if (was) out->n_changed++;
     else out->n_new++;
   }
+  /* A verified form stays verified only while nothing in it changes: a
+  ** changed value is no longer the one checked against the source. */
+  if (status && !strcmp(status, "verified") && !out->n_new && !out->n_changed && !out->n_cleared)
+    new_status = "verified";
   if (status && strcmp(status, new_status) != 0) {
     rc = store_audit(s, r->user, "status", record, "status", status, new_status, r->reason, e);
     if (rc) goto cleanup;

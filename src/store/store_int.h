@@ -40,6 +40,21 @@ struct store {
 ** roles and sites, whatever function makes it. */
 avn_rc store_audit_permit(store *s, const char *action, const char *record, const char *field, const char *old_v,
                           avn_err *e);
+/* SQL for what a query is about, over query q joined to patient p: the text
+** store_query.c audits as field "on" (store_verify compares the two). */
+#define STORE_QUERY_ON_SQL                                                                                        \
+  "('patient ' || p.code || CASE WHEN q.visit <> '' THEN ' / visit ' || q.visit ELSE '' END ||"                   \
+  " CASE WHEN q.form <> '' THEN ' / ' || q.form || CASE WHEN q.side <> '' THEN ' ' || q.side ELSE '' END ELSE ''" \
+  " END || CASE WHEN q.item <> '' THEN ' / ' || q.item ELSE '' END)"
+
+/* Refuses a data change (action) to record under a lock: the study's (a
+** data freeze), or the patient's casebook (store_monitor.c). A form's lock
+** is its status, refused where forms are written. */
+avn_rc store_lock_guard(store *s, const char *action, const char *record, avn_err *e);
+/* After a change to a patient's data: deletes (audited, action "unsign")
+** the signatures it touches, the casebook's and the visit's. */
+avn_rc store_sign_clear(store *s, const char *user, const char *action, const char *record, avn_err *e);
+
 /* Reads whether the study has accounts (store_open). */
 avn_rc store_accounts_load(store *s, avn_err *e);
 /* The name every write is audited under: the session's user in a study

@@ -438,7 +438,7 @@ avn_rc store_password_check(store *s, const char *password, avn_err *e) {
 /* --- what each role may do ----------------------------------------------- */
 
 /* The actions that change a patient's data (the audit rows' actions). */
-static const char *const data_actions[] = {"enter", "screen",   "enroll",     "create", "insert", "update", "clear", "status",
+static const char *const data_actions[] = {"enter", "unsign", "screen",   "enroll",     "create", "insert", "update", "clear", "status",
                                            "visit",    "withdraw",   "unwithdraw", "void",   "restore", "amend",
                                            NULL};
 
@@ -451,11 +451,16 @@ static bool in_list(const char *const *l, const char *a) {
 /* The role's actions: administrators every one at every site; the others
 ** at their own sites only (store_permit). */
 static bool role_may(int role, const char *action) {
-  static const char *const monitor[] = {"contact", NULL};
-  static const char *const entry[] = {"contact", NULL};
+  static const char *const monitor[] = {"contact", "query_open", "query_close", "verify", NULL};
+  static const char *const investigator[] = {"contact", "query_open", "query_answer", NULL};
+  static const char *const entry[] = {"contact", "query_answer", NULL};
+  static const char *const locks[] = {"lock", "unlock", NULL};
+  /* A signature is the investigator's own. */
+  if (!strcmp(action, "sign")) return role == STORE_ROLE_INVESTIGATOR;
+  if (in_list(locks, action) && role == STORE_ROLE_INVESTIGATOR) return true;
   switch (role) {
   case STORE_ROLE_ADMIN: return true;
-  case STORE_ROLE_INVESTIGATOR:
+  case STORE_ROLE_INVESTIGATOR: return in_list(data_actions, action) || in_list(investigator, action);
   case STORE_ROLE_DATA_ENTRY: return in_list(data_actions, action) || in_list(entry, action);
   case STORE_ROLE_MONITOR: return in_list(monitor, action);
   default: return false;   /* statistician, safety board: read only */
@@ -468,6 +473,12 @@ static const char *action_words(const char *a) {
   if (in_list(entering, a)) return "enter data for";
   if (!strcmp(a, "contact")) return "see the contact details of";
   if (!strcmp(a, "visit")) return "record a visit of";
+  if (!strcmp(a, "query_open")) return "open a query on";
+  if (!strcmp(a, "verify")) return "verify the source data of";
+  if (!strcmp(a, "lock_study")) return "lock the study";
+  if (!strcmp(a, "unlock_study")) return "unlock the study";
+  if (!strcmp(a, "query_answer")) return "answer a query on";
+  if (!strcmp(a, "query_close")) return "close a query on";
   return a;
 }
 
