@@ -164,6 +164,19 @@ rm -rf "$T/state"; mv "$T/state.dan" "$T/state"
 refuse_same "$DB" "user: value 'dan' refused: user dan is disabled" visit "$DB" P1 baseline --date 2024-01-15
 refuse_same "$DB" "unknown user, wrong password or disabled user" login "$DB" --user dan --password-stdin <<<"pw-of-dan"
 
+# --- a session ends when it expires (moved into the past on a copy: 8 hours are long to wait).
+login "$DB" ivy new-pw-of-ivy >/dev/null
+cp "$DB" "$T/exp.db"
+cp "$T/state"/session-* "$T/tok"
+"$AVN" logout "$DB" >/dev/null
+sqlite3 "$T/exp.db" "UPDATE session SET expires_at='2020-01-01T00:00:00Z'"
+AVN_STATE_DIR="$T/state.exp"; mkdir -p "$AVN_STATE_DIR"
+# the copy's token file: keyed by the copy's path (cli_session.c), so made by a login and replaced
+login "$T/exp.db" ada "$PW" >/dev/null
+cp "$T/tok" "$AVN_STATE_DIR"/session-*
+refuse_same "$T/exp.db" "the session of ivy expired at 2020-01-01T00:00:00Z: avn login again" visit "$T/exp.db" P1 baseline --date 2024-01-15
+AVN_STATE_DIR="$T/state"
+
 # --- the trail: who did what, and a replay that rebuilds users, sites and sessions.
 [ "$(sqlite3 "$DB" "SELECT user || ' ' || record || ' ' || field || ' ' || new_value FROM audit WHERE action='user' AND record='user mo' ORDER BY id")" = \
 "ada user mo role monitor
