@@ -50,7 +50,12 @@ int cmd_init(int argc, char **argv) {
     if (rc) {   /* no study without its administrator */
       store_close(s);
       s = NULL;
+      char side[1100];
       unlink(db);
+      snprintf(side, sizeof side, "%s-wal", db);
+      unlink(side);
+      snprintf(side, sizeof side, "%s-shm", db);
+      unlink(side);
     }
   }
   sodium_memzero(pw, sizeof pw);

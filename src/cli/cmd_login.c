@@ -68,7 +68,11 @@ int cmd_logout(int argc, char **argv) {
   store *s = NULL;
   avn_rc rc = store_open(db, &s, &e);
   if (!rc) rc = cli_session_path(db, path, sizeof path, &e);
-  if (!rc) rc = cli_session_resume(s, db, &e);
+  if (!rc) {
+    rc = cli_session_resume(s, db, &e);
+    /* An expired or ended session: its token file goes all the same. */
+    if (rc == AVN_E_STATE) unlink(path);
+  }
   if (!rc) rc = store_logout(s, &e);
   if (!rc) {
     unlink(path);

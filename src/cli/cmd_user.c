@@ -20,6 +20,8 @@ const char cmd_user_usage[] =
     "  monitor        opens queries and verifies source data; changes no data\n"
     "  statistician   reads only, never identifying details\n"
     "  safety_board   reads only\n"
+    "A user NAME follows the identifier pattern (letters, digits, '-', '_', '.'; up to\n"
+    "32; names differing only in case are the same user).\n"
     "Only an administrator (logged in with avn login) adds, disables or sets another\n"
     "user's password; anyone sets their own. The password (8 to 256 bytes) is read\n"
     "from the terminal without echo, or from the first line of standard input with\n"

@@ -69,6 +69,16 @@ avn_rc store_query_open(store *s, const store_query_ref *q, const char *message,
   if (rc) return rc;
   rc = store_patient_find(s, q->patient, &pr, e);
   if (!rc) rc = store_permit(s, "query_open", q->patient, e);
+  if (!rc && q->side) {
+    char *hip = NULL;
+    bool found = false;
+    const char *hp[2] = {pr.pid, side_name(q->side)};
+    rc = store_q_one(s, "SELECT id FROM hip WHERE patient_id=? AND side=?", hp, 2, &hip, &found, e);
+    avn_free(hip);
+    if (!rc && !found)
+      rc = avn_fail(e, AVN_E_NOTFOUND, "--hip", side_name(q->side), "patient %s has no %s study hip", q->patient,
+                    side_name(q->side));
+  }
   if (rc) goto cleanup;
   store_now_iso(at);
   const char *p[6] = {pr.pid, q->visit ? q->visit : "", q->form ? q->form : "",

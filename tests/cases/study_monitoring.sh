@@ -30,6 +30,8 @@ refuse_same "$DB" "user mo (role monitor) may not open a query on patient P2 at 
   query open "$DB" P2 --message "where is the baseline VAS?"
 refuse_same "$DB" "--item: value 'pain' refused: form 'vas' has no such item" \
   query open "$DB" P1 --visit baseline --form vas --hip left --item pain --message "80?"
+refuse_same "$DB" "--hip: value 'right' refused: patient P1 has no right study hip" \
+  query open "$DB" P1 --visit baseline --form vas --hip right --item pain_mm --message "80?"
 expect_exit 0 "$AVN" query open "$DB" P1 --visit baseline --form vas --hip left --item pain_mm --message "the chart says 30, not 80?"
 expect_out "opened query 1"
 refuse_same "$DB" "user mo (role monitor) may not answer a query on patient P1 at site main: the role does not allow it" \
@@ -138,6 +140,11 @@ as nora
 refuse_same "$DB" "the study is locked (data freeze since" enter "$DB" P2 m1 vas --hip right pain_mm=50 --date 2024-02-14
 expect_err "by ada: database lock for the 24-month analysis)"
 at=$(sqlite3 "$DB" "SELECT locked_at FROM study")
+[ "$(sqlite3 "$DB" "SELECT group_concat(user || ':' || field || ':' || new_value || ':' || reason, '|') FROM (SELECT * FROM audit WHERE record='study' AND action='lock' ORDER BY id)")" = \
+  "ada:lock:database lock for the 24-month analysis:database lock for the 24-month analysis|ada:locked_at:$at:database lock for the 24-month analysis|ada:locked_by:ada:database lock for the 24-month analysis" ] \
+  && ok || bad "study lock audit rows"
+[ "$(sqlite3 "$DB" "SELECT group_concat(user || ':' || action || ':' || old_value || '>' || new_value || ':' || reason, '|') FROM (SELECT * FROM audit WHERE record='patient P1 / visit baseline / vas left / entry 1' AND action IN ('lock','unlock') ORDER BY id)")" = \
+  "ivy:lock:verified>locked:baseline clean|ivy:unlock:locked>verified:query 2 on baseline" ] && ok || bad "form lock audit rows"
 AVN_TODAY=2026-01-01 expect_exit 0 "$AVN" report "$DB" --out "$T/r1" --final
 expect_out "data locked on $at by ada (database lock for the 24-month analysis)"
 grep -q "Data locked on $at by ada" "$T/r1/report.html" && ok || bad "the report does not say when and by whom"
