@@ -34,6 +34,13 @@ sqlite3 "$DB" "SELECT pw_hash FROM account WHERE name='ada'" | grep -q '^\$argon
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE new_value LIKE '%horse%' OR pw_hash LIKE '%horse%'" 2>/dev/null || \
      sqlite3 "$DB" "SELECT count(*) FROM audit WHERE new_value LIKE '%horse%'")" = 0 ] && ok || bad "password in the trail"
 
+# From the terminal (a pseudo-terminal made by util-linux script): asked for, not echoed.
+"$AVN" logout "$DB" >/dev/null
+(sleep 2; printf '%s\n' "$PW") | timeout 20 script -qec "'$AVN' login '$DB' --user ada" /dev/null >"$T/tty" 2>&1
+grep -q "^password: " "$T/tty" && ok || bad "no prompt on the terminal: $(cat -A "$T/tty")"
+grep -q "logged in to .* as ada" "$T/tty" && ok || bad "terminal login failed: $(cat -A "$T/tty")"
+grep -q "horse" "$T/tty" && bad "the password was echoed" || ok
+
 # --- sites and users.
 expect_exit 0 "$AVN" site add "$DB" north --name "North hospital"
 refuse_same "$DB" "site: value 'NORTH' refused: a site code is used once" site add "$DB" NORTH --name again
