@@ -74,6 +74,21 @@ int cli_need_date(const char *cmd, bool given);
 /* avn void / avn restore (cmd_void.c): one run, restore says which. */
 int cli_void_run(const char *cmd, int argc, char **argv, bool restore);
 
+/* --- named users (cli_session.c) --- */
+typedef struct store store;
+/* Opens the study to write and, when it has named users, resumes the
+** session saved by avn login (refused without one). */
+avn_rc cli_open_write(const char *db, store **s, avn_err *e);
+/* Resumes the saved session of db on an open store (no-op without users). */
+avn_rc cli_session_resume(store *s, const char *db, avn_err *e);
+/* Where db's session token is kept (the folder is made, mode 0700). */
+avn_rc cli_session_path(const char *db, char *out, size_t n, avn_err *e);
+/* Writes the token to path, mode 0600. */
+avn_rc cli_session_save(const char *path, const char *token, avn_err *e);
+/* Reads one line as a password: from standard input (from_stdin), else
+** from the terminal with echo off, after prompt. Never from argv. */
+avn_rc cli_password(bool from_stdin, const char *prompt, char *buf, size_t n, avn_err *e);
+
 /* Dumps obj to stdout as indented JSON, doubles with 17 significant digits,
 ** followed by a newline. Steals the reference to obj. Returns 0 or 1. */
 int cli_print_json(json_t *obj);

@@ -45,7 +45,7 @@ int cmd_adjudicate(int argc, char **argv) {
   store_adjudicate_req q = {pos[1], pos[2], pos[3], hip < 0 ? SIDE_PATIENT : hip == 0 ? SIDE_LEFT : SIDE_RIGHT,
                             item, eq + 1, reason, user};
   store *s = NULL;
-  avn_rc rc = store_open(pos[0], &s, &e);
+  avn_rc rc = cli_open_write(pos[0], &s, &e);
   if (!rc) rc = store_adjudicate(s, &q, &e);
   if (!rc)
     printf("adjudicated %s %s %s%s%s %s = %s\n", q.patient, q.visit, q.form, q.side ? " " : "",

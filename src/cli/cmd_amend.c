@@ -41,7 +41,7 @@ int cmd_amend(int argc, char **argv) {
   if (sex >= 0) req.sex = sexes[sex];
   store *s = NULL;
   int n = 0;
-  avn_rc rc = store_open(pos[0], &s, &e);
+  avn_rc rc = cli_open_write(pos[0], &s, &e);
   if (!rc) rc = store_amend(s, &req, &n, &e);
   if (!rc) printf("%s: %d field%s amended\n", req.patient, n, n == 1 ? "" : "s");
   store_close(s);

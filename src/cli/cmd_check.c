@@ -72,7 +72,7 @@ static int ack(const char *db, const char *id, const char *reason, const char *u
   store *s = NULL;
   store_study *st = NULL;
   findings fd = {.want = id};
-  avn_rc rc = store_open(db, &s, &e);
+  avn_rc rc = cli_open_write(db, &s, &e);
   if (!rc) rc = store_load(s, NULL, &st, &e);
   if (!rc && !reason) rc = avn_fail(&e, AVN_E_REQUIRED, "--reason", NULL, "acknowledging a deviation needs --reason \"why\"");
   if (!rc) monitor_run(st, today, 1u << MON_DEVIATION, MONITOR_ACKED, find_open, &fd);   /* the store refuses a second ack */

@@ -19,7 +19,9 @@ const char cmd_contact_usage[] =
     "--phone): for one patient, or with --overdue for every patient with an overdue\n"
     "visit, procedure or MRI (as avn schedule --overdue finds them), with what is\n"
     "overdue. This is the only command that shows identifying details; reports,\n"
-    "lists and exports never do.\n";
+    "lists and exports never do. In a study with named users it needs avn login and\n"
+    "a role that may see them (not statistician or safety_board), and shows only the\n"
+    "patients of the user's sites (an administrator's: all).\n";
 
 static json_t *one(store *s, const char *patient, json_t *overdue, avn_err *e) {
   char *name = NULL, *phone = NULL;
@@ -61,7 +63,8 @@ int cmd_contact(int argc, char **argv) {
   store *s = NULL;
   store_study *st = NULL;
   json_t *arr = json_array();
-  avn_rc rc = store_open(pos[0], &s, &e);
+  avn_rc rc = cli_open_write(pos[0], &s, &e);
+  if (!rc) rc = store_permit(s, "contact", NULL, &e);
   if (!rc && !overdue) {
     json_t *o = one(s, pos[1], NULL, &e);
     if (!o) rc = e.rc ? e.rc : AVN_E_NOTFOUND;
@@ -77,7 +80,8 @@ int cmd_contact(int argc, char **argv) {
       snprintf(what, sizeof what, "%s %s%s%s", ev->kind, ev->name, ev->side ? " " : "", ev->side ? side_name(ev->side) : "");
       json_array_append_new(od, json_string(what));
     }
-    if (!json_array_size(od)) {
+    /* A user sees the contact details of their own sites' patients only. */
+    if (!json_array_size(od) || store_permit(s, "contact", st->patients[i].code, NULL) != AVN_OK) {
       json_decref(od);
       continue;
     }

@@ -38,7 +38,7 @@ int cmd_enroll(int argc, char **argv) {
   req.patient = pos[2];
   if (!req.sex) return cli_usage_error("enroll", "--sex is required");
   store *s = NULL;
-  avn_rc rc = store_open(db, &s, &e);
+  avn_rc rc = cli_open_write(db, &s, &e);
   if (!rc) rc = store_enroll(s, &req, &e);
   if (!rc) {
     char d[11];

@@ -62,7 +62,7 @@ int cmd_enter(int argc, char **argv) {
   req.n_kv = nkv;
   store *s = NULL;
   store_enter_result res;
-  avn_rc rc = store_open(db, &s, &e);
+  avn_rc rc = cli_open_write(db, &s, &e);
   if (!rc) rc = store_enter(s, &req, &res, &e);
   if (!rc) {
     char cleared[32] = "";

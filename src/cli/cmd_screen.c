@@ -56,7 +56,7 @@ int cmd_screen(int argc, char **argv) {
   req.n_kv = nkv;
   store *s = NULL;
   elig_result er = {0};
-  avn_rc rc = store_open(db, &s, &e);
+  avn_rc rc = cli_open_write(db, &s, &e);
   if (!rc) rc = store_screen(s, &req, &er, &e);
   if (!rc && json) {
     json_t *o = json_object(), *fails = json_array();

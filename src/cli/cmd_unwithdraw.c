@@ -23,7 +23,7 @@ int cmd_unwithdraw(int argc, char **argv) {
   int r = cli_parse("unwithdraw", argc, argv, opts, pos, 2, 2, "STUDY.db PATIENT", NULL, NULL);
   if (r) return r;
   store *s = NULL;
-  avn_rc rc = store_open(pos[0], &s, &e);
+  avn_rc rc = cli_open_write(pos[0], &s, &e);
   if (!rc) rc = store_unwithdraw(s, pos[1], reason, user, &e);
   if (!rc) printf("%s is active again (withdrawal reversed)\n", pos[1]);
   store_close(s);

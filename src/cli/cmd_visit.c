@@ -35,7 +35,7 @@ int cmd_visit(int argc, char **argv) {
   req.visit = pos[2];
   store *s = NULL;
   store_visit_change ch = STORE_VISIT_SAME;
-  avn_rc rc = store_open(db, &s, &e);
+  avn_rc rc = cli_open_write(db, &s, &e);
   if (!rc) rc = store_visit(s, &req, &ch, &e);
   if (!rc) {
     static const char *const what[] = {"already recorded", "recorded", "changed"};

@@ -32,7 +32,7 @@ int cli_void_run(const char *cmd, int argc, char **argv, bool restore) {
   if (r) return r;
   store_form_ref f = {pos[1], pos[2], pos[3], hip < 0 ? SIDE_PATIENT : hip == 0 ? SIDE_LEFT : SIDE_RIGHT, entry + 1};
   store *s = NULL;
-  avn_rc rc = store_open(pos[0], &s, &e);
+  avn_rc rc = cli_open_write(pos[0], &s, &e);
   if (!rc) rc = store_void(s, &f, restore, reason, user, &e);
   if (!rc)
     printf("%s %s %s %s%s%s entry %d\n", restore ? "restored" : "voided", f.patient, f.visit, f.form,

@@ -31,7 +31,7 @@ int cmd_withdraw(int argc, char **argv) {
   if (r) return r;
   const char *db = pos[0], *patient = pos[1];
   store *s = NULL;
-  avn_rc rc = store_open(db, &s, &e);
+  avn_rc rc = cli_open_write(db, &s, &e);
   if (!rc) rc = store_withdraw(s, patient, date, reason, user, &e);
   if (!rc) {
     char d[11];

@@ -25,6 +25,10 @@ static void print_help(FILE *f) {
           AVN_VERSION);
   for (size_t i = 0; i < n_commands; i++)
     fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f, "\nIn a study with named users (avn init --admin, avn user add), log in first\n"
+             "(avn login): every write acts as that user, under their role and sites, and\n"
+             "--user is ignored. A study without users is single-user: --user (else\n"
+             "$AVN_USER, else $USER) names the writer.\n");
   fprintf(f, "\nexit status: 0 success, 1 input refused, 2 usage error, 3 busy (another program\n"
              "is writing to the study: nothing was written, run the command again)\n");
 }

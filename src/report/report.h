@@ -23,6 +23,7 @@ typedef struct report_info {
   size_t n_patients, n_units;   /* patients enrolled; units of analysis (hips or patients) */
   long long audit_rows;         /* the audit trail the report was made from: its length */
   char audit_head[65];          /* and its head hash (also in the report's subtitle) */
+  store_lock_info lock;         /* the study's lock (data freeze), also in the subtitle */
 } report_info;
 
 /* info may be NULL. */

@@ -84,7 +84,17 @@ static const char migration_3[] =
 /* 4: acknowledged protocol deviations (avn check --ack): the finding's id
 ** (monitor_id), why it is accepted, by whom, when; adjudicated values of
 ** double-entered forms (avn adjudicate): one per item, the value analysis
-** uses where the two entries differ. */
+** uses where the two entries differ. Named users (account) with one role, the sites each works at
+** (account_site), and command-line sessions (session: only the token's
+** BLAKE2b hash is kept, with its expiry). pw_hash is libsodium's Argon2id
+** string (crypto_pwhash_str); disabled accounts keep their row (the trail
+** names them). Queries on a field (query: the patient, and the visit,
+** form, hip and item when given, '' otherwise) with their message thread
+** (query_message, seq from 1). An investigator's signature of a visit or
+** of the whole casebook (visit '') with its meaning; a change to the data
+** it covers deletes it (the trail keeps it). Locks: a form's status
+** 'locked', a patient's lock_reason, the study's lock (the data freeze:
+** when, by whom, why). */
 static const char migration_4[] =
     "CREATE TABLE deviation_ack("
     "  id INTEGER PRIMARY KEY, finding TEXT NOT NULL UNIQUE, reason TEXT NOT NULL,"
@@ -93,7 +103,34 @@ static const char migration_4[] =
     "  id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL REFERENCES patient(id),"
     "  visit TEXT NOT NULL, instrument TEXT NOT NULL, side TEXT NOT NULL DEFAULT '', item TEXT NOT NULL,"
     "  value_text TEXT NOT NULL, reason TEXT NOT NULL, user TEXT NOT NULL, at TEXT NOT NULL,"
-    "  UNIQUE (patient_id, visit, instrument, side, item));";
+    "  UNIQUE (patient_id, visit, instrument, side, item));"
+    "CREATE TABLE account("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('administrator','investigator','data_entry','monitor',"
+    "    'statistician','safety_board')),"
+    "  pw_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE account_site("
+    "  account_id INTEGER NOT NULL REFERENCES account(id), site_id INTEGER NOT NULL REFERENCES site(id),"
+    "  PRIMARY KEY (account_id, site_id));"
+    "CREATE TABLE session("
+    "  token_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES account(id),"
+    "  created_at TEXT NOT NULL, expires_at TEXT NOT NULL);"
+    "CREATE TABLE query("
+    "  id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL REFERENCES patient(id),"
+    "  visit TEXT NOT NULL DEFAULT '', form TEXT NOT NULL DEFAULT '', side TEXT NOT NULL DEFAULT '',"
+    "  item TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL CHECK (status IN ('open','answered','closed')), opened_at TEXT NOT NULL);"
+    "CREATE TABLE query_message("
+    "  query_id INTEGER NOT NULL REFERENCES query(id), seq INTEGER NOT NULL, user TEXT NOT NULL,"
+    "  at TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (query_id, seq));"
+    "CREATE TABLE signature("
+    "  patient_id INTEGER NOT NULL REFERENCES patient(id), visit TEXT NOT NULL DEFAULT '',"
+    "  user TEXT NOT NULL, at TEXT NOT NULL, meaning TEXT NOT NULL, PRIMARY KEY (patient_id, visit));"
+    "ALTER TABLE patient ADD COLUMN lock_reason TEXT;"
+    "ALTER TABLE study ADD COLUMN lock_reason TEXT;"
+    "ALTER TABLE study ADD COLUMN locked_at TEXT;"
+    "ALTER TABLE study ADD COLUMN locked_by TEXT;";
 
 const char *const schema_migrations[] = {migration_1, migration_2, migration_3, migration_4};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -201,8 +201,13 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
                     avn_err *e) {
   char at[80], hash[65];
   char *prev = NULL;
-  /* Every accepted change passes here: who and why are validated once. */
-  avn_rc vrc = avn_text_check("--user", user, AVN_TEXT_USER, 0, e);
+  /* Every accepted change passes here: who and why are validated once; in
+  ** a study with named users, who is the session's user (store_user.c). */
+  avn_rc vrc = store_writer(s, user, &user, e);
+  if (!vrc) vrc = store_audit_permit(s, action, record, field, old_v, e);
+  if (!vrc) vrc = store_lock_guard(s, action, record, e);
+  if (vrc) return vrc;
+  vrc = avn_text_check("--user", user, AVN_TEXT_USER, 0, e);
   if (!vrc && reason) vrc = avn_text_check("--reason", reason, AVN_TEXT_REASON, 0, e);
   if (vrc) return vrc;
   store_now_iso(at);
@@ -218,8 +223,10 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
   avn_free(prev);
   const char *p[9] = {at, user, action, record, field, old_v, new_v, reason, hash};
   s->audit_dirty = true;
-  return store_q(s, "INSERT INTO audit(at,user,action,record,field,old_value,new_value,reason,hash)"
-              " VALUES(?,?,?,?,?,?,?,?,?)", p, 9, NULL, NULL, e);
+  rc = store_q(s, "INSERT INTO audit(at,user,action,record,field,old_value,new_value,reason,hash)"
+               " VALUES(?,?,?,?,?,?,?,?,?)", p, 9, NULL, NULL, e);
+  /* A change to signed data takes the signature away, in the same transaction. */
+  return rc ? rc : store_sign_clear(s, user, action, record, e);
 }
 
 typedef struct {
@@ -396,7 +403,8 @@ static avn_rc open_study(const char *path, db_mode mode, store **out, avn_err *e
     if (!rc) rc = store_tx_commit(s, e);
     if (rc) goto cleanup;
   }
-  rc = store_q_one(s, "SELECT protocol_yaml FROM study WHERE id=1", NULL, 0, &yaml, NULL, e);
+  rc = store_accounts_load(s, e);
+  if (!rc) rc = store_q_one(s, "SELECT protocol_yaml FROM study WHERE id=1", NULL, 0, &yaml, NULL, e);
   if (!rc) rc = store_q_one(s, "SELECT protocol_name FROM study WHERE id=1", NULL, 0, &pname, NULL, e);
   if (rc) goto cleanup;
   if (!yaml || !pname) {

@@ -37,7 +37,7 @@
 #include "protocol/eligibility.h"
 #include "protocol/protocol.h"
 
-#define AVN_SCHEMA_VERSION 3
+#define AVN_SCHEMA_VERSION 4
 #define AVN_APP_ID 0x41564E31   /* "AVN1" in the SQLite header */
 
 typedef struct store store;
@@ -386,7 +386,7 @@ typedef struct store_verify_result {
 
 /* Replays the whole trail into the state it implies (study and protocol,
 ** sites, screenings, patients, hips, the schedule, visit dates, forms and
-** values, withdrawals) and compares it with every table, each difference
+** values, withdrawals, users with their sites, sessions) and compares it with every table, each difference
 ** to fn in (record, field) order; also checks the file (quick_check), the
 ** chain and the checkpoint. AVN_OK when all agree; else AVN_E_STATE. */
 avn_rc store_verify(store *s, store_diff_fn fn, void *ctx, store_verify_result *out /* OUT */, avn_err *e);
@@ -394,5 +394,146 @@ avn_rc store_verify(store *s, store_diff_fn fn, void *ctx, store_verify_result *
 avn_rc store_quick_check(store *s, avn_err *e);
 
 const char *store_user_default(void);   /* $AVN_USER, else $USER, else "unknown" */
+
+/* --- sites, users and sessions (store_user.c) ---
+** A study has named users (accounts) once its first administrator exists
+** (avn init --admin, or store_user_add on a study made without one). Until
+** then it is single-user: every write is made by the name the caller
+** passes (--user / AVN_USER), as before accounts existed. From then on
+** every write acts as the user of the session opened by store_login or
+** store_session (the name given in a request is ignored), and a write
+** without one is refused. Each user has one role and works at one or more
+** sites. Passwords are stored only as libsodium Argon2id strings; a
+** session only as the BLAKE2b hash of its random token. Every change here
+** is audited and replayed by store_verify ("user NAME", "session HASH16"). */
+typedef enum store_role {
+  STORE_ROLE_ADMIN, STORE_ROLE_INVESTIGATOR, STORE_ROLE_DATA_ENTRY, STORE_ROLE_MONITOR,
+  STORE_ROLE_STATISTICIAN, STORE_ROLE_SAFETY_BOARD, STORE_ROLE_N
+} store_role;
+/* "administrator", "investigator", "data_entry", "monitor", "statistician", "safety_board". */
+const char *store_role_name(store_role r);
+/* The role by name, or -1. */
+int store_role_parse(const char *name);
+
+#define STORE_PASSWORD_MIN 8      /* bytes */
+#define STORE_PASSWORD_MAX 256
+#define STORE_SESSION_HOURS 8     /* a session's default lifetime */
+
+/* Whether the study has accounts (then every write needs a session). */
+bool store_has_accounts(const store *s);
+/* The session's user name and role, or NULL / -1 without a session. */
+const char *store_actor(const store *s);
+int store_actor_role(const store *s);
+
+/* Adds a site (code: core/text.h identifier; name: one line). Administrators only. */
+avn_rc store_site_add(store *s, const char *code, const char *name, const char *user, avn_err *e);
+typedef struct store_site_row { char *code, *name; } store_site_row;
+avn_rc store_sites(store *s, store_site_row **out /* OUT */, size_t *n /* OUT */, avn_err *e);
+void store_sites_free(store_site_row *v, size_t n);
+
+/* The rules for a new user's name and password, with no database access
+** (so avn init can refuse before it creates a file). */
+avn_rc store_user_check(const char *name, const char *password, avn_err *e);
+
+typedef struct store_user_req {
+  const char *name;          /* a user name (core/text.h), unique case-insensitively */
+  const char *role;          /* store_role_name */
+  const char *const *sites;  /* site codes, at least one */
+  size_t n_sites;
+  const char *password;      /* plain text, hashed here (Argon2id) and forgotten */
+  const char *user;          /* who adds, in a study without accounts yet */
+} store_user_req;
+/* Adds a user. Administrators only, except the first user of a study,
+** who must be an administrator and becomes the session's user. */
+avn_rc store_user_add(store *s, const store_user_req *r, avn_err *e);
+/* Disables a user (kept, named in the trail; their sessions end). Administrators only, not oneself. */
+avn_rc store_user_disable(store *s, const char *name, const char *reason, avn_err *e);
+/* Sets a user's password: an administrator for anyone, a user for themself. */
+avn_rc store_user_passwd(store *s, const char *name, const char *password, avn_err *e);
+
+typedef struct store_user_row { char *name, *role, *sites; bool disabled; } store_user_row;
+/* Users by name; sites comma-separated, sorted. */
+avn_rc store_users(store *s, store_user_row **out /* OUT */, size_t *n /* OUT */, avn_err *e);
+void store_users_free(store_user_row *v, size_t n);
+
+/* Checks name and password, opens a session valid for `hours` (1..24) and
+** makes it this handle's: token (64 hex digits) is the caller's to keep
+** secret. Audited (action "login"). A wrong password or a disabled user
+** are refused alike, naming the user. */
+avn_rc store_login(store *s, const char *name, const char *password, int hours, char token[65], avn_err *e);
+/* Resumes the session whose token is given (unexpired, user not disabled):
+** writes through this handle act as its user. Writes nothing. */
+avn_rc store_session(store *s, const char *token, avn_err *e);
+/* Ends this handle's session. Audited (action "logout"). */
+avn_rc store_logout(store *s, avn_err *e);
+/* Whether the session's user may take action ("contact", or an audit
+** action such as "enter") on patient (NULL: the role alone). Refusals name
+** the user, role, action, patient and site. AVN_OK in a study without
+** users. Roles: administrator everything at every site; investigator and
+** data_entry change data (and see contact details) at their own sites;
+** monitor sees contact details at their sites and changes no data;
+** statistician and safety_board read only (never contact details). */
+avn_rc store_permit(store *s, const char *action, const char *patient, avn_err *e);
+/* --- queries on a field (store_query.c) ---
+** A query is about a patient and, as far as given, a visit, a form (with
+** its hip) and an item; it has a thread of messages and a status: open,
+** answered (by whoever enters the data), closed. Who: open by an
+** administrator, investigator or monitor; answer by an administrator,
+** investigator or data_entry; close by an administrator or monitor; each
+** at the patient's site. Audited as "query N". */
+typedef struct store_query_ref {
+  const char *patient;       /* required */
+  const char *visit, *form;  /* NULL: not given; a form needs its visit */
+  int side;                  /* SIDE_PATIENT or the form's hip */
+  const char *item;          /* NULL, or an item of the form */
+} store_query_ref;
+avn_rc store_query_open(store *s, const store_query_ref *q, const char *message, const char *user,
+                        int64_t *id /* OUT, may be NULL */, avn_err *e);
+/* A message that answers the query (status answered). Refused on a closed query. */
+avn_rc store_query_answer(store *s, int64_t id, const char *message, const char *user, avn_err *e);
+/* Closes the query with a last message. Refused on a closed query. */
+avn_rc store_query_close(store *s, int64_t id, const char *message, const char *user, avn_err *e);
+typedef struct store_query_msg { char *user, *at, *text; } store_query_msg;
+typedef struct store_query_row {
+  int64_t id;
+  char *on, *status;         /* on: "patient P1 / visit m1 / hhs left / pain" */
+  store_query_msg *messages; size_t n_messages;
+} store_query_row;
+/* Queries by id with their threads; patient and status (may be NULL) filter. */
+avn_rc store_queries(store *s, const char *patient, const char *status, store_query_row **out /* OUT */,
+                     size_t *n /* OUT */, avn_err *e);
+void store_queries_free(store_query_row *v, size_t n);
+
+/* --- verification, signatures, locks (store_monitor.c) --- */
+/* Source data verification of a complete form (status verified). A
+** monitor's or an administrator's, at the patient's site. A later change
+** of a value returns the form to complete (store_enter). */
+avn_rc store_sdv(store *s, const store_form_ref *f, const char *user, avn_err *e);
+/* An investigator's signature of a visit (visit NULL: the whole casebook)
+** with its meaning ("I confirm these data are accurate"), the password
+** entered again. Needs named users. A later change to the patient's data
+** in that visit (any change, for the casebook) deletes the signature,
+** audited (action "unsign"). */
+avn_rc store_sign(store *s, const char *patient, const char *visit, const char *meaning, const char *password,
+                  avn_err *e);
+/* Locks (unlock: unlocks) with a reason: a form (its status 'locked'; an
+** unlock gives back the status it had), a patient's casebook, the study
+** (the data freeze: no data change anywhere until unlocked). Form and
+** patient: an administrator or an investigator at the patient's site;
+** the study: an administrator. */
+avn_rc store_lock_form(store *s, const store_form_ref *f, bool unlock, const char *reason, const char *user,
+                       avn_err *e);
+avn_rc store_lock_patient(store *s, const char *patient, bool unlock, const char *reason, const char *user,
+                          avn_err *e);
+avn_rc store_lock_study(store *s, bool unlock, const char *reason, const char *user, avn_err *e);
+typedef struct store_lock_info {
+  bool locked;
+  char at[32], by[80], reason[1024];
+} store_lock_info;
+/* Whether the study is locked, since when, by whom and why. */
+avn_rc store_study_lock(store *s, store_lock_info *out /* OUT */, avn_err *e);
+
+/* AVN_OK when password is the session user's (a signature re-enters it). */
+avn_rc store_password_check(store *s, const char *password, avn_err *e);
 
 #endif

@@ -102,12 +102,16 @@ avn_rc store_adjudicate(store *s, const store_adjudicate_req *r, avn_err *e) {
                            "are settled by a consensus read, not adjudicated");
     goto cleanup;
   }
-  /* A third person: anyone who wrote either entry is refused. */
-  const char *u[2] = {r->user, NULL};
+  /* A third person: anyone who wrote either entry is refused. With named
+  ** users the adjudicator is the logged-in one, whatever --user says. */
+  const char *who = r->user;
+  rc = store_writer(s, r->user, &who, e);
+  if (rc) goto cleanup;
+  const char *u[2] = {who, NULL};
   const char *rp[2] = {r1, r2};
   rc = store_q(s, "SELECT DISTINCT user FROM audit WHERE record IN (?, ?)", rp, 2, user_row, u, e);
   if (!rc && u[1])
-    rc = avn_fail(e, AVN_E_STATE, "--user", r->user, "entered %s themselves: an adjudication is made by a third "
+    rc = avn_fail(e, AVN_E_STATE, "--user", who, "entered %s themselves: an adjudication is made by a third "
                   "person", r->form);
   if (rc) goto cleanup;
   const char *side = r->side == SIDE_PATIENT ? "" : side_name(r->side);
@@ -121,7 +125,7 @@ avn_rc store_adjudicate(store *s, const store_adjudicate_req *r, avn_err *e) {
            r->side == SIDE_PATIENT ? "" : " ", side);
   rc = store_audit(s, r->user, "adjudicate", record, it->name, old, text, r->reason, e);
   store_now_iso(at);
-  const char *ins[9] = {pt.pid, r->visit, r->form, side, it->name, text, r->reason, r->user, at};
+  const char *ins[9] = {pt.pid, r->visit, r->form, side, it->name, text, r->reason, who, at};
   if (!rc)
     rc = store_q(s, "INSERT INTO adjudication(patient_id, visit, instrument, side, item, value_text, reason, user, at)"
                     " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(patient_id, visit, instrument, side, item) DO UPDATE SET"

@@ -245,6 +245,23 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
       goto cleanup;
     }
   }
+  /* Roles and sites, before anything is written (store_audit checks each row too). */
+  rc = store_permit(s, "enter", r->patient, e);
+  if (rc) goto cleanup;
+  /* A double entry is two people's: with named users, whoever wrote the
+  ** other entry of this form does not write this one. */
+  if (store_has_accounts(s) && store_actor(s)) {
+    char other[256], *hit = NULL;
+    store_form_record(other, sizeof other, r->patient, r->visit, r->form, r->side, 3 - r->entry);
+    const char *ap[2] = {other, store_actor(s)};
+    rc = store_q_one(s, "SELECT 1 FROM audit WHERE record=? AND user=? LIMIT 1", ap, 2, &hit, &found, e);
+    avn_free(hit);
+    if (!rc && found)
+      rc = avn_fail(e, AVN_E_STATE, "--entry", r->entry == 2 ? "2" : "1", "user %s wrote entry %d of %s: the two "
+                    "entries of a double-entered form come from two different users; nothing was written",
+                    store_actor(s), 3 - r->entry, other);
+    if (rc) goto cleanup;
+  }
   /* The visit's date: its rules live in store_visit.c, shared with avn visit. */
   store_visit_req vr = {.patient = r->patient, .visit = r->visit, .date = r->date, .user = r->user,
                         .reason = r->reason};
@@ -339,7 +356,6 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     goto cleanup;
   }
   const char *new_status = crc ? "incomplete" : "complete";
-  if (status && !strcmp(status, "verified")) new_status = crc ? "incomplete" : "verified";
   out->complete = crc == AVN_OK;
 
   char now[32];
@@ -406,6 +422,10 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     if (was) out->n_changed++;
     else out->n_new++;
   }
+  /* A verified form stays verified only while nothing in it changes: a
+  ** changed value is no longer the one checked against the source. */
+  if (status && !strcmp(status, "verified") && !out->n_new && !out->n_changed && !out->n_cleared)
+    new_status = "verified";
   if (status && strcmp(status, new_status) != 0) {
     rc = store_audit(s, r->user, "status", record, "status", status, new_status, r->reason, e);
     if (rc) goto cleanup;

@@ -6,6 +6,7 @@
 #define AVN_STORE_INT_H
 
 #include "store/db.h"
+#include "core/text.h"
 #include "store/store.h"
 
 /* The signing key (store_key.c): loaded on first need. */
@@ -24,7 +25,42 @@ struct store {
   bool readonly;    /* store_open_read: every write is refused */
   bool audit_dirty; /* audit rows added since the last checkpoint */
   store_key key;
+  bool has_accounts; /* the study has users: writes need a session (store_user.c) */
+  struct {
+    bool set;
+    int64_t id;
+    int role;
+    char name[AVN_USER_MAX + 1];
+    char session[65];   /* the token's hash */
+  } actor;
 };
+
+/* Whether the session's user may make this audit row (action on record,
+** a "patient ..." or "screening ..." at its site; a site change checks the
+** old site too): store_audit calls it for every row, so every write obeys
+** roles and sites, whatever function makes it. */
+avn_rc store_audit_permit(store *s, const char *action, const char *record, const char *field, const char *old_v,
+                          avn_err *e);
+/* SQL for what a query is about, over query q joined to patient p: the text
+** store_query.c audits as field "on" (store_verify compares the two). */
+#define STORE_QUERY_ON_SQL                                                                                        \
+  "('patient ' || p.code || CASE WHEN q.visit <> '' THEN ' / visit ' || q.visit ELSE '' END ||"                   \
+  " CASE WHEN q.form <> '' THEN ' / ' || q.form || CASE WHEN q.side <> '' THEN ' ' || q.side ELSE '' END ELSE ''" \
+  " END || CASE WHEN q.item <> '' THEN ' / ' || q.item ELSE '' END)"
+
+/* Refuses a data change (action) to record under a lock: the study's (a
+** data freeze), or the patient's casebook (store_monitor.c). A form's lock
+** is its status, refused where forms are written. */
+avn_rc store_lock_guard(store *s, const char *action, const char *record, avn_err *e);
+/* After a change to a patient's data: deletes (audited, action "unsign")
+** the signatures it touches, the casebook's and the visit's. */
+avn_rc store_sign_clear(store *s, const char *user, const char *action, const char *record, avn_err *e);
+
+/* Reads whether the study has accounts (store_open). */
+avn_rc store_accounts_load(store *s, avn_err *e);
+/* The name every write is audited under: the session's user in a study
+** with accounts (refused without a session), else user. */
+avn_rc store_writer(store *s, const char *user, const char **out, avn_err *e);
 
 /* Loads the key (creating it when create and it does not exist). */
 avn_rc store_key_load(store_key *k, bool create, avn_err *e);

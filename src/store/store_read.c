@@ -356,7 +356,9 @@ avn_rc store_contact(store *s, const char *patient, char **name, char **phone, a
   contact_ctx c = {0};
   const char *pp[1] = {patient};
   *name = *phone = NULL;
-  avn_rc rc = store_q(s, "SELECT i.name, i.phone FROM patient p LEFT JOIN identity i ON i.patient_id = p.id"
+  avn_rc rc = store_permit(s, "contact", patient, e);
+  if (rc) return rc;
+  rc = store_q(s, "SELECT i.name, i.phone FROM patient p LEFT JOIN identity i ON i.patient_id = p.id"
                          " WHERE p.code = ?", pp, 1, contact_cb, &c, e);
   if (!rc) rc = c.rc;
   if (!rc && !c.found) rc = avn_fail(e, AVN_E_NOTFOUND, "patient", patient, "no such patient in this study");

@@ -152,6 +152,27 @@ static const char tables_sql[] =
     "   a.instrument || CASE WHEN a.side <> '' THEN ' ' || a.side ELSE '' END || ' / adjudication', a.item,"
     "   a.value_text FROM adjudication a LEFT JOIN patient p ON p.id = a.patient_id";
 
+/* Users, their sites and sessions; queries and their threads. */
+static const char users_sql[] =
+    "SELECT 'user ' || name, 'role', role FROM account"
+    " UNION ALL SELECT 'user ' || name, 'disabled', 'yes' FROM account WHERE disabled <> 0"
+    " UNION ALL SELECT 'user ' || coalesce(a.name, '#' || x.account_id), 'site ' || coalesce(st.code, '#' || x.site_id),"
+    "   'yes' FROM account_site x LEFT JOIN account a ON a.id = x.account_id LEFT JOIN site st ON st.id = x.site_id"
+    " UNION ALL SELECT 'session ' || substr(x.token_hash, 1, 16), 'user', coalesce(a.name, '#' || x.account_id)"
+    "   FROM session x LEFT JOIN account a ON a.id = x.account_id"
+    " UNION ALL SELECT 'session ' || substr(token_hash, 1, 16), 'expires', expires_at FROM session"
+    " UNION ALL SELECT 'query ' || q.id, 'on', " STORE_QUERY_ON_SQL " FROM query q LEFT JOIN patient p ON p.id = q.patient_id"
+    " UNION ALL SELECT 'query ' || id, 'status', status FROM query"
+    " UNION ALL SELECT 'patient ' || code, 'lock', lock_reason FROM patient WHERE lock_reason IS NOT NULL"
+    " UNION ALL SELECT 'study', x.f, CASE x.f WHEN 'lock' THEN lock_reason WHEN 'locked_at' THEN locked_at"
+    "   ELSE locked_by END FROM study CROSS JOIN (SELECT 'lock' AS f UNION ALL SELECT 'locked_at'"
+    "   UNION ALL SELECT 'locked_by') x WHERE lock_reason IS NOT NULL"
+    " UNION ALL SELECT 'patient ' || " PATIENT_OF("p", "g.patient_id") " || ' / signature ' ||"
+    "   CASE g.visit WHEN '' THEN 'casebook' ELSE g.visit END, x.f, CASE x.f WHEN 'by' THEN g.user ELSE g.meaning END"
+    "   FROM signature g LEFT JOIN patient p ON p.id = g.patient_id"
+    "   CROSS JOIN (SELECT 'by' AS f UNION ALL SELECT 'meaning') x"
+    " UNION ALL SELECT 'query ' || query_id, 'message ' || seq, text FROM query_message";
+
 static const char items_sql[] =
     "SELECT coalesce(" FORM_RECORD ", 'form #' || v.form_id), v.item, v.value_text, v.value_num, f.instrument"
     " FROM item_value v LEFT JOIN form f ON f.id = v.form_id LEFT JOIN patient p ON p.id = f.patient_id";
@@ -185,10 +206,21 @@ static int yaml_row(void *ctx, int n, const char *const *c) {
   return facts_add(f, "study", "protocol_yaml", h) != AVN_OK;
 }
 
+/* A password's fingerprint (store_user.c audits the same, never the hash). */
+static int password_row(void *ctx, int n, const char *const *c) {
+  facts *f = ctx;
+  char h[65];
+  (void)n;
+  store_text_hash(c[1] ? c[1] : "", h);
+  return facts_add(f, c[0], "password", h) != AVN_OK;
+}
+
 static avn_rc table_facts(store *s, facts *t, avn_err *e) {
   avn_rc rc = store_q(s, tables_sql, NULL, 0, fact_row, t, e);
+  if (!rc) rc = store_q(s, users_sql, NULL, 0, fact_row, t, e);
   if (!rc) rc = store_q(s, items_sql, NULL, 0, item_row, t, e);
   if (!rc) rc = store_q(s, "SELECT protocol_yaml FROM study", NULL, 0, yaml_row, t, e);
+  if (!rc) rc = store_q(s, "SELECT 'user ' || name, pw_hash FROM account", NULL, 0, password_row, t, e);
   if (!rc) rc = t->rc;
   if (!rc) facts_settle(t);
   return rc;

@@ -8,6 +8,8 @@ trap 'rm -rf "$T"' EXIT
 # The audit checkpoint's signing key (store_key.c): one per case, never the user's.
 export XDG_CONFIG_HOME="$T/config"
 unset AVN_KEY
+# Sessions (avn login) are kept here, never in the user's home.
+export AVN_STATE_DIR="$T/state"
 fails=0
 passes=0
 ok() { passes=$((passes + 1)); }
@@ -45,3 +47,7 @@ refuse_same() {
   expect_err "$text"
   [ "$(snap "$db")" = "$before" ] && ok || bad "database changed after refused: $*"
 }
+# init_admin DB PROTOCOL NAME PASSWORD: a study whose first administrator is NAME.
+init_admin() { printf '%s\n' "$4" | "$AVN" init "$1" --protocol "$2" --admin "$3" --password-stdin; }
+# login DB NAME PASSWORD: opens NAME's session (avn login, password on stdin).
+login() { printf '%s\n' "$3" | "$AVN" login "$1" --user "$2" --password-stdin; }

@@ -1,0 +1,288 @@
+/*
+** store_monitor.c: the monitoring cycle's writes (see store.h): source
+** data verification of a form, an investigator's signature of a visit or
+** a casebook, and locks at form, patient and study level. Each is one
+** audited transaction; store_audit_permit (store_user.c) refuses data
+** changes under a lock, and store_audit clears the signatures a change
+** touches (store_sign_clear).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "core/text.h"
+#include "store/store_int.h"
+
+/* The form f: c = id, status, void_reason; NOTFOUND naming its record. */
+static avn_rc form_find(store *s, const store_form_ref *f, store_patient_row *pt, char *c[3], char record[256],
+                        avn_err *e) {
+  char entry[4];
+  bool found = false;
+  if (!inst_find(f->form)) return avn_fail(e, AVN_E_UNKNOWN, "form", f->form, "no such form");
+  avn_rc rc = store_visit_known(s, f->visit, e);
+  if (!rc) rc = store_patient_find(s, f->patient, pt, e);
+  if (rc) return rc;
+  snprintf(entry, sizeof entry, "%d", f->entry);
+  const char *p[5] = {pt->pid, f->visit, f->form, f->side == SIDE_PATIENT ? "" : side_name(f->side), entry};
+  rc = store_q_row(s, "SELECT id, status, void_reason FROM form WHERE patient_id=? AND visit=? AND instrument=?"
+                      " AND side=? AND entry=?", p, 5, c, 3, &found, e);
+  store_form_record(record, 256, f->patient, f->visit, f->form, f->side, f->entry);
+  if (!rc && !found) rc = avn_fail(e, AVN_E_NOTFOUND, "form", record, "no such form was entered");
+  if (!rc && c[2]) rc = avn_fail(e, AVN_E_STATE, "form", record, "the form is void (avn restore it first)");
+  return rc;
+}
+
+static avn_rc set_form_status(store *s, const char *id, const char *status, avn_err *e) {
+  char now[32];
+  store_now_iso(now);
+  const char *p[3] = {status, now, id};
+  return store_q(s, "UPDATE form SET status=?, updated_at=? WHERE id=?", p, 3, NULL, NULL, e);
+}
+
+avn_rc store_sdv(store *s, const store_form_ref *f, const char *user, avn_err *e) {
+  store_patient_row pt = {0};
+  char *c[3] = {NULL, NULL, NULL}, record[256];
+  avn_rc rc = store_tx_begin(s, e);
+  if (rc) return rc;
+  rc = form_find(s, f, &pt, c, record, e);
+  if (!rc) rc = store_permit(s, "verify", f->patient, e);
+  if (!rc && strcmp(c[1], "complete") != 0)
+    rc = avn_fail(e, AVN_E_STATE, "form", record, "%s", !strcmp(c[1], "verified") ? "already verified"
+                  : !strcmp(c[1], "locked") ? "the form is locked" : "the form is incomplete: only a complete form "
+                  "is verified against its source");
+  if (!rc) rc = set_form_status(s, c[0], "verified", e);
+  if (!rc) rc = store_audit(s, user, "verify", record, "status", c[1], "verified", NULL, e);
+  if (!rc) rc = store_tx_commit(s, e);
+  if (rc) store_tx_rollback(s);
+  store_row_free(c, 3);
+  store_patient_row_free(&pt);
+  return rc;
+}
+
+/* --- locks --------------------------------------------------------------- */
+
+static avn_rc need_reason(const char *reason, avn_err *e) {
+  if (!reason) return avn_fail(e, AVN_E_REQUIRED, "--reason", NULL, "a lock or an unlock needs --reason \"why\"");
+  return avn_text_check("--reason", reason, AVN_TEXT_REASON, 0, e);
+}
+
+avn_rc store_lock_form(store *s, const store_form_ref *f, bool unlock, const char *reason, const char *user,
+                       avn_err *e) {
+  store_patient_row pt = {0};
+  char *c[3] = {NULL, NULL, NULL}, *was = NULL, record[256];
+  avn_rc rc = need_reason(reason, e);
+  if (rc) return rc;
+  rc = store_tx_begin(s, e);
+  if (rc) return rc;
+  rc = form_find(s, f, &pt, c, record, e);
+  if (!rc) rc = store_permit(s, unlock ? "unlock" : "lock", f->patient, e);
+  if (!rc && unlock != !strcmp(c[1], "locked"))
+    rc = avn_fail(e, AVN_E_STATE, "form", record, unlock ? "the form is not locked" : "the form is already locked");
+  if (rc) goto cleanup;
+  if (unlock) {
+    /* Back to the status it had when it was locked, as the trail says. */
+    const char *p[1] = {record};
+    rc = store_q_one(s, "SELECT old_value FROM audit WHERE record=? AND field='status' AND new_value='locked'"
+                        " ORDER BY id DESC LIMIT 1", p, 1, &was, NULL, e);
+    if (!rc && !was) rc = avn_fail(e, AVN_E_STATE, "form", record, "the trail does not say how it was locked");
+  }
+  const char *now = unlock ? was : "locked";
+  if (!rc) rc = set_form_status(s, c[0], now, e);
+  if (!rc) rc = store_audit(s, user, unlock ? "unlock" : "lock", record, "status", c[1], now, reason, e);
+  if (!rc) rc = store_tx_commit(s, e);
+cleanup:
+  if (rc) store_tx_rollback(s);
+  store_row_free(c, 3);
+  store_patient_row_free(&pt);
+  avn_free(was);
+  return rc;
+}
+
+avn_rc store_lock_patient(store *s, const char *patient, bool unlock, const char *reason, const char *user,
+                          avn_err *e) {
+  char *was = NULL, rec[64];
+  bool found = false;
+  avn_rc rc = need_reason(reason, e);
+  if (rc) return rc;
+  rc = store_tx_begin(s, e);
+  if (rc) return rc;
+  const char *p[1] = {patient};
+  rc = store_q_one(s, "SELECT lock_reason FROM patient WHERE code=?", p, 1, &was, &found, e);
+  if (!rc && !found) rc = avn_fail(e, AVN_E_NOTFOUND, "patient", patient, "no such patient in this study");
+  if (!rc) rc = store_permit(s, unlock ? "unlock" : "lock", patient, e);
+  if (!rc && unlock == !was)
+    rc = avn_fail(e, AVN_E_STATE, "patient", patient, unlock ? "the patient is not locked" : "already locked (%s)", was);
+  const char *pu[2] = {unlock ? NULL : reason, patient};
+  if (!rc) rc = store_q(s, "UPDATE patient SET lock_reason=? WHERE code=?", pu, 2, NULL, NULL, e);
+  snprintf(rec, sizeof rec, "patient %s", patient);
+  if (!rc) rc = store_audit(s, user, unlock ? "unlock" : "lock", rec, "lock", was, unlock ? NULL : reason, reason, e);
+  if (!rc) rc = store_tx_commit(s, e);
+  if (rc) store_tx_rollback(s);
+  avn_free(was);
+  return rc;
+}
+
+avn_rc store_lock_study(store *s, bool unlock, const char *reason, const char *user, avn_err *e) {
+  char *c[3] = {NULL, NULL, NULL}, at[32];
+  const char *who = user;
+  avn_rc rc = need_reason(reason, e);
+  if (!rc) rc = store_writer(s, user, &who, e);
+  if (!rc) rc = store_permit(s, unlock ? "unlock_study" : "lock_study", NULL, e);
+  if (rc) return rc;
+  rc = store_tx_begin(s, e);
+  if (rc) return rc;
+  rc = store_q_row(s, "SELECT lock_reason, locked_at, locked_by FROM study", NULL, 0, c, 3, NULL, e);
+  if (!rc && unlock == !c[0])
+    rc = avn_fail(e, AVN_E_STATE, "study", NULL, unlock ? "the study is not locked" : "the study is already locked "
+                  "(since %s by %s)", c[1], c[2]);
+  store_now_iso(at);
+  const char *p[3] = {unlock ? NULL : reason, unlock ? NULL : at, unlock ? NULL : who};
+  if (!rc) rc = store_q(s, "UPDATE study SET lock_reason=?, locked_at=?, locked_by=?", p, 3, NULL, NULL, e);
+  const char *act = unlock ? "unlock" : "lock";
+  if (!rc) rc = store_audit(s, who, act, "study", "lock", c[0], p[0], reason, e);
+  if (!rc) rc = store_audit(s, who, act, "study", "locked_at", c[1], p[1], reason, e);
+  if (!rc) rc = store_audit(s, who, act, "study", "locked_by", c[2], p[2], reason, e);
+  if (!rc) rc = store_tx_commit(s, e);
+  if (rc) store_tx_rollback(s);
+  store_row_free(c, 3);
+  return rc;
+}
+
+avn_rc store_study_lock(store *s, store_lock_info *out, avn_err *e) {
+  char *c[3] = {NULL, NULL, NULL};
+  memset(out, 0, sizeof *out);
+  avn_rc rc = store_q_row(s, "SELECT lock_reason, locked_at, locked_by FROM study", NULL, 0, c, 3, NULL, e);
+  if (!rc && c[0]) {
+    out->locked = true;
+    snprintf(out->reason, sizeof out->reason, "%s", c[0]);
+    snprintf(out->at, sizeof out->at, "%s", c[1] ? c[1] : "");
+    snprintf(out->by, sizeof out->by, "%s", c[2] ? c[2] : "");
+  }
+  store_row_free(c, 3);
+  return rc;
+}
+
+avn_rc store_lock_guard(store *s, const char *action, const char *record, avn_err *e) {
+  static const char *const frozen[] = {"enter", "screen", "enroll", "create", "insert", "update", "clear", "status",
+                                       "visit", "withdraw", "unwithdraw", "void", "restore", "amend", "verify", "sign",
+                                       NULL};
+  bool data = false;
+  for (size_t i = 0; frozen[i] && !data; i++) data = !strcmp(frozen[i], action);
+  if (!data) return AVN_OK;
+  store_lock_info l;
+  avn_rc rc = store_study_lock(s, &l, e);
+  if (!rc && l.locked)
+    return avn_fail(e, AVN_E_LOCKED, "study", NULL, "the study is locked (data freeze since %s by %s: %s): nothing "
+                    "can change until it is unlocked", l.at, l.by, l.reason);
+  if (rc || strncmp(record, "patient ", 8)) return rc;
+  char code[AVN_ID_MAX + 1], *why = NULL;
+  bool found = false;
+  size_t n = strcspn(record + 8, " ");
+  snprintf(code, sizeof code, "%.*s", (int)(n < AVN_ID_MAX ? n : AVN_ID_MAX), record + 8);
+  const char *p[1] = {code};
+  rc = store_q_one(s, "SELECT lock_reason FROM patient WHERE code=? AND lock_reason IS NOT NULL", p, 1, &why, &found, e);
+  if (!rc && found)
+    rc = avn_fail(e, AVN_E_LOCKED, "patient", code, "the patient's casebook is locked (%s): unlock it first", why);
+  avn_free(why);
+  return rc;
+}
+
+/* --- signatures ---------------------------------------------------------- */
+
+avn_rc store_sign(store *s, const char *patient, const char *visit, const char *meaning, const char *password,
+                  avn_err *e) {
+  store_patient_row pt = {0};
+  char rec[160], at[32];
+  avn_rc rc = avn_text_check("--meaning", meaning, AVN_TEXT_REASON, 0, e);
+  if (rc) return rc;
+  if (!s->has_accounts)
+    return avn_fail(e, AVN_E_STATE, "user", NULL, "a signature needs a named user: this study has none (avn user add)");
+  if (visit) rc = store_visit_known(s, visit, e);
+  /* The password again: a signature is the signer's own act (21 CFR 11.200). */
+  if (!rc) rc = store_password_check(s, password, e);
+  if (rc) return rc;
+  rc = store_tx_begin(s, e);
+  if (rc) return rc;
+  rc = store_patient_find(s, patient, &pt, e);
+  if (!rc) rc = store_permit(s, "sign", patient, e);
+  if (rc) goto cleanup;
+  store_now_iso(at);
+  const char *p[5] = {pt.pid, visit ? visit : "", s->actor.name, at, meaning};
+  rc = store_q(s, "INSERT INTO signature(patient_id,visit,user,at,meaning) VALUES(?,?,?,?,?) ON CONFLICT(patient_id,"
+                  "visit) DO UPDATE SET user=excluded.user, at=excluded.at, meaning=excluded.meaning", p, 5, NULL, NULL,
+               e);
+  snprintf(rec, sizeof rec, "patient %s / signature %s", patient, visit ? visit : "casebook");
+  if (!rc) rc = store_audit(s, NULL, "sign", rec, "by", NULL, s->actor.name, NULL, e);
+  if (!rc) rc = store_audit(s, NULL, "sign", rec, "meaning", NULL, meaning, NULL, e);
+  if (!rc) rc = store_tx_commit(s, e);
+cleanup:
+  if (rc) store_tx_rollback(s);
+  store_patient_row_free(&pt);
+  return rc;
+}
+
+typedef struct { char *v[8][2]; size_t n; } sig_rows;
+
+static int sig_row(void *ctx, int n, const char *const *c) {
+  sig_rows *r = ctx;
+  (void)n;
+  if (r->n == 8) return 1;
+  r->v[r->n][0] = avn_strdup(c[0]);
+  r->v[r->n][1] = avn_strdup(c[1]);
+  r->n++;
+  return 0;
+}
+
+static avn_rc sig_clear_rows(store *s, const char *user, const char *code, const sig_rows *rows, avn_err *e);
+
+avn_rc store_sign_clear(store *s, const char *user, const char *action, const char *record, avn_err *e) {
+  static const char *const changes[] = {"create", "insert", "update", "clear", "void", "restore", "visit", "amend",
+                                        "withdraw", "unwithdraw", NULL};
+  bool change = false;
+  for (size_t i = 0; changes[i] && !change; i++) change = !strcmp(changes[i], action);
+  if (!change || strncmp(record, "patient ", 8) || strstr(record, " / signature ")) return AVN_OK;
+  char code[AVN_ID_MAX + 1], visit[64] = "";
+  size_t n = strcspn(record + 8, " ");
+  snprintf(code, sizeof code, "%.*s", (int)(n < AVN_ID_MAX ? n : AVN_ID_MAX), record + 8);
+  const char *v = strstr(record, " / visit ");
+  if (v) {
+    v += 9;
+    snprintf(visit, sizeof visit, "%.*s", (int)strcspn(v, " "), v);
+  }
+  /* The casebook and the visit the change is in (all of them for a change
+  ** to the patient itself). */
+  sig_rows r = {0};
+  const char *p[3] = {code, visit, visit};
+  avn_rc rc = AVN_OK;
+  do {   /* eight at a time: each pass deletes what it found */
+    for (size_t i = 0; i < r.n; i++) {
+      avn_free(r.v[i][0]);
+      avn_free(r.v[i][1]);
+    }
+    r.n = 0;
+    rc = store_q(s, "SELECT s.visit, s.user FROM signature s JOIN patient p ON p.id = s.patient_id"
+                    " WHERE p.code=? AND (s.visit = '' OR ? = '' OR s.visit = ?) LIMIT 8", p, 3, sig_row, &r, e);
+    rc = rc ? rc : sig_clear_rows(s, user, code, &r, e);
+  } while (!rc && r.n == 8);
+  for (size_t i = 0; i < r.n; i++) {
+    avn_free(r.v[i][0]);
+    avn_free(r.v[i][1]);
+  }
+  return rc;
+}
+
+static avn_rc sig_clear_rows(store *s, const char *user, const char *code, const sig_rows *rows, avn_err *e) {
+  avn_rc rc = AVN_OK;
+  const sig_rows r = *rows;
+  for (size_t i = 0; !rc && i < r.n; i++) {
+    char rec[160];
+    snprintf(rec, sizeof rec, "patient %s / signature %s", code, r.v[i][0][0] ? r.v[i][0] : "casebook");
+    const char *pd[2] = {code, r.v[i][0]};
+    rc = store_q(s, "DELETE FROM signature WHERE patient_id=(SELECT id FROM patient WHERE code=?) AND visit=?", pd, 2,
+                 NULL, NULL, e);
+    if (!rc) rc = store_audit(s, user, "unsign", rec, "by", r.v[i][1], NULL, "the signed data changed", e);
+    if (!rc) rc = store_audit(s, user, "unsign", rec, "meaning", NULL, NULL, "the signed data changed", e);
+  }
+  return rc;
+}
