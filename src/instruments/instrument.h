@@ -167,6 +167,25 @@ avn_rc inst_def_parse(const char *file, const char *text, size_t len,
                       inst_def **out /* OUT */, avn_err *e);
 void inst_def_free(inst_def *d);
 
+/* A study's own form (a protocol's `forms:`): d joins the registry, which
+** owns it from now on (freed on refusal too), so inst_find and everything
+** downstream see it. A name of a shipped instrument is refused
+** (AVN_E_DUPLICATE); registering a name again shadows the earlier version,
+** which stays valid until inst_registry_free(). inst_registry_rollback(mark)
+** frees what was registered since inst_registry_mark() (a protocol that
+** failed to load after its forms did). */
+avn_rc inst_register(inst_def *d, avn_err *e);
+size_t inst_registry_mark(void);
+void inst_registry_rollback(size_t mark);
+/* True for a definition compiled into avn (src/instruments/defs/). */
+bool inst_is_shipped(const inst_def *d);
+
+/* Parses one definition from a mapping already read by core/ytree (a form
+** inside a protocol file); refusals carry file:line of the node. */
+struct ytree;
+avn_rc inst_def_parse_tree(const char *file, const struct ytree *root,
+                           inst_def **out /* OUT */, avn_err *e);
+
 /* Scoring options of a definition (rom_method, mhhs_factor, ...), described
 ** like items; inst_opt_default() is the value used when not given. */
 size_t inst_n_opts(const inst_def *d);

@@ -61,8 +61,9 @@ static const struct {
 
 /* --- the registry singleton --- */
 static struct {
-  inst_def **defs;
+  inst_def **defs;      /* shipped first (n_shipped), then study-defined forms */
   size_t n, cap;
+  size_t n_shipped;
   bool loaded;
   avn_rc rc;          /* result of the first load */
   avn_err err;
@@ -77,8 +78,11 @@ inst_scorer registry_scorer(const char *name) {
 /* ------------------------------------------------------------------ */
 /* registry */
 
+/* The newest definition called name: a study's form registered again (a
+** protocol reloaded or amended) shadows its earlier version, which stays
+** alive for whoever borrowed it. */
 static const inst_def *reg_lookup(const char *name) {
-  for (size_t i = 0; i < reg.n; i++)
+  for (size_t i = reg.n; i-- > 0;)
     if (!strcmp(reg.defs[i]->name, name)) return reg.defs[i];
   return NULL;
 }
@@ -126,8 +130,40 @@ avn_rc inst_registry_load(avn_err *e) {
     reg.rc = registry_load_by_name(name, 0, &d, &reg.err);
     if (reg.rc) break;
   }
+  reg.n_shipped = reg.n;
   if (reg.rc && e) *e = reg.err;
   return reg.rc;
+}
+
+avn_rc inst_register(inst_def *d, avn_err *e) {
+  avn_rc rc = inst_registry_load(e);
+  if (!rc) {
+    for (size_t i = 0; i < reg.n_shipped; i++)
+      if (!strcmp(reg.defs[i]->name, d->name))
+        rc = avn_fail(e, AVN_E_EXISTS, d->file, d->name,
+                      "form '%s' is one of avn's own instruments: give the study's form another name",
+                      d->name);
+  }
+  if (!rc && avn_grow((void **)&reg.defs, &reg.cap, reg.n, sizeof *reg.defs))
+    rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  if (rc) {
+    inst_def_free(d);
+    return rc;
+  }
+  reg.defs[reg.n++] = d;
+  return AVN_OK;
+}
+
+size_t inst_registry_mark(void) { return reg.n; }
+
+void inst_registry_rollback(size_t mark) {
+  while (reg.n > mark && reg.n > reg.n_shipped) inst_def_free(reg.defs[--reg.n]);
+}
+
+bool inst_is_shipped(const inst_def *d) {
+  for (size_t i = 0; i < reg.n_shipped; i++)
+    if (reg.defs[i] == d) return true;
+  return false;
 }
 
 void inst_registry_free(void) {
@@ -478,6 +514,29 @@ avn_rc inst_score(const inst_def *d, const inst_response *resp, const inst_opt *
     out->r[i].missing = true;
   }
   out->n = d->n_results;
+  registry_score_sums(&c, out);
   if (!d->score) return AVN_OK;
   return d->score(&c, out, e);
+}
+
+void registry_score_sums(const inst_ctx *c, inst_scores *out) {
+  const inst_def *d = c->def;
+  for (size_t i = 0; d->sums && i < d->n_results; i++) {
+    const def_sum *sum = &d->sums[i];
+    double total = 0, v = 0;
+    size_t answered = 0;
+    if (!sum->items) continue;
+    for (size_t j = 0; j < sum->n_items; j++) {
+      if (!inst_ctx_num(c, sum->items[j], &v)) continue;
+      total += v;
+      answered++;
+    }
+    size_t missing = sum->n_items - answered;
+    if (missing > (size_t)sum->max_missing || answered == 0) continue;
+    /* each missing item takes the mean of the answered ones */
+    total += (double)missing * total / (double)answered;
+    if (sum->rescale)
+      total = sum->lo + (total - sum->min_raw) * (sum->hi - sum->lo) / (sum->max_raw - sum->min_raw);
+    inst_set_num(out, d->results[i].name, total);
+  }
 }
