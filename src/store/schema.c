@@ -81,5 +81,12 @@ static const char migration_3[] =
     "  screened_on TEXT NOT NULL, eligible INTEGER NOT NULL CHECK (eligible IN (0,1)),"
     "  failed TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (screening_id, attempt));";
 
-const char *const schema_migrations[] = {migration_1, migration_2, migration_3};
+/* 4: protocol amendments (store_protocol.c): every version of the protocol,
+** 1 the one the study was created with; study.protocol_yaml is the latest. */
+static const char migration_4[] =
+    "CREATE TABLE protocol_version("
+    "  version INTEGER PRIMARY KEY CHECK (version >= 1), yaml TEXT NOT NULL,"
+    "  amended_at TEXT NOT NULL, amended_by TEXT NOT NULL, reason TEXT NOT NULL);";
+
+const char *const schema_migrations[] = {migration_1, migration_2, migration_3, migration_4};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];
