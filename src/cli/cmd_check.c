@@ -66,7 +66,7 @@ static bool reads_by_two(const store_form *f, const store_form *f2, const char *
 
 static void check_form_values(findings *fd, const store_study *st, const store_form *f) {
   const store_patient *p = &st->patients[f->patient];
-  char detail[512];
+  char detail[1024];
   if (f->unscheduled) {
     snprintf(detail, sizeof detail, "entered at a visit that does not schedule it (entry %d)", f->entry);
     add(fd, p->code, "unscheduled_form", f->visit, f->instrument, f->side, detail);
@@ -75,8 +75,16 @@ static void check_form_values(findings *fd, const store_study *st, const store_f
     inst_response resp = {f->values, f->n_values};
     avn_err e;
     avn_err_clear(&e);
-    inst_check_complete(f->def, &resp, &e);
-    snprintf(detail, sizeof detail, "incomplete (entry %d): %s", f->entry, e.field[0] ? e.field : "required items missing");
+    char names[400];
+    size_t nm = f->def ? inst_missing_required(f->def, &resp, names, sizeof names) : 0;
+    if (nm) {   /* every missing item in one finding, not the first of ten */
+      snprintf(detail, sizeof detail, "incomplete (entry %d): %zu required item%s missing: %s", f->entry, nm,
+               nm == 1 ? "" : "s", names);
+    } else {
+      if (f->def) inst_check_complete(f->def, &resp, &e);
+      snprintf(detail, sizeof detail, "incomplete (entry %d): %s%s%s", f->entry, e.field[0] ? e.field : "",
+               e.field[0] ? ": " : "", e.rule[0] ? e.rule : "required items missing");
+    }
     add(fd, p->code, "incomplete_form", f->visit, f->instrument, f->side, detail);
   }
   if (f->entry != 1 || !f->def) return;

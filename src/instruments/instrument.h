@@ -143,6 +143,10 @@ avn_rc inst_parse_value(const inst_def *d, const char *item, const char *text,
 ** naming the first missing item. */
 avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err *e);
 
+/* How many required items resp lacks; their names, comma-separated, in
+** out (n bytes, truncated when longer). */
+size_t inst_missing_required(const inst_def *d, const inst_response *resp, char *out, size_t n);
+
 /* Scores a response. Unknown options are refused (AVN_E_UNKNOWN) and bad
 ** option values too (AVN_E_CODE / AVN_E_RANGE). Instruments without a
 ** score (an adverse event) return n = 0 results. */

@@ -389,6 +389,22 @@ static void value_words(const inst_item *it, const inst_value *v, char *out, siz
   }
 }
 
+size_t inst_missing_required(const inst_def *d, const inst_response *resp, char *out, size_t n) {
+  size_t count = 0, len = 0;
+  if (n) out[0] = '\0';
+  for (size_t i = 0; i < d->n_items; i++) {
+    const inst_item *it = &d->items[i].pub;
+    const inst_value *v = resp_get(resp, it->name);
+    if (!it->required || (v && !v->missing)) continue;
+    if (len < n) {
+      int w = snprintf(out + len, n - len, "%s%s", count ? ", " : "", it->name);
+      if (w > 0) len += (size_t)w;
+    }
+    count++;
+  }
+  return count;
+}
+
 avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err *e) {
   char field[128];
   assert(d);

@@ -45,7 +45,9 @@ expect_exit 0 "$AVN" enter "$DB" P1 baseline employment status=working sick_days
 expect_out "form complete"
 refuse_same "$DB" "must be between 0 and 92" enter "$DB" P2 baseline employment status=working sick_days=93 --date 2024-01-03
 expect_exit 0 "$AVN" check "$DB"
-expect_out "incomplete (entry 1): ohs.work"
+# every missing required item in one finding: P1 m6 lacks work and night_pain
+expect_out "incomplete (entry 1): 2 required items missing: work, night_pain"
+expect_out "incomplete (entry 1): 3 required items missing: sudden_pain, work, night_pain"
 # report: Table of outcomes, baseline n 3 mean 26.0 (18, 24, 36); m6 n 1 (39.6).
 expect_exit 0 "$AVN" report "$DB" --out "$T/rep"
 expect_exit 0 grep -F "Oxford Hip Score,Baseline (day 0),3,26.0" "$T/rep/tables/outcomes.csv"
