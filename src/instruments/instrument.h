@@ -61,6 +61,15 @@ typedef struct inst_item {
   double alias_factor;     /* stored = entered * alias_factor */
 } inst_item;
 
+/* One level of a category result (`levels:`), best first: a value at or
+** above min (has_min) falls in the first such level; the last level, without
+** min, takes the rest. */
+typedef struct inst_cat_level {
+  const char *name;    /* "excellent" */
+  double min;
+  bool has_min;
+} inst_cat_level;
+
 typedef struct inst_result_def {
   const char *name;    /* JSON key of `avn score --json`: "total", "pcs" */
   const char *label;
@@ -69,6 +78,8 @@ typedef struct inst_result_def {
                           ("excellent", "IIIA") with its rank in num; else a number */
   int better;          /* `better:` +1 higher is better, -1 lower is, 0 not stated */
   double mcid;         /* `mcid:` minimal clinically important difference; NAN if none */
+  const inst_cat_level *levels;  /* `levels:` of a category result, best first; NULL if none */
+  size_t n_levels;
 } inst_result_def;
 
 typedef struct inst_value {
@@ -153,6 +164,11 @@ size_t inst_missing_required(const inst_def *d, const inst_response *resp, char 
 avn_rc inst_score(const inst_def *d, const inst_response *resp,
                   const inst_opt *opts, size_t n_opts,
                   inst_scores *out /* OUT */, avn_err *e);
+
+/* The result called name of d, or NULL. */
+const inst_result_def *inst_result_find(const inst_def *d, const char *name);
+/* The index of level name among r's levels (0 = best), or -1. */
+int inst_level_index(const inst_result_def *r, const char *name);
 
 /* Looks a result up by name in scores; NULL when absent. */
 const inst_result *inst_scores_get(const inst_scores *s, const char *name);

@@ -481,6 +481,28 @@ void inst_set_text(inst_scores *s, const char *name, const char *text, double nu
   r->text = text;
 }
 
+const inst_result_def *inst_result_find(const inst_def *d, const char *name) {
+  for (size_t i = 0; d && i < d->n_results; i++)
+    if (!strcmp(d->results[i].name, name)) return &d->results[i];
+  return NULL;
+}
+
+int inst_level_index(const inst_result_def *r, const char *name) {
+  for (size_t i = 0; r && name && i < r->n_levels; i++)
+    if (!strcmp(r->levels[i].name, name)) return (int)i;
+  return -1;
+}
+
+void inst_set_level(const inst_ctx *c, inst_scores *s, const char *name, double value) {
+  const inst_result_def *r = inst_result_find(c->def, name);
+  assert(r && r->n_levels);
+  for (size_t i = 0; r && i < r->n_levels; i++) {
+    if (r->levels[i].has_min && value < r->levels[i].min) continue;
+    inst_set_text(s, name, r->levels[i].name, (double)(r->n_levels - i));
+    return;
+  }
+}
+
 const inst_result *inst_scores_get(const inst_scores *s, const char *name) {
   for (size_t i = 0; i < s->n; i++)
     if (!strcmp(s->r[i].name, name)) return &s->r[i];

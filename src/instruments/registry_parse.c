@@ -401,6 +401,39 @@ static avn_rc parse_sum_key(dctx *c, const char *key, const ytree *v, def_sum *s
   return AVN_OK;
 }
 
+/* levels: [{name, min}, ..., {name}] of a category result: best first,
+** each min below the one before, the last without min (it takes the rest). */
+static avn_rc parse_levels(dctx *c, const ytree *v, inst_result_def *r) {
+  if (v->kind != YT_SEQ || v->n < 2) return dfail(c, v->line, NULL, "'levels' must be a list of two or more");
+  inst_cat_level *lv = pool_add(c->d, avn_calloc(v->n, sizeof *lv));
+  if (!lv) return avn_fail(c->r.e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  for (size_t j = 0; j < v->n; j++) {
+    const ytree *m = v->items[j];
+    avn_rc rc = ytree_need_map(&c->r, m, "a level");
+    if (rc) return rc;
+    for (size_t k = 0; k < m->n; k++) {
+      const char *key = m->keys[k];
+      if (!strcmp(key, "name")) {
+        rc = get_name(c, m->items[k], key, valid_code_name, "bad level name", &lv[j].name);
+      } else if (!strcmp(key, "min")) {
+        rc = ytree_number(&c->r, m->items[k], key, &lv[j].min);
+        lv[j].has_min = true;
+      } else {
+        rc = ytree_unknown_key(&c->r, m, k, "unknown key in a level (expected name, min)");
+      }
+      if (rc) return rc;
+    }
+    if (!lv[j].name) return dfail(c, m->line, NULL, "a level needs a name");
+    if (lv[j].has_min == (j + 1 == v->n))
+      return dfail(c, m->line, lv[j].name, "every level but the last has min; the last has none");
+    if (j && lv[j].has_min && !(lv[j].min < lv[j - 1].min))
+      return dfail(c, m->line, lv[j].name, "levels go best first: each min below the one before");
+  }
+  r->levels = lv;
+  r->n_levels = v->n;
+  return AVN_OK;
+}
+
 /* The i-th result (m), into d->results[i]. */
 static avn_rc parse_result(dctx *c, const ytree *m, size_t i) {
   inst_result_def *r = &c->d->results[i];
@@ -413,6 +446,11 @@ static avn_rc parse_result(dctx *c, const ytree *m, size_t i) {
     const ytree *v = m->items[k];
     if (!strcmp(key, "sum") || !strcmp(key, "rescale")) {
       rc = parse_sum_key(c, key, v, &c->d->sums[i]);
+      if (rc) return rc;
+      continue;
+    }
+    if (!strcmp(key, "levels")) {
+      rc = parse_levels(c, v, r);
       if (rc) return rc;
       continue;
     }
@@ -442,13 +480,15 @@ static avn_rc parse_result(dctx *c, const ytree *m, size_t i) {
       if (!rc && !(r->mcid > 0)) return dfail(c, v->line, s, "'mcid' is a positive number (a difference, unsigned)");
     } else {
       rc = ytree_unknown_key(&c->r, m, k, "unknown key in a result (expected name, label, unit, type, "
-                             "better, mcid, sum, max_missing, rescale)");
+                             "better, mcid, sum, max_missing, rescale, levels)");
     }
     if (rc) return rc;
   }
   if (!r->name || !r->label) return dfail(c, m->line, NULL, "a result needs name and label");
   if (!c->d->sums[i].items && (ytree_get(m, "max_missing") || ytree_get(m, "rescale")))
     return dfail(c, m->line, r->name, "result '%s': max_missing and rescale go with sum", r->name);
+  if (r->levels && !r->category)
+    return dfail(c, m->line, r->name, "result '%s': levels go with type: category", r->name);
   if (c->d->sums[i].items && r->category)
     return dfail(c, m->line, r->name, "result '%s': a sum is a number, not a category", r->name);
   for (size_t j = 0; j < i; j++)
