@@ -41,6 +41,20 @@ typedef enum inst_level {
   INST_LEVEL_HIP       /* one per hip per visit (HHS, MRI read, cell product) */
 } inst_level;
 
+/* What a form is for, when avn's analysis needs to know (`role:` in the
+** definition): the report, the store and the demo find "the adverse event
+** form" or "the conversion form" by role, never by a form's name. */
+typedef enum inst_role {
+  INST_ROLE_NONE,           /* an ordinary form */
+  INST_ROLE_ADVERSE_EVENT,  /* adverse_event: safety tables */
+  INST_ROLE_CONVERSION,     /* conversion: arthroplasty (THA), the survival endpoint */
+  INST_ROLE_IMAGING,        /* imaging: the MRI read, staging and radiology */
+  INST_ROLE_PROCEDURE,      /* procedure: the procedure record of a scheduled procedure */
+  INST_ROLE_CELL_PRODUCT,   /* cell_product: the cell product given */
+  INST_ROLE_BASELINE,       /* baseline: per-patient baseline (BMI, history) */
+  INST_ROLE_HIP_BASELINE    /* hip_baseline: per-hip baseline (etiology) */
+} inst_role;
+
 typedef struct inst_code {
   const char *name;    /* canonical name used on the command line: "slight" */
   const char *label;   /* words shown on forms: "Slight, occasional, ..." */
@@ -124,6 +138,14 @@ const inst_def *inst_find(const char *name);     /* NULL when unknown */
 size_t inst_count(void);
 const inst_def *inst_at(size_t i);               /* 0 <= i < inst_count() */
 void inst_registry_free(void);
+
+/* The name of the form with role r: the most recently registered one (a
+** study's own form before a shipped one), or "" when none has it. Never
+** NULL, so it can be compared with strcmp directly. */
+const char *inst_role_form(inst_role r);
+inst_role inst_get_role(const inst_def *d);
+/* "adverse_event", ... ; "" for INST_ROLE_NONE. Static. */
+const char *inst_role_name(inst_role r);
 
 /* --- definition accessors --- */
 const char *inst_name(const inst_def *d);        /* "hhs" */

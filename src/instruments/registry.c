@@ -190,6 +190,14 @@ const inst_def *inst_at(size_t i) {
 /* ------------------------------------------------------------------ */
 /* accessors */
 
+const char *inst_role_form(inst_role r) {
+  if (r == INST_ROLE_NONE || inst_registry_load(NULL)) return "";
+  for (size_t i = reg.n; i-- > 0;)
+    if (reg.defs[i]->role == r) return reg.defs[i]->name;
+  return "";
+}
+inst_role inst_get_role(const inst_def *d) { return d->role; }
+
 const char *inst_name(const inst_def *d) { return d->name; }
 const char *inst_title(const inst_def *d) { return d->title; }
 inst_level inst_get_level(const inst_def *d) { return d->level; }

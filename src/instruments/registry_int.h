@@ -66,6 +66,7 @@ struct inst_def {
   inst_result_def *results;
   def_sum *sums;        /* n_results slots, parallel to results */
   size_t n_results;
+  inst_role role;        /* `role:` */
   const char *scorer_name; /* `scorer:` the C scorer's name; NULL: the definition's name */
   def_rule *rules;
   size_t n_rules;

@@ -14,7 +14,12 @@
 **            clinically important difference, a positive number),
 **   options: items with a `default` (rom_method, mhhs_factor, ...),
 **   rules:   cross-item rules: `{item: B, not_before: A}`,
-**   reads:   {reader: ITEM, agree_on: [ITEM, ...]}.
+**   reads:   {reader: ITEM, agree_on: [ITEM, ...]},
+**   role:    what the analysis uses the form for (adverse_event, conversion,
+**            imaging, procedure, cell_product, baseline, hip_baseline),
+**   scorer:  the C scorer's name when it is not the definition's own;
+**   a result may also carry sum/max_missing/rescale (a declarative score)
+**   or, for type category, levels: [{name, min}, ..., {name}].
 ** The text is read by core/ytree (plain YAML: no aliases, no key given
 ** twice, one document). Each mapping is walked in document order, so the
 ** first problem in the file is the one reported, as AVN_E_PARSE with
@@ -156,6 +161,27 @@ static avn_rc get_type(dctx *c, const ytree *v, inst_type *out) {
     }
   }
   return dfail(c, v->line, s, "type must be int, real, code, bool, date, time or text");
+}
+
+static const char *const role_names[] = {"", "adverse_event", "conversion", "imaging", "procedure",
+                                         "cell_product", "baseline", "hip_baseline"};
+
+const char *inst_role_name(inst_role r) {
+  return (size_t)r < sizeof role_names / sizeof role_names[0] ? role_names[r] : "";
+}
+
+static avn_rc get_role(dctx *c, const ytree *v, inst_role *out) {
+  const char *s = NULL;
+  avn_rc rc = ytree_scalar(&c->r, v, "role", &s);
+  if (rc) return rc;
+  for (size_t i = 1; i < sizeof role_names / sizeof role_names[0]; i++) {
+    if (!strcmp(role_names[i], s)) {
+      *out = (inst_role)i;
+      return AVN_OK;
+    }
+  }
+  return dfail(c, v->line, s, "role must be adverse_event, conversion, imaging, procedure, cell_product, "
+               "baseline or hip_baseline");
 }
 
 static avn_rc get_level(dctx *c, const ytree *v, inst_level *out) {
@@ -734,11 +760,13 @@ static avn_rc parse_top(dctx *c, const ytree *root) {
       rc = parse_rules(c, v);
     } else if (!strcmp(key, "reads")) {
       rc = parse_reads(c, v);
+    } else if (!strcmp(key, "role")) {
+      rc = get_role(c, v, &c->d->role);
     } else if (!strcmp(key, "scorer")) {
       rc = get_name(c, v, key, valid_name, NAME_RULE, &c->d->scorer_name);
     } else {
       rc = ytree_unknown_key(&c->r, root, k, "unknown key (expected name, title, level, items, "
-                             "results, options, rules, reads, scorer)");
+                             "results, options, rules, reads, scorer, role)");
     }
     if (rc) return rc;
   }

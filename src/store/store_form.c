@@ -97,13 +97,14 @@ static avn_rc schedule_check(const protocol *p, const store_enter_req *r, avn_er
 ** inside enrolment..withdrawal (or today) and not after the visit they are
 ** reported at. (An MRI may be read before enrolment: screening images.) */
 static const struct {
-  const char *form, *item;
-} in_study[] = {{"tha", "tha_date"}, {"ae", "onset_date"}, {"cell_product", "harvest_date"},
-                {"cell_product", "injection_date"}};
+  inst_role role;
+  const char *item;
+} in_study[] = {{INST_ROLE_CONVERSION, "tha_date"}, {INST_ROLE_ADVERSE_EVENT, "onset_date"},
+                {INST_ROLE_CELL_PRODUCT, "harvest_date"}, {INST_ROLE_CELL_PRODUCT, "injection_date"}};
 
 static bool in_study_date(const char *form, const char *item) {
   for (size_t i = 0; i < sizeof in_study / sizeof in_study[0]; i++)
-    if (!strcmp(in_study[i].form, form) && !strcmp(in_study[i].item, item)) return true;
+    if (!strcmp(inst_role_form(in_study[i].role), form) && !strcmp(in_study[i].item, item)) return true;
   return false;
 }
 
@@ -136,20 +137,21 @@ static avn_rc timeline_check(store *s, const store_enter_req *r, const store_pat
   }
   if (r->side == SIDE_PATIENT) goto cleanup;
   const char *side = side_name(r->side);
-  if (strcmp(r->form, "tha") != 0) {
-    const char *tp[2] = {pr->pid, side};
+  const char *conv = inst_role_form(INST_ROLE_CONVERSION);
+  if (strcmp(r->form, conv) != 0) {
+    const char *tp[3] = {pr->pid, side, conv};
     rc = store_q_row(s, "SELECT v.value_text, f.visit FROM form f JOIN item_value v ON v.form_id = f.id"
-                        " AND v.item = 'tha_date' WHERE f.patient_id=? AND f.side=? AND f.instrument='tha'"
-                        " AND f.void_reason IS NULL ORDER BY v.value_text LIMIT 1", tp, 2, c, 2, &found, e);
+                        " AND v.item = 'tha_date' WHERE f.patient_id=? AND f.side=? AND f.instrument=?"
+                        " AND f.void_reason IS NULL ORDER BY v.value_text LIMIT 1", tp, 3, c, 2, &found, e);
     if (!rc && found && strcmp(visit_on, c[0]) > 0)
       rc = avn_fail(e, AVN_E_STATE, "--hip", side, "the %s hip was replaced (THA on %s, entered at visit %s): no %s "
                     "after that (visit %s is on %s)", side, c[0], c[1], r->form, r->visit, visit_on);
   } else if (tha_date) {
-    const char *tp[3] = {pr->pid, side, tha_date};
+    const char *tp[4] = {pr->pid, side, conv, tha_date};
     rc = store_q_row(s, "SELECT f.instrument, f.visit || ' (' || ev.actual || ')' FROM form f JOIN event ev"
                         " ON ev.patient_id = f.patient_id AND ev.kind = 'visit' AND ev.name = f.visit"
-                        " WHERE f.patient_id=? AND f.side=? AND f.instrument <> 'tha' AND f.void_reason IS NULL"
-                        " AND ev.actual > ? ORDER BY ev.actual LIMIT 1", tp, 3, c, 2, &found, e);
+                        " WHERE f.patient_id=? AND f.side=? AND f.instrument <> ? AND f.void_reason IS NULL"
+                        " AND ev.actual > ? ORDER BY ev.actual LIMIT 1", tp, 4, c, 2, &found, e);
     if (!rc && found)
       rc = avn_fail(e, AVN_E_DATE, "tha.tha_date", tha_date, "the %s hip has a %s form at visit %s, after this "
                     "arthroplasty: void that form first if it was entered in error", side, c[0], c[1]);

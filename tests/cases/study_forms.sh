@@ -101,6 +101,10 @@ bad_proto $((L + 1)) "scorer 'vas' reads item 'pain_mm'" "forms:" \
   "  - {name: x, title: X, scorer: vas, items: [{name: a, label: A, type: int}], results: [{name: pain_mm, label: T}]}"
 bad_proto $((L + 1)) "no scoring function called 'oxford'" "forms:" \
   "  - {name: x, title: X, scorer: oxford, items: [{name: a, label: A, type: int}], results: [{name: t, label: T}]}"
+bad_proto $((L + 1)) "role must be adverse_event, conversion, imaging" "forms:" \
+  "  - {name: x, title: X, role: adverse, items: [{name: a, label: A, type: int}]}"
+bad_proto $((L + 1)) "levels go with type: category" "forms:" \
+  "  - {name: x, title: X, items: [{name: a, label: A, type: int, min: 0, max: 4}], results: [{name: t, label: T, sum: [a], levels: [{name: hi, min: 2}, {name: lo}]}]}"
 # A form naming a visit-schedule form that is not defined anywhere.
 sed 's/forms: \[baseline, ohs, employment\]/forms: [baseline, ohs, employmnt]/' "$OHS" >"$T/typo.yaml"
 expect_exit 1 "$AVN" init "$T/typo.db" --protocol "$T/typo.yaml"
