@@ -87,6 +87,22 @@ static void check_form_values(findings *fd, const store_study *st, const store_f
     }
     add(fd, p->code, "incomplete_form", f->visit, f->instrument, f->side, detail);
   }
+  char coded[512];
+  size_t nc = 0, len = 0;
+  /* missing-data codes (recorded, not blank), in the definition's item order */
+  for (size_t k = 0; f->def && k < inst_n_items(f->def); k++) {
+    for (size_t i = 0; i < f->n_values; i++) {
+      const inst_value *v = &f->values[i];
+      if (!v->code || len >= sizeof coded || strcmp(v->item, inst_item_at(f->def, k)->name)) continue;
+      int w = snprintf(coded + len, sizeof coded - len, "%s%s=%s", nc ? ", " : "", v->item, v->code);
+      if (w > 0) len += (size_t)w;
+      nc++;
+    }
+  }
+  if (nc) {
+    snprintf(detail, sizeof detail, "missing-data code%s (entry %d): %s", nc == 1 ? "" : "s", f->entry, coded);
+    add(fd, p->code, "coded_missing", f->visit, f->instrument, f->side, detail);
+  }
   if (f->entry != 1 || !f->def) return;
   inst_response resp = {f->values, f->n_values};
   inst_scores sc;

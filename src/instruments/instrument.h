@@ -99,6 +99,9 @@ typedef struct inst_result_def {
 typedef struct inst_value {
   const char *item;    /* item name (borrowed from the definition) */
   bool missing;
+  const char *code;    /* a missing-data code ("ND", inst_missing_codes) when
+                          the value was entered as one: missing, but recorded
+                          and told apart from a blank; NULL otherwise. Static. */
   double num;
   const char *text;    /* code name or text (borrowed from the caller's
                           input or from the definition) */
@@ -132,6 +135,19 @@ typedef struct inst_scores {
 } inst_scores;
 
 typedef struct inst_def inst_def;   /* opaque; fields through accessors */
+
+/* Missing-data codes, accepted for any item (`pain=ND`): the CDISC / HL7
+** null flavours REDCap offers as missing data codes, plus ND. A coded value
+** is stored as its code and counts as missing in scoring, analysis and
+** exports; a required item given a code counts as answered. */
+typedef struct inst_missing_code {
+  const char *code;    /* "ND" */
+  const char *label;   /* "not done" */
+} inst_missing_code;
+extern const inst_missing_code inst_missing_codes[];
+extern const size_t inst_n_missing_codes;
+/* The code's entry, or NULL when text is not a missing-data code. */
+const inst_missing_code *inst_missing_code_find(const char *text);
 
 /* --- registry --- */
 const inst_def *inst_find(const char *name);     /* NULL when unknown */

@@ -254,6 +254,19 @@ static void range_words(const inst_item *it, char *out, size_t n) {
            it->unit);
 }
 
+const inst_missing_code inst_missing_codes[] = {
+    {"NA", "not applicable"},   {"ND", "not done"},         {"UNK", "unknown"},
+    {"ASKU", "asked but unknown"}, {"NASK", "not asked"},   {"NI", "no information"},
+    {"NAV", "temporarily not available"}, {"MSK", "masked"}, {"OTH", "other"},
+};
+const size_t inst_n_missing_codes = sizeof inst_missing_codes / sizeof inst_missing_codes[0];
+
+const inst_missing_code *inst_missing_code_find(const char *text) {
+  for (size_t i = 0; text && i < inst_n_missing_codes; i++)
+    if (!strcmp(inst_missing_codes[i].code, text)) return &inst_missing_codes[i];
+  return NULL;
+}
+
 avn_rc registry_value_item(const inst_def *d, const def_item *di, const char *text,
                            inst_value *out, avn_err *e) {
   const inst_item *it = &di->pub;
@@ -265,6 +278,13 @@ avn_rc registry_value_item(const inst_def *d, const def_item *di, const char *te
   if (!text) text = "";
   if (!*text) {
     out->missing = true;
+    return AVN_OK;
+  }
+  const inst_missing_code *mc = di->dflt ? NULL : inst_missing_code_find(text);   /* not for options */
+  if (mc) {
+    out->missing = true;
+    out->code = mc->code;
+    if (it->alias_of) out->item = inst_item_find(d, it->alias_of)->name;
     return AVN_OK;
   }
   switch (it->type) {
@@ -403,7 +423,7 @@ size_t inst_missing_required(const inst_def *d, const inst_response *resp, char 
   for (size_t i = 0; i < d->n_items; i++) {
     const inst_item *it = &d->items[i].pub;
     const inst_value *v = resp_get(resp, it->name);
-    if (!it->required || (v && !v->missing)) continue;
+    if (!it->required || (v && (!v->missing || v->code))) continue;
     if (len < n) {
       int w = snprintf(out + len, n - len, "%s%s", count ? ", " : "", it->name);
       if (w > 0) len += (size_t)w;
@@ -426,7 +446,7 @@ avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err
   for (size_t i = 0; i < d->n_items; i++) {
     const inst_item *it = &d->items[i].pub;
     const inst_value *v = resp_get(resp, it->name);
-    if (!it->required || (v && !v->missing)) continue;
+    if (!it->required || (v && (!v->missing || v->code))) continue;
     snprintf(field, sizeof field, "%s.%s", d->name, it->name);
     return avn_fail(e, AVN_E_REQUIRED, field, NULL, "required: the form is incomplete without it");
   }

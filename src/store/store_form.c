@@ -209,9 +209,10 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
       }
     }
     const inst_item *it = inst_item_find(d, vals[i].item);
-    if (vals[i].missing) continue;   /* a blank is missing: no text, never 0 / "no" / 1970-01-01 */
+    if (vals[i].missing && !vals[i].code) continue;   /* a blank is missing: no text, never 0 / "no" / 1970-01-01 */
     char buf[1024];
-    value_text(it, &vals[i], buf, sizeof buf);
+    if (vals[i].code) snprintf(buf, sizeof buf, "%s", vals[i].code);   /* stored as its code */
+    else value_text(it, &vals[i], buf, sizeof buf);
     texts[i] = avn_strdup(buf);
     if (!texts[i]) { rc = AVN_E_NOMEM; goto cleanup; }
   }
@@ -290,7 +291,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   /* 5. A required item is never left blank (leave it out to enter it
   **    later); blanking a recorded one clears it (step 6). */
   for (size_t i = 0; i < r->n_kv; i++) {
-    if (!vals[i].missing || !inst_item_find(d, vals[i].item)->required) continue;
+    if (!vals[i].missing || vals[i].code || !inst_item_find(d, vals[i].item)->required) continue;
     bool recorded = false;
     for (size_t k = 0; k < old.n; k++) recorded |= !strcmp(old.rows[k].item, vals[i].item);
     if (recorded) continue;
@@ -307,7 +308,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   if (!merged) { rc = AVN_E_NOMEM; goto cleanup; }
   size_t nm = 0;
   for (size_t i = 0; i < r->n_kv; i++)
-    if (!vals[i].missing) merged[nm++] = vals[i];
+    if (!vals[i].missing || vals[i].code) merged[nm++] = vals[i];
   for (size_t k = 0; k < old.n; k++) {
     bool replaced = false;
     for (size_t i = 0; i < r->n_kv; i++) replaced |= !strcmp(old.rows[k].item, vals[i].item);
@@ -332,7 +333,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   char now[32];
   store_now_iso(now);
   size_t n_given = 0;
-  for (size_t i = 0; i < r->n_kv; i++) n_given += !vals[i].missing;
+  for (size_t i = 0; i < r->n_kv; i++) n_given += !vals[i].missing || vals[i].code;
   if (!form_id && n_given == 0) {
     rc = avn_fail(e, AVN_E_REQUIRED, r->form, NULL, "every value given is blank: there is nothing to enter");
     goto cleanup;
@@ -354,7 +355,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     const char *was = NULL;
     for (size_t k = 0; k < old.n; k++)
       if (!strcmp(old.rows[k].item, vals[i].item)) was = old.rows[k].text;
-    if (vals[i].missing) {
+    if (vals[i].missing && !vals[i].code) {
       /* A blank: nothing to store. A required item is never left blank
       ** (leave it out to enter it later); a recorded value is cleared, with
       ** a reason, like any other change. */
@@ -381,7 +382,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
       goto cleanup;
     }
     char num[40];
-    bool numeric = it->type != INST_TEXT;
+    bool numeric = it->type != INST_TEXT && !vals[i].code;   /* a missing-data code has no number */
     snprintf(num, sizeof num, "%.17g", vals[i].num);
     const char *vp2[5] = {form_id, vals[i].item, texts[i], numeric ? num : NULL, it->unit};
     rc = store_q(s, "INSERT INTO item_value(form_id,item,value_text,value_num,unit) VALUES(?,?,?,?,?)"
