@@ -12,7 +12,9 @@
 const char cmd_check_usage[] =
     "usage: avn check STUDY.db [--today YYYY-MM-DD] [--json]\n\n"
     "Lists, per patient: forms due at an attended visit but missing (per hip where\n"
-    "the form is per hip; none for a hip after its arthroplasty), incomplete forms,\n"
+    "the form is per hip; none for a hip after its arthroplasty), incomplete forms\n"
+    "(every missing required item in one finding), items given a missing-data code\n"
+    "(coded_missing, told apart from blanks),\n"
     "second entries missing for double-entry forms and values where the two entries\n"
     "disagree, forms entered at a visit that does not schedule them\n"
     "(unscheduled_form), visits outside their window, overdue visits, procedures and MRIs,\n"
