@@ -51,4 +51,14 @@ expect_exit 0 "$AVN" audit "$DB" --verify
 expect_out "replay: 0 differences"
 # Codes are exact words: 'nd' is not one (and not a valid OHS answer).
 refuse_same "$DB" "must be one of" enter "$DB" P1 m6 ohs pain=nd --date 2024-07-03
+# A partial score by the instrument's own rule: HHS with deformity and motion
+# not done (ND/NA) has no total, but the modified HHS from pain and function
+# (docs/instruments.md 1.6): pain moderate 20; gait limp slight 8 + support
+# none 11 + distance unlimited 11 = 30; activities stairs 4 + shoes 4 +
+# sitting 5 + transport 1 = 14; raw 20 + 30 + 14 = 64; x 1.1 = 70.4.
+expect_exit 0 "$AVN" score hhs pain=moderate limp=slight support=none distance=unlimited stairs=normal shoes=ease \
+  sitting=ordinary_chair transport=able flexion_contracture_deg=ND fixed_adduction_deg=ND fixed_ir_deg=ND lld_cm=ND \
+  flexion_deg=ND abduction_deg=ND adduction_deg=ND er_deg=ND ir_deg=NA --json
+n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["mhhs_raw"], round(d["mhhs"], 9), d["total"], d["rom"])' "$T/out")
+[ "$n" = "64.0 70.4 None None" ] && ok || bad "partial HHS: $n"
 finish
