@@ -103,6 +103,17 @@ static void print_json(const protocol *p) {
   json_object_set_new(o, "procedures", procs);
   json_object_set_new(o, "mri", mri);
   json_object_set_new(o, "limits", limits);
+  json_t *forms = json_array();
+  for (size_t i = 0; i < p->n_forms; i++) {
+    const inst_def *d = inst_find(p->forms[i]);
+    json_t *j = json_object();
+    json_object_set_new(j, "name", json_string(p->forms[i]));
+    json_object_set_new(j, "title", json_string(d ? inst_title(d) : ""));
+    json_object_set_new(j, "items", json_integer(d ? (json_int_t)inst_n_items(d) : 0));
+    json_object_set_new(j, "results", json_integer(d ? (json_int_t)inst_n_results(d) : 0));
+    json_array_append_new(forms, j);
+  }
+  json_object_set_new(o, "forms", forms);   /* the study's own form definitions */
   cli_print_json(o);
 }
 
@@ -111,6 +122,15 @@ static void print_text(const protocol *p) {
   printf("%s: %s\n", p->name, p->title);
   if (p->source) printf("source: %s\n", p->source);
   printf("unit of analysis: %s; staging: %s\n\n", p->per_hip ? "hip" : "patient", p->staging);
+  if (p->n_forms) {
+    printf("the study's own forms (defined in this protocol):\n");
+    for (size_t i = 0; i < p->n_forms; i++) {
+      const inst_def *d = inst_find(p->forms[i]);
+      printf("  %-16s %s [%zu items, %zu results]\n", p->forms[i], d ? inst_title(d) : "",
+             d ? inst_n_items(d) : 0, d ? inst_n_results(d) : 0);
+    }
+    printf("\n");
+  }
   printf("screening fields (field=value; per-hip fields as field.left= / field.right=):\n");
   for (size_t i = 0; i < p->n_fields; i++) {
     const proto_field *f = &p->fields[i];

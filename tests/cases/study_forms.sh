@@ -63,6 +63,13 @@ expect_exit 0 "$AVN" export "$DB" --format odm --out "$T/x/d.odm"
 expect_exit 0 grep -F "How would you describe the pain you usually have from your hip?" "$T/x/d.odm"
 expect_exit 0 "$AVN" audit "$DB" --verify
 expect_out "replay: 0 differences"
+# protocol show names the protocol's own forms (text and --json).
+expect_exit 0 "$AVN" protocol show "$OHS"
+expect_out "  ohs              Oxford Hip Score (Dawson 1996, 0-4 scoring of Murray 2007) [12 items, 2 results]"
+expect_out "  employment       Employment [2 items, 0 results]"
+expect_exit 0 "$AVN" protocol show "$OHS" --json
+n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([(f["name"], f["items"], f["results"]) for f in d["forms"]])' "$T/out")
+[ "$n" = "[('ohs', 12, 2), ('employment', 2, 0)]" ] && ok || bad "protocol show --json forms: $n"
 # The study file describes itself: the protocol file can go, the study still knows ohs.
 cp "$OHS" "$T/gone.yaml"
 expect_exit 0 "$AVN" init "$T/g.db" --protocol "$T/gone.yaml"
