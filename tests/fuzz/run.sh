@@ -26,8 +26,8 @@ for f in "${sources[@]}"; do [ "$f" -nt "$bin" ] && stale=1; done
 if [ $stale = 1 ]; then
   echo "building $bin"
   clang -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -D_POSIX_C_SOURCE=200809L -DAVN_VERSION='"fuzz"' -I"$src/src" $(pkg-config --cflags yaml-0.1 gsl) \
-    "${sources[@]}" -o "$bin" -lcsv $(pkg-config --libs yaml-0.1 gsl) -lm
+    -D_POSIX_C_SOURCE=200809L -DAVN_VERSION='"fuzz"' -I"$src/src" $(pkg-config --cflags yaml-0.1 gsl glib-2.0) \
+    "${sources[@]}" -o "$bin" -lcsv $(pkg-config --libs yaml-0.1 gsl glib-2.0) -lm
 fi
 for s in $seeds; do cp -f "$s" "$out/$target-corpus/" 2>/dev/null || true; done
 regress=("$src/tests/fuzz/regress/$target"/*)
