@@ -8,7 +8,9 @@
 ** fields. That same definition drives validation here, the store's typed
 ** values, the web forms, the exports' variable and value labels, and the
 ** analysis. Nothing describes an item twice. Scoring is C, one file per
-** instrument (hhs.c, womac.c, sf36.c, ...), registered by name.
+** instrument (hhs.c, womac.c, sf36.c, ...), registered by name, or a
+** declarative sum in the definition (`sum:`). A protocol may add forms of
+** its own in the same format (inst_register; docs/forms.md).
 **
 ** Ownership: definitions are loaded once, on first use, and live until
 ** inst_registry_free() (call it at exit; valgrind stays clean). Every

@@ -11,9 +11,17 @@
 ** of one entered value against its item (type, range, codes, aliases),
 ** the completeness and cross-item rules of a response, and scoring.
 **
-** Invariants. A name is registered at most once; a definition that includes
-** another is registered after it. Every definition with results has a
-** scorer in the table, and vice versa (registry_parse.c refuses the rest).
+** A study's own forms (a protocol's `forms:`) join later through
+** inst_register, after the shipped ones; a name registered again shadows the
+** earlier version (lookups go newest first), which stays alive until
+** inst_registry_free; inst_registry_rollback drops what a failed protocol
+** load registered. Shipped names cannot be registered again.
+**
+** Invariants. A shipped name is registered once; a definition that includes
+** another is registered after it. Every result is either a declarative sum
+** (`sum:`, computed here by registry_score_sums) or set by the definition's
+** C scorer from the table (by `scorer:` or its own name); a scorer without
+** results is refused (registry_parse.c).
 **
 ** Memory. The registry owns its definitions and frees them all in
 ** inst_registry_free(); everything the accessors return is borrowed from
