@@ -1,5 +1,5 @@
 /*
-** cmd_protocol.c: `avn protocol list|show NAME|FILE`.
+** cmd_protocol.c: `avn protocol list|show NAME|FILE|amend STUDY.db FILE`.
 */
 #include <stdio.h>
 #include <string.h>
@@ -8,13 +8,21 @@
 #include "core/embedded.h"
 #include "protocol/protocol.h"
 #include "protocol/schedule.h"
+#include "store/store.h"
 
 const char cmd_protocol_usage[] =
     "usage: avn protocol list\n"
-    "       avn protocol show NAME|FILE [--json]\n\n"
+    "       avn protocol show NAME|FILE [--json]\n"
+    "       avn protocol amend STUDY.db NEW.yaml --reason TEXT [--user NAME]\n\n"
     "list: the protocols shipped inside avn (use their NAME with avn init).\n"
-    "show: the protocol's eligibility criteria, visits, forms, procedures,\n"
-    "      MRI schedule and limits, after validation.\n";
+    "show: the protocol's eligibility criteria, visits, forms (the study's own\n"
+    "      forms marked), procedures, MRI schedule and limits, after validation.\n"
+    "amend: makes NEW.yaml (same protocol name) the study's protocol, as its next\n"
+    "      version, kept with the earlier ones and audited with the reason. Refused\n"
+    "      (exit 1, nothing written) when it would orphan recorded data: a visit,\n"
+    "      form or item with values, a recorded value a narrowed code list or range\n"
+    "      no longer allows, a screening field in use; or when it changes the visit\n"
+    "      schedule while patients are enrolled.\n";
 
 static void offset_json(json_t *o, const char *key, proto_offset off) {
   char b[32];
@@ -95,6 +103,17 @@ static void print_json(const protocol *p) {
   json_object_set_new(o, "procedures", procs);
   json_object_set_new(o, "mri", mri);
   json_object_set_new(o, "limits", limits);
+  json_t *forms = json_array();
+  for (size_t i = 0; i < p->n_forms; i++) {
+    const inst_def *d = inst_find(p->forms[i]);
+    json_t *j = json_object();
+    json_object_set_new(j, "name", json_string(p->forms[i]));
+    json_object_set_new(j, "title", json_string(d ? inst_title(d) : ""));
+    json_object_set_new(j, "items", json_integer(d ? (json_int_t)inst_n_items(d) : 0));
+    json_object_set_new(j, "results", json_integer(d ? (json_int_t)inst_n_results(d) : 0));
+    json_array_append_new(forms, j);
+  }
+  json_object_set_new(o, "forms", forms);   /* the study's own form definitions */
   cli_print_json(o);
 }
 
@@ -103,6 +122,15 @@ static void print_text(const protocol *p) {
   printf("%s: %s\n", p->name, p->title);
   if (p->source) printf("source: %s\n", p->source);
   printf("unit of analysis: %s; staging: %s\n\n", p->per_hip ? "hip" : "patient", p->staging);
+  if (p->n_forms) {
+    printf("the study's own forms (defined in this protocol):\n");
+    for (size_t i = 0; i < p->n_forms; i++) {
+      const inst_def *d = inst_find(p->forms[i]);
+      printf("  %-16s %s [%zu items, %zu results]\n", p->forms[i], d ? inst_title(d) : "",
+             d ? inst_n_items(d) : 0, d ? inst_n_results(d) : 0);
+    }
+    printf("\n");
+  }
   printf("screening fields (field=value; per-hip fields as field.left= / field.right=):\n");
   for (size_t i = 0; i < p->n_fields; i++) {
     const proto_field *f = &p->fields[i];
@@ -148,8 +176,33 @@ static void print_text(const protocol *p) {
     printf("  %-20s %s.%s: %s\n", p->limits[i].name, p->limits[i].form, p->limits[i].field, p->limits[i].text);
 }
 
+static int protocol_amend(int argc, char **argv) {
+  const char *pos[2] = {NULL, NULL}, *reason = NULL, *user = store_user_default();
+  const cli_option opts[] = {{"--reason", CLI_VALUE, &reason, NULL, NULL, NULL},
+                             {"--user", CLI_VALUE, &user, NULL, NULL, NULL},
+                             {NULL, 0, NULL, NULL, NULL, NULL}};
+  int r = cli_parse("protocol", argc, argv, opts, pos, 2, 2, "STUDY.db and the amended protocol file", NULL, NULL);
+  if (r) return r;
+  store *s = NULL;
+  protocol *np = NULL;
+  long version = 0;
+  avn_err e;
+  avn_err_clear(&e);
+  avn_rc rc = store_open(pos[0], &s, &e);
+  if (!rc) rc = protocol_load(pos[1], &np, &e);
+  if (!rc) rc = store_protocol_amend(s, np, reason, user, &version, &e);
+  if (!rc) {
+    printf("%s: protocol '%s' amended to version %ld\n", pos[0], np->name, version);
+    np = NULL;   /* the store's now */
+  }
+  protocol_free(np);
+  store_close(s);
+  inst_registry_free();
+  return rc ? cli_error("protocol", &e) : 0;
+}
+
 int cmd_protocol(int argc, char **argv) {
-  if (argc < 2) return cli_usage_error("protocol", "expected 'list' or 'show'");
+  if (argc < 2) return cli_usage_error("protocol", "expected 'list', 'show' or 'amend'");
   if (!strcmp(argv[1], "list")) {
     for (const avn_embedded *e = avn_embedded_files; e->name; e++) {
       if (strncmp(e->name, "protocols/", 10) != 0) continue;
@@ -159,6 +212,7 @@ int cmd_protocol(int argc, char **argv) {
     }
     return 0;
   }
+  if (!strcmp(argv[1], "amend")) return protocol_amend(argc - 1, argv + 1);
   if (strcmp(argv[1], "show") != 0)
     return cli_usage_error("protocol", "unknown subcommand '%s'", argv[1]);
   const char *name = NULL;

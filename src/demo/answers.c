@@ -415,7 +415,7 @@ avn_rc demo_mri_items(const demo_mri *m, const char *staging, demo_kv *kv, int *
   demo_kv_add(kv, "acetabular_involvement=no");
   demo_kv_add(kv, "advanced_degeneration=no");
   inst_scores sc;
-  avn_rc rc = demo_kv_score("mri", kv, &sc, e);
+  avn_rc rc = demo_kv_score(inst_role_form(INST_ROLE_IMAGING), kv, &sc, e);
   if (rc) return rc;
   bool ficat = !strcmp(staging, "ficat");
   const inst_result *st = inst_scores_get(&sc, ficat ? "ficat" : "steinberg");

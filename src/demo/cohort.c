@@ -975,11 +975,11 @@ static avn_rc write_baseline(gen *g, const gpat *pt, size_t v) {
   demo_kv_add(&g->kv, "symptom_months=%.1f", round1(pt->conservative + unif(g->r, 1, 12)));
   demo_kv_add(&g->kv, "asa=%d", !strcmp(e, "sickle_cell") ? 2 : unif_int(g->r, 1, 2));
   demo_kv_add(&g->kv, "conservative_months=%.1f", pt->conservative);
-  return enter_de(g, pt, v, "baseline", SIDE_PATIENT);
+  return enter_de(g, pt, v, inst_role_form(INST_ROLE_BASELINE), SIDE_PATIENT);
 }
 
 static avn_rc write_cells(gen *g, const gpat *pt, size_t v, int side, int no, double *final_ml) {
-  const inst_def *d = inst_find("cell_product");
+  const inst_def *d = inst_find(inst_role_form(INST_ROLE_CELL_PRODUCT));
   const demo_spec *sp = g->sp;
   demo_kv_reset(&g->kv);
   demo_kv_add(&g->kv, "injection_no=%d", no);
@@ -1015,7 +1015,7 @@ static avn_rc write_cells(gen *g, const gpat *pt, size_t v, int side, int no, do
   demo_kv_add(&g->kv, "processed_time=%02d:%02d", t / 60, t % 60);
   t += p2i;
   demo_kv_add(&g->kv, "injection_time=%02d:%02d", t / 60, t % 60);
-  return enter_de(g, pt, v, "cell_product", side);
+  return enter_de(g, pt, v, inst_role_form(INST_ROLE_CELL_PRODUCT), side);
 }
 
 static avn_rc write_procedure(gen *g, const gpat *pt, size_t v, int side, int no, double final_ml) {
@@ -1028,9 +1028,9 @@ static avn_rc write_procedure(gen *g, const gpat *pt, size_t v, int side, int no
     if (!strcmp(rg[i].name, "injection_min") && !rg[i].text)
       demo_kv_add(&g->kv, "injection_min=%.1f", 0.5 * unif_int(g->r, (int)(2 * rg[i].lo), (int)(2 * rg[i].hi)));
     else
-      add_range(g, &rg[i], inst_find("procedure"));
+      add_range(g, &rg[i], inst_find(inst_role_form(INST_ROLE_PROCEDURE)));
   }
-  return enter_de(g, pt, v, "procedure", side);
+  return enter_de(g, pt, v, inst_role_form(INST_ROLE_PROCEDURE), side);
 }
 
 static avn_rc write_outcome(gen *g, const gpat *pt, size_t v, size_t o, const ghip *hp, size_t h, demo_rom *rom) {
@@ -1064,8 +1064,8 @@ static avn_rc write_mri(gen *g, const gpat *pt, size_t v, const ghip *hp) {
   if (v == 0 && ord != hp->stage_ord)
     return avn_fail(g->e, AVN_E_STATE, "mri", pt->code, "baseline findings derive stage %d, screened %s", ord,
                     hp->stage);
-  rc = enter(g, pt, v, "mri", hp->side, 1);
-  if (rc || !protocol_double_entry(g->p, "mri")) return rc;
+  rc = enter(g, pt, v, inst_role_form(INST_ROLE_IMAGING), hp->side, 1);
+  if (rc || !protocol_double_entry(g->p, inst_role_form(INST_ROLE_IMAGING))) return rc;
   if (g->sp->second_reader) {
     m.reader = "Radiologist B";
     m.head_pct = round1(fmax(1, m.head_pct + unif(g->r, -2, 2)));
@@ -1086,7 +1086,7 @@ static avn_rc write_mri(gen *g, const gpat *pt, size_t v, const ghip *hp) {
     rc = demo_mri_items(&m, g->p->staging, &g->kv, &ord, g->e);
     if (rc) return rc;
   }
-  return enter(g, pt, v, "mri", hp->side, 2);
+  return enter(g, pt, v, inst_role_form(INST_ROLE_IMAGING), hp->side, 2);
 }
 
 /* Visits that collect no form (single-dose's 2-week wound check) just
@@ -1126,7 +1126,7 @@ static avn_rc write_patient(gen *g, size_t pi) {
     for (size_t f = 0; f < pv->n_forms; f++) {
       const char *form = pv->forms[f];
       bool done = false;
-      if (!strcmp(form, "baseline")) {
+      if (!strcmp(form, inst_role_form(INST_ROLE_BASELINE))) {
         rc = write_baseline(g, pt, v);
         done = true;
       } else if (!strcmp(form, "sf36")) {
@@ -1150,15 +1150,15 @@ static avn_rc write_patient(gen *g, size_t pi) {
         size_t h = pt->hip[k];
         const ghip *hp = &g->hips[h];
         if (hp->tha_visit <= v) continue;
-        if (!strcmp(form, "hip_baseline")) {
+        if (!strcmp(form, inst_role_form(INST_ROLE_HIP_BASELINE))) {
           demo_kv_reset(&g->kv);
           demo_kv_add(&g->kv, "etiology=%s", hp->etiology);
           demo_kv_add(&g->kv, "symptomatic=yes");
           rc = enter_de(g, pt, v, form, hp->side);
-        } else if (!strcmp(form, "mri")) {
+        } else if (!strcmp(form, inst_role_form(INST_ROLE_IMAGING))) {
           if (is_mri_visit(p, v)) rc = write_mri(g, pt, v, hp);
-        } else if (!strcmp(form, "procedure") || !strcmp(form, "cell_product")) {
-          if (!strcmp(form, "cell_product")) continue;   /* written with the procedure */
+        } else if (!strcmp(form, inst_role_form(INST_ROLE_PROCEDURE)) || !strcmp(form, inst_role_form(INST_ROLE_CELL_PRODUCT))) {
+          if (!strcmp(form, inst_role_form(INST_ROLE_CELL_PRODUCT))) continue;   /* written with the procedure */
           int no = 0;
           for (size_t q = 0; q < p->n_procs; q++)
             if (p->procs[q].visit == v) no = (int)q + 1;
@@ -1200,7 +1200,7 @@ static avn_rc write_patient(gen *g, size_t pi) {
       demo_kv_reset(&g->kv);
       demo_kv_add(&g->kv, "tha_date=%s", avn_date_format(hp->tha_date, day));
       demo_kv_add(&g->kv, "reason=collapse");
-      rc = enter(g, pt, v, "tha", hp->side, 1);
+      rc = enter(g, pt, v, inst_role_form(INST_ROLE_CONVERSION), hp->side, 1);
       if (rc) return rc;
     }
     /* Adverse events reported at this visit. */
@@ -1214,7 +1214,7 @@ static avn_rc write_patient(gen *g, size_t pi) {
       demo_kv_add(&g->kv, "onset_date=%s", avn_date_format(pt->ae_onset, d1));
       demo_kv_add(&g->kv, "resolution_date=%s", avn_date_format(pt->ae_end, d2));
       demo_kv_add(&g->kv, "outcome=recovered");
-      rc = enter(g, pt, v, "ae", SIDE_PATIENT, 1);
+      rc = enter(g, pt, v, inst_role_form(INST_ROLE_ADVERSE_EVENT), SIDE_PATIENT, 1);
       if (rc) return rc;
     }
     if (g->forms > forms_before) {

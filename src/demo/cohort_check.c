@@ -173,7 +173,7 @@ static void check_etiology_stage(chk *c) {
   size_t last_pat = SIZE_MAX;
   for (size_t k = 0; k < c->nu; k++) {
     const char *t = NULL;
-    value(c, c->u[k].pat, base, "hip_baseline", c->u[k].side, "etiology", NULL, &t);
+    value(c, c->u[k].pat, base, inst_role_form(INST_ROLE_HIP_BASELINE), c->u[k].side, "etiology", NULL, &t);
     size_t i = idx_of(sp->etiology, sp->n_etiology, t);
     if (i < 32) {
       got[i]++;
@@ -223,9 +223,9 @@ static void check_outcomes(chk *c) {
 
 static bool converted(const chk *c, size_t k, avn_date *when) {
   const char *v = NULL;
-  if (!has_form_any(c, c->u[k].pat, "tha", c->u[k].side, &v)) return false;
+  if (!has_form_any(c, c->u[k].pat, inst_role_form(INST_ROLE_CONVERSION), c->u[k].side, &v)) return false;
   double d = 0;
-  if (when && value(c, c->u[k].pat, v, "tha", c->u[k].side, "tha_date", &d, NULL)) *when = (avn_date)d;
+  if (when && value(c, c->u[k].pat, v, inst_role_form(INST_ROLE_CONVERSION), c->u[k].side, "tha_date", &d, NULL)) *when = (avn_date)d;
   return true;
 }
 
@@ -274,7 +274,7 @@ static void check_conversions(chk *c) {
     const store_patient *pt = &c->st->patients[c->u[k].pat];
     for (size_t f = 0; f < c->st->n_forms; f++) {
       const store_form *fm = &c->st->forms[f];
-      if (&c->st->patients[fm->patient] != pt || fm->side != c->u[k].side || !strcmp(fm->instrument, "tha")) continue;
+      if (&c->st->patients[fm->patient] != pt || fm->side != c->u[k].side || !strcmp(fm->instrument, inst_role_form(INST_ROLE_CONVERSION))) continue;
       for (size_t e = 0; e < c->st->n_events; e++) {
         const store_event *ev = &c->st->events[e];
         if (&c->st->patients[ev->patient] == pt && !strcmp(ev->kind, "visit") && !strcmp(ev->name, fm->visit) &&
@@ -296,16 +296,16 @@ static int radio_outcome(const chk *c, size_t k, double *reduction) {
   bool conv = converted(c, k, NULL);
   for (size_t i = 0; i < c->p->n_mri; i++) {
     const char *v = c->p->visits[c->p->mri[i]].name;
-    if (strcmp(v, base) && store_find_form(c->st, pat, v, "mri", side, 1)) last = v;
+    if (strcmp(v, base) && store_find_form(c->st, pat, v, inst_role_form(INST_ROLE_IMAGING), side, 1)) last = v;
   }
   double s0, s1, d0 = 0, d1 = 0, h0, h1;
-  bool has0 = value(c, pat, base, "mri", side, stage_res, &s0, NULL);
+  bool has0 = value(c, pat, base, inst_role_form(INST_ROLE_IMAGING), side, stage_res, &s0, NULL);
   if (!has0 || !last) return conv ? 2 : -1;
-  value(c, pat, last, "mri", side, stage_res, &s1, NULL);
-  value(c, pat, base, "mri", side, "depression_mm", &d0, NULL);
-  value(c, pat, last, "mri", side, "depression_mm", &d1, NULL);
-  bool hh = value(c, pat, base, "mri", side, "head_involved_pct", &h0, NULL) &&
-            value(c, pat, last, "mri", side, "head_involved_pct", &h1, NULL) && h0 > 0;
+  value(c, pat, last, inst_role_form(INST_ROLE_IMAGING), side, stage_res, &s1, NULL);
+  value(c, pat, base, inst_role_form(INST_ROLE_IMAGING), side, "depression_mm", &d0, NULL);
+  value(c, pat, last, inst_role_form(INST_ROLE_IMAGING), side, "depression_mm", &d1, NULL);
+  bool hh = value(c, pat, base, inst_role_form(INST_ROLE_IMAGING), side, "head_involved_pct", &h0, NULL) &&
+            value(c, pat, last, inst_role_form(INST_ROLE_IMAGING), side, "head_involved_pct", &h1, NULL) && h0 > 0;
   if (reduction) *reduction = hh ? 100 * (h0 - h1) / h0 : NAN;
   if (s1 > s0 || d1 - d0 > 2 || conv) return 2;
   if (hh && h0 - h1 >= 0.10 * h0) return 0;
@@ -333,7 +333,7 @@ static void check_radiology(chk *c) {
       }
     if (o == 2) {
       const char *t = NULL;
-      value(c, c->u[k].pat, c->p->visits[0].name, "hip_baseline", c->u[k].side, "etiology", NULL, &t);
+      value(c, c->u[k].pat, c->p->visits[0].name, inst_role_form(INST_ROLE_HIP_BASELINE), c->u[k].side, "etiology", NULL, &t);
       size_t e = idx_of(sp->prog_by_etiology, sp->n_prog_by_etiology, t);
       if (e < 32) prog_et[e]++;
     }
@@ -364,7 +364,7 @@ static void check_edema(chk *c) {
   int with = 0, at0 = 0;
   for (size_t k = 0; k < c->nu; k++) {
     double b;
-    if (!value(c, c->u[k].pat, base, "mri", c->u[k].side, "bme", &b, NULL)) continue;
+    if (!value(c, c->u[k].pat, base, inst_role_form(INST_ROLE_IMAGING), c->u[k].side, "bme", &b, NULL)) continue;
     with++;
     at0 += b != 0;
   }
@@ -377,8 +377,8 @@ static void check_edema(chk *c) {
     int n = 0;
     for (size_t k = 0; k < c->nu; k++) {
       double b, x;
-      if (value(c, c->u[k].pat, base, "mri", c->u[k].side, "bme", &b, NULL) && b != 0 &&
-          value(c, c->u[k].pat, v, "mri", c->u[k].side, "bme", &x, NULL) && x == 0)
+      if (value(c, c->u[k].pat, base, inst_role_form(INST_ROLE_IMAGING), c->u[k].side, "bme", &b, NULL) && b != 0 &&
+          value(c, c->u[k].pat, v, inst_role_form(INST_ROLE_IMAGING), c->u[k].side, "bme", &x, NULL) && x == 0)
         n++;
     }
     char what[96];
@@ -397,7 +397,7 @@ static void check_aes_satisfaction(chk *c) {
       bool has = false;
       for (size_t v = 0; v < c->p->n_visits; v++) {
         const char *t = NULL;
-        if (value(c, i, c->p->visits[v].name, "ae", SIDE_PATIENT, "term", NULL, &t) && t && !strcmp(t, sp->aes[a].term))
+        if (value(c, i, c->p->visits[v].name, inst_role_form(INST_ROLE_ADVERSE_EVENT), SIDE_PATIENT, "term", NULL, &t) && t && !strcmp(t, sp->aes[a].term))
           has = true;
       }
       n += has;

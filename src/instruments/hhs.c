@@ -13,8 +13,9 @@
 **   range of motion 0-5: default Harris's index method (hhs_rom_index, arc
 **   segments x index, sum x 0.05, capped at 5); rom_method=bands maps the
 **   total arc (hhs_rom_bands).
-**   total = pain + function + deformity + rom, unrounded; category >= 90
-**   excellent, >= 80 good, >= 70 fair, else poor.
+**   total = pain + function + deformity + rom, unrounded; category by the
+**   levels of hhs.yaml's `category` result (excellent >= 90, good >= 80,
+**   fair >= 70, else poor).
 **   mHHS raw = pain + function (0-91); mhhs = raw x mhhs_factor (1.1 default,
 **   100/91 or 1 by option).
 ** A part with a missing item is missing, and so is every sum that needs it.
@@ -106,10 +107,8 @@ avn_rc hhs_score(const inst_ctx *c, inst_scores *out, avn_err *e) {
   }
   if (has_pain && has_gait && has_act && has_def && has_rom) {
     double total = pain + gait + act + def + rom;
-    const char *cat = total >= 90 ? "excellent" : total >= 80 ? "good" : total >= 70 ? "fair" : "poor";
-    double rank = total >= 90 ? 4 : total >= 80 ? 3 : total >= 70 ? 2 : 1;
     inst_set_num(out, "total", total);
-    inst_set_text(out, "category", cat, rank);
+    inst_set_level(c, out, "category", total);   /* levels: in hhs.yaml */
   }
   return AVN_OK;
 }

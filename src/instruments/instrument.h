@@ -8,7 +8,9 @@
 ** fields. That same definition drives validation here, the store's typed
 ** values, the web forms, the exports' variable and value labels, and the
 ** analysis. Nothing describes an item twice. Scoring is C, one file per
-** instrument (hhs.c, womac.c, sf36.c, ...), registered by name.
+** instrument (hhs.c, womac.c, sf36.c, ...), registered by name, or a
+** declarative sum in the definition (`sum:`). A protocol may add forms of
+** its own in the same format (inst_register; docs/forms.md).
 **
 ** Ownership: definitions are loaded once, on first use, and live until
 ** inst_registry_free() (call it at exit; valgrind stays clean). Every
@@ -41,6 +43,20 @@ typedef enum inst_level {
   INST_LEVEL_HIP       /* one per hip per visit (HHS, MRI read, cell product) */
 } inst_level;
 
+/* What a form is for, when avn's analysis needs to know (`role:` in the
+** definition): the report, the store and the demo find "the adverse event
+** form" or "the conversion form" by role, never by a form's name. */
+typedef enum inst_role {
+  INST_ROLE_NONE,           /* an ordinary form */
+  INST_ROLE_ADVERSE_EVENT,  /* adverse_event: safety tables */
+  INST_ROLE_CONVERSION,     /* conversion: arthroplasty (THA), the survival endpoint */
+  INST_ROLE_IMAGING,        /* imaging: the MRI read, staging and radiology */
+  INST_ROLE_PROCEDURE,      /* procedure: the procedure record of a scheduled procedure */
+  INST_ROLE_CELL_PRODUCT,   /* cell_product: the cell product given */
+  INST_ROLE_BASELINE,       /* baseline: per-patient baseline (BMI, history) */
+  INST_ROLE_HIP_BASELINE    /* hip_baseline: per-hip baseline (etiology) */
+} inst_role;
+
 typedef struct inst_code {
   const char *name;    /* canonical name used on the command line: "slight" */
   const char *label;   /* words shown on forms: "Slight, occasional, ..." */
@@ -61,6 +77,15 @@ typedef struct inst_item {
   double alias_factor;     /* stored = entered * alias_factor */
 } inst_item;
 
+/* One level of a category result (`levels:`), best first: a value at or
+** above min (has_min) falls in the first such level; the last level, without
+** min, takes the rest. */
+typedef struct inst_cat_level {
+  const char *name;    /* "excellent" */
+  double min;
+  bool has_min;
+} inst_cat_level;
+
 typedef struct inst_result_def {
   const char *name;    /* JSON key of `avn score --json`: "total", "pcs" */
   const char *label;
@@ -69,11 +94,16 @@ typedef struct inst_result_def {
                           ("excellent", "IIIA") with its rank in num; else a number */
   int better;          /* `better:` +1 higher is better, -1 lower is, 0 not stated */
   double mcid;         /* `mcid:` minimal clinically important difference; NAN if none */
+  const inst_cat_level *levels;  /* `levels:` of a category result, best first; NULL if none */
+  size_t n_levels;
 } inst_result_def;
 
 typedef struct inst_value {
   const char *item;    /* item name (borrowed from the definition) */
   bool missing;
+  const char *code;    /* a missing-data code ("ND", inst_missing_codes) when
+                          the value was entered as one: missing, but recorded
+                          and told apart from a blank; NULL otherwise. Static. */
   double num;
   const char *text;    /* code name or text (borrowed from the caller's
                           input or from the definition) */
@@ -108,11 +138,32 @@ typedef struct inst_scores {
 
 typedef struct inst_def inst_def;   /* opaque; fields through accessors */
 
+/* Missing-data codes, accepted for any item (`pain=ND`): the CDISC / HL7
+** null flavours REDCap offers as missing data codes, plus ND. A coded value
+** is stored as its code and counts as missing in scoring, analysis and
+** exports; a required item given a code counts as answered. */
+typedef struct inst_missing_code {
+  const char *code;    /* "ND" */
+  const char *label;   /* "not done" */
+} inst_missing_code;
+extern const inst_missing_code inst_missing_codes[];
+extern const size_t inst_n_missing_codes;
+/* The code's entry, or NULL when text is not a missing-data code. */
+const inst_missing_code *inst_missing_code_find(const char *text);
+
 /* --- registry --- */
 const inst_def *inst_find(const char *name);     /* NULL when unknown */
 size_t inst_count(void);
 const inst_def *inst_at(size_t i);               /* 0 <= i < inst_count() */
 void inst_registry_free(void);
+
+/* The name of the form with role r: the most recently registered one (a
+** study's own form before a shipped one), or "" when none has it. Never
+** NULL, so it can be compared with strcmp directly. */
+const char *inst_role_form(inst_role r);
+inst_role inst_get_role(const inst_def *d);
+/* "adverse_event", ... ; "" for INST_ROLE_NONE. Static. */
+const char *inst_role_name(inst_role r);
 
 /* --- definition accessors --- */
 const char *inst_name(const inst_def *d);        /* "hhs" */
@@ -143,12 +194,21 @@ avn_rc inst_parse_value(const inst_def *d, const char *item, const char *text,
 ** naming the first missing item. */
 avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err *e);
 
+/* How many required items resp lacks; their names, comma-separated, in
+** out (n bytes, truncated when longer). */
+size_t inst_missing_required(const inst_def *d, const inst_response *resp, char *out, size_t n);
+
 /* Scores a response. Unknown options are refused (AVN_E_UNKNOWN) and bad
 ** option values too (AVN_E_CODE / AVN_E_RANGE). Instruments without a
 ** score (an adverse event) return n = 0 results. */
 avn_rc inst_score(const inst_def *d, const inst_response *resp,
                   const inst_opt *opts, size_t n_opts,
                   inst_scores *out /* OUT */, avn_err *e);
+
+/* The result called name of d, or NULL. */
+const inst_result_def *inst_result_find(const inst_def *d, const char *name);
+/* The index of level name among r's levels (0 = best), or -1. */
+int inst_level_index(const inst_result_def *r, const char *name);
 
 /* Looks a result up by name in scores; NULL when absent. */
 const inst_result *inst_scores_get(const inst_scores *s, const char *name);
@@ -166,6 +226,25 @@ avn_rc inst_registry_load(avn_err *e);
 avn_rc inst_def_parse(const char *file, const char *text, size_t len,
                       inst_def **out /* OUT */, avn_err *e);
 void inst_def_free(inst_def *d);
+
+/* A study's own form (a protocol's `forms:`): d joins the registry, which
+** owns it from now on (freed on refusal too), so inst_find and everything
+** downstream see it. A name of a shipped instrument is refused
+** (AVN_E_DUPLICATE); registering a name again shadows the earlier version,
+** which stays valid until inst_registry_free(). inst_registry_rollback(mark)
+** frees what was registered since inst_registry_mark() (a protocol that
+** failed to load after its forms did). */
+avn_rc inst_register(inst_def *d, avn_err *e);
+size_t inst_registry_mark(void);
+void inst_registry_rollback(size_t mark);
+/* True for a definition compiled into avn (src/instruments/defs/). */
+bool inst_is_shipped(const inst_def *d);
+
+/* Parses one definition from a mapping already read by core/ytree (a form
+** inside a protocol file); refusals carry file:line of the node. */
+struct ytree;
+avn_rc inst_def_parse_tree(const char *file, const struct ytree *root,
+                           inst_def **out /* OUT */, avn_err *e);
 
 /* Scoring options of a definition (rom_method, mhhs_factor, ...), described
 ** like items; inst_opt_default() is the value used when not given. */

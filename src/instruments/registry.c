@@ -11,9 +11,17 @@
 ** of one entered value against its item (type, range, codes, aliases),
 ** the completeness and cross-item rules of a response, and scoring.
 **
-** Invariants. A name is registered at most once; a definition that includes
-** another is registered after it. Every definition with results has a
-** scorer in the table, and vice versa (registry_parse.c refuses the rest).
+** A study's own forms (a protocol's `forms:`) join later through
+** inst_register, after the shipped ones; a name registered again shadows the
+** earlier version (lookups go newest first), which stays alive until
+** inst_registry_free; inst_registry_rollback drops what a failed protocol
+** load registered. Shipped names cannot be registered again.
+**
+** Invariants. A shipped name is registered once; a definition that includes
+** another is registered after it. Every result is either a declarative sum
+** (`sum:`, computed here by registry_score_sums) or set by the definition's
+** C scorer from the table (by `scorer:` or its own name); a scorer without
+** results is refused (registry_parse.c).
 **
 ** Memory. The registry owns its definitions and frees them all in
 ** inst_registry_free(); everything the accessors return is borrowed from
@@ -61,8 +69,9 @@ static const struct {
 
 /* --- the registry singleton --- */
 static struct {
-  inst_def **defs;
+  inst_def **defs;      /* shipped first (n_shipped), then study-defined forms */
   size_t n, cap;
+  size_t n_shipped;
   bool loaded;
   avn_rc rc;          /* result of the first load */
   avn_err err;
@@ -77,8 +86,11 @@ inst_scorer registry_scorer(const char *name) {
 /* ------------------------------------------------------------------ */
 /* registry */
 
+/* The newest definition called name: a study's form registered again (a
+** protocol reloaded or amended) shadows its earlier version, which stays
+** alive for whoever borrowed it. */
 static const inst_def *reg_lookup(const char *name) {
-  for (size_t i = 0; i < reg.n; i++)
+  for (size_t i = reg.n; i-- > 0;)
     if (!strcmp(reg.defs[i]->name, name)) return reg.defs[i];
   return NULL;
 }
@@ -126,8 +138,40 @@ avn_rc inst_registry_load(avn_err *e) {
     reg.rc = registry_load_by_name(name, 0, &d, &reg.err);
     if (reg.rc) break;
   }
+  reg.n_shipped = reg.n;
   if (reg.rc && e) *e = reg.err;
   return reg.rc;
+}
+
+avn_rc inst_register(inst_def *d, avn_err *e) {
+  avn_rc rc = inst_registry_load(e);
+  if (!rc) {
+    for (size_t i = 0; i < reg.n_shipped; i++)
+      if (!strcmp(reg.defs[i]->name, d->name))
+        rc = avn_fail(e, AVN_E_EXISTS, d->file, d->name,
+                      "form '%s' is one of avn's own instruments: give the study's form another name",
+                      d->name);
+  }
+  if (!rc && avn_grow((void **)&reg.defs, &reg.cap, reg.n, sizeof *reg.defs))
+    rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  if (rc) {
+    inst_def_free(d);
+    return rc;
+  }
+  reg.defs[reg.n++] = d;
+  return AVN_OK;
+}
+
+size_t inst_registry_mark(void) { return reg.n; }
+
+void inst_registry_rollback(size_t mark) {
+  while (reg.n > mark && reg.n > reg.n_shipped) inst_def_free(reg.defs[--reg.n]);
+}
+
+bool inst_is_shipped(const inst_def *d) {
+  for (size_t i = 0; i < reg.n_shipped; i++)
+    if (reg.defs[i] == d) return true;
+  return false;
 }
 
 void inst_registry_free(void) {
@@ -153,6 +197,14 @@ const inst_def *inst_at(size_t i) {
 
 /* ------------------------------------------------------------------ */
 /* accessors */
+
+const char *inst_role_form(inst_role r) {
+  if (r == INST_ROLE_NONE || inst_registry_load(NULL)) return "";
+  for (size_t i = reg.n; i-- > 0;)
+    if (reg.defs[i]->role == r) return reg.defs[i]->name;
+  return "";
+}
+inst_role inst_get_role(const inst_def *d) { return d->role; }
 
 const char *inst_name(const inst_def *d) { return d->name; }
 const char *inst_title(const inst_def *d) { return d->title; }
@@ -210,6 +262,19 @@ static void range_words(const inst_item *it, char *out, size_t n) {
            it->unit);
 }
 
+const inst_missing_code inst_missing_codes[] = {
+    {"NA", "not applicable"},   {"ND", "not done"},         {"UNK", "unknown"},
+    {"ASKU", "asked but unknown"}, {"NASK", "not asked"},   {"NI", "no information"},
+    {"NAV", "temporarily not available"}, {"MSK", "masked"}, {"OTH", "other"},
+};
+const size_t inst_n_missing_codes = sizeof inst_missing_codes / sizeof inst_missing_codes[0];
+
+const inst_missing_code *inst_missing_code_find(const char *text) {
+  for (size_t i = 0; text && i < inst_n_missing_codes; i++)
+    if (!strcmp(inst_missing_codes[i].code, text)) return &inst_missing_codes[i];
+  return NULL;
+}
+
 avn_rc registry_value_item(const inst_def *d, const def_item *di, const char *text,
                            inst_value *out, avn_err *e) {
   const inst_item *it = &di->pub;
@@ -221,6 +286,13 @@ avn_rc registry_value_item(const inst_def *d, const def_item *di, const char *te
   if (!text) text = "";
   if (!*text) {
     out->missing = true;
+    return AVN_OK;
+  }
+  const inst_missing_code *mc = di->dflt ? NULL : inst_missing_code_find(text);   /* not for options */
+  if (mc) {
+    out->missing = true;
+    out->code = mc->code;
+    if (it->alias_of) out->item = inst_item_find(d, it->alias_of)->name;
     return AVN_OK;
   }
   switch (it->type) {
@@ -353,6 +425,22 @@ static void value_words(const inst_item *it, const inst_value *v, char *out, siz
   }
 }
 
+size_t inst_missing_required(const inst_def *d, const inst_response *resp, char *out, size_t n) {
+  size_t count = 0, len = 0;
+  if (n) out[0] = '\0';
+  for (size_t i = 0; i < d->n_items; i++) {
+    const inst_item *it = &d->items[i].pub;
+    const inst_value *v = resp_get(resp, it->name);
+    if (!it->required || (v && (!v->missing || v->code))) continue;
+    if (len < n) {
+      int w = snprintf(out + len, n - len, "%s%s", count ? ", " : "", it->name);
+      if (w > 0) len += (size_t)w;
+    }
+    count++;
+  }
+  return count;
+}
+
 avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err *e) {
   char field[128];
   assert(d);
@@ -366,7 +454,7 @@ avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err
   for (size_t i = 0; i < d->n_items; i++) {
     const inst_item *it = &d->items[i].pub;
     const inst_value *v = resp_get(resp, it->name);
-    if (!it->required || (v && !v->missing)) continue;
+    if (!it->required || (v && (!v->missing || v->code))) continue;
     snprintf(field, sizeof field, "%s.%s", d->name, it->name);
     return avn_fail(e, AVN_E_REQUIRED, field, NULL, "required: the form is incomplete without it");
   }
@@ -429,6 +517,28 @@ void inst_set_text(inst_scores *s, const char *name, const char *text, double nu
   r->text = text;
 }
 
+const inst_result_def *inst_result_find(const inst_def *d, const char *name) {
+  for (size_t i = 0; d && i < d->n_results; i++)
+    if (!strcmp(d->results[i].name, name)) return &d->results[i];
+  return NULL;
+}
+
+int inst_level_index(const inst_result_def *r, const char *name) {
+  for (size_t i = 0; r && name && i < r->n_levels; i++)
+    if (!strcmp(r->levels[i].name, name)) return (int)i;
+  return -1;
+}
+
+void inst_set_level(const inst_ctx *c, inst_scores *s, const char *name, double value) {
+  const inst_result_def *r = inst_result_find(c->def, name);
+  assert(r && r->n_levels);
+  for (size_t i = 0; r && i < r->n_levels; i++) {
+    if (r->levels[i].has_min && value < r->levels[i].min) continue;
+    inst_set_text(s, name, r->levels[i].name, (double)(r->n_levels - i));
+    return;
+  }
+}
+
 const inst_result *inst_scores_get(const inst_scores *s, const char *name) {
   for (size_t i = 0; i < s->n; i++)
     if (!strcmp(s->r[i].name, name)) return &s->r[i];
@@ -478,6 +588,29 @@ avn_rc inst_score(const inst_def *d, const inst_response *resp, const inst_opt *
     out->r[i].missing = true;
   }
   out->n = d->n_results;
+  registry_score_sums(&c, out);
   if (!d->score) return AVN_OK;
   return d->score(&c, out, e);
+}
+
+void registry_score_sums(const inst_ctx *c, inst_scores *out) {
+  const inst_def *d = c->def;
+  for (size_t i = 0; d->sums && i < d->n_results; i++) {
+    const def_sum *sum = &d->sums[i];
+    double total = 0, v = 0;
+    size_t answered = 0;
+    if (!sum->items) continue;
+    for (size_t j = 0; j < sum->n_items; j++) {
+      if (!inst_ctx_num(c, sum->items[j], &v)) continue;
+      total += v;
+      answered++;
+    }
+    size_t missing = sum->n_items - answered;
+    if (missing > (size_t)sum->max_missing || answered == 0) continue;
+    /* each missing item takes the mean of the answered ones */
+    total += (double)missing * total / (double)answered;
+    if (sum->rescale)
+      total = sum->lo + (total - sum->min_raw) * (sum->hi - sum->lo) / (sum->max_raw - sum->min_raw);
+    inst_set_num(out, d->results[i].name, total);
+  }
 }

@@ -35,6 +35,22 @@ typedef struct def_rule {
   const char *not_before; /* the item it must not precede */
 } def_rule;
 
+/* A declarative result (`sum:` in the result's mapping): the sum of the
+** listed items' values; up to max_missing of them may be missing, each then
+** taking the mean of the answered ones (prorating); more missing leaves the
+** result missing. rescale maps the possible range [min_raw, max_raw] (from
+** the items' codes or bounds) linearly onto [lo, hi]. items is NULL for a
+** result the C scorer sets. */
+typedef struct def_sum {
+  const char **items;
+  size_t n_items;
+  int max_missing;
+  bool rescale;
+  double lo, hi;
+  double min_raw, max_raw;
+  int line;             /* of `sum:`, for refusals */
+} def_sum;
+
 /* Every string below is in the pool; the arrays items, opts, results, rules
 ** and agree_on are owned directly. Items spliced in by `include` are
 ** shallow copies whose strings and codes belong to the included definition. */
@@ -48,7 +64,10 @@ struct inst_def {
   def_item *opts;
   size_t n_opts, cap_opts;
   inst_result_def *results;
+  def_sum *sums;        /* n_results slots, parallel to results */
   size_t n_results;
+  inst_role role;        /* `role:` */
+  const char *scorer_name; /* `scorer:` the C scorer's name; NULL: the definition's name */
   def_rule *rules;
   size_t n_rules;
   const char *reader;   /* reads: the item naming the reader, or NULL */
@@ -74,6 +93,14 @@ avn_rc registry_load_by_name(const char *name, int depth, const inst_def **out /
 
 /* The scoring function of the definition called name, or NULL. */
 inst_scorer registry_scorer(const char *name);
+
+/* Parses one definition from its mapping root (already read by core/ytree
+** from file); registry_parse_def without the text step. */
+avn_rc registry_parse_tree(const char *file, const struct ytree *root, const char *expect_name,
+                           int depth, inst_def **out /* OUT */, avn_err *e);
+
+/* The declarative results of d (def_sum), computed from c's response. */
+void registry_score_sums(const inst_ctx *c, inst_scores *out);
 
 /* Parses text as a value of the item or option di of d (inst_parse_value). */
 avn_rc registry_value_item(const inst_def *d, const def_item *di, const char *text,

@@ -14,7 +14,12 @@
 **            clinically important difference, a positive number),
 **   options: items with a `default` (rom_method, mhhs_factor, ...),
 **   rules:   cross-item rules: `{item: B, not_before: A}`,
-**   reads:   {reader: ITEM, agree_on: [ITEM, ...]}.
+**   reads:   {reader: ITEM, agree_on: [ITEM, ...]},
+**   role:    what the analysis uses the form for (adverse_event, conversion,
+**            imaging, procedure, cell_product, baseline, hip_baseline),
+**   scorer:  the C scorer's name when it is not the definition's own;
+**   a result may also carry sum/max_missing/rescale (a declarative score)
+**   or, for type category, levels: [{name, min}, ..., {name}].
 ** The text is read by core/ytree (plain YAML: no aliases, no key given
 ** twice, one document). Each mapping is walked in document order, so the
 ** first problem in the file is the one reported, as AVN_E_PARSE with
@@ -86,6 +91,7 @@ void inst_def_free(inst_def *d) {
   avn_free(d->items);
   avn_free(d->opts);
   avn_free(d->results);
+  avn_free(d->sums);
   avn_free(d->rules);
   avn_free(d->agree_on);
   avn_free(d);
@@ -155,6 +161,27 @@ static avn_rc get_type(dctx *c, const ytree *v, inst_type *out) {
     }
   }
   return dfail(c, v->line, s, "type must be int, real, code, bool, date, time or text");
+}
+
+static const char *const role_names[] = {"", "adverse_event", "conversion", "imaging", "procedure",
+                                         "cell_product", "baseline", "hip_baseline"};
+
+const char *inst_role_name(inst_role r) {
+  return (size_t)r < sizeof role_names / sizeof role_names[0] ? role_names[r] : "";
+}
+
+static avn_rc get_role(dctx *c, const ytree *v, inst_role *out) {
+  const char *s = NULL;
+  avn_rc rc = ytree_scalar(&c->r, v, "role", &s);
+  if (rc) return rc;
+  for (size_t i = 1; i < sizeof role_names / sizeof role_names[0]; i++) {
+    if (!strcmp(role_names[i], s)) {
+      *out = (inst_role)i;
+      return AVN_OK;
+    }
+  }
+  return dfail(c, v->line, s, "role must be adverse_event, conversion, imaging, procedure, cell_product, "
+               "baseline or hip_baseline");
 }
 
 static avn_rc get_level(dctx *c, const ytree *v, inst_level *out) {
@@ -371,6 +398,68 @@ static void *list_slots(dctx *c, const ytree *seq, size_t size) {
   return p;
 }
 
+/* `sum: [ITEM, ...]` or `rescale: [LO, HI]` of a declarative result. The
+** items are checked against the definition in def_finish (they may be listed
+** after the results). */
+static avn_rc parse_sum_key(dctx *c, const char *key, const ytree *v, def_sum *sum) {
+  if (v->kind != YT_SEQ || v->n == 0)
+    return dfail(c, v->line, NULL, "'%s' must be a non-empty list", key);
+  if (!strcmp(key, "rescale")) {
+    if (v->n != 2) return dfail(c, v->line, NULL, "'rescale' is [LO, HI], two numbers");
+    avn_rc rc = ytree_number(&c->r, v->items[0], key, &sum->lo);
+    if (!rc) rc = ytree_number(&c->r, v->items[1], key, &sum->hi);
+    if (rc) return rc;
+    if (!(sum->lo < sum->hi)) return dfail(c, v->line, NULL, "'rescale' needs LO < HI");
+    sum->rescale = true;
+    return AVN_OK;
+  }
+  sum->line = v->line;
+  sum->items = pool_add(c->d, avn_calloc(v->n, sizeof *sum->items));
+  if (!sum->items) return avn_fail(c->r.e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  for (size_t j = 0; j < v->n; j++) {
+    avn_rc rc = get_name(c, v->items[j], key, valid_name, NAME_RULE, &sum->items[j]);
+    if (rc) return rc;
+    for (size_t k = 0; k < j; k++)
+      if (!strcmp(sum->items[k], sum->items[j]))
+        return dfail(c, v->items[j]->line, sum->items[j], "'sum' lists '%s' twice", sum->items[j]);
+    sum->n_items = j + 1;
+  }
+  return AVN_OK;
+}
+
+/* levels: [{name, min}, ..., {name}] of a category result: best first,
+** each min below the one before, the last without min (it takes the rest). */
+static avn_rc parse_levels(dctx *c, const ytree *v, inst_result_def *r) {
+  if (v->kind != YT_SEQ || v->n < 2) return dfail(c, v->line, NULL, "'levels' must be a list of two or more");
+  inst_cat_level *lv = pool_add(c->d, avn_calloc(v->n, sizeof *lv));
+  if (!lv) return avn_fail(c->r.e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  for (size_t j = 0; j < v->n; j++) {
+    const ytree *m = v->items[j];
+    avn_rc rc = ytree_need_map(&c->r, m, "a level");
+    if (rc) return rc;
+    for (size_t k = 0; k < m->n; k++) {
+      const char *key = m->keys[k];
+      if (!strcmp(key, "name")) {
+        rc = get_name(c, m->items[k], key, valid_code_name, "bad level name", &lv[j].name);
+      } else if (!strcmp(key, "min")) {
+        rc = ytree_number(&c->r, m->items[k], key, &lv[j].min);
+        lv[j].has_min = true;
+      } else {
+        rc = ytree_unknown_key(&c->r, m, k, "unknown key in a level (expected name, min)");
+      }
+      if (rc) return rc;
+    }
+    if (!lv[j].name) return dfail(c, m->line, NULL, "a level needs a name");
+    if (lv[j].has_min == (j + 1 == v->n))
+      return dfail(c, m->line, lv[j].name, "every level but the last has min; the last has none");
+    if (j && lv[j].has_min && !(lv[j].min < lv[j - 1].min))
+      return dfail(c, m->line, lv[j].name, "levels go best first: each min below the one before");
+  }
+  r->levels = lv;
+  r->n_levels = v->n;
+  return AVN_OK;
+}
+
 /* The i-th result (m), into d->results[i]. */
 static avn_rc parse_result(dctx *c, const ytree *m, size_t i) {
   inst_result_def *r = &c->d->results[i];
@@ -381,9 +470,25 @@ static avn_rc parse_result(dctx *c, const ytree *m, size_t i) {
   for (size_t k = 0; k < m->n; k++) {
     const char *key = m->keys[k], *s = NULL;
     const ytree *v = m->items[k];
-    rc = ytree_scalar(&c->r, v, key, &s); /* every key of a result takes text */
+    if (!strcmp(key, "sum") || !strcmp(key, "rescale")) {
+      rc = parse_sum_key(c, key, v, &c->d->sums[i]);
+      if (rc) return rc;
+      continue;
+    }
+    if (!strcmp(key, "levels")) {
+      rc = parse_levels(c, v, r);
+      if (rc) return rc;
+      continue;
+    }
+    rc = ytree_scalar(&c->r, v, key, &s); /* the other keys of a result take text */
     if (rc) return rc;
-    if (!strcmp(key, "name")) {
+    if (!strcmp(key, "max_missing")) {
+      double n = 0;
+      rc = ytree_number(&c->r, v, key, &n);
+      if (!rc && !(n >= 0 && n <= 1000 && n == floor(n)))
+        return dfail(c, v->line, s, "'max_missing' is a whole number >= 0");
+      c->d->sums[i].max_missing = (int)n;
+    } else if (!strcmp(key, "name")) {
       rc = get_name(c, v, key, valid_name, "bad result name", &r->name);
     } else if (!strcmp(key, "label")) {
       rc = get_text(c, v, key, &r->label);
@@ -400,11 +505,18 @@ static avn_rc parse_result(dctx *c, const ytree *m, size_t i) {
       rc = ytree_number(&c->r, v, key, &r->mcid);
       if (!rc && !(r->mcid > 0)) return dfail(c, v->line, s, "'mcid' is a positive number (a difference, unsigned)");
     } else {
-      rc = ytree_unknown_key(&c->r, m, k, "unknown key in a result (expected name, label, unit, type, better, mcid)");
+      rc = ytree_unknown_key(&c->r, m, k, "unknown key in a result (expected name, label, unit, type, "
+                             "better, mcid, sum, max_missing, rescale, levels)");
     }
     if (rc) return rc;
   }
   if (!r->name || !r->label) return dfail(c, m->line, NULL, "a result needs name and label");
+  if (!c->d->sums[i].items && (ytree_get(m, "max_missing") || ytree_get(m, "rescale")))
+    return dfail(c, m->line, r->name, "result '%s': max_missing and rescale go with sum", r->name);
+  if (r->levels && !r->category)
+    return dfail(c, m->line, r->name, "result '%s': levels go with type: category", r->name);
+  if (c->d->sums[i].items && r->category)
+    return dfail(c, m->line, r->name, "result '%s': a sum is a number, not a category", r->name);
   for (size_t j = 0; j < i; j++)
     if (!strcmp(c->d->results[j].name, r->name))
       return dfail(c, m->line, r->name, "duplicate result '%s'", r->name);
@@ -419,6 +531,8 @@ static avn_rc parse_results(dctx *c, const ytree *seq) {
     return dfail(c, seq->line, NULL, "more than INST_MAX_RESULTS results");
   d->results = list_slots(c, seq, sizeof *d->results);
   if (!d->results) return AVN_E_NOMEM;
+  d->sums = list_slots(c, seq, sizeof *d->sums);
+  if (!d->sums) return AVN_E_NOMEM;
   for (size_t i = 0; i < seq->n; i++) {
     rc = parse_result(c, seq->items[i], i);
     if (rc) return rc;
@@ -504,6 +618,70 @@ static avn_rc parse_reads(dctx *c, const ytree *m) {
 /* ------------------------------------------------------------------ */
 /* the definition */
 
+/* A declarative result's items: each an item of the definition with a
+** numeric value and known bounds; the possible range of the sum. */
+static avn_rc sum_finish(dctx *c, def_sum *sum, const char *result) {
+  sum->min_raw = sum->max_raw = 0;
+  if ((size_t)sum->max_missing >= sum->n_items)
+    return dfail(c, sum->line, result, "result '%s': max_missing must be below the number of "
+                 "items summed (%zu)", result, sum->n_items);
+  for (size_t j = 0; j < sum->n_items; j++) {
+    const inst_item *it = inst_item_find(c->d, sum->items[j]);
+    double lo = 0, hi = 1;
+    if (!it || it->alias_of)
+      return dfail(c, sum->line, sum->items[j], "result '%s' sums '%s', which is not an item of "
+                   "this form", result, sum->items[j]);
+    if (it->type == INST_CODE) {
+      lo = hi = it->codes[0].value;
+      for (size_t k = 1; k < it->n_codes; k++) {
+        lo = fmin(lo, it->codes[k].value);
+        hi = fmax(hi, it->codes[k].value);
+      }
+    } else if ((it->type == INST_INT || it->type == INST_REAL) && it->min <= it->max) {
+      lo = it->min;
+      hi = it->max;
+    } else if (it->type != INST_BOOL) {
+      return dfail(c, sum->line, sum->items[j], "result '%s' sums '%s': a summed item is a code, "
+                   "a bool, or a number with min and max", result, sum->items[j]);
+    }
+    sum->min_raw += lo;
+    sum->max_raw += hi;
+  }
+  if (sum->rescale && !(sum->max_raw > sum->min_raw))
+    return dfail(c, sum->line, result, "result '%s': rescale needs items whose sum can vary", result);
+  return AVN_OK;
+}
+
+/* A C scorer named by `scorer:` reads the items and sets the results of the
+** shipped definition it was written for: this definition must have them all,
+** with the same types (else the scorer would read what is not there). */
+static avn_rc scorer_fits(dctx *c, int line) {
+  const inst_def *d = c->d, *base = NULL;
+  avn_rc rc = registry_load_by_name(d->scorer_name, c->depth + 1, &base, c->r.e);
+  if (rc) return rc;
+  for (size_t i = 0; i < base->n_items; i++) {
+    const inst_item *want = &base->items[i].pub, *have = inst_item_find(d, want->name);
+    if (!have || have->type != want->type)
+      return dfail(c, line, want->name, "scorer '%s' reads item '%s' (%s): the form needs it "
+                   "(`- include: %s` brings all of them)", d->scorer_name, want->name,
+                   inst_type_name(want->type), d->scorer_name);
+  }
+  for (size_t i = 0; i < base->n_results; i++) {
+    bool found = false;
+    for (size_t j = 0; j < d->n_results && !found; j++)
+      found = !strcmp(d->results[j].name, base->results[i].name) && !d->sums[j].items;
+    if (!found)
+      return dfail(c, line, base->results[i].name, "scorer '%s' sets result '%s': the form must "
+                   "list it (without sum:)", d->scorer_name, base->results[i].name);
+  }
+  for (size_t i = 0; i < base->n_opts; i++)
+    if (d->n_opts <= i || strcmp(d->opts[i].pub.name, base->opts[i].pub.name))
+      return dfail(c, line, base->opts[i].pub.name, "scorer '%s' reads option '%s': the form must "
+                   "list the options of %s, in its order", d->scorer_name, base->opts[i].pub.name,
+                   d->scorer_name);
+  return AVN_OK;
+}
+
 /* Checks that need the whole definition (root: its mapping). */
 static avn_rc def_finish(dctx *c, const ytree *root, const char *expect_name) {
   inst_def *d = c->d;
@@ -538,9 +716,23 @@ static avn_rc def_finish(dctx *c, const ytree *root, const char *expect_name) {
       return dfail(c, line, d->opts[i].dflt, "default of option '%s' is not allowed by it",
                    d->opts[i].pub.name);
   }
-  d->score = registry_scorer(d->name);
-  if (d->n_results && !d->score)
-    return dfail(c, line, d->name, "'%s' lists results but has no scoring function", d->name);
+  bool needs_c = false;
+  for (size_t i = 0; i < d->n_results; i++) {
+    avn_rc rc = d->sums[i].items ? sum_finish(c, &d->sums[i], d->results[i].name) : AVN_OK;
+    if (rc) return rc;
+    needs_c = needs_c || !d->sums[i].items;
+  }
+  d->score = registry_scorer(d->scorer_name ? d->scorer_name : d->name);
+  if (d->scorer_name && !d->score)
+    return dfail(c, line, d->scorer_name, "scorer: no scoring function called '%s' in avn "
+                 "(hhs, vas, womac, sf36, mri, cell_product, baseline, rom)", d->scorer_name);
+  if (d->scorer_name) {
+    avn_rc rc = scorer_fits(c, line);
+    if (rc) return rc;
+  }
+  if (needs_c && !d->score)
+    return dfail(c, line, d->name, "'%s' lists results that are not sums but has no scoring "
+                 "function (give the result a sum: or the form a scorer:)", d->name);
   if (!d->n_results && d->score)
     return dfail(c, line, d->name, "'%s' has a scoring function but lists no results", d->name);
   return AVN_OK;
@@ -568,9 +760,13 @@ static avn_rc parse_top(dctx *c, const ytree *root) {
       rc = parse_rules(c, v);
     } else if (!strcmp(key, "reads")) {
       rc = parse_reads(c, v);
+    } else if (!strcmp(key, "role")) {
+      rc = get_role(c, v, &c->d->role);
+    } else if (!strcmp(key, "scorer")) {
+      rc = get_name(c, v, key, valid_name, NAME_RULE, &c->d->scorer_name);
     } else {
       rc = ytree_unknown_key(&c->r, root, k, "unknown key (expected name, title, level, items, "
-                             "results, options, rules, reads)");
+                             "results, options, rules, reads, scorer, role)");
     }
     if (rc) return rc;
   }
@@ -579,14 +775,23 @@ static avn_rc parse_top(dctx *c, const ytree *root) {
 
 avn_rc registry_parse_def(const char *file, const char *text, size_t len, const char *expect_name,
                           int depth, inst_def **out, avn_err *e) {
-  dctx c = {.r = {.file = file, .e = e}, .depth = depth};
   ytree *root = NULL;
   avn_rc rc = AVN_OK;
 
   *out = NULL;
   rc = ytree_parse(file, text, len, &root, e);
   if (rc == AVN_E_NOMEM) rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
-  if (rc) goto cleanup;
+  if (!rc) rc = registry_parse_tree(file, root, expect_name, depth, out, e);
+  ytree_free(root);
+  return rc;
+}
+
+avn_rc registry_parse_tree(const char *file, const ytree *root, const char *expect_name, int depth,
+                           inst_def **out, avn_err *e) {
+  dctx c = {.r = {.file = file, .e = e}, .depth = depth};
+  avn_rc rc = AVN_OK;
+
+  *out = NULL;
   c.d = avn_calloc(1, sizeof *c.d);
   if (!c.d) {
     rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
@@ -608,7 +813,6 @@ avn_rc registry_parse_def(const char *file, const char *text, size_t len, const 
   c.d = NULL;
 
 cleanup:
-  ytree_free(root);
   inst_def_free(c.d);
   return rc;
 }
@@ -616,4 +820,9 @@ cleanup:
 avn_rc inst_def_parse(const char *file, const char *text, size_t len, inst_def **out, avn_err *e) {
   assert(file && text && out);
   return registry_parse_def(file, text, len, NULL, 0, out, e);
+}
+
+avn_rc inst_def_parse_tree(const char *file, const ytree *root, inst_def **out, avn_err *e) {
+  assert(file && root && out);
+  return registry_parse_tree(file, root, NULL, 0, out, e);
 }

@@ -40,6 +40,9 @@ const inst_value *inst_ctx_opt(const inst_ctx *c, const char *name);
 /* Set a result by name (the name must be in the definition; asserted). */
 void inst_set_num(inst_scores *s, const char *name, double v);
 void inst_set_text(inst_scores *s, const char *name, const char *text, double num);
+/* Sets the category result name from value by the definition's `levels:`
+** (best first); its num is the rank, n_levels for the best down to 1. */
+void inst_set_level(const inst_ctx *c, inst_scores *s, const char *name, double value);
 
 /* The scorers, one file each. */
 avn_rc hhs_score(const inst_ctx *c, inst_scores *out, avn_err *e);

@@ -19,6 +19,7 @@ static const char *const kind_names[MON_N_KINDS] = {
     [MON_READER_DISAGREEMENT] = "reader_disagreement",
     [MON_SECOND_ENTRY_MISSING] = "second_entry_missing",
     [MON_ENTRY_MISMATCH] = "entry_mismatch",
+    [MON_CODED_MISSING] = "coded_missing",
 };
 
 const char *monitor_kind_name(monitor_kind k) { return k < MON_N_KINDS ? kind_names[k] : "?"; }
@@ -189,11 +190,38 @@ static void form_rules(walk *w, const store_form *f) {
     inst_response resp = {f->values, f->n_values};
     avn_err e;
     avn_err_clear(&e);
-    inst_check_complete(f->def, &resp, &e);
-    snprintf(detail, sizeof detail, "incomplete (entry %d): %s", f->entry, e.field[0] ? e.field : "required items missing");
+    char names[400], first[128];
+    size_t nm = f->def ? inst_missing_required(f->def, &resp, names, sizeof names) : 0;
     monitor_finding x = form_finding(MON_INCOMPLETE_FORM, f);
-    size_t fl = strlen(f->instrument);   /* inst_check_complete names "form.item": the item alone */
-    x.item = !e.field[0] ? NULL : !strncmp(e.field, f->instrument, fl) && e.field[fl] == '.' ? e.field + fl + 1 : e.field;
+    if (nm) { /* every missing item in one finding, not the first of ten */
+      snprintf(detail, sizeof detail, "incomplete (entry %d): %zu required item%s missing: %s", f->entry, nm,
+               nm == 1 ? "" : "s", names);
+      snprintf(first, sizeof first, "%.*s", (int)strcspn(names, ","), names); /* the finding's item: the first */
+      x.item = first;
+    } else {
+      if (f->def) inst_check_complete(f->def, &resp, &e);
+      snprintf(detail, sizeof detail, "incomplete (entry %d): %s", f->entry,
+               e.field[0] ? e.field : "required items missing");
+      size_t fl = strlen(f->instrument); /* inst_check_complete names "form.item": the item alone */
+      x.item = !e.field[0] ? NULL : !strncmp(e.field, f->instrument, fl) && e.field[fl] == '.' ? e.field + fl + 1 : e.field;
+    }
+    x.detail = detail;
+    emit(w, &x);
+  }
+  /* Missing-data codes (recorded, not blank), in the definition's item order. */
+  char coded[400];
+  size_t nc = 0, len = 0;
+  for (size_t k = 0; f->def && k < inst_n_items(f->def); k++)
+    for (size_t i = 0; i < f->n_values; i++) {
+      const inst_value *v = &f->values[i];
+      if (!v->code || len >= sizeof coded || v->item != inst_item_at(f->def, k)->name) continue;
+      int wr = snprintf(coded + len, sizeof coded - len, "%s%s=%s", nc ? ", " : "", v->item, v->code);
+      if (wr > 0) len += (size_t)wr;
+      nc++;
+    }
+  if (nc) {
+    snprintf(detail, sizeof detail, "missing-data code%s (entry %d): %s", nc == 1 ? "" : "s", f->entry, coded);
+    monitor_finding x = form_finding(MON_CODED_MISSING, f);
     x.detail = detail;
     emit(w, &x);
   }

@@ -24,6 +24,7 @@ typedef enum monitor_kind {
   MON_READER_DISAGREEMENT,   /* two independent reads differ on an agreement item */
   MON_SECOND_ENTRY_MISSING,  /* a double-entry form with entry 1 only */
   MON_ENTRY_MISMATCH,        /* the two entries differ on an item */
+  MON_CODED_MISSING,         /* items given a missing-data code (ND, UNK ...), told apart from blanks */
   MON_N_KINDS
 } monitor_kind;
 

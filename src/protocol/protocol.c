@@ -196,6 +196,36 @@ static avn_rc parse_criteria(pctx *c, const ytree *seq, proto_crit_kind kind, pr
   return AVN_OK;
 }
 
+/* forms: a list of form definitions in the format of src/instruments/defs/
+** (registry_parse.c), each registered so the rest of avn sees it like a
+** shipped instrument. A name avn already ships is refused: a study may add
+** forms, not redefine HHS under the same name. */
+static avn_rc parse_forms(pctx *c, const ytree *seq, protocol *p) {
+  if (!seq) return AVN_OK;
+  if (seq->kind != YT_SEQ) return ytree_fail(c, seq->line, "'forms' must be a list of form definitions");
+  p->forms = avn_calloc(seq->n ? seq->n : 1, sizeof *p->forms);
+  if (!p->forms) return AVN_E_NOMEM;
+  for (size_t i = 0; i < seq->n; i++) {
+    const ytree *m = seq->items[i];
+    inst_def *d = NULL;
+    avn_rc rc = ytree_need_map(c, m, "a form definition");
+    if (rc) return rc;
+    const char *name = ytree_str(m, "name");
+    const inst_def *old = name ? inst_find(name) : NULL;
+    if (old && inst_is_shipped(old))
+      return ytree_fail(c, m->line, "form '%s' is one of avn's own instruments: give the study's "
+                        "form another name", name);
+    for (size_t j = 0; name && j < p->n_forms; j++)
+      if (!strcmp(p->forms[j], name)) return ytree_fail(c, m->line, "form '%s' defined twice", name);
+    if ((rc = inst_def_parse_tree(c->file, m, &d, c->e))) return rc;
+    if ((rc = inst_register(d, c->e))) return rc;
+    p->forms[p->n_forms] = avn_strdup(inst_name(d));
+    if (!p->forms[p->n_forms]) return AVN_E_NOMEM;
+    p->n_forms++;
+  }
+  return AVN_OK;
+}
+
 static avn_rc check_form(pctx *c, int line, const char *form) {
   if (!inst_find(form)) return ytree_fail(c, line, "unknown form '%s'", form);
   return AVN_OK;
@@ -299,10 +329,11 @@ avn_rc protocol_parse(const char *file, const char *text, size_t len, protocol *
   static const char *const top_keys[] = {
       "avn_protocol", "name", "title", "source", "unit_of_analysis", "staging", "day0",
       "screening", "eligibility", "visits", "double_entry", "procedures", "mri", "limits",
-      "analysis", NULL};
+      "analysis", "forms", NULL};
   pctx c = {.file = file, .e = e};
   ytree *root = NULL;
   protocol *p = NULL;
+  size_t mark = inst_registry_mark();
   char *s = NULL;
   avn_rc rc;
   *out = NULL;
@@ -330,6 +361,8 @@ avn_rc protocol_parse(const char *file, const char *text, size_t len, protocol *
   p->yaml = avn_strndup(text, len);
   p->file = avn_strdup(file);
   if (!p->yaml || !p->file) { rc = AVN_E_NOMEM; goto cleanup; }
+  /* The study's own forms first: the visits, limits and analysis name them. */
+  if ((rc = parse_forms(&c, ytree_get(root, "forms"), p))) goto cleanup;
   if ((rc = ytree_get_str(&c, root, "name", true, &p->name))) goto cleanup;
   if ((rc = ytree_get_str(&c, root, "title", true, &p->title))) goto cleanup;
   if ((rc = ytree_get_str(&c, root, "source", false, &p->source))) goto cleanup;
@@ -388,6 +421,7 @@ avn_rc protocol_parse(const char *file, const char *text, size_t len, protocol *
   p = NULL;
 cleanup:
   if (rc == AVN_E_NOMEM) avn_fail(e, rc, file, NULL, "out of memory reading the protocol");
+  if (rc) inst_registry_rollback(mark);
   avn_free(s);
   protocol_free(p);
   ytree_free(root);
@@ -461,6 +495,7 @@ void protocol_free(protocol *p) {
     avn_free(l->name); avn_free(l->text); avn_free(l->form); avn_free(l->field); avn_free(l->is);
   }
   avn_free(p->limits);
+  ytree_free_list(p->forms, p->n_forms);
   sap_free(p->analysis);
   avn_free(p->yaml);
   avn_free(p->file);

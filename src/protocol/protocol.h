@@ -10,6 +10,11 @@
 ** the MRI schedule, the forms that need double data entry, and protocol
 ** limits on form values (a value outside is a protocol deviation).
 **
+** A protocol may define forms of its own (`forms:`, in the format of
+** src/instruments/defs/): loading registers them in the instrument registry
+** (instrument.h inst_register), so a study opened from its stored protocol
+** sees them like shipped instruments; a refused protocol registers nothing.
+**
 ** Loading refuses a malformed file with "file:line" and what is wrong;
 ** forms and items named in the protocol must exist in the instrument
 ** registry. The loaded protocol owns all its strings, including a copy of
@@ -92,6 +97,9 @@ typedef struct protocol {
   size_t *mri;               size_t n_mri;       /* visit indexes */
   char **double_entry;       size_t n_double_entry;
   proto_limit *limits;       size_t n_limits;
+  char **forms;              size_t n_forms;     /* `forms:` the study's own form definitions,
+                                                    by name (registered in the instrument
+                                                    registry while loading) */
   sap *analysis;             /* the `analysis:` plan (defaults when absent); never NULL after load */
   char *yaml;                /* the source text */
   char *file;                /* where it came from ("protocols/x.yaml" or a path) */

@@ -71,12 +71,12 @@ bool rvar_get(const rctx *c, size_t u, const char *name, rvar_val *out) {
     return isfinite(out->x);
   }
   if (!strcmp(name, "lesion_size"))
-    return base && rctx_num(c, u, base, "mri", "head_involved_pct", &out->x);
-  if (!strcmp(name, "bmi")) return base && rctx_num(c, u, base, "baseline", "bmi", &out->x);
+    return base && rctx_num(c, u, base, inst_role_form(INST_ROLE_IMAGING), "head_involved_pct", &out->x);
+  if (!strcmp(name, "bmi")) return base && rctx_num(c, u, base, inst_role_form(INST_ROLE_BASELINE), "bmi", &out->x);
   if (!strcmp(name, "dose")) {
     if (c->p->n_procs == 0) return false;
     const char *pv = c->p->visits[c->p->procs[0].visit].name;
-    return rctx_num(c, u, pv, "cell_product", "total_cells_e6", &out->x);
+    return rctx_num(c, u, pv, inst_role_form(INST_ROLE_CELL_PRODUCT), "total_cells_e6", &out->x);
   }
   if (!strcmp(name, "stage")) {
     if (!un->stage) return false;
@@ -98,9 +98,9 @@ bool rvar_get(const rctx *c, size_t u, const char *name, rvar_val *out) {
   }
   if (!strcmp(name, "etiology")) {
     double v = 0;
-    const char *code = base ? rctx_text(c, u, base, "hip_baseline", "etiology") : NULL;
-    if (!code || !rctx_num(c, u, base, "hip_baseline", "etiology", &v)) return false;
-    const char *lab = code_label("hip_baseline", "etiology", code);
+    const char *code = base ? rctx_text(c, u, base, inst_role_form(INST_ROLE_HIP_BASELINE), "etiology") : NULL;
+    if (!code || !rctx_num(c, u, base, inst_role_form(INST_ROLE_HIP_BASELINE), "etiology", &v)) return false;
+    const char *lab = code_label(inst_role_form(INST_ROLE_HIP_BASELINE), "etiology", code);
     snprintf(out->level, sizeof out->level, "%s", lab ? lab : code);
     out->order = v;
     return true;

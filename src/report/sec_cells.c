@@ -398,7 +398,7 @@ avn_rc sec_cells(rctx *c, avn_err *e) {
   }
   size_t n = 0;
   for (size_t i = 0; i < st->n_forms; i++)
-    n += st->forms[i].entry == 1 && !strcmp(st->forms[i].instrument, "cell_product") && in_study[st->forms[i].patient];
+    n += st->forms[i].entry == 1 && !strcmp(st->forms[i].instrument, inst_role_form(INST_ROLE_CELL_PRODUCT)) && in_study[st->forms[i].patient];
   if (n == 0) {
     rsec_missing(s, "No cell product is recorded (no cell_product form), so no dose, viability, timing or outcome "
                     "against dose is computed.");
@@ -415,7 +415,7 @@ avn_rc sec_cells(rctx *c, avn_err *e) {
   size_t n_unknown = 0;
   for (size_t i = 0; i < st->n_forms; i++) {
     const store_form *f = &st->forms[i];
-    if (f->entry != 1 || strcmp(f->instrument, "cell_product") != 0 || !in_study[f->patient]) continue;
+    if (f->entry != 1 || strcmp(f->instrument, inst_role_form(INST_ROLE_CELL_PRODUCT)) != 0 || !in_study[f->patient]) continue;
     product *q = &pr[n++];
     inst_scores sc;
     score_form(f, &sc);

@@ -96,9 +96,9 @@ static const char *baseline_visit(const rctx *c) {
 /* The unit's mri form at a visit (entry 1), as rctx reads hip-level forms. */
 static const store_form *unit_mri(const rctx *c, size_t u, const char *visit) {
   const runit *un = &c->units[u];
-  if (un->side != SIDE_PATIENT) return store_find_form(c->st, un->patient, visit, "mri", un->side, 1);
-  const store_form *f = store_find_form(c->st, un->patient, visit, "mri", SIDE_LEFT, 1);
-  return f ? f : store_find_form(c->st, un->patient, visit, "mri", SIDE_RIGHT, 1);
+  if (un->side != SIDE_PATIENT) return store_find_form(c->st, un->patient, visit, inst_role_form(INST_ROLE_IMAGING), un->side, 1);
+  const store_form *f = store_find_form(c->st, un->patient, visit, inst_role_form(INST_ROLE_IMAGING), SIDE_LEFT, 1);
+  return f ? f : store_find_form(c->st, un->patient, visit, inst_role_form(INST_ROLE_IMAGING), SIDE_RIGHT, 1);
 }
 
 static const inst_value *form_value(const store_form *f, const char *item) {
@@ -154,7 +154,7 @@ static void classify(const rctx *c, size_t u, const char *base, size_t base_idx,
   const sap *plan = c->plan;
   const char *sr = stage_result(c->p);
   const char *last = NULL;
-  h->converted = rctx_find_any(c, u, "tha", NULL) != NULL;
+  h->converted = rctx_find_any(c, u, inst_role_form(INST_ROLE_CONVERSION), NULL) != NULL;
   h->has_base = base && unit_mri(c, u, base) != NULL;
   for (size_t v = base_idx + 1; v < c->p->n_visits; v++)
     if (unit_mri(c, u, c->p->visits[v].name)) last = c->p->visits[v].name;
@@ -169,11 +169,11 @@ static void classify(const rctx *c, size_t u, const char *base, size_t base_idx,
   bool progressed = conv_prog, improved = false;
   double b = 0, l = 0;
   if (h->has_base && h->has_later) {
-    if (rctx_num(c, u, base, "mri", sr, &b) && rctx_num(c, u, last, "mri", sr, &l) && l > b) progressed = true;
-    if (rctx_num(c, u, base, "mri", "depression_mm", &b) && rctx_num(c, u, last, "mri", "depression_mm", &l) &&
+    if (rctx_num(c, u, base, inst_role_form(INST_ROLE_IMAGING), sr, &b) && rctx_num(c, u, last, inst_role_form(INST_ROLE_IMAGING), sr, &l) && l > b) progressed = true;
+    if (rctx_num(c, u, base, inst_role_form(INST_ROLE_IMAGING), "depression_mm", &b) && rctx_num(c, u, last, inst_role_form(INST_ROLE_IMAGING), "depression_mm", &l) &&
         l - b > plan->radio_progression_mm)
       progressed = true;
-    if (rctx_num(c, u, base, "mri", "head_involved_pct", &b) && rctx_num(c, u, last, "mri", "head_involved_pct", &l) &&
+    if (rctx_num(c, u, base, inst_role_form(INST_ROLE_IMAGING), "head_involved_pct", &b) && rctx_num(c, u, last, inst_role_form(INST_ROLE_IMAGING), "head_involved_pct", &l) &&
         b > 0) {
       double r = plan->radio_improved_reduction_pct;
       h->change_pct = 100.0 * (b - l) / b;
@@ -357,9 +357,9 @@ static avn_rc reader_agreement(rctx *c, rsec *s) {
   rsec_heading(s, "Agreement between readers");
   for (size_t i = 0; i < st->n_forms; i++) {
     const store_form *f = &st->forms[i];
-    if (f->entry != 2 || strcmp(f->instrument, "mri") != 0) continue;
+    if (f->entry != 2 || strcmp(f->instrument, inst_role_form(INST_ROLE_IMAGING)) != 0) continue;
     n_second++;
-    const store_form *f1 = store_find_form(st, f->patient, f->visit, "mri", f->side, 1);
+    const store_form *f1 = store_find_form(st, f->patient, f->visit, inst_role_form(INST_ROLE_IMAGING), f->side, 1);
     if (!f1) continue;
     const char *rn = f->def ? inst_reader_item(f->def) : NULL;
     if (!rn) continue;
@@ -506,7 +506,7 @@ static avn_rc edema_table(rctx *c, rsec *s, const char *base, const hipout *h) {
     double v = 0;
     if (!h[u].has_base) continue;
     nbase++;
-    if (rctx_num(c, u, base, "mri", "bme", &v) && v != 0) {
+    if (rctx_num(c, u, base, inst_role_form(INST_ROLE_IMAGING), "bme", &v) && v != 0) {
       edema0[u] = true;
       nedema++;
     }
@@ -525,7 +525,7 @@ static avn_rc edema_table(rctx *c, rsec *s, const char *base, const hipout *h) {
       double x = 0;
       if (!h[u].has_base || !unit_mri(c, u, v)) continue;
       nmri++;
-      if (edema0[u] && rctx_num(c, u, v, "mri", "bme", &x) && x == 0) res++;
+      if (edema0[u] && rctx_num(c, u, v, inst_role_form(INST_ROLE_IMAGING), "bme", &x) && x == 0) res++;
     }
     char nb[32], ne[48], nm[32], r1[48], r2[64];
     snprintf(nb, sizeof nb, "%zu", nbase);
@@ -636,7 +636,7 @@ avn_rc sec_radiology(rctx *c, avn_err *e) {
   size_t base_idx = base ? protocol_visit_index(c->p, base) : (size_t)-1;
   size_t n_mri = 0;
   for (size_t i = 0; i < c->st->n_forms; i++)
-    if (c->st->forms[i].entry == 1 && !strcmp(c->st->forms[i].instrument, "mri")) n_mri++;
+    if (c->st->forms[i].entry == 1 && !strcmp(c->st->forms[i].instrument, inst_role_form(INST_ROLE_IMAGING))) n_mri++;
   if (c->n_units == 0 || n_mri == 0) {
     rsec_missing(s, "No MRI read is recorded (no mri form), so no radiological outcome, oedema, lesion size or "
                     "reader agreement can be computed.");
@@ -664,10 +664,10 @@ avn_rc sec_radiology(rctx *c, avn_err *e) {
       snprintf(lab, sizeof lab, "%s", un->stage);
       h[u].stage_group = groups_add(gs, lab, un->stage_ord);
     }
-    const char *code = rctx_text(c, u, base, "hip_baseline", "etiology");
+    const char *code = rctx_text(c, u, base, inst_role_form(INST_ROLE_HIP_BASELINE), "etiology");
     double ev = 0;
-    if (code && rctx_num(c, u, base, "hip_baseline", "etiology", &ev)) {
-      const inst_def *d = inst_find("hip_baseline");
+    if (code && rctx_num(c, u, base, inst_role_form(INST_ROLE_HIP_BASELINE), "etiology", &ev)) {
+      const inst_def *d = inst_find(inst_role_form(INST_ROLE_HIP_BASELINE));
       const inst_item *it = d ? inst_item_find(d, "etiology") : NULL;
       const char *lab = code;
       for (size_t k = 0; it && k < it->n_codes; k++)

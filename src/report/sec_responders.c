@@ -137,11 +137,29 @@ cleanup:
   return rc;
 }
 
-static int category_index(const char *cat) {
-  static const char *const cats[] = {"excellent", "good", "fair", "poor"};
-  for (int i = 0; cat && i < 4; i++)
-    if (!strcmp(cat, cats[i])) return i;
-  return -1;
+/* The table has four category rows and columns: the levels of hhs.yaml's
+** `category` result, best first (the definition owns names and cut-offs). */
+#define N_CAT 4
+
+/* "Excellent" from "excellent". */
+static void level_title(const inst_result_def *cr, int i, char *out, size_t n) {
+  snprintf(out, n, "%s", cr->levels[i].name);
+  if (out[0] >= 'a' && out[0] <= 'z') out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+/* "excellent >= 90, good 80-89, fair 70-79, poor < 70" from the levels. */
+static void levels_words(const inst_result_def *cr, char *out, size_t n) {
+  size_t len = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < cr->n_levels && len < n; i++) {
+    const inst_cat_level *l = &cr->levels[i];
+    int w;
+    if (i == 0) w = snprintf(out + len, n - len, "%s >= %g", l->name, l->min);
+    else if (l->has_min) w = snprintf(out + len, n - len, ", %s %g-%g", l->name, l->min, cr->levels[i - 1].min - 1);
+    else w = snprintf(out + len, n - len, ", %s < %g", l->name, cr->levels[i - 1].min);
+    if (w < 0) break;
+    len += (size_t)w;
+  }
 }
 
 static avn_rc category_table(rctx *c, rsec *s) {
@@ -159,13 +177,18 @@ static avn_rc category_table(rctx *c, rsec *s) {
     rsec_missing(s, "HHS category shift: the HHS outcome has no follow-up visit");
     return AVN_OK;
   }
+  const inst_result_def *cr = inst_result_find(inst_find(o->form), "category");
+  if (!cr || cr->n_levels != N_CAT) {
+    rsec_missing(s, "HHS category shift: the definition's category result does not have %d levels", N_CAT);
+    return AVN_OK;
+  }
   /* rows: baseline excellent..poor, no data; cols: final excellent..poor, THA, no data */
   size_t m[5][6];
   memset(m, 0, sizeof m);
   size_t any = 0;
   for (size_t u = 0; u < c->n_units; u++) {
-    int r = category_index(rctx_text(c, u, v[0], "hhs", "category"));
-    int col = rctx_converted_by(c, u, fin) ? 4 : category_index(rctx_text(c, u, fin, "hhs", "category"));
+    int r = inst_level_index(cr, rctx_text(c, u, v[0], o->form, "category"));
+    int col = rctx_converted_by(c, u, fin) ? 4 : inst_level_index(cr, rctx_text(c, u, fin, o->form, "category"));
     if (r < 0) r = 4;
     if (col < 0) col = 5;
     any += r < 4 || col < 4;
@@ -180,10 +203,12 @@ static avn_rc category_table(rctx *c, rsec *s) {
   snprintf(cap, sizeof cap, "HHS category at %s (rows) and %s (columns), %s",
            rctx_visit_label(c, v[0]), rctx_visit_label(c, fin), c->per_hip ? "hips" : "patients");
   snprintf(h0, sizeof h0, "%s \\ %s", rctx_visit_label(c, v[0]), rctx_visit_label(c, fin));
+  char lt[N_CAT][64];
+  for (int k = 0; k < N_CAT; k++) level_title(cr, k, lt[k], sizeof lt[k]);
   rtable *t = rsec_table(s, "hhs_category", cap, 8,
-                         (const char *const[]){h0, "Excellent", "Good", "Fair", "Poor",
+                         (const char *const[]){h0, lt[0], lt[1], lt[2], lt[3],
                                                "Converted to THA", "No data", "Total"});
-  static const char *const rl[] = {"Excellent", "Good", "Fair", "Poor", "No data"};
+  const char *const rl[] = {lt[0], lt[1], lt[2], lt[3], "No data"};
   size_t coltot[7] = {0};
   for (int r = 0; r < 5; r++) {
     char cells[7][32];
@@ -201,8 +226,10 @@ static avn_rc category_table(rctx *c, rsec *s) {
   char tc[7][32];
   for (int k = 0; k < 7; k++) snprintf(tc[k], sizeof tc[k], "%zu", coltot[k]);
   rtable_row(t, (const char *const[]){"Total", tc[0], tc[1], tc[2], tc[3], tc[4], tc[5], tc[6]});
-  rtable_note(t, "Harris Hip Score categories: excellent >= 90, good 80-89, fair 70-79, poor < 70. "
-              "Converted: arthroplasty on or before the final visit's planned date.");
+  char lw[256];
+  levels_words(cr, lw, sizeof lw);
+  rtable_note(t, "Harris Hip Score categories: %s. "
+              "Converted: arthroplasty on or before the final visit's planned date.", lw);
 
   /* figure: distribution at baseline and final, % of units with a category */
   size_t nb = 0, nf = 0, cb[4] = {0}, cf[4] = {0};

@@ -214,7 +214,7 @@ avn_rc sec_safety(rctx *c, avn_err *e) {
   /* the adverse events */
   size_t n_ae = 0, n_noonset = 0;
   for (size_t i = 0; i < st->n_forms; i++)
-    if (st->forms[i].entry == 1 && !strcmp(st->forms[i].instrument, "ae") && in_study[st->forms[i].patient]) n_ae++;
+    if (st->forms[i].entry == 1 && !strcmp(st->forms[i].instrument, inst_role_form(INST_ROLE_ADVERSE_EVENT)) && in_study[st->forms[i].patient]) n_ae++;
   ae = avn_calloc(n_ae + 1, sizeof *ae);
   if (!ae) {
     rc = AVN_E_NOMEM;
@@ -223,7 +223,7 @@ avn_rc sec_safety(rctx *c, avn_err *e) {
   n_ae = 0;
   for (size_t i = 0; i < st->n_forms; i++) {
     const store_form *f = &st->forms[i];
-    if (f->entry != 1 || strcmp(f->instrument, "ae") != 0 || !in_study[f->patient]) continue;
+    if (f->entry != 1 || strcmp(f->instrument, inst_role_form(INST_ROLE_ADVERSE_EVENT)) != 0 || !in_study[f->patient]) continue;
     ae_rec *r = &ae[n_ae++];
     const inst_value *v;
     r->patient = f->patient;
@@ -310,7 +310,7 @@ avn_rc sec_safety(rctx *c, avn_err *e) {
     } else {
       const char *hdr[] = {"Patient", "Term", "Grade", "Related", "Onset"};
       rtable *tb = rsec_table(s, "sae", "Serious adverse events", 5, hdr);
-      const inst_def *d = inst_find("ae");
+      const inst_def *d = inst_find(inst_role_form(INST_ROLE_ADVERSE_EVENT));
       const inst_item *gi = d ? inst_item_find(d, "grade") : NULL, *ri = d ? inst_item_find(d, "related") : NULL;
       for (size_t i = 0; i < n_ae; i++) {
         if (ae[i].serious != 1) continue;
@@ -333,7 +333,7 @@ avn_rc sec_safety(rctx *c, avn_err *e) {
   } else {
     for (size_t i = 0; i < st->n_forms; i++) {
       const store_form *f = &st->forms[i];
-      if (f->entry != 1 || strcmp(f->instrument, "procedure") != 0 || !in_study[f->patient]) continue;
+      if (f->entry != 1 || strcmp(f->instrument, inst_role_form(INST_ROLE_PROCEDURE)) != 0 || !in_study[f->patient]) continue;
       for (size_t k = 0; k < nproc; k++)
         if (!strcmp(p->visits[p->procs[k].visit].name, f->visit)) {
           pdone[f->patient * nproc + k] = true;

@@ -126,9 +126,9 @@ static avn_rc sdata_build(const rctx *c, sdata *d) {
     const char *tv = NULL;
     double days = 0;
     int event = 0;
-    if (rctx_find_any(c, u, "tha", &tv)) {
+    if (rctx_find_any(c, u, inst_role_form(INST_ROLE_CONVERSION), &tv)) {
       double dd = 0;
-      if (!rctx_num(c, u, tv, "tha", "tha_date", &dd)) {
+      if (!rctx_num(c, u, tv, inst_role_form(INST_ROLE_CONVERSION), "tha_date", &dd)) {
         d->n_nodate++;
         continue;
       }

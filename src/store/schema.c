@@ -94,7 +94,9 @@ static const char migration_3[] =
 ** of the whole casebook (visit '') with its meaning; a change to the data
 ** it covers deletes it (the trail keeps it). Locks: a form's status
 ** 'locked', a patient's lock_reason, the study's lock (the data freeze:
-** when, by whom, why). */
+** when, by whom, why). Protocol amendments (store_protocol.c): every
+** version of the protocol, 1 the one the study was created with;
+** study.protocol_yaml is the latest. */
 static const char migration_4[] =
     "CREATE TABLE deviation_ack("
     "  id INTEGER PRIMARY KEY, finding TEXT NOT NULL UNIQUE, reason TEXT NOT NULL,"
@@ -130,7 +132,10 @@ static const char migration_4[] =
     "ALTER TABLE patient ADD COLUMN lock_reason TEXT;"
     "ALTER TABLE study ADD COLUMN lock_reason TEXT;"
     "ALTER TABLE study ADD COLUMN locked_at TEXT;"
-    "ALTER TABLE study ADD COLUMN locked_by TEXT;";
+    "ALTER TABLE study ADD COLUMN locked_by TEXT;"
+    "CREATE TABLE protocol_version("
+    "  version INTEGER PRIMARY KEY CHECK (version >= 1), yaml TEXT NOT NULL,"
+    "  amended_at TEXT NOT NULL, amended_by TEXT NOT NULL, reason TEXT NOT NULL);";
 
 const char *const schema_migrations[] = {migration_1, migration_2, migration_3, migration_4};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

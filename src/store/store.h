@@ -117,6 +117,21 @@ typedef struct store_form_ref {
 avn_rc store_void(store *s, const store_form_ref *f, bool restore, const char *reason, const char *user,
                   avn_err *e);
 
+/* --- protocol amendments (store_protocol.c) --- */
+
+/* Replaces the study's protocol with np (same name, different text), as the
+** next version in table protocol_version, audited and replayed by
+** store_verify. Refused with the list of what it would orphan (a visit,
+** form or item with recorded data, a recorded value the new definitions
+** refuse, a screening its fields cannot read) or when the visit schedule
+** changes while patients are enrolled; a refusal writes nothing. On success
+** the store owns np (store_protocol() returns it) and *version is its
+** number; on refusal np stays the caller's. np's own forms were registered
+** when it was loaded, so after a refusal the registry holds them: close the
+** store and free the registry. */
+avn_rc store_protocol_amend(store *s, protocol *np, const char *reason, const char *user,
+                            long *version /* OUT */, avn_err *e);
+
 typedef struct store_amend_req {
   const char *patient;
   bool has_date;  avn_date date;    /* the enrolment date: the schedule moves with it */

@@ -97,13 +97,14 @@ static avn_rc schedule_check(const protocol *p, const store_enter_req *r, avn_er
 ** inside enrolment..withdrawal (or today) and not after the visit they are
 ** reported at. (An MRI may be read before enrolment: screening images.) */
 static const struct {
-  const char *form, *item;
-} in_study[] = {{"tha", "tha_date"}, {"ae", "onset_date"}, {"cell_product", "harvest_date"},
-                {"cell_product", "injection_date"}};
+  inst_role role;
+  const char *item;
+} in_study[] = {{INST_ROLE_CONVERSION, "tha_date"}, {INST_ROLE_ADVERSE_EVENT, "onset_date"},
+                {INST_ROLE_CELL_PRODUCT, "harvest_date"}, {INST_ROLE_CELL_PRODUCT, "injection_date"}};
 
 static bool in_study_date(const char *form, const char *item) {
   for (size_t i = 0; i < sizeof in_study / sizeof in_study[0]; i++)
-    if (!strcmp(in_study[i].form, form) && !strcmp(in_study[i].item, item)) return true;
+    if (!strcmp(inst_role_form(in_study[i].role), form) && !strcmp(in_study[i].item, item)) return true;
   return false;
 }
 
@@ -113,9 +114,15 @@ avn_rc store_in_study_date(store *s, const char *pid, const char *visit, bool la
                                  "SELECT v.value_text || ' ' || f.instrument || '.' || v.item || ' at visit ' || f.visit"
                                  " FROM item_value v JOIN form f ON f.id = v.form_id WHERE f.patient_id=?"
                                  " AND f.void_reason IS NULL%s AND (", visit ? " AND f.visit=?" : "");
-  for (size_t i = 0; i < sizeof in_study / sizeof in_study[0] && used < sizeof sql; i++)
-    used += (size_t)snprintf(sql + used, sizeof sql - used, "%s(f.instrument='%s' AND v.item='%s')", i ? " OR " : "",
-                             in_study[i].form, in_study[i].item);
+  bool any = false;
+  for (size_t i = 0; i < sizeof in_study / sizeof in_study[0] && used < sizeof sql; i++) {
+    const char *form = inst_role_form(in_study[i].role); /* names from the definitions, never user input */
+    if (!form) continue;
+    used += (size_t)snprintf(sql + used, sizeof sql - used, "%s(f.instrument='%s' AND v.item='%s')", any ? " OR " : "",
+                             form, in_study[i].item);
+    any = true;
+  }
+  if (!any) used += (size_t)snprintf(sql + used, sizeof sql - used, "0");
   if (used + 40 >= sizeof sql) return avn_fail(e, AVN_E_STATE, "store", NULL, "in-study date query too long");
   snprintf(sql + used, sizeof sql - used, ") ORDER BY v.value_text%s LIMIT 1", latest ? " DESC" : "");
   const char *p[2] = {pid, visit};
@@ -151,20 +158,21 @@ static avn_rc timeline_check(store *s, const store_enter_req *r, const store_pat
   }
   if (r->side == SIDE_PATIENT) goto cleanup;
   const char *side = side_name(r->side);
-  if (strcmp(r->form, "tha") != 0) {
-    const char *tp[2] = {pr->pid, side};
+  const char *conv = inst_role_form(INST_ROLE_CONVERSION);
+  if (strcmp(r->form, conv) != 0) {
+    const char *tp[3] = {pr->pid, side, conv};
     rc = store_q_row(s, "SELECT v.value_text, f.visit FROM form f JOIN item_value v ON v.form_id = f.id"
-                        " AND v.item = 'tha_date' WHERE f.patient_id=? AND f.side=? AND f.instrument='tha'"
-                        " AND f.void_reason IS NULL ORDER BY v.value_text LIMIT 1", tp, 2, c, 2, &found, e);
+                        " AND v.item = 'tha_date' WHERE f.patient_id=? AND f.side=? AND f.instrument=?"
+                        " AND f.void_reason IS NULL ORDER BY v.value_text LIMIT 1", tp, 3, c, 2, &found, e);
     if (!rc && found && strcmp(visit_on, c[0]) > 0)
       rc = avn_fail(e, AVN_E_STATE, "--hip", side, "the %s hip was replaced (THA on %s, entered at visit %s): no %s "
                     "after that (visit %s is on %s)", side, c[0], c[1], r->form, r->visit, visit_on);
   } else if (tha_date) {
-    const char *tp[3] = {pr->pid, side, tha_date};
+    const char *tp[4] = {pr->pid, side, conv, tha_date};
     rc = store_q_row(s, "SELECT f.instrument, f.visit || ' (' || ev.actual || ')' FROM form f JOIN event ev"
                         " ON ev.patient_id = f.patient_id AND ev.kind = 'visit' AND ev.name = f.visit"
-                        " WHERE f.patient_id=? AND f.side=? AND f.instrument <> 'tha' AND f.void_reason IS NULL"
-                        " AND ev.actual > ? ORDER BY ev.actual LIMIT 1", tp, 3, c, 2, &found, e);
+                        " WHERE f.patient_id=? AND f.side=? AND f.instrument <> ? AND f.void_reason IS NULL"
+                        " AND ev.actual > ? ORDER BY ev.actual LIMIT 1", tp, 4, c, 2, &found, e);
     if (!rc && found)
       rc = avn_fail(e, AVN_E_DATE, "tha.tha_date", tha_date, "the %s hip has a %s form at visit %s, after this "
                     "arthroplasty: void that form first if it was entered in error", side, c[0], c[1]);
@@ -222,9 +230,10 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
       }
     }
     const inst_item *it = inst_item_find(d, vals[i].item);
-    if (vals[i].missing) continue;   /* a blank is missing: no text, never 0 / "no" / 1970-01-01 */
+    if (vals[i].missing && !vals[i].code) continue;   /* a blank is missing: no text, never 0 / "no" / 1970-01-01 */
     char buf[1024];
-    store_value_text(it, &vals[i], buf, sizeof buf);
+    if (vals[i].code) snprintf(buf, sizeof buf, "%s", vals[i].code);   /* stored as its code */
+    else store_value_text(it, &vals[i], buf, sizeof buf);
     texts[i] = avn_strdup(buf);
     if (!texts[i]) { rc = AVN_E_NOMEM; goto cleanup; }
   }
@@ -320,7 +329,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   /* 5. A required item is never left blank (leave it out to enter it
   **    later); blanking a recorded one clears it (step 6). */
   for (size_t i = 0; i < r->n_kv; i++) {
-    if (!vals[i].missing || !inst_item_find(d, vals[i].item)->required) continue;
+    if (!vals[i].missing || vals[i].code || !inst_item_find(d, vals[i].item)->required) continue;
     bool recorded = false;
     for (size_t k = 0; k < old.n; k++) recorded |= !strcmp(old.rows[k].item, vals[i].item);
     if (recorded) continue;
@@ -337,7 +346,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   if (!merged) { rc = AVN_E_NOMEM; goto cleanup; }
   size_t nm = 0;
   for (size_t i = 0; i < r->n_kv; i++)
-    if (!vals[i].missing) merged[nm++] = vals[i];
+    if (!vals[i].missing || vals[i].code) merged[nm++] = vals[i];
   for (size_t k = 0; k < old.n; k++) {
     bool replaced = false;
     for (size_t i = 0; i < r->n_kv; i++) replaced |= !strcmp(old.rows[k].item, vals[i].item);
@@ -361,7 +370,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   char now[32];
   store_now_iso(now);
   size_t n_given = 0;
-  for (size_t i = 0; i < r->n_kv; i++) n_given += !vals[i].missing;
+  for (size_t i = 0; i < r->n_kv; i++) n_given += !vals[i].missing || vals[i].code;
   if (!form_id && n_given == 0) {
     rc = avn_fail(e, AVN_E_REQUIRED, r->form, NULL, "every value given is blank: there is nothing to enter");
     goto cleanup;
@@ -383,7 +392,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     const char *was = NULL;
     for (size_t k = 0; k < old.n; k++)
       if (!strcmp(old.rows[k].item, vals[i].item)) was = old.rows[k].text;
-    if (vals[i].missing) {
+    if (vals[i].missing && !vals[i].code) {
       /* A blank: nothing to store. A required item is never left blank
       ** (leave it out to enter it later); a recorded value is cleared, with
       ** a reason, like any other change. */
@@ -410,7 +419,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
       goto cleanup;
     }
     char num[40];
-    bool numeric = it->type != INST_TEXT;
+    bool numeric = it->type != INST_TEXT && !vals[i].code;   /* a missing-data code has no number */
     snprintf(num, sizeof num, "%.17g", vals[i].num);
     const char *vp2[5] = {form_id, vals[i].item, texts[i], numeric ? num : NULL, it->unit};
     rc = store_q(s, "INSERT INTO item_value(form_id,item,value_text,value_num,unit) VALUES(?,?,?,?,?)"

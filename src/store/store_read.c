@@ -465,14 +465,14 @@ const store_form *store_find_form(const store_study *st, size_t patient, const c
 
 bool store_event_done(const store_study *st, const store_event *ev) {
   if (!strcmp(ev->kind, "visit")) return ev->has_actual;
-  const char *form = !strcmp(ev->kind, "mri") ? "mri" : "procedure";
+  const char *form = inst_role_form(!strcmp(ev->kind, "mri") ? INST_ROLE_IMAGING : INST_ROLE_PROCEDURE);
   return store_find_form(st, ev->patient, ev->visit, form, ev->side, 1) != NULL;
 }
 
 bool store_hip_converted(const store_study *st, size_t patient, int side, avn_date on) {
   const protocol *p = st->protocol;
   for (size_t v = 0; v < p->n_visits; v++) {
-    const store_form *f = store_find_form(st, patient, p->visits[v].name, "tha", side, 1);
+    const store_form *f = store_find_form(st, patient, p->visits[v].name, inst_role_form(INST_ROLE_CONVERSION), side, 1);
     if (!f) continue;
     for (size_t i = 0; i < f->n_values; i++)
       if (!strcmp(f->values[i].item, "tha_date") && !f->values[i].missing && f->values[i].num <= on) return true;

@@ -215,12 +215,23 @@ static int password_row(void *ctx, int n, const char *const *c) {
   return facts_add(f, c[0], "password", h) != AVN_OK;
 }
 
+/* A protocol version (store_protocol.c): its text's fingerprint and reason. */
+static int version_row(void *ctx, int n, const char *const *c) {
+  facts *f = ctx;
+  char h[65], rec[48];
+  (void)n;
+  snprintf(rec, sizeof rec, "protocol version %.20s", c[0] ? c[0] : "?");
+  store_text_hash(c[1] ? c[1] : "", h);
+  return facts_add(f, rec, "yaml", h) != AVN_OK || facts_add(f, rec, "reason", c[2] ? c[2] : "") != AVN_OK;
+}
+
 static avn_rc table_facts(store *s, facts *t, avn_err *e) {
   avn_rc rc = store_q(s, tables_sql, NULL, 0, fact_row, t, e);
   if (!rc) rc = store_q(s, users_sql, NULL, 0, fact_row, t, e);
   if (!rc) rc = store_q(s, items_sql, NULL, 0, item_row, t, e);
   if (!rc) rc = store_q(s, "SELECT protocol_yaml FROM study", NULL, 0, yaml_row, t, e);
   if (!rc) rc = store_q(s, "SELECT 'user ' || name, pw_hash FROM account", NULL, 0, password_row, t, e);
+  if (!rc) rc = store_q(s, "SELECT version, yaml, reason FROM protocol_version", NULL, 0, version_row, t, e);
   if (!rc) rc = t->rc;
   if (!rc) facts_settle(t);
   return rc;

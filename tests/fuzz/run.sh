@@ -14,7 +14,7 @@ out=$build/fuzz
 mkdir -p "$out/$target-corpus" "$out/$target-crashes"
 case $target in
   csv)  dirs="core interop";            seeds=$(find "$src/tests/golden/stats" -name '*.csv' | head -40) ;;
-  defs) dirs="core instruments protocol"; seeds="$src/src/instruments/defs/*.yaml $src/protocols/*.yaml" ;;
+  defs) dirs="core instruments protocol"; seeds="$src/src/instruments/defs/*.yaml $src/protocols/*.yaml $src/docs/examples/*.yaml" ;;
   web)  dirs="core"; files="web/web_parse.c"; seeds="$src/tests/fuzz/seeds/web/*" ;;
   *) echo "unknown target $target"; exit 2 ;;
 esac

@@ -193,6 +193,63 @@ static void test_user_definition_with_include(void **s) {
   inst_def_free(d);
 }
 
+/* A study's own form: a declarative sum with the prorating rule and a
+** rescale, registered, shadowed by a later version, rolled back. Hand-worked:
+** items 0-4, 0-2 and 1-3 (bool-free), possible sum 1..9. */
+static void test_declarative_and_register(void **s) {
+  (void)s;
+  const char *yaml = "name: mine\ntitle: Mine\nrole: adverse_event\nitems:\n"
+                     "  - {name: a, label: A, type: int, min: 0, max: 4}\n"
+                     "  - {name: b, label: B, type: code, codes: [{name: x, label: X, value: 0},"
+                     " {name: y, label: Y, value: 2}]}\n"
+                     "  - {name: c, label: C, type: real, min: 1, max: 3}\n"
+                     "results:\n  - {name: t, label: T, sum: [a, b, c], max_missing: 1}\n"
+                     "  - {name: r, label: R, sum: [a, b, c], max_missing: 1, rescale: [0, 100]}\n";
+  inst_def *d = NULL;
+  avn_err e;
+  inst_scores sc;
+  assert_int_equal(inst_def_parse("mine.yaml", yaml, strlen(yaml), &d, &e), AVN_OK);
+  /* a=3, b=y (2), c=2: t = 7; r = (7 - 1) / (9 - 1) * 100 = 75 */
+  inst_value v[3];
+  assert_int_equal(inst_parse_value(d, "a", "3", &v[0], &e), AVN_OK);
+  assert_int_equal(inst_parse_value(d, "b", "y", &v[1], &e), AVN_OK);
+  assert_int_equal(inst_parse_value(d, "c", "2", &v[2], &e), AVN_OK);
+  inst_response r = {v, 3};
+  assert_int_equal(inst_score(d, &r, NULL, 0, &sc, &e), AVN_OK);
+  assert_float_equal(inst_scores_get(&sc, "t")->num, 7, 1e-12);
+  assert_float_equal(inst_scores_get(&sc, "r")->num, 75, 1e-12);
+  /* c coded ND: (3 + 2) + 1 x 2.5 = 7.5 */
+  assert_int_equal(inst_parse_value(d, "c", "ND", &v[2], &e), AVN_OK);
+  assert_true(v[2].missing);
+  assert_string_equal(v[2].code, "ND");
+  assert_int_equal(inst_score(d, &r, NULL, 0, &sc, &e), AVN_OK);
+  assert_float_equal(inst_scores_get(&sc, "t")->num, 7.5, 1e-12);
+  /* two missing: more than max_missing, no result */
+  r.n = 1;
+  assert_int_equal(inst_score(d, &r, NULL, 0, &sc, &e), AVN_OK);
+  assert_true(inst_scores_get(&sc, "t")->missing);
+  /* registered: found by name and by role, shadowing the shipped ae; rolled back */
+  size_t mark = inst_registry_mark();
+  assert_string_equal(inst_role_form(INST_ROLE_ADVERSE_EVENT), "ae");
+  assert_int_equal(inst_register(d, &e), AVN_OK);
+  assert_ptr_equal(inst_find("mine"), d);
+  assert_false(inst_is_shipped(d));
+  assert_string_equal(inst_role_form(INST_ROLE_ADVERSE_EVENT), "mine");
+  inst_registry_rollback(mark);
+  assert_null(inst_find("mine"));
+  assert_string_equal(inst_role_form(INST_ROLE_ADVERSE_EVENT), "ae");
+  /* a shipped name is refused (and the definition freed) */
+  const char *hhs = "name: ae\ntitle: Mine\nitems:\n  - {name: a, label: A, type: int}\n";
+  assert_int_equal(inst_def_parse("h.yaml", hhs, strlen(hhs), &d, &e), AVN_OK);
+  assert_int_equal(inst_register(d, &e), AVN_E_EXISTS);
+  /* the HHS category levels come from hhs.yaml */
+  const inst_result_def *cat = inst_result_find(inst_find("hhs"), "category");
+  assert_int_equal(cat->n_levels, 4);
+  assert_int_equal(inst_level_index(cat, "fair"), 2);
+  assert_float_equal(cat->levels[1].min, 80, 0);
+  assert_false(cat->levels[3].has_min);
+}
+
 static void test_values(void **s) {
   (void)s;
   const inst_def *cp = inst_find("cell_product"), *vas = inst_find("vas");
@@ -253,6 +310,7 @@ int main(void) {
     cmocka_unit_test(test_plain_yaml),
     cmocka_unit_test(test_reads),
     cmocka_unit_test(test_user_definition_with_include),
+    cmocka_unit_test(test_declarative_and_register),
     cmocka_unit_test(test_values),
     cmocka_unit_test(test_load_faults),
   };

@@ -96,12 +96,12 @@ static const rule_case cases[] = {
      1,
      {{"m1", "procedure", SIDE_LEFT, 1, NULL, NULL, NULL, "entered at a visit that does not schedule it (entry 1)"}}},
     /* procedure.yaml requires kind, injected_ml, anaesthesia, fluoroscopy:
-    ** with the kind only, the first missing one is injected_ml (the detail
-    ** names it form.item, as inst_check_complete does). */
+    ** with the kind only, all three others are missing, named in one finding
+    ** in the definition's order; the finding's item is the first. */
     {"incomplete_form", MON_INCOMPLETE_FORM, "2024-03-01",
      {{"baseline", "procedure", SIDE_LEFT, 1, "kind=cd_injection", false}},
      1,
-     {{"baseline", "procedure", SIDE_LEFT, 1, "injected_ml", NULL, NULL, "incomplete (entry 1): procedure.injected_ml"}}},
+     {{"baseline", "procedure", SIDE_LEFT, 1, "injected_ml", NULL, NULL, "incomplete (entry 1): 3 required items missing: injected_ml, anaesthesia, fluoroscopy"}}},
     /* Limits drill_size (3.2 mm) and injection_duration (4-6 min): a 4 mm
     ** drill and a 7-minute injection are two deviations, in the protocol's
     ** order; injected_ml has no limit. */

@@ -1,0 +1,200 @@
+/*
+** store_protocol.c: protocol amendments (store.h store_protocol_amend).
+**
+** What it owns. Table protocol_version (schema migration 4): version 1 is the
+** protocol the study was created with (written at the first amendment, from
+** the study row), each amendment the next version, with its YAML, when, by
+** whom and why. study.protocol_yaml is always the current version. Every
+** row is audited (record "protocol version N", fields yaml as a BLAKE2b
+** fingerprint, and reason) and the study's protocol_yaml change too, so
+** store_verify replays amendments like any other write.
+**
+** What is refused, naming it: an amendment that would orphan recorded data
+** (a visit with forms or a date, a form or an item with values, a value the
+** new definition no longer accepts: a narrowed code list or range, a
+** screening the new fields cannot read back), one that renames the protocol,
+** and one that changes the visit schedule while patients are enrolled (their
+** schedules were planned from the old one and avn does not re-plan them).
+**
+** Costs: one grouped query per kind of data (distinct form/visit pairs,
+** distinct item values), each value parsed once: O(distinct values).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/mem.h"
+#include "core/text.h"
+#include "protocol/schedule.h"
+#include "store/store_int.h"
+
+/* What the amendment would orphan, collected for one refusal. */
+typedef struct orphans {
+  const protocol *np;
+  char text[1536];
+  size_t n;
+  avn_rc rc;             /* a failure inside a row callback */
+} orphans;
+
+static void orphan(orphans *o, const char *fmt, const char *a, const char *b, const char *c) {
+  size_t len = strlen(o->text);
+  if (o->n++ && len + 2 < sizeof o->text) {
+    memcpy(o->text + len, "; ", 3);
+    len += 2;
+  }
+  if (len < sizeof o->text) snprintf(o->text + len, sizeof o->text - len, fmt, a, b ? b : "", c ? c : "");
+}
+
+/* A form the new protocol knows: shipped, or one of its own forms. */
+static bool form_known(const protocol *np, const char *form) {
+  const inst_def *d = inst_find(form);
+  if (d && inst_is_shipped(d)) return true;
+  for (size_t i = 0; i < np->n_forms; i++)
+    if (!strcmp(np->forms[i], form)) return true;
+  return false;
+}
+
+/* visit, form, count of forms entered there. */
+static int form_row(void *ctx, int n, const char *const *c) {
+  orphans *o = ctx;
+  (void)n;
+  if (!protocol_find_visit(o->np, c[0]))
+    orphan(o, "visit '%s' has %s recorded form(s) (%s)", c[0], c[2], c[1]);
+  else if (!form_known(o->np, c[1]))
+    orphan(o, "form '%s' has %s recorded instance(s) at visit %s", c[1], c[2], c[0]);
+  return 0;
+}
+
+/* visit, count of recorded visit dates. */
+static int date_row(void *ctx, int n, const char *const *c) {
+  orphans *o = ctx;
+  (void)n;
+  if (!protocol_find_visit(o->np, c[0])) orphan(o, "visit '%s' has %s recorded date(s)%s", c[0], c[1], NULL);
+  return 0;
+}
+
+/* form, item, value text, count. */
+static int value_row(void *ctx, int n, const char *const *c) {
+  orphans *o = ctx;
+  char field[200];
+  avn_err e;
+  inst_value v;
+  (void)n;
+  if (!form_known(o->np, c[0])) return 0;   /* the form itself is named */
+  const inst_def *d = inst_find(c[0]);
+  snprintf(field, sizeof field, "%s.%s", c[0], c[1]);
+  if (!inst_item_find(d, c[1])) {
+    orphan(o, "item %s has %s recorded value(s)%s", field, c[3], NULL);
+  } else if (inst_parse_value(d, c[1], c[2], &v, &e)) {
+    char what[400];
+    snprintf(what, sizeof what, "'%.150s' (%s value(s))", c[2], c[3]);
+    orphan(o, "%s: recorded %s no longer allowed: %s", field, what, e.rule);
+  }
+  return 0;
+}
+
+/* code, data of one screening. */
+static int screening_row(void *ctx, int n, const char *const *c) {
+  orphans *o = ctx;
+  screen_data d;
+  avn_err e;
+  (void)n;
+  memset(&d, 0, sizeof d);
+  if (store_reparse_screening(o->np, c[1], &d, &e)) orphan(o, "screening %s: %s %s", c[0], e.field, e.rule);
+  screen_data_free(&d);
+  return 0;
+}
+
+/* True when the two protocols plan the same events from one day 0. */
+static bool same_schedule(const protocol *a, const protocol *b) {
+  sched_event *ea = NULL, *eb = NULL;
+  size_t na = 0, nb = 0;
+  bool same = !schedule_build(a, 0, &ea, &na) && !schedule_build(b, 0, &eb, &nb) && na == nb;
+  for (size_t i = 0; same && i < na; i++)
+    same = ea[i].kind == eb[i].kind && !strcmp(ea[i].name, eb[i].name) && ea[i].per_hip == eb[i].per_hip &&
+           ea[i].planned == eb[i].planned && ea[i].earliest == eb[i].earliest && ea[i].latest == eb[i].latest;
+  avn_free(ea);
+  avn_free(eb);
+  return same;
+}
+
+static avn_rc check_orphans(store *s, const protocol *np, avn_err *e) {
+  orphans o = {.np = np};
+  char *enrolled = NULL;
+  avn_rc rc = store_q(s, "SELECT visit, instrument, count(*) FROM form GROUP BY visit, instrument ORDER BY visit, "
+                         "instrument", NULL, 0, form_row, &o, e);
+  if (!rc) rc = store_q(s, "SELECT name, count(*) FROM event WHERE kind='visit' AND actual IS NOT NULL GROUP BY name"
+                           " ORDER BY name", NULL, 0, date_row, &o, e);
+  if (!rc) rc = store_q(s, "SELECT f.instrument, v.item, v.value_text, count(*) FROM item_value v JOIN form f"
+                           " ON f.id = v.form_id WHERE v.value_text <> '' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+                        NULL, 0, value_row, &o, e);
+  if (!rc) rc = store_q(s, "SELECT code, data FROM screening ORDER BY code", NULL, 0, screening_row, &o, e);
+  if (!rc) rc = store_q_one(s, "SELECT count(*) FROM patient", NULL, 0, &enrolled, NULL, e);
+  if (rc) return rc;
+  if (o.n) rc = avn_fail(e, AVN_E_STATE, "protocol", np->file, "the amendment would orphan recorded data: %s", o.text);
+  else if (enrolled && strcmp(enrolled, "0") && !same_schedule(s->protocol, np))
+    rc = avn_fail(e, AVN_E_STATE, "protocol", np->file, "the visit schedule (visits, their timing or procedures) "
+                  "changes while %s patient(s) are enrolled, whose schedules were planned from the current "
+                  "one: avn does not re-plan them; change forms, items, limits or the analysis only", enrolled);
+  avn_free(enrolled);
+  return rc;
+}
+
+/* Version row and its audit. */
+static avn_rc add_version(store *s, long version, const char *yaml, const char *at, const char *by,
+                          const char *reason, const char *user, avn_err *e) {
+  char v[24], record[48], hash[65];
+  snprintf(v, sizeof v, "%ld", version);
+  snprintf(record, sizeof record, "protocol version %ld", version);
+  store_text_hash(yaml, hash);
+  const char *p[5] = {v, yaml, at, by, reason};
+  avn_rc rc = store_q(s, "INSERT INTO protocol_version(version, yaml, amended_at, amended_by, reason)"
+                         " VALUES(?,?,?,?,?)", p, 5, NULL, NULL, e);
+  if (!rc) rc = store_audit(s, user, "amend", record, "yaml", NULL, hash, reason, e);
+  if (!rc) rc = store_audit(s, user, "amend", record, "reason", NULL, reason, reason, e);
+  return rc;
+}
+
+avn_rc store_protocol_amend(store *s, protocol *np, const char *reason, const char *user, long *version,
+                            avn_err *e) {
+  char *last = NULL, *c[3] = {NULL, NULL, NULL}, at[32], oldh[65], newh[65];
+  bool found = false, in_tx = false;
+  avn_rc rc = AVN_OK;
+  if (!reason) return avn_fail(e, AVN_E_REQUIRED, "--reason", NULL, "a protocol amendment needs --reason \"why\"");
+  rc = avn_text_check("--reason", reason, AVN_TEXT_REASON, 0, e);
+  if (rc) return rc;
+  if (strcmp(np->name, s->protocol->name))
+    return avn_fail(e, AVN_E_STATE, "name", np->name, "an amendment keeps the protocol's name ('%s')",
+                    s->protocol->name);
+  if (!strcmp(np->yaml, s->protocol->yaml))
+    return avn_fail(e, AVN_E_STATE, "protocol", np->file, "is the protocol the study already has: nothing to amend");
+  rc = store_tx_begin(s, e);
+  if (rc) return rc;
+  in_tx = true;
+  rc = check_orphans(s, np, e);
+  if (!rc) rc = store_q_one(s, "SELECT max(version) FROM protocol_version", NULL, 0, &last, NULL, e);
+  if (!rc) rc = store_q_row(s, "SELECT protocol_yaml, created_at, created_by FROM study WHERE id=1", NULL, 0, c, 3,
+                            &found, e);
+  if (rc) goto cleanup;
+  long n = last ? strtol(last, NULL, 10) : 0;
+  if (!n) rc = add_version(s, 1, c[0], c[1], c[2], "as created", user, e);   /* keep the original */
+  store_now_iso(at);
+  if (!rc) rc = add_version(s, n ? n + 1 : 2, np->yaml, at, user, reason, user, e);
+  const char *p[1] = {np->yaml};
+  if (!rc) rc = store_q(s, "UPDATE study SET protocol_yaml=? WHERE id=1", p, 1, NULL, NULL, e);
+  store_text_hash(c[0] ? c[0] : "", oldh);
+  store_text_hash(np->yaml, newh);
+  if (!rc) rc = store_audit(s, user, "amend", "study", "protocol_yaml", oldh, newh, reason, e);
+  if (!rc) rc = store_tx_commit(s, e);
+  if (rc) goto cleanup;
+  in_tx = false;
+  protocol_free(s->protocol);
+  s->protocol = np;
+  *version = n ? n + 1 : 2;
+cleanup:
+  if (in_tx) store_tx_rollback(s);
+  avn_free(last);
+  store_row_free(c, 3);
+  return rc;
+}
