@@ -39,7 +39,7 @@ cp "$out/sqlite3_export.out" "$out/values_$N.csv"
 avn=$(cat "$out/avn_report.sec")
 sq=$(cat "$out/sqlite3_export.sec")
 printf "ratio sqlite3 export / avn report: %.2f\n" "$(echo "$sq / $avn" | bc -l)"
-if command -v Rscript >/dev/null; then
+if command -v Rscript >/dev/null && Rscript -e 'library(survival)' >/dev/null 2>&1; then
   cat >"$out/peer.R" <<'R'
 args <- commandArgs(TRUE)
 v <- read.csv(args[1])

@@ -48,8 +48,8 @@ cx <- st("coxph", { m <- coxph(Surv(time, status) ~ x1 + x2 + x3 + x4 + x5 + gro
                     summary(m); m })
 print(coef(cx)); print(lr\$chisq)
 REOF
-if ! command -v Rscript >/dev/null; then
-  echo "R not installed (scripts/setup --with-r): the peer is skipped, no ratio"
+if ! command -v Rscript >/dev/null || ! Rscript -e 'library(survival)' >/dev/null 2>&1; then
+  echo "R with its survival package not installed (scripts/setup): the peer is skipped, no ratio"
   exit 0
 fi
 echo "R ($(R --version | head -1)):"
