@@ -31,6 +31,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,10 +116,45 @@ static void set_session_cookie(web_resp *r, const web_req *q, const char *sid, b
            clear ? "" : sid, q->app->tls ? "; Secure" : "", clear ? "; Max-Age=0" : "");
 }
 
+/* A study with named users: POST /login takes name and password, checked
+** by the store (store_login opens the user's store session, audited); the
+** back-off after a failure is the token's. */
+static void login_password(web_req *q, web_resp *r) {
+  const char *name = web_arg(q, "user"), *pw = web_arg(q, "password");
+  char sid[WEB_TOKEN_HEX + 1], tok[65];
+  int wait = 0;
+  avn_err e;
+  avn_err_clear(&e);
+  if (web_auth_gate(q->app->auth, now_s(), &wait) != WEB_LOGIN_OK) {
+    r->retry_after = wait;
+    web_error_page(r, q, 429, "Too many failed attempts: wait a few seconds and try again.");
+    return;
+  }
+  if (!name || !pw || store_login(q->app->s, name, pw, 8, tok, &e) != AVN_OK) {
+    web_auth_failed(q->app->auth, now_s());
+    web_error_page(r, q, 403, "That user name and password were refused.");
+    return;
+  }
+  web_auth_open(q->app->auth, name, tok, now_s(), sid);
+  sodium_memzero(tok, sizeof tok);
+  set_session_cookie(r, q, sid, false);
+  web_redirect(r, "/");
+}
+
 /* GET /login shows how to get in (or logs in with ?token=); POST /login
-** takes the token pasted into the form. */
+** takes the token pasted into the form, or, in a study with named users,
+** a user name and password (the token is then refused). */
 static void page_login(web_req *q, web_resp *r) {
   const char *token = web_arg(q, "token");
+  bool users = store_has_accounts(q->app->s);
+  if (users && q->post && !token) {
+    login_password(q, r);
+    return;
+  }
+  if (users && token) {
+    web_error_page(r, q, 403, "This study has named users: log in with your user name and password.");
+    return;
+  }
   if (token) {
     char sid[WEB_TOKEN_HEX + 1];
     int wait = 0;
@@ -135,14 +171,21 @@ static void page_login(web_req *q, web_resp *r) {
     return;
   }
   web_page_begin(r, q, "Log in");
-  web_raw(r, "<h1>Log in</h1><p>Open the login link that <code>avn serve</code> printed when it started "
-             "(it holds a one-time token for this run), or paste the token here.</p>"
-             "<form method=\"post\" action=\"/login\"><label>Token <input name=\"token\" autocomplete=\"off\" "
-             "size=\"66\"></label> <button>Log in</button></form>");
+  if (users)
+    web_raw(r, "<h1>Log in</h1><form method=\"post\" action=\"/login\"><label>User <input name=\"user\" "
+               "autocomplete=\"username\"></label> <label>Password <input name=\"password\" type=\"password\" "
+               "autocomplete=\"current-password\"></label> <button>Log in</button></form>");
+  else
+    web_raw(r, "<h1>Log in</h1><p>Open the login link that <code>avn serve</code> printed when it started "
+               "(it holds a one-time token for this run), or paste the token here.</p>"
+               "<form method=\"post\" action=\"/login\"><label>Token <input name=\"token\" autocomplete=\"off\" "
+               "size=\"66\"></label> <button>Log in</button></form>");
   web_page_end(r);
 }
 
 static void page_logout(web_req *q, web_resp *r) {
+  avn_err e;
+  if (q->who.store_token && q->who.store_token[0]) store_logout(q->app->s, &e); /* resumed by dispatch */
   web_auth_logout(q->app->auth, q->sid);
   set_session_cookie(r, q, "", true);
   web_redirect(r, "/login");
@@ -217,6 +260,20 @@ static void dispatch(const route *rt, web_req *q, web_resp *r, struct MHD_Connec
     }
     if (q->post && !web_auth_csrf_ok(&q->who, web_arg(q, "csrf"))) {
       web_error_page(r, q, 403, "This form's security token is missing or stale: reload the page and try again.");
+      return;
+    }
+    /* A named user's request acts as that user in the store (role, sites);
+    ** a store session that ended (expired, user disabled) ends this one. */
+    if (q->who.store_token && q->who.store_token[0]) {
+      avn_err e;
+      if (store_session(q->app->s, q->who.store_token, &e) != AVN_OK) {
+        web_auth_logout(q->app->auth, q->sid);
+        web_error_page(r, q, 401, "Your session has ended: log in again.");
+        return;
+      }
+    } else if (store_has_accounts(q->app->s)) {
+      web_auth_logout(q->app->auth, q->sid);
+      web_error_page(r, q, 401, "This study has named users: log in with your user name and password.");
       return;
     }
   }

@@ -4,6 +4,7 @@
 #include "web/web_auth.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/mem.h"
@@ -14,6 +15,8 @@ typedef struct session {
   char id[WEB_TOKEN_HEX + 1];
   char csrf[WEB_TOKEN_HEX + 1];
   double last;       /* seconds on the monotonic clock */
+  char user[65];     /* a named user's login ("" for the operator's token) */
+  char store_token[WEB_TOKEN_HEX + 1]; /* that user's store session ("" none) */
 } session;
 
 struct web_auth {
@@ -60,18 +63,22 @@ void web_auth_free(web_auth *a) {
 
 const char *web_auth_token(const web_auth *a) { return a->token; }
 
-web_login web_auth_login(web_auth *a, const char *token, double now, char *sid, int *wait) {
+web_login web_auth_gate(web_auth *a, double now, int *wait) {
   *wait = 0;
   if (now < a->next_try) {
     *wait = (int)(a->next_try - now) + 1;
     return WEB_LOGIN_WAIT;
   }
-  if (!token || !token_eq(token, a->token)) {
-    a->fails++;
-    int delay = a->fails > 6 ? WEB_BACKOFF_MAX : 1 << (a->fails - 1);
-    a->next_try = now + (delay < WEB_BACKOFF_MAX ? delay : WEB_BACKOFF_MAX);
-    return WEB_LOGIN_REFUSED;
-  }
+  return WEB_LOGIN_OK;
+}
+
+void web_auth_failed(web_auth *a, double now) {
+  a->fails++;
+  int delay = a->fails > 6 ? WEB_BACKOFF_MAX : 1 << (a->fails - 1);
+  a->next_try = now + (delay < WEB_BACKOFF_MAX ? delay : WEB_BACKOFF_MAX);
+}
+
+void web_auth_open(web_auth *a, const char *user, const char *store_token, double now, char *sid) {
   a->fails = 0;
   a->next_try = 0;
   session *slot = &a->sessions[0];
@@ -83,11 +90,23 @@ web_login web_auth_login(web_auth *a, const char *token, double now, char *sid, 
     }
     if (s->last < slot->last) slot = s;
   }
+  memset(slot, 0, sizeof *slot);
   slot->used = true;
   random_hex(slot->id);
   random_hex(slot->csrf);
   slot->last = now;
+  snprintf(slot->user, sizeof slot->user, "%s", user ? user : "");
+  snprintf(slot->store_token, sizeof slot->store_token, "%s", store_token ? store_token : "");
   memcpy(sid, slot->id, sizeof slot->id);
+}
+
+web_login web_auth_login(web_auth *a, const char *token, double now, char *sid, int *wait) {
+  if (web_auth_gate(a, now, wait) != WEB_LOGIN_OK) return WEB_LOGIN_WAIT;
+  if (!token || !token_eq(token, a->token)) {
+    web_auth_failed(a, now);
+    return WEB_LOGIN_REFUSED;
+  }
+  web_auth_open(a, NULL, NULL, now, sid);
   return WEB_LOGIN_OK;
 }
 
@@ -101,8 +120,9 @@ bool web_auth_session(web_auth *a, const char *sid, double now, web_principal *o
       return false;
     }
     s->last = now;
-    out->user = a->user;
+    out->user = s->user[0] ? s->user : a->user;
     out->csrf = s->csrf;
+    out->store_token = s->store_token;
     return true;
   }
   return false;

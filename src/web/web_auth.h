@@ -3,13 +3,16 @@
 ** back-off after failed logins, behind one small interface so the pages
 ** never see how a person proved who they are.
 **
-** Today there is one way in, the local token (as Jupyter does): at start
+** Two ways in. A study with named users (avn init --admin) takes a user
+** name and password, checked by the store (store_login): the session then
+** acts as that user, with the user's role and sites, through the store
+** session resumed before each request. A study without them takes the local
+** token (as Jupyter does): at start
 ** the server draws 32 random bytes (libsodium), shows them as hex in the
 ** login link it prints, and whoever presents that token gets a session
 ** acting as the operator user (--user, else store_user_default(), as the
-** command line does). When the store has users and roles (password login),
-** only web_auth_login's check and the principal's fields change; pages ask
-** web_auth_session() for a principal and check its CSRF token, nothing else.
+** command line does). Pages ask web_auth_session() for a principal and
+** check its CSRF token, nothing else.
 **
 ** Sessions live in memory (a fixed table; the least recently used one is
 ** dropped when it is full), so a restart logs everyone out. Session ids and
@@ -35,6 +38,8 @@ typedef struct web_auth web_auth;
 typedef struct web_principal {
   const char *user;                /* who the store records as the author of a change */
   const char *csrf;                /* the session's CSRF token, put in every form */
+  const char *store_token;         /* a named user's store session ("" for the operator's token):
+                                      resumed (store_session) before each request */
 } web_principal;
 
 typedef enum web_login {
@@ -54,6 +59,12 @@ const char *web_auth_token(const web_auth *a);
 ** refused with WEB_LOGIN_WAIT for 1, 2, 4, ... up to WEB_BACKOFF_MAX
 ** seconds (*wait says how many remain); a success resets it. */
 web_login web_auth_login(web_auth *a, const char *token, double now, char *sid /* OUT */, int *wait /* OUT */);
+/* The pieces of a password login (the caller checks the password with the
+** store): the back-off gate, a failure that lengthens it, and a session for
+** a named user whose store session token is kept with it. */
+web_login web_auth_gate(web_auth *a, double now, int *wait /* OUT */);
+void web_auth_failed(web_auth *a, double now);
+void web_auth_open(web_auth *a, const char *user, const char *store_token, double now, char *sid /* OUT */);
 /* The session's principal when sid names a live session (used within the
 ** idle time, which it renews); false otherwise (an expired one is dropped). */
 bool web_auth_session(web_auth *a, const char *sid, double now, web_principal *out /* OUT */);
