@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "monitor/monitor.h"
 #include "store/store.h"
 
 const char cmd_query_usage[] =
     "usage: avn query open STUDY.db PATIENT [--visit V [--form F [--hip left|right] [--item I]]] --message TEXT\n"
+    "       avn query open STUDY.db --finding ID [--message TEXT] [--today YYYY-MM-DD]\n"
     "       avn query answer STUDY.db ID --message TEXT\n"
     "       avn query close STUDY.db ID --message TEXT\n"
     "       avn query list STUDY.db [--patient P] [--status open|answered|closed] [--json]\n\n"
@@ -21,7 +23,32 @@ const char cmd_query_usage[] =
     "administrator opens a query; data_entry, an investigator or an administrator\n"
     "answers; a monitor or an administrator closes; each at the patient's site.\n"
     "--user NAME names the writer in a study without users. Every step is audited\n"
-    "(record 'query ID').\n";
+    "(record 'query ID').\n"
+    "--finding raises a finding of avn check as a query in one step: ID is the\n"
+    "finding's id (avn list STUDY.db findings, or 'id' in avn check --json); it must\n"
+    "be a current finding (as of --today); the query is on its patient, visit, form,\n"
+    "hip and item, and its first message is the finding's detail unless --message.\n";
+
+typedef struct finding_hit {
+  const char *want;
+  bool found;
+  char patient[64], visit[64], form[64], item[128], detail[600];
+  int side;
+} finding_hit;
+
+/* Copies the finding whose id is the one wanted (the walk stops there). */
+static int take_finding(const monitor_finding *x, void *ctx) {
+  finding_hit *h = ctx;
+  if (strcmp(x->id, h->want) != 0) return 0;
+  h->found = true;
+  snprintf(h->patient, sizeof h->patient, "%s", x->patient_code);
+  snprintf(h->visit, sizeof h->visit, "%s", x->visit ? x->visit : "");
+  snprintf(h->form, sizeof h->form, "%s", x->form ? x->form : "");
+  snprintf(h->item, sizeof h->item, "%s", x->item ? x->item : "");
+  snprintf(h->detail, sizeof h->detail, "%s: %s", monitor_kind_name(x->kind), x->detail ? x->detail : "");
+  h->side = x->side;
+  return 1;
+}
 
 static int query_list(const char *db, const char *patient, const char *status, bool json) {
   avn_err e;
@@ -58,9 +85,39 @@ static int query_list(const char *db, const char *patient, const char *status, b
   return rc ? cli_error("query", &e) : 0;
 }
 
+/* avn query open --finding ID: the finding must be current; the query goes
+** on what it names, with its detail as the first message by default. */
+static int query_from_finding(const char *db, const char *id, const char *message, const char *user,
+                              avn_date today) {
+  avn_err e;
+  avn_err_clear(&e);
+  store *s = NULL;
+  store_study *st = NULL;
+  finding_hit h = {.want = id};
+  int64_t qid = 0;
+  avn_rc rc = cli_open_write(db, &s, &e);
+  if (!rc) rc = store_load(s, NULL, &st, &e);
+  if (!rc) monitor_run(st, today, 0, 0, take_finding, &h);
+  if (!rc && !h.found)
+    rc = avn_fail(&e, AVN_E_NOTFOUND, "--finding", id, "is not a current finding of this study (avn list STUDY.db "
+                  "findings lists them with their ids)");
+  if (!rc) {
+    store_query_ref q = {h.patient, h.visit[0] ? h.visit : NULL, h.form[0] ? h.form : NULL, h.side,
+                         h.item[0] ? h.item : NULL};
+    rc = store_query_open(s, &q, message ? message : h.detail, user, &qid, &e);
+  }
+  if (!rc) printf("opened query %" PRId64 " on %s\n", qid, id);
+  store_study_free(st);
+  store_close(s);
+  inst_registry_free();
+  return rc ? cli_error("query", &e) : 0;
+}
+
 int cmd_query(int argc, char **argv) {
   const char *pos[3] = {NULL, NULL, NULL}, *visit = NULL, *form = NULL, *item = NULL, *message = NULL;
-  const char *patient = NULL, *status = NULL, *user = store_user_default();
+  const char *patient = NULL, *status = NULL, *user = store_user_default(), *finding = NULL;
+  avn_date today = avn_date_today();
+  bool today_given = false;
   static const char *const hips[] = {"left", "right", NULL};
   static const char *const statuses[] = {"open", "answered", "closed", NULL};
   int hip = -1, st = -1;
@@ -75,6 +132,8 @@ int cmd_query(int argc, char **argv) {
       {"--status", CLI_CHOICE, &st, NULL, statuses, NULL},
       {"--json", CLI_FLAG, &json, NULL, NULL, NULL},
       {"--user", CLI_VALUE, &user, NULL, NULL, NULL},
+      {"--finding", CLI_TEXT, &finding, "a finding's id", NULL, NULL},
+      {"--today", CLI_DATE, &today, NULL, NULL, &today_given},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   int r = cli_parse("query", argc, argv, opts, pos, 3, 2, "open, answer, close or list, then STUDY.db", NULL, NULL);
   if (r) return r;
@@ -87,6 +146,11 @@ int cmd_query(int argc, char **argv) {
     return query_list(db, patient, status, json);
   }
   if (!open && !answer && !close) return cli_usage_error("query", "'%s': say open, answer, close or list", verb);
+  if ((finding || today_given) && !open) return cli_usage_error("query", "--finding and --today go with open");
+  if (today_given && !finding) return cli_usage_error("query", "--today goes with --finding");
+  if (finding && (pos[2] || visit || form || item || hip >= 0))
+    return cli_usage_error("query", "--finding names the patient, visit, form, hip and item itself");
+  if (finding) return query_from_finding(db, finding, message, user, today);
   if (!pos[2]) return cli_usage_error("query", open ? "give STUDY.db PATIENT" : "give STUDY.db ID");
   if (!message) return cli_usage_error("query", "--message TEXT is required");
   if (patient || status || json) return cli_usage_error("query", "--patient, --status and --json go with list");
