@@ -481,8 +481,9 @@ avn_rc store_login(store *s, const char *name, const char *password, int hours, 
 avn_rc store_session(store *s, const char *token, avn_err *e);
 /* Ends this handle's session. Audited (action "logout"). */
 avn_rc store_logout(store *s, avn_err *e);
-/* Whether the session's user may take action ("contact", or an audit
-** action such as "enter") on patient (NULL: the role alone). Refusals name
+/* Whether the session's user may take action ("read", "contact", or an
+** audit action such as "enter") on patient (NULL: the role alone); "read":
+** every role, at the user's own sites (administrators at every site). Refusals name
 ** the user, role, action, patient and site. AVN_OK in a study without
 ** users. Roles: administrator everything at every site; investigator and
 ** data_entry change data (and see contact details) at their own sites;

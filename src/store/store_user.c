@@ -457,8 +457,9 @@ static bool role_may(int role, const char *action) {
   static const char *const investigator[] = {"contact", "query_open", "query_answer", "adjudicate", "ack", NULL};
   static const char *const entry[] = {"contact", "query_answer", NULL};
   static const char *const locks[] = {"lock", "unlock", NULL};
-  /* A signature is the investigator's own. */
+  /* A signature is the investigator's own. Every role reads, at its sites. */
   if (!strcmp(action, "sign")) return role == STORE_ROLE_INVESTIGATOR;
+  if (!strcmp(action, "read")) return true;
   if (in_list(locks, action) && role == STORE_ROLE_INVESTIGATOR) return true;
   switch (role) {
   case STORE_ROLE_ADMIN: return true;
@@ -474,6 +475,7 @@ static const char *action_words(const char *a) {
   static const char *const entering[] = {"enter", "create", "insert", "update", "clear", "status", NULL};
   if (in_list(entering, a)) return "enter data for";
   if (!strcmp(a, "contact")) return "see the contact details of";
+  if (!strcmp(a, "read")) return "see the data of";
   if (!strcmp(a, "visit")) return "record a visit of";
   if (!strcmp(a, "query_open")) return "open a query on";
   if (!strcmp(a, "verify")) return "verify the source data of";

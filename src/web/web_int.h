@@ -69,6 +69,9 @@ void web_hidden(web_resp *r, const char *name, const char *value);
 void web_csrf_field(web_resp *r, const web_req *q);
 /* A whole page saying what went wrong (the text is escaped). */
 void web_error_page(web_resp *r, const web_req *q, unsigned status, const char *msg);
+/* Whether the logged-in user may see the patient (store_permit "read": a
+** named user's own sites; always in a study without users). */
+bool web_may_read(web_req *q, const char *patient);
 /* 303 See Other to a local path (escaped in the Location by construction:
 ** callers build it from validated ids). */
 void web_redirect(web_resp *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -268,8 +268,9 @@ void web_page_form(web_req *q, web_resp *r) {
     render_form(q, r, &t, NULL, avn_err_format(&e, msg, sizeof msg));
     goto cleanup;
   }
-  if (store_load(q->app->s, t.patient, &st, &e)) {
-    web_error_page(r, q, e.rc == AVN_E_NOTFOUND ? 404 : 500, avn_err_format(&e, msg, sizeof msg));
+  if (store_permit(q->app->s, "read", t.patient, &e) || store_load(q->app->s, t.patient, &st, &e)) {
+    web_error_page(r, q, e.rc == AVN_E_NOTFOUND ? 404 : e.rc == AVN_E_STATE ? 403 : 500,
+                   avn_err_format(&e, msg, sizeof msg));
     goto cleanup;
   }
   render_form(q, r, &t, store_find_form(st, 0, t.visit, inst_name(t.def), t.side, t.entry), NULL);

@@ -10,9 +10,15 @@
 #include "core/mem.h"
 #include "web/web_int.h"
 
+bool web_may_read(web_req *q, const char *patient) {
+  avn_err e;
+  return store_permit(q->app->s, "read", patient, &e) == AVN_OK;
+}
+
 static void load_error(web_resp *r, const web_req *q, const avn_err *e) {
   char msg[1024];
-  web_error_page(r, q, e->rc == AVN_E_NOTFOUND ? 404 : 500, avn_err_format(e, msg, sizeof msg));
+  web_error_page(r, q, e->rc == AVN_E_NOTFOUND ? 404 : e->rc == AVN_E_STATE ? 403 : 500,
+                 avn_err_format(e, msg, sizeof msg));
 }
 
 static void patient_link(web_resp *r, const char *code) {
@@ -32,6 +38,7 @@ static void window_cells(web_resp *r, const store_event *ev) {
 
 void web_page_dashboard(web_req *q, web_resp *r) {
   store_study *st = NULL;
+  bool *see = NULL;
   size_t *due = NULL, *overdue = NULL, n_eligible = 0, n_withdrawn = 0, n_due = 0, n_overdue = 0;
   avn_date today = avn_date_today();
   avn_err e;
@@ -42,10 +49,14 @@ void web_page_dashboard(web_req *q, web_resp *r) {
   }
   due = avn_calloc(st->n_patients + 1, sizeof *due);
   overdue = avn_calloc(st->n_patients + 1, sizeof *overdue);
-  if (!due || !overdue) {
+  see = avn_calloc(st->n_patients + 1, sizeof *see);
+  if (!due || !overdue || !see) {
     web_error_page(r, q, 500, "out of memory");
     goto cleanup;
   }
+  /* A named user sees the patients of their own sites only (the counts
+  ** above the lists stay the whole study's). */
+  for (size_t i = 0; i < st->n_patients; i++) see[i] = web_may_read(q, st->patients[i].code);
   for (size_t i = 0; i < st->n_events; i++) {
     const char *status = store_event_status(st, &st->events[i], today);
     if (strcmp(status, "due") == 0) due[st->events[i].patient]++, n_due++;
@@ -64,6 +75,7 @@ void web_page_dashboard(web_req *q, web_resp *r) {
              "<th>Overdue</th></tr></thead><tbody>");
   for (size_t i = 0; i < st->n_patients; i++) {
     const store_patient *pt = &st->patients[i];
+    if (!see[i]) continue;
     web_raw(r, "<tr><td>");
     patient_link(r, pt->code);
     web_raw(r, "</td><td>");
@@ -80,6 +92,7 @@ void web_page_dashboard(web_req *q, web_resp *r) {
     const store_event *ev = &st->events[i];
     const char *status = store_event_status(st, ev, today);
     if (strcmp(status, "due") != 0 && strcmp(status, "overdue") != 0) continue;
+    if (!see[ev->patient]) continue;
     web_raw(r, "<tr><td>");
     patient_link(r, st->patients[ev->patient].code);
     web_raw(r, "</td><td>");
@@ -93,6 +106,7 @@ void web_page_dashboard(web_req *q, web_resp *r) {
 cleanup:
   avn_free(due);
   avn_free(overdue);
+  avn_free(see);
   store_study_free(st);
 }
 
@@ -124,7 +138,7 @@ void web_page_patient(web_req *q, web_resp *r) {
   char d1[11], d2[11];
   avn_err e;
   avn_err_clear(&e);
-  if (store_load(q->app->s, q->rest, &st, &e)) {
+  if (store_permit(q->app->s, "read", q->rest, &e) || store_load(q->app->s, q->rest, &st, &e)) {
     load_error(r, q, &e);
     return;
   }
@@ -216,6 +230,10 @@ void web_page_audit(web_req *q, web_resp *r) {
   char record[200], msg[1024];
   avn_err e;
   avn_err_clear(&e);
+  if (store_permit(q->app->s, "read", q->rest, &e)) {
+    load_error(r, q, &e);
+    return;
+  }
   snprintf(record, sizeof record, "patient %s", q->rest);
   audit_ctx a = {r, record, 0};
   web_page_begin(r, q, "Audit trail");

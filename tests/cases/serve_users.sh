@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # avn serve on a study with named users (avn init --admin): the browser logs
 # in with a user name and password checked by the store (the run's token is
-# refused), a wrong password is refused and backs off, and every save acts as
+# refused), a wrong password is refused and backs off, another site's patient
+# is neither listed nor shown (its page, form and trail: 403), and every save acts as
 # the logged-in user under that user's role and sites: a data-entry user of
 # site north saves a north patient's form and is refused, with the store's
 # own message, for a patient of site main; a statistician saves nothing. The
@@ -40,6 +41,14 @@ sleep 1.2
 J=$T/nora
 is "nora logs in" "$(req -c "$J" -d "user=nora&password=pw-of-nora-long" "$B/login")" 303
 is "dashboard" "$(req -b "$J" "$B/")" 200
+body_has 'href="/patient/P002"'
+if grep -qF 'href="/patient/P001"' "$T/body"; then bad "nora's dashboard lists P001 (site main)"; else ok; fi
+# Another site's patient cannot be seen by editing the id in the address.
+is "P001's page (site main)" "$(req -b "$J" "$B/patient/P001")" 403
+body_has "may not see the data of patient P001 at site main"
+is "P001's form (site main)" "$(req -b "$J" "$B/form?patient=P001&visit=baseline&form=vas&hip=left&entry=1")" 403
+is "P001's audit trail (site main)" "$(req -b "$J" "$B/audit/P001")" 403
+is "P002's page (site north)" "$(req -b "$J" "$B/patient/P002")" 200
 is "P002's VAS form" "$(req -b "$J" "$B/form?patient=P002&visit=baseline&form=vas&hip=left&entry=1")" 200
 csrf=$(csrf_of)
 is "nora saves P002 (site north)" \
