@@ -2,6 +2,7 @@
 ** cli.c: shared command-line helpers (see cli.h).
 */
 #include "cli/cli.h"
+#include "protocol/eligibility.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +14,11 @@ int cli_error(const char *cmd, const avn_err *e) {
   fprintf(stderr, "avn %s: error: %s\n", cmd, msg);
   return avn_exit_status(e->rc);
 }
+
+const char *const cli_hip_choices[] = {"left", "right", NULL};
+const char *const cli_entry_choices[] = {"1", "2", NULL};
+
+int cli_side(int hip_choice) { return hip_choice < 0 ? SIDE_PATIENT : hip_choice == 0 ? SIDE_LEFT : SIDE_RIGHT; }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;

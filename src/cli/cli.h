@@ -28,6 +28,12 @@ typedef struct cli_command {
 /* Prints "avn CMD: error: <field: value refused: rule>" to stderr and
 ** returns the exit status for e->rc. */
 int cli_error(const char *cmd, const avn_err *e);
+/* The choices of --hip and --entry (CLI_CHOICE tables), and the side a
+** --hip choice means: -1 (not given) the patient, 0 left, 1 right. */
+extern const char *const cli_hip_choices[];
+extern const char *const cli_entry_choices[];
+int cli_side(int hip_choice);
+
 /* Prints a usage error and a pointer to --help; returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -26,13 +26,12 @@ const char cmd_adjudicate_usage[] =
     "entry.\n";
 
 int cmd_adjudicate(int argc, char **argv) {
-  static const char *const hips[] = {"left", "right", NULL};
   const char *pos[5] = {NULL}, *reason = NULL, *user = store_user_default();
   int hip = -1;
   avn_err e;
   avn_err_clear(&e);
   const cli_option opts[] = {
-      {"--hip", CLI_CHOICE, &hip, NULL, hips, NULL},
+      {"--hip", CLI_CHOICE, &hip, NULL, cli_hip_choices, NULL},
       {"--reason", CLI_VALUE, &reason, NULL, NULL, NULL},
       {"--user", CLI_VALUE, &user, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
@@ -42,7 +41,7 @@ int cmd_adjudicate(int argc, char **argv) {
   if (!eq || eq == pos[4]) return cli_usage_error("adjudicate", "'%s': give ITEM=VALUE", pos[4]);
   char item[256];
   snprintf(item, sizeof item, "%.*s", (int)(eq - pos[4]), pos[4]);
-  store_adjudicate_req q = {pos[1], pos[2], pos[3], hip < 0 ? SIDE_PATIENT : hip == 0 ? SIDE_LEFT : SIDE_RIGHT,
+  store_adjudicate_req q = {pos[1], pos[2], pos[3], cli_side(hip),
                             item, eq + 1, reason, user};
   store *s = NULL;
   avn_rc rc = cli_open_write(pos[0], &s, &e);

@@ -36,7 +36,6 @@ const char cmd_enter_usage[] =
     "'avn score FORM --help' lists a form's items.\n";
 
 int cmd_enter(int argc, char **argv) {
-  static const char *const hips[] = {"left", "right", NULL}, *const entries[] = {"1", "2", NULL};
   store_enter_req req = {.user = store_user_default(), .entry = 1, .side = SIDE_PATIENT};
   char **kv = avn_calloc((size_t)argc, sizeof *kv);
   const char *pos[4] = {NULL};
@@ -46,8 +45,8 @@ int cmd_enter(int argc, char **argv) {
   avn_err_clear(&e);
   if (!kv) return 1;
   const cli_option opts[] = {
-      {"--hip", CLI_CHOICE, &hip, NULL, hips, NULL},
-      {"--entry", CLI_CHOICE, &entry, NULL, entries, NULL},
+      {"--hip", CLI_CHOICE, &hip, NULL, cli_hip_choices, NULL},
+      {"--entry", CLI_CHOICE, &entry, NULL, cli_entry_choices, NULL},
       {"--date", CLI_DATE, &req.date, NULL, NULL, &req.has_date},
       {"--reason", CLI_TEXT, &req.reason, "a text", NULL, NULL},
       {"--user", CLI_VALUE, &req.user, NULL, NULL, NULL},
@@ -59,7 +58,7 @@ int cmd_enter(int argc, char **argv) {
   req.patient = pos[1];
   req.visit = pos[2];
   req.form = pos[3];
-  if (hip >= 0) req.side = hip == 0 ? SIDE_LEFT : SIDE_RIGHT;
+  req.side = cli_side(hip);
   req.entry = entry + 1;
   req.kv = kv;
   req.n_kv = nkv;

@@ -27,7 +27,6 @@ const char cmd_unlock_usage[] =
     "(complete, verified...). Same roles as avn lock. Audited.\n";
 
 static int lock_run(const char *cmd, int argc, char **argv, bool unlock) {
-  static const char *const hips[] = {"left", "right", NULL}, *const entries[] = {"1", "2", NULL};
   const char *pos[4] = {NULL, NULL, NULL, NULL}, *reason = NULL, *user = store_user_default();
   int hip = -1, entry = 0;
   bool study = false;
@@ -35,8 +34,8 @@ static int lock_run(const char *cmd, int argc, char **argv, bool unlock) {
   avn_err_clear(&e);
   const cli_option opts[] = {
       {"--study", CLI_FLAG, &study, NULL, NULL, NULL},
-      {"--hip", CLI_CHOICE, &hip, NULL, hips, NULL},
-      {"--entry", CLI_CHOICE, &entry, NULL, entries, NULL},
+      {"--hip", CLI_CHOICE, &hip, NULL, cli_hip_choices, NULL},
+      {"--entry", CLI_CHOICE, &entry, NULL, cli_entry_choices, NULL},
       {"--reason", CLI_VALUE, &reason, NULL, NULL, NULL},
       {"--user", CLI_VALUE, &user, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
@@ -54,7 +53,7 @@ static int lock_run(const char *cmd, int argc, char **argv, bool unlock) {
     rc = store_lock_patient(s, pos[1], unlock, reason, user, &e);
     if (!rc) printf("%s %s\n", unlock ? "unlocked" : "locked", pos[1]);
   } else if (!rc) {
-    store_form_ref f = {pos[1], pos[2], pos[3], hip < 0 ? SIDE_PATIENT : hip == 0 ? SIDE_LEFT : SIDE_RIGHT, entry + 1};
+    store_form_ref f = {pos[1], pos[2], pos[3], cli_side(hip), entry + 1};
     rc = store_lock_form(s, &f, unlock, reason, user, &e);
     if (!rc)
       printf("%s %s %s %s%s%s entry %d\n", unlock ? "unlocked" : "locked", f.patient, f.visit, f.form,

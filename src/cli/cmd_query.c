@@ -118,7 +118,6 @@ int cmd_query(int argc, char **argv) {
   const char *patient = NULL, *status = NULL, *user = store_user_default(), *finding = NULL;
   avn_date today = avn_date_today();
   bool today_given = false;
-  static const char *const hips[] = {"left", "right", NULL};
   static const char *const statuses[] = {"open", "answered", "closed", NULL};
   int hip = -1, st = -1;
   bool json = false;
@@ -126,7 +125,7 @@ int cmd_query(int argc, char **argv) {
       {"--visit", CLI_TEXT, &visit, "a visit name", NULL, NULL},
       {"--form", CLI_TEXT, &form, "a form name", NULL, NULL},
       {"--item", CLI_TEXT, &item, "an item name", NULL, NULL},
-      {"--hip", CLI_CHOICE, &hip, NULL, hips, NULL},
+      {"--hip", CLI_CHOICE, &hip, NULL, cli_hip_choices, NULL},
       {"--message", CLI_VALUE, &message, NULL, NULL, NULL},
       {"--patient", CLI_TEXT, &patient, "a patient", NULL, NULL},
       {"--status", CLI_CHOICE, &st, NULL, statuses, NULL},
@@ -164,7 +163,7 @@ int cmd_query(int argc, char **argv) {
   store *s = NULL;
   avn_rc rc = cli_open_write(db, &s, &e);
   if (open) {
-    store_query_ref q = {pos[2], visit, form, hip < 0 ? SIDE_PATIENT : hip == 0 ? SIDE_LEFT : SIDE_RIGHT, item};
+    store_query_ref q = {pos[2], visit, form, cli_side(hip), item};
     if (!rc) rc = store_query_open(s, &q, message, user, &id, &e);
     if (!rc) printf("opened query %" PRId64 "\n", id);
   } else if (answer) {

@@ -14,19 +14,18 @@ const char cmd_verify_usage[] =
     "administrator verifies, at the patient's site. Audited (action verify).\n";
 
 int cmd_verify(int argc, char **argv) {
-  static const char *const hips[] = {"left", "right", NULL}, *const entries[] = {"1", "2", NULL};
   const char *pos[4] = {NULL}, *user = store_user_default();
   int hip = -1, entry = 0;
   avn_err e;
   avn_err_clear(&e);
   const cli_option opts[] = {
-      {"--hip", CLI_CHOICE, &hip, NULL, hips, NULL},
-      {"--entry", CLI_CHOICE, &entry, NULL, entries, NULL},
+      {"--hip", CLI_CHOICE, &hip, NULL, cli_hip_choices, NULL},
+      {"--entry", CLI_CHOICE, &entry, NULL, cli_entry_choices, NULL},
       {"--user", CLI_VALUE, &user, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   int r = cli_parse("verify", argc, argv, opts, pos, 4, 4, "STUDY.db PATIENT VISIT FORM", NULL, NULL);
   if (r) return r;
-  store_form_ref f = {pos[1], pos[2], pos[3], hip < 0 ? SIDE_PATIENT : hip == 0 ? SIDE_LEFT : SIDE_RIGHT, entry + 1};
+  store_form_ref f = {pos[1], pos[2], pos[3], cli_side(hip), entry + 1};
   store *s = NULL;
   avn_rc rc = cli_open_write(pos[0], &s, &e);
   if (!rc) rc = store_sdv(s, &f, user, &e);
