@@ -377,7 +377,8 @@ avn_rc export_study(store *s, const export_opts *o, export_summary *out, avn_err
   avn_rc rc = AVN_OK;
   export_summary sum = {0};
   frame *fr = NULL;
-  frame_opts fo = {.deidentified = o->deidentified};
+  /* The long CSV and ODM carry both entries as typed; the wide formats the settled values. */
+  frame_opts fo = {.deidentified = o->deidentified, .raw = o->long_layout || o->format == EXPORT_ODM};
   if ((o->long_layout || o->labels) && o->format != EXPORT_CSV)
     return avn_fail(e, AVN_E_USAGE, o->long_layout ? "--layout" : "--labels", o->long_layout ? "long" : NULL,
                     "applies to --format csv only");

@@ -28,7 +28,6 @@ typedef struct group {
   const char *visit;
   const inst_def *def;
   int side;                  /* SIDE_LEFT/RIGHT for a fixed hip; SIDE_PATIENT: the row's own */
-  bool double_entry;         /* entries 1 and 2 must agree */
   size_t first, n_items, n_results;
 } group;
 
@@ -152,9 +151,7 @@ static void item_kind(frame *f, frame_col *c, const inst_item *it) {
 }
 
 static avn_rc form_group(frame *f, const proto_visit *pv, const inst_def *d, int side, avn_err *e) {
-  const protocol *p = store_protocol(f->s);
   group g = {.visit = pv->name, .def = d, .side = side, .first = f->n_cols};
-  g.double_entry = protocol_double_entry(p, inst_name(d)) && !inst_reader_item(d);
   const char *suffix = side == SIDE_LEFT ? "_left" : side == SIDE_RIGHT ? "_right" : "";
   const char *hip = side == SIDE_LEFT ? ", left hip" : side == SIDE_RIGHT ? ", right hip" : "";
   const char *vlabel = pv->label && *pv->label ? pv->label : pv->name;
@@ -303,12 +300,6 @@ static const inst_value *find_value(const store_form *f, const char *item) {
   return NULL;
 }
 
-static bool same_value(const inst_value *a, const inst_value *b) {
-  if (!a || !b) return a == b;
-  if (a->text || b->text) return a->text && b->text && !strcmp(a->text, b->text);
-  return a->num == b->num;
-}
-
 static void set_item_cell(const frame *f, const frame_col *c, const inst_value *v, avn_date enrolled,
                           frame_cell *out) {
   memset(out, 0, sizeof *out);
@@ -344,19 +335,12 @@ static void fill_group(const frame *f, const group *g, size_t pi, int row_side, 
   int side = g->side != SIDE_PATIENT ? g->side : inst_get_level(g->def) == INST_LEVEL_HIP ? row_side : SIDE_PATIENT;
   const char *form = inst_name(g->def);
   const store_form *f1 = store_find_form(st, pi, g->visit, form, side, 1);
-  const store_form *f2 = g->double_entry ? store_find_form(st, pi, g->visit, form, side, 2) : NULL;
   avn_date enrolled = st->patients[pi].enrolled;
-  inst_value chosen[128], adj;
+  inst_value chosen[128];
   size_t n = 0;
   for (size_t j = 0; j < g->n_items; j++) {
     const frame_col *c = &f->cols[g->first + j];
-    const inst_value *v = find_value(f1, c->source);
-    if (f2 && !same_value(v, find_value(f2, c->source))) {
-      /* The entries differ: the adjudicated value (avn adjudicate), else
-      ** missing, never entry 1 (store_settle's rule, for the report). */
-      const store_adjudication *a = store_find_adjudication(st, pi, g->visit, form, side, c->source);
-      v = a && inst_parse_value(g->def, c->source, a->value, &adj, NULL) == AVN_OK && !adj.missing ? &adj : NULL;
-    }
+    const inst_value *v = find_value(f1, c->source); /* entry 1, settled by store_settle in frame_next */
     set_item_cell(f, c, v, enrolled, &row[g->first + j]);
     if (v && n < sizeof chosen / sizeof chosen[0]) chosen[n++] = *v;
   }
@@ -421,6 +405,9 @@ avn_rc frame_next(frame *f, const frame_cell **rows, size_t *n_rows, avn_err *e)
     return AVN_OK;
   }
   f->last_id = st->patients[st->n_patients - 1].id;
+  /* Double entries settled once per chunk, the report's rule (store.h):
+  ** agreed or adjudicated values in entry 1, a disagreement missing. */
+  if (!f->o.raw && store_settle(f->st, NULL) != AVN_OK) return avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
   size_t units = 0;
   for (size_t i = 0; i < st->n_patients; i++)
     units += f->per_hip ? (size_t)st->patients[i].hip[SIDE_LEFT] + st->patients[i].hip[SIDE_RIGHT] : 1;

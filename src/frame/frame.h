@@ -11,10 +11,12 @@
 ** measurement levels come from the instrument definitions (and a result's
 ** `type: category`); nothing here repeats them.
 **
-** Which values: a form entered twice contributes a value only where both
-** entries agree (a disagreement not yet settled is missing, never entry 1
-** picked silently); a form read by independent readers (mri) contributes its
-** first read (entry 1); scores are computed from those values, once.
+** Which values: each chunk is settled by store_settle, so a form entered
+** twice contributes a value only where both entries agree or an adjudication
+** settled it (a disagreement not yet settled is missing, never entry 1 picked
+** silently); a form read by independent readers (mri) contributes its first
+** read (entry 1); scores are computed from those values, once. With
+** frame_opts.raw the chunks keep the entries as typed (the long CSV, ODM).
 **
 ** De-identified (frame_opts.deidentified): no birth date, no enrolment date,
 ** every other date becomes whole days from the patient's enrolment; names and
@@ -61,6 +63,7 @@ typedef struct frame_cell {
 
 typedef struct frame_opts {
   bool deidentified;
+  bool raw;                  /* chunks as stored, entries unsettled (rows still settle nothing) */
   size_t chunk;              /* patients per chunk; 0: 1000 */
 } frame_opts;
 

@@ -334,9 +334,9 @@ bool store_independent_reads(const store_form *f1, const store_form *f2);
 ** entered twice by the same reader, a value on which the entries differ is
 ** replaced in both by its adjudication, or else marked missing in both
 ** (unresolved). Forms without an entry 2 are left as entry 1 has them.
-** Counts are added to *out (may be NULL). Called by the report; the
-** analysis dataset (frame.c) applies the same rule per cell with
-** store_find_adjudication; never the monitor (it needs the raw entries). */
+** Counts are added to *out (may be NULL). Called by the report and by the
+** analysis dataset (frame.c, chunk by chunk); never by the monitor, the
+** long CSV or ODM (they need the raw entries). */
 typedef struct store_settle_result {
   size_t agreed, adjudicated, unresolved;   /* values, over the pairs */
 } store_settle_result;
