@@ -56,7 +56,24 @@ void web_page_dashboard(web_req *q, web_resp *r) {
   }
   /* A named user sees the patients of their own sites only (the counts
   ** above the lists stay the whole study's). */
-  for (size_t i = 0; i < st->n_patients; i++) see[i] = web_may_read(q, st->patients[i].code);
+  /* One permission check per site, not per patient: first[] holds the
+  ** first patient of each site seen (sites are few). */
+  size_t *first = avn_calloc(st->n_patients + 1, sizeof *first), n_sites = 0;
+  if (!first) {
+    web_error_page(r, q, 500, "out of memory");
+    goto cleanup;
+  }
+  for (size_t i = 0; i < st->n_patients; i++) {
+    size_t k = 0;
+    while (k < n_sites && strcmp(st->patients[first[k]].site, st->patients[i].site) != 0) k++;
+    if (k < n_sites) {
+      see[i] = see[first[k]];
+    } else {
+      first[n_sites++] = i;
+      see[i] = web_may_read(q, st->patients[i].code);
+    }
+  }
+  avn_free(first);
   for (size_t i = 0; i < st->n_events; i++) {
     const char *status = store_event_status(st, &st->events[i], today);
     if (strcmp(status, "due") == 0) due[st->events[i].patient]++, n_due++;
