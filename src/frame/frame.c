@@ -44,6 +44,7 @@ struct frame {
   store_study *st;           /* the current chunk */
   int64_t last_id;
   frame_cell *cells;
+  inst_value *chosen;        /* scratch: one group's values, as many as its items */
   size_t cap_rows;
   bool done;
 };
@@ -228,6 +229,14 @@ avn_rc frame_open(store *s, const frame_opts *o, frame **out, avn_err *e) {
   rc = id_columns(f, e);
   if (!rc) rc = form_columns(f, e);
   if (rc) goto cleanup;
+  size_t max_items = 0;
+  for (size_t g = 0; g < f->n_groups; g++)
+    if (f->groups[g].n_items > max_items) max_items = f->groups[g].n_items;
+  f->chosen = avn_calloc(max_items + 1, sizeof *f->chosen);
+  if (!f->chosen) {
+    rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+    goto cleanup;
+  }
   *out = f;
   f = NULL;
 cleanup:
@@ -241,6 +250,7 @@ void frame_close(frame *f) {
   avn_free(f->cols);
   avn_free(f->groups);
   avn_free(f->cells);
+  avn_free(f->chosen);
   avn_free(f);
 }
 
@@ -330,19 +340,19 @@ static void set_item_cell(const frame *f, const frame_col *c, const inst_value *
 }
 
 /* One group for one unit: the values chosen, scored once. */
-static void fill_group(const frame *f, const group *g, size_t pi, int row_side, frame_cell *row) {
+static void fill_group(frame *f, const group *g, size_t pi, int row_side, frame_cell *row) {
   const store_study *st = f->st;
   int side = g->side != SIDE_PATIENT ? g->side : inst_get_level(g->def) == INST_LEVEL_HIP ? row_side : SIDE_PATIENT;
   const char *form = inst_name(g->def);
   const store_form *f1 = store_find_form(st, pi, g->visit, form, side, 1);
   avn_date enrolled = st->patients[pi].enrolled;
-  inst_value chosen[128];
+  inst_value *chosen = f->chosen;
   size_t n = 0;
   for (size_t j = 0; j < g->n_items; j++) {
     const frame_col *c = &f->cols[g->first + j];
     const inst_value *v = find_value(f1, c->source); /* entry 1, settled by store_settle in frame_next */
     set_item_cell(f, c, v, enrolled, &row[g->first + j]);
-    if (v && n < sizeof chosen / sizeof chosen[0]) chosen[n++] = *v;
+    if (v) chosen[n++] = *v;
   }
   inst_scores sc = {0};
   bool scored = false;
