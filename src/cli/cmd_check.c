@@ -37,8 +37,6 @@ typedef struct {
   json_t *arr;
   bool json;
   size_t n;
-  const char *want;          /* --ack: the id looked for */
-  bool found;
 } findings;
 
 static int print_finding(const monitor_finding *x, void *ctx) {
@@ -61,24 +59,18 @@ static int print_finding(const monitor_finding *x, void *ctx) {
   return 0;
 }
 
-static int find_open(const monitor_finding *x, void *ctx) {
-  findings *f = ctx;
-  f->found |= !strcmp(x->id, f->want);
-  return f->found;
-}
-
 /* --ack: the id must name a deviation open now; then the store writes it. */
 static int ack(const char *db, const char *id, const char *reason, const char *user, avn_date today) {
   avn_err e;
   avn_err_clear(&e);
   store *s = NULL;
   store_study *st = NULL;
-  findings fd = {.want = id};
+  monitor_hit hit;
   avn_rc rc = cli_open_write(db, &s, &e);
   if (!rc) rc = store_load(s, NULL, &st, &e);
   if (!rc && !reason) rc = avn_fail(&e, AVN_E_REQUIRED, "--reason", NULL, "acknowledging a deviation needs --reason \"why\"");
-  if (!rc) monitor_run(st, today, 1u << MON_DEVIATION, MONITOR_ACKED, find_open, &fd);   /* the store refuses a second ack */
-  if (!rc && !fd.found)
+  /* acknowledged ones too: the store refuses a second ack, naming it */
+  if (!rc && (!monitor_find(st, today, MONITOR_ACKED, id, &hit) || hit.kind != MON_DEVIATION))
     rc = avn_fail(&e, AVN_E_NOTFOUND, "--ack", id, "is no open protocol deviation of this study (see avn list STUDY.db "
                   "findings --kind deviation)");
   if (!rc) rc = store_ack_deviation(s, id, reason, user, &e);

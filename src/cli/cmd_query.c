@@ -29,27 +29,6 @@ const char cmd_query_usage[] =
     "be a current finding (as of --today); the query is on its patient, visit, form,\n"
     "hip and item, and its first message is the finding's detail unless --message.\n";
 
-typedef struct finding_hit {
-  const char *want;
-  bool found;
-  char patient[64], visit[64], form[64], item[128], detail[600];
-  int side;
-} finding_hit;
-
-/* Copies the finding whose id is the one wanted (the walk stops there). */
-static int take_finding(const monitor_finding *x, void *ctx) {
-  finding_hit *h = ctx;
-  if (strcmp(x->id, h->want) != 0) return 0;
-  h->found = true;
-  snprintf(h->patient, sizeof h->patient, "%s", x->patient_code);
-  snprintf(h->visit, sizeof h->visit, "%s", x->visit ? x->visit : "");
-  snprintf(h->form, sizeof h->form, "%s", x->form ? x->form : "");
-  snprintf(h->item, sizeof h->item, "%s", x->item ? x->item : "");
-  snprintf(h->detail, sizeof h->detail, "%s: %s", monitor_kind_name(x->kind), x->detail ? x->detail : "");
-  h->side = x->side;
-  return 1;
-}
-
 static int query_list(const char *db, const char *patient, const char *status, bool json) {
   avn_err e;
   avn_err_clear(&e);
@@ -93,12 +72,11 @@ static int query_from_finding(const char *db, const char *id, const char *messag
   avn_err_clear(&e);
   store *s = NULL;
   store_study *st = NULL;
-  finding_hit h = {.want = id};
+  monitor_hit h;
   int64_t qid = 0;
   avn_rc rc = cli_open_write(db, &s, &e);
   if (!rc) rc = store_load(s, NULL, &st, &e);
-  if (!rc) monitor_run(st, today, 0, 0, take_finding, &h);
-  if (!rc && !h.found)
+  if (!rc && !monitor_find(st, today, 0, id, &h))
     rc = avn_fail(&e, AVN_E_NOTFOUND, "--finding", id, "is not a current finding of this study (avn list STUDY.db "
                   "findings lists them with their ids)");
   if (!rc) {

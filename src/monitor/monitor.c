@@ -310,3 +310,36 @@ int monitor_run(const store_study *st, avn_date today, unsigned kinds, unsigned 
   for (size_t i = 0; i < st->n_forms && !w.stop; i++) form_rules(&w, &st->forms[i]);
   return w.stop;
 }
+
+typedef struct find_ctx {
+  const char *want;
+  monitor_hit *out;
+  bool found;
+} find_ctx;
+
+static int take_hit(const monitor_finding *x, void *ctx) {
+  find_ctx *c = ctx;
+  if (strcmp(x->id, c->want) != 0) return 0;
+  monitor_hit *h = c->out;
+  c->found = true;
+  h->kind = x->kind;
+  snprintf(h->patient, sizeof h->patient, "%s", x->patient_code);
+  snprintf(h->visit, sizeof h->visit, "%s", x->visit ? x->visit : "");
+  snprintf(h->form, sizeof h->form, "%s", x->form ? x->form : "");
+  snprintf(h->item, sizeof h->item, "%s", x->item ? x->item : "");
+  snprintf(h->detail, sizeof h->detail, "%s: %s", monitor_kind_name(x->kind), x->detail ? x->detail : "");
+  h->side = x->side;
+  h->acked = x->acked;
+  return 1;
+}
+
+bool monitor_find(const store_study *st, avn_date today, unsigned flags, const char *id, monitor_hit *out) {
+  char kind[32];
+  find_ctx c = {id, out, false};
+  memset(out, 0, sizeof *out);
+  snprintf(kind, sizeof kind, "%.*s", (int)strcspn(id, "/"), id);
+  monitor_kind k = monitor_kind_parse(kind);
+  if (k == MON_N_KINDS) return false;
+  monitor_run(st, today, 1u << k, flags, take_hit, &c);
+  return c.found;
+}

@@ -86,6 +86,22 @@ const char *monitor_kind_name(monitor_kind k);     /* "entry_mismatch", ... */
 /* MON_N_KINDS when the name is none of them. */
 monitor_kind monitor_kind_parse(const char *name);
 
+/* One finding found by its id, copied out of the walk (so it outlives it):
+** what avn check --ack and avn query open --finding act on. */
+typedef struct monitor_hit {
+  monitor_kind kind;
+  char patient[64], visit[64], form[64], item[128];
+  int side;
+  bool acked;
+  char detail[600];          /* "kind: detail", as a query's first message */
+} monitor_hit;
+
+/* Walks the study for the finding whose id is `id` (only the kind its id
+** names, so the walk skips the other rules' output) and copies it to *out;
+** flags as monitor_run (MONITOR_ACKED to find acknowledged deviations).
+** Returns true when found; false for an id of no current finding. O(study). */
+bool monitor_find(const store_study *st, avn_date today, unsigned flags, const char *id, monitor_hit *out /* OUT */);
+
 /* A finding's id into buf (size >= 512): kind/patient/visit/form/hip/item,
 ** '-' for a part it has not. */
 const char *monitor_id(char *buf, size_t n, monitor_kind k, const char *patient, const char *visit,
