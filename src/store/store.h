@@ -37,7 +37,7 @@
 #include "protocol/eligibility.h"
 #include "protocol/protocol.h"
 
-#define AVN_SCHEMA_VERSION 4
+#define AVN_SCHEMA_VERSION 5
 #define AVN_APP_ID 0x41564E31   /* "AVN1" in the SQLite header */
 
 typedef struct store store;
