@@ -2,8 +2,10 @@
 ** cmd_score.c: `avn score FORM item=value ... [--opt name=value] [--json]`,
 ** a scoring calculator over the instrument definitions that needs no
 ** database: parse every value against the definition (inst_parse_value),
-** check the form is complete and its cross-item rules (inst_check_complete),
-** score (inst_score) and print the results: --json one object whose keys are
+** check its items and cross-item rules (inst_check_complete), score
+** (inst_score) and print the results. An incomplete form (required items
+** missing) is scored as the study scores it, by the instrument's own
+** missing-item rule, and says which items it lacks: --json one object whose keys are
 ** the definition's result names (numbers unrounded, text for stages and
 ** categories, null when a result cannot be computed), else a table with
 ** one decimal. `avn score FORM --items` prints the definition; `avn score
@@ -75,9 +77,24 @@ static void print_items(const inst_def *d) {
   }
 }
 
-static int print_json(const inst_def *d, const inst_scores *s) {
+/* The required items resp lacks, or NULL (n_missing 0): JSON gets them as
+** "missing_required", the table as its last line. */
+static int print_json(const inst_def *d, const inst_scores *s, const char *missing) {
   json_t *o = json_object();
   if (!o) return 1;
+  if (missing) {
+    json_t *a = json_array();
+    for (const char *p = missing; a && *p;) {
+      size_t n = strcspn(p, ",");
+      json_array_append_new(a, json_stringn(p, n));
+      p += n;
+      p += strspn(p, ", ");
+    }
+    if (!a || json_object_set_new(o, "missing_required", a)) {
+      json_decref(o);
+      return 1;
+    }
+  }
   for (size_t i = 0; i < s->n; i++) {
     const inst_result *r = &s->r[i];
     json_t *v = r->missing ? json_null() : r->text ? json_string(r->text) : json_real(r->num);
@@ -90,12 +107,9 @@ static int print_json(const inst_def *d, const inst_scores *s) {
   return cli_print_json(o);
 }
 
-static void print_table(const inst_def *d, const inst_scores *s) {
+static void print_table(const inst_def *d, const inst_scores *s, size_t n_missing, const char *missing) {
   printf("%s (%s)\n", inst_title(d), inst_name(d));
-  if (!s->n) {
-    printf("  values valid and complete; this form has no scores\n");
-    return;
-  }
+  if (!s->n) printf("  values valid%s; this form has no scores\n", n_missing ? "" : " and complete");
   for (size_t i = 0; i < s->n; i++) {
     const inst_result *r = &s->r[i];
     const inst_result_def *rd = inst_result_at(d, i);
@@ -108,6 +122,9 @@ static void print_table(const inst_def *d, const inst_scores *s) {
       printf("%10.1f", r->num);
     printf(" %-8s %s\n", rd->unit, rd->label);
   }
+  if (n_missing)
+    printf("  incomplete: %zu required item%s missing: %s (scored by the instrument's missing-item rule)\n",
+           n_missing, n_missing == 1 ? "" : "s", missing);
 }
 
 int cmd_score(int argc, char **argv) {
@@ -118,6 +135,8 @@ int cmd_score(int argc, char **argv) {
   const inst_def *d = NULL;
   avn_err e;
   inst_scores s;
+  char missing[1024];
+  size_t n_missing = 0;
   int status = 0;
   avn_rc rc = AVN_OK;
 
@@ -209,7 +228,7 @@ int cmd_score(int argc, char **argv) {
   }
   inst_response resp = {vals, n_vals};
   rc = inst_check_complete(d, &resp, &e);
-  if (rc) {
+  if (rc && rc != AVN_E_REQUIRED) {
     status = cli_error("score", &e);
     goto cleanup;
   }
@@ -218,10 +237,11 @@ int cmd_score(int argc, char **argv) {
     status = cli_error("score", &e);
     goto cleanup;
   }
+  n_missing = inst_missing_required(d, &resp, missing, sizeof missing);
   if (json)
-    status = print_json(d, &s);
+    status = print_json(d, &s, n_missing ? missing : NULL);
   else
-    print_table(d, &s);
+    print_table(d, &s, n_missing, missing);
 
 cleanup:
   avn_free(vals);

@@ -190,8 +190,11 @@ const char *inst_agree_at(const inst_def *d, size_t i);   /* NULL past the end *
 avn_rc inst_parse_value(const inst_def *d, const char *item, const char *text,
                         inst_value *out /* OUT */, avn_err *e);
 
-/* AVN_OK when every required item is present; otherwise AVN_E_REQUIRED
-** naming the first missing item. */
+/* AVN_OK when every value names an item and the cross-item rules hold and
+** every required item is present. Unknown items and broken rules are
+** refused first; AVN_E_REQUIRED (naming the first missing item) comes
+** last, so it means "valid but incomplete": such a form is stored, listed
+** by avn check and scored by the instrument's own missing-item rule. */
 avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err *e);
 
 /* How many required items resp lacks; their names, comma-separated, in

@@ -451,13 +451,6 @@ avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err
       return avn_fail(e, AVN_E_UNKNOWN, field, NULL, "no such item in %s", d->name);
     }
   }
-  for (size_t i = 0; i < d->n_items; i++) {
-    const inst_item *it = &d->items[i].pub;
-    const inst_value *v = resp_get(resp, it->name);
-    if (!it->required || (v && (!v->missing || v->code))) continue;
-    snprintf(field, sizeof field, "%s.%s", d->name, it->name);
-    return avn_fail(e, AVN_E_REQUIRED, field, NULL, "required: the form is incomplete without it");
-  }
   for (size_t i = 0; i < d->n_rules; i++) {
     const def_rule *r = &d->rules[i];
     const inst_value *a = resp_get(resp, r->not_before), *b = resp_get(resp, r->item);
@@ -467,6 +460,15 @@ avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err
     value_words(inst_item_find(d, r->not_before), a, aw, sizeof aw);
     snprintf(field, sizeof field, "%s.%s", d->name, r->item);
     return avn_fail(e, AVN_E_DATE, field, bw, "must not be before %s (%s)", r->not_before, aw);
+  }
+  /* Last, so AVN_E_REQUIRED means every value given is valid and only
+  ** required items are missing: the form is stored and scored as incomplete. */
+  for (size_t i = 0; i < d->n_items; i++) {
+    const inst_item *it = &d->items[i].pub;
+    const inst_value *v = resp_get(resp, it->name);
+    if (!it->required || (v && (!v->missing || v->code))) continue;
+    snprintf(field, sizeof field, "%s.%s", d->name, it->name);
+    return avn_fail(e, AVN_E_REQUIRED, field, NULL, "required: the form is incomplete without it");
   }
   return AVN_OK;
 }

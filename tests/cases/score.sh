@@ -56,8 +56,27 @@ expect_in "$AVN_TMP/score.err" "hhs.rom_method: value 'arcs'"
 check_exit 1 "$AVN" score hhs $BEST --opt speed=fast
 check_exit 1 "$AVN" score vas pain_cm=12
 expect_in "$AVN_TMP/score.err" "must be between 0 and 10 cm"
-check_exit 1 "$AVN" score hhs pain=none
-expect_in "$AVN_TMP/score.err" "hhs.limp"
+# an incomplete form is scored as the study scores it (issue 10), and says what
+# it lacks: HHS pain alone scores pain 44 (none) and names the 16 other items
+check_exit 0 "$AVN" score hhs pain=none
+expect_in "$AVN_TMP/score.out" "pain                       44.0"
+expect_in "$AVN_TMP/score.out" "incomplete: 16 required items missing: limp, support, distance, stairs, shoes, sitting, transport,"
+# pain and function only: mHHS raw 44 + 47 = 91, x 1.1 = 100.1; no total
+check_exit 0 "$AVN" score hhs pain=none limp=none support=none distance=unlimited stairs=normal shoes=ease \
+  sitting=ordinary_chair transport=able --json
+expect_in "$AVN_TMP/score.out" '"mhhs_raw": 91.0'
+expect_in "$AVN_TMP/score.out" '"mhhs": 100.1'
+expect_in "$AVN_TMP/score.out" '"total": null'
+# WOMAC with 1 of its 24 items: no subscale within the missing-item rule
+# (docs/instruments.md 2.3), so every result is null; the 23 others are named
+check_exit 0 "$AVN" score womac p1=3 --json
+expect_in "$AVN_TMP/score.out" '"pain": null'
+expect_in "$AVN_TMP/score.out" '"total": null'
+python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["missing_required"]; sys.exit(0 if len(m)==23 and m[0]=="p2" and m[-1]=="f17" else 1)' \
+  "$AVN_TMP/score.out" || { echo "FAIL: missing_required is not p2..f17 (23)"; fails=$((fails+1)); }
+# a cross-item rule is still refused on an incomplete form
+check_exit 1 "$AVN" score ae term=x onset_date=2024-01-10 resolution_date=2024-01-01
+expect_in "$AVN_TMP/score.err" "ae.resolution_date: value '2024-01-01' refused: must not be before onset_date"
 check_exit 1 "$AVN" score ae term=x grade=2 serious=no related=1 onset_date=2024-01-10 resolution_date=2024-01-01
 expect_in "$AVN_TMP/score.err" "ae.resolution_date: value '2024-01-01' refused: must not be before onset_date"
 
