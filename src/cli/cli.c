@@ -117,6 +117,11 @@ static const cli_option *find_option(const cli_option *opts, const char *a) {
   return NULL;
 }
 
+/* The --user NAME this run was given, or NULL (one command per process):
+** a study with named users refuses it (cli_session.c). */
+static const char *user_option;
+const char *cli_user_option(void) { return user_option; }
+
 int cli_parse(const char *cmd, int argc, char **argv, const cli_option *opts, const char **pos, size_t npos,
               size_t nreq, const char *give, char **rest, size_t *nrest) {
   size_t got = 0;
@@ -128,6 +133,8 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_option *opts, co
       if (!o) return cli_usage_error(cmd, "unknown option '%s'", a);
       int r = read_option(cmd, argc, argv, &i, o);
       if (r) return r;
+      if (!strcmp(o->name, "--user") && (o->kind == CLI_VALUE || o->kind == CLI_TEXT))
+        user_option = *(const char **)o->out;
     } else if (got < npos) {
       pos[got++] = argv[i++];
     } else if (rest) {

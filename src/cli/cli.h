@@ -85,8 +85,16 @@ typedef struct store store;
 /* Opens the study to write and, when it has named users, resumes the
 ** session saved by avn login (refused without one). */
 avn_rc cli_open_write(const char *db, store **s, avn_err *e);
-/* Resumes the saved session of db on an open store (no-op without users). */
+/* Opens the study to read only and, when it has named users, resumes the
+** saved session (refused without one): the store then shows the session
+** user's sites only, and refuses what the role may not see (store_permit). */
+avn_rc cli_open_read(const char *db, store **s, avn_err *e);
+/* Resumes the saved session of db on an open store (no-op without users).
+** --user NAME given to a command on a study with named users is refused:
+** the command acts as the user logged in, never as the name given. */
 avn_rc cli_session_resume(store *s, const char *db, avn_err *e);
+/* The value of --user if this run's command line gave one, else NULL. */
+const char *cli_user_option(void);
 /* Where db's session token is kept (the folder is made, mode 0700). */
 avn_rc cli_session_path(const char *db, char *out, size_t n, avn_err *e);
 /* Writes the token to path, mode 0600. */

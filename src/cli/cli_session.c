@@ -78,13 +78,23 @@ static avn_rc session_load(const char *db, char token[65], avn_err *e) {
 avn_rc cli_session_resume(store *s, const char *db, avn_err *e) {
   char token[65];
   if (!store_has_accounts(s)) return AVN_OK;
+  if (cli_user_option())
+    return avn_fail(e, AVN_E_STATE, "--user", cli_user_option(), "this study has named users: a command acts as "
+                    "the user logged in (avn login %s --user NAME), never as the name --user gives; leave --user "
+                    "out", db);
   avn_rc rc = session_load(db, token, e);
   if (rc) return rc;
   if (!token[0])
     return avn_fail(e, AVN_E_STATE, "user", NULL, "this study has named users: log in first (avn login %s --user "
-                    "NAME); nothing was written", db);
+                    "NAME)", db);
   rc = store_session(s, token, e);
   sodium_memzero(token, sizeof token);
+  return rc;
+}
+
+avn_rc cli_open_read(const char *db, store **s, avn_err *e) {
+  avn_rc rc = store_open_read(db, s, e);
+  if (!rc) rc = cli_session_resume(*s, db, e);
   return rc;
 }
 

@@ -93,7 +93,10 @@ int cmd_audit(int argc, char **argv) {
   json_t *diffs = json && verify ? json_array() : NULL;
   store_verify_result vr;
   memset(&vr, 0, sizeof vr);
-  avn_rc rc = store_open_read(db, &s, &e);
+  avn_rc rc = cli_open_read(db, &s, &e);
+  /* what the role may see, asked before anything is printed: the trail of
+  ** the user's sites, or (--verify) the whole replay, an administrator's */
+  if (!rc) rc = store_read_as(s, verify ? "read_trail" : "read", &e);
   bool opened = rc == AVN_OK;
   if (opened) rc = store_each_audit(s, like, print_row, &o, &vr.chain, &e);
   if (opened && verify && (rc == AVN_OK || rc == AVN_E_STATE)) {

@@ -100,7 +100,7 @@ int cmd_check(int argc, char **argv) {
   store *s = NULL;
   store_study *st = NULL;
   char d1[11];
-  avn_rc rc = store_open_read(db, &s, &e);
+  avn_rc rc = cli_open_read(db, &s, &e);
   if (!rc) rc = store_quick_check(s, &e);   /* a damaged file is reported, never read as if sound */
   if (!rc) rc = store_load(s, NULL, &st, &e);
   if (rc) goto cleanup;

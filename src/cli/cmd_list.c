@@ -238,7 +238,7 @@ int cmd_list(int argc, char **argv) {
   avn_err_clear(&e);
   store *s = NULL;
   store_study *st = NULL;
-  avn_rc rc = store_open(pos[0], &s, &e);
+  avn_rc rc = cli_open_write(pos[0], &s, &e);   /* a session when the study has users */
   if (!rc) rc = store_load(s, NULL, &st, &e);
   if (!rc) {
     json_t *arr = json && !fnd ? json_array() : NULL;

@@ -35,7 +35,7 @@ static int query_list(const char *db, const char *patient, const char *status, b
   store *s = NULL;
   store_query_row *v = NULL;
   size_t n = 0;
-  avn_rc rc = store_open_read(db, &s, &e);
+  avn_rc rc = cli_open_read(db, &s, &e);
   if (!rc) rc = store_queries(s, patient, status, &v, &n, &e);
   json_t *arr = json ? json_array() : NULL;
   for (size_t i = 0; !rc && i < n; i++) {

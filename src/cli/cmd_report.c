@@ -51,7 +51,9 @@ int cmd_report(int argc, char **argv) {
   store *s = NULL;
   report_info info = {0};
   store_lock_info lk = {0};
-  avn_rc rc = store_open_read(db, &s, &e);
+  avn_rc rc = cli_open_read(db, &s, &e);
+  /* the safety board reads its report, and nothing else (store_read_as) */
+  if (!rc && safety) rc = store_read_as(s, "read_safety", &e);
   if (!rc && final) rc = store_study_lock(s, &lk, &e);
   if (!rc && final && !lk.locked)
     rc = avn_fail(&e, AVN_E_STATE, "--final", NULL, "the study is not locked: a final report is made from frozen data "

@@ -34,7 +34,7 @@ int cmd_schedule(int argc, char **argv) {
   if (r) return r;
   store *s = NULL;
   store_study *st = NULL;
-  avn_rc rc = store_open_read(db, &s, &e);
+  avn_rc rc = cli_open_read(db, &s, &e);
   if (!rc) rc = store_load(s, patient, &st, &e);
   if (rc) goto cleanup;
   json_t *arr = json ? json_array() : NULL;

@@ -54,7 +54,7 @@ int cmd_show(int argc, char **argv) {
   const char *db = pos[0], *patient = pos[1];
   store *s = NULL;
   store_study *st = NULL;
-  avn_rc rc = store_open_read(db, &s, &e);
+  avn_rc rc = cli_open_read(db, &s, &e);
   if (!rc) rc = store_load(s, patient, &st, &e);
   if (rc) goto cleanup;
   const store_patient *p = &st->patients[0];

@@ -382,7 +382,10 @@ avn_rc export_study(store *s, const export_opts *o, export_summary *out, avn_err
   if ((o->long_layout || o->labels) && o->format != EXPORT_CSV)
     return avn_fail(e, AVN_E_USAGE, o->long_layout ? "--layout" : "--labels", o->long_layout ? "long" : NULL,
                     "applies to --format csv only");
-  rc = frame_open(s, &fo, &fr, e);
+  /* Birth and enrolment dates leave only for roles that may see who a
+  ** patient is (store_permit; the statistician exports --deidentified). */
+  if (!o->deidentified) rc = store_permit(s, "export_identified", NULL, e);
+  if (!rc) rc = frame_open(s, &fo, &fr, e);
   if (rc) goto cleanup;
   sum.columns = o->long_layout ? 8 : frame_ncols(fr);
   switch (o->format) {

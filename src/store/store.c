@@ -236,7 +236,39 @@ typedef struct {
   char prev[65];
   store_chain *chain;
   bool stopped;
+  char **hidden;             /* records of other sites' patients, screenings, queries: sorted */
+  size_t n_hidden, cap_hidden;
+  bool nomem;
 } audit_iter;
+
+static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int hidden_row(void *ctx, int n, const char *const *c) {
+  audit_iter *it = ctx;
+  (void)n;
+  if (avn_grow((void **)&it->hidden, &it->cap_hidden, it->n_hidden + 1, sizeof *it->hidden)) return it->nomem = true;
+  it->hidden[it->n_hidden] = avn_strdup(c[0]);
+  if (!it->hidden[it->n_hidden++]) return it->nomem = true;
+  return 0;
+}
+
+/* Whether a row's record belongs to a patient, screening or query the reader
+** may not see: "patient P / ..." and "screening S" by their first part, a
+** finding "finding KIND/P/..." by its patient. O(log n). */
+static bool row_hidden(const audit_iter *it, const char *record) {
+  char key[160];
+  if (!it->n_hidden) return false;
+  if (!strncmp(record, "finding ", 8)) {
+    const char *p = strchr(record, '/');
+    if (!p) return false;
+    snprintf(key, sizeof key, "patient %.*s", (int)strcspn(p + 1, "/"), p + 1);
+  } else {
+    const char *sep = strstr(record, " / ");
+    snprintf(key, sizeof key, "%.*s", sep ? (int)(sep - record) : (int)strlen(record), record);
+  }
+  const char *k = key;
+  return bsearch(&k, it->hidden, it->n_hidden, sizeof *it->hidden, str_cmp) != NULL;
+}
 
 static int audit_row(void *ctx, int n, const char *const *c) {
   audit_iter *it = ctx;
@@ -254,7 +286,7 @@ static int audit_row(void *ctx, int n, const char *const *c) {
     ch->bad_row = id;
   }
   snprintf(it->prev, sizeof it->prev, "%s", c[9] ? c[9] : "");
-  if (it->stopped || (it->like && !strstr(c[4], it->like))) return 0;
+  if (it->stopped || (it->like && !strstr(c[4], it->like)) || row_hidden(it, c[4])) return 0;
   store_audit_row r = {id, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]};
   if (it->fn && it->fn(it->ctx, &r)) it->stopped = true;
   return 0;
@@ -267,8 +299,23 @@ avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, vo
   memset(chain, 0, sizeof *chain);
   chain->chain_ok = true;
   audit_iter it = {.like = record_like, .fn = fn, .ctx = ctx, .chain = chain};
-  avn_rc rc = store_q(s, "SELECT id,at,user,action,record,field,old_value,new_value,reason,hash,1"
-                   " FROM audit ORDER BY id", NULL, 0, audit_row, &it, e);
+  char sites[128], sql[640];
+  avn_rc rc = AVN_OK;
+  /* Rows shown (fn) are the reader's sites' only; the chain is checked whole. */
+  if (fn) rc = store_read_scope(s, NULL, NULL, sites, sizeof sites, e);
+  if (!rc && fn && sites[0]) {
+    snprintf(sql, sizeof sql, "SELECT 'patient ' || code FROM patient WHERE site_id NOT IN %s"
+             " UNION ALL SELECT 'screening ' || code FROM screening WHERE site_id NOT IN %s"
+             " UNION ALL SELECT 'query ' || q.id FROM query q JOIN patient p ON p.id = q.patient_id"
+             " WHERE p.site_id NOT IN %s", sites, sites, sites);
+    rc = store_q(s, sql, NULL, 0, hidden_row, &it, e);
+    if (!rc && it.nomem) rc = avn_fail(e, AVN_E_NOMEM, "audit", NULL, "out of memory");
+    if (!rc) qsort(it.hidden, it.n_hidden, sizeof *it.hidden, str_cmp);
+  }
+  if (!rc) rc = store_q(s, "SELECT id,at,user,action,record,field,old_value,new_value,reason,hash,1"
+                           " FROM audit ORDER BY id", NULL, 0, audit_row, &it, e);
+  for (size_t i = 0; i < it.n_hidden; i++) avn_free(it.hidden[i]);
+  avn_free(it.hidden);
   if (rc) return rc;
   snprintf(chain->head, sizeof chain->head, "%s", it.prev);
   rc = store_checkpoint_check(s, chain->rows, chain->head, chain, e);

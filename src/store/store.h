@@ -483,13 +483,29 @@ avn_rc store_session(store *s, const char *token, avn_err *e);
 avn_rc store_logout(store *s, avn_err *e);
 /* Whether the session's user may take action ("read", "contact", or an
 ** audit action such as "enter") on patient (NULL: the role alone); "read":
-** every role, at the user's own sites (administrators at every site). Refusals name
+** every role but the safety board, at the user's own sites (administrators
+** at every site; see store_read_as). Refusals name
 ** the user, role, action, patient and site. AVN_OK in a study without
 ** users. Roles: administrator everything at every site; investigator and
 ** data_entry change data (and see contact details) at their own sites;
 ** monitor sees contact details at their sites and changes no data;
-** statistician and safety_board read only (never contact details). */
+** statistician and safety_board read only (never contact details; the
+** safety board reads safety data only, "read_safety"); "export_identified"
+** (an export with birth and enrolment dates) every role but those two. */
 avn_rc store_permit(store *s, const char *action, const char *patient, avn_err *e);
+/* Reading, in a study with accounts: every read (store_load,
+** store_load_next, store_queries, store_each_audit, store_contact) needs a
+** session and shows the session user's sites only (administrators every
+** site); a snapshot simply holds no patient, screening or query of another
+** site. What the reads are for decides whether the role may: "read" (the
+** study's data; the default) every role but the safety board;
+** "read_safety" (the safety board's report: adverse events, conversions,
+** deviations, enrolment and follow-up) every role; store_verify (the whole
+** trail replayed) administrators only. store_read_as declares the purpose
+** for the reads that follow on this handle, refused (naming user, role and
+** action) when the role may not. AVN_OK in a study without users. */
+avn_rc store_read_as(store *s, const char *action, avn_err *e);
+
 /* --- queries on a field (store_query.c) ---
 ** A query is about a patient and, as far as given, a visit, a form (with
 ** its hip) and an item; it has a thread of messages and a status: open,

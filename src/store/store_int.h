@@ -32,6 +32,7 @@ struct store {
     int role;
     char name[AVN_USER_MAX + 1];
     char session[65];   /* the token's hash */
+    char read_as[24];   /* what reads are for (store_read_as); "" = "read" */
   } actor;
 };
 
@@ -61,6 +62,14 @@ avn_rc store_accounts_load(store *s, avn_err *e);
 /* The name every write is audited under: the session's user in a study
 ** with accounts (refused without a session), else user. */
 avn_rc store_writer(store *s, const char *user, const char **out, avn_err *e);
+
+/* Whether the session's user may read (action; NULL: what store_read_as
+** declared, else "read") the patient, or the whole study (patient NULL):
+** refused without a session or when the role or the site forbids it. For
+** a whole-study read, *sites (n bytes) gets the SQL of the user's site ids,
+** "(SELECT site_id ...)", to filter on, or "" for every site (an
+** administrator, or a study without users). */
+avn_rc store_read_scope(store *s, const char *patient, const char *action, char *sites, size_t n, avn_err *e);
 
 /* Loads the key (creating it when create and it does not exist). */
 avn_rc store_key_load(store_key *k, bool create, avn_err *e);

@@ -177,9 +177,15 @@ avn_rc store_queries(store *s, const char *patient, const char *status, store_qu
                      avn_err *e) {
   query_list l = {0};
   const char *p[4] = {patient, patient, status, status};
-  avn_rc rc = store_q(s, "SELECT q.id, " STORE_QUERY_ON_SQL ", q.status, m.user, m.at, m.text FROM query q JOIN"
-                         " patient p ON p.id = q.patient_id JOIN query_message m ON m.query_id = q.id"
-                         " WHERE (? IS NULL OR p.code = ?) AND (? IS NULL OR q.status = ?) ORDER BY q.id, m.seq", p, 4, query_cb, &l, e);
+  char sites[128], sql[768];
+  /* the reader's sites only (store_read_scope) */
+  avn_rc rc = store_read_scope(s, NULL, NULL, sites, sizeof sites, e);
+  if (rc) return rc;
+  snprintf(sql, sizeof sql, "SELECT q.id, " STORE_QUERY_ON_SQL ", q.status, m.user, m.at, m.text FROM query q JOIN"
+           " patient p ON p.id = q.patient_id JOIN query_message m ON m.query_id = q.id"
+           " WHERE (? IS NULL OR p.code = ?) AND (? IS NULL OR q.status = ?)%s%s ORDER BY q.id, m.seq",
+           sites[0] ? " AND p.site_id IN " : "", sites);
+  rc = store_q(s, sql, p, 4, query_cb, &l, e);
   if (!rc && l.nomem) rc = AVN_E_NOMEM;
   if (rc) {
     store_queries_free(l.v, l.n);

@@ -233,17 +233,28 @@ static avn_rc form_users(load_ctx *c) {
 
 static avn_rc build_form_index(store_study *st);
 
+/* where (" WHERE ..." over patient p, or "") narrowed to the site ids of
+** sites ("" : every site) into buf. */
+static const char *at_sites(char *buf, size_t n, const char *where, const char *sites) {
+  if (!sites[0]) return where;
+  snprintf(buf, n, "%s%s p.site_id IN %s", where, where[0] ? " AND" : " WHERE", sites);
+  return buf;
+}
+
 /* One snapshot: the patients that `where` (over patient p, taking pp) selects,
 ** at most `limit` of them in id order (0: all), then their hips, events, forms
-** and values, one query per table; with_screenings adds the screening log. */
+** and values, one query per table; with_screenings adds the screening log.
+** sites: the reader's site ids (store_read_scope), "" for every site. */
 static avn_rc load(store *s, const char *where, const char *const *pp, size_t np, size_t limit,
-                   bool with_screenings, store_study **out, avn_err *e) {
+                   bool with_screenings, const char *sites, store_study **out, avn_err *e) {
   load_ctx c = {.s = s, .e = e};
   avn_rc rc;
+  char wbuf[256];
   *out = NULL;
   c.st = avn_calloc(1, sizeof *c.st);
   if (!c.st) return AVN_E_NOMEM;
   c.st->protocol = s->protocol;
+  where = at_sites(wbuf, sizeof wbuf, where, sites);
   char sql[1024], lim[32] = "";
   if (limit) snprintf(lim, sizeof lim, " LIMIT %zu", limit);
   snprintf(sql, sizeof sql,
@@ -261,7 +272,7 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
     if (c.st->n_patients == 0) goto done;
     snprintf(lo, sizeof lo, "%lld", (long long)c.st->patients[0].id);
     snprintf(hi, sizeof hi, "%lld", (long long)c.st->patients[c.st->n_patients - 1].id);
-    where = " WHERE p.id BETWEEN ? AND ?";
+    where = at_sites(wbuf, sizeof wbuf, " WHERE p.id BETWEEN ? AND ?", sites);
     pp = range;
     np = 2;
   }
@@ -294,9 +305,10 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
     if (!rc) rc = c.rc;
   }
   if (!rc && with_screenings) {
-    rc = store_q(s, "SELECT sc.code, site.code, sc.screened_on, sc.eligible, sc.failed, p.code FROM screening sc"
-                    " JOIN site ON site.id = sc.site_id LEFT JOIN patient p ON p.screening_id = sc.id ORDER BY sc.id",
-                 NULL, 0, screening_cb, &c, e);
+    snprintf(sql, sizeof sql, "SELECT sc.code, site.code, sc.screened_on, sc.eligible, sc.failed, p.code FROM"
+             " screening sc JOIN site ON site.id = sc.site_id LEFT JOIN patient p ON p.screening_id = sc.id%s%s"
+             " ORDER BY sc.id", sites[0] ? " WHERE sc.site_id IN " : "", sites);
+    rc = store_q(s, sql, NULL, 0, screening_cb, &c, e);
     if (!rc) rc = c.rc;
     /* sorted as strcmp sorts: the monitor looks ids up by bsearch */
     if (!rc) rc = store_q(s, "SELECT finding, reason, user, at FROM deviation_ack ORDER BY CAST(finding AS BLOB)",
@@ -322,7 +334,11 @@ cleanup:
 
 avn_rc store_load(store *s, const char *patient, store_study **out, avn_err *e) {
   const char *pp[1] = {patient};
-  avn_rc rc = load(s, patient ? " WHERE p.code=?" : "", pp, patient ? 1 : 0, 0, !patient, out, e);
+  char sites[128];
+  *out = NULL;
+  avn_rc rc = store_read_scope(s, patient, NULL, sites, sizeof sites, e);
+  if (rc) return rc;
+  rc = load(s, patient ? " WHERE p.code=?" : "", pp, patient ? 1 : 0, 0, !patient, patient ? "" : sites, out, e);
   if (!rc && patient && (*out)->n_patients == 0) {
     store_study_free(*out);
     *out = NULL;
@@ -335,7 +351,10 @@ avn_rc store_load_next(store *s, int64_t after, size_t max, store_study **out, a
   char a[32];
   snprintf(a, sizeof a, "%lld", (long long)after);
   const char *pp[1] = {a};
-  return load(s, " WHERE p.id > ?", pp, 1, max ? max : 1, false, out, e);
+  char sites[128];
+  *out = NULL;
+  avn_rc rc = store_read_scope(s, NULL, NULL, sites, sizeof sites, e);
+  return rc ? rc : load(s, " WHERE p.id > ?", pp, 1, max ? max : 1, false, sites, out, e);
 }
 
 typedef struct contact_ctx {

@@ -457,9 +457,16 @@ static bool role_may(int role, const char *action) {
   static const char *const investigator[] = {"contact", "query_open", "query_answer", "adjudicate", "ack", NULL};
   static const char *const entry[] = {"contact", "query_answer", NULL};
   static const char *const locks[] = {"lock", "unlock", NULL};
-  /* A signature is the investigator's own. Every role reads, at its sites. */
+  /* A signature is the investigator's own. Reading, at the user's sites:
+  ** the safety board the safety data only (its report: adverse events,
+  ** conversions, deviations, enrolment and follow-up), every other role the
+  ** study's data; identifying dates leave in an export for the roles that
+  ** may see contact details, never the statistician's (--deidentified). */
   if (!strcmp(action, "sign")) return role == STORE_ROLE_INVESTIGATOR;
-  if (!strcmp(action, "read")) return true;
+  if (!strcmp(action, "read_safety")) return true;
+  if (!strcmp(action, "read")) return role != STORE_ROLE_SAFETY_BOARD;
+  if (!strcmp(action, "export_identified"))
+    return role != STORE_ROLE_STATISTICIAN && role != STORE_ROLE_SAFETY_BOARD;
   if (in_list(locks, action) && role == STORE_ROLE_INVESTIGATOR) return true;
   switch (role) {
   case STORE_ROLE_ADMIN: return true;
@@ -470,12 +477,20 @@ static bool role_may(int role, const char *action) {
   }
 }
 
+/* The actions that only read (their refusals write nothing to speak of). */
+static bool reading(const char *a) {
+  return !strncmp(a, "read", 4) || !strcmp(a, "contact") || !strcmp(a, "export_identified");
+}
+
 /* An audit action in the words of a refusal. */
 static const char *action_words(const char *a) {
   static const char *const entering[] = {"enter", "create", "insert", "update", "clear", "status", NULL};
   if (in_list(entering, a)) return "enter data for";
   if (!strcmp(a, "contact")) return "see the contact details of";
   if (!strcmp(a, "read")) return "see the data of";
+  if (!strcmp(a, "read_safety")) return "see the safety data of";
+  if (!strcmp(a, "read_trail")) return "replay the whole audit trail (avn audit --verify) of";
+  if (!strcmp(a, "export_identified")) return "export identifying dates (birth, enrolment; give --deidentified) of";
   if (!strcmp(a, "visit")) return "record a visit of";
   if (!strcmp(a, "query_open")) return "open a query on";
   if (!strcmp(a, "verify")) return "verify the source data of";
@@ -528,19 +543,21 @@ static avn_rc site_member(store *s, const char *site, bool *yes, avn_err *e) {
 static avn_rc site_check(store *s, const char *action, const char *what, const char *site, avn_err *e) {
   bool yes = false;
   const char *u = s->actor.name, *r = store_role_name(s->actor.role);
-  char words[64];
+  char words[160];
   snprintf(words, sizeof words, "%s", action_words(action));
   size_t n = strlen(words);
   if (!what && n > 3 && !strcmp(words + n - 3, " of")) words[n - 3] = '\0';   /* "see the contact details" */
+  /* A read refused shows nothing; a write refused writes nothing. */
+  const char *after = reading(action) ? "" : "; nothing was written";
   if (!role_may(s->actor.role, action))
-    return avn_fail(e, AVN_E_STATE, "user", u, "user %s (role %s) may not %s%s%s%s%s: the role does not allow it; "
-                    "nothing was written", u, r, words, what ? " " : "", what ? what : "",
-                    site ? " at site " : "", site ? site : "");
+    return avn_fail(e, AVN_E_STATE, "user", u, "user %s (role %s) may not %s%s%s%s%s: the role does not allow it%s",
+                    u, r, words, what ? " " : "", what ? what : "", site ? " at site " : "", site ? site : "",
+                    after);
   if (s->actor.role == STORE_ROLE_ADMIN || !site) return AVN_OK;
   avn_rc rc = site_member(s, site, &yes, e);
   if (!rc && !yes)
-    rc = avn_fail(e, AVN_E_STATE, "user", u, "user %s (role %s) may not %s %s at site %s: not one of their sites; "
-                  "nothing was written", u, r, action_words(action), what ? what : "", site);
+    rc = avn_fail(e, AVN_E_STATE, "user", u, "user %s (role %s) may not %s %s at site %s: not one of their sites%s",
+                  u, r, action_words(action), what ? what : "", site, after);
   return rc;
 }
 
@@ -574,5 +591,28 @@ avn_rc store_audit_permit(store *s, const char *action, const char *record, cons
   if (!rc && field && !strcmp(field, "site") && old_v) rc = site_check(s, action, what, old_v, e);
   avn_free(site);
   avn_free(who);
+  return rc;
+}
+
+/* --- reading ------------------------------------------------------------- */
+
+avn_rc store_read_as(store *s, const char *action, avn_err *e) {
+  if (!s->has_accounts) return AVN_OK;
+  avn_rc rc = store_read_scope(s, NULL, action, NULL, 0, e);
+  if (!rc) snprintf(s->actor.read_as, sizeof s->actor.read_as, "%s", action);
+  return rc;
+}
+
+avn_rc store_read_scope(store *s, const char *patient, const char *action, char *sites, size_t n, avn_err *e) {
+  if (n) sites[0] = '\0';
+  if (!s->has_accounts) return AVN_OK;
+  if (!s->actor.set)
+    return avn_fail(e, AVN_E_STATE, "user", NULL, "this study has named users: log in first (avn login STUDY.db "
+                    "--user NAME); nothing is shown without a session");
+  if (!action) action = s->actor.read_as[0] ? s->actor.read_as : "read";
+  if (patient) return store_permit(s, action, patient, e);
+  avn_rc rc = site_check(s, action, NULL, NULL, e);
+  if (!rc && n && s->actor.role != STORE_ROLE_ADMIN)
+    snprintf(sites, n, "(SELECT site_id FROM account_site WHERE account_id=%" PRId64 ")", s->actor.id);
   return rc;
 }

@@ -155,10 +155,15 @@ expect_exit 0 "$AVN" unlock "$DB" --study --reason "late query"
 # --- the trail replays every table, and notices a signature or a lock changed behind avn's back.
 as ivy
 expect_exit 0 "$AVN" sign "$DB" P1 --meaning "final review" --password-stdin <<<"pw-of-ivy"
+# the whole replay compares every site's tables: an administrator's (store_read_scope)
+refuse_same "$DB" "user ivy (role investigator) may not replay the whole audit trail (avn audit --verify): the role does not allow it" \
+  audit "$DB" --verify
+as ada
 expect_exit 0 "$AVN" audit "$DB" --verify
 expect_out "replay: 0 differences"
 cp "$DB" "$T/t.db"
 sqlite3 "$T/t.db" "DELETE FROM signature; UPDATE patient SET lock_reason='x' WHERE code='P2'; UPDATE query_message SET text='edited' WHERE seq=2"
+login "$T/t.db" ada pw-of-ada >/dev/null || bad "login to the copy"
 expect_exit 1 "$AVN" audit "$T/t.db" --verify
 expect_out "patient P1 / signature casebook"
 expect_out "patient P2"

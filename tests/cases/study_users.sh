@@ -193,11 +193,14 @@ ada user mo site north yes" ] && ok || bad "user mo's audit rows"
 [ "$(sqlite3 "$DB" "SELECT user FROM audit WHERE record='patient P1 / visit baseline / hhs left / entry 2' AND field='pain'")" = ivy ] \
   && ok || bad "entry 2 not audited as ivy"
 [ "$(sqlite3 "$DB" "SELECT reason FROM audit WHERE record='user dan' AND field='disabled'")" = "left the study team" ] && ok || bad "disable reason"
+refuse_same "$DB" "this study has named users: log in first" audit "$DB" --verify
+login "$DB" ada "$PW" >/dev/null
 expect_exit 0 "$AVN" audit "$DB" --verify
 expect_out "replay: 0 differences"
 # A role raised behind avn's back shows in the replay.
 cp "$DB" "$T/t.db"
 sqlite3 "$T/t.db" "UPDATE account SET role='administrator' WHERE name='stan'; DELETE FROM account_site WHERE account_id=(SELECT id FROM account WHERE name='nora')"
+login "$T/t.db" ada "$PW" >/dev/null
 expect_exit 1 "$AVN" audit "$T/t.db" --verify
 expect_out "user stan"
 expect_out "user nora"
@@ -210,9 +213,14 @@ seq_screen "$OLD" S1 2024-01-10 left 40 --user carol >/dev/null || bad "single-u
 refuse_same "$OLD" "the study has no users yet: the first one is an administrator" \
   user add "$OLD" dan --role data_entry --site main --password-stdin <<<"pw-of-dan"
 expect_exit 0 "$AVN" user add "$OLD" carol --role administrator --site main --password-stdin <<<"pw-of-carol"
-refuse_same "$OLD" "this study has named users: log in first" enroll "$OLD" S1 P1 --date 2024-01-15 --sex female --user carol
+refuse_same "$OLD" "this study has named users: log in first" enroll "$OLD" S1 P1 --date 2024-01-15 --sex female
+# --user on a study with named users is refused, not silently ignored, with or without a session
+refuse_same "$OLD" "--user: value 'carol' refused: this study has named users: a command acts as the user logged in" \
+  enroll "$OLD" S1 P1 --date 2024-01-15 --sex female --user carol
 expect_exit 0 login "$OLD" carol pw-of-carol
-expect_exit 0 "$AVN" enroll "$OLD" S1 P1 --date 2024-01-15 --sex female --user mallory
-[ "$(sqlite3 "$OLD" "SELECT DISTINCT user FROM audit WHERE record='patient P1'")" = carol ] && ok || bad "--user overrode the session"
+refuse_same "$OLD" "--user: value 'mallory' refused: this study has named users" \
+  enroll "$OLD" S1 P1 --date 2024-01-15 --sex female --user mallory
+expect_exit 0 "$AVN" enroll "$OLD" S1 P1 --date 2024-01-15 --sex female
+[ "$(sqlite3 "$OLD" "SELECT DISTINCT user FROM audit WHERE record='patient P1'")" = carol ] && ok || bad "not audited as the session's user"
 expect_exit 0 "$AVN" audit "$OLD" --verify
 finish
