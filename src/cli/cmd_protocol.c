@@ -21,8 +21,11 @@ const char cmd_protocol_usage[] =
     "      version, kept with the earlier ones and audited with the reason. Refused\n"
     "      (exit 1, nothing written) when it would orphan recorded data: a visit,\n"
     "      form or item with values, a recorded value a narrowed code list or range\n"
-    "      no longer allows, a screening field in use; or when it changes the visit\n"
-    "      schedule while patients are enrolled.\n";
+    "      no longer allows, a screening field in use. A schedule that moves (a\n"
+    "      visit's day or window, a visit, procedure or MRI added or dropped)\n"
+    "      re-plans every enrolled patient's planned dates and windows, audited\n"
+    "      (replan); recorded visit dates stay, and one now outside its window is an\n"
+    "      out_of_window finding of avn check, not a refusal.\n";
 
 static void offset_json(json_t *o, const char *key, proto_offset off) {
   char b[32];
@@ -188,11 +191,17 @@ static int protocol_amend(int argc, char **argv) {
   long version = 0;
   avn_err e;
   avn_err_clear(&e);
-  avn_rc rc = store_open(pos[0], &s, &e);
+  store_replan plan;
+  avn_rc rc = cli_open_write(pos[0], &s, &e);
   if (!rc) rc = protocol_load(pos[1], &np, &e);
-  if (!rc) rc = store_protocol_amend(s, np, reason, user, &version, &e);
+  if (!rc) rc = store_protocol_amend(s, np, reason, user, &version, &plan, &e);
   if (!rc) {
     printf("%s: protocol '%s' amended to version %ld\n", pos[0], np->name, version);
+    if (plan.patients)
+      printf("schedule re-planned for %zu patient%s: %zu event%s moved, %zu added, %zu dropped; %zu recorded visit%s "
+             "now outside %s window (avn check lists %s)\n", plan.patients, plan.patients == 1 ? "" : "s", plan.moved,
+             plan.moved == 1 ? "" : "s", plan.added, plan.removed, plan.now_outside, plan.now_outside == 1 ? "" : "s",
+             plan.now_outside == 1 ? "its" : "their", plan.now_outside == 1 ? "it" : "them");
     np = NULL;   /* the store's now */
   }
   protocol_free(np);

@@ -119,18 +119,28 @@ avn_rc store_void(store *s, const store_form_ref *f, bool restore, const char *r
 
 /* --- protocol amendments (store_protocol.c) --- */
 
+/* What re-planning the schedule did (store_protocol_amend). */
+typedef struct store_replan {
+  size_t patients;           /* patients whose schedule changed */
+  size_t moved, added, removed;   /* events re-dated, new, dropped */
+  size_t now_outside;        /* recorded visits in their old window, outside the new one
+                                (out_of_window findings of avn check) */
+} store_replan;
+
 /* Replaces the study's protocol with np (same name, different text), as the
 ** next version in table protocol_version, audited and replayed by
 ** store_verify. Refused with the list of what it would orphan (a visit,
 ** form or item with recorded data, a recorded value the new definitions
-** refuse, a screening its fields cannot read) or when the visit schedule
-** changes while patients are enrolled; a refusal writes nothing. On success
-** the store owns np (store_protocol() returns it) and *version is its
-** number; on refusal np stays the caller's. np's own forms were registered
-** when it was loaded, so after a refusal the registry holds them: close the
-** store and free the registry. */
+** refuse, a screening its fields cannot read); a refusal writes nothing.
+** A schedule that moves re-plans every enrolled patient's planned dates and
+** windows from np, audited (action "replan"); recorded visit dates stay,
+** and one now outside its window is a finding, not a refusal. On success
+** the store owns np (store_protocol() returns it), *version is its number
+** and *plan (may be NULL) says what was re-planned; on refusal np stays the
+** caller's. np's own forms were registered when it was loaded, so after a
+** refusal the registry holds them: close the store and free the registry. */
 avn_rc store_protocol_amend(store *s, protocol *np, const char *reason, const char *user,
-                            long *version /* OUT */, avn_err *e);
+                            long *version /* OUT */, store_replan *plan /* OUT */, avn_err *e);
 
 typedef struct store_amend_req {
   const char *patient;

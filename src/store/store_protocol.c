@@ -12,12 +12,24 @@
 ** What is refused, naming it: an amendment that would orphan recorded data
 ** (a visit with forms or a date, a form or an item with values, a value the
 ** new definition no longer accepts: a narrowed code list or range, a
-** screening the new fields cannot read back), one that renames the protocol,
-** and one that changes the visit schedule while patients are enrolled (their
-** schedules were planned from the old one and avn does not re-plan them).
+** screening the new fields cannot read back) and one that renames the
+** protocol.
+**
+** A schedule that moves (a visit's day or window, a procedure or an MRI
+** added, moved or dropped) re-plans every enrolled patient from their day 0
+** in the same transaction (replan): each changed planned date and window
+** bound is audited (action "replan", record "patient P / event KIND NAME
+** [HIP]", fields planned / earliest / latest, with the amendment's reason),
+** and store_verify's replay, which plans the schedule from the current
+** protocol, agrees. Recorded visit dates stay: one that falls outside its
+** new window is an out_of_window finding of the monitor (avn check), not a
+** refusal, and is counted in the result.
 **
 ** Costs: one grouped query per kind of data (distinct form/visit pairs,
-** distinct item values), each value parsed once: O(distinct values).
+** distinct item values), each value parsed once: O(distinct values). The
+** re-plan reads patients, hips and events in three queries and matches each
+** patient's events among their own (a protocol's few dozen): O(events); then
+** one write and up to three audit rows per event that changed.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +133,6 @@ static bool same_schedule(const protocol *a, const protocol *b) {
 
 static avn_rc check_orphans(store *s, const protocol *np, avn_err *e) {
   orphans o = {.np = np};
-  char *enrolled = NULL;
   avn_rc rc = store_q(s, "SELECT visit, instrument, count(*) FROM form GROUP BY visit, instrument ORDER BY visit, "
                          "instrument", NULL, 0, form_row, &o, e);
   if (!rc) rc = store_q(s, "SELECT name, count(*) FROM event WHERE kind='visit' AND actual IS NOT NULL GROUP BY name"
@@ -130,14 +141,185 @@ static avn_rc check_orphans(store *s, const protocol *np, avn_err *e) {
                            " ON f.id = v.form_id WHERE v.value_text <> '' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
                         NULL, 0, value_row, &o, e);
   if (!rc) rc = store_q(s, "SELECT code, data FROM screening ORDER BY code", NULL, 0, screening_row, &o, e);
-  if (!rc) rc = store_q_one(s, "SELECT count(*) FROM patient", NULL, 0, &enrolled, NULL, e);
   if (rc) return rc;
   if (o.n) rc = avn_fail(e, AVN_E_STATE, "protocol", np->file, "the amendment would orphan recorded data: %s", o.text);
-  else if (enrolled && strcmp(enrolled, "0") && !same_schedule(s->protocol, np))
-    rc = avn_fail(e, AVN_E_STATE, "protocol", np->file, "the visit schedule (visits, their timing or procedures) "
-                  "changes while %s patient(s) are enrolled, whose schedules were planned from the current "
-                  "one: avn does not re-plan them; change forms, items, limits or the analysis only", enrolled);
-  avn_free(enrolled);
+  return rc;
+}
+
+/* --- re-planning the enrolled patients ------------------------------------ */
+
+typedef struct ev_row {
+  char *id, *kind, *name, *side, *planned, *earliest, *latest, *actual;
+  size_t patient;            /* index into the patients read */
+  bool kept;                 /* in the new schedule */
+} ev_row;
+
+typedef struct pt_row {
+  char *id, *code;
+  avn_date day0;
+  bool hip[3];
+  size_t ev_first, ev_end;   /* its events: ev[ev_first .. ev_end) */
+} pt_row;
+
+typedef struct plan_rd {
+  pt_row *pt; size_t n_pt, cap_pt;
+  ev_row *ev; size_t n_ev, cap_ev;
+  bool nomem;
+} plan_rd;
+
+static char *dup0(const char *x) { return avn_strdup(x ? x : ""); }
+
+/* Patients, sorted by id. */
+static int pt_cb(void *ctx, int n, const char *const *c) {
+  plan_rd *r = ctx;
+  (void)n;
+  if (avn_grow((void **)&r->pt, &r->cap_pt, r->n_pt + 1, sizeof *r->pt)) return r->nomem = true;
+  pt_row *p = &r->pt[r->n_pt++];
+  memset(p, 0, sizeof *p);
+  p->id = dup0(c[0]);
+  p->code = dup0(c[1]);
+  if (!p->id || !p->code || avn_date_parse(c[2], &p->day0)) return r->nomem = true;
+  return 0;
+}
+
+static size_t pt_find(const plan_rd *r, const char *id) {
+  long long want = strtoll(id, NULL, 10);
+  size_t lo = 0, hi = r->n_pt;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strtoll(r->pt[mid].id, NULL, 10) < want) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < r->n_pt && strtoll(r->pt[lo].id, NULL, 10) == want ? lo : (size_t)-1;
+}
+
+static int hip_cb(void *ctx, int n, const char *const *c) {
+  plan_rd *r = ctx;
+  (void)n;
+  size_t i = pt_find(r, c[0]);
+  if (i != (size_t)-1) r->pt[i].hip[!strcmp(c[1], "left") ? SIDE_LEFT : SIDE_RIGHT] = true;
+  return 0;
+}
+
+/* Events, by patient id: each patient's are contiguous. */
+static int ev_cb(void *ctx, int n, const char *const *c) {
+  plan_rd *r = ctx;
+  (void)n;
+  if (avn_grow((void **)&r->ev, &r->cap_ev, r->n_ev + 1, sizeof *r->ev)) return r->nomem = true;
+  ev_row *v = &r->ev[r->n_ev++];
+  memset(v, 0, sizeof *v);
+  v->patient = pt_find(r, c[1]);
+  v->id = dup0(c[0]);
+  v->kind = dup0(c[2]);
+  v->name = dup0(c[3]);
+  v->side = dup0(c[4]);
+  v->planned = dup0(c[5]);
+  v->earliest = dup0(c[6]);
+  v->latest = dup0(c[7]);
+  v->actual = c[8] ? avn_strdup(c[8]) : NULL;
+  if (!v->id || !v->kind || !v->name || !v->side || !v->planned || !v->earliest || !v->latest || (c[8] && !v->actual))
+    return r->nomem = true;
+  if (v->patient != (size_t)-1) {
+    pt_row *p = &r->pt[v->patient];
+    if (p->ev_end == 0) p->ev_first = r->n_ev - 1;
+    p->ev_end = r->n_ev;
+  }
+  return 0;
+}
+
+static void plan_rd_free(plan_rd *r) {
+  for (size_t i = 0; i < r->n_pt; i++) {
+    avn_free(r->pt[i].id);
+    avn_free(r->pt[i].code);
+  }
+  for (size_t i = 0; i < r->n_ev; i++) {
+    ev_row *v = &r->ev[i];
+    char *f[8] = {v->id, v->kind, v->name, v->side, v->planned, v->earliest, v->latest, v->actual};
+    for (int k = 0; k < 8; k++) avn_free(f[k]);
+  }
+  avn_free(r->pt);
+  avn_free(r->ev);
+}
+
+/* One field of an event moved: its audit row (NULL old: a new event; NULL
+** new: an event dropped). */
+static avn_rc replan_audit(store *s, const char *rec, const char *field, const char *was, const char *now,
+                           const char *reason, const char *user, avn_err *e) {
+  if (was && now && !strcmp(was, now)) return AVN_OK;
+  return store_audit(s, user, "replan", rec, field, was, now, reason, e);
+}
+
+/* Re-plans every enrolled patient from np (see the essay above). */
+static avn_rc replan(store *s, const protocol *np, const char *reason, const char *user, store_replan *out,
+                     avn_err *e) {
+  plan_rd r = {0};
+  sched_event *sev = NULL;
+  size_t nsev = 0;
+  char rec[400], d[3][11];
+  avn_rc rc = store_q(s, "SELECT id, code, enrolled_on FROM patient ORDER BY id", NULL, 0, pt_cb, &r, e);
+  if (!rc) rc = store_q(s, "SELECT patient_id, side FROM hip", NULL, 0, hip_cb, &r, e);
+  if (!rc) rc = store_q(s, "SELECT id, patient_id, kind, name, side, planned, earliest, latest, actual FROM event"
+                           " ORDER BY patient_id, id", NULL, 0, ev_cb, &r, e);
+  if (!rc && r.nomem) rc = avn_fail(e, AVN_E_NOMEM, "protocol", NULL, "out of memory re-planning the schedule");
+  for (size_t i = 0; !rc && i < r.n_pt; i++) {
+    pt_row *p = &r.pt[i];
+    bool moved = false;
+    avn_free(sev);
+    sev = NULL;
+    rc = schedule_build(np, p->day0, &sev, &nsev);
+    for (size_t k = 0; !rc && k < nsev; k++) {
+      for (int side = 0; !rc && side < 3; side++) {
+        if (sev[k].per_hip ? (side == SIDE_PATIENT || !p->hip[side]) : side != SIDE_PATIENT) continue;
+        const char *kind = sched_kind_name(sev[k].kind), *sn = side == SIDE_PATIENT ? "" : side_name(side);
+        avn_date_format(sev[k].planned, d[0]);
+        avn_date_format(sev[k].earliest, d[1]);
+        avn_date_format(sev[k].latest, d[2]);
+        snprintf(rec, sizeof rec, "patient %s / event %s %s%s%s", p->code, kind, sev[k].name, sn[0] ? " " : "", sn);
+        ev_row *v = NULL;
+        for (size_t j = p->ev_first; j < p->ev_end && !v; j++)
+          if (!strcmp(r.ev[j].kind, kind) && !strcmp(r.ev[j].name, sev[k].name) && !strcmp(r.ev[j].side, sn))
+            v = &r.ev[j];
+        if (v) {
+          v->kept = true;
+          if (!strcmp(v->planned, d[0]) && !strcmp(v->earliest, d[1]) && !strcmp(v->latest, d[2])) continue;
+          const char *pu[5] = {sev[k].visit, d[0], d[1], d[2], v->id};
+          rc = store_q(s, "UPDATE event SET visit=?, planned=?, earliest=?, latest=? WHERE id=?", pu, 5, NULL, NULL, e);
+          /* a recorded visit that was in its window and no longer is */
+          if (v->actual && strcmp(v->actual, v->earliest) >= 0 && strcmp(v->actual, v->latest) <= 0 &&
+              (strcmp(v->actual, d[1]) < 0 || strcmp(v->actual, d[2]) > 0))
+            out->now_outside++;
+          out->moved++;
+        } else {
+          const char *pi[8] = {p->id, kind, sev[k].name, sev[k].visit, sn, d[0], d[1], d[2]};
+          rc = store_q(s, "INSERT INTO event(patient_id,kind,name,visit,side,planned,earliest,latest)"
+                          " VALUES(?,?,?,?,?,?,?,?)", pi, 8, NULL, NULL, e);
+          out->added++;
+        }
+        if (!rc) rc = replan_audit(s, rec, "planned", v ? v->planned : NULL, d[0], reason, user, e);
+        if (!rc) rc = replan_audit(s, rec, "earliest", v ? v->earliest : NULL, d[1], reason, user, e);
+        if (!rc) rc = replan_audit(s, rec, "latest", v ? v->latest : NULL, d[2], reason, user, e);
+        moved = true;
+      }
+    }
+    /* Events the new schedule drops (a dropped visit with a date was refused
+    ** as an orphan; a dropped procedure or MRI keeps its form). */
+    for (size_t j = p->ev_first; !rc && j < p->ev_end; j++) {
+      ev_row *v = &r.ev[j];
+      if (v->kept) continue;
+      snprintf(rec, sizeof rec, "patient %s / event %s %s%s%s", p->code, v->kind, v->name, v->side[0] ? " " : "",
+               v->side);
+      const char *pd[1] = {v->id};
+      rc = store_q(s, "DELETE FROM event WHERE id=?", pd, 1, NULL, NULL, e);
+      if (!rc) rc = replan_audit(s, rec, "planned", v->planned, NULL, reason, user, e);
+      if (!rc) rc = replan_audit(s, rec, "earliest", v->earliest, NULL, reason, user, e);
+      if (!rc) rc = replan_audit(s, rec, "latest", v->latest, NULL, reason, user, e);
+      out->removed++;
+      moved = true;
+    }
+    if (moved) out->patients++;
+  }
+  avn_free(sev);
+  plan_rd_free(&r);
   return rc;
 }
 
@@ -157,7 +339,10 @@ static avn_rc add_version(store *s, long version, const char *yaml, const char *
 }
 
 avn_rc store_protocol_amend(store *s, protocol *np, const char *reason, const char *user, long *version,
-                            avn_err *e) {
+                            store_replan *plan, avn_err *e) {
+  store_replan local;
+  if (!plan) plan = &local;
+  memset(plan, 0, sizeof *plan);
   char *last = NULL, *c[3] = {NULL, NULL, NULL}, at[32], oldh[65], newh[65];
   bool found = false, in_tx = false;
   avn_rc rc = AVN_OK;
@@ -186,6 +371,7 @@ avn_rc store_protocol_amend(store *s, protocol *np, const char *reason, const ch
   store_text_hash(c[0] ? c[0] : "", oldh);
   store_text_hash(np->yaml, newh);
   if (!rc) rc = store_audit(s, user, "amend", "study", "protocol_yaml", oldh, newh, reason, e);
+  if (!rc && !same_schedule(s->protocol, np)) rc = replan(s, np, reason, user, plan, e);
   if (!rc) rc = store_tx_commit(s, e);
   if (rc) goto cleanup;
   in_tx = false;

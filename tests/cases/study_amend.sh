@@ -42,10 +42,6 @@ refuse_same "$DB" "visit 'baseline' has 1 recorded form(s) (employment); visit '
 # A screening field in use removed.
 edit '/name: consent, type: bool/d; /name: consent, text:/d'
 refuse_same "$DB" "screening S1" protocol amend "$DB" "$T/new.yaml" --reason r
-# The schedule moved while a patient is enrolled.
-edit 's/at: 6 months, before: 14 days/at: 6 months, before: 21 days/'
-refuse_same "$DB" "the visit schedule (visits, their timing or procedures) changes while 1 patient(s) are enrolled" \
-  protocol amend "$DB" "$T/new.yaml" --reason r
 # Another protocol's name, the same text, no reason.
 edit 's/^name: oxford-hip/name: oxford-knee/'
 refuse_same "$DB" "an amendment keeps the protocol's name ('oxford-hip')" protocol amend "$DB" "$T/new.yaml" --reason r
@@ -82,4 +78,57 @@ cp "$DB" "$T/t.db"
 sqlite3 "$T/t.db" "UPDATE protocol_version SET reason='other' WHERE version=2"
 expect_exit 1 "$AVN" audit "$T/t.db" --verify
 expect_out "protocol version 2"
+
+# --- the schedule moves while patients are enrolled (issue 10): re-planned, audited, replayed.
+cp "$T/new.yaml" "$T/v2.yaml"
+expect_exit 0 "$AVN" screen "$DB" S2 --date 2024-02-01 age=50 stage.left=II consent=yes
+expect_exit 0 "$AVN" enroll "$DB" S2 P2 --date 2024-02-10 --sex female --birth 1974-01-01
+# Dropping m6, which has P1's employment form and date (2024-07-03), is still refused, naming them.
+python3 - "$T/v2.yaml" "$T/v3.yaml" <<'PY'
+import sys
+t = open(sys.argv[1]).read()
+t = "\n".join(l for l in t.split("\n") if "name: m6," not in l)
+open(sys.argv[2], "w").write(t)
+PY
+refuse_same "$DB" "visit 'm6' has 1 recorded form(s) (employment); visit 'm6' has 1 recorded date(s)" \
+  protocol amend "$DB" "$T/v3.yaml" --reason r
+# v3: m6 moves to 5 months +-7 days, and a new visit m3 at 3 months +-14 days.
+# Hand-worked (calendar months from day 0):
+#   P1 (day 0 2024-01-03): m6 was 2024-07-03 [2024-06-19 .. 2024-07-17],
+#        now 2024-06-03 [2024-05-27 .. 2024-06-10]; m3 new 2024-04-03 [2024-03-20 .. 2024-04-17].
+#        Its m6 was recorded on 2024-07-03: in the old window, outside the new one.
+#   P2 (day 0 2024-02-10): m6 was 2024-08-10 [2024-07-27 .. 2024-08-24],
+#        now 2024-07-10 [2024-07-03 .. 2024-07-17]; m3 new 2024-05-10 [2024-04-26 .. 2024-05-24].
+#   baseline and m12 unchanged: 2 moved, 2 added, 0 dropped, 1 visit now outside.
+sed 's/{name: m6, label: 6 months, at: 6 months, before: 14 days, after: 14 days/{name: m6, label: 5 months, at: 5 months, before: 7 days, after: 7 days/' \
+  "$T/v2.yaml" | sed '/name: baseline, label: Baseline/a\  - {name: m3, label: 3 months, at: 3 months, before: 14 days, after: 14 days, forms: [ohs]}' >"$T/v3.yaml"
+grep -q "at: 5 months" "$T/v3.yaml" && grep -q "name: m3" "$T/v3.yaml" && ok || bad "v3 not made"
+expect_exit 0 "$AVN" protocol amend "$DB" "$T/v3.yaml" --reason "m6 earlier; m3 added"
+expect_out "amended to version 3"
+expect_out "schedule re-planned for 2 patients: 2 events moved, 2 added, 0 dropped; 1 recorded visit now outside its window (avn check lists it)"
+ev() { sqlite3 "$DB" "SELECT e.planned || ' ' || e.earliest || ' ' || e.latest FROM event e JOIN patient p ON p.id = e.patient_id WHERE p.code='$1' AND e.name='$2'"; }
+[ "$(ev P1 m6)" = "2024-06-03 2024-05-27 2024-06-10" ] && ok || bad "P1 m6: $(ev P1 m6)"
+[ "$(ev P1 m3)" = "2024-04-03 2024-03-20 2024-04-17" ] && ok || bad "P1 m3: $(ev P1 m3)"
+[ "$(ev P2 m6)" = "2024-07-10 2024-07-03 2024-07-17" ] && ok || bad "P2 m6: $(ev P2 m6)"
+[ "$(ev P2 m3)" = "2024-05-10 2024-04-26 2024-05-24" ] && ok || bad "P2 m3: $(ev P2 m3)"
+[ "$(ev P1 m12)" = "2025-01-03 2024-12-04 2025-02-02" ] && ok || bad "P1 m12 moved: $(ev P1 m12)"
+# P1's recorded m6 date stays, and is now an out_of_window finding, not a refusal.
+[ "$(sqlite3 "$DB" "SELECT e.actual FROM event e JOIN patient p ON p.id = e.patient_id WHERE p.code='P1' AND e.name='m6'")" = 2024-07-03 ] \
+  && ok || bad "P1's m6 date changed"
+expect_exit 0 "$AVN" check "$DB"
+expect_out "out_of_window"
+grep "out_of_window" "$T/out" | grep -q "P1.*m6" && ok || bad "no out_of_window finding for P1 m6: $(cat "$T/out")"
+# Audited: one row per bound moved, with the amendment's reason; replayed.
+[ "$(sqlite3 "$DB" "SELECT field || ' ' || coalesce(old_value, '-') || ' ' || new_value || ' ' || reason FROM audit WHERE action='replan' AND record='patient P1 / event visit m6' ORDER BY id" | tr '\n' '|')" \
+  = "planned 2024-07-03 2024-06-03 m6 earlier; m3 added|earliest 2024-06-19 2024-05-27 m6 earlier; m3 added|latest 2024-07-17 2024-06-10 m6 earlier; m3 added|" ] \
+  && ok || bad "replan audit rows for P1 m6"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action='replan' AND record='patient P2 / event visit m3' AND old_value IS NULL")" = 3 ] \
+  && ok || bad "new event not audited"
+expect_exit 0 "$AVN" audit "$DB" --verify
+expect_out "replay: 0 differences"
+# A planned date changed behind avn's back shows in the replay.
+cp "$DB" "$T/t3.db"
+sqlite3 "$T/t3.db" "UPDATE event SET planned='2024-06-04' WHERE name='m6' AND patient_id=(SELECT id FROM patient WHERE code='P1')"
+expect_exit 1 "$AVN" audit "$T/t3.db" --verify
+expect_out "patient P1 / event visit m6"
 finish
