@@ -321,6 +321,24 @@ static void test_ack(void **unused) {
   int calls = 0;
   assert_int_equal(monitor_run(st, 0, 0, MONITOR_ACKED, stop_at_first, &calls), 7);
   assert_int_equal(calls, 1);
+  /* monitor_find: the acknowledged deviation only with MONITOR_ACKED, copied
+  ** out with its parts; an id of no current finding, or of no kind, is none. */
+  monitor_hit hit;
+  assert_false(monitor_find(st, 0, 0, id, &hit));
+  assert_true(monitor_find(st, 0, MONITOR_ACKED, id, &hit));
+  assert_int_equal(hit.kind, MON_DEVIATION);
+  assert_string_equal(hit.patient, "P1");
+  assert_string_equal(hit.visit, "baseline");
+  assert_string_equal(hit.form, "procedure");
+  assert_int_equal(hit.side, SIDE_LEFT);
+  assert_string_equal(hit.item, "drill_mm");
+  assert_true(hit.acked);
+  assert_non_null(strstr(hit.detail, "deviation: "));
+  assert_true(monitor_find(st, 0, 0, "deviation/P1/baseline/procedure/left/injection_min", &hit));
+  assert_false(hit.acked);
+  assert_false(monitor_find(st, 0, 0, "deviation/P2/baseline/procedure/left/drill_mm", &hit));
+  assert_false(monitor_find(st, 0, 0, "nonsense/P1/baseline/procedure/left/drill_mm", &hit));
+  assert_false(monitor_find(st, 0, 0, "", &hit));
   store_study_free(st);
   store_verify_result vr;
   assert_int_equal(store_verify(s, NULL, NULL, &vr, &e), AVN_OK);   /* the ack replays from the trail */
