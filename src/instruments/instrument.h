@@ -75,6 +75,12 @@ typedef struct inst_item {
   const char *alias_of;    /* e.g. vas "pain_cm" is an entry alias of "pain_mm"
                               (converted on parse); NULL for ordinary items */
   double alias_factor;     /* stored = entered * alias_factor */
+  const char *show_if;     /* `show_if:` the item applies only when this
+                              condition holds (cond.h); NULL: always */
+  const char *note;        /* `note:` for whoever reviews the definition (an
+                              imported REDCap calculation); NULL if none */
+  bool identifying;        /* `identifying: true`: a direct identifier, never
+                              exported */
 } inst_item;
 
 /* One level of a category result (`levels:`), best first: a value at or
@@ -193,6 +199,12 @@ avn_rc inst_parse_value(const inst_def *d, const char *item, const char *text,
 /* AVN_OK when every required item is present; otherwise AVN_E_REQUIRED
 ** naming the first missing item. */
 avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err *e);
+
+/* Whether item it of d applies to resp: true without a `show_if:`, else
+** its condition evaluated on resp's values. A value for an item that does
+** not apply is refused by inst_check_complete (AVN_E_STATE); a required
+** item that does not apply is not required. */
+bool inst_item_applies(const inst_def *d, const inst_item *it, const inst_response *resp);
 
 /* How many required items resp lacks; their names, comma-separated, in
 ** out (n bytes, truncated when longer). */
