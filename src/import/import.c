@@ -54,7 +54,8 @@ static void refuse_from(import_unit *u, const csv_table *t, const import_entry *
     break;
   }
   if (!strcmp(e->field, "--hip")) snprintf(u->column, sizeof u->column, "side");
-  if (!strcmp(e->field, "--date")) snprintf(u->column, sizeof u->column, "visit date");
+  if (!strcmp(e->field, "--date"))
+    snprintf(u->column, sizeof u->column, "%s", x->date_col >= 0 ? csv_table_name(t, (size_t)x->date_col) : "visit date");
   snprintf(u->value, sizeof u->value, "%s", e->value);
   snprintf(u->rule, sizeof u->rule, "%s", e->rule[0] ? e->rule : avn_strerror(e->rc));
   u->refused = true;

@@ -30,6 +30,7 @@ typedef struct import_entry {
   size_t *row;               /* the row of each kv */
   size_t n_kv, cap_kv;
   char *date;                /* the visit's date (YYYY-MM-DD) when the file gives it, else NULL */
+  long date_col;             /* the column that gives visit dates, or -1 */
 } import_entry;
 
 typedef struct import_unit {

@@ -117,6 +117,7 @@ static avn_rc entry_open(pctx *c, import_unit *u, const char *patient, const cha
   x->form = avn_strdup(form);
   x->side = side;
   x->entry = entry;
+  x->date_col = -1;
   u->n_entries++;
   if (!x->patient || !x->visit || !x->form) return nomem(c->e);
   *out = x;
@@ -463,6 +464,7 @@ static avn_rc redcap_row(pctx *c, const map_t *m, size_t r, size_t c_event, bool
       if (!strcmp(c->pl->entries[q].form, inst_name(d))) x = &c->pl->entries[q];
     if (!x) {
       rc = entry_open(c, u, pat, pv->name, inst_name(d), SIDE_PATIENT, 1, &x);
+      if (!rc && has_date) x->date_col = (long)c_date;
       if (!rc && date && *date && !(x->date = avn_strdup(date))) rc = nomem(c->e);
       if (rc) return rc;
     }
