@@ -23,28 +23,21 @@ expect_exit 0 grep -F "identifying: true" "$T/forms.yaml"
 expect_exit 0 "$AVN" import dictionary "$G/hip_dictionary.csv" --out "$T/forms_hip.yaml" --per-hip harris_hip_score
 n=$(grep -c "level: hip" "$T/forms_hip.yaml"); [ "$n" = 1 ] && ok || bad "--per-hip: $n forms per hip"
 
-# Refusals name row, column, value and rule.
-printf '%s\n' "$(head -1 "$G/hip_dictionary.csv")" 'record_id,f,,text,Id,,,,,,,,,,,,,' \
-  'x,f,,radios,X,,,,,,,,,,,,,' > "$T/bad1.csv"
-expect_exit 1 "$AVN" import dictionary "$T/bad1.csv" --out "$T/b.yaml"
-expect_err "Field Type (row 3)"
-expect_err "radios"
-expect_err "a field type is text, notes, radio"
-printf '%s\n' "$(head -1 "$G/hip_dictionary.csv")" 'record_id,f,,text,Id,,,,,,,,,,,,,' \
-  'x,f,,radio,X,"1, A | B",,,,,,,,,,,,' > "$T/bad2.csv"
-expect_exit 1 "$AVN" import dictionary "$T/bad2.csv" --out "$T/b.yaml"
-expect_err "Choices, Calculations, OR Slider Labels (row 3)"
-expect_err 'each choice is "code, label"'
-printf '%s\n' "$(head -1 "$G/hip_dictionary.csv")" 'record_id,f,,text,Id,,,,,,,,,,,,,' \
-  'x,f,,text,X,,,,,,,"datediff([d],''today'',''y'') > 1",,,,,,' > "$T/bad3.csv"
-expect_exit 1 "$AVN" import dictionary "$T/bad3.csv" --out "$T/b.yaml"
-expect_err "Branching Logic (Show field only if...) (row 3)"
-expect_err "functions are not supported"
-printf '%s\n' "$(head -1 "$G/hip_dictionary.csv")" 'record_id,f,,text,Id,,,,,,,,,,,,,' \
-  'x,f,,text,X,,,integer,5,1,,,,,,,,' > "$T/bad4.csv"
-expect_exit 1 "$AVN" import dictionary "$T/bad4.csv" --out "$T/b.yaml"
-expect_err "Text Validation Min (row 3)"
-expect_err "the minimum is greater than the maximum"
+# Refusals name row, column, value and rule. bad_dict LINE TEXT...: a
+# dictionary of the header, record_id and LINE (row 3) is refused saying each TEXT.
+bad_dict() {
+  local line=$1; shift
+  printf '%s\n' "$(head -1 "$G/hip_dictionary.csv")" 'record_id,f,,text,Id,,,,,,,,,,,,,' "$line" > "$T/bad.csv"
+  expect_exit 1 "$AVN" import dictionary "$T/bad.csv" --out "$T/b.yaml"
+  local t
+  for t in "$@"; do expect_err "$t"; done
+}
+bad_dict 'x,f,,radios,X,,,,,,,,,,,,,' "Field Type (row 3)" "radios" "a field type is text, notes, radio"
+bad_dict 'x,f,,radio,X,"1, A | B",,,,,,,,,,,,' "Choices, Calculations, OR Slider Labels (row 3)" \
+  'each choice is "code, label"'
+bad_dict 'x,f,,text,X,,,,,,,"datediff([d],''today'',''y'') > 1",,,,,,' \
+  "Branching Logic (Show field only if...) (row 3)" "functions are not supported"
+bad_dict 'x,f,,text,X,,,integer,5,1,,,,,,,,' "Text Validation Min (row 3)" "the minimum is greater than the maximum"
 [ ! -e "$T/b.yaml" ] && ok || bad "a refused dictionary wrote its output"
 
 # 2. A protocol on the imported forms: init, screen, enrol.
@@ -125,6 +118,13 @@ expect_exit 0 "$AVN" enter "$DB" P1 baseline vas_pain vas_pain_mm=35 vas_when=1 
 refuse_same "$DB" "between 0 and 100" enter "$DB" P2 baseline vas_pain vas_pain_mm=101 $D
 refuse_same "$DB" "applies only when [vas_when] = '2'" enter "$DB" P2 baseline vas_pain vas_pain_mm=30 vas_when=1 vas_walk_m=200 $D
 expect_exit 0 "$AVN" audit "$DB" --verify
+# Identifier? y: initials are shown to the study (avn show) but never exported.
+expect_exit 0 "$AVN" show "$DB" P1 --json
+expect_out '"initials": "AB"'
+for f in "--format csv" "--format csv --layout long" "--format odm"; do
+  expect_exit 0 "$AVN" export "$DB" $f --out "$T/x/e.out"
+  grep -q "initials" "$T/x/e.out" && bad "export $f carries the identifying item" || ok
+done
 
 # 4. A REDCap records export (raw), written by hand, into the empty study.
 RDB="$T/empty.db"

@@ -26,13 +26,17 @@ expect_out ", 0 values new or changed"
 # names a hip that is neither left nor right. Nothing loads; every refused
 # row is listed with its column, value and rule.
 export AVN_TODAY=2025-06-01 AVN_USER=tester
+# two_patients DB: a sequential study with P1 and P2 (left hips), baseline dated.
+two_patients() {
+  expect_exit 0 "$AVN" init "$1" --protocol sequential
+  for i in 1 2; do
+    expect_exit 0 seq_screen "$1" S$i 2024-01-02 left 40
+    expect_exit 0 "$AVN" enroll "$1" S$i P$i --date 2024-01-03 --sex female --birth 1984-01-01
+    expect_exit 0 "$AVN" visit "$1" P$i baseline --date 2024-01-03
+  done
+}
 DB="$T/s.db"
-expect_exit 0 "$AVN" init "$DB" --protocol sequential
-for i in 1 2; do
-  expect_exit 0 seq_screen "$DB" S$i 2024-01-02 left 40
-  expect_exit 0 "$AVN" enroll "$DB" S$i P$i --date 2024-01-03 --sex female --birth 1984-01-01
-  expect_exit 0 "$AVN" visit "$DB" P$i baseline --date 2024-01-03
-done
+two_patients "$DB"
 cat > "$T/l.csv" <<'EOF'
 patient,site,side,visit,form,entry,item,value
 P1,main,left,baseline,vas,1,pain_mm,35
@@ -60,12 +64,7 @@ expect_exit 0 "$AVN" enter "$DB" P1 baseline hhs --hip left pain=slight limp=non
   stairs=normal shoes=ease sitting=ordinary_chair transport=able flexion_deg=100
 expect_exit 0 "$AVN" export "$DB" --format csv --out "$T/w1.csv"
 DB2="$T/s2.db"
-expect_exit 0 "$AVN" init "$DB2" --protocol sequential
-for i in 1 2; do
-  expect_exit 0 seq_screen "$DB2" S$i 2024-01-02 left 40
-  expect_exit 0 "$AVN" enroll "$DB2" S$i P$i --date 2024-01-03 --sex female --birth 1984-01-01
-  expect_exit 0 "$AVN" visit "$DB2" P$i baseline --date 2024-01-03
-done
+two_patients "$DB2"
 expect_exit 0 "$AVN" import records "$DB2" "$T/w1.csv" --format wide
 expect_out "columns ignored"
 expect_exit 0 "$AVN" export "$DB2" --format csv --out "$T/w2.csv"
