@@ -96,9 +96,16 @@ static int write_cb(void *data, unsigned char *buffer, size_t size) {
   return avn_buf_append(data, (const char *)buffer, size) == AVN_OK;
 }
 
+/* The emitter owns an event it is given, even when it fails; one not given
+** (after an earlier failure) is deleted here. */
 static void emit(dctx *c, yaml_event_t *ev, int ok) {
-  if (!ok) c->em_ok = false;
-  if (ok && c->em_ok && !yaml_emitter_emit(&c->em, ev)) c->em_ok = false;
+  if (!ok) {
+    c->em_ok = false;
+  } else if (!c->em_ok) {
+    yaml_event_delete(ev);
+  } else if (!yaml_emitter_emit(&c->em, ev)) {
+    c->em_ok = false;
+  }
 }
 
 static void y_map(dctx *c, bool flow) {
@@ -451,7 +458,8 @@ static avn_rc convert(const redcap_dict *d, const char *label, const import_dict
   emit(&c, &ev, yaml_document_end_event_initialize(&ev, 1));
   emit(&c, &ev, yaml_stream_end_event_initialize(&ev));
   if (!rc && !c.em_ok)
-    rc = avn_fail(e, AVN_E_NOMEM, "forms", NULL, "the YAML could not be written: %s",
+    rc = avn_fail(e, c.em.error == YAML_MEMORY_ERROR ? AVN_E_NOMEM : AVN_E_PARSE, "dictionary", label,
+                  "the forms could not be written as YAML: %s (is the file UTF-8?)",
                   c.em.problem ? c.em.problem : "out of memory");
   yaml_emitter_delete(&c.em);
   if (!rc) rc = verify(&c, label);

@@ -135,13 +135,7 @@ EOF
 # record P3, event m6: visit_date is a demographics field, collected at
 # baseline only, so the m6 row gives no date: P3's m6 entry needs one and is
 # refused (row 5, the map's date column).
-cat > "$T/rec.csv" <<'EOF'
-record_id,redcap_event_name,initials,visit_date,sex,pregnant,age,smoker,pack_years,risk___1,risk___2,risk___3,risk___99,risk_other,steroid_dose,screen_mri,weight,height,bmi,dem_notes,demographics_complete,hhs_pain,hhs_limp,hhs_support,hhs_distance,hhs_stairs,hhs_shoes,hhs_sitting,hhs_transport,hhs_flexion,hhs_total,harris_hip_score_complete,vas_pain_mm,vas_when,vas_walk_m,vas_pain_complete
-P1,baseline_arm_1,AB,2024-01-03,2,0,45,0,,0,0,0,0,,,,70,170,24.2,,2,44,11,11,11,4,4,5,1,120,90,2,20,2,300,2
-P2,baseline_arm_1,CD,2024-01-03,1,,52,1,12.5,1,0,0,1,gout,8,,80,180,24.7,"free text, with a comma",2,,,,,,,,,,,0,,,,0
-P3,baseline_arm_1,EF,2024-01-03,1,,47,0,,0,0,0,0,,,,,,,,1,,,,,,,,,,,0,55,1,,2
-P3,month_6_arm_1,,,,,,,,,,,,,,,,,,,0,40,8,11,11,4,4,5,1,,,1,,,,0
-EOF
+cp "$G/hip_records.csv" "$T/rec.csv"
 refuse_same "$RDB" "visit 'm6' has no date yet" import records "$RDB" "$T/rec.csv" --format redcap --map "$T/map.yaml"
 expect_err "row 5, column 'visit_date'"
 expect_out "4 rows read, 1 refused: nothing loaded"
