@@ -459,8 +459,8 @@ static avn_rc convert(const redcap_dict *d, const char *label, const import_dict
   emit(&c, &ev, yaml_stream_end_event_initialize(&ev));
   if (!rc && !c.em_ok)
     rc = avn_fail(e, c.em.error == YAML_MEMORY_ERROR ? AVN_E_NOMEM : AVN_E_PARSE, "dictionary", label,
-                  "the forms could not be written as YAML: %s (is the file UTF-8?)",
-                  c.em.problem ? c.em.problem : "out of memory");
+                  "the forms could not be written as YAML: %s",
+                  c.em.problem ? c.em.problem : "a text the YAML writer refused");
   yaml_emitter_delete(&c.em);
   if (!rc) rc = verify(&c, label);
   if (!rc) out->yaml = avn_buf_take(&c.yaml);

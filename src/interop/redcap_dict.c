@@ -125,6 +125,9 @@ static avn_rc read_field(redcap_dict *d, size_t r, redcap_field *f, avn_err *e) 
   size_t ncol = csv_table_ncol(d->t);
   f->row = r + 2;
   for (size_t c = 0; c < RC__N; c++) f->cell[c] = c < ncol ? csv_table_cell(d->t, r, c) : "";
+  for (size_t c = 0; c < RC__N; c++)
+    if (!g_utf8_validate(f->cell[c], -1, NULL))
+      return cell_fail(e, f, (redcap_col)c, NULL, "is not UTF-8 text (save the dictionary as UTF-8 CSV)");
   f->name = f->cell[RC_NAME];
   f->form = f->cell[RC_FORM];
   f->type = f->cell[RC_TYPE];
