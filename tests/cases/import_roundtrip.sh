@@ -57,6 +57,13 @@ refuse_same "$DB" "changes the recorded value '35'" import records "$DB" "$T/l2.
 expect_exit 0 "$AVN" import records "$DB" "$T/l2.csv" --format long --reason "source document says 36"
 expect_exit 0 "$AVN" audit "$DB" --record P1
 expect_out "source document says 36"
+# The progress bar goes to stderr only when it is a terminal.
+expect_exit 0 "$AVN" import records "$DB" "$T/l2.csv" --format long
+grep -qF "import [" "$T/err" && bad "a progress bar on a stderr that is not a terminal" || ok
+if command -v script >/dev/null; then
+  script -qec "'$AVN' import records '$DB' '$T/l2.csv' --format long" /dev/null > "$T/tty.out" 2>&1
+  grep -qF "import [########################################] 100% 1/1" "$T/tty.out" && ok || bad "no progress bar on a terminal: $(head -c 300 "$T/tty.out")"
+fi
 
 # The wide CSV (avn export): back into a new study of the same protocol and
 # patients, the form values come back (scores and identifiers are ignored).
