@@ -126,6 +126,25 @@ for f in "--format csv" "--format csv --layout long" "--format odm"; do
   grep -q "initials" "$T/x/e.out" && bad "export $f carries the identifying item" || ok
 done
 
+# The forms also come in by amendment: a study started on the demographics
+# form alone (the dictionary's first 18 rows) takes the HHS and VAS forms
+# by avn protocol amend, and they work at once.
+head -18 "$G/hip_dictionary.csv" > "$T/dem.csv"
+expect_exit 0 "$AVN" import dictionary "$T/dem.csv" --out "$T/dem.yaml"
+expect_out "17 fields -> 1 forms, 18 items"
+sed -e 's/forms: \[demographics, harris_hip_score, vas_pain\]/forms: [demographics]/' \
+    -e 's/forms: \[harris_hip_score, vas_pain\]/forms: [demographics]/' "$T/p.yaml" | sed '/^forms:/,$d' > "$T/p0.yaml"
+grep -v '^#' "$T/dem.yaml" >> "$T/p0.yaml"
+ADB="$T/a.db"
+expect_exit 0 "$AVN" init "$ADB" --protocol "$T/p0.yaml"
+expect_exit 0 "$AVN" screen "$ADB" S1 --date 2024-01-02 age=44 stage.left=II
+expect_exit 0 "$AVN" enroll "$ADB" S1 P1 --date 2024-01-03 --sex male --birth 1980-01-01
+expect_exit 1 "$AVN" enter "$ADB" P1 baseline vas_pain vas_pain_mm=35 vas_when=1 $D
+expect_exit 0 "$AVN" protocol amend "$ADB" "$T/p.yaml" --reason "HHS and VAS forms from REDCap"
+expect_exit 0 "$AVN" enter "$ADB" P1 baseline vas_pain vas_pain_mm=35 vas_when=1 $D
+expect_out "form complete"
+expect_exit 0 "$AVN" audit "$ADB" --verify
+
 # 4. A REDCap records export (raw), written by hand, into the empty study.
 RDB="$T/empty.db"
 cat > "$T/map.yaml" <<'EOF'
