@@ -151,22 +151,12 @@ static int parse_side(const char *s) {
 }
 
 static avn_rc need_col(const pctx *c, const char *name, size_t *col) {
-  avn_rc rc = csv_table_find(c->t, name, col, c->e);
-  if (rc) {
-    char field[160];
-    snprintf(field, sizeof field, "header (row 1)");
-    return avn_fail(c->e, AVN_E_UNKNOWN, field, name, "the file needs a column '%s'", name);
-  }
-  return AVN_OK;
+  if (csv_table_find(c->t, name, col, NULL) == AVN_OK) return AVN_OK;
+  return avn_fail(c->e, AVN_E_UNKNOWN, "header (row 1)", name, "the file needs a column '%s'", name);
 }
 
 static bool has_col(const csv_table *t, const char *name, size_t *col) {
-  for (size_t j = 0; j < csv_table_ncol(t); j++)
-    if (!strcmp(csv_table_name(t, j), name)) {
-      *col = j;
-      return true;
-    }
-  return false;
+  return csv_table_find(t, name, col, NULL) == AVN_OK;
 }
 
 /* A wide cell of a code item as the code's name: the code whose export

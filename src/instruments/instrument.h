@@ -196,8 +196,10 @@ const char *inst_agree_at(const inst_def *d, size_t i);   /* NULL past the end *
 avn_rc inst_parse_value(const inst_def *d, const char *item, const char *text,
                         inst_value *out /* OUT */, avn_err *e);
 
-/* AVN_OK when every required item is present; otherwise AVN_E_REQUIRED
-** naming the first missing item. */
+/* AVN_OK when every required item that applies (inst_item_applies) is
+** present; otherwise AVN_E_REQUIRED naming the first missing item. Refused
+** first: an unknown item (AVN_E_UNKNOWN) and a value for an item whose
+** show_if is false (AVN_E_STATE, naming the item, value and condition). */
 avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err *e);
 
 /* Whether item it of d applies to resp: true without a `show_if:`, else
