@@ -14,9 +14,10 @@
 **    written (the study file stays byte-identical) unless skip_invalid,
 **    when the refused rows are left out and every one is reported.
 **
-** Layering: cli -> import -> store -> protocol -> instruments/interop ->
-** core. Nothing here prints; refusals and notes go to the caller's
-** callbacks or result structs.
+** Layering: cli -> import (beside export) -> frame (the number a wide CSV
+** writes for a code) -> store -> protocol -> instruments/interop -> core.
+** Nothing here prints; refusals and notes go to the caller's callbacks or
+** result structs.
 **
 ** Ownership: results are the caller's, freed with their _free function;
 ** callback arguments are borrowed for the duration of the call.
