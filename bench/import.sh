@@ -18,12 +18,8 @@ N=${2:-2000}
 out=${BENCH_OUT:-$here/out}
 mkdir -p "$out"
 TIME=/usr/bin/time
-[ -x "$build/avn" ] && [ -x "$build/avn-bench-study" ] || { echo "import.sh: build avn and avn-bench-study in $build first"; exit 1; }
-base=$out/study_$N.db
-if [ ! -s "$base" ]; then
-  echo "making $base ($N patients, through the store's write path) ..."
-  AVN_TODAY=2026-11-01 "$build/avn-bench-study" "$base" "$N"
-fi
+. "$here/lib.sh"
+bench_study import.sh
 csv=$out/import_$N.csv
 "$build/avn" export "$base" --format csv --layout long --out "$csv" >/dev/null
 target=$out/import_target.db
@@ -32,7 +28,6 @@ sqlite3 "$target" "DELETE FROM item_value; DELETE FROM form;"
 rows=$(($(wc -l <"$csv") - 1))
 echo "file: $csv ($rows values, $(du -h "$csv" | cut -f1))"
 
-. "$here/lib.sh"
 export AVN_TODAY=2026-11-01
 run avn_import "$build/avn" import records "$target" "$csv" --format long
 grep -qF "$rows values new or changed" "$out/avn_import.out" || { echo "avn import: not every value loaded"; cat "$out/avn_import.out"; exit 1; }
