@@ -58,6 +58,10 @@ static void refuse_from(import_unit *u, const csv_table *t, const import_entry *
     snprintf(u->column, sizeof u->column, "%s", x->date_col >= 0 ? csv_table_name(t, (size_t)x->date_col) : "visit date");
   snprintf(u->value, sizeof u->value, "%s", e->value);
   snprintf(u->rule, sizeof u->rule, "%s", e->rule[0] ? e->rule : avn_strerror(e->rc));
+  /* The store asks avn enter for --date; an import has no such option. */
+  if (!strcmp(e->field, "--date") && e->rc == AVN_E_REQUIRED)
+    snprintf(u->rule, sizeof u->rule, "visit '%s' has no date yet: record it first (avn visit) or give it in the "
+             "file (REDCap: --map date: FIELD)", x->visit);
   u->refused = true;
 }
 

@@ -155,7 +155,7 @@ EOF
 # baseline only, so the m6 row gives no date: P3's m6 entry needs one and is
 # refused (row 5, the map's date column).
 cp "$G/hip_records.csv" "$T/rec.csv"
-refuse_same "$RDB" "visit 'm6' has no date yet" import records "$RDB" "$T/rec.csv" --format redcap --map "$T/map.yaml"
+refuse_same "$RDB" "visit 'm6' has no date yet: record it first (avn visit)" import records "$RDB" "$T/rec.csv" --format redcap --map "$T/map.yaml"
 expect_err "row 5, column 'visit_date'"
 expect_out "4 rows read, 1 refused: nothing loaded"
 # --skip-invalid: rows 2-4 load, row 5 is listed.
