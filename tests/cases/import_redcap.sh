@@ -143,6 +143,13 @@ expect_exit 1 "$AVN" enter "$ADB" P1 baseline vas_pain vas_pain_mm=35 vas_when=1
 expect_exit 0 "$AVN" protocol amend "$ADB" "$T/p.yaml" --reason "HHS and VAS forms from REDCap"
 expect_exit 0 "$AVN" enter "$ADB" P1 baseline vas_pain vas_pain_mm=35 vas_when=1 $D
 expect_out "form complete"
+# An amendment that makes a recorded value answer a question no longer
+# asked is refused: vas_pain_mm shown only when [vas_when] = '2' would
+# orphan P1's 35 (rated at rest, vas_when = 1).
+sed '/^  - name: vas_pain_mm$/a\    show_if: "[vas_when] = '"'"'2'"'"'"' "$T/p.yaml" > "$T/p2.yaml"
+grep -qF "show_if: \"[vas_when] = '2'\"" "$T/p2.yaml" && ok || bad "p2.yaml lacks the new condition"
+refuse_same "$ADB" "would orphan recorded data: patient P1 / visit baseline / vas_pain / entry 1: vas_pain.vas_pain_mm applies only when [vas_when] = '2'" \
+  protocol amend "$ADB" "$T/p2.yaml" --reason "VAS only when walking"
 expect_exit 0 "$AVN" audit "$ADB" --verify
 
 # 4. A REDCap records export (raw), written by hand, into the empty study.
