@@ -17,12 +17,8 @@ K=${3:-8}
 out=${BENCH_OUT:-$here/out}
 mkdir -p "$out"
 TIME=/usr/bin/time
-[ -x "$build/avn" ] && [ -x "$build/avn-bench-study" ] || { echo "export.sh: build avn and avn-bench-study in $build first"; exit 1; }
-base=$out/study_$N.db
-if [ ! -s "$base" ]; then
-  echo "making $base ($N patients, through the store's write path) ..."
-  AVN_TODAY=2026-11-01 "$build/avn-bench-study" "$base" "$N"
-fi
+. "$here/lib.sh"
+bench_study export.sh
 db=$out/export_${N}x$K.db
 if [ ! -s "$db" ]; then
   cp "$base" "$db"
@@ -52,7 +48,6 @@ SQL
 fi
 echo "study: $db ($(sqlite3 "$db" 'select count(*) from patient') patients, $(sqlite3 "$db" 'select count(*) from hip') hips, $(sqlite3 "$db" 'select count(*) from item_value') values, $(du -h "$db" | cut -f1))"
 
-. "$here/lib.sh"
 for f in sav csv xlsx; do
   run "avn_$f" "$build/avn" export "$db" --format "$f" --out "$out/export.$f"
 done

@@ -11,3 +11,14 @@ run() {
   echo "$rss" >"$out/$label.rss"
   printf "  %-14s %8.2f s  %8.1f MB peak RSS\n" "$label" "$sec" "$(echo "$rss / 1024" | bc -l)"
 }
+# bench_study SCRIPT: checks $build has avn and avn-bench-study, then makes
+# $out/study_$N.db ($N patients through the store's write path) unless it is
+# there already; its path in $base.
+bench_study() {
+  [ -x "$build/avn" ] && [ -x "$build/avn-bench-study" ] || { echo "$1: build avn and avn-bench-study in $build first"; exit 1; }
+  base=$out/study_$N.db
+  if [ ! -s "$base" ]; then
+    echo "making $base ($N patients, through the store's write path) ..."
+    AVN_TODAY=2026-11-01 "$build/avn-bench-study" "$base" "$N"
+  fi
+}

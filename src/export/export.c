@@ -201,6 +201,7 @@ static avn_rc write_long(frame *fr, const export_opts *o, FILE *fp, size_t total
         const inst_value *x = &f->values[v];
         if (x->missing || !x->item) continue;
         const inst_item *it = f->def ? inst_item_find(f->def, x->item) : NULL;
+        if (it && it->identifying) continue;   /* a direct identifier never leaves */
         put_text(fp, p->code);
         fputc(',', fp);
         put_text(fp, p->site);

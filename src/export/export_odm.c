@@ -113,7 +113,7 @@ static int metadata(xmlTextWriterPtr w, const protocol *p, const inst_def **form
     r |= attr(w, "Repeating", "No") < 0;
     for (size_t k = 0; k < inst_n_items(forms[i]); k++) {
       const inst_item *it = inst_item_at(forms[i], k);
-      if (it->alias_of) continue;
+      if (it->alias_of || it->identifying) continue;
       r |= xmlTextWriterStartElement(w, X("ItemRef")) < 0;
       r |= attrf(w, "ItemOID", "I.%s.%s", inst_name(forms[i]), it->name) < 0;
       r |= attr(w, "Mandatory", it->required ? "Yes" : "No") < 0;
@@ -124,7 +124,7 @@ static int metadata(xmlTextWriterPtr w, const protocol *p, const inst_def **form
   for (size_t i = 0; i < nf; i++)
     for (size_t k = 0; k < inst_n_items(forms[i]); k++) {
       const inst_item *it = inst_item_at(forms[i], k);
-      if (it->alias_of) continue;
+      if (it->alias_of || it->identifying) continue;
       r |= xmlTextWriterStartElement(w, X("ItemDef")) < 0;
       r |= attrf(w, "OID", "I.%s.%s", inst_name(forms[i]), it->name) < 0;
       r |= attr(w, "Name", it->name) < 0;
@@ -201,8 +201,9 @@ static int subjects(xmlTextWriterPtr w, const store_study *st) {
       r |= attrf(w, "ItemGroupOID", "IG.%s%s", f->instrument, "") < 0;
       for (size_t v = 0; v < f->n_values; v++) {
         const inst_value *x = &f->values[v];
-        if (x->missing || !x->item) continue;
-        odm_value(f->def ? inst_item_find(f->def, x->item) : NULL, x, value, sizeof value);
+        const inst_item *xi = f->def && x->item ? inst_item_find(f->def, x->item) : NULL;
+        if (x->missing || !x->item || (xi && xi->identifying)) continue;
+        odm_value(xi, x, value, sizeof value);
         r |= xmlTextWriterStartElement(w, X("ItemData")) < 0;
         r |= attrf(w, "ItemOID", "I.%s.%s", f->instrument, x->item) < 0;
         r |= attr(w, "Value", value) < 0;

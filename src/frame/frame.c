@@ -160,7 +160,7 @@ static avn_rc form_group(frame *f, const proto_visit *pv, const inst_def *d, int
   avn_rc rc = AVN_OK;
   for (size_t i = 0; !rc && i < inst_n_items(d); i++) {
     const inst_item *it = inst_item_at(d, i);
-    if (it->alias_of) continue; /* an entry alias is stored as its target */
+    if (it->alias_of || it->identifying) continue; /* an alias is stored as its target; identifiers never leave */
     snprintf(name, sizeof name, "%s_%s_%s%s", pv->name, inst_name(d), it->name, suffix);
     snprintf(label, sizeof label, "%s (%s, %s%s)", it->label ? it->label : it->name, inst_title(d), vlabel, hip);
     rc = add_col(f, name, label, FRAME_NUM, FRAME_SCALE, e);

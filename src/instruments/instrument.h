@@ -75,6 +75,12 @@ typedef struct inst_item {
   const char *alias_of;    /* e.g. vas "pain_cm" is an entry alias of "pain_mm"
                               (converted on parse); NULL for ordinary items */
   double alias_factor;     /* stored = entered * alias_factor */
+  const char *show_if;     /* `show_if:` the item applies only when this
+                              condition holds (cond.h); NULL: always */
+  const char *note;        /* `note:` for whoever reviews the definition (an
+                              imported REDCap calculation); NULL if none */
+  bool identifying;        /* `identifying: true`: a direct identifier, never
+                              exported */
 } inst_item;
 
 /* One level of a category result (`levels:`), best first: a value at or
@@ -190,12 +196,20 @@ const char *inst_agree_at(const inst_def *d, size_t i);   /* NULL past the end *
 avn_rc inst_parse_value(const inst_def *d, const char *item, const char *text,
                         inst_value *out /* OUT */, avn_err *e);
 
-/* AVN_OK when every value names an item and the cross-item rules hold and
-** every required item is present. Unknown items and broken rules are
-** refused first; AVN_E_REQUIRED (naming the first missing item) comes
-** last, so it means "valid but incomplete": such a form is stored, listed
-** by avn check and scored by the instrument's own missing-item rule. */
+/* AVN_OK when every value names an item, the cross-item rules hold and
+** every required item that applies (inst_item_applies) is present. Refused
+** first: an unknown item (AVN_E_UNKNOWN), a value for an item whose show_if
+** is false (AVN_E_STATE, naming the item, value and condition) and a broken
+** rule; AVN_E_REQUIRED (naming the first missing item) comes last, so it
+** means "valid but incomplete": such a form is stored, listed by avn check
+** and scored by the instrument's own missing-item rule. */
 avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err *e);
+
+/* Whether item it of d applies to resp: true without a `show_if:`, else
+** its condition evaluated on resp's values. A value for an item that does
+** not apply is refused by inst_check_complete (AVN_E_STATE); a required
+** item that does not apply is not required. */
+bool inst_item_applies(const inst_def *d, const inst_item *it, const inst_response *resp);
 
 /* How many required items resp lacks; their names, comma-separated, in
 ** out (n bytes, truncated when longer). */

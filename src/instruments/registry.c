@@ -47,6 +47,7 @@
 #include "core/embedded.h"
 #include "core/mem.h"
 #include "core/text.h"
+#include "instruments/cond.h"
 #include "instruments/scoring.h"
 
 #define DEFS_PREFIX "instruments/defs/"
@@ -425,13 +426,41 @@ static void value_words(const inst_item *it, const inst_value *v, char *out, siz
   }
 }
 
+typedef struct cond_ctx {
+  const inst_def *d;
+  const inst_response *resp;
+} cond_ctx;
+
+/* A value as the condition language reads it (cond.h): a code's name, a
+** yes/no as 1/0, numbers and dates as written; NULL when blank. */
+static const char *cond_value(void *ctx, const char *item, char *buf, size_t n) {
+  const cond_ctx *cc = ctx;
+  const inst_value *v = resp_get(cc->resp, item);
+  const inst_item *it = inst_item_find(cc->d, item);
+  if (!v || !it) return NULL;
+  if (v->code) return v->code;
+  if (v->missing) return NULL;
+  if (it->type == INST_BOOL) return v->num != 0 ? "1" : "0";
+  value_words(it, v, buf, n);
+  return buf;
+}
+
+bool inst_item_applies(const inst_def *d, const inst_item *it, const inst_response *resp) {
+  const def_item *di = (const def_item *)it;   /* pub is def_item's first member */
+  assert(d && it);
+  if (!it->show_if) return true;
+  if (!di->cond) return true;
+  cond_ctx cc = {d, resp};
+  return cond_eval(di->cond, cond_value, &cc);
+}
+
 size_t inst_missing_required(const inst_def *d, const inst_response *resp, char *out, size_t n) {
   size_t count = 0, len = 0;
   if (n) out[0] = '\0';
   for (size_t i = 0; i < d->n_items; i++) {
     const inst_item *it = &d->items[i].pub;
     const inst_value *v = resp_get(resp, it->name);
-    if (!it->required || (v && (!v->missing || v->code))) continue;
+    if (!it->required || (v && (!v->missing || v->code)) || !inst_item_applies(d, it, resp)) continue;
     if (len < n) {
       int w = snprintf(out + len, n - len, "%s%s", count ? ", " : "", it->name);
       if (w > 0) len += (size_t)w;
@@ -451,6 +480,19 @@ avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err
       return avn_fail(e, AVN_E_UNKNOWN, field, NULL, "no such item in %s", d->name);
     }
   }
+  /* A value for an item whose condition is false is refused whatever else
+  ** is wrong: the form would hold an answer to a question it did not ask. */
+  for (size_t i = 0; i < d->n_items; i++) {
+    const inst_item *it = &d->items[i].pub;
+    const inst_value *v = resp_get(resp, it->name);
+    char vw[64];
+    if (!it->show_if || !v || (v->missing && !v->code) || inst_item_applies(d, it, resp)) continue;
+    if (v->code) snprintf(vw, sizeof vw, "%s", v->code);
+    else value_words(it, v, vw, sizeof vw);
+    snprintf(field, sizeof field, "%s.%s", d->name, it->name);
+    return avn_fail(e, AVN_E_STATE, field, vw, "applies only when %s, which the form's values make false: "
+                    "leave it blank", it->show_if);
+  }
   for (size_t i = 0; i < d->n_rules; i++) {
     const def_rule *r = &d->rules[i];
     const inst_value *a = resp_get(resp, r->not_before), *b = resp_get(resp, r->item);
@@ -466,7 +508,7 @@ avn_rc inst_check_complete(const inst_def *d, const inst_response *resp, avn_err
   for (size_t i = 0; i < d->n_items; i++) {
     const inst_item *it = &d->items[i].pub;
     const inst_value *v = resp_get(resp, it->name);
-    if (!it->required || (v && (!v->missing || v->code))) continue;
+    if (!it->required || (v && (!v->missing || v->code)) || !inst_item_applies(d, it, resp)) continue;
     snprintf(field, sizeof field, "%s.%s", d->name, it->name);
     return avn_fail(e, AVN_E_REQUIRED, field, NULL, "required: the form is incomplete without it");
   }

@@ -28,6 +28,8 @@ typedef struct def_item {
   inst_item pub;        /* what accessors hand out */
   bool by_value;        /* code may be entered as its numeric value */
   const char *dflt;     /* options only: default value text */
+  struct cond *cond;    /* `show_if:` parsed (owned by the definition's conds), or NULL */
+  int line;             /* of the item's mapping, for refusals */
 } def_item;
 
 typedef struct def_rule {
@@ -74,6 +76,8 @@ struct inst_def {
   const char **agree_on;/* reads: items the readers must agree on */
   size_t n_agree;
   inst_scorer score;
+  struct cond **conds;  /* the items' parsed conditions, owned */
+  size_t n_conds, cap_conds;
   void **pool;          /* every allocation this definition owns */
   size_t n_pool, cap_pool;
 };

@@ -7,6 +7,9 @@
 **   items:   name, label, type (int real code bool date time text), unit,
 **            min/max, codes (name, label, value), required, alias_of/factor,
 **            by_value (a code item may be entered as its numeric value),
+**            show_if (a condition on the form's other items, cond.h: the
+**            item applies only when it holds), note (for reviewers),
+**            identifying (a direct identifier: never exported),
 **            or `- include: OTHER` which splices OTHER's items in place
 **            (the HHS range-of-motion block is the `rom` form's items),
 **   results: name, label, unit, type (number | category), better (higher |
@@ -50,6 +53,7 @@
 
 #include "core/mem.h"
 #include "core/ytree.h"
+#include "instruments/cond.h"
 
 #define NAME_RULE "a name is lower-case letters, digits, _"
 
@@ -94,6 +98,8 @@ void inst_def_free(inst_def *d) {
   avn_free(d->sums);
   avn_free(d->rules);
   avn_free(d->agree_on);
+  for (size_t i = 0; i < d->n_conds; i++) cond_free(d->conds[i]);
+  avn_free(d->conds);
   avn_free(d);
 }
 
@@ -283,9 +289,31 @@ static avn_rc item_finish(dctx *c, const ytree *m, bool is_option, def_item *it)
   return AVN_OK;
 }
 
+/* show_if: CONDITION, parsed now (its names are checked in def_finish,
+** once every item is known). The definition owns the parsed form. */
+static avn_rc parse_show_if(dctx *c, const ytree *v, def_item *it) {
+  inst_def *d = c->d;
+  cond *cd = NULL;
+  avn_err ce;
+  avn_rc rc = get_text(c, v, "show_if", &it->pub.show_if);
+  if (rc) return rc;
+  avn_err_clear(&ce);
+  rc = cond_parse(it->pub.show_if, &cd, &ce);
+  if (rc == AVN_E_NOMEM) return avn_fail(c->r.e, rc, NULL, NULL, "out of memory");
+  if (rc) return dfail(c, v->line, it->pub.show_if, "show_if: %s", ce.rule);
+  if (avn_grow((void **)&d->conds, &d->cap_conds, d->n_conds, sizeof *d->conds)) {
+    cond_free(cd);
+    return avn_fail(c->r.e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+  }
+  d->conds[d->n_conds++] = cd;
+  it->cond = cd;
+  return AVN_OK;
+}
+
 /* An item or (is_option) an option: the mapping m. */
 static avn_rc parse_item(dctx *c, const ytree *m, bool is_option, def_item *it /* OUT */) {
   memset(it, 0, sizeof *it);
+  it->line = m->line;
   it->pub.unit = "";
   it->pub.min = 1;
   it->pub.max = 0;
@@ -318,12 +346,19 @@ static avn_rc parse_item(dctx *c, const ytree *m, bool is_option, def_item *it /
       rc = ytree_bool(&c->r, v, key, &it->by_value);
     } else if (!strcmp(key, "codes")) {
       rc = parse_codes(c, v, it);
+    } else if (!strcmp(key, "note")) {
+      rc = get_text(c, v, key, &it->pub.note);
+    } else if (!strcmp(key, "identifying")) {
+      rc = ytree_bool(&c->r, v, key, &it->pub.identifying);
+    } else if (!strcmp(key, "show_if") && !is_option) {
+      rc = parse_show_if(c, v, it);
     } else if (is_option) {
       rc = ytree_unknown_key(&c->r, m, k, "unknown key (expected name, label, type, unit, min, "
                              "max, codes, required, alias_of, factor, by_value, default)");
     } else {
       rc = ytree_unknown_key(&c->r, m, k, "unknown key (expected name, label, type, unit, min, "
-                             "max, codes, required, alias_of, factor, by_value)");
+                             "max, codes, required, alias_of, factor, by_value, show_if, note, "
+                             "identifying)");
     }
     if (rc) return rc;
   }
@@ -699,6 +734,21 @@ static avn_rc def_finish(dctx *c, const ytree *root, const char *expect_name) {
     if (!t || t->alias_of || (t->type != INST_INT && t->type != INST_REAL))
       return dfail(c, line, it->name, "alias '%s' must name a numeric item of this form", it->name);
     if (it->required) return dfail(c, line, it->name, "alias '%s' cannot be required", it->name);
+  }
+  for (size_t i = 0; i < d->n_items; i++) {
+    const def_item *di = &d->items[i];
+    for (size_t k = 0; di->cond && k < cond_n_refs(di->cond); k++) {
+      const char *ref = cond_ref_at(di->cond, k);
+      const inst_item *t = inst_item_find(d, ref);
+      if (!t)
+        return dfail(c, di->line, ref, "show_if of '%s' reads '%s', which is not an item of this form%s",
+                     di->pub.name, ref, cond_ref_checkbox(di->cond, k) ? " (a checkbox choice [x(code)] is "
+                     "the yes/no item x___code)" : "");
+      if (t == &di->pub) return dfail(c, di->line, ref, "show_if of '%s' reads the item itself", ref);
+      if (cond_ref_checkbox(di->cond, k) && t->type != INST_BOOL)
+        return dfail(c, di->line, ref, "show_if of '%s': checkbox choice '%s' must be a yes/no item",
+                     di->pub.name, ref);
+    }
   }
   if (d->reader) {
     const inst_item *r = inst_item_find(d, d->reader);

@@ -872,6 +872,13 @@ avn_rc store_commit(store *s, avn_err *e) {
   return rc;
 }
 
+void store_abort(store *s) {
+  if (!s->batch) return;
+  s->batch = 0;
+  s->audit_dirty = false;
+  s->db->ops->rollback(s->db);
+}
+
 /* --- withdrawal --- */
 
 avn_rc store_withdraw(store *s, const char *patient, avn_date date, const char *reason,

@@ -226,6 +226,9 @@ avn_rc store_visit(store *s, const store_visit_req *r, store_visit_change *out /
 ** Without it every write is its own durable transaction. */
 avn_rc store_begin(store *s, avn_err *e);
 avn_rc store_commit(store *s, avn_err *e);
+/* Ends the batch and undoes every write made in it, as if none had been
+** made (an import with a refused row loads nothing). No-op without one. */
+void store_abort(store *s);
 
 /* --- data entry --- */
 typedef struct store_enter_req {

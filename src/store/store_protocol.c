@@ -12,8 +12,8 @@
 ** What is refused, naming it: an amendment that would orphan recorded data
 ** (a visit with forms or a date, a form or an item with values, a value the
 ** new definition no longer accepts: a narrowed code list or range, a
-** screening the new fields cannot read back) and one that renames the
-** protocol.
+** screening the new fields cannot read back, a value whose item's show_if the
+** new definitions make false) and one that renames the protocol.
 **
 ** A schedule that moves (a visit's day or window, a procedure or an MRI
 ** added, moved or dropped) re-plans every enrolled patient from their day 0
@@ -106,6 +106,67 @@ static int value_row(void *ctx, int n, const char *const *c) {
   return 0;
 }
 
+/* One form's recorded values at a time (rows in form order): a value whose
+** item's show_if the new definitions make false would be orphaned too (it
+** answers a question the form no longer asks). Only forms with conditions
+** are gathered. */
+typedef struct cond_scan {
+  orphans *o;
+  char *form_id, *record;
+  const inst_def *d;         /* NULL: the form has no condition, or is unknown */
+  inst_value *v;
+  char **text;
+  size_t n, cap;
+} cond_scan;
+
+static bool has_conditions(const inst_def *d) {
+  for (size_t i = 0; d && i < inst_n_items(d); i++)
+    if (inst_item_at(d, i)->show_if) return true;
+  return false;
+}
+
+static void scan_flush(cond_scan *c) {
+  avn_err e;
+  inst_response resp = {c->v, c->n};
+  if (c->d && c->n && inst_check_complete(c->d, &resp, &e) == AVN_E_STATE)
+    orphan(c->o, "%s: %s %s", c->record, e.field, e.rule);
+  for (size_t i = 0; i < c->n; i++) avn_free(c->text[i]);
+  c->n = 0;
+  avn_free(c->form_id);
+  avn_free(c->record);
+  c->form_id = c->record = NULL;
+  c->d = NULL;
+}
+
+/* form id, record, form, item, value text. */
+static int cond_row(void *ctx, int n, const char *const *c) {
+  cond_scan *sc = ctx;
+  avn_err e;
+  (void)n;
+  if (!sc->form_id || strcmp(sc->form_id, c[0]) != 0) {
+    scan_flush(sc);
+    sc->form_id = avn_strdup(c[0]);
+    sc->record = avn_strdup(c[1]);
+    if (!sc->form_id || !sc->record) goto nomem;
+    const inst_def *d = form_known(sc->o->np, c[2]) ? inst_find(c[2]) : NULL;
+    sc->d = has_conditions(d) ? d : NULL;
+  }
+  if (!sc->d) return 0;
+  size_t cap = sc->cap;
+  if (avn_grow((void **)&sc->v, &sc->cap, sc->n, sizeof *sc->v) ||
+      avn_grow((void **)&sc->text, &cap, sc->n, sizeof *sc->text))
+    goto nomem;
+  sc->text[sc->n] = avn_strdup(c[4] ? c[4] : "");
+  if (!sc->text[sc->n]) goto nomem;
+  /* A value the new definition refuses outright is value_row's finding. */
+  if (inst_parse_value(sc->d, c[3], sc->text[sc->n], &sc->v[sc->n], &e)) avn_free(sc->text[sc->n]);
+  else sc->n++;
+  return 0;
+nomem:
+  sc->o->rc = AVN_E_NOMEM;
+  return 1;
+}
+
 /* code, data of one screening. */
 static int screening_row(void *ctx, int n, const char *const *c) {
   orphans *o = ctx;
@@ -140,6 +201,17 @@ static avn_rc check_orphans(store *s, const protocol *np, avn_err *e) {
   if (!rc) rc = store_q(s, "SELECT f.instrument, v.item, v.value_text, count(*) FROM item_value v JOIN form f"
                            " ON f.id = v.form_id WHERE v.value_text <> '' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
                         NULL, 0, value_row, &o, e);
+  if (!rc) {
+    cond_scan sc = {.o = &o};
+    rc = store_q(s, "SELECT f.id, 'patient ' || p.code || ' / visit ' || f.visit || ' / ' || f.instrument ||"
+                    " CASE WHEN f.side <> '' THEN ' ' || f.side ELSE '' END || ' / entry ' || f.entry,"
+                    " f.instrument, v.item, v.value_text FROM form f JOIN patient p ON p.id = f.patient_id"
+                    " JOIN item_value v ON v.form_id = f.id ORDER BY f.id", NULL, 0, cond_row, &sc, e);
+    scan_flush(&sc);
+    avn_free(sc.v);
+    avn_free(sc.text);
+    if (o.rc) rc = avn_fail(e, o.rc, NULL, NULL, "out of memory");
+  }
   if (!rc) rc = store_q(s, "SELECT code, data FROM screening ORDER BY code", NULL, 0, screening_row, &o, e);
   if (rc) return rc;
   if (o.n) rc = avn_fail(e, AVN_E_STATE, "protocol", np->file, "the amendment would orphan recorded data: %s", o.text);

@@ -5,7 +5,8 @@
 # SECONDS from a seed corpus of the repository's own files. A crash fails
 # the test and leaves the input in BUILD/fuzz/TARGET-crashes/: copy it to
 # tests/fuzz/regress/TARGET/ once fixed.
-# Targets: csv, defs, web (the server's form-body, cookie and escaping code).
+# Targets: csv, defs, web (the server's form-body, cookie and escaping code),
+# redcap (a REDCap data dictionary -> forms), records (a records file's plan).
 # Usage: tests/fuzz/run.sh SOURCE_DIR BUILD_DIR TARGET SECONDS
 set -euo pipefail
 src=$1 build=$2 target=$3 secs=$4
@@ -16,6 +17,9 @@ case $target in
   csv)  dirs="core interop";            seeds=$(find "$src/tests/golden/stats" -name '*.csv' | head -40) ;;
   defs) dirs="core instruments protocol"; seeds="$src/src/instruments/defs/*.yaml $src/protocols/*.yaml $src/docs/examples/*.yaml" ;;
   web)  dirs="core"; files="web/web_parse.c"; seeds="$src/tests/fuzz/seeds/web/*" ;;
+  redcap)  dirs="core interop instruments"; files="import/import_dict.c"; seeds="$src/tests/golden/redcap/*.csv" ;;
+  records) dirs="core interop instruments protocol"; files="import/import_rows.c"
+           seeds="$src/tests/golden/redcap/*.csv $src/tests/fuzz/seeds/records/*" ;;
   *) echo "unknown target $target"; exit 2 ;;
 esac
 sources=("$src/tests/fuzz/fuzz_$target.c")
