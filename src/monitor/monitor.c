@@ -112,7 +112,7 @@ static void deviations(walk *w, const store_form *f) {
 
 static void mismatch(walk *w, const store_form *f, const char *item, const char *v1, const char *v2) {
   char detail[512];
-  if (store_find_adjudication(w->st, f->patient, f->visit, f->instrument, f->side, item)) return;   /* settled */
+  if (store_find_adjudication(w->st, f->patient, f->visit, f->instrument, f->side, f->instance, item)) return;   /* settled */
   /* avn check's wording: an entry-1 blank unquoted, an entry-2 blank quoted */
   snprintf(detail, sizeof detail, "%s: entry 1 %s%s%s, entry 2 '%s'", item, v1 ? "'" : "", v1 ? v1 : "(blank)",
            v1 ? "'" : "", v2 ? v2 : "(blank)");

@@ -95,7 +95,7 @@ expect_out "ELIGIBLE"
 expect_exit 0 "$AVN" enroll "$DB" S2 P2 --date 2024-01-15 --sex male
 # An enrolment date moved past an in-study date (an AE that began 2024-01-20,
 # reported at m1 on 2024-02-14) is refused, though no visit precedes it.
-expect_exit 0 "$AVN" enter "$DB" P2 m1 ae term=fever grade=1 serious=no related=1 onset_date=2024-01-20 \
+expect_exit 0 "$AVN" enter "$DB" P2 m1 ae --new term=fever grade=1 serious=no related=1 onset_date=2024-01-20 \
   outcome=recovered --date 2024-02-14
 refuse_same "$DB" "--date: value '2024-01-25' refused: ae.onset_date at visit m1 is dated 2024-01-20, before this enrolment date" \
   amend "$DB" P2 --date 2024-01-25 --reason typo

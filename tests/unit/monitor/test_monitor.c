@@ -386,7 +386,7 @@ static void test_settle(void **unused) {
   assert_null(hhs_value(st, 1, "support"));
   store_study_free(st);
 
-  store_adjudicate_req q = {"P1", "baseline", "hhs", SIDE_LEFT, "pain", "slight", "source document", "clerk2"};
+  store_adjudicate_req q = {"P1", "baseline", "hhs", SIDE_LEFT, "pain", "slight", "source document", "clerk2", NULL};
   char before[256], after[256];
   state(before, sizeof before);
   assert_int_equal(store_adjudicate(s, &q, &e), AVN_E_STATE);   /* clerk2 typed entry 2 */
