@@ -78,7 +78,8 @@ int cmd_enter(int argc, char **argv) {
   if (!rc) {
     char cleared[32] = "";
     if (res.n_cleared) snprintf(cleared, sizeof cleared, ", %d cleared", res.n_cleared);
-    printf("%s %s %s%s%s%s%s entry %d: %d new, %d changed, %d unchanged%s; form %s\n", req.patient, req.visit,
+    printf("%s %s %s%s%s%s%s entry %d: %d new, %d changed, %d unchanged%s; form %s\n", req.patient,
+           res.visit[0] ? res.visit : "-",
            req.form, req.side ? " " : "", req.side ? side_name(req.side) : "", res.instance[0] ? " instance " : "",
            res.instance, req.entry, res.n_new, res.n_changed, res.n_same, cleared,
            res.complete ? "complete" : "incomplete");

@@ -249,6 +249,7 @@ typedef struct store_enter_req {
 typedef struct store_enter_result {
   int64_t form_id;
   char instance[64];         /* the instance written ("" for a form's one instance) */
+  char visit[64];            /* its visit ("" for none) */
   int n_new, n_changed, n_same, n_cleared;   /* n_cleared: recorded values blanked (with a reason) */
   bool complete;
 } store_enter_result;
@@ -370,6 +371,11 @@ const store_form *store_find_form(const store_study *st, size_t patient, const c
 /* Exactly the instance named ("" for an ordinary form's one), or NULL. O(log n). */
 const store_form *store_find_instance(const store_study *st, size_t patient, const char *visit,
                                       const char *instrument, int side, const char *instance, int entry);
+/* Every form of (patient, visit, instrument, side): its instances and
+** entries, in index order, as *out[0 .. return value) (borrowed from the
+** snapshot). O(log n). */
+size_t store_form_group(const store_study *st, size_t patient, const char *visit, const char *instrument, int side,
+                        const store_form *const **out /* OUT */);
 /* The order of instances: "" first, then numbers by value (2 < 10), then
 ** names as strcmp orders them. */
 int store_instance_cmp(const char *a, const char *b);

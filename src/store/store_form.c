@@ -548,8 +548,9 @@ cleanup:
   kv_rows_free(&old);
   store_patient_row_free(&pr);
   avn_free(hip); avn_free(form_id); avn_free(status);
+  if (!rc) snprintf(out->instance, sizeof out->instance, "%s", inst);
+  if (!rc) snprintf(out->visit, sizeof out->visit, "%s", r->visit);   /* before visit_kept goes */
   avn_free(visit_kept);
   avn_free(kv2);
-  if (!rc) snprintf(out->instance, sizeof out->instance, "%s", inst);
   return rc;
 }

@@ -474,17 +474,27 @@ const store_form *store_find_instance(const store_study *st, size_t patient, con
   return NULL;
 }
 
-const store_form *store_find_form(const store_study *st, size_t patient, const char *visit,
-                                  const char *instrument, int side, int entry) {
+size_t store_form_group(const store_study *st, size_t patient, const char *visit, const char *instrument, int side,
+                        const store_form *const **out) {
   size_t lo = 0, hi = st->n_forms;
   while (lo < hi) {   /* the first form of the group */
     size_t mid = lo + (hi - lo) / 2;
     if (form_group_cmp(patient, visit, instrument, side, st->form_index[mid]) > 0) lo = mid + 1;
     else hi = mid;
   }
+  size_t end = lo;
+  while (end < st->n_forms && !form_group_cmp(patient, visit, instrument, side, st->form_index[end])) end++;
+  *out = (const store_form *const *)st->form_index + lo;
+  return end - lo;
+}
+
+const store_form *store_find_form(const store_study *st, size_t patient, const char *visit,
+                                  const char *instrument, int side, int entry) {
+  const store_form *const *g = NULL;
+  size_t n = store_form_group(st, patient, visit, instrument, side, &g);
   const store_form *first = NULL;
-  for (size_t i = lo; i < st->n_forms && !form_group_cmp(patient, visit, instrument, side, st->form_index[i]); i++) {
-    const store_form *f = st->form_index[i];
+  for (size_t i = 0; i < n; i++) {
+    const store_form *f = g[i];
     if (f->entry != entry) continue;
     if (!f->instance[0] || !strcmp(f->instance, STORE_CONSENSUS)) return f;
     if (!first || (f->def && inst_repeats(f->def) ? store_instance_cmp(f->instance, first->instance) < 0
