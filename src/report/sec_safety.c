@@ -425,9 +425,23 @@ avn_rc sec_safety(rctx *c, avn_err *e) {
       const char *cells[] = {per, dates, en, n1, n2, n3, n4};
       rtable_row(tb, cells);
     }
+    if (n_noonset) {   /* counted too, so the totals are the AE table's (one log, ae_log.c) */
+      size_t ns = 0, enr = 0;
+      for (size_t i = 0; i < n_ae; i++) ns += !ae[i].has_onset && ae[i].serious == 1;
+      for (size_t q = 0; q < np; q++) enr += in_study[q];
+      char en[32], n1[32], n2[32], n3[32], n4[32];
+      snprintf(en, sizeof en, "%zu", enr);
+      snprintf(n1, sizeof n1, "%zu", n_noonset);
+      snprintf(n2, sizeof n2, "%zu", cum + n_noonset);
+      snprintf(n3, sizeof n3, "%zu", ns);
+      snprintf(n4, sizeof n4, "%zu", cums + ns);
+      const char *cells[] = {"-", "onset not recorded", en, n1, n2, n3, n4};
+      rtable_row(tb, cells);
+    }
     rtable_note(tb, "Calendar periods of %d months from the first enrolment, up to the last date in the data; events "
                     "by onset date. SAE: serious adverse event.%s", months,
-                n_noonset ? " Events without an onset date are not in any period." : "");
+                n_noonset ? " Events without an onset date are in no period: the last row counts them, so its "
+                            "cumulative counts are the AE table's." : "");
   }
   rc = satisfaction_table(c, s, in_study);
 cleanup:
