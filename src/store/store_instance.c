@@ -135,7 +135,9 @@ avn_rc store_form_locate(store *s, const store_form_ref *f, store_patient_row *p
   return rc;
 }
 
-/* Migration 5's second step: a read entered before the instance column
+/* Migration 5's second step: a repeating form's forms (one per visit
+** before) are numbered 1, 2 ... per patient in the order they were
+** created; and a read entered before the instance column
 ** moves to its reader's instance (the reader item's value). Entry 1 becomes
 ** (reader, 1); entry 2 becomes (its reader, 2) when entry 1 names the same
 ** reader (a double entry of one read), else (its reader, 1): an independent
@@ -147,6 +149,21 @@ avn_rc store_instance_migrate(store *s, avn_err *e) {
   for (size_t i = 0; !rc && i < inst_count(); i++) {
     const inst_def *d = inst_at(i);
     const char *ri = inst_reader_item(d);
+    if (inst_repeats(d)) {   /* one per visit so far: numbered per patient in order of creation (id) */
+      const char *p[1] = {inst_name(d)};
+      rc = store_q(s, "WITH g AS (SELECT patient_id, visit, side, min(id) AS first FROM form WHERE instrument = ?1"
+                      " AND instance = '' GROUP BY patient_id, visit, side), r AS (SELECT patient_id, visit, side,"
+                      " row_number() OVER (PARTITION BY patient_id ORDER BY first) AS k FROM g)"
+                      " UPDATE form SET instance = (SELECT r.k FROM r WHERE r.patient_id = form.patient_id AND"
+                      " r.visit = form.visit AND r.side = form.side) WHERE instrument = ?1 AND instance = ''",
+                   p, 1, NULL, NULL, e);
+      if (!rc)
+        rc = store_q(s, "UPDATE adjudication SET instance = coalesce((SELECT f.instance FROM form f WHERE"
+                        " f.patient_id = adjudication.patient_id AND f.visit = adjudication.visit AND f.instrument ="
+                        " adjudication.instrument AND f.side = adjudication.side LIMIT 1), '')"
+                        " WHERE instrument = ?1 AND instance = ''", p, 1, NULL, NULL, e);
+      continue;
+    }
     if (!ri) continue;
     const char *p[2] = {ri, inst_name(d)};
     rc = store_q(s, "UPDATE form SET instance = (SELECT v.value_text FROM item_value v WHERE v.form_id = form.id"

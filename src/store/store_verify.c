@@ -364,9 +364,110 @@ static avn_rc legacy_reads(facts *a) {
   return a->rc;
 }
 
+/* A legacy record of a repeating form: "patient P / visit V / FORM[ SIDE]"
+** + " / entry N" or " / adjudication" (no instance): its base (the part
+** before the tail) into base, the patient's code length into *plen. */
+static bool legacy_repeat(const char *rec, char *base, size_t n, size_t *plen) {
+  const char *slash = strrchr(rec, '/');
+  if (strncmp(rec, "patient ", 8) || strstr(rec, " / instance ") || !slash || slash < rec + 2) return false;
+  if (strcmp(slash, "/ entry 1") && strcmp(slash, "/ entry 2") && strcmp(slash, "/ adjudication")) return false;
+  size_t blen = (size_t)(slash - 1 - rec);
+  const char *fs = NULL;
+  for (const char *p = rec; p + 3 <= rec + blen; p++)
+    if (!strncmp(p, " / ", 3)) fs = p;
+  const char *pe = strstr(rec, " / ");
+  if (blen >= n || !fs || !pe) return false;
+  char form[128];
+  snprintf(form, sizeof form, "%.*s", (int)(blen - (size_t)(fs + 3 - rec)), fs + 3);
+  char *sp = strchr(form, ' ');
+  if (sp) *sp = '\0';
+  const inst_def *d = inst_find(form);
+  if (!d || !inst_repeats(d)) return false;
+  memcpy(base, rec, blen);
+  base[blen] = '\0';
+  *plen = (size_t)(pe - rec);
+  return true;
+}
+
+typedef struct {
+  char *base;
+  size_t first, plen;        /* first: seq of its first fact (its creation) */
+  long number;
+} rep_group;
+
+static int rep_base_cmp(const void *x, const void *y) {
+  const rep_group *a = x, *b = y;
+  int c = strcmp(a->base, b->base);
+  return c ? c : (a->first > b->first) - (a->first < b->first);
+}
+
+/* Patient, then creation order. */
+static int rep_order_cmp(const void *x, const void *y) {
+  const rep_group *a = x, *b = y;
+  size_t n = a->plen < b->plen ? a->plen : b->plen;
+  int c = strncmp(a->base, b->base, n);
+  if (!c && a->plen != b->plen) c = a->plen < b->plen ? -1 : 1;
+  return c ? c : (a->first > b->first) - (a->first < b->first);
+}
+
+/* Forms of a repeating form entered before instances (migration 5) were
+** named without an instance, one per visit; the migration numbered them 1,
+** 2 ... per patient and form in the order they were created
+** (store_instance_migrate). The same numbering from the trail: a record's
+** first fact is its creation. Runs on the facts in trail order, before
+** settling. O(n log n). */
+static avn_rc legacy_repeats(facts *a) {
+  rep_group *g = NULL;
+  size_t ng = 0, cap = 0;
+  char base[600];
+  size_t plen;
+  avn_rc rc = AVN_OK;
+  for (size_t i = 0; !rc && i < a->n; i++) {
+    if (!legacy_repeat(a->v[i].rec, base, sizeof base, &plen)) continue;
+    if (avn_grow((void **)&g, &cap, ng + 1, sizeof *g)) { rc = AVN_E_NOMEM; break; }
+    g[ng] = (rep_group){avn_strdup(base), a->v[i].seq, plen, 0};
+    if (!g[ng++].base) rc = AVN_E_NOMEM;
+  }
+  if (rc || !ng) goto cleanup;
+  qsort(g, ng, sizeof *g, rep_base_cmp);
+  size_t w = 0;   /* one group per base: its first fact */
+  for (size_t i = 0; i < ng; i++) {
+    if (w && !strcmp(g[w - 1].base, g[i].base)) { avn_free(g[i].base); continue; }
+    g[w++] = g[i];
+  }
+  ng = w;
+  qsort(g, ng, sizeof *g, rep_order_cmp);
+  for (size_t i = 0; i < ng; i++)
+    g[i].number = i && g[i].plen == g[i - 1].plen && !strncmp(g[i].base, g[i - 1].base, g[i].plen)
+                      ? g[i - 1].number + 1 : 1;
+  qsort(g, ng, sizeof *g, rep_base_cmp);
+  for (size_t i = 0; !rc && i < a->n; i++) {
+    if (!legacy_repeat(a->v[i].rec, base, sizeof base, &plen)) continue;
+    rep_group key = {base, 0, 0, 0};
+    size_t lo = 0, hi = ng;   /* the group of this base (ng >= 1, every base is there) */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp(g[mid].base, key.base) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    char rec[1400];
+    snprintf(rec, sizeof rec, "%s / instance %ld%s", base, g[lo].number, a->v[i].rec + strlen(base));
+    char *moved = avn_strdup(rec);
+    if (!moved) { rc = AVN_E_NOMEM; break; }
+    avn_free(a->v[i].rec);
+    a->v[i].rec = moved;
+  }
+cleanup:
+  for (size_t i = 0; i < ng; i++) avn_free(g[i].base);
+  avn_free(g);
+  if (rc) a->rc = rc;
+  return rc;
+}
+
 static avn_rc audit_facts(store *s, facts *a, avn_err *e) {
   avn_rc rc = store_q(s, "SELECT record, field, new_value FROM audit ORDER BY id", NULL, 0, audit_fact, a, e);
   if (!rc) rc = a->rc;
+  if (!rc) rc = legacy_repeats(a);
   if (rc) return rc;
   facts_settle(a);
   rc = legacy_reads(a);
