@@ -157,11 +157,6 @@ avn_rc store_instance_migrate(store *s, avn_err *e) {
                       " UPDATE form SET instance = (SELECT r.k FROM r WHERE r.patient_id = form.patient_id AND"
                       " r.visit = form.visit AND r.side = form.side) WHERE instrument = ?1 AND instance = ''",
                    p, 1, NULL, NULL, e);
-      if (!rc)
-        rc = store_q(s, "UPDATE adjudication SET instance = coalesce((SELECT f.instance FROM form f WHERE"
-                        " f.patient_id = adjudication.patient_id AND f.visit = adjudication.visit AND f.instrument ="
-                        " adjudication.instrument AND f.side = adjudication.side LIMIT 1), '')"
-                        " WHERE instrument = ?1 AND instance = ''", p, 1, NULL, NULL, e);
       continue;
     }
     if (!ri) continue;
@@ -179,11 +174,13 @@ avn_rc store_instance_migrate(store *s, avn_err *e) {
                       " AND v1.value_text = v2.value_text) THEN 2 ELSE 1 END"
                       " WHERE instrument = ?2 AND instance = '' AND entry = 2 AND EXISTS (SELECT 1 FROM item_value v"
                       " WHERE v.form_id = form.id AND v.item = ?1 AND v.value_text <> '')", p, 2, NULL, NULL, e);
-    if (!rc)
-      rc = store_q(s, "UPDATE adjudication SET instance = coalesce((SELECT f.instance FROM form f WHERE"
-                      " f.patient_id = adjudication.patient_id AND f.visit = adjudication.visit AND f.instrument ="
-                      " adjudication.instrument AND f.side = adjudication.side AND f.entry = 2), '')"
-                      " WHERE instrument = ?2 AND instance = ''", p, 2, NULL, NULL, e);
   }
+  /* An adjudication settles the two entries of one instance: the one whose
+  ** entry 2 it was (a repeating form's number, a read's reader). */
+  if (!rc)
+    rc = store_q(s, "UPDATE adjudication SET instance = coalesce((SELECT f.instance FROM form f WHERE"
+                    " f.patient_id = adjudication.patient_id AND f.visit = adjudication.visit AND f.instrument ="
+                    " adjudication.instrument AND f.side = adjudication.side AND f.entry = 2), '')"
+                    " WHERE instance = ''", NULL, 0, NULL, NULL, e);
   return rc;
 }
