@@ -32,7 +32,7 @@ monitor_kind monitor_kind_parse(const char *name) {
 
 const char *monitor_id(char *buf, size_t n, monitor_kind k, const char *patient, const char *visit,
                        const char *form, int side, const char *item) {
-  snprintf(buf, n, "%s/%s/%s/%s/%s/%s", monitor_kind_name(k), patient ? patient : "-", visit ? visit : "-",
+  snprintf(buf, n, "%s/%s/%s/%s/%s/%s", monitor_kind_name(k), patient ? patient : "-", visit && *visit ? visit : "-",
            form ? form : "-", side ? side_name(side) : "-", item ? item : "-");
   return buf;
 }
