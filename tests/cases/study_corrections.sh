@@ -29,7 +29,7 @@ python3 -c "import json,sys; e=json.load(open(sys.argv[1]))['events']; assert no
 expect_exit 0 "$AVN" show "$DB" P1 --json
 python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['forms']; assert [x['form'] for x in f]==['vas'], f" "$T/out" \
   && ok || bad "show lists a void form"
-python3 -c "import json,sys; v=json.load(open(sys.argv[1]))['void_forms']; assert v==[{'visit':'m1','form':'tha','hip':'left','entry':1,'reason':'entered on the wrong patient'}], v" "$T/out" \
+python3 -c "import json,sys; v=json.load(open(sys.argv[1]))['void_forms']; assert v==[{'visit':'m1','form':'tha','hip':'left','instance':'','entry':1,'reason':'entered on the wrong patient'}], v" "$T/out" \
   && ok || bad "show does not list the void form apart"
 expect_exit 0 "$AVN" show "$DB" P1
 expect_out "  m1 tha left entry 1: entered on the wrong patient"

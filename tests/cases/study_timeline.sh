@@ -41,7 +41,7 @@ assert [(x["visit"], x["form"], x["hip"]) for x in f] == [("m1", "mri", "left")]
 PY
 ok
 expect_exit 0 "$AVN" show "$DB" P1
-expect_out "  m1 mri left entry 1 (complete, unscheduled)"
+expect_out "  m1 mri left instance dr_a entry 1 (complete, unscheduled)"
 # A THA dated 2024-02-10 would come before the MRI read at m1 (2024-02-14).
 refuse_same "$DB" "tha.tha_date: value '2024-02-10' refused: the left hip has a mri form at visit m1 (2024-02-14), after this arthroplasty" \
   enter "$DB" P1 m1 tha --hip left reason=collapse tha_date=2024-02-10
