@@ -238,6 +238,8 @@ avn_rc store_sign_clear(store *s, const char *user, const char *action, const ch
   if (v) {
     v += 9;
     snprintf(visit, sizeof visit, "%.*s", (int)strcspn(v, " "), v);
+  } else if (strstr(record, " / entry ")) {
+    snprintf(visit, sizeof visit, "/");   /* a log instance at no visit: the casebook's only (no visit is named "/") */
   }
   /* The casebook and the visit the change is in (all of them for a change
   ** to the patient itself). */
