@@ -95,4 +95,15 @@ expect_exit 0 "$AVN" export "$DB" --format csv --layout long --out "$T/long.csv"
 [ "$(grep -ac '^"P1","main",,"","ae","3",1,"term","Deep infection"' "$T/long.csv")" = 1 ] && ok || bad "long row of ae instance 3"
 expect_exit 0 "$AVN" export "$DB" --format csv --out "$T/wide.csv"
 head -1 "$T/wide.csv" | grep -q '_ae_' && bad "wide export has ae columns" || ok
+# The workbook has a sheet per log: a row per live instance (2, 3, 4).
+expect_exit 0 "$AVN" export "$DB" --format xlsx --out "$T/s.xlsx"
+/usr/bin/python3 - "$T/s.xlsx" <<'PY' || bad "xlsx ae sheet"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["ae"]
+rows = [list(r) for r in ws.iter_rows(values_only=True)]
+head = rows[0]
+assert head[:4] == ["patient", "visit", "instance", "entry"], head
+got = sorted((r[2], r[1] or "", r[head.index("term")], r[head.index("serious")]) for r in rows[1:])
+assert got == [("2", "m1", "Rash", "no"), ("3", "", "Deep infection", "yes"), ("4", "m1", "Headache", "no")], got
+PY
 finish
