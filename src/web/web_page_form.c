@@ -286,9 +286,17 @@ void web_page_form(web_req *q, web_resp *r) {
                    avn_err_format(&e, msg, sizeof msg));
     goto cleanup;
   }
-  const store_form *f = t.instance ? store_find_instance(st, 0, t.visit, inst_name(t.def), t.side, t.instance, t.entry)
-                       : inst_repeats(t.def) ? NULL   /* a blank form: a new instance */
-                                             : store_find_form(st, 0, t.visit, inst_name(t.def), t.side, t.entry);
+  const store_form *f = NULL;
+  if (t.instance && inst_repeats(t.def)) {   /* a log instance is named by its number, whatever its visit */
+    for (size_t i = 0; i < st->n_forms && !f; i++)
+      if (st->forms[i].def == t.def && st->forms[i].side == t.side && st->forms[i].entry == t.entry &&
+          !strcmp(st->forms[i].instance, t.instance))
+        f = &st->forms[i];
+  } else if (t.instance) {
+    f = store_find_instance(st, 0, t.visit, inst_name(t.def), t.side, t.instance, t.entry);
+  } else if (!inst_repeats(t.def)) {   /* a log without an instance: a blank form for a new one */
+    f = store_find_form(st, 0, t.visit, inst_name(t.def), t.side, t.entry);
+  }
   render_form(q, r, &t, f, NULL);
 cleanup:
   free_kv(kv, n_kv);
