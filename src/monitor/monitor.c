@@ -53,9 +53,12 @@ static int ack_cmp(const void *key, const void *elem) {
 ** caller. */
 static void emit(walk *w, monitor_finding *f) {
   if (w->stop || (w->kinds && !(w->kinds & (1u << f->kind)))) return;
-  char id[512];
+  char id[512], form[200];
   f->patient_code = w->st->patients[f->patient].code;
-  f->id = monitor_id(id, sizeof id, f->kind, f->patient_code, f->visit, f->form, f->side, f->item);
+  if (f->form && f->instance && *f->instance && f->f && f->f->def && inst_repeats(f->f->def))
+    snprintf(form, sizeof form, "%s#%s", f->form, f->instance);
+  else snprintf(form, sizeof form, "%s", f->form ? f->form : "-");
+  f->id = monitor_id(id, sizeof id, f->kind, f->patient_code, f->visit, form, f->side, f->item);
   if (f->kind == MON_DEVIATION && w->st->n_acks) {
     const store_ack *a = bsearch(id, w->st->acks, w->st->n_acks, sizeof *w->st->acks, ack_cmp);
     if (a && !(w->flags & MONITOR_ACKED)) return;
@@ -73,7 +76,7 @@ static const char *value_text(const store_form *f, const char *item) {
 
 static monitor_finding form_finding(monitor_kind k, const store_form *f) {
   return (monitor_finding){.kind = k, .patient = f->patient, .visit = f->visit, .form = f->instrument,
-                           .side = f->side, .entry = f->entry, .f = f};
+                           .side = f->side, .entry = f->entry, .f = f, .instance = f->instance};
 }
 
 /* Reader disagreement: the reads of one image set (each reader's instance,
@@ -106,6 +109,7 @@ static void reader_disagreement(walk *w, const store_form *f) {
     char head[600];
     snprintf(head, sizeof head, "%s: %s: a consensus read settles it (--reader %s)", item, detail, STORE_CONSENSUS);
     monitor_finding x = form_finding(MON_READER_DISAGREEMENT, f);
+    x.instance = NULL;   /* about the readers' reads together */
     x.item = item;
     x.expected = v1;
     x.actual = v2;

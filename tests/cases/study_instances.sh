@@ -47,6 +47,19 @@ expect_exit 0 "$AVN" void "$DB" P1 - ae --instance 1 --reason "entered in error"
 expect_exit 0 "$AVN" enter "$DB" P1 m1 ae --new term=Headache grade=1 serious=no related=1 onset_date=2024-02-10
 expect_out "instance 4 entry 1"
 
+# Two incomplete AEs at one visit (instances 5 and 6, grade left out) are two
+# findings with two ids (FORM#N).
+expect_exit 0 "$AVN" enter "$DB" P1 m1 ae --new term=Cough serious=no related=1 onset_date=2024-02-11
+expect_exit 0 "$AVN" enter "$DB" P1 m1 ae --new term=Itch serious=no related=1 onset_date=2024-02-12
+"$AVN" check "$DB" --json > "$T/check.json" && ok || bad "check"
+python3 - "$T/check.json" <<'PY' || bad "incomplete AE findings"
+import json, sys
+f = sorted(x["id"] for x in json.load(open(sys.argv[1]))["findings"] if x["form"] == "ae")
+assert f == ["incomplete_form/P1/m1/ae#5/-/grade", "incomplete_form/P1/m1/ae#6/-/grade"], f
+PY
+expect_exit 0 "$AVN" void "$DB" P1 - ae --instance 5 --reason "test entry"
+expect_exit 0 "$AVN" void "$DB" P1 - ae --instance 6 --reason "test entry"
+
 # The audit rows name each instance: record "patient P1[ / visit V] / ae /
 # instance N / entry 1".
 q() { sqlite3 "$DB" "$1"; }
