@@ -170,7 +170,7 @@ static avn_rc safety_doc(const sctx *x, rdoc *doc) {
   bool *pat_ae = avn_calloc(np + 1, sizeof *pat_ae), *pat_sae = avn_calloc(np + 1, sizeof *pat_sae);
   bool *cum_ae = avn_calloc(np + 1, sizeof *cum_ae), *cum_sae = avn_calloc(np + 1, sizeof *cum_sae);
   bool *seen = avn_calloc(np + 1, sizeof *seen);
-  size_t no_onset = 0, tha_period = 0, tha_cumul = 0, n_ae = 0;
+  size_t no_onset = 0, tha_period = 0, tha_cumul = 0, n_ae = 0, sae_unexpected = 0, sae_no_expected = 0;
   ae_rec *ae = NULL;
   if (!proc || !pat_ae || !pat_sae || !cum_ae || !cum_sae || !seen) {
     rc = AVN_E_NOMEM;
@@ -208,6 +208,8 @@ static avn_rc safety_doc(const sctx *x, rdoc *doc) {
     count(&grade[r->grade], inp, ser);
     count(&rel[r->related], inp, ser);
     count(&proc[pi < 0 ? pr->n_procs : (size_t)pi], inp, ser);
+    sae_unexpected += ser && r->expected == 2;
+    sae_no_expected += ser && r->expected == 0;
     cum_ae[r->patient] = true;
     cum_sae[r->patient] |= ser;
     pat_ae[r->patient] |= inp;
@@ -241,6 +243,11 @@ static avn_rc safety_doc(const sctx *x, rdoc *doc) {
               no_onset ? " Events without an onset date are not placed in a period (see below)." : "");
   if (no_onset) rsec_para(s, "%zu adverse event%s without an onset date: not counted in these tables.", no_onset,
                           no_onset == 1 ? "" : "s");
+  if (any.cumul_serious)
+    rsec_para(s, "Of the %zu serious adverse event%s to the period's end, %zu %s unexpected (not in the reference "
+                 "safety information)%s.", any.cumul_serious, any.cumul_serious == 1 ? "" : "s", sae_unexpected,
+              sae_unexpected == 1 ? "was" : "were",
+              sae_no_expected ? "; for some, expectedness is not recorded" : "");
 
   const inst_def *aed = inst_find("ae");
   const inst_item *gitem = aed ? inst_item_find(aed, "grade") : NULL, *ritem = aed ? inst_item_find(aed, "related") : NULL;

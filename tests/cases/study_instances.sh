@@ -100,6 +100,8 @@ rows = list(csv.reader(open(sys.argv[1])))
 r = [x for x in rows if x[0].startswith("From the start")][0]
 assert r[1] == "3" and r[3] == "1", r   # AEs, SAEs
 PY
+# instance 3, the one SAE, was entered expected=unexpected
+grep -q "Of the 1 serious adverse event to the period&#39;s end, 1 was unexpected" "$T/dsmb/report.html" && ok || bad "unexpected SAEs"
 
 # The long export carries the instance; the wide one has no ae columns.
 expect_exit 0 "$AVN" export "$DB" --format csv --layout long --out "$T/long.csv"
