@@ -8,8 +8,10 @@
 ** identity, never exported by default), hips, the scheduled events
 ** (visits, procedures, MRIs with planned dates and windows, visits with
 ** their actual date), form instances (an instrument at a visit, for the
-** patient or one hip, entry 1 or 2, status incomplete / complete /
-** verified / locked) with typed item values, and the audit trail.
+** patient or one hip, an instance: "" for an ordinary form, a number for a
+** repeating form's (a log), a reader for a read (store_instance.c); entry 1
+** or 2; status incomplete / complete / verified / locked) with typed item
+** values, and the audit trail.
 **
 ** The write path: every write validates first, then runs in one
 ** transaction that also appends audit rows (who, when, which record and

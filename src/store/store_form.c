@@ -9,6 +9,9 @@
 ** written, each change with its audit row. Changing a recorded value needs
 ** a reason (ICH E6: the audit trail says why). The visit's date follows
 ** store_visit_date's rules (store_visit.c), the same ones avn visit uses.
+** The instance is settled first (enter_prepare; store_instance.c): a new
+** or named instance of a repeating form, at a visit or at none (no visit
+** date then), or a read's reader, which is also its reader item's value.
 */
 #include <math.h>
 #include <stdio.h>
