@@ -110,6 +110,20 @@ expect_exit 0 "$AVN" export "$DB" --format csv --layout long --out "$T/long.csv"
 [ "$(grep -ac '^"P1","main",,"","ae","3",1,"term","Deep infection"' "$T/long.csv")" = 1 ] && ok || bad "long row of ae instance 3"
 expect_exit 0 "$AVN" export "$DB" --format csv --out "$T/wide.csv"
 head -1 "$T/wide.csv" | grep -q '_ae_' && bad "wide export has ae columns" || ok
+# ODM: each instance is its own FormData, keyed side.instance.entry; the one
+# at no visit under study event SE.none.
+expect_exit 0 "$AVN" export "$DB" --format odm --out "$T/s.odm"
+expect_exit 0 xmllint --noout "$T/s.odm"
+/usr/bin/python3 - "$T/s.odm" <<'PY' || bad "odm instances"
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.cdisc.org/ns/odm/v1.3}"
+keys = []
+for ev in ET.parse(sys.argv[1]).getroot().iter(ns + "StudyEventData"):
+    for f in ev.iter(ns + "FormData"):
+        if f.get("FormOID") == "F.ae":
+            keys.append((ev.get("StudyEventOID"), f.get("FormRepeatKey")))
+assert sorted(keys) == [("SE.m1", "patient.2.1"), ("SE.m1", "patient.4.1"), ("SE.none", "patient.3.1")], keys
+PY
 # The workbook has a sheet per log: a row per live instance (2, 3, 4).
 expect_exit 0 "$AVN" export "$DB" --format xlsx --out "$T/s.xlsx"
 /usr/bin/python3 - "$T/s.xlsx" <<'PY' || bad "xlsx ae sheet"
