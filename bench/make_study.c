@@ -49,6 +49,8 @@ static int enter(store *s, const char *pid, const char *visit, const char *form,
                  char **kv, size_t n) {
   store_enter_req r = {.patient = pid, .visit = visit, .form = form, .side = side, .entry = 1, .kv = kv,
                        .n_kv = n, .has_date = true, .date = date, .user = "bench"};
+  const inst_def *d = inst_find(form);
+  r.new_instance = d && inst_repeats(d);   /* an AE: the patient's next in the log */
   store_enter_result res;
   avn_err e;
   avn_err_clear(&e);

@@ -11,7 +11,7 @@
 
 const char cmd_adjudicate_usage[] =
     "usage: avn adjudicate STUDY.db PATIENT VISIT FORM [--hip left|right] ITEM=VALUE\n"
-    "                      --reason TEXT [--user NAME]\n\n"
+    "                      --reason TEXT [--reader NAME] [--user NAME]\n\n"
     "Settles one value of a double-entered form (the protocol's double_entry) on\n"
     "which entries 1 and 2 differ: VALUE is one entry's value or another, checked\n"
     "as entry checks it. The adjudicator must be a third person: a user who wrote\n"
@@ -23,10 +23,11 @@ const char cmd_adjudicate_usage[] =
     "mismatch. Independent reads by two readers are not adjudicated (a consensus\n"
     "read settles them). Refused (exit 1, nothing written): no reason, no entry\n"
     "2, entries that agree, a value the item refuses, the adjudicator typed an\n"
-    "entry.\n";
+    "entry. --reader NAME: the two entries of that reader's read (a read may be\n"
+    "double-entered like any form).\n";
 
 int cmd_adjudicate(int argc, char **argv) {
-  const char *pos[5] = {NULL}, *reason = NULL, *user = store_user_default();
+  const char *pos[5] = {NULL}, *reason = NULL, *user = store_user_default(), *inst = NULL;
   int hip = -1;
   avn_err e;
   avn_err_clear(&e);
@@ -34,6 +35,8 @@ int cmd_adjudicate(int argc, char **argv) {
       {"--hip", CLI_CHOICE, &hip, NULL, cli_hip_choices, NULL},
       {"--reason", CLI_VALUE, &reason, NULL, NULL, NULL},
       {"--user", CLI_VALUE, &user, NULL, NULL, NULL},
+      {"--instance", CLI_VALUE, &inst, NULL, NULL, NULL},
+      {"--reader", CLI_VALUE, &inst, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   int r = cli_parse("adjudicate", argc, argv, opts, pos, 5, 5, "STUDY.db PATIENT VISIT FORM ITEM=VALUE", NULL, NULL);
   if (r) return r;
@@ -42,7 +45,7 @@ int cmd_adjudicate(int argc, char **argv) {
   char item[256];
   snprintf(item, sizeof item, "%.*s", (int)(eq - pos[4]), pos[4]);
   store_adjudicate_req q = {pos[1], pos[2], pos[3], cli_side(hip),
-                            item, eq + 1, reason, user};
+                            item, eq + 1, reason, user, inst};
   store *s = NULL;
   avn_rc rc = cli_open_write(pos[0], &s, &e);
   if (!rc) rc = store_adjudicate(s, &q, &e);

@@ -12,15 +12,21 @@
 const char cmd_enter_usage[] =
     "usage: avn enter STUDY.db PATIENT VISIT FORM item=value ... [--hip left|right]\n"
     "                 [--entry 1|2] [--date YYYY-MM-DD|today] [--reason TEXT] [--user NAME]\n"
-    "                 [--unscheduled]\n\n"
+    "                 [--unscheduled] [--new | --instance N] [--reader NAME]\n\n"
     "Enters or changes values of one form at one visit. Every value is checked\n"
     "against the form's definition (type, range, codes, dates); a refused value\n"
     "names the field, the value and the rule, and nothing is written. --date is the\n"
     "visit's date (YYYY-MM-DD or today), required at a visit with no date yet.\n"
     "Changing a recorded value needs --reason; every change is in the audit trail.\n"
-    "--entry 2 is the second entry of a double-entered form or, for a form read\n"
-    "independently (mri), the read of a second reader when its reader differs from\n"
-    "entry 1's.\n"
+    "--entry 2 is the second entry of a double-entered form.\n"
+    "A repeating form (a log: ae, conmed) has numbered instances per patient:\n"
+    "--new adds the next one and prints its number; --instance N changes instance\n"
+    "N (its VISIT may then be '-'). VISIT '-' with --new: an instance that belongs\n"
+    "to no visit (an event reported between visits).\n"
+    "A form read independently (mri) has one read per reader: --reader NAME (or\n"
+    "reader=NAME) names the read, any number of readers; --reader consensus is\n"
+    "the consensus read, which the analysis uses (docs/forms.md). Each read may be\n"
+    "double-entered (--entry 2).\n"
     "A blank value (item=) is missing, never 0 or \"no\": a required item cannot be\n"
     "left blank (leave it out and enter it later), and blanking a recorded value\n"
     "clears it, with --reason.\n"
@@ -51,6 +57,9 @@ int cmd_enter(int argc, char **argv) {
       {"--reason", CLI_TEXT, &req.reason, "a text", NULL, NULL},
       {"--user", CLI_VALUE, &req.user, NULL, NULL, NULL},
       {"--unscheduled", CLI_FLAG, &req.unscheduled, NULL, NULL, NULL},
+      {"--new", CLI_FLAG, &req.new_instance, NULL, NULL, NULL},
+      {"--instance", CLI_VALUE, &req.instance, NULL, NULL, NULL},
+      {"--reader", CLI_VALUE, &req.instance, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   rcode = cli_parse("enter", argc, argv, opts, pos, 4, 4, "STUDY.db PATIENT VISIT FORM item=value ...", kv, &nkv);
   if (rcode) goto done;
@@ -69,9 +78,11 @@ int cmd_enter(int argc, char **argv) {
   if (!rc) {
     char cleared[32] = "";
     if (res.n_cleared) snprintf(cleared, sizeof cleared, ", %d cleared", res.n_cleared);
-    printf("%s %s %s%s%s entry %d: %d new, %d changed, %d unchanged%s; form %s\n", req.patient, req.visit,
-           req.form, req.side ? " " : "", req.side ? side_name(req.side) : "", req.entry, res.n_new,
-           res.n_changed, res.n_same, cleared, res.complete ? "complete" : "incomplete");
+    printf("%s %s %s%s%s%s%s entry %d: %d new, %d changed, %d unchanged%s; form %s\n", req.patient,
+           res.visit[0] ? res.visit : "-",
+           req.form, req.side ? " " : "", req.side ? side_name(req.side) : "", res.instance[0] ? " instance " : "",
+           res.instance, req.entry, res.n_new, res.n_changed, res.n_same, cleared,
+           res.complete ? "complete" : "incomplete");
   }
   store_close(s);
   inst_registry_free();

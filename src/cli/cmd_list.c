@@ -100,7 +100,8 @@ static void list_screening(const store_study *st, const filter *fl, json_t *arr)
 }
 
 static void list_forms(const store_study *st, const filter *fl, json_t *arr) {
-  if (!arr) printf("%-10s %-10s %-14s %-6s %-5s %s\n", "patient", "visit", "form", "hip", "entry", "status");
+  if (!arr)
+    printf("%-10s %-10s %-14s %-6s %-14s %-5s %s\n", "patient", "visit", "form", "hip", "instance", "entry", "status");
   for (size_t i = 0; i < st->n_forms; i++) {
     const store_form *f = st->form_index[i];
     const store_patient *p = &st->patients[f->patient];
@@ -113,12 +114,13 @@ static void list_forms(const store_study *st, const filter *fl, json_t *arr) {
       json_object_set_new(o, "visit", json_string(f->visit));
       json_object_set_new(o, "form", json_string(f->instrument));
       json_object_set_new(o, "hip", f->side ? json_string(side_name(f->side)) : json_null());
+      json_object_set_new(o, "instance", json_string(f->instance));   /* "" for a form's one instance */
       json_object_set_new(o, "entry", json_integer(f->entry));
       json_object_set_new(o, "status", json_string(f->status));
       json_array_append_new(arr, o);
     } else {
-      printf("%-10s %-10s %-14s %-6s %-5d %s\n", p->code, f->visit, f->instrument, f->side ? side_name(f->side) : "-",
-             f->entry, f->status);
+      printf("%-10s %-10s %-14s %-6s %-14s %-5d %s\n", p->code, *f->visit ? f->visit : "-", f->instrument,
+             f->side ? side_name(f->side) : "-", *f->instance ? f->instance : "-", f->entry, f->status);
     }
   }
 }

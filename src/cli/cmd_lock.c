@@ -9,7 +9,8 @@
 #define LOCK_USAGE(verb)                                                                                          \
   "usage: avn " verb " STUDY.db --study --reason TEXT\n"                                                          \
   "       avn " verb " STUDY.db PATIENT --reason TEXT\n"                                                          \
-  "       avn " verb " STUDY.db PATIENT VISIT FORM [--hip left|right] [--entry 1|2] --reason TEXT\n\n"
+  "       avn " verb " STUDY.db PATIENT VISIT FORM [--hip left|right] [--entry 1|2]\n"                       \
+  "              [--instance N|--reader NAME] --reason TEXT\n\n"
 
 const char cmd_lock_usage[] =
     LOCK_USAGE("lock")
@@ -27,7 +28,7 @@ const char cmd_unlock_usage[] =
     "(complete, verified...). Same roles as avn lock. Audited.\n";
 
 static int lock_run(const char *cmd, int argc, char **argv, bool unlock) {
-  const char *pos[4] = {NULL, NULL, NULL, NULL}, *reason = NULL, *user = store_user_default();
+  const char *pos[4] = {NULL, NULL, NULL, NULL}, *reason = NULL, *user = store_user_default(), *inst = NULL;
   int hip = -1, entry = 0;
   bool study = false;
   avn_err e;
@@ -38,6 +39,8 @@ static int lock_run(const char *cmd, int argc, char **argv, bool unlock) {
       {"--entry", CLI_CHOICE, &entry, NULL, cli_entry_choices, NULL},
       {"--reason", CLI_VALUE, &reason, NULL, NULL, NULL},
       {"--user", CLI_VALUE, &user, NULL, NULL, NULL},
+      {"--instance", CLI_VALUE, &inst, NULL, NULL, NULL},
+      {"--reader", CLI_VALUE, &inst, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   int r = cli_parse(cmd, argc, argv, opts, pos, 4, 1, "STUDY.db", NULL, NULL);
   if (r) return r;
@@ -53,7 +56,7 @@ static int lock_run(const char *cmd, int argc, char **argv, bool unlock) {
     rc = store_lock_patient(s, pos[1], unlock, reason, user, &e);
     if (!rc) printf("%s %s\n", unlock ? "unlocked" : "locked", pos[1]);
   } else if (!rc) {
-    store_form_ref f = {pos[1], pos[2], pos[3], cli_side(hip), entry + 1};
+    store_form_ref f = {pos[1], pos[2], pos[3], cli_side(hip), entry + 1, inst};
     rc = store_lock_form(s, &f, unlock, reason, user, &e);
     if (!rc)
       printf("%s %s %s %s%s%s entry %d\n", unlock ? "unlocked" : "locked", f.patient, f.visit, f.form,

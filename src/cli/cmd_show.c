@@ -20,10 +20,21 @@ static int void_json(void *ctx, const store_void_form *f) {
   json_object_set_new(j, "visit", json_string(f->visit));
   json_object_set_new(j, "form", json_string(f->form));
   json_object_set_new(j, "hip", f->side ? json_string(side_name(f->side)) : json_null());
+  json_object_set_new(j, "instance", json_string(f->instance));
   json_object_set_new(j, "entry", json_integer(f->entry));
   json_object_set_new(j, "reason", json_string(f->reason));
   json_array_append_new(ctx, j);
   return 0;
+}
+
+/* "VISIT FORM[ HIP][ instance I] entry N" of a form's JSON ("-": no visit). */
+static const char *form_label(json_t *j, char *out, size_t n) {
+  const char *hip = json_string_value(json_object_get(j, "hip")), *visit = json_string_value(json_object_get(j, "visit")),
+             *inst = json_string_value(json_object_get(j, "instance"));
+  snprintf(out, n, "%s %s%s%s%s%s entry %lld", visit && *visit ? visit : "-",
+           json_string_value(json_object_get(j, "form")), hip ? " " : "", hip ? hip : "",
+           inst && *inst ? " instance " : "", inst ? inst : "", (long long)json_integer_value(json_object_get(j, "entry")));
+  return out;
 }
 
 static json_t *scores_json(const store_form *f) {
@@ -95,6 +106,7 @@ int cmd_show(int argc, char **argv) {
     json_object_set_new(j, "visit", json_string(f->visit));
     json_object_set_new(j, "form", json_string(f->instrument));
     json_object_set_new(j, "hip", f->side ? json_string(side_name(f->side)) : json_null());
+    json_object_set_new(j, "instance", json_string(f->instance));   /* "" for a form's one instance */
     json_object_set_new(j, "entry", json_integer(f->entry));
     json_object_set_new(j, "status", json_string(f->status));
     if (f->unscheduled) json_object_set_new(j, "unscheduled", json_true());
@@ -133,10 +145,8 @@ int cmd_show(int argc, char **argv) {
   printf("forms:\n");
   for (size_t i = 0; i < json_array_size(forms); i++) {
     json_t *j = json_array_get(forms, i);
-    const char *hip = json_string_value(json_object_get(j, "hip"));
-    printf("  %s %s%s%s entry %lld (%s%s)\n", json_string_value(json_object_get(j, "visit")),
-           json_string_value(json_object_get(j, "form")), hip ? " " : "", hip ? hip : "",
-           (long long)json_integer_value(json_object_get(j, "entry")), json_string_value(json_object_get(j, "status")),
+    char label[512];
+    printf("  %s (%s%s)\n", form_label(j, label, sizeof label), json_string_value(json_object_get(j, "status")),
            json_object_get(j, "unscheduled") ? ", unscheduled" : "");
     const char *key;
     json_t *val;
@@ -156,10 +166,8 @@ int cmd_show(int argc, char **argv) {
   if (json_array_size(voids)) printf("void forms (entered in error; kept, left out):\n");
   for (size_t i = 0; i < json_array_size(voids); i++) {
     json_t *j = json_array_get(voids, i);
-    const char *hip = json_string_value(json_object_get(j, "hip"));
-    printf("  %s %s%s%s entry %lld: %s\n", json_string_value(json_object_get(j, "visit")),
-           json_string_value(json_object_get(j, "form")), hip ? " " : "", hip ? hip : "",
-           (long long)json_integer_value(json_object_get(j, "entry")), json_string_value(json_object_get(j, "reason")));
+    char label[512];
+    printf("  %s: %s\n", form_label(j, label, sizeof label), json_string_value(json_object_get(j, "reason")));
   }
   json_decref(o);
 cleanup:

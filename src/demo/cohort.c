@@ -896,6 +896,8 @@ static avn_rc enter(gen *g, const gpat *pt, size_t v, const char *form, int side
   store_enter_req r = {.patient = pt->code, .visit = g->p->visits[v].name, .form = form, .side = side,
                        .entry = entry, .kv = g->kv.ptr, .n_kv = g->kv.n, .has_date = true,
                        .date = pt->vdate[v], .user = DEMO_USER};
+  const inst_def *d = inst_find(form);
+  r.new_instance = d && inst_repeats(d) && entry == 1;   /* an adverse event: the patient's next in the log */
   store_enter_result res;
   avn_rc rc = store_enter(g->s, &r, &res, g->e);
   if (rc) return rc;
@@ -1071,7 +1073,8 @@ static avn_rc write_mri(gen *g, const gpat *pt, size_t v, const ghip *hp) {
     m.head_pct = round1(fmax(1, m.head_pct + unif(g->r, -2, 2)));
     /* One read in about twenty-five, the second radiologist sees one
     ** stage-defining finding differently (no effect on the analysis,
-    ** which uses entry 1; it is what the reader-agreement kappa measures). */
+    ** which uses the first read until a consensus read exists; it is what
+    ** the reader-agreement kappa measures). */
     if (gsl_rng_uniform(g->r) < 0.04 && !m.flattening) {
       if (!strcmp(m.xray, "normal")) {
         m.xray = "sclerosis";
@@ -1085,8 +1088,9 @@ static avn_rc write_mri(gen *g, const gpat *pt, size_t v, const ghip *hp) {
     }
     rc = demo_mri_items(&m, g->p->staging, &g->kv, &ord, g->e);
     if (rc) return rc;
+    return enter(g, pt, v, inst_role_form(INST_ROLE_IMAGING), hp->side, 1);   /* reader B's own read */
   }
-  return enter(g, pt, v, inst_role_form(INST_ROLE_IMAGING), hp->side, 2);
+  return enter(g, pt, v, inst_role_form(INST_ROLE_IMAGING), hp->side, 2);   /* reader A's read, typed again */
 }
 
 /* Visits that collect no form (single-dose's 2-week wound check) just

@@ -183,11 +183,14 @@ static avn_rc write_wide(frame *fr, const export_opts *o, FILE *fp, size_t *widt
 }
 
 /* A row per stored value of every form, entries 1 and 2 alike: patient,
-** site, hip, visit, form, entry, item, value (a code's name, a number, a
-** date, or days from enrolment when de-identified). */
+** site, hip, visit, form, instance, entry, item, value (a code's name, a
+** number, a date, or days from enrolment when de-identified). instance is
+** a repeating form's number (each adverse event its own rows: the
+** per-instance table the wide layout cannot hold), a read's reader, or
+** blank for a form's one instance. */
 static avn_rc write_long(frame *fr, const export_opts *o, FILE *fp, size_t total, export_summary *sum,
                          avn_err *e) {
-  fputs("patient,site,side,visit,form,entry,item,value\r\n", fp);
+  fputs("patient,site,side,visit,form,instance,entry,item,value\r\n", fp);
   const frame_cell *rows;
   size_t n, units = 0;
   avn_rc rc;
@@ -209,6 +212,8 @@ static avn_rc write_long(frame *fr, const export_opts *o, FILE *fp, size_t total
         put_text(fp, f->visit);
         fputc(',', fp);
         put_text(fp, f->instrument);
+        fputc(',', fp);
+        put_text(fp, f->instance);
         fprintf(fp, ",%d,", f->entry);
         put_text(fp, x->item);
         fputc(',', fp);

@@ -189,11 +189,12 @@ static int subjects(xmlTextWriterPtr w, const store_study *st) {
       if (!open_visit || strcmp(open_visit, f->visit)) {
         if (open_visit) r |= xmlTextWriterEndElement(w) < 0;
         r |= xmlTextWriterStartElement(w, X("StudyEventData")) < 0;
-        r |= attrf(w, "StudyEventOID", "SE.%s%s", f->visit, "") < 0;
+        r |= attrf(w, "StudyEventOID", "SE.%s%s", f->visit, *f->visit ? "" : "none") < 0;   /* a log entry at no visit */
         open_visit = f->visit;
       }
-      char key[48];
-      snprintf(key, sizeof key, "%s.%d", f->side == 1 ? "left" : f->side == 2 ? "right" : "patient", f->entry);
+      char key[120];   /* side[.instance].entry: a repeating form's number or a read's reader */
+      snprintf(key, sizeof key, "%s%s%.64s.%d", f->side == 1 ? "left" : f->side == 2 ? "right" : "patient",
+               *f->instance ? "." : "", f->instance, f->entry);
       r |= xmlTextWriterStartElement(w, X("FormData")) < 0;
       r |= attrf(w, "FormOID", "F.%s%s", f->instrument, "") < 0;
       r |= attr(w, "FormRepeatKey", key) < 0;

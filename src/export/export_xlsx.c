@@ -2,8 +2,10 @@
 ** export_xlsx.c: Excel workbooks through libxlsxwriter, in its constant
 ** memory mode (each row goes to disk once written, so a study of any size
 ** fits). A sheet per form (the unit's identifiers, then that form's columns
-** over every visit), a sheet with the identifiers and status, and a codebook
-** sheet. Coded values appear as their labels, dates as Excel dates.
+** over every visit), a sheet with the identifiers and status, a sheet per
+** repeating form (a log: a row per instance, which the wide rows cannot
+** hold) and a codebook sheet. Coded values appear as their labels, dates as
+** Excel dates (in a log sheet, values as stored: codes by name, ISO dates).
 */
 #include <string.h>
 #include <xlsxwriter.h>
@@ -19,6 +21,45 @@ typedef struct sheet {
   const inst_def *form;      /* NULL: the identifiers' sheet */
   lxw_col_t next_col;
 } sheet;
+
+/* A repeating form's sheet: patient, visit, instance, entry, its items. */
+typedef struct log_sheet {
+  lxw_worksheet *ws;
+  const inst_def *d;
+  lxw_row_t row;
+} log_sheet;
+
+#define MAX_LOGS 16
+
+static void log_header(log_sheet *l, lxw_format *bold) {
+  static const char *const keys[] = {"patient", "visit", "instance", "entry"};
+  for (lxw_col_t k = 0; k < 4; k++) worksheet_write_string(l->ws, 0, k, keys[k], bold);
+  for (size_t i = 0; i < inst_n_items(l->d); i++)
+    worksheet_write_string(l->ws, 0, (lxw_col_t)(4 + i), inst_item_at(l->d, i)->name, bold);
+  l->row = 1;
+}
+
+/* The chunk's instances of each repeating form, a row each. */
+static void log_rows(log_sheet *logs, size_t n_logs, const store_study *st) {
+  for (size_t i = 0; i < st->n_forms; i++) {
+    const store_form *f = &st->forms[i];
+    for (size_t k = 0; k < n_logs; k++) {
+      if (f->def != logs[k].d) continue;
+      lxw_worksheet *ws = logs[k].ws;
+      lxw_row_t r = logs[k].row++;
+      worksheet_write_string(ws, r, 0, st->patients[f->patient].code, NULL);
+      worksheet_write_string(ws, r, 1, f->visit, NULL);
+      worksheet_write_string(ws, r, 2, f->instance, NULL);
+      worksheet_write_number(ws, r, 3, f->entry, NULL);
+      for (size_t v = 0; v < f->n_values; v++) {
+        const inst_value *x = &f->values[v];
+        for (size_t j = 0; x->item && !x->missing && x->text && j < inst_n_items(f->def); j++)
+          if (!strcmp(inst_item_at(f->def, j)->name, x->item))
+            worksheet_write_string(ws, r, (lxw_col_t)(4 + j), x->text, NULL);
+      }
+    }
+  }
+}
 
 static avn_rc lxw_fail(lxw_error err, const char *path, avn_err *e) {
   return avn_fail(e, AVN_E_IO, "--out", path, "refused by libxlsxwriter: %s", lxw_strerror(err));
@@ -86,6 +127,13 @@ avn_rc ex_write_xlsx(store *s, frame *fr, const export_opts *o, export_summary *
     sh[n_sheets].next_col = N_KEYS;
     n_sheets++;
   }
+  log_sheet logs[MAX_LOGS];
+  size_t n_logs = 0;
+  for (size_t i = 0; i < inst_count() && n_logs < MAX_LOGS; i++) {
+    if (!inst_repeats(inst_at(i))) continue;
+    logs[n_logs] = (log_sheet){workbook_add_worksheet(wb, inst_name(inst_at(i))), inst_at(i), 0};
+    log_header(&logs[n_logs++], bold);
+  }
   lxw_worksheet *book = workbook_add_worksheet(wb, "codebook");
   /* Headers: the first N_KEYS identifiers go on every sheet. */
   for (size_t j = 0; j < nc; j++) {
@@ -109,6 +157,7 @@ avn_rc ex_write_xlsx(store *s, frame *fr, const export_opts *o, export_summary *
           for (size_t k = 1; k < n_sheets; k++) put(sh[k].ws, r, (lxw_col_t)j, c, &cells[i * nc + j], date_fmt);
       }
     }
+    log_rows(logs, n_logs, frame_chunk(fr));
     sum->rows += n;
     ex_progress(o, "export", sum->rows, total);
   }

@@ -204,7 +204,7 @@ static avn_rc form_columns(frame *f, avn_err *e) {
     const proto_visit *pv = &p->visits[v];
     for (size_t k = 0; !rc && k < pv->n_forms; k++) {
       const inst_def *d = inst_find(pv->forms[k]);
-      if (!d) continue;
+      if (!d || inst_repeats(d)) continue;   /* a log has no one row per unit: export's per-instance table */
       if (inst_get_level(d) == INST_LEVEL_HIP && !f->per_hip) {
         rc = form_group(f, pv, d, SIDE_LEFT, e);
         if (!rc) rc = form_group(f, pv, d, SIDE_RIGHT, e);

@@ -187,6 +187,10 @@ const inst_result_def *inst_result_at(const inst_def *d, size_t i);
 ** double data entry; inst_agree_at(d, i) are the items (the reader's stage)
 ** on which a disagreement between readers goes to consensus. */
 const char *inst_reader_item(const inst_def *d);
+/* A repeating form (`repeats: true`: adverse events, concomitant
+** medication, unscheduled visits): any number of instances per patient,
+** numbered 1, 2, 3 ... in the store, each at a visit or at none. */
+bool inst_repeats(const inst_def *d);
 size_t inst_n_agree(const inst_def *d);
 const char *inst_agree_at(const inst_def *d, size_t i);   /* NULL past the end */
 

@@ -221,6 +221,7 @@ const inst_item *inst_item_find(const inst_def *d, const char *item) {
 }
 size_t inst_n_results(const inst_def *d) { return d->n_results; }
 const char *inst_reader_item(const inst_def *d) { return d->reader; }
+bool inst_repeats(const inst_def *d) { return d->repeats; }
 size_t inst_n_agree(const inst_def *d) { return d->n_agree; }
 const char *inst_agree_at(const inst_def *d, size_t i) { return i < d->n_agree ? d->agree_on[i] : NULL; }
 const inst_result_def *inst_result_at(const inst_def *d, size_t i) {

@@ -73,6 +73,7 @@ struct inst_def {
   def_rule *rules;
   size_t n_rules;
   const char *reader;   /* reads: the item naming the reader, or NULL */
+  bool repeats;         /* `repeats: true`: numbered instances per patient (a log) */
   const char **agree_on;/* reads: items the readers must agree on */
   size_t n_agree;
   inst_scorer score;

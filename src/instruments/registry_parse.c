@@ -18,6 +18,7 @@
 **   options: items with a `default` (rom_method, mhhs_factor, ...),
 **   rules:   cross-item rules: `{item: B, not_before: A}`,
 **   reads:   {reader: ITEM, agree_on: [ITEM, ...]},
+**   repeats: true            (a log: numbered instances per patient; not with reads)
 **   role:    what the analysis uses the form for (adverse_event, conversion,
 **            imaging, procedure, cell_product, baseline, hip_baseline),
 **   scorer:  the C scorer's name when it is not the definition's own;
@@ -750,6 +751,8 @@ static avn_rc def_finish(dctx *c, const ytree *root, const char *expect_name) {
                      di->pub.name, ref);
     }
   }
+  if (d->reader && d->repeats)
+    return dfail(c, line, "repeats", "a form with reads (one read per reader) cannot also repeat");
   if (d->reader) {
     const inst_item *r = inst_item_find(d, d->reader);
     if (!r || r->type != INST_TEXT || !r->required)
@@ -812,11 +815,13 @@ static avn_rc parse_top(dctx *c, const ytree *root) {
       rc = parse_reads(c, v);
     } else if (!strcmp(key, "role")) {
       rc = get_role(c, v, &c->d->role);
+    } else if (!strcmp(key, "repeats")) {
+      rc = ytree_bool(&c->r, v, key, &c->d->repeats);
     } else if (!strcmp(key, "scorer")) {
       rc = get_name(c, v, key, valid_name, NAME_RULE, &c->d->scorer_name);
     } else {
       rc = ytree_unknown_key(&c->r, root, k, "unknown key (expected name, title, level, items, "
-                             "results, options, rules, reads, scorer, role)");
+                             "results, options, rules, reads, repeats, scorer, role)");
     }
     if (rc) return rc;
   }

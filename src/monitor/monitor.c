@@ -32,7 +32,7 @@ monitor_kind monitor_kind_parse(const char *name) {
 
 const char *monitor_id(char *buf, size_t n, monitor_kind k, const char *patient, const char *visit,
                        const char *form, int side, const char *item) {
-  snprintf(buf, n, "%s/%s/%s/%s/%s/%s", monitor_kind_name(k), patient ? patient : "-", visit ? visit : "-",
+  snprintf(buf, n, "%s/%s/%s/%s/%s/%s", monitor_kind_name(k), patient ? patient : "-", visit && *visit ? visit : "-",
            form ? form : "-", side ? side_name(side) : "-", item ? item : "-");
   return buf;
 }
@@ -53,9 +53,12 @@ static int ack_cmp(const void *key, const void *elem) {
 ** caller. */
 static void emit(walk *w, monitor_finding *f) {
   if (w->stop || (w->kinds && !(w->kinds & (1u << f->kind)))) return;
-  char id[512];
+  char id[512], form[200];
   f->patient_code = w->st->patients[f->patient].code;
-  f->id = monitor_id(id, sizeof id, f->kind, f->patient_code, f->visit, f->form, f->side, f->item);
+  if (f->form && f->instance && *f->instance && f->f && f->f->def && inst_repeats(f->f->def))
+    snprintf(form, sizeof form, "%s#%s", f->form, f->instance);
+  else snprintf(form, sizeof form, "%s", f->form ? f->form : "-");
+  f->id = monitor_id(id, sizeof id, f->kind, f->patient_code, f->visit, form, f->side, f->item);
   if (f->kind == MON_DEVIATION && w->st->n_acks) {
     const store_ack *a = bsearch(id, w->st->acks, w->st->n_acks, sizeof *w->st->acks, ack_cmp);
     if (a && !(w->flags & MONITOR_ACKED)) return;
@@ -71,18 +74,48 @@ static const char *value_text(const store_form *f, const char *item) {
   return NULL;
 }
 
-/* true when the form takes independent reads (inst_reader_item) and its two
-** entries name different readers (*r1, *r2). */
-static bool reads_by_two(const store_form *f, const store_form *f2, const char **r1, const char **r2) {
-  if (!store_independent_reads(f, f2)) return false;
-  *r1 = value_text(f, inst_reader_item(f->def));
-  *r2 = value_text(f2, inst_reader_item(f->def));
-  return true;
-}
-
 static monitor_finding form_finding(monitor_kind k, const store_form *f) {
   return (monitor_finding){.kind = k, .patient = f->patient, .visit = f->visit, .form = f->instrument,
-                           .side = f->side, .entry = f->entry, .f = f};
+                           .side = f->side, .entry = f->entry, .f = f, .instance = f->instance};
+}
+
+/* Reader disagreement: the reads of one image set (each reader's instance,
+** entry 1) differ on an item the definition names (reads: agree_on, the
+** reader's stage). One finding per item, naming every reader's value,
+** until a consensus read exists (then the analysis uses it: none). Called
+** for the group's first read only, so a group is looked at once. */
+static void reader_disagreement(walk *w, const store_form *f) {
+  const store_study *st = w->st;
+  const store_form *const *g = NULL;
+  size_t n = store_form_group(st, f->patient, f->visit, f->instrument, f->side, &g);
+  char detail[512];
+  for (size_t i = 0; i < n; i++)
+    if (g[i]->entry == 1 && !strcmp(g[i]->instance, STORE_CONSENSUS)) return;
+  for (size_t a = 0; a < inst_n_agree(f->def); a++) {
+    const char *item = inst_agree_at(f->def, a), *v1 = NULL, *v2 = NULL;
+    size_t used = 0, nreads = 0;
+    bool differ = false;
+    detail[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+      const char *v = g[i]->entry == 1 && g[i]->instance[0] ? value_text(g[i], item) : NULL;
+      if (!v) continue;
+      if (!v1) v1 = v;
+      else if (strcmp(v, v1) && !v2) v2 = v;
+      differ |= strcmp(v, v1) != 0;
+      int k = snprintf(detail + used, sizeof detail - used, "%sreader %s '%s'", nreads++ ? ", " : "", g[i]->instance, v);
+      if (k > 0 && (size_t)k < sizeof detail - used) used += (size_t)k;
+    }
+    if (!differ) continue;
+    char head[600];
+    snprintf(head, sizeof head, "%s: %s: a consensus read settles it (--reader %s)", item, detail, STORE_CONSENSUS);
+    monitor_finding x = form_finding(MON_READER_DISAGREEMENT, f);
+    x.instance = NULL;   /* about the readers' reads together */
+    x.item = item;
+    x.expected = v1;
+    x.actual = v2;
+    x.detail = head;
+    emit(w, &x);
+  }
 }
 
 static void deviations(walk *w, const store_form *f) {
@@ -112,7 +145,7 @@ static void deviations(walk *w, const store_form *f) {
 
 static void mismatch(walk *w, const store_form *f, const char *item, const char *v1, const char *v2) {
   char detail[512];
-  if (store_find_adjudication(w->st, f->patient, f->visit, f->instrument, f->side, item)) return;   /* settled */
+  if (store_find_adjudication(w->st, f->patient, f->visit, f->instrument, f->side, f->instance, item)) return;   /* settled */
   /* avn check's wording: an entry-1 blank unquoted, an entry-2 blank quoted */
   snprintf(detail, sizeof detail, "%s: entry 1 %s%s%s, entry 2 '%s'", item, v1 ? "'" : "", v1 ? v1 : "(blank)",
            v1 ? "'" : "", v2 ? v2 : "(blank)");
@@ -124,17 +157,11 @@ static void mismatch(walk *w, const store_form *f, const char *item, const char 
   emit(w, &x);
 }
 
-/* The second entry of a double entry by one reader (not an independent
-** read), or NULL. */
-static const store_form *double_entry_pair(const store_study *st, const store_form *f, bool *reads) {
-  const char *r1 = NULL, *r2 = NULL;
-  *reads = false;
+/* The second entry of the same instance (a double entry; for a read, of
+** the same reader's read), or NULL. */
+static const store_form *double_entry_pair(const store_study *st, const store_form *f) {
   if (f->entry != 1 || !f->def) return NULL;
-  const store_form *f2 = store_find_form(st, f->patient, f->visit, f->instrument, f->side, 2);
-  if (f2 && reads_by_two(f, f2, &r1, &r2)) {
-    *reads = true;
-    return NULL;
-  }
+  const store_form *f2 = store_find_instance(st, f->patient, f->visit, f->instrument, f->side, f->instance, 2);
   return protocol_double_entry(st->protocol, f->instrument) ? f2 : NULL;
 }
 
@@ -155,8 +182,7 @@ size_t monitor_discrepancies(const store_study *st, const char *patient, const c
   for (size_t i = 0; i < st->n_forms; i++) {
     const store_form *f = &st->forms[i];
     const store_patient *p = &st->patients[f->patient];
-    bool reads;
-    const store_form *f2 = double_entry_pair(st, f, &reads);
+    const store_form *f2 = double_entry_pair(st, f);
     if (!f2 || (patient && strcmp(patient, p->code)) || (site && strcmp(site, p->site))) continue;
     size_t compared = 0, differing = 0;
     for (size_t j = 0; j < f->n_values; j++) {
@@ -227,25 +253,13 @@ static void form_rules(walk *w, const store_form *f) {
   }
   if (f->entry != 1 || !f->def) return;
   deviations(w, f);
-  const store_form *f2 = store_find_form(st, f->patient, f->visit, f->instrument, f->side, 2);
-  const char *r1 = NULL, *r2 = NULL;
-  if (f2 && reads_by_two(f, f2, &r1, &r2)) {
-    /* Two independent reads: they may differ in every measurement; only
-    ** the items the definition names (the reader's stage) go to consensus. */
-    for (size_t a = 0; a < inst_n_agree(f->def); a++) {
-      const char *item = inst_agree_at(f->def, a), *v1 = value_text(f, item), *v2 = value_text(f2, item);
-      if (!v1 || !v2 || !strcmp(v1, v2)) continue;
-      snprintf(detail, sizeof detail, "%s: reader %s '%s', reader %s '%s'", item, r1, v1, r2, v2);
-      monitor_finding x = form_finding(MON_READER_DISAGREEMENT, f);
-      x.item = item;
-      x.expected = v1;
-      x.actual = v2;
-      x.detail = detail;
-      emit(w, &x);
-    }
-    return;
-  }
+  const store_form *f2 = store_find_instance(st, f->patient, f->visit, f->instrument, f->side, f->instance, 2);
+  bool reads = inst_reader_item(f->def) != NULL;
+  /* Independent reads may differ in every measurement; only the items the
+  ** definition names (the reader's stage) go to a consensus read. */
+  if (reads && f == store_find_form(st, f->patient, f->visit, f->instrument, f->side, 1)) reader_disagreement(w, f);
   if (!protocol_double_entry(st->protocol, f->instrument)) return;
+  if (!f2 && reads) return;   /* a read's double entry is optional */
   if (!f2) {
     monitor_finding x = form_finding(MON_SECOND_ENTRY_MISSING, f);
     x.entry = 2;

@@ -43,6 +43,9 @@ typedef struct monitor_finding {
   const store_event *ev;            /* the event concerned; NULL */
   const proto_limit *limit;         /* deviations: the limit (in the protocol) */
   double num;                       /* deviations: the value found (numeric limits) */
+  const char *instance;             /* the form's instance ("1" of a log, a reader) or NULL; the id
+                                    ** names a log's as FORM#N (two AEs at a visit are two findings);
+                                    ** a read's ids stay those of before instances (acks keep) */
   const char *id;                   /* stable name: kind/patient/visit/form/hip/item (avn check --ack) */
   bool acked;                       /* a deviation acknowledged (store_ack); only with MONITOR_ACKED */
   const char *ack_reason;

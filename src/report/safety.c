@@ -1,8 +1,8 @@
 /*
 ** safety.c: the safety board's report (report.h: report_safety), for one
 ** review period [from, to]: enrolment and follow-up status at the period's
-** end; adverse events (the `ae` form, entry 1 after settling double entries)
-** by onset in the period and cumulatively, by grade, relatedness and the
+** end; adverse events (the AE log, ae_log.c: the same computation as the
+** study report's safety tables) by onset in the period and cumulatively, by grade, relatedness and the
 ** procedure they followed; conversions to total hip arthroplasty (the `tha`
 ** form's tha_date); protocol deviations (the monitor's, src/monitor/) by
 ** the date of the visit whose form carries them. Same document code as the
@@ -19,6 +19,7 @@
 
 #include "core/mem.h"
 #include "monitor/monitor.h"
+#include "report/ae_log.h"
 #include "report/report.h"
 #include "report/rctx.h"
 
@@ -169,7 +170,8 @@ static avn_rc safety_doc(const sctx *x, rdoc *doc) {
   bool *pat_ae = avn_calloc(np + 1, sizeof *pat_ae), *pat_sae = avn_calloc(np + 1, sizeof *pat_sae);
   bool *cum_ae = avn_calloc(np + 1, sizeof *cum_ae), *cum_sae = avn_calloc(np + 1, sizeof *cum_sae);
   bool *seen = avn_calloc(np + 1, sizeof *seen);
-  size_t no_onset = 0, tha_period = 0, tha_cumul = 0;
+  size_t no_onset = 0, tha_period = 0, tha_cumul = 0, n_ae = 0, sae_unexpected = 0, sae_no_expected = 0;
+  ae_rec *ae = NULL;
   if (!proc || !pat_ae || !pat_sae || !cum_ae || !cum_sae || !seen) {
     rc = AVN_E_NOMEM;
     goto cleanup;
@@ -184,36 +186,34 @@ static avn_rc safety_doc(const sctx *x, rdoc *doc) {
 
   for (size_t i = 0; i < st->n_forms; i++) {
     const store_form *f = &st->forms[i];
-    if (f->entry != 1 || !x->in[f->patient]) continue;
-    if (!strcmp(f->instrument, "tha")) {
-      const inst_value *v = value(f, "tha_date");
-      if (v && (avn_date)v->num <= x->to) {
-        tha_cumul++;
-        tha_period += (avn_date)v->num >= x->from;
-      }
-      continue;
+    if (f->entry != 1 || !x->in[f->patient] || strcmp(f->instrument, inst_role_form(INST_ROLE_CONVERSION))) continue;
+    const inst_value *v = value(f, "tha_date");
+    if (v && (avn_date)v->num <= x->to) {
+      tha_cumul++;
+      tha_period += (avn_date)v->num >= x->from;
     }
-    if (strcmp(f->instrument, "ae") != 0) continue;
-    const inst_value *on = value(f, "onset_date"), *g = value(f, "grade"), *r = value(f, "related"),
-                     *se = value(f, "serious");
-    if (!on) {
+  }
+  rc = ae_log_build(st, x->in, &ae, &n_ae);
+  if (rc) goto cleanup;
+  for (size_t i = 0; i < n_ae; i++) {
+    const ae_rec *r = &ae[i];
+    if (!r->has_onset) {
       no_onset++;
       continue;
     }
-    avn_date d = (avn_date)on->num;
-    if (d > x->to) continue;
-    bool inp = d >= x->from, ser = se && se->num != 0;
-    int gi = g && g->num >= 1 && g->num <= N_GRADES ? (int)g->num : 0;
-    int ri = r && r->num >= 1 && r->num <= N_RELATED ? (int)r->num : 0;
-    int pi = procedure_before(x, f->patient, d);
+    if (r->onset > x->to) continue;
+    bool inp = r->onset >= x->from, ser = r->serious == 1;
+    int pi = procedure_before(x, r->patient, r->onset);
     count(&any, inp, ser);
-    count(&grade[gi], inp, ser);
-    count(&rel[ri], inp, ser);
+    count(&grade[r->grade], inp, ser);
+    count(&rel[r->related], inp, ser);
     count(&proc[pi < 0 ? pr->n_procs : (size_t)pi], inp, ser);
-    cum_ae[f->patient] = true;
-    cum_sae[f->patient] |= ser;
-    pat_ae[f->patient] |= inp;
-    pat_sae[f->patient] |= inp && ser;
+    sae_unexpected += ser && r->expected == 2;
+    sae_no_expected += ser && r->expected == 0;
+    cum_ae[r->patient] = true;
+    cum_sae[r->patient] |= ser;
+    pat_ae[r->patient] |= inp;
+    pat_sae[r->patient] |= inp && ser;
   }
 
   s = rdoc_section(doc, "adverse_events", "Adverse events");
@@ -243,6 +243,11 @@ static avn_rc safety_doc(const sctx *x, rdoc *doc) {
               no_onset ? " Events without an onset date are not placed in a period (see below)." : "");
   if (no_onset) rsec_para(s, "%zu adverse event%s without an onset date: not counted in these tables.", no_onset,
                           no_onset == 1 ? "" : "s");
+  if (any.cumul_serious)
+    rsec_para(s, "Of the %zu serious adverse event%s to the period's end, %zu %s unexpected (not in the reference "
+                 "safety information)%s.", any.cumul_serious, any.cumul_serious == 1 ? "" : "s", sae_unexpected,
+              sae_unexpected == 1 ? "was" : "were",
+              sae_no_expected ? "; for some, expectedness is not recorded" : "");
 
   const inst_def *aed = inst_find("ae");
   const inst_item *gitem = aed ? inst_item_find(aed, "grade") : NULL, *ritem = aed ? inst_item_find(aed, "related") : NULL;
@@ -289,6 +294,7 @@ static avn_rc safety_doc(const sctx *x, rdoc *doc) {
                  "Dated by the visit the form belongs to.%s", dc.undated ? " Forms at a visit without a date are "
                  "not counted." : "");
 cleanup:
+  avn_free(ae);
   avn_free(proc);
   avn_free(pat_ae);
   avn_free(pat_sae);

@@ -1,7 +1,7 @@
 /*
 ** sec_radiology.c: report section 6, the radiological outcome of each hip
-** from its MRI reads (the `mri` form, data entry 1), and the agreement
-** between two readers.
+** from its MRI reads (the `mri` form: the consensus read, else the first
+** reader's), and the agreement between readers.
 **
 ** Rules (report_common.md, with the plan's radiology thresholds):
 **   - a hip's baseline read is its mri form at the plan's baseline visit;
@@ -30,17 +30,20 @@
 **     of the 6- and 12-month visits, over all hips with a baseline MRI.
 **   - table lesion_change: 100 (b - l) / b of head_involved_pct per hip
 **     (b > 0), mean ± SD by stage.
-**   - table reader_agreement: pairs of reads of the same hip and visit
-**     entered as entry 1 and entry 2 whose reader (the definition's
-**     `reads: reader` item, inst_reader_item) differs; Cohen's kappa
+**   - table reader_agreement: pairs of reads of the same hip and visit by
+**     two readers (each read its reader's instance in the store, entry 1:
+**     every other reader's read paired with the first reader's; the
+**     consensus read is not a reader's); Cohen's kappa
 **     on the reader's stage (steinberg_reader / ficat_reader /
 **     arco_reader as the protocol stages; sub-stages pooled by the code's
 **     value, IIA = II). The pairs are repeated reads of hips of patients,
 **     so the 95% CI is a patient bootstrap (agree_kappa_boot, 2000
 **     replicates, fixed seed); the Fleiss-Cohen-Everitt CI and p (agree.h)
 **     stay beside it, labelled "pairs independent".
-**   - the methods name the readers of the reads the outcome used
-**     (entry 1), and describe the rule only when an outcome was classified.
+**   - the methods name the readers of the reads the outcome used (the
+**     consensus read where there is one, else the first reader's:
+**     store_find_form), and describe the rule only when an outcome was
+**     classified.
 **     Double entry by the same reader is a data-entry check, not a second
 **     read, and is said so.
 **
@@ -346,7 +349,20 @@ static avn_rc outcome_table(rctx *c, rsec *s, const char *id, const char *captio
 #define KAPPA_BOOT_REPS 2000
 #define KAPPA_BOOT_SEED 20261206
 
-/* Agreement between two readers (entry 2 reads by another reader). */
+/* The first reader's read of f's images (lowest id among the readers'
+** reads, entry 1; the consensus read is not a reader's), or NULL. */
+static const store_form *first_read(const store_study *st, const store_form *f) {
+  const store_form *const *g = NULL, *first = NULL;
+  size_t n = store_form_group(st, f->patient, f->visit, f->instrument, f->side, &g);
+  for (size_t i = 0; i < n; i++)
+    if (g[i]->entry == 1 && g[i]->instance[0] && strcmp(g[i]->instance, STORE_CONSENSUS) &&
+        (!first || g[i]->id < first->id))
+      first = g[i];
+  return first;
+}
+
+/* Agreement between readers: each other reader's read (its own instance,
+** entry 1) paired with the first reader's read of the same images. */
 static avn_rc reader_agreement(rctx *c, rsec *s) {
   const store_study *st = c->st;
   const char *ri = reader_item(c->p);
@@ -357,14 +373,12 @@ static avn_rc reader_agreement(rctx *c, rsec *s) {
   rsec_heading(s, "Agreement between readers");
   for (size_t i = 0; i < st->n_forms; i++) {
     const store_form *f = &st->forms[i];
-    if (f->entry != 2 || strcmp(f->instrument, inst_role_form(INST_ROLE_IMAGING)) != 0) continue;
+    if (strcmp(f->instrument, inst_role_form(INST_ROLE_IMAGING)) != 0) continue;
+    n_second += f->entry == 2;   /* a read typed twice: a data-entry check, not a second reader */
+    if (f->entry != 1 || !f->instance[0] || !strcmp(f->instance, STORE_CONSENSUS)) continue;
+    const store_form *f1 = first_read(st, f);
+    if (!f1 || f1 == f) continue;
     n_second++;
-    const store_form *f1 = store_find_form(st, f->patient, f->visit, inst_role_form(INST_ROLE_IMAGING), f->side, 1);
-    if (!f1) continue;
-    const char *rn = f->def ? inst_reader_item(f->def) : NULL;
-    if (!rn) continue;
-    const inst_value *r1 = form_value(f1, rn), *r2 = form_value(f, rn);
-    if (!r1 || !r2 || !r1->text || !r2->text || !strcmp(r1->text, r2->text)) continue;
     n_other++;
     const inst_value *s1 = form_value(f1, ri), *s2 = form_value(f, ri);
     if (!s1 || !s2) continue;
@@ -403,13 +417,13 @@ static avn_rc reader_agreement(rctx *c, rsec *s) {
     seen[2 * f->patient + (f->side == SIDE_RIGHT)] = 1;
   }
   if (n_second == 0) {
-    rsec_missing(s, "No second read exists: no MRI read was entered a second time (entry 2), so agreement between "
-                    "readers cannot be measured.");
+    rsec_missing(s, "No second read exists: every MRI was read by one reader only, so agreement between readers "
+                    "cannot be measured.");
     goto cleanup;
   }
   if (n_other == 0) {
-    rsec_missing(s, "No second read by another reader: the %zu MRI reads entered twice name the same reader in both "
-                    "entries (a data-entry check, not an independent read), so agreement between readers cannot be "
+    rsec_missing(s, "No second read by another reader: the %zu MRI reads entered twice were typed twice by data entry "
+                    "(a data-entry check, not an independent read), so agreement between readers cannot be "
                     "measured.", n_second);
     goto cleanup;
   }
@@ -636,7 +650,8 @@ avn_rc sec_radiology(rctx *c, avn_err *e) {
   size_t base_idx = base ? protocol_visit_index(c->p, base) : (size_t)-1;
   size_t n_mri = 0;
   for (size_t i = 0; i < c->st->n_forms; i++)
-    if (c->st->forms[i].entry == 1 && !strcmp(c->st->forms[i].instrument, inst_role_form(INST_ROLE_IMAGING))) n_mri++;
+    if (c->st->forms[i].entry == 1 && !strcmp(c->st->forms[i].instrument, inst_role_form(INST_ROLE_IMAGING)))
+      n_mri++;   /* every reader's read counts: any read means there is something to analyse */
   if (c->n_units == 0 || n_mri == 0) {
     rsec_missing(s, "No MRI read is recorded (no mri form), so no radiological outcome, oedema, lesion size or "
                     "reader agreement can be computed.");

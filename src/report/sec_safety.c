@@ -37,22 +37,12 @@
 
 #include "core/buf.h"
 #include "core/mem.h"
+#include "report/ae_log.h"
 #include "report/rctx.h"
 
 #define COMPLICATION_DAYS 30
 #define RELATED_MIN 3
 
-typedef struct ae_rec {
-  size_t patient;
-  const char *term;      /* borrowed from the snapshot; trimmed view below */
-  size_t term_len;
-  int grade;             /* 1-5, 0 unknown */
-  int serious;           /* 1 yes, 0 no, -1 unknown */
-  int related;           /* 1-5, 0 unknown */
-  bool has_onset;
-  avn_date onset;
-  int proc;              /* complication of procedure index, -1 none */
-} ae_rec;
 
 static const inst_value *form_value(const store_form *f, const char *item) {
   for (size_t i = 0; i < f->n_values; i++)
@@ -211,44 +201,11 @@ avn_rc sec_safety(rctx *c, avn_err *e) {
     in_study[c->units[u].patient] = true;
   }
 
-  /* the adverse events */
+  /* the adverse events: the log every safety table counts (ae_log.c) */
   size_t n_ae = 0, n_noonset = 0;
-  for (size_t i = 0; i < st->n_forms; i++)
-    if (st->forms[i].entry == 1 && !strcmp(st->forms[i].instrument, inst_role_form(INST_ROLE_ADVERSE_EVENT)) && in_study[st->forms[i].patient]) n_ae++;
-  ae = avn_calloc(n_ae + 1, sizeof *ae);
-  if (!ae) {
-    rc = AVN_E_NOMEM;
-    goto cleanup;
-  }
-  n_ae = 0;
-  for (size_t i = 0; i < st->n_forms; i++) {
-    const store_form *f = &st->forms[i];
-    if (f->entry != 1 || strcmp(f->instrument, inst_role_form(INST_ROLE_ADVERSE_EVENT)) != 0 || !in_study[f->patient]) continue;
-    ae_rec *r = &ae[n_ae++];
-    const inst_value *v;
-    r->patient = f->patient;
-    r->proc = -1;
-    r->serious = -1;
-    v = form_value(f, "term");
-    r->term = v && v->text ? v->text : "(term not recorded)";
-    while (*r->term == ' ' || *r->term == '\t') r->term++;
-    r->term_len = strlen(r->term);
-    while (r->term_len > 0 && (r->term[r->term_len - 1] == ' ' || r->term[r->term_len - 1] == '\t')) r->term_len--;
-    if (r->term_len == 0) {
-      r->term = "(term not recorded)";
-      r->term_len = strlen(r->term);
-    }
-    v = form_value(f, "grade");
-    r->grade = v ? (int)v->num : 0;
-    v = form_value(f, "serious");
-    r->serious = v ? (v->num != 0) : -1;
-    v = form_value(f, "related");
-    r->related = v ? (int)v->num : 0;
-    v = form_value(f, "onset_date");
-    r->has_onset = v != NULL;
-    r->onset = v ? (avn_date)v->num : 0;
-    n_noonset += !r->has_onset;
-  }
+  rc = ae_log_build(st, in_study, &ae, &n_ae);
+  if (rc) goto cleanup;
+  for (size_t i = 0; i < n_ae; i++) n_noonset += !ae[i].has_onset;
   if (n_ae == 0) {
     rsec_missing(s, "No adverse event form (ae) is recorded for the %zu patients: either none occurred or none was "
                     "entered, so no table of adverse events, complications or safety periods is computed.", n_pat);
@@ -468,9 +425,23 @@ avn_rc sec_safety(rctx *c, avn_err *e) {
       const char *cells[] = {per, dates, en, n1, n2, n3, n4};
       rtable_row(tb, cells);
     }
+    if (n_noonset) {   /* counted too, so the totals are the AE table's (one log, ae_log.c) */
+      size_t ns = 0, enr = 0;
+      for (size_t i = 0; i < n_ae; i++) ns += !ae[i].has_onset && ae[i].serious == 1;
+      for (size_t q = 0; q < np; q++) enr += in_study[q];
+      char en[32], n1[32], n2[32], n3[32], n4[32];
+      snprintf(en, sizeof en, "%zu", enr);
+      snprintf(n1, sizeof n1, "%zu", n_noonset);
+      snprintf(n2, sizeof n2, "%zu", cum + n_noonset);
+      snprintf(n3, sizeof n3, "%zu", ns);
+      snprintf(n4, sizeof n4, "%zu", cums + ns);
+      const char *cells[] = {"-", "onset not recorded", en, n1, n2, n3, n4};
+      rtable_row(tb, cells);
+    }
     rtable_note(tb, "Calendar periods of %d months from the first enrolment, up to the last date in the data; events "
                     "by onset date. SAE: serious adverse event.%s", months,
-                n_noonset ? " Events without an onset date are not in any period." : "");
+                n_noonset ? " Events without an onset date are in no period: the last row counts them, so its "
+                            "cumulative counts are the AE table's." : "");
   }
   rc = satisfaction_table(c, s, in_study);
 cleanup:

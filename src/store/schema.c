@@ -137,15 +137,61 @@ static const char migration_4[] =
     "  version INTEGER PRIMARY KEY CHECK (version >= 1), yaml TEXT NOT NULL,"
     "  amended_at TEXT NOT NULL, amended_by TEXT NOT NULL, reason TEXT NOT NULL);";
 
-/* 5 (branch issue-access): an index for the double-entry rule "the second
+/* 5 (branch issue-dims): a form instance's own key column, instance: ''
+** for the one instance of an ordinary form; "1", "2" ... for the numbered
+** instances of a repeating form (an adverse-event log, concomitant
+** medication), per patient; the reader's name for a read of a form that
+** takes independent reads (mri), "consensus" for the consensus read. A
+** repeating form's instance may belong to no visit (visit ''). The UNIQUE
+** key gains the column, so form is rebuilt (ids kept); item_value, its
+** only child, is rebuilt with it so that foreign keys hold throughout.
+** Adjudications name the instance too. Existing reads are moved to their
+** reader's instance by store_instance_migrate (store_instance.c), which
+** runs right after this block; store_verify replays the same rule. */
+static const char migration_5[] =
+    "CREATE TABLE form5("
+    "  id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL REFERENCES patient(id),"
+    "  visit TEXT NOT NULL, instrument TEXT NOT NULL, side TEXT NOT NULL DEFAULT '',"
+    "  instance TEXT NOT NULL DEFAULT '',"
+    "  entry INTEGER NOT NULL CHECK (entry IN (1,2)),"
+    "  status TEXT NOT NULL CHECK (status IN ('incomplete','complete','verified','locked')),"
+    "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, void_reason TEXT,"
+    "  unscheduled INTEGER NOT NULL DEFAULT 0 CHECK (unscheduled IN (0,1)),"
+    "  UNIQUE (patient_id, visit, instrument, side, instance, entry));"
+    "INSERT INTO form5(id,patient_id,visit,instrument,side,instance,entry,status,created_at,updated_at,"
+    "  void_reason,unscheduled) SELECT id,patient_id,visit,instrument,side,'',entry,status,created_at,"
+    "  updated_at,void_reason,unscheduled FROM form;"
+    "CREATE TABLE item_value5("
+    "  form_id INTEGER NOT NULL REFERENCES form5(id), item TEXT NOT NULL,"
+    "  value_text TEXT NOT NULL, value_num REAL, unit TEXT,"
+    "  PRIMARY KEY (form_id, item));"
+    "INSERT INTO item_value5 SELECT form_id, item, value_text, value_num, unit FROM item_value;"
+    "DROP TABLE item_value;"
+    "DROP TABLE form;"
+    "ALTER TABLE form5 RENAME TO form;"
+    "ALTER TABLE item_value5 RENAME TO item_value;"
+    "CREATE INDEX form_patient ON form(patient_id);"
+    "CREATE TABLE adjudication5("
+    "  id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL REFERENCES patient(id),"
+    "  visit TEXT NOT NULL, instrument TEXT NOT NULL, side TEXT NOT NULL DEFAULT '',"
+    "  instance TEXT NOT NULL DEFAULT '', item TEXT NOT NULL,"
+    "  value_text TEXT NOT NULL, reason TEXT NOT NULL, user TEXT NOT NULL, at TEXT NOT NULL,"
+    "  UNIQUE (patient_id, visit, instrument, side, instance, item));"
+    "INSERT INTO adjudication5(id,patient_id,visit,instrument,side,instance,item,value_text,reason,user,at)"
+    "  SELECT id,patient_id,visit,instrument,side,'',item,value_text,reason,user,at FROM adjudication;"
+    "DROP TABLE adjudication;"
+    "ALTER TABLE adjudication5 RENAME TO adjudication;";
+
+/* 6 (branch issue-access): an index for the double-entry rule "the second
 ** entry comes from a different user" (store_form.c), which asks whether the
 ** user wrote any audit row of the form's other entry: without it, a full
 ** scan of the trail at every entry of a double-entered form, O(audit rows);
 ** with it O(log n). Cost: one more B-tree entry per audit row (its record,
 ** some 40-80 bytes, and user), written with the row: O(log n) per write,
 ** about a third more file for the trail. */
-static const char migration_5[] =
+static const char migration_6[] =
     "CREATE INDEX audit_record_user ON audit(record, user);";
 
-const char *const schema_migrations[] = {migration_1, migration_2, migration_3, migration_4, migration_5};
+const char *const schema_migrations[] = {migration_1, migration_2, migration_3, migration_4, migration_5,
+                                             migration_6};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -333,6 +333,7 @@ avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, vo
 static avn_rc run_migrations(store *s, long from, avn_err *e) {
   for (size_t i = (size_t)from; i < schema_n_migrations; i++) {
     avn_rc rc = s->db->ops->exec_script(s->db, schema_migrations[i], e);
+    if (!rc && i + 1 == 5) rc = store_instance_migrate(s, e);   /* migration 5's second step */
     if (rc) return rc;
   }
   char pragma[96];

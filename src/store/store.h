@@ -8,8 +8,10 @@
 ** identity, never exported by default), hips, the scheduled events
 ** (visits, procedures, MRIs with planned dates and windows, visits with
 ** their actual date), form instances (an instrument at a visit, for the
-** patient or one hip, entry 1 or 2, status incomplete / complete /
-** verified / locked) with typed item values, and the audit trail.
+** patient or one hip, an instance: "" for an ordinary form, a number for a
+** repeating form's (a log), a reader for a read (store_instance.c); entry 1
+** or 2; status incomplete / complete / verified / locked) with typed item
+** values, and the audit trail.
 **
 ** The write path: every write validates first, then runs in one
 ** transaction that also appends audit rows (who, when, which record and
@@ -37,7 +39,7 @@
 #include "protocol/eligibility.h"
 #include "protocol/protocol.h"
 
-#define AVN_SCHEMA_VERSION 5
+#define AVN_SCHEMA_VERSION 6
 #define AVN_APP_ID 0x41564E31   /* "AVN1" in the SQLite header */
 
 typedef struct store store;
@@ -108,6 +110,9 @@ typedef struct store_form_ref {
   const char *patient, *visit, *form;
   int side;                  /* SIDE_PATIENT, SIDE_LEFT, SIDE_RIGHT */
   int entry;                 /* 1 or 2 */
+  const char *instance;      /* NULL or "": the form's one instance; a repeating
+                                form's number ("3": its visit need not be given,
+                                visit NULL or "-"); a read's reader */
 } store_form_ref;
 
 /* Voids a form entered in error (restore = false) or restores a voided one
@@ -162,6 +167,7 @@ avn_rc store_amend(store *s, const store_amend_req *r, int *n_changed /* OUT */,
 typedef struct store_void_form {
   const char *visit, *form, *reason;
   int side, entry;
+  const char *instance;      /* "" for a form's one instance */
 } store_void_form;
 typedef int (*store_void_fn)(void *ctx, const store_void_form *f);
 avn_rc store_each_void(store *s, const char *patient, store_void_fn fn, void *ctx, avn_err *e);
@@ -178,6 +184,7 @@ typedef struct store_adjudicate_req {
   int side;                  /* SIDE_PATIENT, SIDE_LEFT, SIDE_RIGHT */
   const char *item, *value;  /* the value settled on: one entry's or another */
   const char *reason, *user;
+  const char *instance;      /* NULL: the form's one instance; a read's reader */
 } store_adjudicate_req;
 
 /* Settles one value of a double-entered form (protocol double_entry; not
@@ -245,10 +252,19 @@ typedef struct store_enter_req {
   const char *reason;        /* required to change a recorded value */
   bool unscheduled;          /* the form is collected at a visit whose protocol
                                 schedule does not list it (marked; else refused) */
+  /* Instances (store_instance.c). A repeating form (inst_repeats): new_instance
+  ** adds the patient's next numbered instance (visit NULL or "-": at no
+  ** visit); instance "N" changes instance N (its visit need not be given).
+  ** A form with reads (inst_reader_item): instance is the reader (NULL: the
+  ** reader item's value), "consensus" the consensus read. NULL otherwise. */
+  const char *instance;
+  bool new_instance;
 } store_enter_req;
 
 typedef struct store_enter_result {
   int64_t form_id;
+  char instance[64];         /* the instance written ("" for a form's one instance) */
+  char visit[64];            /* its visit ("" for none) */
   int n_new, n_changed, n_same, n_cleared;   /* n_cleared: recorded values blanked (with a reason) */
   bool complete;
 } store_enter_result;
@@ -283,6 +299,8 @@ typedef struct store_form {
   size_t patient;
   char *visit, *instrument, *status;
   int side, entry;
+  char *instance;            /* "" for a form's one instance; "1", "2" ... for a
+                                repeating form's; the reader for a read */
   bool unscheduled;          /* entered at a visit that does not schedule it */
   char *user;                /* who entered it (its audit "create" row); whole-study loads only, else NULL */
   const inst_def *def;
@@ -304,6 +322,7 @@ typedef struct store_adjudication {
   size_t patient;            /* index into patients */
   char *visit, *form, *item, *value, *reason, *user;
   int side;
+  char *instance;            /* "" or a read's reader */
 } store_adjudication;
 
 typedef struct store_study {
@@ -312,7 +331,8 @@ typedef struct store_study {
   store_event *events;         size_t n_events;
   store_form *forms;           size_t n_forms;
   store_screening *screenings; size_t n_screenings;
-  store_form **form_index;   /* forms sorted by (patient, visit, instrument, side, entry) */
+  store_form **form_index;   /* forms sorted by (patient, visit, instrument, side, instance, entry);
+                                instances compare by store_instance_cmp */
   store_ack *acks;           size_t n_acks;   /* sorted by finding (strcmp); whole-study loads only */
   store_adjudication *adjudications; size_t n_adjudications;   /* sorted (store_find_adjudication) */
 } store_study;
@@ -335,9 +355,10 @@ avn_rc store_contact(store *s, const char *patient, char **name /* OUT */, char 
 avn_rc store_count_units(store *s, size_t *patients /* OUT */, size_t *hips /* OUT */, avn_err *e);
 void store_study_free(store_study *st);
 
-/* The adjudicated value of an item, or NULL (O(log n)). */
+/* The adjudicated value of an item of an instance ("" or NULL: the form's
+** one instance), or NULL (O(log n)). */
 const store_adjudication *store_find_adjudication(const store_study *st, size_t patient, const char *visit,
-                                                  const char *form, int side, const char *item);
+                                                  const char *form, int side, const char *instance, const char *item);
 
 /* true when the form takes independent reads (its definition names a
 ** reader item) and the two entries name different readers. */
@@ -355,9 +376,26 @@ typedef struct store_settle_result {
 } store_settle_result;
 avn_rc store_settle(store_study *st, store_settle_result *out);
 
-/* The form (patient index, visit, instrument, side, entry) or NULL. O(log n). */
+/* The form (patient index, visit, instrument, side, entry) analysis uses, or
+** NULL. O(log n + instances). For an ordinary form its one instance; for a
+** form with reads the consensus read when there is one, else the read made
+** first (lowest id); for a repeating form the first of its instances at the
+** visit (walk st->forms for the log). */
 const store_form *store_find_form(const store_study *st, size_t patient, const char *visit,
                                   const char *instrument, int side, int entry);
+/* Exactly the instance named ("" for an ordinary form's one), or NULL. O(log n). */
+const store_form *store_find_instance(const store_study *st, size_t patient, const char *visit,
+                                      const char *instrument, int side, const char *instance, int entry);
+/* Every form of (patient, visit, instrument, side): its instances and
+** entries, in index order, as *out[0 .. return value) (borrowed from the
+** snapshot). O(log n). */
+size_t store_form_group(const store_study *st, size_t patient, const char *visit, const char *instrument, int side,
+                        const store_form *const **out /* OUT */);
+/* The order of instances: "" first, then numbers by value (2 < 10), then
+** names as strcmp orders them. */
+int store_instance_cmp(const char *a, const char *b);
+/* The reader name of a consensus read. */
+#define STORE_CONSENSUS "consensus"
 /* Whether a scheduled event happened: a visit has its date; a procedure or
 ** an MRI has its form ("procedure" / "mri") at its visit for its hip. */
 bool store_event_done(const store_study *st, const store_event *ev);

@@ -36,10 +36,10 @@ static avn_rc entry_value(store *s, const char *pid, const store_adjudicate_req 
   char en[4];
   snprintf(en, sizeof en, "%d", entry);
   const char *side = r->side == SIDE_PATIENT ? "" : side_name(r->side);
-  const char *p[5] = {pid, r->visit, r->form, side, en};
+  const char *p[6] = {pid, r->visit, r->form, side, en, r->instance ? r->instance : ""};
   char *id = NULL;
   avn_rc rc = store_q_one(s, "SELECT id FROM form WHERE patient_id=? AND visit=? AND instrument=? AND side=?"
-                             " AND entry=? AND void_reason IS NULL", p, 5, &id, form_found, e);
+                             " AND entry=? AND instance=? AND void_reason IS NULL", p, 6, &id, form_found, e);
   if (!rc && *form_found) {
     const char *q[2] = {id, item};
     rc = store_q_one(s, "SELECT value_text FROM item_value WHERE form_id=? AND item=?", q, 2, val, NULL, e);
@@ -76,8 +76,9 @@ avn_rc store_adjudicate(store *s, const store_adjudicate_req *r, avn_err *e) {
   if (!rc) rc = entry_value(s, pt.pid, r, it->name, 1, &found1, &v1, e);
   if (!rc) rc = entry_value(s, pt.pid, r, it->name, 2, &found2, &v2, e);
   if (rc) goto cleanup;
-  store_form_record(r1, sizeof r1, r->patient, r->visit, r->form, r->side, 1);
-  store_form_record(r2, sizeof r2, r->patient, r->visit, r->form, r->side, 2);
+  const char *inst = r->instance ? r->instance : "";
+  store_form_record(r1, sizeof r1, r->patient, r->visit, r->form, r->side, inst, 1);
+  store_form_record(r2, sizeof r2, r->patient, r->visit, r->form, r->side, inst, 2);
   if (!found1 || !found2) {
     rc = avn_fail(e, AVN_E_NOTFOUND, "form", found1 ? r2 : r1, "not entered: both entries are needed to adjudicate");
     goto cleanup;
@@ -115,22 +116,23 @@ avn_rc store_adjudicate(store *s, const store_adjudicate_req *r, avn_err *e) {
                   "person", r->form);
   if (rc) goto cleanup;
   const char *side = r->side == SIDE_PATIENT ? "" : side_name(r->side);
-  const char *k[5] = {pt.pid, r->visit, r->form, side, it->name};
+  const char *k[6] = {pt.pid, r->visit, r->form, side, it->name, inst};
   rc = store_q_one(s, "SELECT value_text FROM adjudication WHERE patient_id=? AND visit=? AND instrument=? AND side=?"
-                      " AND item=?", k, 5, &old, NULL, e);
+                      " AND item=? AND instance=?", k, 6, &old, NULL, e);
   if (!rc && old && !strcmp(old, text))
     rc = avn_fail(e, AVN_E_STATE, it->name, text, "already adjudicated to this value");
   if (rc) goto cleanup;
-  snprintf(record, sizeof record, "patient %s / visit %s / %s%s%s / adjudication", r->patient, r->visit, r->form,
-           r->side == SIDE_PATIENT ? "" : " ", side);
+  snprintf(record, sizeof record, "patient %s / visit %s / %s%s%s%s%s / adjudication", r->patient, r->visit, r->form,
+           r->side == SIDE_PATIENT ? "" : " ", side, *inst ? " / instance " : "", inst);
   rc = store_audit(s, r->user, "adjudicate", record, it->name, old, text, r->reason, e);
   store_now_iso(at);
-  const char *ins[9] = {pt.pid, r->visit, r->form, side, it->name, text, r->reason, who, at};
+  const char *ins[10] = {pt.pid, r->visit, r->form, side, it->name, text, r->reason, who, at, inst};
   if (!rc)
-    rc = store_q(s, "INSERT INTO adjudication(patient_id, visit, instrument, side, item, value_text, reason, user, at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(patient_id, visit, instrument, side, item) DO UPDATE SET"
+    rc = store_q(s, "INSERT INTO adjudication(patient_id, visit, instrument, side, item, value_text, reason, user, at,"
+                    " instance) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(patient_id, visit, instrument, side, instance,"
+                    " item) DO UPDATE SET"
                     " value_text=excluded.value_text, reason=excluded.reason, user=excluded.user, at=excluded.at",
-                 ins, 9, NULL, NULL, e);
+                 ins, 10, NULL, NULL, e);
   if (!rc) rc = store_tx_commit(s, e);
   if (!rc) in_tx = false;
 cleanup:
@@ -144,21 +146,23 @@ cleanup:
 
 /* --- the settled view ------------------------------------------------------ */
 
-static int adj_cmp(size_t pa, const char *va, const char *fa, int sa, const char *ia, const store_adjudication *b) {
+static int adj_cmp(size_t pa, const char *va, const char *fa, int sa, const char *na, const char *ia,
+                   const store_adjudication *b) {
   if (pa != b->patient) return pa < b->patient ? -1 : 1;
   int c = strcmp(va, b->visit);
   if (!c) c = strcmp(fa, b->form);
   if (!c && sa != b->side) c = sa < b->side ? -1 : 1;
+  if (!c) c = strcmp(na, b->instance);
   if (!c) c = strcmp(ia, b->item);
   return c;
 }
 
 const store_adjudication *store_find_adjudication(const store_study *st, size_t patient, const char *visit,
-                                                  const char *form, int side, const char *item) {
+                                                  const char *form, int side, const char *instance, const char *item) {
   size_t lo = 0, hi = st->n_adjudications;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int c = adj_cmp(patient, visit, form, side, item, &st->adjudications[mid]);
+    int c = adj_cmp(patient, visit, form, side, instance ? instance : "", item, &st->adjudications[mid]);
     if (!c) return &st->adjudications[mid];
     if (c < 0) hi = mid;
     else lo = mid + 1;
@@ -193,7 +197,8 @@ static avn_rc set_value(store_form *f, const inst_value *v, const char *text) {
 
 /* One differing item of a pair: its adjudication in both, else missing in both. */
 static avn_rc settle_item(store_study *st, store_form *f1, store_form *f2, const char *item, store_settle_result *out) {
-  const store_adjudication *a = store_find_adjudication(st, f1->patient, f1->visit, f1->instrument, f1->side, item);
+  const store_adjudication *a =
+      store_find_adjudication(st, f1->patient, f1->visit, f1->instrument, f1->side, f1->instance, item);
   inst_value v;
   if (a && inst_parse_value(f1->def, item, a->value, &v, NULL) == AVN_OK) {
     out->adjudicated++;
@@ -213,7 +218,8 @@ avn_rc store_settle(store_study *st, store_settle_result *out) {
   for (size_t i = 0; !rc && i < st->n_forms; i++) {
     store_form *f1 = &st->forms[i];
     if (f1->entry != 1 || !f1->def || !protocol_double_entry(st->protocol, f1->instrument)) continue;
-    store_form *f2 = (store_form *)store_find_form(st, f1->patient, f1->visit, f1->instrument, f1->side, 2);
+    store_form *f2 =
+        (store_form *)store_find_instance(st, f1->patient, f1->visit, f1->instrument, f1->side, f1->instance, 2);
     if (!f2 || store_independent_reads(f1, f2)) continue;
     /* The items first: settling changes the forms' value arrays. */
     size_t n1 = f1->n_values, n2 = f2->n_values, n = 0;

@@ -26,30 +26,16 @@ avn_rc store_void(store *s, const store_form_ref *f, bool restore, const char *r
                   avn_err *e) {
   store_patient_row pt = {0};
   char *c[3] = {NULL, NULL, NULL};
-  bool found = false, in_tx = false;
-  char record[256], entry[4];
-  const inst_def *d = inst_find(f->form);
+  bool in_tx = false;
+  char record[256];
   avn_rc rc = need_reason(reason, restore ? "restoring a form" : "voiding a form", e);
-  if (rc) return rc;
-  if (!d) return avn_fail(e, AVN_E_UNKNOWN, "form", f->form, "no such form (see 'avn score --help')");
-  if (f->entry != 1 && f->entry != 2) return avn_fail(e, AVN_E_RANGE, "entry", NULL, "the entry number is 1 or 2");
-  rc = store_visit_known(s, f->visit, e);
   if (rc) return rc;
   rc = store_tx_begin(s, e);
   if (rc) return rc;
   in_tx = true;
-  rc = store_patient_find(s, f->patient, &pt, e);
+  rc = store_form_locate(s, f, &pt, c, record, e);
   if (rc) goto cleanup;
-  snprintf(entry, sizeof entry, "%d", f->entry);
-  const char *side = f->side == SIDE_PATIENT ? "" : side_name(f->side);
-  const char *p[5] = {pt.pid, f->visit, f->form, side, entry};
-  rc = store_q_row(s, "SELECT id, status, void_reason FROM form WHERE patient_id=? AND visit=? AND instrument=?"
-                      " AND side=? AND entry=?", p, 5, c, 3, &found, e);
-  if (rc) goto cleanup;
-  store_form_record(record, sizeof record, f->patient, f->visit, f->form, f->side, f->entry);
-  if (!found)
-    rc = avn_fail(e, AVN_E_NOTFOUND, "form", record, "no such form was entered");
-  else if (!restore && c[2])
+  if (!restore && c[2])
     rc = avn_fail(e, AVN_E_STATE, "form", record, "already void (since: %s)", c[2]);
   else if (restore && !c[2])
     rc = avn_fail(e, AVN_E_STATE, "form", record, "is not void: there is nothing to restore");
@@ -79,14 +65,14 @@ static int void_row(void *ctx, int n, const char *const *c) {
   (void)n;
   store_void_form f = {c[0], c[1], c[4], !strcmp(c[2], "left") ? SIDE_LEFT : !strcmp(c[2], "right") ? SIDE_RIGHT
                                                                                                     : SIDE_PATIENT,
-                       (int)strtol(c[3], NULL, 10)};
+                       (int)strtol(c[3], NULL, 10), c[5] ? c[5] : ""};
   return it->fn(it->ctx, &f);
 }
 
 avn_rc store_each_void(store *s, const char *patient, store_void_fn fn, void *ctx, avn_err *e) {
   void_iter it = {fn, ctx};
   const char *p[1] = {patient};
-  return store_q(s, "SELECT f.visit, f.instrument, f.side, f.entry, f.void_reason FROM form f JOIN patient p"
+  return store_q(s, "SELECT f.visit, f.instrument, f.side, f.entry, f.void_reason, f.instance FROM form f JOIN patient p"
                     " ON p.id = f.patient_id WHERE p.code=? AND f.void_reason IS NOT NULL ORDER BY f.id",
                  p, 1, void_row, &it, e);
 }

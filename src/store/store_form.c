@@ -9,6 +9,9 @@
 ** written, each change with its audit row. Changing a recorded value needs
 ** a reason (ICH E6: the audit trail says why). The visit's date follows
 ** store_visit_date's rules (store_visit.c), the same ones avn visit uses.
+** The instance is settled first (enter_prepare; store_instance.c): a new
+** or named instance of a repeating form, at a visit or at none (no visit
+** date then), or a read's reader, which is also its reader item's value.
 */
 #include <math.h>
 #include <stdio.h>
@@ -141,7 +144,7 @@ static avn_rc timeline_check(store *s, const store_enter_req *r, const store_pat
   const char *vp[2] = {pr->pid, r->visit};
   avn_rc rc = store_q_one(s, "SELECT actual FROM event WHERE patient_id=? AND kind='visit' AND name=?", vp, 2,
                           &visit_on, NULL, e);
-  if (rc || !visit_on) goto cleanup;
+  if (rc || (!visit_on && *r->visit)) goto cleanup;   /* an instance at no visit: enrolment..withdrawal only */
   const char *tha_date = NULL;
   for (size_t i = 0; i < r->n_kv; i++) {
     if (!texts[i] || !in_study_date(r->form, vals[i].item)) continue;
@@ -150,13 +153,13 @@ static avn_rc timeline_check(store *s, const store_enter_req *r, const store_pat
       rc = avn_fail(e, AVN_E_DATE, field, texts[i], "must not be before enrolment (%s)", pr->enrolled);
     else if (pr->withdrawn && strcmp(texts[i], pr->withdrawn) > 0)
       rc = avn_fail(e, AVN_E_DATE, field, texts[i], "must not be after the patient's withdrawal (%s)", pr->withdrawn);
-    else if (strcmp(texts[i], visit_on) > 0)
+    else if (visit_on && strcmp(texts[i], visit_on) > 0)
       rc = avn_fail(e, AVN_E_DATE, field, texts[i], "must not be after the date of visit '%s' (%s), where it is "
                     "entered", r->visit, visit_on);
     if (rc) goto cleanup;
     if (!strcmp(vals[i].item, "tha_date")) tha_date = texts[i];
   }
-  if (r->side == SIDE_PATIENT) goto cleanup;
+  if (r->side == SIDE_PATIENT || !visit_on) goto cleanup;
   const char *side = side_name(r->side);
   const char *conv = inst_role_form(INST_ROLE_CONVERSION);
   if (strcmp(r->form, conv) != 0) {
@@ -183,19 +186,77 @@ cleanup:
   return rc;
 }
 
-avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, avn_err *e) {
-  const inst_def *d = inst_find(r->form);
+/* The request with its instance settled before the transaction: the visit
+** "-" or "" of a repeating form is none (""), and a read's reader item is
+** added from --reader (or --reader from it) so the two never differ. kv2
+** (caller frees) holds the values when one was added. */
+static avn_rc enter_prepare(const inst_def *d, const store_enter_req *r, store_enter_req *q, char ***kv2,
+                            char *reader_kv, size_t n_reader, avn_err *e) {
+  *q = *r;
+  if (!q->visit) q->visit = "";
+  avn_rc rc = store_instance_check(d, r->instance, r->new_instance, e);
+  if (rc) return rc;
+  if (inst_repeats(d)) {
+    if (!r->new_instance && !(r->instance && *r->instance))
+      return avn_fail(e, AVN_E_REQUIRED, "--new", NULL, "form '%s' is a log (repeats): give --new to add an "
+                      "instance, or --instance N to change instance N", r->form);
+    if (!r->visit || !*r->visit || !strcmp(r->visit, "-")) q->visit = "";
+    if (r->entry == 2 && r->new_instance)
+      return avn_fail(e, AVN_E_USAGE, "--entry", "2", "the second entry of an instance is --instance N --entry 2");
+    return AVN_OK;
+  }
+  const char *ri = inst_reader_item(d);
+  if (!ri) return AVN_OK;
+  size_t rlen = strlen(ri);
+  const char *given = NULL;
+  for (size_t i = 0; i < r->n_kv; i++)
+    if (!strncmp(r->kv[i], ri, rlen) && r->kv[i][rlen] == '=') given = r->kv[i] + rlen + 1;
+  if (r->instance && *r->instance && given && strcmp(given, r->instance) != 0) {
+    char field[200];
+    snprintf(field, sizeof field, "%s.%s", r->form, ri);
+    return avn_fail(e, AVN_E_STATE, field, given, "this is %s's read (--reader %s): a read's reader is its key",
+                    r->instance, r->instance);
+  }
+  if (!(r->instance && *r->instance)) {
+    if (!given || !*given)
+      return avn_fail(e, AVN_E_REQUIRED, "--reader", NULL, "form '%s' takes independent reads: give --reader NAME "
+                      "(or %s=NAME; --reader %s for the consensus read)", r->form, ri, STORE_CONSENSUS);
+    q->instance = given;
+    return store_instance_check(d, given, false, e);
+  }
+  if (given) return AVN_OK;
+  *kv2 = avn_calloc(r->n_kv + 1, sizeof **kv2);
+  if (!*kv2) return AVN_E_NOMEM;
+  memcpy(*kv2, r->kv, r->n_kv * sizeof **kv2);
+  snprintf(reader_kv, n_reader, "%s=%s", ri, r->instance);
+  (*kv2)[r->n_kv] = reader_kv;
+  q->kv = *kv2;
+  q->n_kv = r->n_kv + 1;
+  return AVN_OK;
+}
+
+avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out, avn_err *e) {
+  const inst_def *d = inst_find(req->form);
+  store_enter_req rq;
+  const store_enter_req *r = &rq;
+  char **kv2 = NULL, reader_kv[200], inst[64] = "";
   inst_value *vals = NULL;
   inst_value *merged = NULL;
   char **texts = NULL;
   store_patient_row pr = {0};
   kv_rows old = {0};
-  char *hip = NULL, *form_id = NULL, *status = NULL;
+  char *hip = NULL, *form_id = NULL, *status = NULL, *visit_kept = NULL;
   bool in_tx = false, found = false;
   char record[256];
   avn_rc rc = AVN_OK;
   memset(out, 0, sizeof *out);
-  if (!d) return avn_fail(e, AVN_E_UNKNOWN, "form", r->form, "no such form (see 'avn score --help')");
+  if (!d) return avn_fail(e, AVN_E_UNKNOWN, "form", req->form, "no such form (see 'avn score --help')");
+  avn_rc prc = enter_prepare(d, req, &rq, &kv2, reader_kv, sizeof reader_kv, e);
+  if (prc) {
+    avn_free(kv2);
+    return prc;
+  }
+  if (rq.instance) snprintf(inst, sizeof inst, "%s", rq.instance);
   if (r->n_kv == 0) return avn_fail(e, AVN_E_USAGE, "values", NULL, "give at least one item=value");
   if (r->entry != 1 && r->entry != 2)
     return avn_fail(e, AVN_E_RANGE, "entry", r->entry == 0 ? "0" : "?", "the entry number is 1 or 2");
@@ -203,11 +264,18 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
     return avn_fail(e, AVN_E_REQUIRED, "--hip", NULL, "form '%s' is recorded per hip: give --hip left or --hip right", r->form);
   if (inst_get_level(d) == INST_LEVEL_PATIENT && r->side != SIDE_PATIENT)
     return avn_fail(e, AVN_E_USAGE, "--hip", side_name(r->side), "form '%s' is recorded per patient, not per hip", r->form);
-  avn_rc vrc = store_visit_known(s, r->visit, e);
-  if (!vrc) vrc = schedule_check(s->protocol, r, e);
-  if (vrc) return vrc;
-  if (r->entry == 2 && !protocol_double_entry(s->protocol, r->form))
+  avn_rc vrc = *r->visit || !inst_repeats(d) ? store_visit_known(s, r->visit, e) : AVN_OK;
+  if (!vrc && *r->visit) vrc = schedule_check(s->protocol, r, e);
+  if (!vrc && !*r->visit && r->has_date)
+    vrc = avn_fail(e, AVN_E_USAGE, "--date", NULL, "--date is a visit's date: this %s belongs to no visit", r->form);
+  if (vrc) {
+    avn_free(kv2);
+    return vrc;
+  }
+  if (r->entry == 2 && !protocol_double_entry(s->protocol, r->form)) {
+    avn_free(kv2);
     return avn_fail(e, AVN_E_STATE, "entry", "2", "protocol '%s' does not ask for double entry of '%s'", s->protocol->name, r->form);
+  }
 
   /* 1. Every value against its definition. */
   vals = avn_calloc(r->n_kv, sizeof *vals);
@@ -257,11 +325,35 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   /* Roles and sites, before anything is written (store_audit checks each row too). */
   rc = store_permit(s, "enter", r->patient, e);
   if (rc) goto cleanup;
+  /* A repeating form's instance: the next number, or the visit of the one named. */
+  if (inst_repeats(d) && r->new_instance) {
+    rc = store_instance_next(s, pr.pid, r->form, inst, e);
+    if (rc) goto cleanup;
+  } else if (inst_repeats(d)) {
+    char *at = NULL;
+    rc = store_instance_visit(s, pr.pid, r->form, r->side, inst, &at, &found, e);
+    if (!rc && !found)
+      rc = avn_fail(e, AVN_E_NOTFOUND, "--instance", inst, "patient %s has no %s instance %s (--new adds one)",
+                    r->patient, r->form, inst);
+    if (!rc && *r->visit && strcmp(r->visit, at) != 0)
+      rc = avn_fail(e, AVN_E_STATE, "visit", r->visit, "%s instance %s belongs to %s%s (give it, or '-')", r->form,
+                    inst, *at ? "visit " : "no visit", at);
+    if (!rc && r->has_date && !*at)
+      rc = avn_fail(e, AVN_E_USAGE, "--date", NULL, "--date is a visit's date: this %s belongs to no visit", r->form);
+    if (!rc) {
+      avn_free(visit_kept);
+      visit_kept = at;
+      rq.visit = at;
+      at = NULL;
+    }
+    avn_free(at);
+    if (rc) goto cleanup;
+  }
   /* A double entry is two people's: with named users, whoever wrote the
   ** other entry of this form does not write this one. */
   if (store_has_accounts(s) && store_actor(s)) {
     char other[256], *hit = NULL;
-    store_form_record(other, sizeof other, r->patient, r->visit, r->form, r->side, 3 - r->entry);
+    store_form_record(other, sizeof other, r->patient, r->visit, r->form, r->side, inst, 3 - r->entry);
     const char *ap[2] = {other, store_actor(s)};
     rc = store_q_one(s, "SELECT 1 FROM audit WHERE record=? AND user=? LIMIT 1", ap, 2, &hit, &found, e);
     avn_free(hit);
@@ -274,7 +366,7 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   /* The visit's date: its rules live in store_visit.c, shared with avn visit. */
   store_visit_req vr = {.patient = r->patient, .visit = r->visit, .date = r->date, .user = r->user,
                         .reason = r->reason};
-  rc = store_visit_date(s, &pr, &vr, r->has_date, NULL, e);
+  if (*r->visit) rc = store_visit_date(s, &pr, &vr, r->has_date, NULL, e);
   if (rc) goto cleanup;
 
   /* 3. Dates inside the form: not before birth (not in the future is the
@@ -297,12 +389,12 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   char entry[4];
   snprintf(entry, sizeof entry, "%d", r->entry);
   const char *side = r->side == SIDE_PATIENT ? "" : side_name(r->side);
-  store_form_record(record, sizeof record, r->patient, r->visit, r->form, r->side, r->entry);
-  const char *fp[5] = {pr.pid, r->visit, r->form, side, entry};
+  store_form_record(record, sizeof record, r->patient, r->visit, r->form, r->side, inst, r->entry);
+  const char *fp[6] = {pr.pid, r->visit, r->form, side, inst, entry};
   char *fid_status = NULL;
   rc = store_q_one(s, "SELECT id || ' ' || CASE WHEN void_reason IS NULL THEN status ELSE 'void' END FROM form"
-                      " WHERE patient_id=? AND visit=? AND instrument=? AND side=? AND entry=?",
-                   fp, 5, &fid_status, &found, e);
+                      " WHERE patient_id=? AND visit=? AND instrument=? AND side=? AND instance=? AND entry=?",
+                   fp, 6, &fid_status, &found, e);
   if (rc) goto cleanup;
   if (found) {
     char *sp = strchr(fid_status, ' ');
@@ -377,10 +469,10 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out, 
   }
   if (!form_id) {
     const protocol *p = s->protocol;
-    bool mark = r->unscheduled && schedule_check(p, &(store_enter_req){.visit = r->visit, .form = r->form}, NULL);
-    const char *ip[9] = {pr.pid, r->visit, r->form, side, entry, new_status, now, now, mark ? "1" : "0"};
+    bool mark = r->unscheduled && *r->visit && schedule_check(p, &(store_enter_req){.visit = r->visit, .form = r->form}, NULL);
+    const char *ip[10] = {pr.pid, r->visit, r->form, side, entry, new_status, now, now, mark ? "1" : "0", inst};
     rc = store_q_one(s, "INSERT INTO form(patient_id,visit,instrument,side,entry,status,created_at,updated_at,"
-                        "unscheduled) VALUES(?,?,?,?,?,?,?,?,?) RETURNING id", ip, 9, &form_id, NULL, e);
+                        "unscheduled,instance) VALUES(?,?,?,?,?,?,?,?,?,?) RETURNING id", ip, 10, &form_id, NULL, e);
     if (!rc) rc = store_audit(s, r->user, "create", record, "status", NULL, new_status, NULL, e);
     if (!rc && mark) rc = store_audit(s, r->user, "create", record, "unscheduled", NULL, "yes", NULL, e);
     if (rc) goto cleanup;
@@ -459,11 +551,9 @@ cleanup:
   kv_rows_free(&old);
   store_patient_row_free(&pr);
   avn_free(hip); avn_free(form_id); avn_free(status);
+  if (!rc) snprintf(out->instance, sizeof out->instance, "%s", inst);
+  if (!rc) snprintf(out->visit, sizeof out->visit, "%s", r->visit);   /* before visit_kept goes */
+  avn_free(visit_kept);
+  avn_free(kv2);
   return rc;
-}
-
-void store_form_record(char *out, size_t n, const char *patient, const char *visit, const char *form, int side,
-                       int entry) {
-  snprintf(out, n, "patient %s / visit %s / %s%s%s / entry %d", patient, visit, form,
-           side == SIDE_PATIENT ? "" : " ", side == SIDE_PATIENT ? "" : side_name(side), entry);
 }

@@ -155,12 +155,32 @@ avn_rc store_birth_check(const protocol *p, const screen_data *d, const char *sc
 ** none. Void forms do not count. */
 avn_rc store_in_study_date(store *s, const char *pid, const char *visit, bool latest, char **out, avn_err *e);
 
-/* The audit record of a form instance: "patient P / visit V / FORM[ SIDE] /
-** entry N" (store_verify builds the same from the tables). */
 /* An item's value as stored (item_value.value_text): canonical text. */
 void store_value_text(const inst_item *it, const inst_value *v, char *out, size_t n);
 
+/* --- instances (store_instance.c) --- */
+/* The audit record of a form instance: "patient P[ / visit V] / FORM[ SIDE]
+** [/ instance I] / entry N" (visit and instance left out when ""; so a form's
+** one instance keeps the name it had before instances; store_verify builds
+** the same from the tables). */
 void store_form_record(char *out, size_t n, const char *patient, const char *visit, const char *form, int side,
-                       int entry);
+                       const char *instance, int entry);
+/* The instance a request names is one the form can have: a number for a
+** repeating form (not with new_instance), a reader name for a form with
+** reads; none for other forms. No database access. */
+avn_rc store_instance_check(const inst_def *d, const char *instance, bool new_instance, avn_err *e);
+/* The patient's next instance number of a repeating form (1 + the highest
+** used, void ones included: a number is never reused). */
+avn_rc store_instance_next(store *s, const char *pid, const char *form, char out[64], avn_err *e);
+/* The visit ("" for none) an instance was entered at; *found false if none. */
+avn_rc store_instance_visit(store *s, const char *pid, const char *form, int side, const char *instance,
+                            char **visit /* OUT */, bool *found /* OUT */, avn_err *e);
+/* The form f names: c = id, status, void_reason (store_row_free); record is
+** its audit name. A repeating form's instance is found by its number, its
+** visit need not be given. NOTFOUND naming the record. */
+avn_rc store_form_locate(store *s, const store_form_ref *f, store_patient_row *pt, char *c[3], char record[256],
+                         avn_err *e);
+/* Migration 5's step after its SQL: reads move to their reader's instance. */
+avn_rc store_instance_migrate(store *s, avn_err *e);
 
 #endif

@@ -17,18 +17,7 @@
 /* The form f: c = id, status, void_reason; NOTFOUND naming its record. */
 static avn_rc form_find(store *s, const store_form_ref *f, store_patient_row *pt, char *c[3], char record[256],
                         avn_err *e) {
-  char entry[4];
-  bool found = false;
-  if (!inst_find(f->form)) return avn_fail(e, AVN_E_UNKNOWN, "form", f->form, "no such form");
-  avn_rc rc = store_visit_known(s, f->visit, e);
-  if (!rc) rc = store_patient_find(s, f->patient, pt, e);
-  if (rc) return rc;
-  snprintf(entry, sizeof entry, "%d", f->entry);
-  const char *p[5] = {pt->pid, f->visit, f->form, f->side == SIDE_PATIENT ? "" : side_name(f->side), entry};
-  rc = store_q_row(s, "SELECT id, status, void_reason FROM form WHERE patient_id=? AND visit=? AND instrument=?"
-                      " AND side=? AND entry=?", p, 5, c, 3, &found, e);
-  store_form_record(record, 256, f->patient, f->visit, f->form, f->side, f->entry);
-  if (!rc && !found) rc = avn_fail(e, AVN_E_NOTFOUND, "form", record, "no such form was entered");
+  avn_rc rc = store_form_locate(s, f, pt, c, record, e);
   if (!rc && c[2]) rc = avn_fail(e, AVN_E_STATE, "form", record, "the form is void (avn restore it first)");
   return rc;
 }
@@ -249,6 +238,8 @@ avn_rc store_sign_clear(store *s, const char *user, const char *action, const ch
   if (v) {
     v += 9;
     snprintf(visit, sizeof visit, "%.*s", (int)strcspn(v, " "), v);
+  } else if (strstr(record, " / entry ")) {
+    snprintf(visit, sizeof visit, "/");   /* a log instance at no visit: the casebook's only (no visit is named "/") */
   }
   /* The casebook and the visit the change is in (all of them for a change
   ** to the patient itself). */

@@ -125,8 +125,9 @@ static int form_cb(void *ctx, int n, const char *const *v) {
   f->entry = (int)strtol(v[5], NULL, 10);
   f->status = dup_or_null(v[6]);
   f->unscheduled = v[7] && v[7][0] == '1';
+  f->instance = avn_strdup(v[8] ? v[8] : "");
   f->def = inst_find(v[3]);
-  if (!f->visit || !f->instrument || !f->status) c->rc = AVN_E_NOMEM;
+  if (!f->visit || !f->instrument || !f->status || !f->instance) c->rc = AVN_E_NOMEM;
   return c->rc != AVN_OK;
 }
 
@@ -191,8 +192,8 @@ static int adjudication_cb(void *ctx, int n, const char *const *v) {
   GROW(st->adjudications, st->n_adjudications);
   store_adjudication *a = &st->adjudications[st->n_adjudications++];
   *a = (store_adjudication){pi, dup_or_null(v[1]), dup_or_null(v[2]), dup_or_null(v[4]), dup_or_null(v[5]),
-                            dup_or_null(v[6]), dup_or_null(v[7]), side_of(v[3])};
-  if (!a->visit || !a->form || !a->item || !a->value || !a->reason || !a->user) c->rc = AVN_E_NOMEM;
+                            dup_or_null(v[6]), dup_or_null(v[7]), side_of(v[3]), avn_strdup(v[8] ? v[8] : "")};
+  if (!a->visit || !a->form || !a->item || !a->value || !a->reason || !a->user || !a->instance) c->rc = AVN_E_NOMEM;
   return c->rc != AVN_OK;
 }
 
@@ -216,7 +217,8 @@ static avn_rc form_users(load_ctx *c) {
   char rec[600];
   for (size_t i = 0; i < st->n_forms; i++) {
     store_form *f = &st->forms[i];
-    store_form_record(rec, sizeof rec, st->patients[f->patient].code, f->visit, f->instrument, f->side, f->entry);
+    store_form_record(rec, sizeof rec, st->patients[f->patient].code, f->visit, f->instrument, f->side, f->instance,
+                      f->entry);
     size_t lo = 0, hi = c->n_creators;
     while (lo < hi) {   /* the first row >= rec: a form created, voided and re-entered keeps its first creator */
       size_t mid = lo + (hi - lo) / 2;
@@ -289,15 +291,15 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
        " FROM event ev JOIN patient p ON p.id = ev.patient_id%s"
        " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
        " ev.side", event_cb},
-      {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled"
+      {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled, f.instance"
        " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id", form_cb},
       {"SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
        " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s ORDER BY v.form_id", value_cb},
       /* in store_find_adjudication's order: patient (id order is index
-      ** order), then visit, form, side ('' < left < right), item */
-      {"SELECT a.patient_id, a.visit, a.instrument, a.side, a.item, a.value_text, a.reason, a.user"
+      ** order), then visit, form, side ('' < left < right), instance, item */
+      {"SELECT a.patient_id, a.visit, a.instrument, a.side, a.item, a.value_text, a.reason, a.user, a.instance"
        " FROM adjudication a JOIN patient p ON p.id = a.patient_id%s"
-       " ORDER BY a.patient_id, a.visit, a.instrument, a.side, a.item", adjudication_cb},
+       " ORDER BY a.patient_id, a.visit, a.instrument, a.side, CAST(a.instance AS BLOB), a.item", adjudication_cb},
   };
   for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++) {
     snprintf(sql, sizeof sql, parts[i].sql, where);
@@ -419,7 +421,7 @@ void store_study_free(store_study *st) {
   avn_free(st->events);
   for (size_t i = 0; i < st->n_forms; i++) {
     store_form *f = &st->forms[i];
-    avn_free(f->visit); avn_free(f->instrument); avn_free(f->status); avn_free(f->user);
+    avn_free(f->visit); avn_free(f->instrument); avn_free(f->status); avn_free(f->user); avn_free(f->instance);
     for (size_t k = 0; k < f->n_values; k++) avn_free((char *)f->values[k].text);
     avn_free(f->values);
   }
@@ -437,6 +439,7 @@ void store_study_free(store_study *st) {
   for (size_t i = 0; i < st->n_adjudications; i++) {
     store_adjudication *a = &st->adjudications[i];
     avn_free(a->visit); avn_free(a->form); avn_free(a->item); avn_free(a->value); avn_free(a->reason); avn_free(a->user);
+    avn_free(a->instance);
   }
   avn_free(st->adjudications);
   avn_free(st->form_index);
@@ -445,20 +448,28 @@ void store_study_free(store_study *st) {
 
 /* --- lookups on a snapshot ---------------------------------------------- */
 
-static int form_key_cmp(size_t pa, const char *va, const char *ia, int sa, int ea, const store_form *b) {
+/* The key up to the instance: (patient, visit, instrument, side). */
+static int form_group_cmp(size_t pa, const char *va, const char *ia, int sa, const store_form *b) {
   if (pa != b->patient) return pa < b->patient ? -1 : 1;
   int c = strcmp(va, b->visit);
   if (c) return c;
   c = strcmp(ia, b->instrument);
   if (c) return c;
   if (sa != b->side) return sa < b->side ? -1 : 1;
-  return ea - b->entry;
+  return 0;
+}
+
+static int form_key_cmp(size_t pa, const char *va, const char *ia, int sa, const char *na, int ea,
+                        const store_form *b) {
+  int c = form_group_cmp(pa, va, ia, sa, b);
+  if (!c) c = store_instance_cmp(na, b->instance);
+  return c ? c : ea - b->entry;
 }
 
 static int form_sort_cmp(const void *x, const void *y) {
   const store_form *a = *(const store_form *const *)x;
   const store_form *b = *(const store_form *const *)y;
-  return form_key_cmp(a->patient, a->visit, a->instrument, a->side, a->entry, b);
+  return form_key_cmp(a->patient, a->visit, a->instrument, a->side, a->instance, a->entry, b);
 }
 
 static avn_rc build_form_index(store_study *st) {
@@ -469,17 +480,47 @@ static avn_rc build_form_index(store_study *st) {
   return AVN_OK;
 }
 
-const store_form *store_find_form(const store_study *st, size_t patient, const char *visit,
-                                  const char *instrument, int side, int entry) {
+const store_form *store_find_instance(const store_study *st, size_t patient, const char *visit,
+                                      const char *instrument, int side, const char *instance, int entry) {
   size_t lo = 0, hi = st->n_forms;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int c = form_key_cmp(patient, visit, instrument, side, entry, st->form_index[mid]);
+    int c = form_key_cmp(patient, visit, instrument, side, instance ? instance : "", entry, st->form_index[mid]);
     if (c == 0) return st->form_index[mid];
     if (c < 0) hi = mid;
     else lo = mid + 1;
   }
   return NULL;
+}
+
+size_t store_form_group(const store_study *st, size_t patient, const char *visit, const char *instrument, int side,
+                        const store_form *const **out) {
+  size_t lo = 0, hi = st->n_forms;
+  while (lo < hi) {   /* the first form of the group */
+    size_t mid = lo + (hi - lo) / 2;
+    if (form_group_cmp(patient, visit, instrument, side, st->form_index[mid]) > 0) lo = mid + 1;
+    else hi = mid;
+  }
+  size_t end = lo;
+  while (end < st->n_forms && !form_group_cmp(patient, visit, instrument, side, st->form_index[end])) end++;
+  *out = (const store_form *const *)st->form_index + lo;
+  return end - lo;
+}
+
+const store_form *store_find_form(const store_study *st, size_t patient, const char *visit,
+                                  const char *instrument, int side, int entry) {
+  const store_form *const *g = NULL;
+  size_t n = store_form_group(st, patient, visit, instrument, side, &g);
+  const store_form *first = NULL;
+  for (size_t i = 0; i < n; i++) {
+    const store_form *f = g[i];
+    if (f->entry != entry) continue;
+    if (!f->instance[0] || !strcmp(f->instance, STORE_CONSENSUS)) return f;
+    if (!first || (f->def && inst_repeats(f->def) ? store_instance_cmp(f->instance, first->instance) < 0
+                                                  : f->id < first->id))
+      first = f;
+  }
+  return first;
 }
 
 bool store_event_done(const store_study *st, const store_event *ev) {

@@ -105,9 +105,11 @@ static int fact_row(void *ctx, int n, const char *const *c) {
 /* --- the tables' facts --------------------------------------------------- */
 
 #define PATIENT_OF(alias, col) "coalesce(" alias ".code, '#' || " col ")"
-#define FORM_RECORD                                                                                         \
-  "'patient ' || " PATIENT_OF("p", "f.patient_id") " || ' / visit ' || f.visit || ' / ' || f.instrument ||" \
-  " CASE WHEN f.side <> '' THEN ' ' || f.side ELSE '' END || ' / entry ' || f.entry"
+/* store_form_record's name for form f: visit and instance only when not "". */
+#define FORM_RECORD                                                                                        \
+  "'patient ' || " PATIENT_OF("p", "f.patient_id") " || CASE WHEN f.visit <> '' THEN ' / visit ' || f.visit" \
+  " ELSE '' END || ' / ' || f.instrument || CASE WHEN f.side <> '' THEN ' ' || f.side ELSE '' END ||"        \
+  " CASE WHEN f.instance <> '' THEN ' / instance ' || f.instance ELSE '' END || ' / entry ' || f.entry"
 
 static const char tables_sql[] =
     "SELECT 'study', 'protocol', protocol_name FROM study"
@@ -142,14 +144,18 @@ static const char tables_sql[] =
     "   CASE x.f WHEN 'planned' THEN e.planned WHEN 'earliest' THEN e.earliest ELSE e.latest END"
     "   FROM event e LEFT JOIN patient p ON p.id = e.patient_id"
     "   CROSS JOIN (SELECT 'planned' AS f UNION ALL SELECT 'earliest' UNION ALL SELECT 'latest') x"
-    " UNION ALL SELECT " FORM_RECORD ", 'status', f.status FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
+    " UNION ALL SELECT 'finding ' || finding, 'ack', reason FROM deviation_ack";
+
+/* Forms (their status, marks and void) and adjudications. */
+static const char forms_sql[] =
+    "SELECT " FORM_RECORD ", 'status', f.status FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
     " UNION ALL SELECT " FORM_RECORD ", 'unscheduled', 'yes' FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
     "   WHERE f.unscheduled <> 0"
     " UNION ALL SELECT " FORM_RECORD ", 'voided', f.void_reason FROM form f LEFT JOIN patient p ON p.id = f.patient_id"
     "   WHERE f.void_reason IS NOT NULL"
-    " UNION ALL SELECT 'finding ' || finding, 'ack', reason FROM deviation_ack"
     " UNION ALL SELECT 'patient ' || " PATIENT_OF("p", "a.patient_id") " || ' / visit ' || a.visit || ' / ' ||"
-    "   a.instrument || CASE WHEN a.side <> '' THEN ' ' || a.side ELSE '' END || ' / adjudication', a.item,"
+    "   a.instrument || CASE WHEN a.side <> '' THEN ' ' || a.side ELSE '' END ||"
+    "   CASE WHEN a.instance <> '' THEN ' / instance ' || a.instance ELSE '' END || ' / adjudication', a.item,"
     "   a.value_text FROM adjudication a LEFT JOIN patient p ON p.id = a.patient_id";
 
 /* Users, their sites and sessions; queries and their threads. */
@@ -227,6 +233,7 @@ static int version_row(void *ctx, int n, const char *const *c) {
 
 static avn_rc table_facts(store *s, facts *t, avn_err *e) {
   avn_rc rc = store_q(s, tables_sql, NULL, 0, fact_row, t, e);
+  if (!rc) rc = store_q(s, forms_sql, NULL, 0, fact_row, t, e);
   if (!rc) rc = store_q(s, users_sql, NULL, 0, fact_row, t, e);
   if (!rc) rc = store_q(s, items_sql, NULL, 0, item_row, t, e);
   if (!rc) rc = store_q(s, "SELECT protocol_yaml FROM study", NULL, 0, yaml_row, t, e);
@@ -284,9 +291,186 @@ static avn_rc schedule_facts(store *s, facts *a) {
   return rc ? rc : a->rc;
 }
 
+/* Reads written before instances (migration 5) were named "... / FORM[ SIDE]
+** / entry N", and the migration moved them to their reader's instance
+** (store_instance_migrate): the same rule on the replayed facts. Entry 1
+** goes to (its reader, 1); entry 2 to (its reader, 2) when entry 1 names the
+** same reader, else (its reader, 1); the adjudication of a double-entered
+** read to the instance of its entry 2. Facts are settled (sorted) on entry;
+** the caller settles them again. O(n log n). */
+static avn_rc legacy_reads(facts *a) {
+  size_t n0 = a->n;
+  bool *gone = avn_calloc(n0 + 1, sizeof *gone);
+  if (!gone) return a->rc = AVN_E_NOMEM;
+  for (size_t i = 0; !a->rc && i < n0; i++) {
+    fact *f = &a->v[i];
+    const char *slash = strrchr(f->rec, '/');
+    if (strncmp(f->rec, "patient ", 8) || strstr(f->rec, " / instance ") || !slash || slash < f->rec + 2) continue;
+    bool adj = !strcmp(slash, "/ adjudication");
+    int entry = !strcmp(slash, "/ entry 1") ? 1 : !strcmp(slash, "/ entry 2") ? 2 : 0;
+    if (!adj && !entry) continue;
+    /* the form's name: the word after the last " / " before the tail, without its side */
+    char base[600], form[128];
+    size_t blen = (size_t)(slash - 1 - f->rec);
+    if (blen >= sizeof base) continue;
+    memcpy(base, f->rec, blen);
+    base[blen] = '\0';
+    const char *fs = strrchr(base, '/');
+    if (!fs) continue;
+    snprintf(form, sizeof form, "%s", fs + 2);
+    char *sp = strchr(form, ' ');
+    if (sp) *sp = '\0';
+    const inst_def *d = inst_find(form);
+    const char *ri = d ? inst_reader_item(d) : NULL;
+    if (!ri) continue;
+    char r1[640], r2[640], rec[1400];
+    snprintf(r1, sizeof r1, "%s / entry 1", base);
+    snprintf(r2, sizeof r2, "%s / entry 2", base);
+    const fact *x1 = facts_find(a, n0, r1, ri), *x2 = facts_find(a, n0, r2, ri);
+    const char *reader1 = x1 && x1->val && *x1->val ? x1->val : NULL;
+    const char *reader2 = x2 && x2->val && *x2->val ? x2->val : NULL;
+    if (adj) {
+      if (!reader2 || !reader1 || strcmp(reader1, reader2)) continue;
+      snprintf(rec, sizeof rec, "%s / instance %s / adjudication", base, reader2);
+    } else if (entry == 1) {
+      if (!reader1) continue;
+      snprintf(rec, sizeof rec, "%s / instance %s / entry 1", base, reader1);
+    } else {
+      if (!reader2) continue;
+      snprintf(rec, sizeof rec, "%s / instance %s / entry %d", base, reader2,
+               reader1 && !strcmp(reader1, reader2) ? 2 : 1);
+    }
+    /* The old facts stay as they are until every move is decided (facts_find
+    ** reads them); the copy under the new name is appended. */
+    char *field = avn_strdup(f->field), *val = f->val ? avn_strdup(f->val) : NULL;
+    size_t seq = f->seq;
+    if (!field || (f->val && !val) || facts_add(a, rec, field, val)) {
+      avn_free(field);
+      avn_free(val);
+      a->rc = AVN_E_NOMEM;
+      break;
+    }
+    a->v[a->n - 1].seq = seq;
+    avn_free(field);
+    avn_free(val);
+    gone[i] = true;
+  }
+  for (size_t i = 0; i < n0; i++)
+    if (gone[i]) {   /* a NULL value: settled away under the old name */
+      avn_free(a->v[i].val);
+      a->v[i].val = NULL;
+    }
+  avn_free(gone);
+  return a->rc;
+}
+
+/* A legacy record of a repeating form: "patient P / visit V / FORM[ SIDE]"
+** + " / entry N" or " / adjudication" (no instance): its base (the part
+** before the tail) into base, the patient's code length into *plen. */
+static bool legacy_repeat(const char *rec, char *base, size_t n, size_t *plen) {
+  const char *slash = strrchr(rec, '/');
+  if (strncmp(rec, "patient ", 8) || strstr(rec, " / instance ") || !slash || slash < rec + 2) return false;
+  if (strcmp(slash, "/ entry 1") && strcmp(slash, "/ entry 2") && strcmp(slash, "/ adjudication")) return false;
+  size_t blen = (size_t)(slash - 1 - rec);
+  const char *fs = NULL;
+  for (const char *p = rec; p + 3 <= rec + blen; p++)
+    if (!strncmp(p, " / ", 3)) fs = p;
+  const char *pe = strstr(rec, " / ");
+  if (blen >= n || !fs || !pe) return false;
+  char form[128];
+  snprintf(form, sizeof form, "%.*s", (int)(blen - (size_t)(fs + 3 - rec)), fs + 3);
+  char *sp = strchr(form, ' ');
+  if (sp) *sp = '\0';
+  const inst_def *d = inst_find(form);
+  if (!d || !inst_repeats(d)) return false;
+  memcpy(base, rec, blen);
+  base[blen] = '\0';
+  *plen = (size_t)(pe - rec);
+  return true;
+}
+
+typedef struct {
+  char *base;
+  size_t first, plen;        /* first: seq of its first fact (its creation) */
+  long number;
+} rep_group;
+
+static int rep_base_cmp(const void *x, const void *y) {
+  const rep_group *a = x, *b = y;
+  int c = strcmp(a->base, b->base);
+  return c ? c : (a->first > b->first) - (a->first < b->first);
+}
+
+/* Patient, then creation order. */
+static int rep_order_cmp(const void *x, const void *y) {
+  const rep_group *a = x, *b = y;
+  size_t n = a->plen < b->plen ? a->plen : b->plen;
+  int c = strncmp(a->base, b->base, n);
+  if (!c && a->plen != b->plen) c = a->plen < b->plen ? -1 : 1;
+  return c ? c : (a->first > b->first) - (a->first < b->first);
+}
+
+/* Forms of a repeating form entered before instances (migration 5) were
+** named without an instance, one per visit; the migration numbered them 1,
+** 2 ... per patient and form in the order they were created
+** (store_instance_migrate). The same numbering from the trail: a record's
+** first fact is its creation. Runs on the facts in trail order, before
+** settling. O(n log n). */
+static avn_rc legacy_repeats(facts *a) {
+  rep_group *g = NULL;
+  size_t ng = 0, cap = 0;
+  char base[600];
+  size_t plen;
+  avn_rc rc = AVN_OK;
+  for (size_t i = 0; !rc && i < a->n; i++) {
+    if (!legacy_repeat(a->v[i].rec, base, sizeof base, &plen)) continue;
+    if (avn_grow((void **)&g, &cap, ng + 1, sizeof *g)) { rc = AVN_E_NOMEM; break; }
+    g[ng] = (rep_group){avn_strdup(base), a->v[i].seq, plen, 0};
+    if (!g[ng++].base) rc = AVN_E_NOMEM;
+  }
+  if (rc || !ng) goto cleanup;
+  qsort(g, ng, sizeof *g, rep_base_cmp);
+  size_t w = 0;   /* one group per base: its first fact */
+  for (size_t i = 0; i < ng; i++) {
+    if (w && !strcmp(g[w - 1].base, g[i].base)) { avn_free(g[i].base); continue; }
+    g[w++] = g[i];
+  }
+  ng = w;
+  qsort(g, ng, sizeof *g, rep_order_cmp);
+  for (size_t i = 0; i < ng; i++)
+    g[i].number = i && g[i].plen == g[i - 1].plen && !strncmp(g[i].base, g[i - 1].base, g[i].plen)
+                      ? g[i - 1].number + 1 : 1;
+  qsort(g, ng, sizeof *g, rep_base_cmp);
+  for (size_t i = 0; !rc && i < a->n; i++) {
+    if (!legacy_repeat(a->v[i].rec, base, sizeof base, &plen)) continue;
+    rep_group key = {base, 0, 0, 0};
+    size_t lo = 0, hi = ng;   /* the group of this base (ng >= 1, every base is there) */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp(g[mid].base, key.base) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    char rec[1400];
+    snprintf(rec, sizeof rec, "%s / instance %ld%s", base, g[lo].number, a->v[i].rec + strlen(base));
+    char *moved = avn_strdup(rec);
+    if (!moved) { rc = AVN_E_NOMEM; break; }
+    avn_free(a->v[i].rec);
+    a->v[i].rec = moved;
+  }
+cleanup:
+  for (size_t i = 0; i < ng; i++) avn_free(g[i].base);
+  avn_free(g);
+  if (rc) a->rc = rc;
+  return rc;
+}
+
 static avn_rc audit_facts(store *s, facts *a, avn_err *e) {
   avn_rc rc = store_q(s, "SELECT record, field, new_value FROM audit ORDER BY id", NULL, 0, audit_fact, a, e);
   if (!rc) rc = a->rc;
+  if (!rc) rc = legacy_repeats(a);
+  if (rc) return rc;
+  facts_settle(a);
+  rc = legacy_reads(a);
   if (rc) return rc;
   facts_settle(a);
   rc = schedule_facts(s, a);

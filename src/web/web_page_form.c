@@ -64,17 +64,22 @@ void web_scores(web_resp *r, const inst_def *d, const inst_value *values, size_t
   }
 }
 
-/* What the request names: the patient, visit, form, hip and entry. */
+/* What the request names: the patient, visit, form, hip and entry, and the
+** instance (a repeating form's number, a read's reader; NULL or "": for a
+** repeating form, a new instance). */
 typedef struct form_target {
   const char *patient, *visit;
   const inst_def *def;
   int side, entry;
+  const char *instance;
 } form_target;
 
 static bool read_target(web_req *q, web_resp *r, form_target *t) {
   const char *form = web_arg(q, "form"), *hip = web_arg(q, "hip"), *entry = web_arg(q, "entry");
   t->patient = web_arg(q, "patient");
   t->visit = web_arg(q, "visit");
+  t->instance = web_arg(q, "instance");
+  if (t->instance && !t->instance[0]) t->instance = NULL;
   t->def = form ? inst_find(form) : NULL;
   t->side = !hip || !hip[0] ? SIDE_PATIENT : strcmp(hip, "left") == 0 ? SIDE_LEFT : strcmp(hip, "right") == 0 ? SIDE_RIGHT : -1;
   t->entry = !entry || strcmp(entry, "1") == 0 ? 1 : strcmp(entry, "2") == 0 ? 2 : 0;
@@ -170,8 +175,14 @@ static void render_form(web_req *q, web_resp *r, const form_target *t, const sto
   web_text(r, inst_title(d));
   web_raw(r, "</h1><p class=\"target\">");
   web_text(r, t->visit);
-  web_raw(r, "%s%s · entry %d%s</p>", t->side ? " · hip " : "", t->side ? side_name(t->side) : "", t->entry,
-          stored || q->post ? "" : " · not entered yet");
+  web_raw(r, "%s%s", t->side ? " · hip " : "", t->side ? side_name(t->side) : "");
+  if (t->instance) {
+    web_raw(r, " · instance ");
+    web_text(r, t->instance);
+  } else if (inst_repeats(d)) {
+    web_raw(r, " · a new instance");
+  }
+  web_raw(r, " · entry %d%s</p>", t->entry, stored || q->post ? "" : " · not entered yet");
   if (error) {
     web_raw(r, "<p class=\"error\" role=\"alert\">");
     web_text(r, error);
@@ -187,6 +198,7 @@ static void render_form(web_req *q, web_resp *r, const form_target *t, const sto
   web_hidden(r, "hip", t->side ? side_name(t->side) : "");
   snprintf(buf, sizeof buf, "%d", t->entry);
   web_hidden(r, "entry", buf);
+  if (t->instance) web_hidden(r, "instance", t->instance);
   web_raw(r, "<div class=\"item\"><label class=\"q\" for=\"f-date\">Visit date</label>"
              "<input id=\"f-date\" name=\"date\" type=\"date\" value=\"");
   web_text(r, q->post ? web_arg(q, "date") : "");
@@ -246,7 +258,8 @@ void web_page_form(web_req *q, web_resp *r) {
   if (!read_target(q, r, &t)) return;
   if (q->post) {
     store_enter_req req = {.patient = t.patient, .visit = t.visit, .form = inst_name(t.def), .side = t.side,
-                           .entry = t.entry, .user = q->who.user};
+                           .entry = t.entry, .user = q->who.user, .instance = t.instance,
+                           .new_instance = inst_repeats(t.def) && !t.instance};
     store_enter_result res;
     const char *date = web_arg(q, "date"), *reason = web_arg(q, "reason");
     avn_rc rc = AVN_OK;
@@ -273,7 +286,18 @@ void web_page_form(web_req *q, web_resp *r) {
                    avn_err_format(&e, msg, sizeof msg));
     goto cleanup;
   }
-  render_form(q, r, &t, store_find_form(st, 0, t.visit, inst_name(t.def), t.side, t.entry), NULL);
+  const store_form *f = NULL;
+  if (t.instance && inst_repeats(t.def)) {   /* a log instance is named by its number, whatever its visit */
+    for (size_t i = 0; i < st->n_forms && !f; i++)
+      if (st->forms[i].def == t.def && st->forms[i].side == t.side && st->forms[i].entry == t.entry &&
+          !strcmp(st->forms[i].instance, t.instance))
+        f = &st->forms[i];
+  } else if (t.instance) {
+    f = store_find_instance(st, 0, t.visit, inst_name(t.def), t.side, t.instance, t.entry);
+  } else if (!inst_repeats(t.def)) {   /* a log without an instance: a blank form for a new one */
+    f = store_find_form(st, 0, t.visit, inst_name(t.def), t.side, t.entry);
+  }
+  render_form(q, r, &t, f, NULL);
 cleanup:
   free_kv(kv, n_kv);
   store_study_free(st);

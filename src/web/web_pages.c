@@ -214,6 +214,18 @@ void web_page_patient(web_req *q, web_resp *r) {
     }
   }
   web_raw(r, "</tbody></table>");
+  /* Logs (repeating forms): a new instance at no visit (web_page_form). */
+  for (size_t i = 0; i < inst_count(); i++) {
+    const inst_def *d = inst_at(i);
+    if (!inst_repeats(d) || inst_get_level(d) != INST_LEVEL_PATIENT) continue;
+    web_raw(r, "<p><a class=\"button\" href=\"/form?patient=");
+    web_url(r, pt->code);
+    web_raw(r, "&amp;visit=-&amp;form=");
+    web_url(r, inst_name(d));
+    web_raw(r, "\">New: ");
+    web_text(r, inst_title(d));
+    web_raw(r, "</a></p>");
+  }
   web_page_end(r);
   store_study_free(st);
 }

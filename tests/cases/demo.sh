@@ -92,4 +92,35 @@ assert all(x["kind"] == "reader_disagreement" and x["form"] == "mri" for x in f)
     sorted({(x["kind"], x["form"]) for x in f})
 assert all(x["detail"].split(":")[0] in ("steinberg_reader", "ficat_reader", "arco_reader") for x in f)
 PY
+# Every safety table counts the one AE log (src/report/ae_log.c), so they
+# agree: the study report's AE table and safety-board listing, and the
+# safety board's report. The sequential demo (seed paper 002) records its
+# AEs as a log; one serious AE is added (at no visit) so that the SAE counts
+# are not all zero. Expected counts come from the database itself, by SQL:
+# entry-1, non-void instances of the ae form, and those with serious = yes.
+SEQ="$T/seq.db"
+cp "$T/a/sequential/study.db" "$SEQ"
+PT=$(sqlite3 "$SEQ" "SELECT code FROM patient WHERE status <> 'withdrawn' ORDER BY id LIMIT 1")
+ON=$(sqlite3 "$SEQ" "SELECT date(enrolled_on, '+40 days') FROM patient WHERE code = '$PT'")
+expect_exit 0 "$AVN" enter "$SEQ" "$PT" - ae --new term="Pulmonary embolism" grade=4 serious=yes related=2 \
+  expected=unexpected onset_date="$ON"
+N_AE=$(sqlite3 "$SEQ" "SELECT count(*) FROM form WHERE instrument='ae' AND entry=1 AND void_reason IS NULL")
+N_SAE=$(sqlite3 "$SEQ" "SELECT count(*) FROM form f JOIN item_value v ON v.form_id=f.id AND v.item='serious'
+  WHERE f.instrument='ae' AND f.entry=1 AND f.void_reason IS NULL AND v.value_text='yes'")
+[ "$N_SAE" = 1 ] && [ "$N_AE" -gt 1 ] && ok || bad "demo AE log: $N_AE AEs, $N_SAE SAEs"
+expect_exit 0 "$AVN" report "$SEQ" --out "$T/seqrep"
+expect_exit 0 "$AVN" report "$SEQ" --safety --from 2000-01-01 --to 2026-01-15 --out "$T/seqdsmb"
+python3 - "$T/seqrep/tables" "$T/seqdsmb/tables" "$N_AE" "$N_SAE" <<'PY' && ok || bad "safety tables disagree"
+import csv, os, sys
+rep, dsmb, n_ae, n_sae = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+rows = list(csv.reader(open(os.path.join(rep, "ae_terms.csv"))))
+hdr, anyrow = rows[0], [r for r in rows if r[0] == "Any adverse event"][0]
+assert (anyrow[hdr.index("Events")], anyrow[hdr.index("Serious")]) == (n_ae, n_sae), anyrow
+sae = list(csv.reader(open(os.path.join(rep, "sae.csv"))))
+assert len(sae) - 1 == int(n_sae), sae
+per = list(csv.DictReader(open(os.path.join(rep, "ae_periods.csv"))))
+assert (per[-1]["Cumulative AEs"], per[-1]["Cumulative SAEs"]) == (n_ae, n_sae), per[-1]
+d = [r for r in csv.reader(open(os.path.join(dsmb, "safety_ae_period.csv"))) if r[0].startswith("From the start")][0]
+assert (d[1], d[3]) == (n_ae, n_sae), d
+PY
 finish

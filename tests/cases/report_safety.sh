@@ -32,14 +32,14 @@ expect_exit 0 seq_screen "$DB" S3 2024-07-25 left 30
 expect_exit 0 "$AVN" enroll "$DB" S3 P3 --date 2024-08-01 --sex male --birth 1994-02-01
 expect_exit 0 "$AVN" enter "$DB" P1 baseline procedure --hip left --date 2024-01-15 kind=cd_injection drill_mm=4 \
   injection_min=5 injected_ml=5 anaesthesia=spinal fluoroscopy=yes
-expect_exit 0 "$AVN" enter "$DB" P1 m1 ae --date 2024-02-20 term=Haematoma grade=1 related=3 serious=no onset_date=2024-01-20
-expect_exit 0 "$AVN" enter "$DB" P1 m3 ae --date 2024-04-10 term="Deep infection" grade=3 related=4 serious=yes \
+expect_exit 0 "$AVN" enter "$DB" P1 m1 ae --new --date 2024-02-20 term=Haematoma grade=1 related=3 serious=no onset_date=2024-01-20
+expect_exit 0 "$AVN" enter "$DB" P1 m3 ae --new --date 2024-04-10 term="Deep infection" grade=3 related=4 serious=yes \
   onset_date=2024-02-10
 expect_exit 0 "$AVN" enter "$DB" P2 baseline cell_product --hip right --date 2024-03-01 aspirated_ml=150
-expect_exit 0 "$AVN" enter "$DB" P2 m1 ae --date 2024-03-28 term=Nausea grade=2 related=1 serious=no onset_date=2024-03-05
+expect_exit 0 "$AVN" enter "$DB" P2 m1 ae --new --date 2024-03-28 term=Nausea grade=2 related=1 serious=no onset_date=2024-03-05
 expect_exit 0 "$AVN" enter "$DB" P1 m6 tha --hip left --date 2024-07-10 tha_date=2024-06-20 reason=collapse
 expect_exit 0 "$AVN" withdraw "$DB" P2 --date 2024-07-01 --reason "moved away"
-expect_exit 0 "$AVN" enter "$DB" P3 m1 ae --date 2024-08-30 term=Fall grade=2 related=1 serious=no onset_date=2024-08-10
+expect_exit 0 "$AVN" enter "$DB" P3 m1 ae --new --date 2024-08-30 term=Fall grade=2 related=1 serious=no onset_date=2024-08-10
 expect_exit 0 "$AVN" check "$DB" --ack deviation/P2/baseline/cell_product/right/aspirated_ml --reason "large patient, agreed"
 expect_exit 0 "$AVN" report "$DB" --safety --from 2024-02-01 --to 2024-07-31 --out "$T/dsmb"
 expect_out "report of 2 patients"

@@ -109,6 +109,18 @@ body_has 'name="flexion_deg" type="text" inputmode="numeric" value="100"'
 is "change without reason" "$(req -b "$J" -d "${F/pain=mild/pain=slight}&csrf=$csrf" "$B/form")" 422
 body_has "give --reason"
 
+# --- the AE log: the patient page links a new instance; two saves are instances 1 and 2 ---
+is "patient page links a new AE" "$(req -b "$J" "$B/patient/P001")" 200
+body_has 'href="/form?patient=P001&amp;visit=-&amp;form=ae">New: Adverse event</a>'
+is "new AE form" "$(req -b "$J" "$B/form?patient=P001&visit=-&form=ae")" 200
+body_has "a new instance"
+AE="patient=P001&visit=-&form=ae&entry=1&term=Fever&grade=mild&serious=no&related=unrelated&onset_date=2024-02-10"
+is "save AE 1" "$(req -b "$J" -d "$AE&csrf=$csrf" "$B/form")" 303
+is "save AE 2" "$(req -b "$J" -d "${AE/Fever/Rash}&csrf=$csrf" "$B/form")" 303
+is "two AE instances at no visit" "$(sqlite3 "$db" "select group_concat(instance || ':' || visit, ' ') from (select * from form where instrument='ae' order by id)")" "1: 2:"
+is "AE instance 2 form" "$(req -b "$J" "$B/form?patient=P001&visit=-&form=ae&instance=2")" 200
+body_has 'value="Rash"'
+
 # --- SQL and script injection in a text item: stored verbatim, shown escaped ---
 evil="x'); DROP TABLE patient;-- <script>alert(1)</script> \"q\" &amp; <img src=x onerror=alert(2)>"
 is "save a hostile text" "$(req -b "$J" --data-urlencode "occupation=$evil" -d "patient=P001&visit=baseline&form=baseline&entry=1&date=2024-01-31&weight_kg=70&height_cm=175&smoking=never&alcohol=none&csrf=$csrf" "$B/form")" 303

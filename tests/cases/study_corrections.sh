@@ -29,7 +29,7 @@ python3 -c "import json,sys; e=json.load(open(sys.argv[1]))['events']; assert no
 expect_exit 0 "$AVN" show "$DB" P1 --json
 python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['forms']; assert [x['form'] for x in f]==['vas'], f" "$T/out" \
   && ok || bad "show lists a void form"
-python3 -c "import json,sys; v=json.load(open(sys.argv[1]))['void_forms']; assert v==[{'visit':'m1','form':'tha','hip':'left','entry':1,'reason':'entered on the wrong patient'}], v" "$T/out" \
+python3 -c "import json,sys; v=json.load(open(sys.argv[1]))['void_forms']; assert v==[{'visit':'m1','form':'tha','hip':'left','instance':'','entry':1,'reason':'entered on the wrong patient'}], v" "$T/out" \
   && ok || bad "show does not list the void form apart"
 expect_exit 0 "$AVN" show "$DB" P1
 expect_out "  m1 tha left entry 1: entered on the wrong patient"
@@ -95,7 +95,7 @@ expect_out "ELIGIBLE"
 expect_exit 0 "$AVN" enroll "$DB" S2 P2 --date 2024-01-15 --sex male
 # An enrolment date moved past an in-study date (an AE that began 2024-01-20,
 # reported at m1 on 2024-02-14) is refused, though no visit precedes it.
-expect_exit 0 "$AVN" enter "$DB" P2 m1 ae term=fever grade=1 serious=no related=1 onset_date=2024-01-20 \
+expect_exit 0 "$AVN" enter "$DB" P2 m1 ae --new term=fever grade=1 serious=no related=1 onset_date=2024-01-20 \
   outcome=recovered --date 2024-02-14
 refuse_same "$DB" "--date: value '2024-01-25' refused: ae.onset_date at visit m1 is dated 2024-01-20, before this enrolment date" \
   amend "$DB" P2 --date 2024-01-25 --reason typo

@@ -93,11 +93,11 @@ sqlite3 "$T/v2.db" "DROP TABLE checkpoint; DROP TABLE screening_attempt; ALTER T
   ALTER TABLE patient DROP COLUMN lock_reason; ALTER TABLE study DROP COLUMN lock_reason;
   ALTER TABLE study DROP COLUMN locked_at; ALTER TABLE study DROP COLUMN locked_by;
   DROP INDEX audit_record_user; PRAGMA user_version=2"
-refuse_same "$T/v2.db" "made by an older avn (schema version 2; this avn's is 5): any write command (e.g. avn visit) upgrades it" \
+refuse_same "$T/v2.db" "made by an older avn (schema version 2; this avn's is 6): any write command (e.g. avn visit) upgrades it" \
   audit "$T/v2.db"
 expect_exit 0 "$AVN" screen "$T/v2.db" S1 --date 2024-01-10 age=40
-[ "$(sqlite3 "$T/v2.db" "PRAGMA user_version")" = 5 ] && ok || bad "not upgraded"
-# migration 5: the double-entry rule's look-up uses the trail's index, not a scan
+[ "$(sqlite3 "$T/v2.db" "PRAGMA user_version")" = 6 ] && ok || bad "not upgraded"
+# migration 6: the double-entry rule's look-up uses the trail's index, not a scan
 sqlite3 "$T/v2.db" "EXPLAIN QUERY PLAN SELECT 1 FROM audit WHERE record='x' AND user='y' LIMIT 1" >"$T/plan"
 grep -q "USING COVERING INDEX audit_record_user" "$T/plan" && ok || bad "audit look-up not indexed: $(cat "$T/plan")"
 expect_exit 0 "$AVN" audit "$T/v2.db" --verify

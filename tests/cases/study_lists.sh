@@ -32,7 +32,7 @@ n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["screening"
 expect_exit 0 "$AVN" list "$DB" screening
 expect_out "S3           main     2024-03-02 yes       P2"
 expect_exit 0 "$AVN" list "$DB" forms --patient P1
-expect_out "P1         w6         vas            right  1     complete"
+expect_out "P1         w6         vas            right  -              1     complete"
 [ "$(grep -c '^P' "$T/out")" = 1 ] && ok || bad "forms of P1: $(cat "$T/out")"
 expect_exit 2 "$AVN" list "$DB" visits
 expect_err "list patients, screening, forms or findings"

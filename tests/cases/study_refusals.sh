@@ -33,8 +33,8 @@ refuse "a visit date must not be in the future" enter "$DB" P1 m1 vas --hip left
 refuse "recorded per hip" enter "$DB" P1 m1 vas pain_mm=10
 refuse "does not ask for double entry of 'vas'" enter "$DB" P1 m1 vas --hip left --entry 2 pain_mm=10
 refuse "changes the recorded value '80'" enter "$DB" P1 baseline vas --hip left pain_mm=60
-refuse "must not be before the patient's birth (1983-05-05)" enter "$DB" P1 m1 ae term=fever grade=mild serious=no related=unrelated onset_date=1980-01-01 outcome=recovered --date 2024-02-14
-refuse "must not be in the future" enter "$DB" P1 m1 ae term=fever grade=mild serious=no related=unrelated onset_date=2999-01-01 outcome=recovered --date 2024-02-14
+refuse "must not be before the patient's birth (1983-05-05)" enter "$DB" P1 m1 ae --new term=fever grade=mild serious=no related=unrelated onset_date=1980-01-01 outcome=recovered --date 2024-02-14
+refuse "must not be in the future" enter "$DB" P1 m1 ae --new term=fever grade=mild serious=no related=unrelated onset_date=2999-01-01 outcome=recovered --date 2024-02-14
 refuse "patient: value 'P1' refused: this study id is already used" enroll "$DB" S3 P1 --date 2024-01-16 --sex female
 refuse "screening: value 'S1' refused: already enrolled as patient P1" enroll "$DB" S1 P2 --date 2024-01-16 --sex female
 refuse "platelets: value 'many' refused: must be a number" screen "$DB" S2 --date 2024-01-10 platelets=many

@@ -22,8 +22,8 @@ refuse_same "$DB" "tha.tha_date: value '2024-02-20' refused: must not be after t
 refuse_same "$DB" "cell_product.harvest_date: value '1990-06-01' refused: must not be before enrolment (2024-01-15)" \
   enter "$DB" P1 baseline cell_product --hip left harvest_date=1990-06-01
 refuse_same "$DB" "ae.onset_date: value '2019-01-15' refused: must not be before enrolment (2024-01-15)" \
-  enter "$DB" P1 m1 ae term=fever grade=1 serious=no related=1 onset_date=2019-01-15 outcome=recovered
-expect_exit 0 "$AVN" enter "$DB" P1 m1 ae term=fever grade=1 serious=no related=1 onset_date=2024-02-01 outcome=recovered
+  enter "$DB" P1 m1 ae --new term=fever grade=1 serious=no related=1 onset_date=2019-01-15 outcome=recovered
+expect_exit 0 "$AVN" enter "$DB" P1 m1 ae --new term=fever grade=1 serious=no related=1 onset_date=2024-02-01 outcome=recovered
 # A form at a visit that does not schedule it: satisfaction is due at m24, MRI
 # at baseline, m6, m12, m24.
 refuse_same "$DB" "form: value 'satisfaction' refused: visit 'm1' does not schedule it (protocol 'sequential' has it at: m24)" \
@@ -41,7 +41,7 @@ assert [(x["visit"], x["form"], x["hip"]) for x in f] == [("m1", "mri", "left")]
 PY
 ok
 expect_exit 0 "$AVN" show "$DB" P1
-expect_out "  m1 mri left entry 1 (complete, unscheduled)"
+expect_out "  m1 mri left instance dr_a entry 1 (complete, unscheduled)"
 # A THA dated 2024-02-10 would come before the MRI read at m1 (2024-02-14).
 refuse_same "$DB" "tha.tha_date: value '2024-02-10' refused: the left hip has a mri form at visit m1 (2024-02-14), after this arthroplasty" \
   enter "$DB" P1 m1 tha --hip left reason=collapse tha_date=2024-02-10
@@ -68,7 +68,7 @@ refuse_same "$DB" "--date: value '2024-07-12' refused: the vas left form at this
 # After a withdrawal: no AE dated after it.
 "$AVN" withdraw "$DB" P1 --date 2024-08-01 --reason moved >/dev/null
 refuse_same "$DB" "ae.onset_date: value '2024-08-05' refused: must not be after the patient's withdrawal (2024-08-01)" \
-  enter "$DB" P1 m3 ae term=rash grade=1 serious=no related=1 onset_date=2024-08-05 outcome=recovered
+  enter "$DB" P1 m3 ae --new term=rash grade=1 serious=no related=1 onset_date=2024-08-05 outcome=recovered
 # --date is stated: a visit without a date is refused, "today" is accepted.
 seq_screen "$DB" S2 2024-01-10 left 41 >/dev/null
 "$AVN" enroll "$DB" S2 P2 --date 2024-01-15 --sex male >/dev/null

@@ -25,7 +25,7 @@ static void test_all_shipped_load(void **s) {
   /* the forms of docs/instruments.md 7 and issue 2 */
   static const char *const want[] = {"hhs", "vas", "womac", "sf36", "mri", "cell_product",
                                      "procedure", "ae", "tha", "satisfaction", "rom",
-                                     "baseline", "hip_baseline"};
+                                     "baseline", "hip_baseline", "conmed"};   /* conmed: issue 10, repeating forms */
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
     assert_non_null(inst_find(want[i]));
   assert_int_equal(inst_count(), sizeof want / sizeof want[0]);

@@ -120,9 +120,14 @@ static const rule_case cases[] = {
      0, {{0}}},
     /* hhs and mri are double-entered (double_entry: [hhs, mri]). */
     {"second_entry_missing", MON_SECOND_ENTRY_MISSING, "2024-03-01",
-     {{"baseline", "mri", SIDE_LEFT, 1, "reader=Dr_A head_involved_pct=20", false}},
+     {{"baseline", "hhs", SIDE_LEFT, 1, "pain=slight", false}},
      1,
-     {{"baseline", "mri", SIDE_LEFT, 2, NULL, NULL, NULL, "double entry: entry 2 not done"}}},
+     {{"baseline", "hhs", SIDE_LEFT, 2, NULL, NULL, NULL, "double entry: entry 2 not done"}}},
+    /* A read's double entry is optional (each reader's read is its own
+    ** instance; readers are what make it independent). */
+    {"second_entry_read", MON_SECOND_ENTRY_MISSING, "2024-03-01",
+     {{"baseline", "mri", SIDE_LEFT, 1, "reader=Dr_A head_involved_pct=20", false}},
+     0, {{0}}},
     /* The same reader twice: 20 against 25, and crescent_sign typed in entry
     ** 2 only. Entry 1's items first, then those only entry 2 has. */
     {"entry_mismatch", MON_ENTRY_MISMATCH, "2024-03-01",
@@ -131,18 +136,25 @@ static const rule_case cases[] = {
      2,
      {{"baseline", "mri", SIDE_LEFT, 1, "head_involved_pct", "20", "25", "head_involved_pct: entry 1 '20', entry 2 '25'"},
       {"baseline", "mri", SIDE_LEFT, 1, "crescent_sign", NULL, "no", "crescent_sign: entry 1 (blank), entry 2 'no'"}}},
-    /* Two readers: the sizes may differ; the stages (IIA, IIC) go to consensus. */
+    /* Two readers (each its own read, entry 1): the sizes may differ; the
+    ** stages (IIA, IIC) go to a consensus read. */
     {"reader_disagreement", MON_READER_DISAGREEMENT, "2024-03-01",
      {{"baseline", "mri", SIDE_LEFT, 1, "reader=Dr_A head_involved_pct=20 steinberg_reader=IIA", false},
-      {"baseline", "mri", SIDE_LEFT, 2, "reader=Dr_B head_involved_pct=30 steinberg_reader=IIC", false}},
+      {"baseline", "mri", SIDE_LEFT, 1, "reader=Dr_B head_involved_pct=30 steinberg_reader=IIC", false}},
      1,
      {{"baseline", "mri", SIDE_LEFT, 1, "steinberg_reader", "IIA", "IIC",
-       "steinberg_reader: reader Dr A 'IIA', reader Dr B 'IIC'"}}},
+       "steinberg_reader: reader Dr A 'IIA', reader Dr B 'IIC': a consensus read settles it (--reader consensus)"}}},
+    /* The same with the consensus read: settled, no finding. */
+    {"reader_consensus", MON_READER_DISAGREEMENT, "2024-03-01",
+     {{"baseline", "mri", SIDE_LEFT, 1, "reader=Dr_A head_involved_pct=20 steinberg_reader=IIA", false},
+      {"baseline", "mri", SIDE_LEFT, 1, "reader=Dr_B head_involved_pct=30 steinberg_reader=IIC", false},
+      {"baseline", "mri", SIDE_LEFT, 1, "reader=consensus head_involved_pct=25 steinberg_reader=IIA", false}},
+     0, {{0}}},
     /* Two readers agreeing on the stage: no disagreement, and no mismatch
     ** (independent reads are not a double entry). */
     {"reader_agreement", MON_READER_DISAGREEMENT, "2024-03-01",
      {{"baseline", "mri", SIDE_LEFT, 1, "reader=Dr_A head_involved_pct=20 steinberg_reader=IIA", false},
-      {"baseline", "mri", SIDE_LEFT, 2, "reader=Dr_B head_involved_pct=30 steinberg_reader=IIA", false}},
+      {"baseline", "mri", SIDE_LEFT, 1, "reader=Dr_B head_involved_pct=30 steinberg_reader=IIA", false}},
      0, {{0}}},
 };
 
@@ -404,7 +416,7 @@ static void test_settle(void **unused) {
   assert_null(hhs_value(st, 1, "support"));
   store_study_free(st);
 
-  store_adjudicate_req q = {"P1", "baseline", "hhs", SIDE_LEFT, "pain", "slight", "source document", "clerk2"};
+  store_adjudicate_req q = {"P1", "baseline", "hhs", SIDE_LEFT, "pain", "slight", "source document", "clerk2", NULL};
   char before[256], after[256];
   state(before, sizeof before);
   assert_int_equal(store_adjudicate(s, &q, &e), AVN_E_STATE);   /* clerk2 typed entry 2 */

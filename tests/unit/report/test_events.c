@@ -128,6 +128,32 @@ static store *create_study(const char *db, const char *pfile, const char *hfile)
   return s;
 }
 
+/* The reader named in row i's kv ("reader=NAME;..."), or "". */
+static void row_reader(const csv_table *ft, size_t i, size_t fk, char *out, size_t n) {
+  const char *kv = csv_table_cell(ft, i, fk), *at = strstr(kv, "reader=");
+  snprintf(out, n, "%.*s", at ? (int)strcspn(at + 7, ";") : 0, at ? at + 7 : "");
+}
+
+/* forms.csv keeps the layout R reads (make_events_expected.R): a second
+** reader's read is entry 2 of the form. In the store a read is its
+** reader's instance, so such a row is entered as that reader's entry 1
+** (migration 5's rule); entry 2 by the same reader stays a double entry. */
+static int store_entry(const csv_table *ft, size_t i, size_t fp, size_t fv, size_t ff, size_t fs, size_t fe,
+                       size_t fk) {
+  if (strcmp(csv_table_cell(ft, i, fe), "2") != 0) return 1;
+  const inst_def *d = inst_find(csv_table_cell(ft, i, ff));
+  if (!d || !inst_reader_item(d)) return 2;
+  char r1[128] = "", r2[128];
+  row_reader(ft, i, fk, r2, sizeof r2);
+  for (size_t k = 0; k < csv_table_nrow(ft); k++)
+    if (!strcmp(csv_table_cell(ft, k, fe), "1") && !strcmp(csv_table_cell(ft, k, fp), csv_table_cell(ft, i, fp)) &&
+        !strcmp(csv_table_cell(ft, k, fv), csv_table_cell(ft, i, fv)) &&
+        !strcmp(csv_table_cell(ft, k, ff), csv_table_cell(ft, i, ff)) &&
+        !strcmp(csv_table_cell(ft, k, fs), csv_table_cell(ft, i, fs)))
+      row_reader(ft, k, fk, r1, sizeof r1);
+  return strcmp(r1, r2) ? 1 : 2;
+}
+
 /* Enters every row of forms.csv, then the withdrawals of patients.csv. */
 static void enter_forms(store *s, const char *ffile, const char *pfile) {
   avn_err e;
@@ -148,9 +174,11 @@ static void enter_forms(store *s, const char *ffile, const char *pfile) {
     }
     store_enter_req r = {.patient = csv_table_cell(ft, i, fp), .visit = csv_table_cell(ft, i, fv),
                          .form = csv_table_cell(ft, i, ff), .side = side_of(csv_table_cell(ft, i, fs)),
-                         .entry = strcmp(csv_table_cell(ft, i, fe), "2") == 0 ? 2 : 1, .kv = args, .n_kv = n,
+                         .entry = store_entry(ft, i, fp, fv, ff, fs, fe, fk), .kv = args, .n_kv = n,
                          .has_date = true, .user = "test"};
     assert_int_equal(avn_date_parse(csv_table_cell(ft, i, fd), &r.date), AVN_OK);
+    const inst_def *d = inst_find(r.form);
+    r.new_instance = d && inst_repeats(d) && r.entry == 1;   /* an AE row: the patient's next in the log */
     store_enter_result res;
     char what[128];
     snprintf(what, sizeof what, "forms.csv row %zu", i + 1);
