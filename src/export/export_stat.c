@@ -6,8 +6,20 @@
 **
 ** Dates: SPSS counts seconds from 1582-10-14, Stata and SAS days from
 ** 1960-01-01; avn's day numbers count from 1970-01-01 (core/date.h).
+**
+** Missing-data codes (inst_missing_codes, k = 0 for NA .. 8 for OTH) stay
+** told apart from blanks, each in its format's own way, on every numeric item
+** column: SPSS user-missing values -99991 - k (NA -99991, ND -99992 ... OTH
+** -99999; the column's MISSING VALUES are the range -99999 THRU -99991,
+** since SPSS allows three discrete values or one range), Stata extended
+** missing .a + k (.a NA, .b ND ... .i OTH) and SAS special missing .A + k;
+** SPSS and Stata value labels name each code ("ND: not done"). Blanks stay
+** system missing. A column whose definition allows values in -99999..-99991
+** (or a text column: SPSS strings take only three missing values, Stata none)
+** writes codes as plain missing.
 */
 #include <readstat.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -48,6 +60,31 @@ static avn_rc size_columns(frame *fr, size_t *widths, size_t *rows, avn_err *e) 
   return rc;
 }
 
+#define CODE_SAV_HI (-99991.0) /* inst_missing_codes[k] -> CODE_SAV_HI - k */
+#define CODE_SAV_LO (CODE_SAV_HI - 8)
+
+static size_t code_index(const char *code) {
+  for (size_t k = 0; k < inst_n_missing_codes; k++)
+    if (!strcmp(inst_missing_codes[k].code, code)) return k;
+  return (size_t)-1;
+}
+
+static char code_tag(export_format f, size_t k) { return (char)((f == EXPORT_DTA ? 'a' : 'A') + (int)k); }
+
+/* Whether a column writes missing-data codes (see the top of the file). */
+static bool col_takes_codes(const frame_col *c) {
+  const inst_item *it = c->item;
+  if (!it || c->kind == FRAME_TEXT || inst_n_missing_codes > 26) return false;
+  if ((it->type == INST_INT || it->type == INST_REAL) && it->min <= it->max && it->min <= CODE_SAV_HI &&
+      it->max >= CODE_SAV_LO)
+    return false;
+  for (size_t k = 0; it->type == INST_CODE && k < it->n_codes; k++) {
+    double v = frame_code_value(it, k);
+    if (v >= CODE_SAV_LO && v <= CODE_SAV_HI) return false;
+  }
+  return true;
+}
+
 static double date_value(export_format f, double day) {
   if (f == EXPORT_SAV) return (day + DAYS_1582_TO_1970) * 86400.0;
   return day + DAYS_1960_TO_1970;
@@ -63,9 +100,10 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
                                           : (fmt_rules){32, 40, 200};
   size_t *widths = avn_calloc(nc + 1, sizeof *widths);
   readstat_variable_t **vars = avn_calloc(nc + 1, sizeof *vars);
+  bool *takes = avn_calloc(nc + 1, sizeof *takes);  /* column j writes missing-data codes */
   readstat_writer_t *w = readstat_writer_init();
   char name[80], label[300];
-  if (!widths || !vars || !w) {
+  if (!widths || !vars || !takes || !w) {
     rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
     goto cleanup;
   }
@@ -97,17 +135,31 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
                                                                          : READSTAT_MEASURE_NOMINAL);
     if (c->kind == FRAME_DATE)
       readstat_variable_set_format(vars[j], o->format == EXPORT_SAV ? "SDATE10" : o->format == EXPORT_DTA ? "%td" : "DATE9");
+    takes[j] = col_takes_codes(c);
+    if (takes[j] && o->format == EXPORT_SAV) {
+      err = readstat_variable_add_missing_double_range(vars[j], CODE_SAV_LO, CODE_SAV_HI);
+      if (err) {
+        rc = rs_fail(err, c->name, e);
+        goto cleanup;
+      }
+    }
     /* Value labels: SPSS and Stata carry them; SAS keeps them in a format
-    ** catalogue, which transport files do not hold (the codebook does). */
-    if (n_codes && c->kind != FRAME_TEXT && o->format != EXPORT_XPT) {
+    ** catalogue, which transport files do not hold (the codebook does).
+    ** Stata labels whole numbers and its extended missing values only. */
+    if ((n_codes || takes[j]) && c->kind != FRAME_TEXT && o->format != EXPORT_XPT) {
       readstat_label_set_t *ls =
-          readstat_add_label_set(w, type == READSTAT_TYPE_INT32 ? READSTAT_TYPE_INT32 : READSTAT_TYPE_DOUBLE, name);
+          readstat_add_label_set(w, o->format == EXPORT_DTA ? READSTAT_TYPE_INT32 : READSTAT_TYPE_DOUBLE, name);
       for (size_t k = 0; k < n_codes; k++) {
         double v = c->coded ? frame_code_value(c->coded, k) : codes[k].value;
         ex_cut_label(codes[k].label ? codes[k].label : codes[k].name, o->format == EXPORT_DTA ? 32000 : 120, label,
                      sizeof label);
-        if (type == READSTAT_TYPE_INT32) readstat_label_int32_value(ls, (int32_t)v, label);
+        if (o->format == EXPORT_DTA) readstat_label_int32_value(ls, (int32_t)v, label);
         else readstat_label_double_value(ls, v, label);
+      }
+      for (size_t k = 0; takes[j] && k < inst_n_missing_codes; k++) {
+        snprintf(label, sizeof label, "%s: %s", inst_missing_codes[k].code, inst_missing_codes[k].label);
+        if (o->format == EXPORT_DTA) readstat_label_tagged_value(ls, code_tag(o->format, k), label);
+        else readstat_label_double_value(ls, CODE_SAV_HI - (double)k, label);
       }
       readstat_variable_set_label_set(vars[j], ls);
     }
@@ -130,7 +182,11 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
       for (size_t j = 0; !err && j < nc; j++) {
         const frame_col *c = frame_col_at(fr, j);
         const frame_cell *x = &cells[i * nc + j];
-        if (x->missing) err = readstat_insert_missing_value(w, vars[j]);
+        size_t k = x->missing && x->code && takes[j] ? code_index(x->code) : (size_t)-1;
+        if (k != (size_t)-1 && o->format == EXPORT_SAV)
+          err = readstat_insert_double_value(w, vars[j], CODE_SAV_HI - (double)k);
+        else if (k != (size_t)-1) err = readstat_insert_tagged_missing_value(w, vars[j], code_tag(o->format, k));
+        else if (x->missing) err = readstat_insert_missing_value(w, vars[j]);
         else if (c->kind == FRAME_TEXT) {
           ex_cut_label(x->text ? x->text : "", fmt.string_max, text, sizeof text);
           err = readstat_insert_string_value(w, vars[j], text);
@@ -152,6 +208,7 @@ cleanup:
   ex_abort(&out);
   if (w) readstat_writer_free(w);
   avn_free(vars);
+  avn_free(takes);
   avn_free(widths);
   return rc;
 }

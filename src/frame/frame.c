@@ -302,11 +302,12 @@ const inst_code *frame_col_codes(const frame_col *c, size_t *n) {
 /* rows                                                                */
 
 /* Stored values borrow their item name from the definition (store.h: "item
-** names borrowed from def"), as do the columns, so pointers compare. */
+** names borrowed from def"), as do the columns, so pointers compare. A
+** missing value comes back only when it carries a missing-data code. */
 static const inst_value *find_value(const store_form *f, const char *item) {
   if (!f) return NULL;
   for (size_t i = 0; i < f->n_values; i++)
-    if (f->values[i].item == item && !f->values[i].missing) return &f->values[i];
+    if (f->values[i].item == item && (!f->values[i].missing || f->values[i].code)) return &f->values[i];
   return NULL;
 }
 
@@ -317,6 +318,10 @@ static void set_item_cell(const frame *f, const frame_col *c, const inst_value *
   if (!v) return;
   const inst_item *it = c->item;
   if (!it) return;
+  if (v->missing) {
+    out->code = v->code;
+    return;
+  }
   out->missing = false;
   switch (it->type) {
   case INST_CODE:
@@ -352,7 +357,7 @@ static void fill_group(frame *f, const group *g, size_t pi, int row_side, frame_
     const frame_col *c = &f->cols[g->first + j];
     const inst_value *v = find_value(f1, c->source); /* entry 1, settled by store_settle in frame_next */
     set_item_cell(f, c, v, enrolled, &row[g->first + j]);
-    if (v) chosen[n++] = *v;
+    if (v && !v->missing) chosen[n++] = *v;
   }
   inst_scores sc = {0};
   bool scored = false;
@@ -380,6 +385,7 @@ static void set_id(const frame *f, frame_cell *row, int id, bool missing, double
   row[j].missing = missing || (f->cols[j].kind == FRAME_TEXT && !text);
   row[j].num = num;
   row[j].text = text;
+  row[j].code = NULL;
 }
 
 static void fill_ids(const frame *f, const store_patient *p, int side, frame_cell *row) {

@@ -15,7 +15,9 @@
 ** twice contributes a value only where both entries agree or an adjudication
 ** settled it (a disagreement not yet settled is missing, never entry 1 picked
 ** silently); a form read by independent readers (mri) contributes its first
-** read (entry 1); scores are computed from those values, once. With
+** read (entry 1); scores are computed from those values, once. An item
+** entered as a missing-data code ("ND") is a missing cell that names its
+** code (frame_cell.code), so exports can write it as user-missing. With
 ** frame_opts.raw the chunks keep the entries as typed (the long CSV, ODM).
 **
 ** De-identified (frame_opts.deidentified): no birth date, no enrolment date,
@@ -59,6 +61,8 @@ typedef struct frame_cell {
   bool missing;
   double num;                /* numbers, dates (day numbers), code values */
   const char *text;          /* FRAME_TEXT; for a code, its name */
+  const char *code;          /* a missing cell entered as a missing-data code
+                                ("ND", inst_missing_codes; static), else NULL */
 } frame_cell;
 
 typedef struct frame_opts {

@@ -22,14 +22,7 @@ Rscript -e 'library(haven)' 2>/dev/null || { echo "SKIP: R haven missing (script
 $PY -c 'import openpyxl' 2>/dev/null || { echo "SKIP: openpyxl missing (scripts/setup)"; exit 77; }
 DB="$T/e.db"
 expect_exit 0 "$AVN" init "$DB" --protocol single-dose
-base="avn_confirmed=yes conservative_months=6 willing_followup=yes consent=yes infection=no hematologic_disorder=no
-  pregnant_or_lactating=no immunocompromised=no malignancy_5y=no asa=1"
-expect_exit 0 "$AVN" screen "$DB" S1 --date 2024-03-01 age=39 stage.right=II prior_surgery.right=no $base
-expect_exit 0 "$AVN" screen "$DB" S2 --date 2024-03-01 age=39 stage.right=II prior_surgery.right=no $base
-expect_exit 0 "$AVN" screen "$DB" S3 --date 2024-03-01 age=44 stage.left=II stage.right=I prior_surgery.left=no prior_surgery.right=no $base
-expect_exit 0 "$AVN" enroll "$DB" S1 P1 --date 2024-03-04 --sex male --birth 1984-05-05
-expect_exit 0 "$AVN" enroll "$DB" S2 P2 --date 2024-03-04 --sex female --birth 1984-05-05
-expect_exit 0 "$AVN" enroll "$DB" S3 P3 --date 2024-03-04 --sex male --birth 1980-01-01
+three_single_dose "$DB"
 vas() { expect_exit 0 "$AVN" enter "$DB" "$1" "$2" vas --hip "$3" pain_mm="$4" --entry "$5" --date "$6"; }
 vas P1 baseline right 80 1 2024-03-04; vas P1 baseline right 80 2 2024-03-04
 vas P1 w6 right 50 1 2024-04-15;       vas P1 w6 right 55 2 2024-04-15
