@@ -63,7 +63,7 @@ int cmd_export(int argc, char **argv) {
   if (rc) return cli_usage_error("export", "--format %s: must be csv, sav, dta, xpt, xlsx or odm", format);
   store *s = NULL;
   export_summary sum = {0};
-  rc = store_open(db, &s, &e);
+  rc = store_open_read(db, &s, &e);   /* an export writes nothing to the study */
   if (!rc) rc = export_study(s, &o, &sum, &e);
   store_close(s);
   inst_registry_free();

@@ -1,8 +1,8 @@
 /*
 ** export_stat.c: SPSS .sav, Stata .dta and SAS transport .xpt through
 ** ReadStat. ReadStat wants the row count and every string's width before the
-** first row, so the frame is read twice: once to size, once to write (two
-** passes of bounded memory, never the whole study at once).
+** first row: they come from count and width queries (frame_count_rows,
+** frame_text_widths), so the study is read once, a chunk at a time.
 **
 ** Dates: SPSS counts seconds from 1582-10-14, Stata and SAS days from
 ** 1960-01-01; avn's day numbers count from 1970-01-01 (core/date.h).
@@ -39,25 +39,6 @@ static ssize_t put_bytes(const void *data, size_t len, void *ctx) {
 
 static avn_rc rs_fail(readstat_error_t err, const char *what, avn_err *e) {
   return avn_fail(e, AVN_E_IO, "export", what, "refused by ReadStat: %s", readstat_error_message(err));
-}
-
-/* Pass 1: the number of rows and the widest text of each text column. */
-static avn_rc size_columns(frame *fr, size_t *widths, size_t *rows, avn_err *e) {
-  size_t nc = frame_ncols(fr), n;
-  const frame_cell *cells;
-  avn_rc rc;
-  *rows = 0;
-  while (!(rc = frame_next(fr, &cells, &n, e)) && n > 0) {
-    for (size_t i = 0; i < n; i++)
-      for (size_t j = 0; j < nc; j++) {
-        const frame_cell *x = &cells[i * nc + j];
-        if (!x->missing && x->text && frame_col_at(fr, j)->kind == FRAME_TEXT && strlen(x->text) > widths[j])
-          widths[j] = strlen(x->text);
-      }
-    *rows += n;
-  }
-  frame_rewind(fr);
-  return rc;
 }
 
 #define CODE_SAV_HI (-99991.0) /* inst_missing_codes[k] -> CODE_SAV_HI - k */
@@ -107,7 +88,8 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
     rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
     goto cleanup;
   }
-  rc = size_columns(fr, widths, &rows, e);
+  rc = frame_count_rows(s, &rows, e);
+  if (!rc) rc = frame_text_widths(fr, widths, e);
   if (!rc) rc = ex_open(o->path, true, &out, e);
   if (rc) goto cleanup;
   readstat_set_data_writer(w, put_bytes);
@@ -189,6 +171,11 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
         else if (x->missing) err = readstat_insert_missing_value(w, vars[j]);
         else if (c->kind == FRAME_TEXT) {
           ex_cut_label(x->text ? x->text : "", fmt.string_max, text, sizeof text);
+          if (strlen(text) > readstat_variable_get_storage_width(vars[j])) {
+            rc = avn_fail(e, AVN_E_RANGE, c->name, text, "is wider than the column's %zu bytes (frame_text_widths)",
+                          readstat_variable_get_storage_width(vars[j]));
+            goto cleanup;
+          }
           err = readstat_insert_string_value(w, vars[j], text);
         } else if (c->kind == FRAME_DATE)
           err = readstat_insert_double_value(w, vars[j], date_value(o->format, x->num));

@@ -449,6 +449,78 @@ avn_rc frame_next(frame *f, const frame_cell **rows, size_t *n_rows, avn_err *e)
   return AVN_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* widths                                                              */
+
+typedef struct width_ctx {
+  frame *f;
+  size_t *widths;
+} width_ctx;
+
+static void widen(size_t *w, size_t bytes) {
+  if (bytes > *w) *w = bytes;
+}
+
+/* A stored group's width to the columns that show it: an identifier's
+** column, or the item's column in each group of that visit and form whose
+** hip matches (a fixed hip, or the row's own). */
+static int width_cb(void *ctx, const char *visit, const char *form, int side, const char *item, size_t bytes) {
+  width_ctx *w = ctx;
+  frame *f = w->f;
+  if (!visit) {
+    static const struct { const char *name; int id[3]; } ids[] = {
+        {"patient", {ID_PATIENT, -1, -1}}, {"site", {ID_SITE, -1, -1}}, {"status", {ID_STATUS, -1, -1}},
+        {"withdraw_reason", {ID_REASON, -1, -1}}, {"stage", {ID_STAGE, ID_STAGE_LEFT, ID_STAGE_RIGHT}}};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+      for (int k = 0; !strcmp(ids[i].name, item) && k < 3; k++)
+        if (ids[i].id[k] >= 0 && f->id_col[ids[i].id[k]] >= 0) widen(&w->widths[f->id_col[ids[i].id[k]]], bytes);
+    return 0;
+  }
+  for (size_t g = 0; g < f->n_groups; g++) {
+    const group *gr = &f->groups[g];
+    if (strcmp(gr->visit, visit) || strcmp(inst_name(gr->def), form)) continue;
+    if (gr->side != SIDE_PATIENT && gr->side != side) continue;
+    for (size_t j = gr->first; j < gr->first + gr->n_items; j++)
+      if (f->cols[j].kind == FRAME_TEXT && !strcmp(f->cols[j].source, item)) widen(&w->widths[j], bytes);
+  }
+  return 0;
+}
+
+avn_rc frame_text_widths(frame *f, size_t *widths, avn_err *e) {
+  avn_rc rc = AVN_OK;
+  const char **forms = avn_calloc(f->n_cols + 1, sizeof *forms), **items = avn_calloc(f->n_cols + 1, sizeof *items);
+  size_t n = 0;
+  if (!forms || !items) {
+    rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+    goto cleanup;
+  }
+  memset(widths, 0, f->n_cols * sizeof *widths);
+  /* Each (form, text item) pair once; category results from their levels. */
+  for (size_t j = 0; j < f->n_cols; j++) {
+    const frame_col *c = &f->cols[j];
+    if (c->kind != FRAME_TEXT || !c->form) continue;
+    if (!c->item) {
+      const inst_result_def *r = NULL;
+      for (size_t k = 0; !r && k < inst_n_results(c->form); k++)
+        if (!strcmp(inst_result_at(c->form, k)->name, c->source)) r = inst_result_at(c->form, k);
+      widths[j] = r && r->n_levels ? 0 : FRAME_CATEGORY_WIDTH;
+      for (size_t k = 0; r && k < r->n_levels; k++) widen(&widths[j], strlen(r->levels[k].name));
+      continue;
+    }
+    bool seen = false;
+    for (size_t k = 0; !seen && k < n; k++) seen = !strcmp(forms[k], inst_name(c->form)) && !strcmp(items[k], c->source);
+    if (seen) continue;
+    forms[n] = inst_name(c->form);
+    items[n++] = c->source;
+  }
+  width_ctx w = {f, widths};
+  rc = store_text_widths(f->s, forms, items, n, width_cb, &w, e);
+cleanup:
+  avn_free(forms);
+  avn_free(items);
+  return rc;
+}
+
 avn_rc frame_count_rows(store *s, size_t *out, avn_err *e) {
   size_t np = 0, nh = 0;
   avn_rc rc = store_count_units(s, &np, &nh, e);

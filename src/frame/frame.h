@@ -82,6 +82,15 @@ const frame_col *frame_col_at(const frame *f, size_t j);
 ** count before the first row: SPSS, Stata, SAS transport). */
 avn_rc frame_count_rows(store *s, size_t *out /* OUT */, avn_err *e);
 
+/* Widths, in bytes, that every text cell of the whole study fits:
+** widths[j] for each FRAME_TEXT column j (0 for the others), from the
+** store's aggregate queries (identifiers, text items) and the definitions
+** (a category result: its longest level, else FRAME_CATEGORY_WIDTH). For
+** writers that size string columns before the first row, without a pass
+** over the study. */
+#define FRAME_CATEGORY_WIDTH 16
+avn_rc frame_text_widths(frame *f, size_t *widths /* OUT: frame_ncols(f) */, avn_err *e);
+
 /* The next chunk: *rows = n_rows x ncols cells, row-major; *n_rows = 0 at
 ** the end. */
 avn_rc frame_next(frame *f, const frame_cell **rows /* OUT */, size_t *n_rows /* OUT */, avn_err *e);

@@ -33,6 +33,12 @@ vas P3 baseline right 90 1 2024-03-04
 expect_exit 0 "$AVN" enter "$DB" P1 baseline baseline weight_kg=80 height_cm=180 smoking=former alcohol=none \
   steroid_use=never trauma=no asa=1 --date 2024-03-04
 expect_exit 0 "$AVN" withdraw "$DB" P2 --date 2024-05-01 --reason "moved away"
+# String widths are sized before the first row, in bytes: occupation "Bäcker"
+# is 7 bytes (ä is 2 in UTF-8) and "nurse" 5 -> A7 in SPSS;
+# patient codes "P1".."P3" -> A2; the withdrawal reason "moved away" -> A10.
+expect_exit 0 "$AVN" enter "$DB" P3 baseline baseline weight_kg=70 height_cm=170 smoking=never alcohol=none \
+  steroid_use=never trauma=no asa=1 occupation=nurse --date 2024-03-04
+expect_exit 0 "$AVN" enter "$DB" P1 baseline baseline occupation=Bäcker --date 2024-03-04
 for f in csv sav dta xpt xlsx odm; do
   expect_exit 0 "$AVN" export "$DB" --format $f --out "$T/x/s.$f"
   ls "$T/x/"*.part >/dev/null 2>&1 && bad "$f: a .part file was left behind" || ok
@@ -85,6 +91,15 @@ SPS
   grep -q "Pain" "$T/pspp.out" && ok || bad "pspp labels ($src)"
 done
 
+cat >"$T/w.sps" <<SPS
+GET FILE='$T/x/s.sav'.
+DISPLAY DICTIONARY /VARIABLES=patient withdraw_reason baseline_baseline_occupation.
+SPS
+pspp -O format=csv "$T/w.sps" >"$T/pspp.out" 2>&1
+for want in "patient,1,.*,A2,A2$" "withdraw_reason,.*,A10,A10$" "baseline_baseline_occupation,.*,A7,A7$"; do
+  grep -q "^$want" "$T/pspp.out" && ok || bad "pspp width $want: $(grep -E '^(patient|withdraw|baseline_baseline_occ)' "$T/pspp.out")"
+done
+
 # R's haven: the three statistical formats, with labels and dates.
 Rscript - "$T/x" >"$T/r.out" 2>&1 <<'R' && ok || bad "haven: $(cat "$T/r.out")"
 library(haven)
@@ -107,6 +122,7 @@ for (f in c("sav", "dta", "xpt")) {
 # Stata's 32-character names: cut and numbered, unique, the label keeps the meaning.
 x <- read_dta(file.path(d, "s.dta"))
 stopifnot(all(nchar(names(x)) <= 32), !anyDuplicated(names(x)))
+stopifnot(x$baseline_baseline_occupation[x$patient == "P1"] == "B\u00e4cker")
 cat("haven ok\n")
 R
 
