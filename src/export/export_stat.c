@@ -97,6 +97,9 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
                sizeof label);
   readstat_writer_set_file_label(w, label);
   if (o->format == EXPORT_XPT) readstat_writer_set_file_format_version(w, 8);
+  /* SPSS's bytecode compression, as SPSS and haven write by default: blank
+  ** string padding and small whole numbers take a byte each. */
+  if (o->format == EXPORT_SAV) readstat_writer_set_compression(w, READSTAT_COMPRESS_ROWS);
   for (size_t j = 0; j < nc; j++) {
     const frame_col *c = frame_col_at(fr, j);
     size_t n_codes = 0;

@@ -308,9 +308,10 @@ typedef struct store_study {
 ** there is no such patient). */
 avn_rc store_load(store *s, const char *patient, store_study **out /* OUT */, avn_err *e);
 /* The next `max` patients (by internal id, ascending) after the patient
-** whose id is `after` (0 to start), with their hips, events, forms and
-** values but no screening log: exports stream a study of any size through
-** it in a fixed number of queries per chunk. n_patients = 0 at the end. */
+** whose id is `after` (0 to start), with their hips, forms, values and
+** adjudications but no events (n_events = 0) and no screening log: exports
+** stream a study of any size through it in a fixed number of queries per
+** chunk. n_patients = 0 at the end. */
 avn_rc store_load_next(store *s, int64_t after, size_t max, store_study **out /* OUT */, avn_err *e);
 /* Widths for writers that size string columns before their first row
 ** (SPSS, Stata, SAS transport; issue-frame): the widest stored text, in

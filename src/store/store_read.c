@@ -49,11 +49,16 @@ static size_t find_form(const store_study *st, int64_t id) {
   return lo < st->n_forms && st->forms[lo].id == id ? lo : (size_t)-1;
 }
 
+/* Room for element n of an array only ever grown here: the capacity is 4,
+** then doubles (it is n itself when n is 0 or a power of two from 4 on), so
+** loading is O(n) in copies, not a realloc per row. */
 #define GROW(arr, n)                                                   \
   do {                                                                 \
-    void *g_ = avn_reallocarray((arr), (n) + 1, sizeof *(arr));        \
-    if (!g_) { c->rc = AVN_E_NOMEM; return 1; }                        \
-    (arr) = g_;                                                        \
+    if ((n) == 0 || ((n) >= 4 && ((n) & ((n) - 1)) == 0)) {            \
+      void *g_ = avn_reallocarray((arr), (n) ? 2 * (n) : 4, sizeof *(arr)); \
+      if (!g_) { c->rc = AVN_E_NOMEM; return 1; }                      \
+      (arr) = g_;                                                      \
+    }                                                                  \
     memset(&(arr)[(n)], 0, sizeof *(arr));                             \
   } while (0)
 
@@ -314,6 +319,7 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
        " ORDER BY a.patient_id, a.visit, a.instrument, a.side, a.item", adjudication_cb, NULL},
   };
   for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++) {
+    if (limit && parts[i].fn == event_cb) continue;   /* chunks (the analysis dataset) need no schedule */
     snprintf(sql, sizeof sql, parts[i].sql, where);
     rc = parts[i].typed ? store_q_typed(s, sql, pp, np, parts[i].typed, &c, e)
                         : store_q(s, sql, pp, np, parts[i].fn, &c, e);
