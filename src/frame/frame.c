@@ -280,13 +280,6 @@ void frame_close(frame *f) {
   avn_free(f);
 }
 
-void frame_rewind(frame *f) {
-  store_study_free(f->st);
-  f->st = NULL;
-  f->last_id = 0;
-  f->done = false;
-}
-
 size_t frame_ncols(const frame *f) { return f->n_cols; }
 const frame_col *frame_col_at(const frame *f, size_t j) { return &f->cols[j]; }
 const store_study *frame_chunk(const frame *f) { return f->st; }

@@ -95,9 +95,6 @@ avn_rc frame_text_widths(frame *f, size_t *widths /* OUT: frame_ncols(f) */, avn
 ** the end. */
 avn_rc frame_next(frame *f, const frame_cell **rows /* OUT */, size_t *n_rows /* OUT */, avn_err *e);
 
-/* Back to the first chunk (writers that need a pass to size their columns). */
-void frame_rewind(frame *f);
-
 /* The chunk's snapshot (the long layout walks its forms directly). */
 const store_study *frame_chunk(const frame *f);
 

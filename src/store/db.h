@@ -9,6 +9,8 @@
 **
 ** Values travel as text (NULL for SQL NULL): avn stores typed values, but
 ** parsing and formatting them is the store's job, once, not the backend's.
+** The bulk readers take typed rows instead (exec_typed), so a number the
+** backend keeps as a number reaches them without a round trip through text.
 */
 #ifndef AVN_STORE_DB_H
 #define AVN_STORE_DB_H
