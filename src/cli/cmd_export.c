@@ -65,7 +65,7 @@ int cmd_export(int argc, char **argv) {
   if (rc) return cli_usage_error("export", "--format %s: must be csv, sav, dta, xpt, xlsx or odm", format);
   store *s = NULL;
   export_summary sum = {0};
-  rc = cli_open_write(db, &s, &e);   /* an older study is migrated first; a session when it has users */
+  rc = cli_open_read(db, &s, &e);   /* an export writes nothing to the study; a session when it has users */
   if (!rc) rc = export_study(s, &o, &sum, &e);
   store_close(s);
   inst_registry_free();

@@ -151,6 +151,10 @@ avn_rc stats_cli_allow(stats_ctx *c, const char *allowed) {
   return AVN_OK;
 }
 
+void stats_cli_role_field(stats_ctx *c, const char *role, const char *column) {
+  if (column && !strcmp(c->err->field, role)) snprintf(c->err->field, sizeof c->err->field, "%s", column);
+}
+
 avn_rc stats_cli_table(const stats_ctx *c, const csv_table **t) {
   *t = c->table;
   if (!c->table)

@@ -99,6 +99,10 @@ typedef avn_rc (*stats_cli_fn)(stats_ctx *c);
 /* Refuses (AVN_E_USAGE) any option not in the comma list allowed; "data"
 ** and "json" are always allowed. Call it first in an adapter. */
 avn_rc stats_cli_allow(stats_ctx *c, const char *allowed);
+/* src/stats names the role that failed in the error's field ("subject",
+** "predictors", "x"); this names what the user gave for it instead: the
+** column (or column list) `column`, when the field is `role`. */
+void stats_cli_role_field(stats_ctx *c, const char *role, const char *column);
 /* The table, or AVN_E_USAGE "--data FILE.csv is required". */
 avn_rc stats_cli_table(const stats_ctx *c, const csv_table **t /* OUT */);
 /* Column named by option --opt (required): AVN_E_USAGE when the option is

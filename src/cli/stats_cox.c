@@ -67,8 +67,8 @@ avn_rc stats_cli_cox(stats_ctx *c) {
   rc = cox_fit(m.n, m.k, m.f.v[0].x, ev, m.X, (const char *const *)m.names,
                cl ? cl->code : NULL, cl ? cl->nlev : 0, &o, &r, c->err);
   if (rc) {
-    if (!strcmp(c->err->field, "event")) snprintf(c->err->field, sizeof c->err->field, "%s", ec);
-    if (!strcmp(c->err->field, "time")) snprintf(c->err->field, sizeof c->err->field, "%s", tc);
+    stats_cli_role_field(c, "event", ec);
+    stats_cli_role_field(c, "time", tc);
     goto cleanup;
   }
   stats_json_str(c->json, "method", ties == 2   ? "Cox proportional hazards (exact ties)"

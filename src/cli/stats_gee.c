@@ -42,7 +42,11 @@ avn_rc stats_cli_gee(stats_ctx *c) {
   rc = gee_fit(d.X, d.y, d.n, d.p, d.subject, d.n_subjects,
                fam == 0 ? GEE_GAUSSIAN : GEE_BINOMIAL,
                cor == 0 ? GEE_EXCHANGEABLE : GEE_INDEPENDENCE, conf, yc, c->err, &r);
-  if (rc) goto cleanup;
+  if (rc) {
+    stats_cli_role_field(c, "subject", sc);
+    stats_cli_role_field(c, "predictors", stats_opt(&c->opts, "predictors"));
+    goto cleanup;
+  }
   stats_json_str(c->json, "method", "Generalized estimating equations (robust sandwich SE)");
   stats_json_str(c->json, "family", fams[fam]);
   stats_json_str(c->json, "link", fam == 0 ? "identity" : "logit");

@@ -109,7 +109,8 @@ avn_rc stats_cli_kappa(stats_ctx *c) {
   }
   rc = agree_kappa(x, y, f.n, (int)nl, (agree_weights)wi, conf, c->err, &r);
   if (rc) {
-    if (rc == AVN_E_DEGENERATE) snprintf(c->err->field, sizeof c->err->field, "%s", xc);
+    stats_cli_role_field(c, "x", xc);
+    stats_cli_role_field(c, "y", yc);
     goto cleanup;
   }
   stats_json_str(c->json, "method", wi == 0 ? "Cohen's kappa (unweighted)"

@@ -39,7 +39,12 @@ avn_rc stats_cli_lmm(stats_ctx *c) {
   if (rc) goto cleanup;
   rc = mixed_fit(d.X, d.y, d.n, d.p, d.subject, d.n_subjects, d.unit, d.n_units,
                  method == 0, conf, yc, c->err, &r);
-  if (rc) goto cleanup;
+  if (rc) {
+    stats_cli_role_field(c, "subject", sc);
+    stats_cli_role_field(c, "nested", nc);
+    stats_cli_role_field(c, "predictors", stats_opt(&c->opts, "predictors"));
+    goto cleanup;
+  }
 
   stats_json_str(c->json, "method", method == 0 ? "Linear mixed model fit by REML"
                                                 : "Linear mixed model fit by maximum likelihood");

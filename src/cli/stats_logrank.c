@@ -42,8 +42,8 @@ avn_rc stats_cli_logrank(stats_ctx *c) {
   rc = logrank_test_rho(m.n, m.f.v[0].x, ev, g->code, g->nlev, rho, &r, c->err);
   if (rc) {
     /* the library names its roles generically: give the user's columns */
-    if (!strcmp(c->err->field, "group")) snprintf(c->err->field, sizeof c->err->field, "%s", gc);
-    if (!strcmp(c->err->field, "event")) snprintf(c->err->field, sizeof c->err->field, "%s", ec);
+    stats_cli_role_field(c, "group", gc);
+    stats_cli_role_field(c, "event", ec);
     goto cleanup;
   }
   if (rho == 0.0)

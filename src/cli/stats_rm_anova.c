@@ -73,7 +73,11 @@ avn_rc stats_cli_rm_anova(stats_ctx *c) {
     goto cleanup;
   }
   rc = rmanova_fit(keep, n, k, vc, c->err, &r);
-  if (rc) goto cleanup;
+  if (rc) {
+    stats_cli_role_field(c, "subject", sc);
+    stats_cli_role_field(c, "within", wc);
+    goto cleanup;
+  }
 
   stats_json_str(c->json, "method", "Repeated-measures ANOVA (one within factor)");
   stats_json_int(c->json, "n", (long long)n);

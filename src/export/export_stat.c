@@ -1,13 +1,25 @@
 /*
 ** export_stat.c: SPSS .sav, Stata .dta and SAS transport .xpt through
 ** ReadStat. ReadStat wants the row count and every string's width before the
-** first row, so the frame is read twice: once to size, once to write (two
-** passes of bounded memory, never the whole study at once).
+** first row: they come from count and width queries (frame_count_rows,
+** frame_text_widths), so the study is read once, a chunk at a time.
 **
 ** Dates: SPSS counts seconds from 1582-10-14, Stata and SAS days from
 ** 1960-01-01; avn's day numbers count from 1970-01-01 (core/date.h).
+**
+** Missing-data codes (inst_missing_codes, k = 0 for NA .. 8 for OTH) stay
+** told apart from blanks, each in its format's own way, on every numeric item
+** column: SPSS user-missing values -99991 - k (NA -99991, ND -99992 ... OTH
+** -99999; the column's MISSING VALUES are the range -99999 THRU -99991,
+** since SPSS allows three discrete values or one range), Stata extended
+** missing .a + k (.a NA, .b ND ... .i OTH) and SAS special missing .A + k;
+** SPSS and Stata value labels name each code ("ND: not done"). Blanks stay
+** system missing. A column whose definition allows values in -99999..-99991
+** (or a text column: SPSS strings take only three missing values, Stata none)
+** writes codes as plain missing.
 */
 #include <readstat.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -29,23 +41,29 @@ static avn_rc rs_fail(readstat_error_t err, const char *what, avn_err *e) {
   return avn_fail(e, AVN_E_IO, "export", what, "refused by ReadStat: %s", readstat_error_message(err));
 }
 
-/* Pass 1: the number of rows and the widest text of each text column. */
-static avn_rc size_columns(frame *fr, size_t *widths, size_t *rows, avn_err *e) {
-  size_t nc = frame_ncols(fr), n;
-  const frame_cell *cells;
-  avn_rc rc;
-  *rows = 0;
-  while (!(rc = frame_next(fr, &cells, &n, e)) && n > 0) {
-    for (size_t i = 0; i < n; i++)
-      for (size_t j = 0; j < nc; j++) {
-        const frame_cell *x = &cells[i * nc + j];
-        if (!x->missing && x->text && frame_col_at(fr, j)->kind == FRAME_TEXT && strlen(x->text) > widths[j])
-          widths[j] = strlen(x->text);
-      }
-    *rows += n;
+#define CODE_SAV_HI (-99991.0) /* inst_missing_codes[k] -> CODE_SAV_HI - k */
+#define CODE_SAV_LO (CODE_SAV_HI - 8)
+
+static size_t code_index(const char *code) {
+  for (size_t k = 0; k < inst_n_missing_codes; k++)
+    if (!strcmp(inst_missing_codes[k].code, code)) return k;
+  return (size_t)-1;
+}
+
+static char code_tag(export_format f, size_t k) { return (char)((f == EXPORT_DTA ? 'a' : 'A') + (int)k); }
+
+/* Whether a column writes missing-data codes (see the top of the file). */
+static bool col_takes_codes(const frame_col *c) {
+  const inst_item *it = c->item;
+  if (!it || c->kind == FRAME_TEXT || inst_n_missing_codes > 26) return false;
+  if ((it->type == INST_INT || it->type == INST_REAL) && it->min <= it->max && it->min <= CODE_SAV_HI &&
+      it->max >= CODE_SAV_LO)
+    return false;
+  for (size_t k = 0; it->type == INST_CODE && k < it->n_codes; k++) {
+    double v = frame_code_value(it, k);
+    if (v >= CODE_SAV_LO && v <= CODE_SAV_HI) return false;
   }
-  frame_rewind(fr);
-  return rc;
+  return true;
 }
 
 static double date_value(export_format f, double day) {
@@ -63,13 +81,15 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
                                           : (fmt_rules){32, 40, 200};
   size_t *widths = avn_calloc(nc + 1, sizeof *widths);
   readstat_variable_t **vars = avn_calloc(nc + 1, sizeof *vars);
+  bool *takes = avn_calloc(nc + 1, sizeof *takes);  /* column j writes missing-data codes */
   readstat_writer_t *w = readstat_writer_init();
   char name[80], label[300];
-  if (!widths || !vars || !w) {
+  if (!widths || !vars || !takes || !w) {
     rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
     goto cleanup;
   }
-  rc = size_columns(fr, widths, &rows, e);
+  rc = frame_count_rows(s, &rows, e);
+  if (!rc) rc = frame_text_widths(fr, widths, e);
   if (!rc) rc = ex_open(o->path, true, &out, e);
   if (rc) goto cleanup;
   readstat_set_data_writer(w, put_bytes);
@@ -77,6 +97,9 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
                sizeof label);
   readstat_writer_set_file_label(w, label);
   if (o->format == EXPORT_XPT) readstat_writer_set_file_format_version(w, 8);
+  /* SPSS's bytecode compression, as SPSS and haven write by default: blank
+  ** string padding and small whole numbers take a byte each. */
+  if (o->format == EXPORT_SAV) readstat_writer_set_compression(w, READSTAT_COMPRESS_ROWS);
   for (size_t j = 0; j < nc; j++) {
     const frame_col *c = frame_col_at(fr, j);
     size_t n_codes = 0;
@@ -97,17 +120,31 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
                                                                          : READSTAT_MEASURE_NOMINAL);
     if (c->kind == FRAME_DATE)
       readstat_variable_set_format(vars[j], o->format == EXPORT_SAV ? "SDATE10" : o->format == EXPORT_DTA ? "%td" : "DATE9");
+    takes[j] = col_takes_codes(c);
+    if (takes[j] && o->format == EXPORT_SAV) {
+      err = readstat_variable_add_missing_double_range(vars[j], CODE_SAV_LO, CODE_SAV_HI);
+      if (err) {
+        rc = rs_fail(err, c->name, e);
+        goto cleanup;
+      }
+    }
     /* Value labels: SPSS and Stata carry them; SAS keeps them in a format
-    ** catalogue, which transport files do not hold (the codebook does). */
-    if (n_codes && c->kind != FRAME_TEXT && o->format != EXPORT_XPT) {
+    ** catalogue, which transport files do not hold (the codebook does).
+    ** Stata labels whole numbers and its extended missing values only. */
+    if ((n_codes || takes[j]) && c->kind != FRAME_TEXT && o->format != EXPORT_XPT) {
       readstat_label_set_t *ls =
-          readstat_add_label_set(w, type == READSTAT_TYPE_INT32 ? READSTAT_TYPE_INT32 : READSTAT_TYPE_DOUBLE, name);
+          readstat_add_label_set(w, o->format == EXPORT_DTA ? READSTAT_TYPE_INT32 : READSTAT_TYPE_DOUBLE, name);
       for (size_t k = 0; k < n_codes; k++) {
         double v = c->coded ? frame_code_value(c->coded, k) : codes[k].value;
         ex_cut_label(codes[k].label ? codes[k].label : codes[k].name, o->format == EXPORT_DTA ? 32000 : 120, label,
                      sizeof label);
-        if (type == READSTAT_TYPE_INT32) readstat_label_int32_value(ls, (int32_t)v, label);
+        if (o->format == EXPORT_DTA) readstat_label_int32_value(ls, (int32_t)v, label);
         else readstat_label_double_value(ls, v, label);
+      }
+      for (size_t k = 0; takes[j] && k < inst_n_missing_codes; k++) {
+        snprintf(label, sizeof label, "%s: %s", inst_missing_codes[k].code, inst_missing_codes[k].label);
+        if (o->format == EXPORT_DTA) readstat_label_tagged_value(ls, code_tag(o->format, k), label);
+        else readstat_label_double_value(ls, CODE_SAV_HI - (double)k, label);
       }
       readstat_variable_set_label_set(vars[j], ls);
     }
@@ -130,9 +167,18 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
       for (size_t j = 0; !err && j < nc; j++) {
         const frame_col *c = frame_col_at(fr, j);
         const frame_cell *x = &cells[i * nc + j];
-        if (x->missing) err = readstat_insert_missing_value(w, vars[j]);
+        size_t k = x->missing && x->code && takes[j] ? code_index(x->code) : (size_t)-1;
+        if (k != (size_t)-1 && o->format == EXPORT_SAV)
+          err = readstat_insert_double_value(w, vars[j], CODE_SAV_HI - (double)k);
+        else if (k != (size_t)-1) err = readstat_insert_tagged_missing_value(w, vars[j], code_tag(o->format, k));
+        else if (x->missing) err = readstat_insert_missing_value(w, vars[j]);
         else if (c->kind == FRAME_TEXT) {
           ex_cut_label(x->text ? x->text : "", fmt.string_max, text, sizeof text);
+          if (strlen(text) > readstat_variable_get_storage_width(vars[j])) {
+            rc = avn_fail(e, AVN_E_RANGE, c->name, text, "is wider than the column's %zu bytes (frame_text_widths)",
+                          readstat_variable_get_storage_width(vars[j]));
+            goto cleanup;
+          }
           err = readstat_insert_string_value(w, vars[j], text);
         } else if (c->kind == FRAME_DATE)
           err = readstat_insert_double_value(w, vars[j], date_value(o->format, x->num));
@@ -152,6 +198,7 @@ cleanup:
   ex_abort(&out);
   if (w) readstat_writer_free(w);
   avn_free(vars);
+  avn_free(takes);
   avn_free(widths);
   return rc;
 }

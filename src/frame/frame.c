@@ -11,6 +11,8 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,11 +26,19 @@ enum { ID_PATIENT, ID_SITE, ID_SIDE, ID_SEX, ID_AGE, ID_BIRTH, ID_ENROLLED, ID_S
 static const inst_code sex_codes[] = {{"male", "Male", 1}, {"female", "Female", 2}};
 static const inst_code side_codes[] = {{"left", "Left", 1}, {"right", "Right", 2}};
 
+/* An item's column within its group, found by the name's address: stored
+** values borrow their item names from the definition, as columns do. */
+typedef struct item_key {
+  const char *name;
+  size_t k;                  /* the group's k-th item column */
+} item_key;
+
 typedef struct group {
   const char *visit;
   const inst_def *def;
   int side;                  /* SIDE_LEFT/RIGHT for a fixed hip; SIDE_PATIENT: the row's own */
   size_t first, n_items, n_results;
+  item_key *keys;            /* n_items, sorted by address (frame_open) */
 } group;
 
 struct frame {
@@ -45,6 +55,7 @@ struct frame {
   int64_t last_id;
   frame_cell *cells;
   inst_value *chosen;        /* scratch: one group's values, as many as its items */
+  const inst_value **slot;   /* scratch: the value of each item column of a group, or NULL */
   size_t cap_rows;
   bool done;
 };
@@ -216,6 +227,11 @@ static avn_rc form_columns(frame *f, avn_err *e) {
   return rc;
 }
 
+static int key_cmp(const void *a, const void *b) {
+  uintptr_t x = (uintptr_t)((const item_key *)a)->name, y = (uintptr_t)((const item_key *)b)->name;
+  return x < y ? -1 : x > y;
+}
+
 avn_rc frame_open(store *s, const frame_opts *o, frame **out, avn_err *e) {
   avn_rc rc = AVN_OK;
   *out = NULL;
@@ -233,7 +249,15 @@ avn_rc frame_open(store *s, const frame_opts *o, frame **out, avn_err *e) {
   for (size_t g = 0; g < f->n_groups; g++)
     if (f->groups[g].n_items > max_items) max_items = f->groups[g].n_items;
   f->chosen = avn_calloc(max_items + 1, sizeof *f->chosen);
-  if (!f->chosen) {
+  f->slot = avn_calloc(max_items + 1, sizeof *f->slot);
+  for (size_t g = 0; f->chosen && f->slot && g < f->n_groups; g++) {
+    group *gr = &f->groups[g];
+    gr->keys = avn_calloc(gr->n_items + 1, sizeof *gr->keys);
+    if (!gr->keys) break;
+    for (size_t k = 0; k < gr->n_items; k++) gr->keys[k] = (item_key){f->cols[gr->first + k].source, k};
+    qsort(gr->keys, gr->n_items, sizeof *gr->keys, key_cmp);
+  }
+  if (!f->chosen || !f->slot || (f->n_groups && !f->groups[f->n_groups - 1].keys)) {
     rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
     goto cleanup;
   }
@@ -248,17 +272,12 @@ void frame_close(frame *f) {
   if (!f) return;
   store_study_free(f->st);
   avn_free(f->cols);
+  for (size_t g = 0; f->groups && g < f->n_groups; g++) avn_free(f->groups[g].keys);
   avn_free(f->groups);
+  avn_free(f->slot);
   avn_free(f->cells);
   avn_free(f->chosen);
   avn_free(f);
-}
-
-void frame_rewind(frame *f) {
-  store_study_free(f->st);
-  f->st = NULL;
-  f->last_id = 0;
-  f->done = false;
 }
 
 size_t frame_ncols(const frame *f) { return f->n_cols; }
@@ -301,13 +320,15 @@ const inst_code *frame_col_codes(const frame_col *c, size_t *n) {
 /* ------------------------------------------------------------------ */
 /* rows                                                                */
 
-/* Stored values borrow their item name from the definition (store.h: "item
-** names borrowed from def"), as do the columns, so pointers compare. */
-static const inst_value *find_value(const store_form *f, const char *item) {
-  if (!f) return NULL;
-  for (size_t i = 0; i < f->n_values; i++)
-    if (f->values[i].item == item && !f->values[i].missing) return &f->values[i];
-  return NULL;
+/* The group's k for a stored item name, or -1 (an item without a column). */
+static long key_find(const group *g, const char *name) {
+  size_t lo = 0, hi = g->n_items;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if ((uintptr_t)g->keys[mid].name < (uintptr_t)name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < g->n_items && g->keys[lo].name == name ? (long)g->keys[lo].k : -1;
 }
 
 static void set_item_cell(const frame *f, const frame_col *c, const inst_value *v, avn_date enrolled,
@@ -317,6 +338,10 @@ static void set_item_cell(const frame *f, const frame_col *c, const inst_value *
   if (!v) return;
   const inst_item *it = c->item;
   if (!it) return;
+  if (v->missing) {
+    out->code = v->code;
+    return;
+  }
   out->missing = false;
   switch (it->type) {
   case INST_CODE:
@@ -347,12 +372,20 @@ static void fill_group(frame *f, const group *g, size_t pi, int row_side, frame_
   const store_form *f1 = store_find_form(st, pi, g->visit, form, side, 1);
   avn_date enrolled = st->patients[pi].enrolled;
   inst_value *chosen = f->chosen;
+  const inst_value **slot = f->slot;
   size_t n = 0;
+  /* Entry 1, settled by store_settle in frame_next: each item's first value
+  ** that is there or carries a missing-data code. O(values log items). */
+  memset(slot, 0, g->n_items * sizeof *slot);
+  for (size_t i = 0; f1 && i < f1->n_values; i++) {
+    const inst_value *v = &f1->values[i];
+    long k = v->missing && !v->code ? -1 : key_find(g, v->item);
+    if (k >= 0 && !slot[k]) slot[k] = v;
+  }
   for (size_t j = 0; j < g->n_items; j++) {
-    const frame_col *c = &f->cols[g->first + j];
-    const inst_value *v = find_value(f1, c->source); /* entry 1, settled by store_settle in frame_next */
-    set_item_cell(f, c, v, enrolled, &row[g->first + j]);
-    if (v) chosen[n++] = *v;
+    const inst_value *v = slot[j];
+    set_item_cell(f, &f->cols[g->first + j], v, enrolled, &row[g->first + j]);
+    if (v && !v->missing) chosen[n++] = *v;
   }
   inst_scores sc = {0};
   bool scored = false;
@@ -380,6 +413,7 @@ static void set_id(const frame *f, frame_cell *row, int id, bool missing, double
   row[j].missing = missing || (f->cols[j].kind == FRAME_TEXT && !text);
   row[j].num = num;
   row[j].text = text;
+  row[j].code = NULL;
 }
 
 static void fill_ids(const frame *f, const store_patient *p, int side, frame_cell *row) {
@@ -441,6 +475,78 @@ avn_rc frame_next(frame *f, const frame_cell **rows, size_t *n_rows, avn_err *e)
   *rows = f->cells;
   *n_rows = r;
   return AVN_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* widths                                                              */
+
+typedef struct width_ctx {
+  frame *f;
+  size_t *widths;
+} width_ctx;
+
+static void widen(size_t *w, size_t bytes) {
+  if (bytes > *w) *w = bytes;
+}
+
+/* A stored group's width to the columns that show it: an identifier's
+** column, or the item's column in each group of that visit and form whose
+** hip matches (a fixed hip, or the row's own). */
+static int width_cb(void *ctx, const char *visit, const char *form, int side, const char *item, size_t bytes) {
+  width_ctx *w = ctx;
+  frame *f = w->f;
+  if (!visit) {
+    static const struct { const char *name; int id[3]; } ids[] = {
+        {"patient", {ID_PATIENT, -1, -1}}, {"site", {ID_SITE, -1, -1}}, {"status", {ID_STATUS, -1, -1}},
+        {"withdraw_reason", {ID_REASON, -1, -1}}, {"stage", {ID_STAGE, ID_STAGE_LEFT, ID_STAGE_RIGHT}}};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+      for (int k = 0; !strcmp(ids[i].name, item) && k < 3; k++)
+        if (ids[i].id[k] >= 0 && f->id_col[ids[i].id[k]] >= 0) widen(&w->widths[f->id_col[ids[i].id[k]]], bytes);
+    return 0;
+  }
+  for (size_t g = 0; g < f->n_groups; g++) {
+    const group *gr = &f->groups[g];
+    if (strcmp(gr->visit, visit) || strcmp(inst_name(gr->def), form)) continue;
+    if (gr->side != SIDE_PATIENT && gr->side != side) continue;
+    for (size_t j = gr->first; j < gr->first + gr->n_items; j++)
+      if (f->cols[j].kind == FRAME_TEXT && !strcmp(f->cols[j].source, item)) widen(&w->widths[j], bytes);
+  }
+  return 0;
+}
+
+avn_rc frame_text_widths(frame *f, size_t *widths, avn_err *e) {
+  avn_rc rc = AVN_OK;
+  const char **forms = avn_calloc(f->n_cols + 1, sizeof *forms), **items = avn_calloc(f->n_cols + 1, sizeof *items);
+  size_t n = 0;
+  if (!forms || !items) {
+    rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
+    goto cleanup;
+  }
+  memset(widths, 0, f->n_cols * sizeof *widths);
+  /* Each (form, text item) pair once; category results from their levels. */
+  for (size_t j = 0; j < f->n_cols; j++) {
+    const frame_col *c = &f->cols[j];
+    if (c->kind != FRAME_TEXT || !c->form) continue;
+    if (!c->item) {
+      const inst_result_def *r = NULL;
+      for (size_t k = 0; !r && k < inst_n_results(c->form); k++)
+        if (!strcmp(inst_result_at(c->form, k)->name, c->source)) r = inst_result_at(c->form, k);
+      widths[j] = r && r->n_levels ? 0 : FRAME_CATEGORY_WIDTH;
+      for (size_t k = 0; r && k < r->n_levels; k++) widen(&widths[j], strlen(r->levels[k].name));
+      continue;
+    }
+    bool seen = false;
+    for (size_t k = 0; !seen && k < n; k++) seen = !strcmp(forms[k], inst_name(c->form)) && !strcmp(items[k], c->source);
+    if (seen) continue;
+    forms[n] = inst_name(c->form);
+    items[n++] = c->source;
+  }
+  width_ctx w = {f, widths};
+  rc = store_text_widths(f->s, forms, items, n, width_cb, &w, e);
+cleanup:
+  avn_free(forms);
+  avn_free(items);
+  return rc;
 }
 
 avn_rc frame_count_rows(store *s, size_t *out, avn_err *e) {

@@ -15,7 +15,9 @@
 ** twice contributes a value only where both entries agree or an adjudication
 ** settled it (a disagreement not yet settled is missing, never entry 1 picked
 ** silently); a form read by independent readers (mri) contributes its first
-** read (entry 1); scores are computed from those values, once. With
+** read (entry 1); scores are computed from those values, once. An item
+** entered as a missing-data code ("ND") is a missing cell that names its
+** code (frame_cell.code), so exports can write it as user-missing. With
 ** frame_opts.raw the chunks keep the entries as typed (the long CSV, ODM).
 **
 ** De-identified (frame_opts.deidentified): no birth date, no enrolment date,
@@ -59,6 +61,8 @@ typedef struct frame_cell {
   bool missing;
   double num;                /* numbers, dates (day numbers), code values */
   const char *text;          /* FRAME_TEXT; for a code, its name */
+  const char *code;          /* a missing cell entered as a missing-data code
+                                ("ND", inst_missing_codes; static), else NULL */
 } frame_cell;
 
 typedef struct frame_opts {
@@ -78,12 +82,18 @@ const frame_col *frame_col_at(const frame *f, size_t j);
 ** count before the first row: SPSS, Stata, SAS transport). */
 avn_rc frame_count_rows(store *s, size_t *out /* OUT */, avn_err *e);
 
+/* Widths, in bytes, that every text cell of the whole study fits:
+** widths[j] for each FRAME_TEXT column j (0 for the others), from the
+** store's aggregate queries (identifiers, text items) and the definitions
+** (a category result: its longest level, else FRAME_CATEGORY_WIDTH). For
+** writers that size string columns before the first row, without a pass
+** over the study. */
+#define FRAME_CATEGORY_WIDTH 16
+avn_rc frame_text_widths(frame *f, size_t *widths /* OUT: frame_ncols(f) */, avn_err *e);
+
 /* The next chunk: *rows = n_rows x ncols cells, row-major; *n_rows = 0 at
 ** the end. */
 avn_rc frame_next(frame *f, const frame_cell **rows /* OUT */, size_t *n_rows /* OUT */, avn_err *e);
-
-/* Back to the first chunk (writers that need a pass to size their columns). */
-void frame_rewind(frame *f);
 
 /* The chunk's snapshot (the long layout walks its forms directly). */
 const store_study *frame_chunk(const frame *f);

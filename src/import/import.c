@@ -82,7 +82,23 @@ static avn_rc run_unit(store *s, const csv_table *t, const import_plan *pl, impo
       return AVN_OK;
     }
     r.has_date = x->date != NULL;
+    r.instance = x->instance;
     avn_rc rc = store_enter(s, &r, &res, &e);
+    /* A repeating form's instance N that the study lacks yet is added as the
+    ** patient's next one, which must then be N: a file numbers each
+    ** patient's instances 1, 2, ... as avn export writes them. */
+    if (rc == AVN_E_NOTFOUND && x->instance && !strcmp(e.field, "--instance")) {
+      avn_err_clear(&e);
+      r.instance = NULL;
+      r.new_instance = true;
+      rc = store_enter(s, &r, &res, &e);
+      if (!rc && strcmp(res.instance, x->instance) != 0) {
+        avn_fail(&e, AVN_E_STATE, "instance", x->instance, "patient %s's next %s instance is %s: number each "
+                 "patient's instances 1, 2, ... in the file's order", x->patient, x->form, res.instance);
+        refuse_from(u, t, x, &e);
+        return AVN_OK;
+      }
+    }
     if (rc == AVN_E_NOMEM || rc == AVN_E_DB || rc == AVN_E_BUSY || rc == AVN_E_CORRUPT || rc == AVN_E_IO) return rc;
     if (rc) {
       refuse_from(u, t, x, &e);

@@ -24,6 +24,7 @@
 
 typedef struct import_entry {
   char *patient, *visit, *form;
+  char *instance;            /* a long file's instance column ("" or NULL: none) */
   int side, entry;
   char **kv;                 /* "item=value" */
   size_t *col;               /* the column of each kv */

@@ -2,9 +2,10 @@
 ** import_rows.c: a records file -> an import plan (see import_int.h).
 **
 ** Three layouts:
-**   long    patient,site,side,visit,form,entry,item,value (avn export
-**           --layout long): consecutive rows of one (patient, visit, form,
-**           side, entry) are one entry, and one unit.
+**   long    patient,site,side,visit,form,instance,entry,item,value (avn
+**           export --layout long; instance optional): consecutive rows of
+**           one (patient, visit, form, side, instance, entry) are one entry,
+**           and one unit.
 **   wide    a row per unit (avn export, wide): `patient`, `side` when the
 **           unit is the hip, and VISIT_FORM_ITEM columns (per-hip forms of a
 **           per-patient study: ..._left, ..._right). Identifier columns
@@ -73,6 +74,7 @@ void import_plan_free(import_plan *pl) {
     avn_free(x->patient);
     avn_free(x->visit);
     avn_free(x->form);
+    avn_free(x->instance);
     for (size_t k = 0; k < x->n_kv; k++) avn_free(x->kv[k]);
     avn_free(x->kv);
     avn_free(x->col);
@@ -179,8 +181,8 @@ static const char *code_cell(const pctx *c, const inst_item *it, const char *cel
 /* long                                                                */
 
 static avn_rc plan_long(pctx *c) {
-  size_t cp, cs = 0, cv, cf, ce = 0, ci, cx;
-  bool has_side, has_entry;
+  size_t cp, cs = 0, cv, cf, ce = 0, ci, cx, cn = 0;
+  bool has_side, has_entry, has_inst;
   avn_rc rc = need_col(c, "patient", &cp);
   if (!rc) rc = need_col(c, "visit", &cv);
   if (!rc) rc = need_col(c, "form", &cf);
@@ -189,24 +191,26 @@ static avn_rc plan_long(pctx *c) {
   if (rc) return rc;
   has_side = has_col(c->t, "side", &cs);
   has_entry = has_col(c->t, "entry", &ce);
+  has_inst = has_col(c->t, "instance", &cn);
   for (size_t j = 0; j < csv_table_ncol(c->t); j++) {
     const char *h = csv_table_name(c->t, j);
     if (strcmp(h, "patient") && strcmp(h, "site") && strcmp(h, "side") && strcmp(h, "visit") && strcmp(h, "form") &&
-        strcmp(h, "entry") && strcmp(h, "item") && strcmp(h, "value"))
+        strcmp(h, "instance") && strcmp(h, "entry") && strcmp(h, "item") && strcmp(h, "value"))
       return avn_fail(c->e, AVN_E_UNKNOWN, "header (row 1)", h, "a long file has the columns patient, site, side, "
-                      "visit, form, entry, item, value");
+                      "visit, form, instance, entry, item, value");
   }
   import_unit *u = NULL;
   import_entry *x = NULL;
-  const char *key[5] = {NULL};   /* the previous row's patient, visit, form, side, entry */
+  const char *key[6] = {NULL};   /* the previous row's patient, visit, form, side, entry, instance */
   for (size_t r = 0; r < csv_table_nrow(c->t); r++) {
     size_t row = r + 2;
     const char *pat = csv_table_cell(c->t, r, cp), *vis = csv_table_cell(c->t, r, cv);
     const char *frm = csv_table_cell(c->t, r, cf), *sd = has_side ? csv_table_cell(c->t, r, cs) : "";
     const char *en = has_entry ? csv_table_cell(c->t, r, ce) : "1";
-    const char *now[5] = {pat, vis, frm, sd, en};
+    const char *in = has_inst ? csv_table_cell(c->t, r, cn) : "";
+    const char *now[6] = {pat, vis, frm, sd, en, in};
     bool same = u != NULL;
-    for (int k = 0; k < 5 && same; k++) same = !strcmp(key[k], now[k]);
+    for (int k = 0; k < 6 && same; k++) same = !strcmp(key[k], now[k]);
     memcpy(key, now, sizeof key);
     if (!same) {
       rc = unit_open(c, row, &u);
@@ -230,6 +234,7 @@ static avn_rc plan_long(pctx *c) {
     }
     if (!x) {
       rc = entry_open(c, u, pat, vis, frm, side, entry, &x);
+      if (!rc && *in && !(x->instance = avn_strdup(in))) rc = nomem(c->e);
       if (rc) return rc;
     }
     rc = entry_add(c, x, csv_table_cell(c->t, r, ci), csv_table_cell(c->t, r, cx), cx, row);

@@ -342,8 +342,40 @@ bool csv_table_missing(const csv_table *t, size_t row, size_t col) {
   return s[0] == '\0' || !strcmp(s, "NA");
 }
 
+/* Clinger's fast path: a plain decimal ("-12.345", no exponent) whose
+** digits, point dropped, make a whole number w < 2^53 with at most 22
+** places is w / 10^places, both exact in a double, so one IEEE division
+** rounds correctly: the same double strtod() returns, without its
+** locale and big-number machinery. false: not that shape, use strtod. */
+static bool fast_decimal(const char *s, double *x) {
+  static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                               1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  bool neg = *s == '-';
+  if (*s == '-' || *s == '+') s++;
+  uint64_t w = 0;
+  int digits = 0, places = -1;   /* places: -1 until the point */
+  for (;; s++) {
+    if (*s >= '0' && *s <= '9') {
+      if (w > ((UINT64_C(1) << 53) - 10) / 10) return false;   /* w * 10 + 9 must stay below 2^53 */
+      w = w * 10 + (uint64_t)(*s - '0');
+      digits++;
+      if (places >= 0) places++;
+    } else if (*s == '.' && places < 0) {
+      places = 0;
+    } else {
+      break;
+    }
+  }
+  while (*s == ' ' || *s == '\t') s++;
+  if (*s != '\0' || digits == 0 || places > 22) return false;
+  double v = places > 0 ? (double)w / p10[places] : (double)w;
+  *x = neg ? -v : v;
+  return true;
+}
+
 bool csv_parse_double(const char *s, double *x) {
   while (*s == ' ' || *s == '\t') s++;
+  if (fast_decimal(s, x)) return true;
   const char *q = s;
   if (*q == '+' || *q == '-') q++;
   /* only decimal syntax: a digit or a point must come next (no inf, nan, 0x) */

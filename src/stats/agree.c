@@ -39,12 +39,12 @@ avn_rc agree_kappa(const int *x, const int *y, size_t n, int k,
   assert(x && y && out);
   if (k < 2) {
     snprintf(v, sizeof v, "%d", k);
-    rc = avn_fail(err, AVN_E_DEGENERATE, "--x", v, "kappa needs at least 2 categories");
+    rc = avn_fail(err, AVN_E_DEGENERATE, "x", v, "kappa needs at least 2 categories");
     goto cleanup;
   }
   if (n < 2) {
     snprintf(v, sizeof v, "%zu", n);
-    rc = avn_fail(err, AVN_E_DEGENERATE, "--x", v, "kappa needs at least 2 rated items");
+    rc = avn_fail(err, AVN_E_DEGENERATE, "x", v, "kappa needs at least 2 rated items");
     goto cleanup;
   }
   p = avn_calloc((size_t)k * (size_t)k, sizeof *p);
@@ -59,7 +59,7 @@ avn_rc agree_kappa(const int *x, const int *y, size_t n, int k,
   for (t = 0; t < n; t++) {
     if (x[t] < 0 || x[t] >= k || y[t] < 0 || y[t] >= k) {
       snprintf(v, sizeof v, "%d/%d", x[t], y[t]);
-      rc = avn_fail(err, AVN_E_RANGE, x[t] < 0 || x[t] >= k ? "--x" : "--y", v,
+      rc = avn_fail(err, AVN_E_RANGE, x[t] < 0 || x[t] >= k ? "x" : "y", v,
                     "category code outside the level list");
       goto cleanup;
     }
@@ -79,7 +79,7 @@ avn_rc agree_kappa(const int *x, const int *y, size_t n, int k,
       wj[j] += pr[i] * wt;
     }
   if (1. - pe < 1e-12) {
-    rc = avn_fail(err, AVN_E_DEGENERATE, "--x", "",
+    rc = avn_fail(err, AVN_E_DEGENERATE, "x", "",
                   "chance agreement is 1 (both raters used a single category): kappa undefined");
     goto cleanup;
   }
@@ -96,7 +96,7 @@ avn_rc agree_kappa(const int *x, const int *y, size_t n, int k,
   v0 = (s0 - pe * pe) / ((double)n * (1. - pe) * (1. - pe));
   if (v1 < 0.) v1 = 0.; /* perfect agreement: exactly 0 up to rounding */
   if (!(v0 > 0.)) {
-    rc = avn_fail(err, AVN_E_DEGENERATE, "--x", "", "null variance of kappa is 0");
+    rc = avn_fail(err, AVN_E_DEGENERATE, "x", "", "null variance of kappa is 0");
     goto cleanup;
   }
   z = kap / sqrt(v0);
@@ -283,7 +283,7 @@ avn_rc agree_kappa_boot(const int *x, const int *y, const int *cluster, size_t n
     if (!isnan(kv)) kb[used++] = kv;
   }
   if (used < 2) {
-    rc = avn_fail(err, AVN_E_DEGENERATE, "--x", NULL, "no bootstrap replicate has a kappa");
+    rc = avn_fail(err, AVN_E_DEGENERATE, "x", NULL, "no bootstrap replicate has a kappa");
     goto cleanup;
   }
   gsl_sort(kb, 1, used);

@@ -54,7 +54,7 @@ typedef struct agree_kappa_result {
 } agree_kappa_result;
 
 /* x, y: n category codes in [0, k). k >= 2, n >= 2. Refuses (AVN_E_DEGENERATE,
-** field "--x"/"--y") a table in which chance agreement pe is 1 (a single
+** field "x"/"y") a table in which chance agreement pe is 1 (a single
 ** category used by both raters). conf_level in (0,1). */
 avn_rc agree_kappa(const int *x, const int *y, size_t n, int k,
                    agree_weights w, double conf_level, avn_err *err,

@@ -134,7 +134,7 @@ avn_rc gee_fit(const double *X, const double *y, size_t n, size_t p,
   memset(out, 0, sizeof *out);
   if (n_clusters < 2) {
     snprintf(v, sizeof v, "%zu", n_clusters);
-    rc = avn_fail(err, AVN_E_DEGENERATE, "--subject", v, "GEE needs at least 2 clusters");
+    rc = avn_fail(err, AVN_E_DEGENERATE, "subject", v, "GEE needs at least 2 clusters");
     goto cleanup;
   }
   if (n <= p) {
@@ -194,7 +194,7 @@ avn_rc gee_fit(const double *X, const double *y, size_t n, size_t p,
   /* Counting sort of rows by cluster. */
   for (i = 0; i < n; i++) {
     if (cluster[i] >= n_clusters) {
-      rc = avn_fail(err, AVN_E_RANGE, "--subject", "", "cluster index out of range (internal)");
+      rc = avn_fail(err, AVN_E_RANGE, "subject", "", "cluster index out of range (internal)");
       goto cleanup;
     }
     g.start[cluster[i] + 1]++;
@@ -234,7 +234,7 @@ avn_rc gee_fit(const double *X, const double *y, size_t n, size_t p,
       gee_moments(&g, phase ? cor : GEE_INDEPENDENCE, &phi, &alpha);
       if (gee_score(&g, alpha, 0)) {
         snprintf(v, sizeof v, "%g", alpha);
-        rc = avn_fail(err, AVN_E_NOCONV, "--corstr", v,
+        rc = avn_fail(err, AVN_E_NOCONV, "corstr", v,
                       "working correlation outside its valid range");
         goto cleanup;
       }
@@ -248,7 +248,7 @@ avn_rc gee_fit(const double *X, const double *y, size_t n, size_t p,
         gsl_set_error_handler(old);
         (void)sg;
         if (st) {
-          rc = avn_fail(err, AVN_E_DEGENERATE, "--predictors", "",
+          rc = avn_fail(err, AVN_E_DEGENERATE, "predictors", "",
                         "the design is rank deficient (collinear predictors or an "
                         "empty factor level)");
           goto cleanup;
@@ -276,7 +276,7 @@ avn_rc gee_fit(const double *X, const double *y, size_t n, size_t p,
   }
   gee_moments(&g, cor, &phi, &alpha);
   if (gee_score(&g, alpha, 1)) {
-    rc = avn_fail(err, AVN_E_NOCONV, "--corstr", "", "working correlation outside its valid range");
+    rc = avn_fail(err, AVN_E_NOCONV, "corstr", "", "working correlation outside its valid range");
     goto cleanup;
   }
   {

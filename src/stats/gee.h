@@ -41,8 +41,8 @@ typedef struct gee_result {
 
 /* X: n x p row-major (with intercept column), y: n (0/1 for binomial),
 ** cluster: n ids in [0, n_clusters). Refuses rank-deficient X
-** ("--predictors"), a non-0/1 binomial outcome or a constant outcome
-** (y_name), fewer than 2 clusters ("--subject"), and non-convergence or
+** ("predictors"), a non-0/1 binomial outcome or a constant outcome
+** (y_name), fewer than 2 clusters ("subject"), and non-convergence or
 ** fitted probabilities 0/1 (separation, y_name). */
 avn_rc gee_fit(const double *X, const double *y, size_t n, size_t p,
                const size_t *cluster, size_t n_clusters, gee_family fam,

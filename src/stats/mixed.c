@@ -395,7 +395,7 @@ avn_rc mixed_fit(const double *X, const double *y, size_t n, size_t p,
   memset(out, 0, sizeof *out);
   if (n_subjects < 2) {
     snprintf(v, sizeof v, "%zu", n_subjects);
-    rc = avn_fail(err, AVN_E_DEGENERATE, "--subject", v,
+    rc = avn_fail(err, AVN_E_DEGENERATE, "subject", v,
                   "a random intercept needs at least 2 subjects");
     goto cleanup;
   }
@@ -453,13 +453,13 @@ avn_rc mixed_fit(const double *X, const double *y, size_t n, size_t p,
     const double *x = X + i * p;
     size_t h = u[i];
     if (h >= d.m2 || subject[i] >= n_subjects) {
-      rc = avn_fail(err, AVN_E_RANGE, unit ? "--nested" : "--subject", "",
+      rc = avn_fail(err, AVN_E_RANGE, unit ? "nested" : "subject", "",
                     "group index out of range (internal)");
       goto cleanup;
     }
     if (d.usub[h] == (size_t)-1) d.usub[h] = subject[i];
     else if (d.usub[h] != subject[i]) {
-      rc = avn_fail(err, AVN_E_RANGE, "--nested", "",
+      rc = avn_fail(err, AVN_E_RANGE, "nested", "",
                     "a nested unit appears under two different subjects");
       goto cleanup;
     }
@@ -475,7 +475,7 @@ avn_rc mixed_fit(const double *X, const double *y, size_t n, size_t p,
   for (j = 0; j < p; j++)
     for (k = 0; k < j; k++) d.xtx[k * p + j] = d.xtx[j * p + k];
   if (mm_eval(&d, 0., 0., &ldv, &lda, &rss)) {
-    rc = avn_fail(err, AVN_E_DEGENERATE, "--predictors", "",
+    rc = avn_fail(err, AVN_E_DEGENERATE, "predictors", "",
                   "the fixed-effects design is rank deficient (collinear "
                   "predictors or an empty factor level)");
     goto cleanup;
@@ -530,7 +530,7 @@ avn_rc mixed_fit(const double *X, const double *y, size_t n, size_t p,
     rc = d.nested ? mm_satterthwaite(&d, phi, idx3, 3, vb, out->df)
                   : mm_satterthwaite(&d, phi, idx2, 2, vb, out->df);
     if (rc) {
-      avn_fail(err, rc, "--subject", "", "Satterthwaite df: variance-parameter Hessian singular");
+      avn_fail(err, rc, "subject", "", "Satterthwaite df: variance-parameter Hessian singular");
       goto cleanup;
     }
   }
@@ -539,7 +539,7 @@ avn_rc mixed_fit(const double *X, const double *y, size_t n, size_t p,
     out->se[j] = sqrt(vb[j]);
     out->t[j] = out->beta[j] / out->se[j];
     if (!(df > 0.) || !isfinite(df)) {
-      rc = avn_fail(err, AVN_E_NOCONV, "--subject", "",
+      rc = avn_fail(err, AVN_E_NOCONV, "subject", "",
                     "Satterthwaite df not positive (variance component on the boundary?)");
       goto cleanup;
     }

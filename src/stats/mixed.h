@@ -56,9 +56,9 @@ typedef struct mixed_result {
 /* X: n x p row-major (include the intercept column yourself), y: n.
 ** subject: n ids in [0, n_subjects); unit: NULL, or n ids in [0, n_units)
 ** each unit inside a single subject. reml: 1 REML, 0 ML. Refuses
-** (AVN_E_DEGENERATE) rank-deficient X (field "--predictors"), fewer than
-** 2 subjects ("--subject"), n <= p, zero residual variance (y_name); a
-** unit spanning two subjects is AVN_E_RANGE on "--nested". */
+** (AVN_E_DEGENERATE) rank-deficient X (field "predictors"), fewer than
+** 2 subjects ("subject"), n <= p, zero residual variance (y_name); a
+** unit spanning two subjects is AVN_E_RANGE on "nested". */
 avn_rc mixed_fit(const double *X, const double *y, size_t n, size_t p,
                  const size_t *subject, size_t n_subjects,
                  const size_t *unit, size_t n_units, int reml,

@@ -94,15 +94,15 @@ static avn_rc check_common(double delta, double sd, double alpha, avn_err *err) 
   char v[64];
   if (!isfinite(delta) || delta == 0.) {
     snprintf(v, sizeof v, "%g", delta);
-    return avn_fail(err, AVN_E_RANGE, "--delta", v, "must be a finite non-zero difference");
+    return avn_fail(err, AVN_E_RANGE, "delta", v, "must be a finite non-zero difference");
   }
   if (!isfinite(sd) || sd <= 0.) {
     snprintf(v, sizeof v, "%g", sd);
-    return avn_fail(err, AVN_E_RANGE, "--sd", v, "must be a finite standard deviation > 0");
+    return avn_fail(err, AVN_E_RANGE, "sd", v, "must be a finite standard deviation > 0");
   }
   if (!(alpha > 0. && alpha < 1.)) {
     snprintf(v, sizeof v, "%g", alpha);
-    return avn_fail(err, AVN_E_RANGE, "--alpha", v, "must be strictly between 0 and 1");
+    return avn_fail(err, AVN_E_RANGE, "alpha", v, "must be strictly between 0 and 1");
   }
   return AVN_OK;
 }
@@ -114,12 +114,12 @@ avn_rc power_t_power(power_design design, double n, double delta, double sd,
   if (rc) return rc;
   if (!isfinite(n) || n < 2.) {
     snprintf(v, sizeof v, "%g", n);
-    return avn_fail(err, AVN_E_RANGE, "--n", v, "must be at least 2");
+    return avn_fail(err, AVN_E_RANGE, "n", v, "must be at least 2");
   }
   *power = t_power(design, n, fabs(delta) / sd, alpha);
   snprintf(v, sizeof v, "%g", n);
   if (!isfinite(*power))
-    return avn_fail(err, AVN_E_NOCONV, "--n", v, "noncentral t series did not converge");
+    return avn_fail(err, AVN_E_NOCONV, "n", v, "noncentral t series did not converge");
   return AVN_OK;
 }
 
@@ -132,14 +132,14 @@ avn_rc power_t_n(power_design design, double delta, double sd, double alpha,
   if (rc) return rc;
   if (!(power > alpha / 2. && power < 1.)) {
     snprintf(v, sizeof v, "%g", power);
-    return avn_fail(err, AVN_E_RANGE, "--power", v,
+    return avn_fail(err, AVN_E_RANGE, "power", v,
                     "must be between alpha/2 and 1 (exclusive)");
   }
   d = fabs(delta) / sd;
   plo = t_power(design, lo, d, alpha);
   if (plo >= power) {
     snprintf(v, sizeof v, "%g", delta);
-    return avn_fail(err, AVN_E_RANGE, "--delta", v,
+    return avn_fail(err, AVN_E_RANGE, "delta", v,
                     "effect so large that n = 2 already exceeds the power");
   }
   phi = t_power(design, hi, d, alpha);
@@ -148,7 +148,7 @@ avn_rc power_t_n(power_design design, double delta, double sd, double alpha,
     hi *= 2.;
     if (hi > 1e10) {
       snprintf(v, sizeof v, "%g", delta);
-      return avn_fail(err, AVN_E_RANGE, "--delta", v,
+      return avn_fail(err, AVN_E_RANGE, "delta", v,
                       "effect too small: more than 1e10 subjects needed");
     }
     phi = t_power(design, hi, d, alpha);
@@ -170,7 +170,7 @@ avn_rc power_inflate_dropout(double n, double dropout, avn_err *err,
   char v[64];
   if (!(dropout >= 0. && dropout < 1.)) {
     snprintf(v, sizeof v, "%g", dropout);
-    return avn_fail(err, AVN_E_RANGE, "--dropout", v, "must be in [0, 1)");
+    return avn_fail(err, AVN_E_RANGE, "dropout", v, "must be in [0, 1)");
   }
   *n_ceiling = ceil(n - 1e-9 * n); /* 36.0000000001 from rounding stays 36 */
   *n_with_dropout = ceil(*n_ceiling / (1. - dropout) - 1e-9);
@@ -183,23 +183,23 @@ avn_rc power_logrank(double hr, double alpha, double power, double alloc,
   double z;
   if (!isfinite(hr) || hr <= 0. || hr == 1.) {
     snprintf(v, sizeof v, "%g", hr);
-    return avn_fail(err, AVN_E_RANGE, "--hr", v, "must be > 0 and not 1");
+    return avn_fail(err, AVN_E_RANGE, "hr", v, "must be > 0 and not 1");
   }
   if (!(alpha > 0. && alpha < 1.)) {
     snprintf(v, sizeof v, "%g", alpha);
-    return avn_fail(err, AVN_E_RANGE, "--alpha", v, "must be strictly between 0 and 1");
+    return avn_fail(err, AVN_E_RANGE, "alpha", v, "must be strictly between 0 and 1");
   }
   if (!(power > 0. && power < 1.)) {
     snprintf(v, sizeof v, "%g", power);
-    return avn_fail(err, AVN_E_RANGE, "--power", v, "must be strictly between 0 and 1");
+    return avn_fail(err, AVN_E_RANGE, "power", v, "must be strictly between 0 and 1");
   }
   if (!(alloc > 0. && alloc < 1.)) {
     snprintf(v, sizeof v, "%g", alloc);
-    return avn_fail(err, AVN_E_RANGE, "--alloc", v, "must be strictly between 0 and 1");
+    return avn_fail(err, AVN_E_RANGE, "alloc", v, "must be strictly between 0 and 1");
   }
   if (!(p_event > 0. && p_event <= 1.)) {
     snprintf(v, sizeof v, "%g", p_event);
-    return avn_fail(err, AVN_E_RANGE, "--p-event", v, "must be in (0, 1]");
+    return avn_fail(err, AVN_E_RANGE, "p-event", v, "must be in (0, 1]");
   }
   z = gsl_cdf_ugaussian_Qinv(alpha / 2.) + gsl_cdf_ugaussian_Pinv(power);
   *events = z * z / (alloc * (1. - alloc) * log(hr) * log(hr));
@@ -217,13 +217,13 @@ static avn_rc open01(const char *name, double x, avn_err *err) {
 }
 
 static avn_rc prop_args(double p1, double p2, double alpha, int sides, avn_err *err) {
-  avn_rc rc = open01("--p1", p1, err);
-  if (!rc) rc = open01("--p2", p2, err);
-  if (!rc) rc = open01("--alpha", alpha, err);
+  avn_rc rc = open01("p1", p1, err);
+  if (!rc) rc = open01("p2", p2, err);
+  if (!rc) rc = open01("alpha", alpha, err);
   if (!rc && p1 == p2)
-    rc = avn_fail(err, AVN_E_RANGE, "--p2", NULL, "must differ from --p1 (no effect to detect)");
+    rc = avn_fail(err, AVN_E_RANGE, "p2", NULL, "must differ from p1 (no effect to detect)");
   if (!rc && sides != 1 && sides != 2)
-    rc = avn_fail(err, AVN_E_RANGE, "--alternative", NULL, "two.sided or one.sided");
+    rc = avn_fail(err, AVN_E_RANGE, "alternative", NULL, "two.sided or one.sided");
   return rc;
 }
 
@@ -247,7 +247,7 @@ avn_rc power_prop_power(double n, double p1, double p2, double alpha, int sides,
   if (!(n >= 2.) || !isfinite(n)) {
     char v[64];
     snprintf(v, sizeof v, "%g", n);
-    return avn_fail(err, AVN_E_RANGE, "--n", v, "must be >= 2 (per group)");
+    return avn_fail(err, AVN_E_RANGE, "n", v, "must be >= 2 (per group)");
   }
   *power = prop_power(n, p1, p2, alpha, sides, strict);
   return AVN_OK;
@@ -256,17 +256,17 @@ avn_rc power_prop_power(double n, double p1, double p2, double alpha, int sides,
 avn_rc power_prop_n(double p1, double p2, double alpha, double power, int sides, bool strict,
                     avn_err *err, double *n) {
   avn_rc rc = prop_args(p1, p2, alpha, sides, err);
-  if (!rc) rc = open01("--power", power, err);
+  if (!rc) rc = open01("power", power, err);
   if (rc) return rc;
   /* power rises with n: bisection on R's interval [2, 1e7], to the last bit */
   double lo = 2., hi = 1e7;
   if (prop_power(lo, p1, p2, alpha, sides, strict) >= power) {
     *n = lo;
-    return avn_fail(err, AVN_E_RANGE, "--power", NULL,
+    return avn_fail(err, AVN_E_RANGE, "power", NULL,
                     "already reached with 2 per group: the effect is too large to size");
   }
   if (prop_power(hi, p1, p2, alpha, sides, strict) < power)
-    return avn_fail(err, AVN_E_RANGE, "--p2", NULL,
+    return avn_fail(err, AVN_E_RANGE, "p2", NULL,
                     "the difference is too small: more than 1e7 per group needed");
   for (int it = 0; it < 200; it++) {
     double mid = 0.5 * (lo + hi);

@@ -67,13 +67,13 @@ avn_rc rmanova_fit(const double *y, size_t n, size_t k, const char *value_name,
   memset(out, 0, sizeof *out);
   if (k < 2) {
     snprintf(v, sizeof v, "%zu", k);
-    rc = avn_fail(err, AVN_E_DEGENERATE, "--within", v,
+    rc = avn_fail(err, AVN_E_DEGENERATE, "within", v,
                   "the within factor needs at least 2 levels");
     goto cleanup;
   }
   if (n < 2) {
     snprintf(v, sizeof v, "%zu", n);
-    rc = avn_fail(err, AVN_E_DEGENERATE, "--subject", v,
+    rc = avn_fail(err, AVN_E_DEGENERATE, "subject", v,
                   "at least 2 subjects with every level are needed");
     goto cleanup;
   }

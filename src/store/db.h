@@ -9,17 +9,41 @@
 **
 ** Values travel as text (NULL for SQL NULL): avn stores typed values, but
 ** parsing and formatting them is the store's job, once, not the backend's.
+** The bulk readers take typed rows instead (exec_typed), so a number the
+** backend keeps as a number reaches them without a round trip through text.
 */
 #ifndef AVN_STORE_DB_H
 #define AVN_STORE_DB_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "core/rc.h"
 
 /* Called once per result row; cols[i] may be NULL. Return nonzero to stop. */
 typedef int (*db_row_fn)(void *ctx, int ncol, const char *const *cols);
 
 typedef struct db_conn db_conn;
+
+/* Typed rows, for the bulk readers (store_load): a column is read as the
+** type the caller wants, so a number stored as a number is never formatted
+** as text and parsed back (SQLite keeps types; a text-only backend parses
+** in its accessors). A row is valid only inside the callback. */
+typedef struct db_row db_row;
+typedef struct db_row_ops {
+  int (*is_null)(const db_row *r, int i);
+  int64_t (*int64)(const db_row *r, int i);
+  double (*dbl)(const db_row *r, int i);
+  const char *(*text)(const db_row *r, int i);       /* NULL for SQL NULL */
+} db_row_ops;
+struct db_row {
+  const db_row_ops *ops;
+  void *impl;                                        /* the backend's statement or result */
+};
+typedef int (*db_typed_fn)(void *ctx, const db_row *row);   /* nonzero stops */
+static inline int db_null(const db_row *r, int i) { return r->ops->is_null(r, i); }
+static inline int64_t db_int64(const db_row *r, int i) { return r->ops->int64(r, i); }
+static inline double db_double(const db_row *r, int i) { return r->ops->dbl(r, i); }
+static inline const char *db_text(const db_row *r, int i) { return r->ops->text(r, i); }
 
 typedef struct db_ops {
   const char *name;                                  /* "sqlite" */
@@ -30,6 +54,8 @@ typedef struct db_ops {
   avn_rc (*commit)(db_conn *c, avn_err *e);
   avn_rc (*rollback)(db_conn *c);
   void (*close)(db_conn *c);
+  avn_rc (*exec_typed)(db_conn *c, const char *sql, const char *const *params, size_t n_params,
+                       db_typed_fn fn, void *ctx, avn_err *e);   /* exec with typed rows */
 } db_ops;
 
 struct db_conn {

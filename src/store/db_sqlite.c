@@ -46,8 +46,15 @@ static avn_rc sq_fail(sqlite_conn *c, avn_err *e, const char *what) {
   return sq_code(c, sqlite3_extended_errcode(c->db), e, what, sqlite3_errmsg(c->db));
 }
 
-static avn_rc sq_exec(db_conn *base, const char *sql, const char *const *params, size_t n,
-                      db_row_fn fn, void *ctx, avn_err *e) {
+static int sq_is_null(const db_row *r, int i) { return sqlite3_column_type(r->impl, i) == SQLITE_NULL; }
+static int64_t sq_int64(const db_row *r, int i) { return sqlite3_column_int64(r->impl, i); }
+static double sq_dbl(const db_row *r, int i) { return sqlite3_column_double(r->impl, i); }
+static const char *sq_text(const db_row *r, int i) { return (const char *)sqlite3_column_text(r->impl, i); }
+static const db_row_ops sq_row_ops = {sq_is_null, sq_int64, sq_dbl, sq_text};
+
+/* One statement, rows to fn (text rows) or tfn (typed rows). */
+static avn_rc sq_run(db_conn *base, const char *sql, const char *const *params, size_t n,
+                     db_row_fn fn, db_typed_fn tfn, void *ctx, avn_err *e) {
   sqlite_conn *c = (sqlite_conn *)base;
   sqlite3_stmt *st = NULL;
   avn_rc rc = AVN_OK;
@@ -72,6 +79,11 @@ static avn_rc sq_exec(db_conn *base, const char *sql, const char *const *params,
                                            : sq_fail(c, e, "step");
       goto cleanup;
     }
+    if (tfn) {
+      db_row row = {&sq_row_ops, st};
+      if (tfn(ctx, &row)) break;
+      continue;
+    }
     int nc = sqlite3_column_count(st);
     if (nc > 64) nc = 64;
     for (int i = 0; i < nc; i++) cols[i] = (const char *)sqlite3_column_text(st, i);
@@ -80,6 +92,16 @@ static avn_rc sq_exec(db_conn *base, const char *sql, const char *const *params,
 cleanup:
   sqlite3_finalize(st);
   return rc;
+}
+
+static avn_rc sq_exec(db_conn *base, const char *sql, const char *const *params, size_t n,
+                      db_row_fn fn, void *ctx, avn_err *e) {
+  return sq_run(base, sql, params, n, fn, NULL, ctx, e);
+}
+
+static avn_rc sq_exec_typed(db_conn *base, const char *sql, const char *const *params, size_t n,
+                            db_typed_fn fn, void *ctx, avn_err *e) {
+  return sq_run(base, sql, params, n, NULL, fn, ctx, e);
 }
 
 static avn_rc sq_script(db_conn *base, const char *sql, avn_err *e) {
@@ -109,7 +131,8 @@ static void sq_close(db_conn *base) {
   avn_free(c);
 }
 
-static const db_ops sqlite_ops = {"sqlite", sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close};
+static const db_ops sqlite_ops = {"sqlite", sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close,
+                                  sq_exec_typed};
 
 avn_rc db_sqlite_open(const char *path, db_mode mode, db_conn **out, avn_err *e) {
   int create = mode == DB_CREATE;

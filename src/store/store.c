@@ -35,6 +35,11 @@ avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row
   return s->db->ops->exec(s->db, sql, p, n, fn, ctx, e);
 }
 
+avn_rc store_q_typed(store *s, const char *sql, const char *const *p, size_t n, db_typed_fn fn, void *ctx,
+                     avn_err *e) {
+  return s->db->ops->exec_typed(s->db, sql, p, n, fn, ctx, e);
+}
+
 typedef struct { char *v; bool found, nomem; } one_ctx;
 
 static int one_row(void *ctx, int n, const char *const *cols) {

@@ -341,10 +341,23 @@ typedef struct store_study {
 ** there is no such patient). */
 avn_rc store_load(store *s, const char *patient, store_study **out /* OUT */, avn_err *e);
 /* The next `max` patients (by internal id, ascending) after the patient
-** whose id is `after` (0 to start), with their hips, events, forms and
-** values but no screening log: exports stream a study of any size through
-** it in a fixed number of queries per chunk. n_patients = 0 at the end. */
+** whose id is `after` (0 to start), with their hips, forms, values and
+** adjudications but no events (n_events = 0) and no screening log: exports
+** stream a study of any size through it in a fixed number of queries per
+** chunk. n_patients = 0 at the end. */
 avn_rc store_load_next(store *s, int64_t after, size_t max, store_study **out /* OUT */, avn_err *e);
+/* Widths for writers that size string columns before their first row
+** (SPSS, Stata, SAS transport; issue-frame): the widest stored text, in
+** bytes, of the identifiers, fn(visit NULL, form NULL, side, name) for
+** "patient", "site", "status", "withdraw_reason" and "stage", and of the
+** items named (items[k] of instrument forms[k]) per visit and hip,
+** fn(visit, form, side, item) per group that has a value (adjudicated
+** values included). Aggregate queries, not a load: O(forms of those
+** instruments). fn returns nonzero to stop. */
+typedef int (*store_width_fn)(void *ctx, const char *visit, const char *form, int side, const char *item,
+                              size_t bytes);
+avn_rc store_text_widths(store *s, const char *const *forms, const char *const *items, size_t n,
+                         store_width_fn fn, void *ctx, avn_err *e);
 /* A patient's direct identifiers (kept apart from study data, in table
 ** identity; never in a snapshot, a report or an export). *name and *phone
 ** are the caller's (avn_free), NULL when not recorded. AVN_E_NOTFOUND when

@@ -207,8 +207,9 @@ static avn_rc settle_item(store_study *st, store_form *f1, store_form *f2, const
   }
   out->unresolved++;
   inst_value *x1 = slot(f1, item), *x2 = slot(f2, item);
-  if (x1) x1->missing = true;
-  if (x2) x2->missing = true;
+  /* unsettled: plain missing, not a recorded code (the entries disagree) */
+  if (x1) *x1 = (inst_value){.item = x1->item, .missing = true, .text = x1->text};
+  if (x2) *x2 = (inst_value){.item = x2->item, .missing = true, .text = x2->text};
   return AVN_OK;
 }
 
@@ -227,7 +228,10 @@ avn_rc store_settle(store_study *st, store_settle_result *out) {
     if (!items) return AVN_E_NOMEM;
     for (size_t k = 0; k < n1; k++) {
       const char *a = value_of(f1, f1->values[k].item), *b = value_of(f2, f1->values[k].item);
-      if (a && b && !strcmp(a, b)) r.agreed++;
+      /* the same missing-data code in both ("ND" twice) is an agreement too */
+      const inst_value *c2 = slot(f2, f1->values[k].item);
+      bool same_code = f1->values[k].code && c2 && c2->code && !strcmp(f1->values[k].code, c2->code);
+      if ((a && b && !strcmp(a, b)) || same_code) r.agreed++;
       else items[n++] = f1->values[k].item;
     }
     for (size_t k = 0; k < n2; k++)

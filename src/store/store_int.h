@@ -91,6 +91,9 @@ void store_tx_rollback(store *s);
 /* Runs sql with text parameters, rows to fn (may be NULL). */
 avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row_fn fn, void *ctx,
                avn_err *e);
+/* The same with typed rows (db.h), for the bulk readers. */
+avn_rc store_q_typed(store *s, const char *sql, const char *const *p, size_t n, db_typed_fn fn, void *ctx,
+                     avn_err *e);
 /* First column of the first row (caller frees *out), or *out = NULL and
 ** *found = false (found may be NULL). */
 avn_rc store_q_one(store *s, const char *sql, const char *const *p, size_t n, char **out,

@@ -49,11 +49,16 @@ static size_t find_form(const store_study *st, int64_t id) {
   return lo < st->n_forms && st->forms[lo].id == id ? lo : (size_t)-1;
 }
 
+/* Room for element n of an array only ever grown here: the capacity is 4,
+** then doubles (it is n itself when n is 0 or a power of two from 4 on), so
+** loading is O(n) in copies, not a realloc per row. */
 #define GROW(arr, n)                                                   \
   do {                                                                 \
-    void *g_ = avn_reallocarray((arr), (n) + 1, sizeof *(arr));        \
-    if (!g_) { c->rc = AVN_E_NOMEM; return 1; }                        \
-    (arr) = g_;                                                        \
+    if ((n) == 0 || ((n) >= 4 && ((n) & ((n) - 1)) == 0)) {            \
+      void *g_ = avn_reallocarray((arr), (n) ? 2 * (n) : 4, sizeof *(arr)); \
+      if (!g_) { c->rc = AVN_E_NOMEM; return 1; }                      \
+      (arr) = g_;                                                      \
+    }                                                                  \
     memset(&(arr)[(n)], 0, sizeof *(arr));                             \
   } while (0)
 
@@ -131,26 +136,49 @@ static int form_cb(void *ctx, int n, const char *const *v) {
   return c->rc != AVN_OK;
 }
 
-static int value_cb(void *ctx, int n, const char *const *v) {
+/* The typed value of a stored row without parsing its text again where the
+** row says all: store_put writes value_num as the parsed number (dates as
+** day numbers, codes as their value, yes/no as 0/1) and NULL for text and
+** missing-data codes. Anything else (an alias, a code, a number missing)
+** goes through inst_parse_value. false: parse instead. */
+static bool stored_value(const inst_def *d, const char *item, const char *text, bool has_num, double num,
+                         inst_value *out) {
+  const inst_item *it = inst_item_find(d, item);
+  if (!it || it->alias_of) return false;
+  if (has_num && it->type != INST_TEXT) {
+    *out = (inst_value){.item = it->name, .num = num};
+    return true;
+  }
+  if (!has_num && it->type == INST_TEXT && *text && !inst_missing_code_find(text)) {
+    *out = (inst_value){.item = it->name};
+    return true;
+  }
+  return false;
+}
+
+static int value_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
-  (void)n;
-  size_t fi = find_form(c->st, strtoll(v[0], NULL, 10));
+  size_t fi = find_form(c->st, db_int64(r, 0));
   if (fi == (size_t)-1) return 0;
   store_form *f = &c->st->forms[fi];
   if (!f->def) return 0;
+  const char *item = db_text(r, 1), *stored = db_text(r, 2);
+  if (!item) return 0;
+  bool has_num = !db_null(r, 3);
+  double num = has_num ? db_double(r, 3) : 0;
   GROW(f->values, f->n_values);
-  char *text = avn_strdup(v[2] ? v[2] : "");
+  char *text = avn_strdup(stored ? stored : "");
   if (!text) { c->rc = AVN_E_NOMEM; return 1; }
   avn_err e2;
   inst_value *iv = &f->values[f->n_values];
   /* Stored values were validated on entry; re-parsing restores the typed
   ** value. A definition that has since narrowed a range still loads: the
   ** value is kept as text and flagged by avn check, not dropped. */
-  if (inst_parse_value(f->def, v[1], text, iv, &e2) != AVN_OK) {
-    const inst_item *it = inst_item_find(f->def, v[1]);
+  if (!stored_value(f->def, item, text, has_num, num, iv) && inst_parse_value(f->def, item, text, iv, &e2) != AVN_OK) {
+    const inst_item *it = inst_item_find(f->def, item);
     iv->item = it ? it->name : NULL;
     iv->missing = false;
-    iv->num = v[3] ? strtod(v[3], NULL) : 0;
+    iv->num = num;
     if (!iv->item) { avn_free(text); return 0; }
   }
   iv->text = text;
@@ -285,25 +313,29 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
   static const struct {
     const char *sql;
     db_row_fn fn;
+    db_typed_fn typed;       /* or this, for the big tables */
   } parts[] = {
-      {"SELECT h.patient_id, h.side, h.stage FROM hip h JOIN patient p ON p.id = h.patient_id%s", hip_cb},
+      {"SELECT h.patient_id, h.side, h.stage FROM hip h JOIN patient p ON p.id = h.patient_id%s", hip_cb, NULL},
       {"SELECT ev.patient_id, ev.kind, ev.name, ev.visit, ev.side, ev.planned, ev.earliest, ev.latest, ev.actual"
        " FROM event ev JOIN patient p ON p.id = ev.patient_id%s"
        " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
-       " ev.side", event_cb},
+       " ev.side", event_cb, NULL},
       {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled, f.instance"
-       " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id", form_cb},
+       " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id", form_cb, NULL},
+      /* values in any order: value_cb finds the form by binary search */
       {"SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
-       " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s ORDER BY v.form_id", value_cb},
+       " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s", NULL, value_cb},
       /* in store_find_adjudication's order: patient (id order is index
       ** order), then visit, form, side ('' < left < right), instance, item */
       {"SELECT a.patient_id, a.visit, a.instrument, a.side, a.item, a.value_text, a.reason, a.user, a.instance"
        " FROM adjudication a JOIN patient p ON p.id = a.patient_id%s"
-       " ORDER BY a.patient_id, a.visit, a.instrument, a.side, CAST(a.instance AS BLOB), a.item", adjudication_cb},
+       " ORDER BY a.patient_id, a.visit, a.instrument, a.side, CAST(a.instance AS BLOB), a.item", adjudication_cb, NULL},
   };
   for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++) {
+    if (limit && parts[i].fn == event_cb) continue;   /* chunks (the analysis dataset) need no schedule */
     snprintf(sql, sizeof sql, parts[i].sql, where);
-    rc = store_q(s, sql, pp, np, parts[i].fn, &c, e);
+    rc = parts[i].typed ? store_q_typed(s, sql, pp, np, parts[i].typed, &c, e)
+                        : store_q(s, sql, pp, np, parts[i].fn, &c, e);
     if (!rc) rc = c.rc;
   }
   if (!rc && with_screenings) {

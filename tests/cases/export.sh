@@ -22,14 +22,7 @@ Rscript -e 'library(haven)' 2>/dev/null || { echo "SKIP: R haven missing (script
 $PY -c 'import openpyxl' 2>/dev/null || { echo "SKIP: openpyxl missing (scripts/setup)"; exit 77; }
 DB="$T/e.db"
 expect_exit 0 "$AVN" init "$DB" --protocol single-dose
-base="avn_confirmed=yes conservative_months=6 willing_followup=yes consent=yes infection=no hematologic_disorder=no
-  pregnant_or_lactating=no immunocompromised=no malignancy_5y=no asa=1"
-expect_exit 0 "$AVN" screen "$DB" S1 --date 2024-03-01 age=39 stage.right=II prior_surgery.right=no $base
-expect_exit 0 "$AVN" screen "$DB" S2 --date 2024-03-01 age=39 stage.right=II prior_surgery.right=no $base
-expect_exit 0 "$AVN" screen "$DB" S3 --date 2024-03-01 age=44 stage.left=II stage.right=I prior_surgery.left=no prior_surgery.right=no $base
-expect_exit 0 "$AVN" enroll "$DB" S1 P1 --date 2024-03-04 --sex male --birth 1984-05-05
-expect_exit 0 "$AVN" enroll "$DB" S2 P2 --date 2024-03-04 --sex female --birth 1984-05-05
-expect_exit 0 "$AVN" enroll "$DB" S3 P3 --date 2024-03-04 --sex male --birth 1980-01-01
+three_single_dose "$DB"
 vas() { expect_exit 0 "$AVN" enter "$DB" "$1" "$2" vas --hip "$3" pain_mm="$4" --entry "$5" --date "$6"; }
 vas P1 baseline right 80 1 2024-03-04; vas P1 baseline right 80 2 2024-03-04
 vas P1 w6 right 50 1 2024-04-15;       vas P1 w6 right 55 2 2024-04-15
@@ -40,6 +33,12 @@ vas P3 baseline right 90 1 2024-03-04
 expect_exit 0 "$AVN" enter "$DB" P1 baseline baseline weight_kg=80 height_cm=180 smoking=former alcohol=none \
   steroid_use=never trauma=no asa=1 --date 2024-03-04
 expect_exit 0 "$AVN" withdraw "$DB" P2 --date 2024-05-01 --reason "moved away"
+# String widths are sized before the first row, in bytes: occupation "Bäcker"
+# is 7 bytes (ä is 2 in UTF-8) and "nurse" 5 -> A7 in SPSS;
+# patient codes "P1".."P3" -> A2; the withdrawal reason "moved away" -> A10.
+expect_exit 0 "$AVN" enter "$DB" P3 baseline baseline weight_kg=70 height_cm=170 smoking=never alcohol=none \
+  steroid_use=never trauma=no asa=1 occupation=nurse --date 2024-03-04
+expect_exit 0 "$AVN" enter "$DB" P1 baseline baseline occupation=Bäcker --date 2024-03-04
 for f in csv sav dta xpt xlsx odm; do
   expect_exit 0 "$AVN" export "$DB" --format $f --out "$T/x/s.$f"
   ls "$T/x/"*.part >/dev/null 2>&1 && bad "$f: a .part file was left behind" || ok
@@ -92,6 +91,15 @@ SPS
   grep -q "Pain" "$T/pspp.out" && ok || bad "pspp labels ($src)"
 done
 
+cat >"$T/w.sps" <<SPS
+GET FILE='$T/x/s.sav'.
+DISPLAY DICTIONARY /VARIABLES=patient withdraw_reason baseline_baseline_occupation.
+SPS
+pspp -O format=csv "$T/w.sps" >"$T/pspp.out" 2>&1
+for want in "patient,1,.*,A2,A2$" "withdraw_reason,.*,A10,A10$" "baseline_baseline_occupation,.*,A7,A7$"; do
+  grep -q "^$want" "$T/pspp.out" && ok || bad "pspp width $want: $(grep -E '^(patient|withdraw|baseline_baseline_occ)' "$T/pspp.out")"
+done
+
 # R's haven: the three statistical formats, with labels and dates.
 Rscript - "$T/x" >"$T/r.out" 2>&1 <<'R' && ok || bad "haven: $(cat "$T/r.out")"
 library(haven)
@@ -114,6 +122,7 @@ for (f in c("sav", "dta", "xpt")) {
 # Stata's 32-character names: cut and numbered, unique, the label keeps the meaning.
 x <- read_dta(file.path(d, "s.dta"))
 stopifnot(all(nchar(names(x)) <= 32), !anyDuplicated(names(x)))
+stopifnot(x$baseline_baseline_occupation[x$patient == "P1"] == "B\u00e4cker")
 cat("haven ok\n")
 R
 

@@ -83,7 +83,7 @@ check lmm-nested 1e-5 "$T/lmmn.json" lmm_nested loglik=loglik aic=aic coefficien
   variance_components.patient=vc_variance.1 variance_components.residual=vc_variance.2
 expect_fail lmm-constant 1 "y.*constant" -- stats lmm --data "$D/constant.csv" --outcome y --subject subject --predictors x
 expect_fail lmm-one-subject 1 "subject.*at least 2 subjects" -- stats lmm --data "$D/single_subject.csv" --outcome y --subject subject
-expect_fail lmm-collinear 1 "predictors.*rank deficient" -- stats lmm --data "$H" --outcome hhs --subject patient --predictors age,age
+expect_fail lmm-collinear 1 "age,age: .*rank deficient" -- stats lmm --data "$H" --outcome hhs --subject patient --predictors age,age
 expect_fail lmm-bad-method 2 "method" -- stats lmm --data "$H" --outcome hhs --subject patient --method bayes
 
 # ---- gee

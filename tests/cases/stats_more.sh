@@ -76,7 +76,7 @@ expect 1 "y: the two-way model cannot be fitted: every a x b cell needs a row (w
   anova2 --data "$AVN_TMP/cell.csv" --value y --factors a,b
 expect 2 "--factors: value 'a' refused: expected two columns" anova2 --data "$AVN_TMP/cell.csv" --value y --factors a
 expect 2 "--factors: value 'a,a' refused: the two factors must be different columns" anova2 --data "$AVN_TMP/cell.csv" --value y --factors a,a
-expect 1 "--p2: must differ from --p1" power --design two-prop --p1 0.3 --p2 0.3 --n 50
+expect 1 "p2: must differ from p1" power --design two-prop --p1 0.3 --p2 0.3 --n 50
 expect 2 "--power: give exactly one of --power and --n" power --design two-prop --p1 0.3 --p2 0.4
 expect 2 "--rho" logrank --data "$D/m_lung.csv" --time time --event status --group sex --rho -1
 

@@ -37,6 +37,20 @@ seq_screen() {
     can_attend_24m=yes accepts_procedure=yes infection=no severe_coagulopathy=no platelets=200000 \
     "prior_surgery.$side=no" active_malignancy=no pregnant=no aspiration_inadequate=no "$@"
 }
+# three_single_dose DB: the export tests' study (shipped `single-dose`
+# protocol), all enrolled 2024-03-04: P1 male born 1984-05-05, right hip;
+# P2 female born 1984-05-05, right hip; P3 male born 1980-01-01, both hips.
+three_single_dose() {
+  local base="avn_confirmed=yes conservative_months=6 willing_followup=yes consent=yes infection=no
+    hematologic_disorder=no pregnant_or_lactating=no immunocompromised=no malignancy_5y=no asa=1"
+  expect_exit 0 "$AVN" screen "$1" S1 --date 2024-03-01 age=39 stage.right=II prior_surgery.right=no $base
+  expect_exit 0 "$AVN" screen "$1" S2 --date 2024-03-01 age=39 stage.right=II prior_surgery.right=no $base
+  expect_exit 0 "$AVN" screen "$1" S3 --date 2024-03-01 age=44 stage.left=II stage.right=I prior_surgery.left=no \
+    prior_surgery.right=no $base
+  expect_exit 0 "$AVN" enroll "$1" S1 P1 --date 2024-03-04 --sex male --birth 1984-05-05
+  expect_exit 0 "$AVN" enroll "$1" S2 P2 --date 2024-03-04 --sex female --birth 1984-05-05
+  expect_exit 0 "$AVN" enroll "$1" S3 P3 --date 2024-03-04 --sex male --birth 1980-01-01
+}
 # snap FILE: the logical dump and the bytes of a study file.
 snap() { sqlite3 "$1" .dump | sha256sum; sha256sum < "$1"; }
 # refuse_same DB 'stderr text' avn-args...: exits 1, says the text, DB byte-identical.

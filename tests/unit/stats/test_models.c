@@ -161,7 +161,7 @@ static void test_rmanova_degenerate(void **s) {
   avn_err e;
   for (int i = 0; i < 12; i++) cst[i] = 5.;
   assert_int_equal(rmanova_fit(one, 1, 3, "y", &e, &r), AVN_E_DEGENERATE);
-  assert_string_equal(e.field, "--subject");
+  assert_string_equal(e.field, "subject");
   assert_int_equal(rmanova_fit(cst, 4, 3, "y", &e, &r), AVN_E_DEGENERATE);
   assert_string_equal(e.field, "y");
   /* Holm by hand: sorted .005 .01 .03 .04 -> x4 x3 x2 x1 = .02 .03 .06 .04
@@ -253,10 +253,10 @@ static void test_lmm_degenerate(void **s) {
   assert_string_equal(e.field, "hhs");
   y[1] = 6;
   assert_int_equal(mixed_fit(X, y, 4, 2, one, 1, NULL, 0, 1, .95, "hhs", &e, &r), AVN_E_DEGENERATE);
-  assert_string_equal(e.field, "--subject");
+  assert_string_equal(e.field, "subject");
   X[3] = 1; X[5] = 1; X[7] = 1; /* second column = intercept: rank 1 */
   assert_int_equal(mixed_fit(X, y, 4, 2, sub, 2, NULL, 0, 1, .95, "hhs", &e, &r), AVN_E_DEGENERATE);
-  assert_string_equal(e.field, "--predictors");
+  assert_string_equal(e.field, "predictors");
 }
 
 static void check_gee(const char *id, const char *y, gee_family f, gee_corstr cs) {
@@ -442,15 +442,15 @@ static void test_power_cases(void **s) {
   assert_int_equal(power_logrank(1.8, 0.01, 0.9, 2. / 3., 0.55, &e, &ev, &nn), AVN_OK);
   close_to(M_POWER, "events", ev, jnum(c, "events"), 1e-12);
   close_to(M_POWER, "n", nn, jnum(c, "n"), 1e-12);
-  /* Refusals name the option. */
+  /* Refusals name the parameter. */
   assert_int_equal(power_t_n(POWER_PAIRED, 15, 0, 0.05, 0.9, &e, &n), AVN_E_RANGE);
-  assert_string_equal(e.field, "--sd");
+  assert_string_equal(e.field, "sd");
   assert_int_equal(power_t_n(POWER_PAIRED, 15, 12, 0.05, 1.2, &e, &n), AVN_E_RANGE);
-  assert_string_equal(e.field, "--power");
+  assert_string_equal(e.field, "power");
   assert_int_equal(power_logrank(1, 0.05, 0.8, 0.5, 1, &e, &ev, &nn), AVN_E_RANGE);
-  assert_string_equal(e.field, "--hr");
+  assert_string_equal(e.field, "hr");
   assert_int_equal(power_inflate_dropout(10, 1, &e, &n, &nn), AVN_E_RANGE);
-  assert_string_equal(e.field, "--dropout");
+  assert_string_equal(e.field, "dropout");
 }
 
 static int setup(void **s) {
