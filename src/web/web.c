@@ -84,6 +84,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, web_resp *r) {
   MHD_add_response_header(m, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   if (r->location[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_LOCATION, r->location);
   if (r->cookie[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
+  if (r->disposition[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_DISPOSITION, r->disposition);
   if (r->retry_after > 0) {
     char s[16];
     snprintf(s, sizeof s, "%d", r->retry_after);
@@ -111,6 +112,17 @@ static double now_s(void) {
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* The client's numeric address, for the login back-off ("" when unknown). */
+static void client_addr(struct MHD_Connection *c, char *out, size_t n) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+  out[0] = '\0';
+  if (sa && sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
+  else if (sa && sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
 static void set_session_cookie(web_resp *r, const web_req *q, const char *sid, bool clear) {
   snprintf(r->cookie, sizeof r->cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", SESSION_COOKIE,
            clear ? "" : sid, q->app->tls ? "; Secure" : "", clear ? "; Max-Age=0" : "");
@@ -125,13 +137,13 @@ static void login_password(web_req *q, web_resp *r) {
   int wait = 0;
   avn_err e;
   avn_err_clear(&e);
-  if (web_auth_gate(q->app->auth, now_s(), &wait) != WEB_LOGIN_OK) {
+  if (web_auth_gate(q->app->auth, name, q->addr, now_s(), &wait) != WEB_LOGIN_OK) {
     r->retry_after = wait;
     web_error_page(r, q, 429, "Too many failed attempts: wait a few seconds and try again.");
     return;
   }
   if (!name || !pw || store_login(q->app->s, name, pw, 8, tok, &e) != AVN_OK) {
-    web_auth_failed(q->app->auth, now_s());
+    web_auth_failed(q->app->auth, name, q->addr, now_s());
     web_error_page(r, q, 403, "That user name and password were refused.");
     return;
   }
@@ -158,7 +170,7 @@ static void page_login(web_req *q, web_resp *r) {
   if (token) {
     char sid[WEB_TOKEN_HEX + 1];
     int wait = 0;
-    web_login l = web_auth_login(q->app->auth, token, now_s(), sid, &wait);
+    web_login l = web_auth_login(q->app->auth, token, q->addr, now_s(), sid, &wait);
     if (l == WEB_LOGIN_OK) {
       set_session_cookie(r, q, sid, false);
       web_redirect(r, "/");   /* and the token leaves the address bar */
@@ -211,20 +223,26 @@ typedef struct route {
   bool session;               /* needs a logged-in session (and CSRF on POST) */
   web_handler run;
   bool batch;                 /* a POST that saves: joins the open batch */
+  bool safety;                /* open to the safety board, who see the safety report only */
 } route;
 
 static const route routes[] = {
-    {"/static/avn.css", false, true, false, false, page_css, false},
-    {"/static/avn.js", false, true, false, false, page_js, false},
-    {"/login", false, true, true, false, page_login, false},
-    {"/logout", false, false, true, true, page_logout, false},
-    {"/", false, true, false, true, web_page_dashboard, false},
-    {"/patient/", true, true, false, true, web_page_patient, false},
-    {"/audit/", true, true, false, true, web_page_audit, false},
-    {"/form", false, true, true, true, web_page_form, true},
-    {"/api/score/", true, false, true, true, web_api_score, false},
-    {"/screen", false, true, true, true, web_page_screen, false},
-    {"/enroll", false, true, true, true, web_page_enroll, false},
+    {"/static/avn.css", false, true, false, false, page_css, false, true},
+    {"/static/avn.js", false, true, false, false, page_js, false, true},
+    {"/login", false, true, true, false, page_login, false, true},
+    {"/logout", false, false, true, true, page_logout, false, true},
+    {"/", false, true, false, true, web_page_dashboard, false, false},
+    {"/patient/", true, true, false, true, web_page_patient, false, false},
+    {"/audit/", true, true, false, true, web_page_audit, false, false},
+    {"/form", false, true, true, true, web_page_form, true, false},
+    {"/api/score/", true, false, true, true, web_api_score, false, false},
+    {"/screen", false, true, true, true, web_page_screen, false, false},
+    {"/enroll", false, true, true, true, web_page_enroll, false, false},
+    {"/review/", true, true, false, true, web_page_review, false, false},
+    {"/act", false, false, true, true, web_page_act, false, false},
+    {"/reports", false, true, false, true, web_page_reports, false, true},
+    {"/report/study.pdf", false, true, false, true, web_page_report_study, false, false},
+    {"/report/safety.pdf", false, true, false, true, web_page_report_safety, false, true},
 };
 
 static const route *find_route(const char *path) {
@@ -276,6 +294,17 @@ static void dispatch(const route *rt, web_req *q, web_resp *r, struct MHD_Connec
       web_error_page(r, q, 401, "This study has named users: log in with your user name and password.");
       return;
     }
+  }
+  /* The safety board sees the safety report and nothing else: not the
+  ** dashboard, not a patient (their home is the reports page). */
+  if (rt->session && !rt->safety && store_has_accounts(q->app->s) &&
+      store_actor_role(q->app->s) == STORE_ROLE_SAFETY_BOARD) {
+    if (!q->post && !strcmp(rt->path, "/")) {
+      web_redirect(r, "/reports");
+    } else {
+      web_error_page(r, q, 403, "The safety board receives the safety report only (Reports).");
+    }
+    return;
   }
   rt->run(q, r);
 }
@@ -349,6 +378,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   }
   if (wc->too_big) return send_plain(c, 413, "request body larger than 64 KiB");
   web_req q = {.app = &srv->app, .post = post, .path = url, .conn = c};
+  client_addr(c, q.addr, sizeof q.addr);
   web_resp r = {.status = 200};
   avn_err e;
   avn_err_clear(&e);

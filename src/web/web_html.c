@@ -49,7 +49,7 @@ void web_page_begin(web_resp *r, const web_req *q, const char *title) {
     const protocol *p = store_protocol(q->app->s);
     web_raw(r, "<span class=\"study\">");
     web_text(r, p->title ? p->title : p->name);
-    web_raw(r, "</span><nav><a href=\"/\">Dashboard</a> <a href=\"/screen\">Screen</a></nav>"
+    web_raw(r, "</span><nav><a href=\"/\">Dashboard</a> <a href=\"/screen\">Screen</a> <a href=\"/reports\">Reports</a></nav>"
                "<form class=\"logout\" method=\"post\" action=\"/logout\">");
     web_csrf_field(r, q);
     web_raw(r, "<span>");
@@ -81,10 +81,12 @@ void web_redirect(web_resp *r, const char *fmt, ...) {
   r->status = 303;
 }
 
-void web_redirect_patient(web_resp *r, const char *code) {
+void web_redirect_patient(web_resp *r, const char *code) { web_redirect_under(r, "/patient/", code); }
+
+void web_redirect_under(web_resp *r, const char *prefix, const char *code) {
   avn_buf loc;
   avn_buf_init(&loc, sizeof r->location - 1);
-  avn_buf_puts(&loc, "/patient/");
+  avn_buf_puts(&loc, prefix);
   web_url_encode(&loc, code);
   web_redirect(r, "%s", avn_buf_str(&loc));
   avn_buf_free(&loc);

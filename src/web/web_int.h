@@ -30,6 +30,7 @@ typedef struct web_req {
   web_form form;              /* the POST body, decoded */
   web_principal who;          /* valid when the route needs a session */
   const char *sid;            /* the session id from the cookie, or NULL */
+  char addr[64];              /* the client's numeric address ("" unknown): login back-off */
 } web_req;
 
 typedef struct web_resp {
@@ -39,6 +40,7 @@ typedef struct web_resp {
   char location[512];         /* a redirect target when non-empty */
   char cookie[256];           /* a Set-Cookie value when non-empty */
   int retry_after;            /* seconds, when > 0 */
+  char disposition[128];      /* a Content-Disposition value when non-empty (downloads) */
 } web_resp;
 
 typedef void (*web_handler)(web_req *q, web_resp *r);
@@ -77,6 +79,8 @@ bool web_may_read(web_req *q, const char *patient);
 void web_redirect(web_resp *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 303 to the patient's page. */
 void web_redirect_patient(web_resp *r, const char *code);
+/* 303 to prefix followed by code percent-encoded ("/review/", "P001"). */
+void web_redirect_under(web_resp *r, const char *prefix, const char *code);
 
 /* --- pages --- */
 void web_page_dashboard(web_req *q, web_resp *r);
@@ -86,6 +90,13 @@ void web_page_form(web_req *q, web_resp *r);
 void web_api_score(web_req *q, web_resp *r);
 void web_page_screen(web_req *q, web_resp *r);
 void web_page_enroll(web_req *q, web_resp *r);
+void web_page_review(web_req *q, web_resp *r);
+void web_page_act(web_req *q, web_resp *r);
+void web_page_reports(web_req *q, web_resp *r);
+void web_page_report_study(web_req *q, web_resp *r);
+void web_page_report_safety(web_req *q, web_resp *r);
+/* Whether the session's role receives the study report (0) or the safety report (1). */
+bool web_may_report(web_req *q, int which);
 
 /* The embedded stylesheet and script (web_assets.c). */
 extern const char web_css[], web_js[];

@@ -137,7 +137,10 @@ static void form_row(web_resp *r, const store_study *st, const proto_visit *v, c
   web_text(r, inst_title(d));
   web_raw(r, "</td><td>%s</td><td>%s</td><td>%s</td><td>", side ? side_name(side) : "",
           double_entry ? (entry == 1 ? "1st" : "2nd") : "", f ? f->status : "not entered");
-  if (f) web_scores(r, d, f->values, f->n_values);
+  /* A double-entered form's scores wait for both entries: the second
+  ** typist must not see what the first typed, not even its total. */
+  if (f && (!double_entry || store_find_form(st, 0, v->name, inst_name(d), side, 3 - entry)))
+    web_scores(r, d, f->values, f->n_values);
   web_raw(r, "</td><td><a class=\"button\" href=\"/form?patient=");
   web_url(r, st->patients[0].code);
   web_raw(r, "&amp;visit=");
@@ -173,6 +176,17 @@ void web_page_patient(web_req *q, web_resp *r) {
     web_raw(r, " on %s: ", avn_date_format(pt->withdrawn_on, d2));
     web_text(r, pt->withdraw_reason);
   }
+  /* Contact details for the roles that may see them (store_contact asks
+  ** store_permit "contact"; a refusal simply leaves them out). */
+  char *name = NULL, *phone = NULL;
+  if (store_contact(q->app->s, pt->code, &name, &phone, &e) == AVN_OK && (name || phone)) {
+    web_raw(r, "</dd><dt>Contact</dt><dd class=\"contact\">");
+    web_text(r, name);
+    web_raw(r, name && phone ? " · " : "");
+    web_text(r, phone);
+  }
+  avn_free(name);
+  avn_free(phone);
   web_raw(r, "</dd><dt>Hips</dt><dd>");
   for (int side = SIDE_LEFT; side <= SIDE_RIGHT; side++) {
     if (!pt->hip[side]) continue;
@@ -186,7 +200,9 @@ void web_page_patient(web_req *q, web_resp *r) {
   }
   web_raw(r, "</dd></dl><p><a href=\"/audit/");
   web_url(r, pt->code);
-  web_raw(r, "\">Audit trail</a></p><h2>Schedule</h2><table><thead><tr><th>Event</th><th>Kind</th><th>Hip</th>"
+  web_raw(r, "\">Audit trail</a> · <a href=\"/review/");
+  web_url(r, pt->code);
+  web_raw(r, "\">Review: findings, queries, verification, signature, locks</a></p><h2>Schedule</h2><table><thead><tr><th>Event</th><th>Kind</th><th>Hip</th>"
              "<th>Planned</th><th>Window</th><th>Done</th><th>Status</th></tr></thead><tbody>");
   for (size_t i = 0; i < st->n_events; i++) {
     const store_event *ev = &st->events[i];
