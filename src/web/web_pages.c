@@ -238,6 +238,7 @@ typedef struct audit_ctx {
   web_resp *r;
   const char *record;   /* "patient P001" */
   size_t n;
+  bool contact;         /* the role sees contact details (store_permit "contact") */
 } audit_ctx;
 
 static int audit_row(void *ctx, const store_audit_row *row) {
@@ -246,8 +247,11 @@ static int audit_row(void *ctx, const store_audit_row *row) {
   /* the filter is a substring: keep "patient P001" and "patient P001 / ...", not "patient P0010" */
   const char *at = strstr(row->record, a->record);
   if (!at || (at[n] != '\0' && at[n] != ' ')) return 0;
-  const char *cells[] = {row->at, row->user, row->action, row->record, row->field, row->old_value,
-                         row->new_value, row->reason};
+  /* The birth date identifies: only the roles that see contact details see it. */
+  bool hide = !a->contact && row->field && !strcmp(row->field, "birth");
+  const char *cells[] = {row->at, row->user, row->action, row->record, row->field,
+                         hide && row->old_value ? "(hidden)" : row->old_value,
+                         hide && row->new_value ? "(hidden)" : row->new_value, row->reason};
   web_raw(a->r, "<tr>");
   for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
     web_raw(a->r, "<td>");
@@ -268,7 +272,8 @@ void web_page_audit(web_req *q, web_resp *r) {
     return;
   }
   snprintf(record, sizeof record, "patient %s", q->rest);
-  audit_ctx a = {r, record, 0};
+  audit_ctx a = {r, record, 0, store_permit(q->app->s, "contact", q->rest, &e) == AVN_OK};
+  avn_err_clear(&e);
   web_page_begin(r, q, "Audit trail");
   web_raw(r, "<h1>Audit trail of ");
   patient_link(r, q->rest);
