@@ -41,9 +41,11 @@
 
 #define SESSION_COOKIE "avn_session"
 #define WEB_MAX_CONNECTIONS 256
+#define WEB_MAX_PER_ADDRESS 64      /* one machine cannot hold every connection */
 
 typedef struct web_conn {      /* per-request state, freed in on_done */
   avn_buf body;
+  double deadline;            /* the body must be in by then (monotonic seconds) */
   bool too_big;
   bool refused;               /* a response was queued before the body */
   bool waiting;               /* suspended until its batch commits */
@@ -54,6 +56,7 @@ typedef struct web_conn {      /* per-request state, freed in on_done */
 
 typedef struct web_server {
   web_app app;                /* what pages see */
+  double body_seconds;        /* how long a request body may take to arrive */
   struct web_batch *batch;
 } web_server;
 
@@ -347,6 +350,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     wc = avn_calloc(1, sizeof *wc);
     if (!wc) return MHD_NO;
     avn_buf_init(&wc->body, WEB_MAX_BODY);
+    wc->deadline = now_s() + srv->body_seconds;
     *con_cls = wc;
     if (!post && strcmp(method, MHD_HTTP_METHOD_GET) != 0) {
       wc->refused = true;
@@ -371,6 +375,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     *upload_data_size = 0;
     return MHD_YES;
   }
+  /* A body trickled in too slowly: libmicrohttpd (0.9.75) refuses a
+  ** response queued while a body is arriving, so the connection is closed
+  ** (web.h says what the client sees). */
+  if (*upload_data_size && now_s() > wc->deadline) return MHD_NO;
   if (*upload_data_size) {
     if (!wc->too_big && avn_buf_append(&wc->body, upload_data, *upload_data_size)) wc->too_big = true;
     *upload_data_size = 0;
@@ -490,12 +498,16 @@ avn_rc web_serve(const web_config *cfg, avn_err *e) {
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, &old);
+  unsigned timeout = cfg->client_timeout ? cfg->client_timeout : 15;
+  srv.body_seconds = 2.0 * timeout;
   struct MHD_OptionItem opts[] = {
       {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_done, NULL},
       {MHD_OPTION_SOCK_ADDR, 0, v6 ? (void *)&a6 : (void *)&a4},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL},   /* request line and headers */
-      {MHD_OPTION_CONNECTION_TIMEOUT, 15, NULL},                /* seconds idle: slow clients are dropped */
+      {MHD_OPTION_CONNECTION_TIMEOUT, timeout, NULL},           /* seconds silent: closed (web.h) */
       {MHD_OPTION_CONNECTION_LIMIT, WEB_MAX_CONNECTIONS, NULL},
+      {MHD_OPTION_PER_IP_CONNECTION_LIMIT, WEB_MAX_PER_ADDRESS, NULL},
+      {MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL},                  /* 400 for HTTP/1.1 without Host, bare LF... */
       {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
       {cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
       {MHD_OPTION_END, 0, NULL}};
