@@ -229,7 +229,8 @@ typedef struct store_enter_req {
   bool has_date;             /* the visit's actual date */
   avn_date date;
   const char *user;
-  const char *reason;        /* required to change a recorded value */
+  const char *reason;        /* required to change a recorded value; given with new
+                                values it is audited with them too (their source) */
   bool unscheduled;          /* the form is collected at a visit whose protocol
                                 schedule does not list it (marked; else refused) */
 } store_enter_req;

@@ -108,8 +108,7 @@ static enum MHD_Result send_plain(struct MHD_Connection *c, unsigned status, con
   return ret;
 }
 
-/* Seconds on the monotonic clock, for session idle times and the back-off. */
-static double now_s(void) {
+double web_now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
@@ -140,17 +139,17 @@ static void login_password(web_req *q, web_resp *r) {
   int wait = 0;
   avn_err e;
   avn_err_clear(&e);
-  if (web_auth_gate(q->app->auth, name, q->addr, now_s(), &wait) != WEB_LOGIN_OK) {
+  if (web_auth_gate(q->app->auth, name, q->addr, web_now(), &wait) != WEB_LOGIN_OK) {
     r->retry_after = wait;
     web_error_page(r, q, 429, "Too many failed attempts: wait a few seconds and try again.");
     return;
   }
   if (!name || !pw || store_login(q->app->s, name, pw, 8, tok, &e) != AVN_OK) {
-    web_auth_failed(q->app->auth, name, q->addr, now_s());
+    web_auth_failed(q->app->auth, name, q->addr, web_now());
     web_error_page(r, q, 403, "That user name and password were refused.");
     return;
   }
-  web_auth_open(q->app->auth, name, tok, now_s(), sid);
+  web_auth_open(q->app->auth, name, tok, web_now(), sid);
   sodium_memzero(tok, sizeof tok);
   set_session_cookie(r, q, sid, false);
   web_redirect(r, "/");
@@ -173,7 +172,7 @@ static void page_login(web_req *q, web_resp *r) {
   if (token) {
     char sid[WEB_TOKEN_HEX + 1];
     int wait = 0;
-    web_login l = web_auth_login(q->app->auth, token, q->addr, now_s(), sid, &wait);
+    web_login l = web_auth_login(q->app->auth, token, q->addr, web_now(), sid, &wait);
     if (l == WEB_LOGIN_OK) {
       set_session_cookie(r, q, sid, false);
       web_redirect(r, "/");   /* and the token leaves the address bar */
@@ -185,18 +184,21 @@ static void page_login(web_req *q, web_resp *r) {
                                        : "That login token is not this server's.");
     return;
   }
-  web_page_begin(r, q, "Log in");
+  web_page_begin(r, q, web_t(q, "Log in"));
   if (users)
-    web_raw(r, "<h1>Log in</h1><form method=\"post\" action=\"/login\"><label>User <input name=\"user\" "
-               "autocomplete=\"username\"></label> <label>Password <input name=\"password\" type=\"password\" "
-               "autocomplete=\"current-password\"></label> <button>Log in</button></form>");
+    web_raw(r, "<h1>%s</h1><form method=\"post\" action=\"/login\"><label>%s <input name=\"user\" "
+               "autocomplete=\"username\"></label> <label>%s <input name=\"password\" type=\"password\" "
+               "autocomplete=\"current-password\"></label> <button>%s</button></form>",
+            web_t(q, "Log in"), web_t(q, "User"), web_t(q, "Password"), web_t(q, "Log in"));
   else
-    web_raw(r, "<h1>Log in</h1><p>Open the login link that <code>avn serve</code> printed when it started "
+    web_raw(r, "<h1>%s</h1><p>Open the login link that <code>avn serve</code> printed when it started "
                "(it holds a one-time token for this run), or paste the token here.</p>"
                "<form method=\"post\" action=\"/login\"><label>Token <input name=\"token\" autocomplete=\"off\" "
-               "size=\"66\"></label> <button>Log in</button></form>");
+               "size=\"66\"></label> <button>%s</button></form>", web_t(q, "Log in"), web_t(q, "Log in"));
   web_page_end(r);
 }
+
+void web_clear_session_cookie(web_resp *r, const web_req *q) { set_session_cookie(r, q, "", true); }
 
 static void page_logout(web_req *q, web_resp *r) {
   avn_err e;
@@ -246,6 +248,9 @@ static const route routes[] = {
     {"/reports", false, true, false, true, web_page_reports, false, true},
     {"/report/study.pdf", false, true, false, true, web_page_report_study, false, false},
     {"/report/safety.pdf", false, true, false, true, web_page_report_safety, false, true},
+    {"/survey/new", false, false, true, true, web_page_survey_new, false, false},
+    {"/s/", true, true, true, false, web_page_survey, false, true},   /* the patient's: the link is the key */
+    {"/lang", false, true, false, false, web_page_lang, false, true},
 };
 
 static const route *find_route(const char *path) {
@@ -271,7 +276,7 @@ static void dispatch(const route *rt, web_req *q, web_resp *r, struct MHD_Connec
   const char *cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
   if (cookie && web_cookie_get(cookie, SESSION_COOKIE, sid, sizeof sid)) q->sid = sid;
   if (rt->session) {
-    if (!web_auth_session(q->app->auth, q->sid, now_s(), &q->who)) {
+    if (!web_auth_session(q->app->auth, q->sid, web_now(), &q->who)) {
       if (q->post) {
         web_error_page(r, q, 401, "Your session has ended (or never began): log in again.");
       } else {
@@ -350,7 +355,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     wc = avn_calloc(1, sizeof *wc);
     if (!wc) return MHD_NO;
     avn_buf_init(&wc->body, WEB_MAX_BODY);
-    wc->deadline = now_s() + srv->body_seconds;
+    wc->deadline = web_now() + srv->body_seconds;
     *con_cls = wc;
     if (!post && strcmp(method, MHD_HTTP_METHOD_GET) != 0) {
       wc->refused = true;
@@ -378,7 +383,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   /* A body trickled in too slowly: libmicrohttpd (0.9.75) refuses a
   ** response queued while a body is arriving, so the connection is closed
   ** (web.h says what the client sees). */
-  if (*upload_data_size && now_s() > wc->deadline) return MHD_NO;
+  if (*upload_data_size && web_now() > wc->deadline) return MHD_NO;
   if (*upload_data_size) {
     if (!wc->too_big && avn_buf_append(&wc->body, upload_data, *upload_data_size)) wc->too_big = true;
     *upload_data_size = 0;
@@ -490,6 +495,7 @@ avn_rc web_serve(const web_config *cfg, avn_err *e) {
   }
   rc = store_open(cfg->db, &app->s, e);
   if (!rc) rc = web_auth_create(cfg->user, cfg->idle_minutes * 60.0, &app->auth, e);
+  if (!rc) rc = web_surveys_create(&app->surveys, e);
   if (rc) goto cleanup;
 
   /* SIGINT/SIGTERM are blocked and looked for between turns of the loop,
@@ -540,19 +546,20 @@ avn_rc web_serve(const web_config *cfg, avn_err *e) {
       if (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGTERM)) continue;
       sigwait(&stop, &sig);
       stopping = true;
-      stop_at = now_s() + 2;
+      stop_at = web_now() + 2;
       MHD_socket ls = MHD_quiesce_daemon(d);
       if (ls != MHD_INVALID_SOCKET) close(ls);
       continue;
     }
     const union MHD_DaemonInfo *n = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    if (!n || n->num_connections == 0 || now_s() > stop_at) break;
+    if (!n || n->num_connections == 0 || web_now() > stop_at) break;
   }
   flush(&srv);
   MHD_stop_daemon(d);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
 cleanup:
   web_auth_free(app->auth);
+  web_surveys_free(app->surveys);
   store_close(app->s);
   avn_free(cert);
   avn_free(key);

@@ -277,6 +277,7 @@ static void section_patient(review *v) {
     text_input(v, "query-patient", "message", "Message", "text");
     web_raw(v->r, "<button>Open a query</button></form>");
   }
+  if (!pt->withdrawn && may(v->q, "enter", v->patient)) web_survey_issue_form(v->r, v->q, v->patient);
   if (!pt->withdrawn && may(v->q, "withdraw", v->patient)) {
     web_raw(v->r, "<h2>Withdrawal</h2>");
     form_open(v, "withdraw", "withdraw", "withdraw");

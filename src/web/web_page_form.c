@@ -92,8 +92,11 @@ void web_hidden(web_resp *r, const char *name, const char *value) {
 }
 
 /* One item's control, holding `value` (as typed or as stored). */
-void web_item_control(web_resp *r, const inst_item *it, const char *value) {
-  const char *name = it->name;
+void web_item_control(web_resp *r, const inst_item *it, const char *value) { web_item_control_as(r, it, "", value); }
+
+void web_item_control_as(web_resp *r, const inst_item *it, const char *prefix, const char *value) {
+  char name[256];
+  snprintf(name, sizeof name, "%s%s", prefix, it->name);
   web_raw(r, "<div class=\"item\" id=\"item-");
   web_text(r, name);
   web_raw(r, "\"><label class=\"q\" for=\"f-");

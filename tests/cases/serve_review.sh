@@ -18,12 +18,7 @@ command -v curl >/dev/null || { echo "SKIP: curl missing (scripts/setup installs
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 missing"; exit 77; }
 export AVN_TODAY=2024-03-01
 db=$T/r.db
-init_admin "$db" sequential ada "pw-of-ada-long" >/dev/null || { echo "FAIL: init"; exit 1; }
-login "$db" ada "pw-of-ada-long" >/dev/null || { echo "FAIL: login"; exit 1; }
-for u in "ivy investigator" "dora data_entry" "mona monitor"; do
-  set -- $u
-  printf 'pw-of-%s-long\n' "$1" | "$AVN" user add "$db" "$1" --role "$2" --site main --password-stdin >/dev/null || bad "user add $1"
-done
+web_users "$db" "ivy investigator main" "dora data_entry main" "mona monitor main" || { echo "FAIL: users"; exit 1; }
 "$AVN" screen "$db" S001 --date 2024-01-25 $SEED_SCREEN >/dev/null || bad "screen"
 "$AVN" enroll "$db" S001 P001 --date 2024-01-31 --sex male --birth 1985-06-01 >/dev/null || bad "enroll"
 "$AVN" logout "$db" >/dev/null
@@ -109,7 +104,7 @@ body_has 'value="I confirm m1"'          # the meaning typed is kept
 body_lacks 'value="not-my-password"'     # the password never comes back
 is "nothing written" "$(audit_rows)" "$n0"
 c=$(page dora /review/P001)
-body_lacks 'name="password" type="password"'   # data entry is not offered a signature
+body_lacks 'name="action" value="sign"'   # data entry is not offered a signature
 is "ivy signs m1" "$(req -b "$T/ivy" -d "action=sign&patient=P001&key=sign&visit=m1&meaning=I+confirm+m1&password=pw-of-ivy-long&csrf=$(page ivy /review/P001)" "$B/act")" 303
 db_is "the signature" "SELECT user||' '||visit||' '||meaning FROM signature" "ivy m1 I confirm m1"
 

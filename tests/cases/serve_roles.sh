@@ -19,14 +19,8 @@ command -v curl >/dev/null || { echo "SKIP: curl missing (scripts/setup installs
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 missing"; exit 77; }
 export AVN_TODAY=2024-03-01
 db=$T/roles.db
-init_admin "$db" sequential ada "pw-of-ada-long" >/dev/null || { echo "FAIL: init"; exit 1; }
-login "$db" ada "pw-of-ada-long" >/dev/null || { echo "FAIL: login"; exit 1; }
-"$AVN" site add "$db" north --name "North hospital" >/dev/null || bad "site add"
-for u in "ivy investigator main" "dora data_entry main" "mona monitor main" "stan statistician main" \
-         "sam safety_board main" "nora data_entry north"; do
-  set -- $u
-  printf 'pw-of-%s-long\n' "$1" | "$AVN" user add "$db" "$1" --role "$2" --site "$3" --password-stdin >/dev/null || bad "user add $1"
-done
+web_users "$db" "ivy investigator main" "dora data_entry main" "mona monitor main" "stan statistician main" \
+  "sam safety_board main" "nora data_entry north" || { echo "FAIL: users"; exit 1; }
 "$AVN" screen "$db" S001 --date 2024-01-25 $SEED_SCREEN >/dev/null || bad "screen S001"
 "$AVN" enroll "$db" S001 P001 --date 2024-01-31 --sex male --birth 1985-06-01 --name "Layla Hassan" --phone 07700000001 >/dev/null || bad "enroll P001"
 "$AVN" screen "$db" S002 --site north --date 2024-01-25 $SEED_SCREEN >/dev/null || bad "screen S002"

@@ -15,6 +15,7 @@
 #include "web/web.h"
 #include "web/web_auth.h"
 #include "web/web_parse.h"
+#include "web/web_int.h"
 
 static void parse_ok(const char *body, web_form *f) {
   avn_err e;
@@ -163,10 +164,32 @@ static void test_backoff_keys(void **s) {
   web_auth_free(a);
 }
 
+/* A questionnaire link: one use, a life in seconds, only its hash kept. */
+static void test_survey_links(void **s) {
+  (void)s;
+  web_surveys *t = NULL;
+  char a[WEB_TOKEN_HEX + 1], b[WEB_TOKEN_HEX + 1];
+  assert_int_equal(web_surveys_create(&t, NULL), AVN_OK);
+  web_survey_add(t, "P001", "m1", "dora", "", false, 100, 60, a);   /* lives until 100 + 60 = 160 */
+  assert_true(web_is_hex(a, WEB_TOKEN_HEX));
+  assert_true(web_survey_live(t, a, 159.9));
+  assert_false(web_survey_live(t, a, 160));
+  web_survey_add(t, "P001", "m3", "dora", "", true, 100, 600, b);
+  assert_string_not_equal(a, b);
+  assert_true(web_survey_live(t, b, 101));
+  web_survey_spend(t, b, 101);
+  assert_false(web_survey_live(t, b, 102));                           /* single use */
+  a[0] = a[0] == '0' ? '1' : '0';
+  assert_false(web_survey_live(t, a, 101));                           /* one digit off */
+  assert_false(web_survey_live(t, "abc", 101));
+  assert_false(web_survey_live(t, NULL, 101));
+  web_surveys_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_form),     cmocka_unit_test(test_cookie),   cmocka_unit_test(test_escape),
-      cmocka_unit_test(test_loopback), cmocka_unit_test(test_sessions), cmocka_unit_test(test_backoff_keys),
+      cmocka_unit_test(test_loopback), cmocka_unit_test(test_sessions), cmocka_unit_test(test_backoff_keys), cmocka_unit_test(test_survey_links),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
