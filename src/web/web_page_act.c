@@ -156,6 +156,28 @@ static void section_findings(review *v) {
   monitor_run(v->st, avn_date_today(), 0, MONITOR_ACKED, finding_row, &fc);
   web_raw(v->r, "</ul>");
   if (!fc.n) web_raw(v->r, "<p>No findings.</p>");
+  /* Settled discrepancies (the monitor no longer lists them as open). */
+  bool any = false;
+  for (size_t i = 0; i < v->st->n_adjudications; i++) {
+    const store_adjudication *a = &v->st->adjudications[i];
+    if (a->patient != v->pi) continue;
+    if (!any) web_raw(v->r, "<h3>Adjudicated</h3><ul class=\"adjudications\">");
+    any = true;
+    web_raw(v->r, "<li>");
+    web_text(v->r, a->visit);
+    web_raw(v->r, " · ");
+    web_text(v->r, a->form);
+    web_raw(v->r, "%s%s · ", a->side ? " " : "", a->side ? side_name(a->side) : "");
+    web_text(v->r, a->item);
+    web_raw(v->r, " <span class=\"settled\">adjudicated: ");
+    web_text(v->r, a->value);
+    web_raw(v->r, "</span> (");
+    web_text(v->r, a->user);
+    web_raw(v->r, ": ");
+    web_text(v->r, a->reason);
+    web_raw(v->r, ")</li>");
+  }
+  if (any) web_raw(v->r, "</ul>");
 }
 
 static void section_queries(review *v) {

@@ -169,7 +169,7 @@ void web_page_survey_new(web_req *q, web_resp *r) {
 /* The review page's form for issuing a link (roles that may enter data). */
 void web_survey_issue_form(web_resp *r, const web_req *q, const char *patient) {
   const protocol *p = store_protocol(q->app->s);
-  web_raw(r, "<h2>Patient questionnaire</h2><form method=\"post\" action=\"/survey/new\" class=\"act survey\">");
+  web_raw(r, "<h2>Patient questionnaire</h2><form method=\"post\" action=\"/survey/new\" class=\"act issue\">");
   web_csrf_field(r, q);
   web_hidden(r, "patient", patient);
   web_raw(r, "<label>Visit <select name=\"visit\">");
