@@ -41,6 +41,7 @@ void web_csrf_field(web_resp *r, const web_req *q) {
 
 void web_page_begin(web_resp *r, const web_req *q, const char *title) {
   bool rtl = web_rtl(q);
+  r->rtl = rtl;
   web_raw(r, "<!DOCTYPE html><html lang=\"%s\" dir=\"%s\"><head>", rtl ? "ar" : "en", rtl ? "rtl" : "ltr");
   web_raw(r, "<meta charset=\"utf-8\">"
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

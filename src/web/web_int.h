@@ -44,6 +44,7 @@ typedef struct web_resp {
   char cookie[256];           /* a Set-Cookie value when non-empty */
   int retry_after;            /* seconds, when > 0 */
   char disposition[128];      /* a Content-Disposition value when non-empty (downloads) */
+  bool rtl;                   /* the page is in Arabic (set by web_page_begin): labels' label_ar */
 } web_resp;
 
 typedef void (*web_handler)(web_req *q, web_resp *r);

@@ -218,7 +218,7 @@ static void render_survey(web_req *q, web_resp *r, const survey *sv, const char 
       char prefix[64];
       snprintf(prefix, sizeof prefix, "%s.%s.", inst_name(d), side ? side_name(side) : "patient");
       web_raw(r, "<fieldset><legend>");
-      web_text(r, inst_title(d));
+      web_text(r, r->rtl && inst_title_ar(d) ? inst_title_ar(d) : inst_title(d));
       if (side) web_raw(r, " · %s", web_t(q, side == SIDE_LEFT ? "left hip" : "right hip"));
       web_raw(r, "</legend>");
       for (size_t i = 0; i < inst_n_items(d); i++) {

@@ -9,7 +9,8 @@
 # staff member out of that browser and opens the questionnaire there.
 # ?lang=ar and the avn_lang cookie give dir="rtl" pages with the Arabic of
 # tests/cases/serve_survey.ar (the translation file's words, checked by a
-# reader of Arabic, not copied from the program's output).
+# reader of Arabic, not copied from the program's output); instrument labels
+# in Arabic where the definition carries them (label_ar: the VAS).
 . "$AVN_SOURCE_DIR/tests/tools/caselib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/servelib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/weblib.sh"
@@ -88,6 +89,16 @@ is "a later page in Arabic" "$(req -b "$T/lang" "$B/login")" 200
 body_has 'dir="rtl"'
 is "no open redirect" "$(req "$B/lang?to=ar&back=//evil.example")" 303
 grep -qi '^Location: /$' <(tr -d '\r' <"$T/hdr") && ok || bad "lang redirects off-site: $(cat "$T/hdr")"
+# the questionnaire in Arabic: the VAS's own translation (label_ar in its definition, public domain)
+is "dora logs in again" "$(web_login "$T/dora" dora pw-of-dora-long)" 303
+req -b "$T/dora" "$B/review/P001" >/dev/null
+c=$(csrf_of)
+is "a link for m6" "$(req -b "$T/dora" -d "patient=P001&visit=m6&mode=link&minutes=60&password=pw-of-dora-long&csrf=$c" "$B/survey/new")" 200
+link=$(grep -o 'href="/s/[0-9a-f]*"' "$T/body" | head -1 | sed 's/href="//; s/"//')
+is "the questionnaire in Arabic" "$(req "$B$link?lang=ar")" 200
+body_has 'dir="rtl"'
+body_has "$(grep -m1 'label_ar:' "$AVN_SOURCE_DIR/src/instruments/defs/vas.yaml" | sed 's/.*label_ar: "//; s/"$//')"
+body_has "$(grep -m1 'title_ar:' "$AVN_SOURCE_DIR/src/instruments/defs/vas.yaml" | sed 's/.*title_ar: "//; s/"$//')"
 is "English by default" "$(req "$B/login")" 200
 body_has '<html lang="en" dir="ltr">'
 serve_stop
