@@ -144,13 +144,15 @@ void web_page_survey_new(web_req *q, web_resp *r) {
   if (!rc && store_has_accounts(q->app->s))
     rc = store_login(q->app->s, q->who.user, pw ? pw : "", (int)ceil(min / 60.0), tok, &e);
   if (rc) {
-    web_error_page(r, q, e.rc == AVN_E_STATE && !store_has_accounts(q->app->s) ? 403 : 422,
-                   avn_err_format(&e, msg, sizeof msg));
+    web_error_page(r, q, 422, avn_err_format(&e, msg, sizeof msg));
     return;
   }
   web_survey_add(q->app->surveys, patient, visit, q->who.user, tok, kiosk, web_now(), min * 60.0, link);
   sodium_memzero(tok, sizeof tok);
   if (kiosk) {   /* the tablet is handed to the patient: staff are logged out on it */
+    /* Their own store session ends too (the handle holds the link's now). */
+    if (q->who.store_token && q->who.store_token[0] && store_session(q->app->s, q->who.store_token, &e) == AVN_OK)
+      store_logout(q->app->s, &e);
     web_auth_logout(q->app->auth, q->sid);
     web_clear_session_cookie(r, q);
     web_redirect(r, "/s/%s", link);
@@ -317,6 +319,8 @@ void web_page_survey(web_req *q, web_resp *r) {
     render_survey(q, r, sv, token, st, avn_err_format(&e, msg, sizeof msg));
     goto cleanup;
   }
+  /* Spent: the link and its store session end (audited "logout"). */
+  if (sv->store_token[0]) store_logout(q->app->s, &e);
   web_survey_spend(q->app->surveys, token, web_now());
   web_page_begin(r, q, web_t(q, "Thank you"));
   web_raw(r, "<div class=\"survey\"><h1>%s</h1><p>%s</p></div>", web_t(q, "Thank you"),

@@ -59,7 +59,9 @@ is "an out-of-range answer" "$(req -d "vas.left.pain_mm=35&vas.right.pain_mm=120
 body_has "120"
 body_has 'name="vas.right.pain_mm" type="text" inputmode="decimal" value="120"'
 is "the right hip refused" "$(sqlite3 "$db" "SELECT count(*) FROM item_value v JOIN form f ON f.id=v.form_id WHERE f.side='right'")" 0
+s0=$(sqlite3 "$db" "SELECT count(*) FROM session")
 is "the answers" "$(req -d "vas.left.pain_mm=35&vas.right.pain_mm=70&csrf=$pc" "$B$link")" 200
+db_is "the spent link's store session ended" "SELECT count(*) FROM session" $((s0 - 1))
 body_has "Thank you"
 db_is "left VAS" "SELECT value_text FROM item_value v JOIN form f ON f.id=v.form_id WHERE f.instrument='vas' AND f.side='left' AND v.item='pain_mm'" 35
 db_is "right VAS" "SELECT value_text FROM item_value v JOIN form f ON f.id=v.form_id WHERE f.instrument='vas' AND f.side='right' AND v.item='pain_mm'" 70
@@ -74,10 +76,13 @@ is "an unknown link" "$(req "$B/s/$(printf '%064d' 0)")" 410
 # --- kiosk: the tablet is handed over ---
 req -b "$T/dora" "$B/review/P001" >/dev/null
 c=$(csrf_of)
+s0=$(sqlite3 "$db" "SELECT count(*) FROM session")
 is "kiosk" "$(req -b "$T/dora" -c "$T/dora" -d "patient=P001&visit=m3&mode=kiosk&minutes=30&password=pw-of-dora-long&csrf=$c" "$B/survey/new")" 303
 grep -qi '^Location: /s/[0-9a-f]\{64\}' "$T/hdr" && ok || bad "kiosk does not open the questionnaire: $(cat "$T/hdr")"
 grep -qi 'Set-Cookie: avn_session=;.*Max-Age=0' "$T/hdr" && ok || bad "kiosk does not end the staff session"
 is "staff logged out on the tablet" "$(req -b "$T/dora" "$B/")" 303
+# dora's store session ended, the kiosk link's began: the same count
+db_is "dora's store session ended" "SELECT count(*) FROM session" "$s0"
 
 # --- Arabic, right to left ---
 is "Arabic by ?lang=ar" "$(req "$B/login?lang=ar")" 200
