@@ -11,6 +11,9 @@
 **   lock/unlock  store_lock_form, store_lock_patient (avn lock / unlock)
 **   ack          store_ack_deviation  (avn check --ack)
 **   withdraw     store_withdraw       (avn withdraw)
+**   unwithdraw   store_unwithdraw     (avn unwithdraw)
+**   void/restore store_void           (avn void / restore)
+**   visit        store_visit          (avn visit: a visit's date without a form)
 **
 ** The page (GET /review/P001) shows the patient's current findings (the
 ** monitoring library's, monitor_run over one whole-study snapshot, so
@@ -250,6 +253,14 @@ static void section_forms(review *v) {
       form_ref_fields(v->r, f->visit, f->instrument, f->side, f->entry);
       web_raw(v->r, "<button>Source verified</button></form>");
     }
+    if (may(v->q, "void", v->patient)) {   /* store_load holds no void form: restore is on the voided list */
+      char k3[220];
+      snprintf(k3, sizeof k3, "x%s", key);
+      form_open(v, "void", k3, "void");
+      form_ref_fields(v->r, f->visit, f->instrument, f->side, f->entry);
+      text_input(v, k3, "reason", "Reason", "text");
+      web_raw(v->r, "<button>Void (entered in error)</button></form>");
+    }
     if (lock) {
       bool locked = !strcmp(f->status, "locked");
       form_open(v, locked ? "unlock" : "lock", key, "lock");
@@ -260,6 +271,60 @@ static void section_forms(review *v) {
     web_raw(v->r, "</td></tr>");
   }
   web_raw(v->r, "</tbody></table>");
+}
+
+typedef struct void_ctx {
+  review *v;
+  bool restore;
+  size_t n;
+} void_ctx;
+
+static int void_row(void *ctx, const store_void_form *f) {
+  void_ctx *c = ctx;
+  review *v = c->v;
+  char key[200];
+  if (!c->n++) web_raw(v->r, "<h2>Void forms</h2><ul class=\"void\">");
+  web_raw(v->r, "<li>");
+  web_text(v->r, f->visit);
+  web_raw(v->r, " · ");
+  web_text(v->r, f->form);
+  web_raw(v->r, "%s%s · entry %d: ", f->side ? " " : "", f->side ? side_name(f->side) : "", f->entry);
+  web_text(v->r, f->reason);
+  if (c->restore) {
+    snprintf(key, sizeof key, "r:%s/%s/%d/%d", f->visit, f->form, f->side, f->entry);
+    form_open(v, "restore", key, "void");
+    form_ref_fields(v->r, f->visit, f->form, f->side, f->entry);
+    text_input(v, key, "reason", "Reason", "text");
+    web_raw(v->r, "<button>Restore</button></form>");
+  }
+  web_raw(v->r, "</li>");
+  return 0;
+}
+
+/* Void forms (restore), a visit's date without a form. */
+static void section_corrections(review *v) {
+  void_ctx c = {v, may(v->q, "restore", v->patient), 0};
+  avn_err e;
+  store_each_void(v->q->app->s, v->patient, void_row, &c, &e);
+  if (c.n) web_raw(v->r, "</ul>");
+  if (may(v->q, "visit", v->patient)) {
+    const protocol *p = store_protocol(v->q->app->s);
+    const char *vis = typed(v, "visit", "visit", "");
+    web_raw(v->r, "<h2>A visit's date</h2>");
+    form_open(v, "visit", "visit", "visit");
+    web_raw(v->r, "<label>Visit <select name=\"visit\">");
+    for (size_t i = 0; i < p->n_visits; i++) {
+      web_raw(v->r, "<option value=\"");
+      web_text(v->r, p->visits[i].name);
+      web_raw(v->r, "\"%s>", !strcmp(vis, p->visits[i].name) ? " selected" : "");
+      web_text(v->r, p->visits[i].label ? p->visits[i].label : p->visits[i].name);
+      web_raw(v->r, "</option>");
+    }
+    web_raw(v->r, "</select></label> ");
+    text_input(v, "visit", "date", "Date", "date");
+    text_input(v, "visit", "reason", "Reason (to change a recorded date)", "text");
+    web_raw(v->r, "<button>Record the visit</button></form>");
+  }
 }
 
 /* Signature, casebook lock, withdrawal, a query on the patient. */
@@ -300,6 +365,12 @@ static void section_patient(review *v) {
     web_raw(v->r, "<button>Open a query</button></form>");
   }
   if (!pt->withdrawn && may(v->q, "enter", v->patient)) web_survey_issue_form(v->r, v->q, v->patient);
+  if (pt->withdrawn && may(v->q, "unwithdraw", v->patient)) {
+    web_raw(v->r, "<h2>Back into follow-up</h2>");
+    form_open(v, "unwithdraw", "unwithdraw", "withdraw");
+    text_input(v, "unwithdraw", "reason", "Reason", "text");
+    web_raw(v->r, "<button>Reverse the withdrawal</button></form>");
+  }
   if (!pt->withdrawn && may(v->q, "withdraw", v->patient)) {
     web_raw(v->r, "<h2>Withdrawal</h2>");
     form_open(v, "withdraw", "withdraw", "withdraw");
@@ -343,6 +414,7 @@ static void render_review(web_req *q, web_resp *r, const char *patient, const ch
   section_findings(&v);
   section_queries(&v);
   section_forms(&v);
+  section_corrections(&v);
   section_patient(&v);
   web_page_end(r);
 cleanup:
@@ -507,6 +579,26 @@ static avn_rc act_withdraw(web_req *q, avn_err *e) {
   return rc ? rc : store_withdraw(q->app->s, web_arg(q, "patient"), d, arg_or_null(q, "reason"), q->who.user, e);
 }
 
+static avn_rc act_unwithdraw(web_req *q, avn_err *e) {
+  return store_unwithdraw(q->app->s, web_arg(q, "patient"), arg_or_null(q, "reason"), q->who.user, e);
+}
+
+static avn_rc act_void_step(web_req *q, bool restore, avn_err *e) {
+  store_form_ref f;
+  avn_rc rc = form_ref(q, &f, e);
+  return rc ? rc : store_void(q->app->s, &f, restore, arg_or_null(q, "reason"), q->who.user, e);
+}
+static avn_rc act_void(web_req *q, avn_err *e) { return act_void_step(q, false, e); }
+static avn_rc act_restore(web_req *q, avn_err *e) { return act_void_step(q, true, e); }
+
+static avn_rc act_visit(web_req *q, avn_err *e) {
+  const char *date = web_arg(q, "date");
+  store_visit_req v = {.patient = web_arg(q, "patient"), .visit = web_arg(q, "visit"), .user = q->who.user,
+                       .reason = arg_or_null(q, "reason")};
+  avn_rc rc = avn_date_check("date", date ? date : "", &v.date, e);
+  return rc ? rc : store_visit(q->app->s, &v, NULL, e);
+}
+
 typedef struct act_row {
   const char *name;
   avn_rc (*run)(web_req *q, avn_err *e);
@@ -516,7 +608,8 @@ static const act_row acts[] = {
     {"adjudicate", act_adjudicate}, {"query_open", act_query_open}, {"query_answer", act_query_answer},
     {"query_close", act_query_close}, {"verify", act_verify}, {"sign", act_sign},
     {"lock", act_lock}, {"unlock", act_unlock}, {"ack", act_ack},
-    {"withdraw", act_withdraw},
+    {"withdraw", act_withdraw}, {"unwithdraw", act_unwithdraw}, {"void", act_void},
+    {"restore", act_restore}, {"visit", act_visit},
 };
 
 void web_page_act(web_req *q, web_resp *r) {

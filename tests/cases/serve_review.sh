@@ -7,7 +7,8 @@
 # unlock; a withdrawal. Every refusal comes back 422 with the store's own
 # message (the words `avn` prints), the form keeps what was typed (never a
 # password), and the database is unchanged. The trail names each user and
-# `avn audit --verify` replays it all.
+# `avn audit --verify` replays it all. Then the corrections: a form voided and
+# restored, a visit's date recorded without a form, the withdrawal reversed.
 # HHS totals, hand-worked (tests/golden/instruments/hhs.txt case hhs_a_index):
 # entry 1 = case A = 69.725; entry 2 differs only in pain, slight (40) for
 # mild (30): 69.725 + 10 = 79.725.
@@ -134,6 +135,24 @@ body_has "2024-03-05"
 body_has 'value="moved away"'
 is "withdrawn today" "$(req -b "$T/ivy" -d "action=withdraw&patient=P001&key=withdraw&date=2024-03-01&reason=moved+away&csrf=$c" "$B/act")" 303
 db_is "withdrawn" "SELECT status FROM patient WHERE code='P001'" withdrawn
+
+# --- corrections: void and restore, a visit's date, the withdrawal reversed ---
+VOID="patient=P001&visit=m1&form=hhs&hip=left&entry=2&key=x"
+c=$(page ada /review/P001)
+is "void without a reason" "$(req -b "$T/ada" -d "action=void&$VOID&csrf=$c" "$B/act")" 422
+is "ada voids entry 2" "$(req -b "$T/ada" -d "action=void&$VOID&reason=entered+twice&csrf=$c" "$B/act")" 303
+db_is "void" "SELECT void_reason FROM form WHERE instrument='hhs' AND entry=2" "entered twice"
+req -b "$T/ada" "$B/review/P001" >/dev/null
+body_has "Void forms"
+is "ada restores it" "$(req -b "$T/ada" -d "action=restore&$VOID&reason=voided+by+mistake&csrf=$c" "$B/act")" 303
+db_is "restored" "SELECT void_reason IS NULL FROM form WHERE instrument='hhs' AND entry=2" 1
+is "a visit dated in the future" "$(req -b "$T/ada" -d "action=visit&patient=P001&key=visit&visit=m3&date=2024-03-02&csrf=$c" "$B/act")" 422
+body_has "2024-03-02"
+is "the m3 visit recorded" "$(req -b "$T/ada" -d "action=visit&patient=P001&key=visit&visit=m3&date=2024-03-01&csrf=$c" "$B/act")" 303
+db_is "its date" "SELECT actual FROM event WHERE kind='visit' AND name='m3'" 2024-03-01
+c=$(page ivy /review/P001)
+is "back into follow-up" "$(req -b "$T/ivy" -d "action=unwithdraw&patient=P001&key=unwithdraw&reason=came+back&csrf=$c" "$B/act")" 303
+db_is "active again" "SELECT status FROM patient WHERE code='P001'" active
 
 # --- no CSRF, no action ---
 is "a post without its CSRF token" "$(req -b "$T/ivy" -d "action=lock&$LOCK&reason=x" "$B/act")" 403
