@@ -273,6 +273,22 @@ static void section_forms(review *v) {
   web_raw(v->r, "</tbody></table>");
 }
 
+/* A <select name="visit"> of the protocol's visits, `none` (may be NULL)
+** first as the empty choice, `chosen` selected. */
+static void visit_select(const review *v, const char *none, const char *chosen) {
+  const protocol *p = store_protocol(v->q->app->s);
+  web_raw(v->r, "<label>Visit <select name=\"visit\">");
+  if (none) web_raw(v->r, "<option value=\"\">%s</option>", none);
+  for (size_t i = 0; i < p->n_visits; i++) {
+    web_raw(v->r, "<option value=\"");
+    web_text(v->r, p->visits[i].name);
+    web_raw(v->r, "\"%s>", !strcmp(chosen, p->visits[i].name) ? " selected" : "");
+    web_text(v->r, p->visits[i].label ? p->visits[i].label : p->visits[i].name);
+    web_raw(v->r, "</option>");
+  }
+  web_raw(v->r, "</select></label> ");
+}
+
 typedef struct void_ctx {
   review *v;
   bool restore;
@@ -308,19 +324,9 @@ static void section_corrections(review *v) {
   store_each_void(v->q->app->s, v->patient, void_row, &c, &e);
   if (c.n) web_raw(v->r, "</ul>");
   if (may(v->q, "visit", v->patient)) {
-    const protocol *p = store_protocol(v->q->app->s);
-    const char *vis = typed(v, "visit", "visit", "");
     web_raw(v->r, "<h2>A visit's date</h2>");
     form_open(v, "visit", "visit", "visit");
-    web_raw(v->r, "<label>Visit <select name=\"visit\">");
-    for (size_t i = 0; i < p->n_visits; i++) {
-      web_raw(v->r, "<option value=\"");
-      web_text(v->r, p->visits[i].name);
-      web_raw(v->r, "\"%s>", !strcmp(vis, p->visits[i].name) ? " selected" : "");
-      web_text(v->r, p->visits[i].label ? p->visits[i].label : p->visits[i].name);
-      web_raw(v->r, "</option>");
-    }
-    web_raw(v->r, "</select></label> ");
+    visit_select(v, NULL, typed(v, "visit", "visit", ""));
     text_input(v, "visit", "date", "Date", "date");
     text_input(v, "visit", "reason", "Reason (to change a recorded date)", "text");
     web_raw(v->r, "<button>Record the visit</button></form>");
@@ -329,21 +335,12 @@ static void section_corrections(review *v) {
 
 /* Signature, casebook lock, withdrawal, a query on the patient. */
 static void section_patient(review *v) {
-  const protocol *p = store_protocol(v->q->app->s);
   const store_patient *pt = &v->st->patients[v->pi];
   if (may(v->q, "sign", v->patient)) {
-    const char *vis = typed(v, "sign", "visit", "");
     web_raw(v->r, "<h2>Signature</h2>");
     form_open(v, "sign", "sign", "sign");
-    web_raw(v->r, "<label>Visit <select name=\"visit\"><option value=\"\">the whole casebook</option>");
-    for (size_t i = 0; i < p->n_visits; i++) {
-      web_raw(v->r, "<option value=\"");
-      web_text(v->r, p->visits[i].name);
-      web_raw(v->r, "\"%s>", !strcmp(vis, p->visits[i].name) ? " selected" : "");
-      web_text(v->r, p->visits[i].label ? p->visits[i].label : p->visits[i].name);
-      web_raw(v->r, "</option>");
-    }
-    web_raw(v->r, "</select></label> <label>Meaning <input name=\"meaning\" size=\"40\" value=\"");
+    visit_select(v, "the whole casebook", typed(v, "sign", "visit", ""));
+    web_raw(v->r, "<label>Meaning <input name=\"meaning\" size=\"40\" value=\"");
     web_text(v->r, typed(v, "sign", "meaning", "I confirm these data are accurate"));
     web_raw(v->r, "\"></label> ");
     text_input(v, "sign", "password", "Your password", "password");

@@ -57,8 +57,14 @@ raw() { exec 3<>/dev/tcp/127.0.0.1/$PORT; printf '%b' "$1" >&3; timeout 5 head -
 s=$(raw 'NOT HTTP AT ALL\r\n\r\n')
 case "$s" in "HTTP/1.1 4"*) ok ;; *) bad "a request line that is not HTTP: '$s'" ;; esac
 alive "after a malformed request line"
-s=$(raw "GET / HTTP/1.1\r\nHost: x\r\nX-Big: $(head -c 40000 /dev/zero | tr '\0' b)\r\n\r\n")
-case "$s" in "HTTP/1.1 4"*) ok ;; *) bad "headers over 32 KiB: '$s'" ;; esac
+# The server answers 431 and closes while bytes it never read are still
+# arriving, so the kernel may reset the connection before the client reads
+# the answer: up to three tries, one must show the 4xx.
+for try in 1 2 3; do
+  s=$(raw "GET / HTTP/1.1\r\nHost: x\r\nX-Big: $(head -c 40000 /dev/zero | tr '\0' b)\r\n\r\n")
+  case "$s" in "HTTP/1.1 4"*) break ;; esac
+done
+case "$s" in "HTTP/1.1 4"*) ok ;; *) bad "headers over 32 KiB: '$s' (3 tries)" ;; esac
 alive "after oversized headers"
 s=$(raw 'GET / HTTP/1.1\r\n\r\n')   # HTTP/1.1 without Host
 case "$s" in "HTTP/1.1 400"*) ok ;; *) bad "HTTP/1.1 without Host: '$s'" ;; esac
