@@ -262,7 +262,7 @@ static const route *find_route(const char *path) {
   return NULL;
 }
 
-static void dispatch(const route *rt, web_req *q, web_resp *r, struct MHD_Connection *c) {
+static void dispatch(const route *rt, web_req *q, web_resp *r) {
   if (!rt) {
     web_error_page(r, q, 404, "There is no such page.");
     return;
@@ -273,8 +273,7 @@ static void dispatch(const route *rt, web_req *q, web_resp *r, struct MHD_Connec
     return;
   }
   char sid[WEB_TOKEN_HEX + 1];
-  const char *cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
-  if (cookie && web_cookie_get(cookie, SESSION_COOKIE, sid, sizeof sid)) q->sid = sid;
+  if (q->cookies && web_cookie_get(q->cookies, SESSION_COOKIE, sid, sizeof sid)) q->sid = sid;
   if (rt->session) {
     if (!web_auth_session(q->app->auth, q->sid, web_now(), &q->who)) {
       if (q->post) {
@@ -392,6 +391,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (wc->too_big) return send_plain(c, 413, "request body larger than 64 KiB");
   web_req q = {.app = &srv->app, .post = post, .path = url, .conn = c};
   client_addr(c, q.addr, sizeof q.addr);
+  q.cookies = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
   web_resp r = {.status = 200};
   avn_err e;
   avn_err_clear(&e);
@@ -405,7 +405,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   bool batched = post && rt && rt->batch;
   if (!batched || srv->batch->n == WEB_MAX_CONNECTIONS) flush(srv);
   if (batched && !srv->batch->open) srv->batch->open = store_begin(srv->app.s, &e) == AVN_OK;
-  dispatch(rt, &q, &r, c);
+  dispatch(rt, &q, &r);
   if (batched && srv->batch->open && r.status == 303) {   /* stored in the batch: answer once durable */
     web_form_free(&q.form);
     wc->resp = r;

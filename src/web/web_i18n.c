@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <microhttpd.h>
-
 #include "web/web_int.h"
 
 typedef struct web_string {
@@ -25,10 +23,9 @@ static const web_string strings[] = {
 
 const char *web_lang(const web_req *q) {
   char v[8];
-  const char *arg = q->conn ? MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, "lang") : NULL;
+  const char *arg = q->conn ? web_arg(q, "lang") : NULL;
   if (arg) return !strcmp(arg, "ar") ? "ar" : "en";
-  const char *cookie = q->conn ? MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE) : NULL;
-  if (cookie && web_cookie_get(cookie, "avn_lang", v, sizeof v) && !strcmp(v, "ar")) return "ar";
+  if (q->cookies && web_cookie_get(q->cookies, "avn_lang", v, sizeof v) && !strcmp(v, "ar")) return "ar";
   return "en";
 }
 

@@ -34,6 +34,7 @@ typedef struct web_req {
   web_principal who;          /* valid when the route needs a session */
   const char *sid;            /* the session id from the cookie, or NULL */
   char addr[64];              /* the client's numeric address ("" unknown): login back-off */
+  const char *cookies;        /* the Cookie header, or NULL */
 } web_req;
 
 typedef struct web_resp {
