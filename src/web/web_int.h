@@ -99,6 +99,8 @@ void web_page_screen(web_req *q, web_resp *r);
 void web_page_enroll(web_req *q, web_resp *r);
 void web_page_review(web_req *q, web_resp *r);
 void web_page_act(web_req *q, web_resp *r);
+/* The study lock form, for administrators (nothing for others); error: a refusal to show. */
+void web_study_lock_form(web_req *q, web_resp *r, const char *error);
 void web_page_reports(web_req *q, web_resp *r);
 void web_page_report_study(web_req *q, web_resp *r);
 void web_page_report_safety(web_req *q, web_resp *r);

@@ -609,12 +609,65 @@ static const act_row acts[] = {
     {"restore", act_restore}, {"visit", act_visit},
 };
 
+/* The study lock (the data freeze), an administrator's: its form, holding
+** what was typed when error (the refusal) is given. */
+void web_study_lock_form(web_req *q, web_resp *r, const char *error) {
+  store_lock_info lk;
+  avn_err e;
+  memset(&lk, 0, sizeof lk);
+  bool admin = store_permit(q->app->s, "lock_study", NULL, &e) == AVN_OK;
+  if (!admin && error) {   /* the refusal, and no form to offer */
+    web_raw(r, "<h2>Study lock</h2><p class=\"error\" role=\"alert\">");
+    web_text(r, error);
+    web_raw(r, "</p>");
+  }
+  if (!admin || store_study_lock(q->app->s, &lk, &e)) return;
+  web_raw(r, "<h2>Study lock</h2>");
+  if (lk.locked) {
+    web_raw(r, "<p>Locked since %s by ", lk.at);
+    web_text(r, lk.by);
+    web_raw(r, ": ");
+    web_text(r, lk.reason);
+    web_raw(r, "</p>");
+  }
+  if (error) {
+    web_raw(r, "<p class=\"error\" role=\"alert\">");
+    web_text(r, error);
+    web_raw(r, "</p>");
+  }
+  web_raw(r, "<form method=\"post\" action=\"/act\" class=\"act lock\">");
+  web_csrf_field(r, q);
+  web_hidden(r, "action", lk.locked ? "unlock_study" : "lock_study");
+  web_raw(r, "<label>Reason <input name=\"reason\" value=\"");
+  web_text(r, error ? web_arg(q, "reason") : "");
+  web_raw(r, "\"></label> <button>%s the study</button></form>", lk.locked ? "Unlock" : "Lock");
+}
+
+/* lock_study / unlock_study: no patient; back to the dashboard. */
+static void act_study(web_req *q, web_resp *r, bool unlock) {
+  char msg[1024];
+  avn_err e;
+  avn_err_clear(&e);
+  if (!store_lock_study(q->app->s, unlock, arg_or_null(q, "reason"), q->who.user, &e)) {
+    web_redirect(r, "/");
+    return;
+  }
+  r->status = 422;
+  web_page_begin(r, q, "Study lock");
+  web_study_lock_form(q, r, avn_err_format(&e, msg, sizeof msg));
+  web_page_end(r);
+}
+
 void web_page_act(web_req *q, web_resp *r) {
   const char *action = web_arg(q, "action"), *patient = web_arg(q, "patient");
   char msg[1024];
   avn_err e;
   avn_err_clear(&e);
   const act_row *a = NULL;
+  if (action && (!strcmp(action, "lock_study") || !strcmp(action, "unlock_study"))) {
+    act_study(q, r, action[0] == 'u');
+    return;
+  }
   for (size_t i = 0; action && i < sizeof acts / sizeof acts[0]; i++)
     if (!strcmp(acts[i].name, action)) a = &acts[i];
   if (!a || !patient || !patient[0]) {

@@ -119,6 +119,7 @@ void web_page_dashboard(web_req *q, web_resp *r) {
     web_raw(r, "<td class=\"%s\">%s</td></tr>", status, status);
   }
   web_raw(r, "</tbody></table>");
+  web_study_lock_form(q, r, NULL);
   web_page_end(r);
 cleanup:
   avn_free(due);

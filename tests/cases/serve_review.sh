@@ -154,6 +154,21 @@ c=$(page ivy /review/P001)
 is "back into follow-up" "$(req -b "$T/ivy" -d "action=unwithdraw&patient=P001&key=unwithdraw&reason=came+back&csrf=$c" "$B/act")" 303
 db_is "active again" "SELECT status FROM patient WHERE code='P001'" active
 
+# --- the study lock (the data freeze): the administrator's ---
+c=$(page ivy /review/P001)
+is "ivy may not lock the study" "$(req -b "$T/ivy" -d "action=lock_study&reason=freeze&csrf=$c" "$B/act")" 422
+body_has "role investigator"
+c=$(page ada /)
+body_has 'value="lock_study"'
+is "a study lock without a reason" "$(req -b "$T/ada" -d "action=lock_study&csrf=$c" "$B/act")" 422
+is "ada locks the study" "$(req -b "$T/ada" -d "action=lock_study&reason=data+freeze&csrf=$c" "$B/act")" 303
+c=$(page dora "/form?patient=P001&visit=m1&form=hhs&hip=left&entry=1")
+is "no change while the study is locked" "$(req -b "$T/dora" -d "$FORM&entry=1&${HHS_A/pain=mild/pain=none}&reason=typo&csrf=$c" "$B/form")" 422
+body_has "the study is locked"
+c=$(page ada /)
+body_has "data freeze"
+is "ada unlocks it" "$(req -b "$T/ada" -d "action=unlock_study&reason=query+to+resolve&csrf=$c" "$B/act")" 303
+
 # --- no CSRF, no action ---
 is "a post without its CSRF token" "$(req -b "$T/ivy" -d "action=lock&$LOCK&reason=x" "$B/act")" 403
 serve_stop
