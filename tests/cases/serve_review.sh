@@ -88,6 +88,15 @@ req -b "$T/mona" "$B/review/P001" >/dev/null
 body_has "It was 2024-01-31"
 body_lacks "query_close:$qid"   # a closed query has no more forms
 
+# --- script and SQL in a message: stored verbatim, shown escaped ---
+EVIL="<script>alert(1)</script>'); DROP TABLE audit;--"
+c=$(page mona /review/P001)
+is "a query with markup and SQL" "$(req -b "$T/mona" --data-urlencode "message=$EVIL" -d "action=query_open&patient=P001&key=query-patient&csrf=$c" "$B/act")" 303
+db_is "stored verbatim" "SELECT count(*) FROM query_message WHERE text = '$(printf '%s' "$EVIL" | sed "s/'/''/g")'" 1
+req -b "$T/mona" "$B/review/P001" >/dev/null
+body_lacks "<script>alert(1)"
+body_has "&lt;script&gt;alert(1)&lt;/script&gt;&#39;); DROP TABLE audit;--"
+
 # --- source data verification (the monitor) ---
 VER="action=verify&patient=P001&visit=m1&form=hhs&hip=left&entry=1&key=v"
 is "mona verifies entry 1" "$(req -b "$T/mona" -d "$VER&csrf=$c" "$B/act")" 303
