@@ -23,8 +23,8 @@
 enum { ID_PATIENT, ID_SITE, ID_SIDE, ID_SEX, ID_AGE, ID_BIRTH, ID_ENROLLED, ID_STATUS, ID_WITHDRAWN,
        ID_REASON, ID_STAGE, ID_STAGE_LEFT, ID_STAGE_RIGHT, ID__N };
 
-static const inst_code sex_codes[] = {{"male", "Male", 1}, {"female", "Female", 2}};
-static const inst_code side_codes[] = {{"left", "Left", 1}, {"right", "Right", 2}};
+static const inst_code sex_codes[] = {{"male", "Male", 1, NULL}, {"female", "Female", 2, NULL}};
+static const inst_code side_codes[] = {{"left", "Left", 1, NULL}, {"right", "Right", 2, NULL}};
 
 /* An item's column within its group, found by the name's address: stored
 ** values borrow their item names from the definition, as columns do. */
@@ -60,7 +60,7 @@ struct frame {
   bool done;
 };
 
-static const inst_code yes_no[] = {{"no", "No", 0}, {"yes", "Yes", 1}};
+static const inst_code yes_no[] = {{"no", "No", 0, NULL}, {"yes", "Yes", 1, NULL}};
 
 /* ------------------------------------------------------------------ */
 /* columns                                                             */

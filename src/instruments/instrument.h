@@ -61,6 +61,7 @@ typedef struct inst_code {
   const char *name;    /* canonical name used on the command line: "slight" */
   const char *label;   /* words shown on forms: "Slight, occasional, ..." */
   double value;        /* numeric value (points, precoded value, grade) */
+  const char *label_ar;  /* its Arabic (label_ar:), or NULL */
 } inst_code;
 
 typedef struct inst_item {
@@ -81,6 +82,7 @@ typedef struct inst_item {
                               imported REDCap calculation); NULL if none */
   bool identifying;        /* `identifying: true`: a direct identifier, never
                               exported */
+  const char *label_ar;    /* its Arabic (label_ar:), or NULL: shown by the Arabic interface */
 } inst_item;
 
 /* One level of a category result (`levels:`), best first: a value at or
@@ -174,6 +176,7 @@ const char *inst_role_name(inst_role r);
 /* --- definition accessors --- */
 const char *inst_name(const inst_def *d);        /* "hhs" */
 const char *inst_title(const inst_def *d);       /* "Harris Hip Score" */
+const char *inst_title_ar(const inst_def *d);    /* its Arabic (title_ar:), or NULL */
 inst_level inst_get_level(const inst_def *d);
 size_t inst_n_items(const inst_def *d);
 const inst_item *inst_item_at(const inst_def *d, size_t i);

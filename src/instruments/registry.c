@@ -209,6 +209,7 @@ inst_role inst_get_role(const inst_def *d) { return d->role; }
 
 const char *inst_name(const inst_def *d) { return d->name; }
 const char *inst_title(const inst_def *d) { return d->title; }
+const char *inst_title_ar(const inst_def *d) { return d->title_ar; }
 inst_level inst_get_level(const inst_def *d) { return d->level; }
 size_t inst_n_items(const inst_def *d) { return d->n_items; }
 const inst_item *inst_item_at(const inst_def *d, size_t i) {

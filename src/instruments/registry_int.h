@@ -60,6 +60,7 @@ struct inst_def {
   const char *file;
   const char *name;
   const char *title;
+  const char *title_ar;   /* its Arabic, or NULL */
   inst_level level;
   def_item *items;
   size_t n_items, cap_items;

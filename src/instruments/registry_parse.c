@@ -6,6 +6,8 @@
 **   name, title, level (patient | hip),
 **   items:   name, label, type (int real code bool date time text), unit,
 **            min/max, codes (name, label, value), required, alias_of/factor,
+**   label_ar (items, codes) and title_ar: an Arabic translation, shown in
+**            the Arabic interface (only where the instrument's licence allows),
 **            by_value (a code item may be entered as its numeric value),
 **            show_if (a condition on the form's other items, cond.h: the
 **            item applies only when it holds), note (for reviewers),
@@ -157,6 +159,18 @@ static avn_rc get_name(dctx *c, const ytree *v, const char *key, bool (*ok)(cons
   return get_text(c, v, key, dst);
 }
 
+/* An Arabic translation (label_ar, title_ar): text with at least one
+** letter of the Arabic block (U+0600-U+06FF: UTF-8 lead bytes D8-DB). */
+static bool has_arabic(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s >= 0xD8 && (unsigned char)*s <= 0xDB && ((unsigned char)s[1] & 0xC0) == 0x80) return true;
+  return false;
+}
+
+static avn_rc get_arabic(dctx *c, const ytree *v, const char *key, const char **dst) {
+  return get_name(c, v, key, has_arabic, "an Arabic translation needs Arabic letters", dst);
+}
+
 static avn_rc get_type(dctx *c, const ytree *v, inst_type *out) {
   const char *s = NULL;
   avn_rc rc = ytree_scalar(&c->r, v, "type", &s);
@@ -234,10 +248,12 @@ static avn_rc parse_code(dctx *c, const ytree *m, const char *item, inst_code *c
       rc = get_name(c, v, key, valid_code_name, "bad code name", &code->name);
     } else if (!strcmp(key, "label")) {
       rc = get_text(c, v, key, &code->label);
+    } else if (!strcmp(key, "label_ar")) {
+      rc = get_arabic(c, v, key, &code->label_ar);
     } else if (!strcmp(key, "value")) {
       rc = ytree_number(&c->r, v, key, &code->value);
     } else {
-      rc = ytree_unknown_key(&c->r, m, k, "unknown key in a code (expected name, label, value)");
+      rc = ytree_unknown_key(&c->r, m, k, "unknown key in a code (expected name, label, label_ar, value)");
     }
     if (rc) return rc;
   }
@@ -326,6 +342,8 @@ static avn_rc parse_item(dctx *c, const ytree *m, bool is_option, def_item *it /
       rc = get_name(c, v, key, valid_name, NAME_RULE, &it->pub.name);
     } else if (!strcmp(key, "label")) {
       rc = get_text(c, v, key, &it->pub.label);
+    } else if (!strcmp(key, "label_ar")) {
+      rc = get_arabic(c, v, key, &it->pub.label_ar);
     } else if (!strcmp(key, "unit")) {
       rc = get_text(c, v, key, &it->pub.unit);
     } else if (!strcmp(key, "alias_of")) {
@@ -801,6 +819,8 @@ static avn_rc parse_top(dctx *c, const ytree *root) {
       rc = get_name(c, v, key, valid_name, NAME_RULE, &c->d->name);
     } else if (!strcmp(key, "title")) {
       rc = get_text(c, v, key, &c->d->title);
+    } else if (!strcmp(key, "title_ar")) {
+      rc = get_arabic(c, v, key, &c->d->title_ar);
     } else if (!strcmp(key, "level")) {
       rc = get_level(c, v, &c->d->level);
     } else if (!strcmp(key, "items")) {
@@ -820,7 +840,7 @@ static avn_rc parse_top(dctx *c, const ytree *root) {
     } else if (!strcmp(key, "scorer")) {
       rc = get_name(c, v, key, valid_name, NAME_RULE, &c->d->scorer_name);
     } else {
-      rc = ytree_unknown_key(&c->r, root, k, "unknown key (expected name, title, level, items, "
+      rc = ytree_unknown_key(&c->r, root, k, "unknown key (expected name, title, title_ar, level, items, "
                              "results, options, rules, reads, repeats, scorer, role)");
     }
     if (rc) return rc;

@@ -10,17 +10,83 @@
 #include "store/db.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/mem.h"
 
+/* Prepared statements kept for reuse, keyed by their SQL text: the write
+** path runs the same few dozen statements for every save, and preparing
+** (parsing, planning) was the largest single cost of a save under load.
+** A statement in use (a row callback running the same SQL again) is not
+** shared: that call prepares its own. The least recently used slot makes
+** way; sq_close finalizes them all. */
+#define SQ_CACHE 128
+
+typedef struct sq_cached {
+  char *sql;                 /* its text (avn_strdup), NULL: a free slot */
+  unsigned long hash;
+  sqlite3_stmt *st;
+  bool busy;
+  unsigned long used;        /* tick of the last use */
+} sq_cached;
+
 typedef struct {
   db_conn base;
   sqlite3 *db;
   char path[1024];
+  sq_cached cache[SQ_CACHE];
+  unsigned long tick;
 } sqlite_conn;
+
+static unsigned long sql_hash(const char *s) {   /* FNV-1a */
+  unsigned long h = 1469598103934665603UL;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211UL;
+  return h;
+}
+
+/* The statement for sql, from the cache or prepared; *slot: its cache slot,
+** or NULL when the caller owns it (finalize it after use). */
+static int sq_prepare(sqlite_conn *c, const char *sql, sqlite3_stmt **st, sq_cached **slot) {
+  unsigned long h = sql_hash(sql);
+  sq_cached *victim = NULL;
+  *slot = NULL;
+  for (size_t i = 0; i < SQ_CACHE; i++) {
+    sq_cached *x = &c->cache[i];
+    if (x->sql && x->hash == h && !strcmp(x->sql, sql)) {
+      if (x->busy) break;   /* in use further up the stack: prepare another */
+      x->busy = true;
+      x->used = ++c->tick;
+      *st = x->st;
+      *slot = x;
+      return SQLITE_OK;
+    }
+    if (!x->busy && (!victim || (victim->sql && (!x->sql || x->used < victim->used)))) victim = x;
+  }
+  int r = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+  if (r != SQLITE_OK || !victim) return r;
+  char *copy = avn_strdup(sql);
+  if (!copy) return r;   /* not cached: the caller finalizes it */
+  if (victim->sql) {
+    sqlite3_finalize(victim->st);
+    avn_free(victim->sql);
+  }
+  *victim = (sq_cached){copy, h, *st, true, ++c->tick};
+  *slot = victim;
+  return r;
+}
+
+static void sq_release(sqlite3_stmt *st, sq_cached *slot) {
+  if (!slot) {
+    sqlite3_finalize(st);
+    return;
+  }
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  slot->busy = false;
+}
 
 /* SQLite's code as avn's: "busy" is its own status (exit 3: try again),
 ** damage is never folded into a generic failure. */
@@ -57,9 +123,10 @@ static avn_rc sq_run(db_conn *base, const char *sql, const char *const *params, 
                      db_row_fn fn, db_typed_fn tfn, void *ctx, avn_err *e) {
   sqlite_conn *c = (sqlite_conn *)base;
   sqlite3_stmt *st = NULL;
+  sq_cached *slot = NULL;
   avn_rc rc = AVN_OK;
   const char *cols[64];
-  if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+  if (sq_prepare(c, sql, &st, &slot) != SQLITE_OK) {
     rc = sq_fail(c, e, "prepare");
     goto cleanup;
   }
@@ -90,7 +157,7 @@ static avn_rc sq_run(db_conn *base, const char *sql, const char *const *params, 
     if (fn && fn(ctx, nc, cols)) break;
   }
 cleanup:
-  sqlite3_finalize(st);
+  if (st) sq_release(st, slot);
   return rc;
 }
 
@@ -127,6 +194,10 @@ static avn_rc sq_rollback(db_conn *base) {
 static void sq_close(db_conn *base) {
   sqlite_conn *c = (sqlite_conn *)base;
   if (!c) return;
+  for (size_t i = 0; i < SQ_CACHE; i++) {
+    sqlite3_finalize(c->cache[i].st);
+    avn_free(c->cache[i].sql);
+  }
   sqlite3_close(c->db);
   avn_free(c);
 }

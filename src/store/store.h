@@ -249,7 +249,8 @@ typedef struct store_enter_req {
   bool has_date;             /* the visit's actual date */
   avn_date date;
   const char *user;
-  const char *reason;        /* required to change a recorded value */
+  const char *reason;        /* required to change a recorded value; given with new
+                                values it is audited with them too (their source) */
   bool unscheduled;          /* the form is collected at a visit whose protocol
                                 schedule does not list it (marked; else refused) */
   /* Instances (store_instance.c). A repeating form (inst_repeats): new_instance
@@ -567,7 +568,8 @@ avn_rc store_permit(store *s, const char *action, const char *patient, avn_err *
 ** deviations, enrolment and follow-up) every role; store_verify (the whole
 ** trail replayed) administrators only. store_read_as declares the purpose
 ** for the reads that follow on this handle, refused (naming user, role and
-** action) when the role may not. AVN_OK in a study without users. */
+** action) when the role may not. AVN_OK in a study without users. NULL
+** action: back to "read" (a server resets it after the request). */
 avn_rc store_read_as(store *s, const char *action, avn_err *e);
 
 /* --- queries on a field (store_query.c) ---

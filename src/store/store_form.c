@@ -517,8 +517,10 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
     rc = store_q(s, "INSERT INTO item_value(form_id,item,value_text,value_num,unit) VALUES(?,?,?,?,?)"
                     " ON CONFLICT(form_id,item) DO UPDATE SET value_text=excluded.value_text,"
                     " value_num=excluded.value_num, unit=excluded.unit", vp2, 5, NULL, NULL, e);
+    /* A reason given with new values is kept too: it says where they came
+    ** from (a questionnaire the patient filled in: web_survey.c). */
     if (!rc) rc = store_audit(s, r->user, was ? "update" : "insert", record, vals[i].item, was, texts[i],
-                              was ? r->reason : NULL, e);
+                              r->reason, e);
     if (rc) goto cleanup;
     if (was) out->n_changed++;
     else out->n_new++;

@@ -597,6 +597,10 @@ avn_rc store_audit_permit(store *s, const char *action, const char *record, cons
 /* --- reading ------------------------------------------------------------- */
 
 avn_rc store_read_as(store *s, const char *action, avn_err *e) {
+  if (!action) {   /* back to the default purpose, "read" (a server's next request) */
+    s->actor.read_as[0] = '\0';
+    return AVN_OK;
+  }
   if (!s->has_accounts) return AVN_OK;
   avn_rc rc = store_read_scope(s, NULL, action, NULL, 0, e);
   if (!rc) snprintf(s->actor.read_as, sizeof s->actor.read_as, "%s", action);

@@ -41,9 +41,11 @@
 
 #define SESSION_COOKIE "avn_session"
 #define WEB_MAX_CONNECTIONS 256
+#define WEB_MAX_PER_ADDRESS 64      /* one machine cannot hold every connection */
 
 typedef struct web_conn {      /* per-request state, freed in on_done */
   avn_buf body;
+  double deadline;            /* the body must be in by then (monotonic seconds) */
   bool too_big;
   bool refused;               /* a response was queued before the body */
   bool waiting;               /* suspended until its batch commits */
@@ -54,6 +56,7 @@ typedef struct web_conn {      /* per-request state, freed in on_done */
 
 typedef struct web_server {
   web_app app;                /* what pages see */
+  double body_seconds;        /* how long a request body may take to arrive */
   struct web_batch *batch;
 } web_server;
 
@@ -84,6 +87,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, web_resp *r) {
   MHD_add_response_header(m, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   if (r->location[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_LOCATION, r->location);
   if (r->cookie[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
+  if (r->disposition[0]) MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_DISPOSITION, r->disposition);
   if (r->retry_after > 0) {
     char s[16];
     snprintf(s, sizeof s, "%d", r->retry_after);
@@ -104,11 +108,21 @@ static enum MHD_Result send_plain(struct MHD_Connection *c, unsigned status, con
   return ret;
 }
 
-/* Seconds on the monotonic clock, for session idle times and the back-off. */
-static double now_s(void) {
+double web_now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The client's numeric address, for the login back-off ("" when unknown). */
+static void client_addr(struct MHD_Connection *c, char *out, size_t n) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+  out[0] = '\0';
+  if (sa && sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
+  else if (sa && sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
 static void set_session_cookie(web_resp *r, const web_req *q, const char *sid, bool clear) {
@@ -125,17 +139,17 @@ static void login_password(web_req *q, web_resp *r) {
   int wait = 0;
   avn_err e;
   avn_err_clear(&e);
-  if (web_auth_gate(q->app->auth, now_s(), &wait) != WEB_LOGIN_OK) {
+  if (web_auth_gate(q->app->auth, name, q->addr, web_now(), &wait) != WEB_LOGIN_OK) {
     r->retry_after = wait;
     web_error_page(r, q, 429, "Too many failed attempts: wait a few seconds and try again.");
     return;
   }
   if (!name || !pw || store_login(q->app->s, name, pw, 8, tok, &e) != AVN_OK) {
-    web_auth_failed(q->app->auth, now_s());
+    web_auth_failed(q->app->auth, name, q->addr, web_now());
     web_error_page(r, q, 403, "That user name and password were refused.");
     return;
   }
-  web_auth_open(q->app->auth, name, tok, now_s(), sid);
+  web_auth_open(q->app->auth, name, tok, web_now(), sid);
   sodium_memzero(tok, sizeof tok);
   set_session_cookie(r, q, sid, false);
   web_redirect(r, "/");
@@ -158,7 +172,7 @@ static void page_login(web_req *q, web_resp *r) {
   if (token) {
     char sid[WEB_TOKEN_HEX + 1];
     int wait = 0;
-    web_login l = web_auth_login(q->app->auth, token, now_s(), sid, &wait);
+    web_login l = web_auth_login(q->app->auth, token, q->addr, web_now(), sid, &wait);
     if (l == WEB_LOGIN_OK) {
       set_session_cookie(r, q, sid, false);
       web_redirect(r, "/");   /* and the token leaves the address bar */
@@ -170,18 +184,21 @@ static void page_login(web_req *q, web_resp *r) {
                                        : "That login token is not this server's.");
     return;
   }
-  web_page_begin(r, q, "Log in");
+  web_page_begin(r, q, web_t(q, "Log in"));
   if (users)
-    web_raw(r, "<h1>Log in</h1><form method=\"post\" action=\"/login\"><label>User <input name=\"user\" "
-               "autocomplete=\"username\"></label> <label>Password <input name=\"password\" type=\"password\" "
-               "autocomplete=\"current-password\"></label> <button>Log in</button></form>");
+    web_raw(r, "<h1>%s</h1><form method=\"post\" action=\"/login\"><label>%s <input name=\"user\" "
+               "autocomplete=\"username\"></label> <label>%s <input name=\"password\" type=\"password\" "
+               "autocomplete=\"current-password\"></label> <button>%s</button></form>",
+            web_t(q, "Log in"), web_t(q, "User"), web_t(q, "Password"), web_t(q, "Log in"));
   else
-    web_raw(r, "<h1>Log in</h1><p>Open the login link that <code>avn serve</code> printed when it started "
+    web_raw(r, "<h1>%s</h1><p>Open the login link that <code>avn serve</code> printed when it started "
                "(it holds a one-time token for this run), or paste the token here.</p>"
                "<form method=\"post\" action=\"/login\"><label>Token <input name=\"token\" autocomplete=\"off\" "
-               "size=\"66\"></label> <button>Log in</button></form>");
+               "size=\"66\"></label> <button>%s</button></form>", web_t(q, "Log in"), web_t(q, "Log in"));
   web_page_end(r);
 }
+
+void web_clear_session_cookie(web_resp *r, const web_req *q) { set_session_cookie(r, q, "", true); }
 
 static void page_logout(web_req *q, web_resp *r) {
   avn_err e;
@@ -211,20 +228,29 @@ typedef struct route {
   bool session;               /* needs a logged-in session (and CSRF on POST) */
   web_handler run;
   bool batch;                 /* a POST that saves: joins the open batch */
+  bool safety;                /* open to the safety board, who see the safety report only */
 } route;
 
 static const route routes[] = {
-    {"/static/avn.css", false, true, false, false, page_css, false},
-    {"/static/avn.js", false, true, false, false, page_js, false},
-    {"/login", false, true, true, false, page_login, false},
-    {"/logout", false, false, true, true, page_logout, false},
-    {"/", false, true, false, true, web_page_dashboard, false},
-    {"/patient/", true, true, false, true, web_page_patient, false},
-    {"/audit/", true, true, false, true, web_page_audit, false},
-    {"/form", false, true, true, true, web_page_form, true},
-    {"/api/score/", true, false, true, true, web_api_score, false},
-    {"/screen", false, true, true, true, web_page_screen, false},
-    {"/enroll", false, true, true, true, web_page_enroll, false},
+    {"/static/avn.css", false, true, false, false, page_css, false, true},
+    {"/static/avn.js", false, true, false, false, page_js, false, true},
+    {"/login", false, true, true, false, page_login, false, true},
+    {"/logout", false, false, true, true, page_logout, false, true},
+    {"/", false, true, false, true, web_page_dashboard, false, false},
+    {"/patient/", true, true, false, true, web_page_patient, false, false},
+    {"/audit/", true, true, false, true, web_page_audit, false, false},
+    {"/form", false, true, true, true, web_page_form, true, false},
+    {"/api/score/", true, false, true, true, web_api_score, false, false},
+    {"/screen", false, true, true, true, web_page_screen, false, false},
+    {"/enroll", false, true, true, true, web_page_enroll, false, false},
+    {"/review/", true, true, false, true, web_page_review, false, false},
+    {"/act", false, false, true, true, web_page_act, false, false},
+    {"/reports", false, true, false, true, web_page_reports, false, true},
+    {"/report/study.pdf", false, true, false, true, web_page_report_study, false, false},
+    {"/report/safety.pdf", false, true, false, true, web_page_report_safety, false, true},
+    {"/survey/new", false, false, true, true, web_page_survey_new, false, false},
+    {"/s/", true, true, true, false, web_page_survey, false, true},   /* the patient's: the link is the key */
+    {"/lang", false, true, false, false, web_page_lang, false, true},
 };
 
 static const route *find_route(const char *path) {
@@ -236,7 +262,7 @@ static const route *find_route(const char *path) {
   return NULL;
 }
 
-static void dispatch(const route *rt, web_req *q, web_resp *r, struct MHD_Connection *c) {
+static void dispatch(const route *rt, web_req *q, web_resp *r) {
   if (!rt) {
     web_error_page(r, q, 404, "There is no such page.");
     return;
@@ -247,10 +273,9 @@ static void dispatch(const route *rt, web_req *q, web_resp *r, struct MHD_Connec
     return;
   }
   char sid[WEB_TOKEN_HEX + 1];
-  const char *cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
-  if (cookie && web_cookie_get(cookie, SESSION_COOKIE, sid, sizeof sid)) q->sid = sid;
+  if (q->cookies && web_cookie_get(q->cookies, SESSION_COOKIE, sid, sizeof sid)) q->sid = sid;
   if (rt->session) {
-    if (!web_auth_session(q->app->auth, q->sid, now_s(), &q->who)) {
+    if (!web_auth_session(q->app->auth, q->sid, web_now(), &q->who)) {
       if (q->post) {
         web_error_page(r, q, 401, "Your session has ended (or never began): log in again.");
       } else {
@@ -276,6 +301,17 @@ static void dispatch(const route *rt, web_req *q, web_resp *r, struct MHD_Connec
       web_error_page(r, q, 401, "This study has named users: log in with your user name and password.");
       return;
     }
+  }
+  /* The safety board sees the safety report and nothing else: not the
+  ** dashboard, not a patient (their home is the reports page). */
+  if (rt->session && !rt->safety && store_has_accounts(q->app->s) &&
+      store_actor_role(q->app->s) == STORE_ROLE_SAFETY_BOARD) {
+    if (!q->post && !strcmp(rt->path, "/")) {
+      web_redirect(r, "/reports");
+    } else {
+      web_error_page(r, q, 403, "The safety board receives the safety report only (Reports).");
+    }
+    return;
   }
   rt->run(q, r);
 }
@@ -318,6 +354,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     wc = avn_calloc(1, sizeof *wc);
     if (!wc) return MHD_NO;
     avn_buf_init(&wc->body, WEB_MAX_BODY);
+    wc->deadline = web_now() + srv->body_seconds;
     *con_cls = wc;
     if (!post && strcmp(method, MHD_HTTP_METHOD_GET) != 0) {
       wc->refused = true;
@@ -342,6 +379,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     *upload_data_size = 0;
     return MHD_YES;
   }
+  /* A body trickled in too slowly: libmicrohttpd (0.9.75) refuses a
+  ** response queued while a body is arriving, so the connection is closed
+  ** (web.h says what the client sees). */
+  if (*upload_data_size && web_now() > wc->deadline) return MHD_NO;
   if (*upload_data_size) {
     if (!wc->too_big && avn_buf_append(&wc->body, upload_data, *upload_data_size)) wc->too_big = true;
     *upload_data_size = 0;
@@ -349,6 +390,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   }
   if (wc->too_big) return send_plain(c, 413, "request body larger than 64 KiB");
   web_req q = {.app = &srv->app, .post = post, .path = url, .conn = c};
+  client_addr(c, q.addr, sizeof q.addr);
+  q.cookies = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
   web_resp r = {.status = 200};
   avn_err e;
   avn_err_clear(&e);
@@ -362,7 +405,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   bool batched = post && rt && rt->batch;
   if (!batched || srv->batch->n == WEB_MAX_CONNECTIONS) flush(srv);
   if (batched && !srv->batch->open) srv->batch->open = store_begin(srv->app.s, &e) == AVN_OK;
-  dispatch(rt, &q, &r, c);
+  dispatch(rt, &q, &r);
   if (batched && srv->batch->open && r.status == 303) {   /* stored in the batch: answer once durable */
     web_form_free(&q.form);
     wc->resp = r;
@@ -452,6 +495,7 @@ avn_rc web_serve(const web_config *cfg, avn_err *e) {
   }
   rc = store_open(cfg->db, &app->s, e);
   if (!rc) rc = web_auth_create(cfg->user, cfg->idle_minutes * 60.0, &app->auth, e);
+  if (!rc) rc = web_surveys_create(&app->surveys, e);
   if (rc) goto cleanup;
 
   /* SIGINT/SIGTERM are blocked and looked for between turns of the loop,
@@ -460,12 +504,16 @@ avn_rc web_serve(const web_config *cfg, avn_err *e) {
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, &old);
+  unsigned timeout = cfg->client_timeout ? cfg->client_timeout : 15;
+  srv.body_seconds = 2.0 * timeout;
   struct MHD_OptionItem opts[] = {
       {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_done, NULL},
       {MHD_OPTION_SOCK_ADDR, 0, v6 ? (void *)&a6 : (void *)&a4},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL},   /* request line and headers */
-      {MHD_OPTION_CONNECTION_TIMEOUT, 15, NULL},                /* seconds idle: slow clients are dropped */
+      {MHD_OPTION_CONNECTION_TIMEOUT, timeout, NULL},           /* seconds silent: closed (web.h) */
       {MHD_OPTION_CONNECTION_LIMIT, WEB_MAX_CONNECTIONS, NULL},
+      {MHD_OPTION_PER_IP_CONNECTION_LIMIT, WEB_MAX_PER_ADDRESS, NULL},
+      {MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL},                  /* 400 for HTTP/1.1 without Host, bare LF... */
       {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
       {cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
       {MHD_OPTION_END, 0, NULL}};
@@ -498,19 +546,20 @@ avn_rc web_serve(const web_config *cfg, avn_err *e) {
       if (!sigismember(&pending, SIGINT) && !sigismember(&pending, SIGTERM)) continue;
       sigwait(&stop, &sig);
       stopping = true;
-      stop_at = now_s() + 2;
+      stop_at = web_now() + 2;
       MHD_socket ls = MHD_quiesce_daemon(d);
       if (ls != MHD_INVALID_SOCKET) close(ls);
       continue;
     }
     const union MHD_DaemonInfo *n = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    if (!n || n->num_connections == 0 || now_s() > stop_at) break;
+    if (!n || n->num_connections == 0 || web_now() > stop_at) break;
   }
   flush(&srv);
   MHD_stop_daemon(d);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
 cleanup:
   web_auth_free(app->auth);
+  web_surveys_free(app->surveys);
   store_close(app->s);
   avn_free(cert);
   avn_free(key);

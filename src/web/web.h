@@ -11,8 +11,25 @@
 ** durable commit (group commit, web.c), answered only once it is done.
 **
 ** Limits, so a bad client cannot take the server down: each connection
-** gets a bounded memory pool (headers), an idle timeout, a bounded body
-** (413 beyond it) and a bounded number of form fields (400 beyond it).
+** gets a bounded memory pool (headers: 431 beyond it, libmicrohttpd's), a
+** bounded body (413 beyond it) and a bounded number of form fields (400
+** beyond it); at most 256 connections, 64 from one address.
+**
+** Slow clients get no 408: libmicrohttpd 0.9.75 offers no way to send one.
+** What happens instead, precisely (tests/cases/serve_slow.sh):
+**  - silent for client_timeout seconds (while the request line, the
+**    headers or the body arrive): libmicrohttpd closes the connection; no
+**    handler can answer then, so the client sees EOF without a status line;
+**  - a body still arriving client_timeout x 2 seconds after its headers
+**    (a client trickling a byte now and then, never silent long enough):
+**    closed at its next piece after that deadline, again without a status
+**    line (MHD_queue_response is refused while a body is being received);
+**  - headers trickled the same way are bounded only by the memory pool:
+**    431 once they pass 32 KiB; 64 connections per address cap what one
+**    machine can hold open that way.
+** None of this blocks any other client: the loop serves them meanwhile.
+** Malformed requests (not HTTP, HTTP/1.1 without Host) get libmicrohttpd's
+** 400 (strict parsing is on).
 ** web_serve returns after SIGINT or SIGTERM once requests in flight have
 ** been answered (at most 2 s more).
 */
@@ -29,6 +46,8 @@ typedef struct web_config {
   const char *cert, *key;     /* PEM files for HTTPS, both or neither */
   const char *user;           /* the operator a token session acts as */
   double idle_minutes;        /* session idle timeout */
+  unsigned client_timeout;    /* seconds a connection may stay silent (0: 15); a request
+                                 body must arrive within twice that */
   /* Called once the server listens, with the login link (token included). */
   void (*ready)(void *ctx, const char *login_url);
   void *ready_ctx;

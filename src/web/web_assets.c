@@ -26,7 +26,14 @@ const char web_css[] =
     ".logout button{min-height:0;padding:.2em .6em;background:#fff;color:#1f4e79}"
     ".score{position:sticky;bottom:0;background:#e6f0f8;padding:.8em;border-radius:6px;font-size:1.15em;"
     "min-height:2.5em}.result{margin-right:1em}dl.facts{display:grid;grid-template-columns:max-content 1fr;"
-    "gap:.2em 1em}dd{margin:0}\n";
+    "gap:.2em 1em}dd{margin:0}"
+    /* the patient's questionnaire: large, touch-friendly controls */
+    ".survey{font-size:1.2em}.survey fieldset{border:0;background:#fff;border-radius:8px;margin:1em 0;padding:.8em}"
+    ".survey legend{font-weight:700;font-size:1.2em}.survey .choice{min-height:60px;padding:.5em 1em}"
+    ".survey input,.survey select{min-height:60px;font-size:1.1em}.survey input[type=radio]{width:1.6em;height:1.6em}"
+    ".survey button{min-height:64px;width:100%;font-size:1.2em}.lang{color:#fff}"
+    /* right to left: the header's end and table cells follow the text */
+    "[dir=rtl] .logout{margin-left:0;margin-right:auto}[dir=rtl] th,[dir=rtl] td{text-align:right}\n";
 
 const char web_js[] =
     "/* avn.js: live scores on a form page. On every change the form's values go\n"

@@ -19,12 +19,22 @@ typedef struct session {
   char store_token[WEB_TOKEN_HEX + 1]; /* that user's store session ("" none) */
 } session;
 
+/* The back-off of one user name ("u:NAME") or one client address
+** ("a:ADDR"): a failure lengthens it for that key alone, so one person's
+** typos never lock out another, and guessing many names from one address
+** still backs off. */
+typedef struct backoff {
+  char key[WEB_BACKOFF_KEY];        /* "" when the slot is free */
+  int fails;                        /* failed logins since the last success */
+  double next_try;                  /* no login attempt before this */
+  double last;                      /* the last failure */
+} backoff;
+
 struct web_auth {
   char token[WEB_TOKEN_HEX + 1];
   char *user;
   double idle;
-  int fails;                        /* failed logins since the last success */
-  double next_try;                  /* no login attempt before this */
+  backoff backoffs[WEB_BACKOFF_SLOTS];
   session sessions[WEB_MAX_SESSIONS];
 };
 
@@ -63,24 +73,65 @@ void web_auth_free(web_auth *a) {
 
 const char *web_auth_token(const web_auth *a) { return a->token; }
 
-web_login web_auth_gate(web_auth *a, double now, int *wait) {
-  *wait = 0;
-  if (now < a->next_try) {
-    *wait = (int)(a->next_try - now) + 1;
-    return WEB_LOGIN_WAIT;
+/* The slot of key (kind 'u' or 'a'), or NULL; with make, a free slot or the
+** one whose last failure is oldest is taken for it. A key whose last
+** failure is older than WEB_BACKOFF_FORGET is forgotten. */
+static backoff *backoff_slot(web_auth *a, char kind, const char *name, double now, bool make) {
+  char key[WEB_BACKOFF_KEY];
+  backoff *free_slot = NULL, *oldest = &a->backoffs[0];
+  if (!name || !name[0]) return NULL;
+  snprintf(key, sizeof key, "%c:%s", kind, name);
+  for (size_t i = 0; i < WEB_BACKOFF_SLOTS; i++) {
+    backoff *b = &a->backoffs[i];
+    if (b->key[0] && now - b->last > WEB_BACKOFF_FORGET) memset(b, 0, sizeof *b);
+    if (!b->key[0]) {
+      if (!free_slot) free_slot = b;
+      continue;
+    }
+    if (!strcmp(b->key, key)) return b;
+    if (b->last < oldest->last) oldest = b;
   }
-  return WEB_LOGIN_OK;
+  if (!make) return NULL;
+  backoff *b = free_slot ? free_slot : oldest;
+  memset(b, 0, sizeof *b);
+  snprintf(b->key, sizeof b->key, "%s", key);
+  return b;
 }
 
-void web_auth_failed(web_auth *a, double now) {
-  a->fails++;
-  int delay = a->fails > 6 ? WEB_BACKOFF_MAX : 1 << (a->fails - 1);
-  a->next_try = now + (delay < WEB_BACKOFF_MAX ? delay : WEB_BACKOFF_MAX);
+static void gate_one(web_auth *a, char kind, const char *name, double now, int *wait) {
+  backoff *b = backoff_slot(a, kind, name, now, false);
+  if (b && now < b->next_try) {
+    int w = (int)(b->next_try - now) + 1;
+    if (w > *wait) *wait = w;
+  }
+}
+
+web_login web_auth_gate(web_auth *a, const char *user, const char *addr, double now, int *wait) {
+  *wait = 0;
+  gate_one(a, 'u', user, now, wait);
+  gate_one(a, 'a', addr, now, wait);
+  return *wait ? WEB_LOGIN_WAIT : WEB_LOGIN_OK;
+}
+
+static void fail_one(web_auth *a, char kind, const char *name, double now) {
+  backoff *b = backoff_slot(a, kind, name, now, true);
+  if (!b) return;
+  b->fails++;
+  b->last = now;
+  int delay = b->fails > 6 ? WEB_BACKOFF_MAX : 1 << (b->fails - 1);
+  b->next_try = now + (delay < WEB_BACKOFF_MAX ? delay : WEB_BACKOFF_MAX);
+}
+
+void web_auth_failed(web_auth *a, const char *user, const char *addr, double now) {
+  fail_one(a, 'u', user, now);
+  fail_one(a, 'a', addr, now);
 }
 
 void web_auth_open(web_auth *a, const char *user, const char *store_token, double now, char *sid) {
-  a->fails = 0;
-  a->next_try = 0;
+  /* A success forgives the user name's failures, not the address's: one
+  ** account of one's own must not reset the guessing of others'. */
+  backoff *b = backoff_slot(a, 'u', user, now, false);
+  if (b) memset(b, 0, sizeof *b);
   session *slot = &a->sessions[0];
   for (size_t i = 0; i < WEB_MAX_SESSIONS; i++) {   /* a free slot, else the least recently used */
     session *s = &a->sessions[i];
@@ -100,12 +151,14 @@ void web_auth_open(web_auth *a, const char *user, const char *store_token, doubl
   memcpy(sid, slot->id, sizeof slot->id);
 }
 
-web_login web_auth_login(web_auth *a, const char *token, double now, char *sid, int *wait) {
-  if (web_auth_gate(a, now, wait) != WEB_LOGIN_OK) return WEB_LOGIN_WAIT;
+web_login web_auth_login(web_auth *a, const char *token, const char *addr, double now, char *sid, int *wait) {
+  if (web_auth_gate(a, NULL, addr, now, wait) != WEB_LOGIN_OK) return WEB_LOGIN_WAIT;
   if (!token || !token_eq(token, a->token)) {
-    web_auth_failed(a, now);
+    web_auth_failed(a, NULL, addr, now);
     return WEB_LOGIN_REFUSED;
   }
+  backoff *b = backoff_slot(a, 'a', addr, now, false);   /* the one token: its holder is forgiven */
+  if (b) memset(b, 0, sizeof *b);
   web_auth_open(a, NULL, NULL, now, sid);
   return WEB_LOGIN_OK;
 }

@@ -32,6 +32,9 @@
 #define WEB_TOKEN_HEX 64           /* 32 bytes in hex */
 #define WEB_MAX_SESSIONS 256
 #define WEB_BACKOFF_MAX 60         /* seconds */
+#define WEB_BACKOFF_SLOTS 1024     /* user names and addresses remembered (the oldest make way) */
+#define WEB_BACKOFF_KEY 96         /* "u:" or "a:" and the name or address, truncated */
+#define WEB_BACKOFF_FORGET 900.0   /* seconds after its last failure a key starts afresh */
 
 typedef struct web_auth web_auth;
 
@@ -54,16 +57,24 @@ void web_auth_free(web_auth *a);
 /* The login token of this run (hex, WEB_TOKEN_HEX chars). Borrowed. */
 const char *web_auth_token(const web_auth *a);
 
-/* Checks the credentials. On WEB_LOGIN_OK a new session's id is written to
-** sid (WEB_TOKEN_HEX + 1 bytes). After a failure the next attempt is
-** refused with WEB_LOGIN_WAIT for 1, 2, 4, ... up to WEB_BACKOFF_MAX
-** seconds (*wait says how many remain); a success resets it. */
-web_login web_auth_login(web_auth *a, const char *token, double now, char *sid /* OUT */, int *wait /* OUT */);
+/* Back-off. Failures are counted per user name and per client address
+** (the numeric address as text), each on its own: after n failures of a
+** key its next attempt is refused with WEB_LOGIN_WAIT for 1, 2, 4, ... up
+** to WEB_BACKOFF_MAX seconds (*wait: the longest of the two that remain).
+** A user's success resets the user's count; the address's count is kept
+** (it is forgotten WEB_BACKOFF_FORGET seconds after its last failure).
+**
+** Checks the run's token for a client at addr (may be NULL). On
+** WEB_LOGIN_OK a new session's id is written to sid (WEB_TOKEN_HEX + 1
+** bytes) and the address's count is reset (there is one token). */
+web_login web_auth_login(web_auth *a, const char *token, const char *addr, double now, char *sid /* OUT */,
+                         int *wait /* OUT */);
 /* The pieces of a password login (the caller checks the password with the
-** store): the back-off gate, a failure that lengthens it, and a session for
-** a named user whose store session token is kept with it. */
-web_login web_auth_gate(web_auth *a, double now, int *wait /* OUT */);
-void web_auth_failed(web_auth *a, double now);
+** store): the back-off gate of that user name and address, a failure that
+** lengthens both, and a session for a named user whose store session token
+** is kept with it. */
+web_login web_auth_gate(web_auth *a, const char *user, const char *addr, double now, int *wait /* OUT */);
+void web_auth_failed(web_auth *a, const char *user, const char *addr, double now);
 void web_auth_open(web_auth *a, const char *user, const char *store_token, double now, char *sid /* OUT */);
 /* The session's principal when sid names a live session (used within the
 ** idle time, which it renews); false otherwise (an expired one is dropped). */

@@ -40,7 +40,10 @@ void web_csrf_field(web_resp *r, const web_req *q) {
 }
 
 void web_page_begin(web_resp *r, const web_req *q, const char *title) {
-  web_raw(r, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+  bool rtl = web_rtl(q);
+  r->rtl = rtl;
+  web_raw(r, "<!DOCTYPE html><html lang=\"%s\" dir=\"%s\"><head>", rtl ? "ar" : "en", rtl ? "rtl" : "ltr");
+  web_raw(r, "<meta charset=\"utf-8\">"
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
              "<link rel=\"stylesheet\" href=\"/static/avn.css\"><script src=\"/static/avn.js\" defer></script><title>");
   web_text(r, title);
@@ -49,13 +52,18 @@ void web_page_begin(web_resp *r, const web_req *q, const char *title) {
     const protocol *p = store_protocol(q->app->s);
     web_raw(r, "<span class=\"study\">");
     web_text(r, p->title ? p->title : p->name);
-    web_raw(r, "</span><nav><a href=\"/\">Dashboard</a> <a href=\"/screen\">Screen</a></nav>"
-               "<form class=\"logout\" method=\"post\" action=\"/logout\">");
+    web_raw(r, "</span><nav><a href=\"/\">%s</a> <a href=\"/screen\">%s</a> <a href=\"/reports\">%s</a></nav>"
+               "<form class=\"logout\" method=\"post\" action=\"/logout\">",
+            web_t(q, "Dashboard"), web_t(q, "Screen"), web_t(q, "Reports"));
     web_csrf_field(r, q);
     web_raw(r, "<span>");
     web_text(r, q->who.user);
-    web_raw(r, "</span> <button>Log out</button></form>");
+    web_raw(r, "</span> <button>%s</button></form>", web_t(q, "Log out"));
   }
+  /* The other language, back to this page. */
+  web_raw(r, "<a class=\"lang\" id=\"lang\" href=\"/lang?to=%s&amp;back=", rtl ? "en" : "ar");
+  web_url(r, q->path ? q->path : "/");
+  web_raw(r, "\">%s</a>", rtl ? "English" : "العربية");
   web_raw(r, "</header><main>");
 }
 
@@ -81,10 +89,12 @@ void web_redirect(web_resp *r, const char *fmt, ...) {
   r->status = 303;
 }
 
-void web_redirect_patient(web_resp *r, const char *code) {
+void web_redirect_patient(web_resp *r, const char *code) { web_redirect_under(r, "/patient/", code); }
+
+void web_redirect_under(web_resp *r, const char *prefix, const char *code) {
   avn_buf loc;
   avn_buf_init(&loc, sizeof r->location - 1);
-  avn_buf_puts(&loc, "/patient/");
+  avn_buf_puts(&loc, prefix);
   web_url_encode(&loc, code);
   web_redirect(r, "%s", avn_buf_str(&loc));
   avn_buf_free(&loc);

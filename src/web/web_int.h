@@ -15,9 +15,12 @@
 #define WEB_MAX_BODY (64 * 1024)   /* the largest request body accepted */
 #define WEB_MAX_PAGE (8 * 1024 * 1024)
 
+typedef struct web_surveys web_surveys;
+
 typedef struct web_app {
   store *s;
   web_auth *auth;
+  web_surveys *surveys;       /* live questionnaire links (web_survey.c) */
   bool tls;
 } web_app;
 
@@ -30,6 +33,8 @@ typedef struct web_req {
   web_form form;              /* the POST body, decoded */
   web_principal who;          /* valid when the route needs a session */
   const char *sid;            /* the session id from the cookie, or NULL */
+  char addr[64];              /* the client's numeric address ("" unknown): login back-off */
+  const char *cookies;        /* the Cookie header, or NULL */
 } web_req;
 
 typedef struct web_resp {
@@ -39,6 +44,8 @@ typedef struct web_resp {
   char location[512];         /* a redirect target when non-empty */
   char cookie[256];           /* a Set-Cookie value when non-empty */
   int retry_after;            /* seconds, when > 0 */
+  char disposition[128];      /* a Content-Disposition value when non-empty (downloads) */
+  bool rtl;                   /* the page is in Arabic (set by web_page_begin): labels' label_ar */
 } web_resp;
 
 typedef void (*web_handler)(web_req *q, web_resp *r);
@@ -63,6 +70,8 @@ void web_scores(web_resp *r, const inst_def *d, const inst_value *values, size_t
 /* The control of one item (radios or a select for codes and yes/no, else an
 ** input), labelled, with its required mark, unit and range, holding value. */
 void web_item_control(web_resp *r, const inst_item *it, const char *value);
+/* The same, its field named prefix + item ("vas.left.pain_mm"), for pages with several forms. */
+void web_item_control_as(web_resp *r, const inst_item *it, const char *prefix, const char *value);
 /* <input type=hidden name=NAME value=VALUE> (value escaped). */
 void web_hidden(web_resp *r, const char *name, const char *value);
 /* The hidden CSRF field of the session, for every form. */
@@ -77,6 +86,8 @@ bool web_may_read(web_req *q, const char *patient);
 void web_redirect(web_resp *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 303 to the patient's page. */
 void web_redirect_patient(web_resp *r, const char *code);
+/* 303 to prefix followed by code percent-encoded ("/review/", "P001"). */
+void web_redirect_under(web_resp *r, const char *prefix, const char *code);
 
 /* --- pages --- */
 void web_page_dashboard(web_req *q, web_resp *r);
@@ -86,6 +97,46 @@ void web_page_form(web_req *q, web_resp *r);
 void web_api_score(web_req *q, web_resp *r);
 void web_page_screen(web_req *q, web_resp *r);
 void web_page_enroll(web_req *q, web_resp *r);
+void web_page_review(web_req *q, web_resp *r);
+void web_page_act(web_req *q, web_resp *r);
+/* The study lock form, for administrators (nothing for others); error: a refusal to show. */
+void web_study_lock_form(web_req *q, web_resp *r, const char *error);
+void web_page_reports(web_req *q, web_resp *r);
+void web_page_report_study(web_req *q, web_resp *r);
+void web_page_report_safety(web_req *q, web_resp *r);
+/* Whether the session's role receives the study report (0) or the safety report (1). */
+bool web_may_report(web_req *q, int which);
+
+/* --- patients' questionnaires (web_survey.c) --- */
+avn_rc web_surveys_create(web_surveys **out /* OUT */, avn_err *e);
+void web_surveys_free(web_surveys *t);
+/* Adds a link for `seconds` from now; its token (hex) is written to token
+** and only its hash is kept. Returns the slot used. */
+int web_survey_add(web_surveys *t, const char *patient, const char *visit, const char *issuer,
+                   const char *store_token, bool kiosk, double now, double seconds,
+                   char token[WEB_TOKEN_HEX + 1] /* OUT */);
+/* Whether token names a link that is neither spent nor expired at now. */
+bool web_survey_live(web_surveys *t, const char *token, double now);
+/* Spends the link (single use). */
+void web_survey_spend(web_surveys *t, const char *token, double now);
+void web_page_survey_new(web_req *q, web_resp *r);
+void web_page_survey(web_req *q, web_resp *r);
+/* The form that issues a link, for the review page. */
+void web_survey_issue_form(web_resp *r, const web_req *q, const char *patient);
+
+/* --- language (web_i18n.c) --- */
+/* "ar" or "en": ?lang=, else the avn_lang cookie. */
+const char *web_lang(const web_req *q);
+bool web_rtl(const web_req *q);
+/* The interface string en in the request's language (web_strings.def), or en. Static. */
+const char *web_t(const web_req *q, const char *en);
+size_t web_strings_count(void);
+void web_page_lang(web_req *q, web_resp *r);
+
+/* Seconds on the monotonic clock (sessions, back-off, links). */
+double web_now(void);
+/* A Set-Cookie that ends the browser's session. */
+void web_clear_session_cookie(web_resp *r, const web_req *q);
 
 /* The embedded stylesheet and script (web_assets.c). */
 extern const char web_css[], web_js[];

@@ -97,18 +97,21 @@ void web_hidden(web_resp *r, const char *name, const char *value) {
 }
 
 /* One item's control, holding `value` (as typed or as stored). */
-void web_item_control(web_resp *r, const inst_item *it, const char *value) {
-  const char *name = it->name;
+void web_item_control(web_resp *r, const inst_item *it, const char *value) { web_item_control_as(r, it, "", value); }
+
+void web_item_control_as(web_resp *r, const inst_item *it, const char *prefix, const char *value) {
+  char name[256];
+  snprintf(name, sizeof name, "%s%s", prefix, it->name);
   web_raw(r, "<div class=\"item\" id=\"item-");
   web_text(r, name);
   web_raw(r, "\"><label class=\"q\" for=\"f-");
   web_text(r, name);
   web_raw(r, "\">");
-  web_text(r, it->label ? it->label : name);
+  web_text(r, r->rtl && it->label_ar ? it->label_ar : it->label ? it->label : name);
   if (it->required) web_raw(r, " <span class=\"req\" title=\"required\">*</span>");
   web_raw(r, "</label>");
   if (it->type == INST_CODE || it->type == INST_BOOL) {
-    static const inst_code yesno[] = {{"yes", "Yes", 1}, {"no", "No", 0}};
+    static const inst_code yesno[] = {{"yes", "Yes", 1, NULL}, {"no", "No", 0, NULL}};
     const inst_code *codes = it->type == INST_BOOL ? yesno : it->codes;
     size_t n = it->type == INST_BOOL ? 2 : it->n_codes;
     bool radios = n <= 8;
@@ -131,13 +134,13 @@ void web_item_control(web_resp *r, const inst_item *it, const char *value) {
         web_raw(r, "\" value=\"");
         web_text(r, codes[c].name);
         web_raw(r, "\"%s> ", on ? " checked" : "");
-        web_text(r, codes[c].label ? codes[c].label : codes[c].name);
+        web_text(r, r->rtl && codes[c].label_ar ? codes[c].label_ar : codes[c].label ? codes[c].label : codes[c].name);
         web_raw(r, "</label>");
       } else {
         web_raw(r, "<option value=\"");
         web_text(r, codes[c].name);
         web_raw(r, "\"%s>", on ? " selected" : "");
-        web_text(r, codes[c].label ? codes[c].label : codes[c].name);
+        web_text(r, r->rtl && codes[c].label_ar ? codes[c].label_ar : codes[c].label ? codes[c].label : codes[c].name);
         web_raw(r, "</option>");
       }
     }

@@ -24,7 +24,7 @@ static void field_control(web_req *q, web_resp *r, const proto_field *f, const c
     snprintf(label, sizeof label, "%s (%s)", it.label, strchr(name, '.') + 1);
     it.label = label;
   }
-  for (size_t i = 0; i < it.n_codes; i++) codes[i] = (inst_code){f->codes[i], f->codes[i], (double)i};
+  for (size_t i = 0; i < it.n_codes; i++) codes[i] = (inst_code){f->codes[i], f->codes[i], (double)i, NULL};
   web_item_control(r, &it, q->post ? web_arg(q, name) : NULL);
 }
 

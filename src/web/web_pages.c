@@ -119,6 +119,7 @@ void web_page_dashboard(web_req *q, web_resp *r) {
     web_raw(r, "<td class=\"%s\">%s</td></tr>", status, status);
   }
   web_raw(r, "</tbody></table>");
+  web_study_lock_form(q, r, NULL);
   web_page_end(r);
 cleanup:
   avn_free(due);
@@ -137,7 +138,10 @@ static void form_row(web_resp *r, const store_study *st, const proto_visit *v, c
   web_text(r, inst_title(d));
   web_raw(r, "</td><td>%s</td><td>%s</td><td>%s</td><td>", side ? side_name(side) : "",
           double_entry ? (entry == 1 ? "1st" : "2nd") : "", f ? f->status : "not entered");
-  if (f) web_scores(r, d, f->values, f->n_values);
+  /* A double-entered form's scores wait for both entries: the second
+  ** typist must not see what the first typed, not even its total. */
+  if (f && (!double_entry || store_find_form(st, 0, v->name, inst_name(d), side, 3 - entry)))
+    web_scores(r, d, f->values, f->n_values);
   web_raw(r, "</td><td><a class=\"button\" href=\"/form?patient=");
   web_url(r, st->patients[0].code);
   web_raw(r, "&amp;visit=");
@@ -173,6 +177,17 @@ void web_page_patient(web_req *q, web_resp *r) {
     web_raw(r, " on %s: ", avn_date_format(pt->withdrawn_on, d2));
     web_text(r, pt->withdraw_reason);
   }
+  /* Contact details for the roles that may see them (store_contact asks
+  ** store_permit "contact"; a refusal simply leaves them out). */
+  char *name = NULL, *phone = NULL;
+  if (store_contact(q->app->s, pt->code, &name, &phone, &e) == AVN_OK && (name || phone)) {
+    web_raw(r, "</dd><dt>Contact</dt><dd class=\"contact\">");
+    web_text(r, name);
+    web_raw(r, name && phone ? " · " : "");
+    web_text(r, phone);
+  }
+  avn_free(name);
+  avn_free(phone);
   web_raw(r, "</dd><dt>Hips</dt><dd>");
   for (int side = SIDE_LEFT; side <= SIDE_RIGHT; side++) {
     if (!pt->hip[side]) continue;
@@ -186,7 +201,9 @@ void web_page_patient(web_req *q, web_resp *r) {
   }
   web_raw(r, "</dd></dl><p><a href=\"/audit/");
   web_url(r, pt->code);
-  web_raw(r, "\">Audit trail</a></p><h2>Schedule</h2><table><thead><tr><th>Event</th><th>Kind</th><th>Hip</th>"
+  web_raw(r, "\">Audit trail</a> · <a href=\"/review/");
+  web_url(r, pt->code);
+  web_raw(r, "\">Review: findings, queries, verification, signature, locks</a></p><h2>Schedule</h2><table><thead><tr><th>Event</th><th>Kind</th><th>Hip</th>"
              "<th>Planned</th><th>Window</th><th>Done</th><th>Status</th></tr></thead><tbody>");
   for (size_t i = 0; i < st->n_events; i++) {
     const store_event *ev = &st->events[i];
@@ -234,6 +251,7 @@ typedef struct audit_ctx {
   web_resp *r;
   const char *record;   /* "patient P001" */
   size_t n;
+  bool contact;         /* the role sees contact details (store_permit "contact") */
 } audit_ctx;
 
 static int audit_row(void *ctx, const store_audit_row *row) {
@@ -242,8 +260,11 @@ static int audit_row(void *ctx, const store_audit_row *row) {
   /* the filter is a substring: keep "patient P001" and "patient P001 / ...", not "patient P0010" */
   const char *at = strstr(row->record, a->record);
   if (!at || (at[n] != '\0' && at[n] != ' ')) return 0;
-  const char *cells[] = {row->at, row->user, row->action, row->record, row->field, row->old_value,
-                         row->new_value, row->reason};
+  /* The birth date identifies: only the roles that see contact details see it. */
+  bool hide = !a->contact && row->field && !strcmp(row->field, "birth");
+  const char *cells[] = {row->at, row->user, row->action, row->record, row->field,
+                         hide && row->old_value ? "(hidden)" : row->old_value,
+                         hide && row->new_value ? "(hidden)" : row->new_value, row->reason};
   web_raw(a->r, "<tr>");
   for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
     web_raw(a->r, "<td>");
@@ -264,7 +285,8 @@ void web_page_audit(web_req *q, web_resp *r) {
     return;
   }
   snprintf(record, sizeof record, "patient %s", q->rest);
-  audit_ctx a = {r, record, 0};
+  audit_ctx a = {r, record, 0, store_permit(q->app->s, "contact", q->rest, &e) == AVN_OK};
+  avn_err_clear(&e);
   web_page_begin(r, q, "Audit trail");
   web_raw(r, "<h1>Audit trail of ");
   patient_link(r, q->rest);

@@ -1,7 +1,8 @@
 # Shared by the cases and the benchmark that drive a real `avn serve`
 # (sourced). serve_start DB OUTFILE [ARGS...] starts it on a free loopback
 # port (--port 0) and sets SERVE_PID, SERVE_URL (the printed login link) and
-# SERVE_BASE (http://127.0.0.1:PORT); serve_stop sends SIGTERM and waits.
+# SERVE_BASE (http://127.0.0.1:PORT); serve_stop sends SIGTERM, waits, and
+# fails the case (bad) when the server did not exit 0 or a sanitizer spoke.
 # A script that ends early (a failed step, set -e) still stops every server
 # it started: the EXIT trap set here runs before the one already set.
 # study_seed DB: a sequential study with P001 (both hips) screened and
@@ -14,6 +15,7 @@ serve_start() {
   shift 2
   "$AVN" serve "$db" --port 0 "$@" >"$out" 2>"$out.err" &
   SERVE_PID=$!
+  SERVE_ERR=$out.err
   SERVE_ALL="$SERVE_ALL $SERVE_PID"
   SERVE_URL=
   for i in $(seq 1 200); do
@@ -26,9 +28,14 @@ serve_start() {
   SERVE_BASE=${SERVE_URL%%/login*}
 }
 serve_stop() {
+  local rc=0
   SERVE_ALL=${SERVE_ALL/ $SERVE_PID/}
   kill -TERM "$SERVE_PID" 2>/dev/null
-  wait "$SERVE_PID"
+  wait "$SERVE_PID" || rc=$?
+  # A clean stop exits 0; under ASan/UBSan a leak or an error is a failure too.
+  if [ "$rc" != 0 ] || grep -q "Sanitizer\|runtime error" "$SERVE_ERR" 2>/dev/null; then
+    if type bad >/dev/null 2>&1; then bad "avn serve stopped with $rc: $(head -c 2000 "$SERVE_ERR")"; else return 1; fi
+  fi
 }
 SEED_SCREEN="age=38 mri_confirmed=yes stage.left=II stage.right=III conservative_months=6 can_attend_24m=yes
   accepts_procedure=yes infection=no severe_coagulopathy=no platelets=200000 prior_surgery.left=no

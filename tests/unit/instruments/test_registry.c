@@ -123,6 +123,33 @@ static void test_malformed(void **s) {
   expect_parse_error("name: vas\ntitle: X\nitems:\n  - name: pain_mm\n    type: real\n    label: A\nresults:\n"
                      "  - {name: pain_mm, label: P, mcid: -2}\n",
                      8, "'mcid' is a positive number");
+  /* translations: label_ar / title_ar must hold Arabic letters */
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: int\n    label: A\n    label_ar: Pain\n",
+                     7, "needs Arabic letters");
+  expect_parse_error("name: x\ntitle: X\ntitle_ar: \"X\"\nitems: []\n", 3, "needs Arabic letters");
+  expect_parse_error("name: x\ntitle: X\nitems:\n  - name: a\n    type: code\n    label: A\n    codes:\n"
+                     "      - {name: y, label: Y, label_ar: Yes, value: 1}\n", 8, "needs Arabic letters");
+}
+
+/* A definition's Arabic (label_ar, title_ar) is kept beside the English. */
+static void test_translations(void **s) {
+  (void)s;
+  const char *yaml = "name: x\ntitle: X\ntitle_ar: \"\u0623\u0644\u0645\"\nitems:\n  - name: a\n    type: code\n"
+                     "    label: Pain\n    label_ar: \"\u0627\u0644\u0623\u0644\u0645\"\n    codes:\n"
+                     "      - {name: y, label: Yes, label_ar: \"\u0646\u0639\u0645\", value: 1}\n"
+                     "      - {name: n, label: No, value: 0}\n";
+  inst_def *d = NULL;
+  avn_err e;
+  assert_int_equal(inst_def_parse("t.yaml", yaml, strlen(yaml), &d, &e), AVN_OK);
+  const inst_item *it = inst_item_find(d, "a");
+  assert_string_equal(inst_title_ar(d), "\u0623\u0644\u0645");
+  assert_string_equal(it->label, "Pain");
+  assert_string_equal(it->label_ar, "\u0627\u0644\u0623\u0644\u0645");
+  assert_string_equal(it->codes[0].label_ar, "\u0646\u0639\u0645");
+  assert_null(it->codes[1].label_ar);   /* untranslated: the English is shown */
+  inst_def_free(d);
+  /* the shipped VAS (public domain) carries its Arabic */
+  assert_non_null(inst_item_find(inst_find("vas"), "pain_mm")->label_ar);
 }
 
 /* Direction and MCID are the definitions' (Tubach et al., Ann Rheum Dis
@@ -306,7 +333,7 @@ int main(void) {
     cmocka_unit_test(test_all_shipped_load),
     cmocka_unit_test(test_levels_and_include),
     cmocka_unit_test(test_malformed),
-    cmocka_unit_test(test_meaning),
+    cmocka_unit_test(test_meaning), cmocka_unit_test(test_translations),
     cmocka_unit_test(test_plain_yaml),
     cmocka_unit_test(test_reads),
     cmocka_unit_test(test_user_definition_with_include),

@@ -15,6 +15,7 @@
 #include "web/web.h"
 #include "web/web_auth.h"
 #include "web/web_parse.h"
+#include "web/web_int.h"
 
 static void parse_ok(const char *body, web_form *f) {
   avn_err e;
@@ -111,13 +112,13 @@ static void test_sessions(void **s) {
   /* back-off: 1, 2, 4, 8, 16, 32, then 60 s */
   double t = 1000, delays[] = {1, 2, 4, 8, 16, 32, 60, 60};
   for (size_t i = 0; i < sizeof delays / sizeof delays[0]; i++) {
-    assert_int_equal(web_auth_login(a, wrong, t, sid, &wait), WEB_LOGIN_REFUSED);
-    assert_int_equal(web_auth_login(a, token, t + delays[i] - 0.01, sid, &wait), WEB_LOGIN_WAIT);
+    assert_int_equal(web_auth_login(a, wrong, "10.0.0.1", t, sid, &wait), WEB_LOGIN_REFUSED);
+    assert_int_equal(web_auth_login(a, token, "10.0.0.1", t + delays[i] - 0.01, sid, &wait), WEB_LOGIN_WAIT);
     t += delays[i];
   }
-  assert_int_equal(web_auth_login(a, NULL, t, sid, &wait), WEB_LOGIN_REFUSED);
+  assert_int_equal(web_auth_login(a, NULL, "10.0.0.1", t, sid, &wait), WEB_LOGIN_REFUSED);
   t += 60;   /* the ninth failure waits 60 s too */
-  assert_int_equal(web_auth_login(a, token, t, sid, &wait), WEB_LOGIN_OK);
+  assert_int_equal(web_auth_login(a, token, "10.0.0.1", t, sid, &wait), WEB_LOGIN_OK);
   assert_true(web_is_hex(sid, WEB_TOKEN_HEX));
   assert_true(web_auth_session(a, sid, t + 59, &p));   /* renewed at t + 59 */
   assert_string_equal(p.user, "nurse");
@@ -128,16 +129,67 @@ static void test_sessions(void **s) {
   assert_true(web_auth_session(a, sid, t + 118, &p));
   assert_false(web_auth_session(a, sid, t + 178.5, &p));   /* idle 60.5 s */
   assert_false(web_auth_session(a, sid, t + 179, &p));      /* and gone */
-  assert_int_equal(web_auth_login(a, token, t + 200, sid, &wait), WEB_LOGIN_OK);
+  assert_int_equal(web_auth_login(a, token, "10.0.0.1", t + 200, sid, &wait), WEB_LOGIN_OK);
   web_auth_logout(a, sid);
   assert_false(web_auth_session(a, sid, t + 201, &p));
   web_auth_free(a);
 }
 
+/* The back-off is per user name and per address, each its own count:
+**   t=0    nora fails from A      nora: 1 failure, wait until 1; A: until 1
+**   t=0.5  ada from B             neither key has failed: allowed
+**          ada from A             A waits (0.5 s left, rounded up to 1)
+**          nora from B            nora waits
+**   t=1    nora fails from B      nora: 2 failures, until 1+2 = 3; B: until 2
+**          ada from A             A's wait is over: allowed
+**   t=2.5  nora from C            nora still waits (until 3)
+**          ada opens a session    ada's count is reset; A's is kept */
+static void test_backoff_keys(void **s) {
+  (void)s;
+  web_auth *a = NULL;
+  int wait = 0;
+  assert_int_equal(web_auth_create("nurse", 60, &a, NULL), AVN_OK);
+  web_auth_failed(a, "nora", "10.0.0.1", 0);
+  assert_int_equal(web_auth_gate(a, "ada", "10.0.0.2", 0.5, &wait), WEB_LOGIN_OK);
+  assert_int_equal(web_auth_gate(a, "ada", "10.0.0.1", 0.5, &wait), WEB_LOGIN_WAIT);
+  assert_int_equal(wait, 1);
+  assert_int_equal(web_auth_gate(a, "nora", "10.0.0.2", 0.5, &wait), WEB_LOGIN_WAIT);
+  assert_int_equal(web_auth_gate(a, "nora", "10.0.0.2", 1, &wait), WEB_LOGIN_OK);
+  web_auth_failed(a, "nora", "10.0.0.2", 1);
+  assert_int_equal(web_auth_gate(a, "ada", "10.0.0.1", 1, &wait), WEB_LOGIN_OK);
+  assert_int_equal(web_auth_gate(a, "nora", "10.0.0.3", 2.5, &wait), WEB_LOGIN_WAIT);
+  assert_int_equal(wait, 1);
+  assert_int_equal(web_auth_gate(a, "nora", "10.0.0.3", 3, &wait), WEB_LOGIN_OK);
+  assert_int_equal(web_auth_gate(a, "ada", "10.0.0.2", 1.5, &wait), WEB_LOGIN_WAIT);   /* B until 2 */
+  web_auth_free(a);
+}
+
+/* A questionnaire link: one use, a life in seconds, only its hash kept. */
+static void test_survey_links(void **s) {
+  (void)s;
+  web_surveys *t = NULL;
+  char a[WEB_TOKEN_HEX + 1], b[WEB_TOKEN_HEX + 1];
+  assert_int_equal(web_surveys_create(&t, NULL), AVN_OK);
+  web_survey_add(t, "P001", "m1", "dora", "", false, 100, 60, a);   /* lives until 100 + 60 = 160 */
+  assert_true(web_is_hex(a, WEB_TOKEN_HEX));
+  assert_true(web_survey_live(t, a, 159.9));
+  assert_false(web_survey_live(t, a, 160));
+  web_survey_add(t, "P001", "m3", "dora", "", true, 100, 600, b);
+  assert_string_not_equal(a, b);
+  assert_true(web_survey_live(t, b, 101));
+  web_survey_spend(t, b, 101);
+  assert_false(web_survey_live(t, b, 102));                           /* single use */
+  a[0] = a[0] == '0' ? '1' : '0';
+  assert_false(web_survey_live(t, a, 101));                           /* one digit off */
+  assert_false(web_survey_live(t, "abc", 101));
+  assert_false(web_survey_live(t, NULL, 101));
+  web_surveys_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_form),     cmocka_unit_test(test_cookie),   cmocka_unit_test(test_escape),
-      cmocka_unit_test(test_loopback), cmocka_unit_test(test_sessions),
+      cmocka_unit_test(test_loopback), cmocka_unit_test(test_sessions), cmocka_unit_test(test_backoff_keys), cmocka_unit_test(test_survey_links),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
