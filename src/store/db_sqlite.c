@@ -109,7 +109,8 @@ static void sq_close(db_conn *base) {
   avn_free(c);
 }
 
-static const db_ops sqlite_ops = {"sqlite", sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close};
+
+static const db_ops sqlite_ops;
 
 avn_rc db_sqlite_open(const char *path, db_mode mode, db_conn **out, avn_err *e) {
   int create = mode == DB_CREATE;
@@ -161,3 +162,27 @@ avn_rc db_sqlite_header(db_conn *c, long *app_id, long *user_version, avn_err *e
 }
 
 avn_rc db_sqlite_wal(db_conn *c, avn_err *e) { return sq_script(c, "PRAGMA journal_mode=WAL;", e); }
+
+static avn_rc sq_set_header(db_conn *c, long app_id, long user_version, avn_err *e) {
+  char pragma[96];
+  snprintf(pragma, sizeof pragma, "PRAGMA application_id=%ld; PRAGMA user_version=%ld;", app_id, user_version);
+  return sq_script(c, pragma, e);
+}
+
+static const db_ops sqlite_ops = {
+    .name = "sqlite",
+    .exec = sq_exec,
+    .exec_script = sq_script,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .close = sq_close,
+    .header = db_sqlite_header,
+    .set_header = sq_set_header,
+    .ready = db_sqlite_wal,
+    .check_sql = "PRAGMA quick_check",
+};
+
+avn_rc db_open(const char *target, db_mode mode, db_conn **out, avn_err *e) {
+  return db_is_uri(target) ? db_pg_open(target, mode, out, e) : db_sqlite_open(target, mode, out, e);
+}
