@@ -37,7 +37,7 @@
 #include "protocol/eligibility.h"
 #include "protocol/protocol.h"
 
-#define AVN_SCHEMA_VERSION 4
+#define AVN_SCHEMA_VERSION 5
 #define AVN_APP_ID 0x41564E31   /* "AVN1" in the SQLite header */
 
 typedef struct store store;
@@ -232,16 +232,26 @@ typedef struct store_enter_req {
   const char *reason;        /* required to change a recorded value */
   bool unscheduled;          /* the form is collected at a visit whose protocol
                                 schedule does not list it (marked; else refused) */
+  bool has_if_version;       /* the save is made from what the user read: */
+  int64_t if_version;        /* the form's version then (0: no form yet). If
+                                another save came between, a value this one
+                                would overwrite is a conflict (AVN_E_STATE
+                                naming the item, both values and who) */
 } store_enter_req;
 
 typedef struct store_enter_result {
   int64_t form_id;
   int n_new, n_changed, n_same, n_cleared;   /* n_cleared: recorded values blanked (with a reason) */
   bool complete;
+  int64_t version;           /* the form's version after the save */
 } store_enter_result;
 
 avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out /* OUT */,
                    avn_err *e);
+/* A form's row version (0 when the form does not exist): what a user
+** reads before editing, passed back as store_enter_req.if_version. */
+avn_rc store_form_version(store *s, const char *patient, const char *visit, const char *form, int side, int entry,
+                          int64_t *version /* OUT */, avn_err *e);
 
 /* --- reading: one snapshot, a fixed number of queries --- */
 typedef struct store_patient {

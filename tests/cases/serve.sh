@@ -108,6 +108,15 @@ body_has 'name="flexion_deg" type="text" inputmode="numeric" value="100"'
 # changing a recorded value needs a reason, as on the command line
 is "change without reason" "$(req -b "$J" -d "${F/pain=mild/pain=slight}&csrf=$csrf" "$B/form")" 422
 body_has "give --reason"
+# Two saves from the same page (version V): the first changes pain, the
+# second would overwrite it unseen and is refused naming both values.
+is "form page for a change" "$(req -b "$J" "$B/form?patient=P001&visit=m1&form=hhs&hip=left&entry=1")" 200
+V=$(grep -o 'name="version" value="[0-9]*"' "$T/body" | sed 's/.*value="//; s/"$//')
+[ -n "$V" ] && [ "$V" -ge 1 ] && ok || bad "the form page carries no version"
+is "first save from version V" "$(req -b "$J" -d "${F/pain=mild/pain=slight}&reason=recheck&version=$V&csrf=$csrf" "$B/form")" 303
+is "second save from version V" "$(req -b "$J" -d "${F/pain=mild/pain=moderate}&reason=other&version=$V&csrf=$csrf" "$B/form")" 422
+body_has "hhs.pain: value &#39;moderate&#39; refused: conflict:"
+body_has "the stored value is &#39;slight&#39;, yours &#39;moderate&#39;"
 
 # --- SQL and script injection in a text item: stored verbatim, shown escaped ---
 evil="x'); DROP TABLE patient;-- <script>alert(1)</script> \"q\" &amp; <img src=x onerror=alert(2)>"
