@@ -49,7 +49,7 @@ if [ -n "${AVN_PG_DIR:-}" ]; then
     local db=$1; shift
     if [ "${1:-}" = .dump ]; then "$pg_bin/pg_dump" --data-only --no-owner "$(pg_db_uri "$db")"; return; fi
     "$pg_bin/psql" -X -q -tA -v ON_ERROR_STOP=1 "$(pg_db_uri "$db")" \
-      -c "$(printf '%s' "$*" | sed -E 's/(^|[^."a-z_])user([^a-z_"]|$)/\1"user"\2/g')"
+      -c "$(printf '%s' "$*" | perl -pe 's/('"'"'[^'"'"']*'"'"')|(?<!["\w])user(?![\w"])/defined $1 ? $1 : q{"user"}/ge')"
   }
   # cp A.db B.db copies the study (a database made from it as template).
   cp() {
