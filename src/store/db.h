@@ -44,6 +44,17 @@ typedef struct db_ops {
   /* A query whose rows are the storage's complaints, "ok" when sound
   ** (SQLite: PRAGMA quick_check). */
   const char *check_sql;
+  /* For copying a study between backends (store_copy.c): the names of the
+  ** database's tables (no parameter; the header's own table left out) and
+  ** of one table's columns in order (one parameter: the table). */
+  const char *tables_sql;
+  const char *columns_sql;
+  /* A read-only transaction that sees one snapshot of the whole study. */
+  avn_rc (*begin_read)(db_conn *c, avn_err *e);
+  /* After rows were copied in with their ids: the table's id generator
+  ** continues after the largest (PostgreSQL's identity); NULL where ids
+  ** are the table's own (SQLite). */
+  avn_rc (*sync_ids)(db_conn *c, const char *table, avn_err *e);
 } db_ops;
 
 struct db_conn {

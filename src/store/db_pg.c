@@ -283,6 +283,25 @@ static avn_rc pg_ready(db_conn *base, avn_err *e) {
   return AVN_OK;
 }
 
+static avn_rc pg_begin_read(db_conn *base, avn_err *e) {
+  avn_rc rc = pg_script(base, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e);
+  if (!rc) ((pg_conn *)base)->in_tx = true;
+  return rc;
+}
+
+static avn_rc pg_sync_ids(db_conn *base, const char *table, avn_err *e) {
+  char sql[300];
+  long has = 0;
+  const char *p[1] = {table};
+  avn_rc rc = pg_exec(base, "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema()"
+                            " AND table_name = ? AND column_name = 'id' AND is_identity = 'YES'", p, 1, grab_long,
+                      &has, e);
+  if (rc || !has) return rc;
+  snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence('%s', 'id'), coalesce(max(id), 0) + 1, false)"
+           " FROM %s", table, table);
+  return pg_exec(base, sql, NULL, 0, NULL, NULL, e);
+}
+
 static const db_ops pg_ops = {
     .name = "postgresql",
     .exec = pg_exec,
@@ -298,6 +317,11 @@ static const db_ops pg_ops = {
     ** as an error on any read; there is no per-database check a study's
     ** owner may run (amcheck needs a superuser). */
     .check_sql = "SELECT 'ok'",
+    .tables_sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'avn_meta'",
+    .columns_sql = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+                   " AND table_name = ? ORDER BY ordinal_position",
+    .begin_read = pg_begin_read,
+    .sync_ids = pg_sync_ids,
 };
 
 avn_rc db_pg_open(const char *uri, db_mode mode, db_conn **out, avn_err *e) {

@@ -95,6 +95,11 @@ static avn_rc sq_script(db_conn *base, const char *sql, avn_err *e) {
 }
 
 static avn_rc sq_begin(db_conn *c, avn_err *e) { return sq_script(c, "BEGIN IMMEDIATE", e); }
+/* A deferred transaction's first read fixes its snapshot (WAL). */
+static avn_rc sq_begin_read(db_conn *c, avn_err *e) {
+  avn_rc rc = sq_script(c, "BEGIN", e);
+  return rc ? rc : sq_exec(c, "SELECT count(*) FROM sqlite_master", NULL, 0, NULL, NULL, e);
+}
 static avn_rc sq_commit(db_conn *c, avn_err *e) { return sq_script(c, "COMMIT", e); }
 static avn_rc sq_rollback(db_conn *base) {
   sqlite_conn *c = (sqlite_conn *)base;
@@ -181,6 +186,10 @@ static const db_ops sqlite_ops = {
     .set_header = sq_set_header,
     .ready = db_sqlite_wal,
     .check_sql = "PRAGMA quick_check",
+    .tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    .columns_sql = "SELECT name FROM pragma_table_info(?) ORDER BY cid",
+    .begin_read = sq_begin_read,
+    .sync_ids = NULL,
 };
 
 avn_rc db_open(const char *target, db_mode mode, db_conn **out, avn_err *e) {

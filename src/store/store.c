@@ -290,7 +290,7 @@ avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, vo
 
 /* --- lifecycle ----------------------------------------------------------- */
 
-static avn_rc run_migrations(store *s, long from, avn_err *e) {
+avn_rc store_run_migrations(store *s, long from, avn_err *e) {
   for (size_t i = (size_t)from; i < schema_n_migrations; i++) {
     avn_rc rc = s->db->ops->exec_script(s->db, schema_migrations[i], e);
     if (rc) return rc;
@@ -323,7 +323,7 @@ avn_rc store_create(const char *path, const protocol *p, const char *user, store
   if (rc) goto cleanup;
   rc = store_tx_begin(s, e);
   if (rc) goto cleanup;
-  rc = run_migrations(s, 0, e);
+  rc = store_run_migrations(s, 0, e);
   if (rc) goto cleanup;
   char at[32];
   store_now_iso(at);
@@ -402,7 +402,7 @@ static avn_rc open_study(const char *path, db_mode mode, store **out, avn_err *e
   }
   if (ver < (long)schema_n_migrations) {
     rc = store_tx_begin(s, e);
-    if (!rc) rc = run_migrations(s, ver, e);
+    if (!rc) rc = store_run_migrations(s, ver, e);
     s->audit_dirty = ver < 3;   /* schema 3 brings the checkpoint: sign the trail as it stands */
     if (!rc) rc = store_tx_commit(s, e);
     if (rc) goto cleanup;

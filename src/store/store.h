@@ -248,6 +248,18 @@ typedef struct store_enter_result {
 
 avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out /* OUT */,
                    avn_err *e);
+/* --- copying a study between databases (store_copy.c) --- */
+typedef struct store_copy_result {
+  int64_t tables, rows, audit_rows;
+} store_copy_result;
+/* Copies the study at from (a file or a postgresql:// URI) into a new
+** database to (a file that must not exist, or an empty PostgreSQL
+** database): the same schema, every row with its id, the audit trail and
+** checkpoint as they are. Reads from one snapshot; writes in one
+** transaction (nothing is left behind on failure). AVN_E_SCHEMA for a
+** table this avn does not know. */
+avn_rc store_copy(const char *from, const char *to, store_copy_result *out /* OUT */, avn_err *e);
+
 /* A form's row version (0 when the form does not exist): what a user
 ** reads before editing, passed back as store_enter_req.if_version. */
 avn_rc store_form_version(store *s, const char *patient, const char *visit, const char *form, int side, int entry,
