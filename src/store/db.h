@@ -72,6 +72,8 @@ avn_rc db_sqlite_wal(db_conn *c, avn_err *e);
 /* SQLite's application_id / user_version, read before any schema work. */
 avn_rc db_sqlite_header(db_conn *c, long *app_id /* OUT */, long *user_version /* OUT */, avn_err *e);
 
+/* Removes a study file and its WAL side files (a half-made study). */
+void db_sqlite_remove(const char *path);
 /* Opens a PostgreSQL database given as a libpq URI (db_pg.c). DB_CREATE:
 ** the database (its current schema) must have no tables; DB_READ: every
 ** transaction is read only. AVN_E_NOTFOUND when the server cannot be

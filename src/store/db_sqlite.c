@@ -195,3 +195,12 @@ static const db_ops sqlite_ops = {
 avn_rc db_open(const char *target, db_mode mode, db_conn **out, avn_err *e) {
   return db_is_uri(target) ? db_pg_open(target, mode, out, e) : db_sqlite_open(target, mode, out, e);
 }
+
+void db_sqlite_remove(const char *path) {
+  char side[1100];
+  unlink(path);
+  snprintf(side, sizeof side, "%s-wal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  unlink(side);
+}

@@ -350,15 +350,7 @@ cleanup:
   if (s) {
     if (s->db) store_tx_rollback(s);
     store_close(s);
-    if (created) {
-      /* A half-made study file must not be left behind. */
-      char side[1100];
-      unlink(path);
-      snprintf(side, sizeof side, "%s-wal", path);
-      unlink(side);
-      snprintf(side, sizeof side, "%s-shm", path);
-      unlink(side);
-    }
+    if (created) db_sqlite_remove(path);   /* a half-made study file must not be left behind */
   }
   return rc;
 }

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/mem.h"
@@ -171,13 +170,6 @@ cleanup:
   avn_free(dst);
   store_close(src);
   name_list_free(&tables);
-  if (rc && created) {
-    char side[1100];
-    unlink(to_target);
-    snprintf(side, sizeof side, "%s-wal", to_target);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", to_target);
-    unlink(side);
-  }
+  if (rc && created) db_sqlite_remove(to_target);
   return rc;
 }
