@@ -140,6 +140,7 @@ avn_rc store_copy(const char *from_target, const char *to_target, store_copy_res
   for (size_t i = 0; i < tables.n; i++) {
     bool known = false;
     for (size_t k = 0; k < N_COPY_TABLES; k++) known |= !strcmp(tables.v[i], copy_tables[k]);
+    known |= !strcmp(tables.v[i], "avn_site_role");   /* a server's permission (store_grant.c), not copied */
     if (!known) {
       rc = avn_fail(e, AVN_E_SCHEMA, "table", tables.v[i], "the study has a table this avn does not know how to "
                     "copy: nothing was copied");

@@ -41,7 +41,8 @@ seq_screen() {
 snap() { sqlite3 "$1" .dump | sha256sum; sha256sum < "$1"; }
 # Against PostgreSQL (AVN is tests/tools/avn_pg.sh, AVN_PG_DIR its cluster):
 # a study path is a database; sqlite3 DB SQL asks it with psql (the column
-# "user" quoted, as the store's backend does), and snap is a data-only
+# "user" quoted and group_concat(x, sep) as string_agg, as the store's
+# backend does), and snap is a data-only
 # pg_dump: "database unchanged" checks hold on both backends.
 if [ -n "${AVN_PG_DIR:-}" ]; then
   . "$(dirname "${BASH_SOURCE[0]}")/pglib.sh"
@@ -49,7 +50,7 @@ if [ -n "${AVN_PG_DIR:-}" ]; then
     local db=$1; shift
     if [ "${1:-}" = .dump ]; then "$pg_bin/pg_dump" --data-only --no-owner "$(pg_db_uri "$db")"; return; fi
     "$pg_bin/psql" -X -q -tA -v ON_ERROR_STOP=1 "$(pg_db_uri "$db")" \
-      -c "$(printf '%s' "$*" | perl -pe 's/('"'"'[^'"'"']*'"'"')|(?<!["\w])user(?![\w"])/defined $1 ? $1 : q{"user"}/ge')"
+      -c "$(printf '%s' "$*" | perl -pe 's/('"'"'[^'"'"']*'"'"')|(?<!["\w])user(?![\w"])|\bgroup_concat\b/defined $1 ? $1 : $& eq "user" ? q{"user"} : "string_agg"/ge')"
   }
   # cp A.db B.db copies the study (a database made from it as template).
   cp() {
