@@ -159,6 +159,15 @@ static avn_rc pg_sql(const char *in, avn_buf *out) {
   return rc;
 }
 
+/* A connection lost between transactions (the server restarted, a network
+** blip) is opened again before the next command: nothing was in flight,
+** so nothing is repeated. Inside a transaction it is not: the server
+** rolled the transaction back, and the caller hears of it and rolls back
+** (an unacknowledged write, never a half one). */
+static void pg_reconnect(pg_conn *c) {
+  if (!c->in_tx && PQstatus(c->pg) == CONNECTION_BAD) PQreset(c->pg);
+}
+
 static avn_rc pg_exec(db_conn *base, const char *sql, const char *const *params, size_t n, db_row_fn fn,
                       void *ctx, avn_err *e) {
   pg_conn *c = (pg_conn *)base;
@@ -169,6 +178,7 @@ static avn_rc pg_exec(db_conn *base, const char *sql, const char *const *params,
   avn_buf_init(&q, (size_t)1 << 24);
   rc = pg_sql(sql, &q);
   if (rc) goto cleanup;
+  pg_reconnect(c);
   /* Text in, text out; the single-row mode is not worth its round trips
   ** here: the store's queries are bounded by a patient or a chunk. */
   r = PQexecParams(c->pg, avn_buf_str(&q), (int)n, NULL, params, NULL, NULL, 0);
@@ -198,6 +208,7 @@ static avn_rc pg_script(db_conn *base, const char *sql, avn_err *e) {
   avn_buf_init(&q, (size_t)1 << 24);
   avn_rc rc = pg_sql(sql, &q);
   if (rc) goto cleanup;
+  pg_reconnect(c);
   r = PQexec(c->pg, avn_buf_str(&q));   /* several statements: the simple protocol */
   if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) rc = pg_fail(c, r, e, "exec");
 cleanup:
@@ -208,9 +219,6 @@ cleanup:
 
 static avn_rc pg_begin(db_conn *base, avn_err *e) {
   pg_conn *c = (pg_conn *)base;
-  /* A connection lost between two commands (a server restart) is
-  ** reopened here, before anything of this transaction was sent. */
-  if (PQstatus(c->pg) == CONNECTION_BAD) PQreset(c->pg);
   avn_rc rc = pg_script(base, "BEGIN; " PG_WRITE_LOCK, e);
   if (rc) {
     PGresult *r = PQexec(c->pg, "ROLLBACK");
@@ -230,7 +238,8 @@ static avn_rc pg_commit(db_conn *base, avn_err *e) {
 
 static avn_rc pg_rollback(db_conn *base) {
   pg_conn *c = (pg_conn *)base;
-  if (PQtransactionStatus(c->pg) == PQTRANS_IDLE) return AVN_OK;
+  if (PQstatus(c->pg) == CONNECTION_BAD) c->in_tx = false;   /* the server ended it */
+  if (PQtransactionStatus(c->pg) == PQTRANS_IDLE || PQstatus(c->pg) == CONNECTION_BAD) return AVN_OK;
   PGresult *r = PQexec(c->pg, "ROLLBACK");
   avn_rc rc = PQresultStatus(r) == PGRES_COMMAND_OK ? AVN_OK : AVN_E_DB;
   PQclear(r);
