@@ -179,7 +179,7 @@ avn_rc store_queries(store *s, const char *patient, const char *status, store_qu
   const char *p[4] = {patient, patient, status, status};
   avn_rc rc = store_q(s, "SELECT q.id, " STORE_QUERY_ON_SQL ", q.status, m.user, m.at, m.text FROM query q JOIN"
                          " patient p ON p.id = q.patient_id JOIN query_message m ON m.query_id = q.id"
-                         " WHERE (? IS NULL OR p.code = ?) AND (? IS NULL OR q.status = ?) ORDER BY q.id, m.seq", p, 4, query_cb, &l, e);
+                         " WHERE (CAST(? AS TEXT) IS NULL OR p.code = ?) AND (CAST(? AS TEXT) IS NULL OR q.status = ?) ORDER BY q.id, m.seq", p, 4, query_cb, &l, e);
   if (!rc && l.nomem) rc = AVN_E_NOMEM;
   if (rc) {
     store_queries_free(l.v, l.n);
