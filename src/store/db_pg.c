@@ -67,6 +67,19 @@ bool db_is_uri(const char *target) {
   return target && (!strncmp(target, "postgresql://", 13) || !strncmp(target, "postgres://", 11));
 }
 
+/* libpq's messages end in a newline and may hold several lines (a hint
+** after a tab): avn's errors are one line. */
+static void one_line(char *m) {
+  char *w = m;
+  for (const char *r = m; *r; r++) {
+    char ch = *r == '\n' || *r == '\t' ? ' ' : *r;
+    if (ch == ' ' && (w == m || w[-1] == ' ')) continue;
+    *w++ = ch;
+  }
+  while (w > m && w[-1] == ' ') w--;
+  *w = '\0';
+}
+
 /* The server's error as avn's: constraint violations are "exists" as on
 ** SQLite, a serialisation failure or deadlock "busy" (try again), a lost
 ** connection says so. */
@@ -76,8 +89,7 @@ static avn_rc pg_fail(pg_conn *c, const PGresult *r, avn_err *e, const char *wha
   if (!msg) msg = PQerrorMessage(c->pg);
   char clean[512];
   snprintf(clean, sizeof clean, "%s", msg ? msg : "failed");
-  size_t n = strlen(clean);
-  while (n && (clean[n - 1] == '\n' || clean[n - 1] == ' ')) clean[--n] = 0;
+  one_line(clean);
   if (PQstatus(c->pg) == CONNECTION_BAD)
     return avn_fail(e, AVN_E_IO, c->label, NULL, "the connection to the database server was lost (%s): "
                     "nothing of this change was written; try again", clean);
@@ -349,8 +361,7 @@ avn_rc db_pg_open(const char *uri, db_mode mode, db_conn **out, avn_err *e) {
   if (PQstatus(c->pg) != CONNECTION_OK) {
     char msg[512];
     snprintf(msg, sizeof msg, "%s", PQerrorMessage(c->pg));
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) msg[--n] = 0;
+    one_line(msg);
     rc = avn_fail(e, AVN_E_NOTFOUND, c->label, NULL, "cannot connect to the study's database server: %s", msg);
     goto cleanup;
   }
