@@ -241,13 +241,6 @@ static avn_rc pg_begin(db_conn *base, avn_err *e) {
   return AVN_OK;
 }
 
-static avn_rc pg_commit(db_conn *base, avn_err *e) {
-  pg_conn *c = (pg_conn *)base;
-  avn_rc rc = pg_script(base, "COMMIT", e);
-  c->in_tx = false;
-  return rc;
-}
-
 static avn_rc pg_rollback(db_conn *base) {
   pg_conn *c = (pg_conn *)base;
   if (PQstatus(c->pg) == CONNECTION_BAD) c->in_tx = false;   /* the server ended it */
@@ -258,6 +251,27 @@ static avn_rc pg_rollback(db_conn *base) {
   c->in_tx = false;
   return rc;
 }
+
+/* PostgreSQL answers COMMIT in a transaction a failed statement aborted
+** with a successful ROLLBACK: refused here, so a write is acknowledged
+** only when the server says COMMIT. */
+static avn_rc pg_commit(db_conn *base, avn_err *e) {
+  pg_conn *c = (pg_conn *)base;
+  avn_rc rc = AVN_OK;
+  if (PQtransactionStatus(c->pg) == PQTRANS_INERROR) {
+    pg_rollback(base);
+    return avn_fail(e, AVN_E_DB, c->label, NULL, "a statement of this transaction failed: nothing was written");
+  }
+  PGresult *r = PQexec(c->pg, "COMMIT");
+  if (PQresultStatus(r) != PGRES_COMMAND_OK)
+    rc = pg_fail(c, r, e, "commit");
+  else if (strcmp(PQcmdStatus(r), "COMMIT") != 0)
+    rc = avn_fail(e, AVN_E_DB, c->label, NULL, "the server rolled the transaction back: nothing was written");
+  PQclear(r);
+  c->in_tx = false;
+  return rc;
+}
+
 
 static void pg_close(db_conn *base) {
   pg_conn *c = (pg_conn *)base;
