@@ -94,10 +94,12 @@ static void *run_client(void *arg) {
   int fd = dial(c->port);
   char body[2048], req[4096], reason[32];
   for (long k = 0; fd >= 0 && now_s() < c->until; k++) {
+    /* pain alternates with each acknowledged save, so every save changes
+    ** the form (a refused one in between does not make the next a no-op). */
     snprintf(reason, sizeof reason, "c%d-%ld", c->id, k);
     int bl = snprintf(body, sizeof body,
                       "csrf=%s&patient=B%d&visit=m1&form=hhs&hip=left&entry=1&date=2024-02-28&pain=%s&%s&reason=%s",
-                      c->csrf, c->id, k % 2 ? "slight" : "mild", HHS, reason);
+                      c->csrf, c->id, c->n_acks % 2 ? "slight" : "mild", HHS, reason);
     int rl = snprintf(req, sizeof req,
                       "POST /form HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: avn_session=%s\r\n"
                       "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s",
@@ -133,14 +135,15 @@ static int cmp(const void *a, const void *b) {
 }
 
 static int http(int argc, char **argv) {
-  if (argc != 8) return 2;
+  if (argc != 8 && argc != 9) return 2;
   int port = atoi(argv[2]), n = atoi(argv[4]);
+  int first = argc == 9 ? atoi(argv[8]) : 0;   /* clients first+1..first+n: several loads, distinct patients */
   double secs = atof(argv[3]);
   client *cs = calloc((size_t)n, sizeof *cs);
   pthread_t *th = calloc((size_t)n, sizeof *th);
   double t0 = now_s();
   for (int i = 0; i < n; i++) {
-    cs[i] = (client){.id = i + 1, .port = port, .until = t0 + secs, .cookie = argv[5], .csrf = argv[6]};
+    cs[i] = (client){.id = first + i + 1, .port = port, .until = t0 + secs, .cookie = argv[5], .csrf = argv[6]};
     pthread_create(&th[i], NULL, run_client, &cs[i]);
   }
   size_t total = 0;

@@ -38,7 +38,11 @@ avn_rc cli_session_path(const char *db, char *out, size_t n, avn_err *e) {
   unsigned char h[16];
   avn_rc rc = state_dir(dir, sizeof dir, e);
   if (rc) return rc;
-  if (!realpath(db, real)) return avn_fail(e, AVN_E_IO, db, NULL, "%s", strerror(errno));
+  /* A server's study (postgresql://...) is named by its URI as given. */
+  if (strstr(db, "://"))
+    snprintf(real, sizeof real, "%s", db);
+  else if (!realpath(db, real))
+    return avn_fail(e, AVN_E_IO, db, NULL, "%s", strerror(errno));
   crypto_generichash(h, sizeof h, (const unsigned char *)real, strlen(real), NULL, 0);
   sodium_bin2hex(hex, sizeof hex, h, sizeof h);
   rc = avn_mkdir_p(dir, e);

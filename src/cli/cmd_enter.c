@@ -12,7 +12,7 @@
 const char cmd_enter_usage[] =
     "usage: avn enter STUDY.db PATIENT VISIT FORM item=value ... [--hip left|right]\n"
     "                 [--entry 1|2] [--date YYYY-MM-DD|today] [--reason TEXT] [--user NAME]\n"
-    "                 [--unscheduled] [--new | --instance N] [--reader NAME]\n\n"
+    "                 [--unscheduled] [--new | --instance N] [--reader NAME] [--if-version N]\n\n"
     "Enters or changes values of one form at one visit. Every value is checked\n"
     "against the form's definition (type, range, codes, dates); a refused value\n"
     "names the field, the value and the rule, and nothing is written. --date is the\n"
@@ -39,6 +39,9 @@ const char cmd_enter_usage[] =
     "(tha_date, ae onset_date, cell harvest/injection dates) lie between enrolment\n"
     "and withdrawal and not after the visit's date; nothing is entered on a hip at\n"
     "a visit after its arthroplasty.\n"
+    "--if-version N saves only over version N of the form (as printed by the\n"
+    "save that made it; 0: no form yet): a value someone else saved since is a\n"
+    "conflict naming the item, both values and who, and nothing is written.\n"
     "'avn score FORM --help' lists a form's items.\n";
 
 int cmd_enter(int argc, char **argv) {
@@ -47,6 +50,7 @@ int cmd_enter(int argc, char **argv) {
   const char *pos[4] = {NULL};
   size_t nkv = 0;
   int rcode = 0, hip = -1, entry = 0;
+  const char *if_version = NULL;
   avn_err e;
   avn_err_clear(&e);
   if (!kv) return 1;
@@ -60,6 +64,7 @@ int cmd_enter(int argc, char **argv) {
       {"--new", CLI_FLAG, &req.new_instance, NULL, NULL, NULL},
       {"--instance", CLI_VALUE, &req.instance, NULL, NULL, NULL},
       {"--reader", CLI_VALUE, &req.instance, NULL, NULL, NULL},
+      {"--if-version", CLI_VALUE, &if_version, NULL, NULL, &req.has_if_version},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   rcode = cli_parse("enter", argc, argv, opts, pos, 4, 4, "STUDY.db PATIENT VISIT FORM item=value ...", kv, &nkv);
   if (rcode) goto done;
@@ -71,6 +76,16 @@ int cmd_enter(int argc, char **argv) {
   req.entry = entry + 1;
   req.kv = kv;
   req.n_kv = nkv;
+  if (req.has_if_version) {
+    char *end = NULL;
+    req.if_version = strtoll(if_version, &end, 10);
+    if (!*if_version || *end || req.if_version < 0) {
+      avn_fail(&e, AVN_E_USAGE, "--if-version", if_version, "must be a form version: a whole number from 0 "
+               "(0: the form did not exist)");
+      rcode = cli_error("enter", &e);
+      goto done;
+    }
+  }
   store *s = NULL;
   store_enter_result res;
   avn_rc rc = cli_open_write(db, &s, &e);
@@ -78,11 +93,11 @@ int cmd_enter(int argc, char **argv) {
   if (!rc) {
     char cleared[32] = "";
     if (res.n_cleared) snprintf(cleared, sizeof cleared, ", %d cleared", res.n_cleared);
-    printf("%s %s %s%s%s%s%s entry %d: %d new, %d changed, %d unchanged%s; form %s\n", req.patient,
+    printf("%s %s %s%s%s%s%s entry %d: %d new, %d changed, %d unchanged%s; form %s (version %lld)\n", req.patient,
            res.visit[0] ? res.visit : "-",
            req.form, req.side ? " " : "", req.side ? side_name(req.side) : "", res.instance[0] ? " instance " : "",
            res.instance, req.entry, res.n_new, res.n_changed, res.n_same, cleared,
-           res.complete ? "complete" : "incomplete");
+           res.complete ? "complete" : "incomplete", (long long)res.version);
   }
   store_close(s);
   inst_registry_free();

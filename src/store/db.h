@@ -3,8 +3,9 @@
 ** with text parameters and streams text rows to a callback.
 **
 ** The store (store.c) writes portable SQL with '?' placeholders and
-** RETURNING; each backend fills this vtable: db_sqlite.c now, a libpq one
-** for multi-site studies later (it rewrites '?' to $n). Nobody above
+** RETURNING; each backend fills this vtable: db_sqlite.c (a STUDY.db
+** file) and db_pg.c (a postgresql:// URI; it rewrites '?' to $n and the
+** DDL's types). db_open picks one from the target's form. Nobody above
 ** store/ sees this header.
 **
 ** Values travel as text (NULL for SQL NULL): avn stores typed values, but
@@ -15,6 +16,7 @@
 #ifndef AVN_STORE_DB_H
 #define AVN_STORE_DB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "core/rc.h"
@@ -56,6 +58,29 @@ typedef struct db_ops {
   void (*close)(db_conn *c);
   avn_rc (*exec_typed)(db_conn *c, const char *sql, const char *const *params, size_t n_params,
                        db_typed_fn fn, void *ctx, avn_err *e);   /* exec with typed rows */
+  /* The study's identity and schema version (SQLite: the file header's
+  ** application_id / user_version; PostgreSQL: table avn_meta), 0 and 0
+  ** for an empty database. set_header writes them inside the caller's
+  ** transaction (PostgreSQL) or at once (SQLite). */
+  avn_rc (*header)(db_conn *c, long *app_id /* OUT */, long *user_version /* OUT */, avn_err *e);
+  avn_rc (*set_header)(db_conn *c, long app_id, long user_version, avn_err *e);
+  /* Called once the target is known to be an avn study opened to write
+  ** (SQLite: WAL); a no-op where there is nothing to switch. */
+  avn_rc (*ready)(db_conn *c, avn_err *e);
+  /* A query whose rows are the storage's complaints, "ok" when sound
+  ** (SQLite: PRAGMA quick_check). */
+  const char *check_sql;
+  /* For copying a study between backends (store_copy.c): the names of the
+  ** database's tables (no parameter; the header's own table left out) and
+  ** of one table's columns in order (one parameter: the table). */
+  const char *tables_sql;
+  const char *columns_sql;
+  /* A read-only transaction that sees one snapshot of the whole study. */
+  avn_rc (*begin_read)(db_conn *c, avn_err *e);
+  /* After rows were copied in with their ids: the table's id generator
+  ** continues after the largest (PostgreSQL's identity); NULL where ids
+  ** are the table's own (SQLite). */
+  avn_rc (*sync_ids)(db_conn *c, const char *table, avn_err *e);
 } db_ops;
 
 struct db_conn {
@@ -72,5 +97,17 @@ avn_rc db_sqlite_open(const char *path, db_mode mode, db_conn **out /* OUT */, a
 avn_rc db_sqlite_wal(db_conn *c, avn_err *e);
 /* SQLite's application_id / user_version, read before any schema work. */
 avn_rc db_sqlite_header(db_conn *c, long *app_id /* OUT */, long *user_version /* OUT */, avn_err *e);
+
+/* Removes a study file and its WAL side files (a half-made study). */
+void db_sqlite_remove(const char *path);
+/* Opens a PostgreSQL database given as a libpq URI (db_pg.c). DB_CREATE:
+** the database (its current schema) must have no tables; DB_READ: every
+** transaction is read only. AVN_E_NOTFOUND when the server cannot be
+** reached, naming the URI without its password. */
+avn_rc db_pg_open(const char *uri, db_mode mode, db_conn **out /* OUT */, avn_err *e);
+/* Whether target is a PostgreSQL URI (postgresql:// or postgres://). */
+bool db_is_uri(const char *target);
+/* db_pg_open for a URI, db_sqlite_open for a file path. */
+avn_rc db_open(const char *target, db_mode mode, db_conn **out /* OUT */, avn_err *e);
 
 #endif

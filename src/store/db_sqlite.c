@@ -184,6 +184,11 @@ static avn_rc sq_script(db_conn *base, const char *sql, avn_err *e) {
 }
 
 static avn_rc sq_begin(db_conn *c, avn_err *e) { return sq_script(c, "BEGIN IMMEDIATE", e); }
+/* A deferred transaction's first read fixes its snapshot (WAL). */
+static avn_rc sq_begin_read(db_conn *c, avn_err *e) {
+  avn_rc rc = sq_script(c, "BEGIN", e);
+  return rc ? rc : sq_exec(c, "SELECT count(*) FROM sqlite_master", NULL, 0, NULL, NULL, e);
+}
 static avn_rc sq_commit(db_conn *c, avn_err *e) { return sq_script(c, "COMMIT", e); }
 static avn_rc sq_rollback(db_conn *base) {
   sqlite_conn *c = (sqlite_conn *)base;
@@ -202,8 +207,8 @@ static void sq_close(db_conn *base) {
   avn_free(c);
 }
 
-static const db_ops sqlite_ops = {"sqlite", sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close,
-                                  sq_exec_typed};
+
+static const db_ops sqlite_ops;
 
 avn_rc db_sqlite_open(const char *path, db_mode mode, db_conn **out, avn_err *e) {
   int create = mode == DB_CREATE;
@@ -255,3 +260,41 @@ avn_rc db_sqlite_header(db_conn *c, long *app_id, long *user_version, avn_err *e
 }
 
 avn_rc db_sqlite_wal(db_conn *c, avn_err *e) { return sq_script(c, "PRAGMA journal_mode=WAL;", e); }
+
+static avn_rc sq_set_header(db_conn *c, long app_id, long user_version, avn_err *e) {
+  char pragma[96];
+  snprintf(pragma, sizeof pragma, "PRAGMA application_id=%ld; PRAGMA user_version=%ld;", app_id, user_version);
+  return sq_script(c, pragma, e);
+}
+
+static const db_ops sqlite_ops = {
+    .name = "sqlite",
+    .exec = sq_exec,
+    .exec_typed = sq_exec_typed,
+    .exec_script = sq_script,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .close = sq_close,
+    .header = db_sqlite_header,
+    .set_header = sq_set_header,
+    .ready = db_sqlite_wal,
+    .check_sql = "PRAGMA quick_check",
+    .tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    .columns_sql = "SELECT name FROM pragma_table_info(?) ORDER BY cid",
+    .begin_read = sq_begin_read,
+    .sync_ids = NULL,
+};
+
+avn_rc db_open(const char *target, db_mode mode, db_conn **out, avn_err *e) {
+  return db_is_uri(target) ? db_pg_open(target, mode, out, e) : db_sqlite_open(target, mode, out, e);
+}
+
+void db_sqlite_remove(const char *path) {
+  char side[1100];
+  unlink(path);
+  snprintf(side, sizeof side, "%s-wal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  unlink(side);
+}

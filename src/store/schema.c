@@ -192,6 +192,12 @@ static const char migration_5[] =
 static const char migration_6[] =
     "CREATE INDEX audit_record_user ON audit(record, user);";
 
+/* 7 (branch issue-pg): a form's row version, 1 when created and one more
+** at every save that changes it. A save made from what a user read names
+** the version read (store_enter_req.if_version); another user's save in
+** between is a conflict, never a silent overwrite. Existing forms start at 1. */
+static const char migration_7[] = "ALTER TABLE form ADD COLUMN version INTEGER NOT NULL DEFAULT 1;";
+
 const char *const schema_migrations[] = {migration_1, migration_2, migration_3, migration_4, migration_5,
-                                             migration_6};
+                                             migration_6, migration_7};
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

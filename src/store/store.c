@@ -221,15 +221,22 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
     size_t n = strlen(at);
     snprintf(at + n, sizeof at - n, " (AVN_TODAY=%.20s)", o);
   }
-  avn_rc rc = store_q_one(s, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, &prev, NULL, e);
+  /* The id is the head's plus one, given, not drawn from a sequence: ids
+  ** run 1..n without gaps on every backend (a PostgreSQL sequence skips
+  ** the numbers of rolled-back writes). The write transaction holds the
+  ** head (db.h's begin), so no other writer reads the same one. */
+  char *last[2] = {NULL, NULL}, next_id[24];
+  avn_rc rc = store_q_row(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, last, 2, NULL, e);
   if (rc) return rc;
+  snprintf(next_id, sizeof next_id, "%lld", (last[0] ? strtoll(last[0], NULL, 10) : 0) + 1);
+  prev = last[1];
   const char *f[8] = {at, user, action, record, field, old_v, new_v, reason};
   audit_hash(prev ? prev : "", f, hash);
-  avn_free(prev);
-  const char *p[9] = {at, user, action, record, field, old_v, new_v, reason, hash};
+  store_row_free(last, 2);
+  const char *p[10] = {next_id, at, user, action, record, field, old_v, new_v, reason, hash};
   s->audit_dirty = true;
-  rc = store_q(s, "INSERT INTO audit(at,user,action,record,field,old_value,new_value,reason,hash)"
-               " VALUES(?,?,?,?,?,?,?,?,?)", p, 9, NULL, NULL, e);
+  rc = store_q(s, "INSERT INTO audit(id,at,user,action,record,field,old_value,new_value,reason,hash)"
+               " VALUES(?,?,?,?,?,?,?,?,?,?)", p, 10, NULL, NULL, e);
   /* A change to signed data takes the signature away, in the same transaction. */
   return rc ? rc : store_sign_clear(s, user, action, record, e);
 }
@@ -335,16 +342,17 @@ avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, vo
 
 /* --- lifecycle ----------------------------------------------------------- */
 
-static avn_rc run_migrations(store *s, long from, avn_err *e) {
+avn_rc store_run_migrations(store *s, long from, avn_err *e) {
   for (size_t i = (size_t)from; i < schema_n_migrations; i++) {
     avn_rc rc = s->db->ops->exec_script(s->db, schema_migrations[i], e);
     if (!rc && i + 1 == 5) rc = store_instance_migrate(s, e);   /* migration 5's second step */
+    /* migration 5 rebuilt form and adjudication with their ids: an identity
+    ** column (PostgreSQL) continues after the largest */
+    if (!rc && i + 1 == 5 && s->db->ops->sync_ids) rc = s->db->ops->sync_ids(s->db, "form", e);
+    if (!rc && i + 1 == 5 && s->db->ops->sync_ids) rc = s->db->ops->sync_ids(s->db, "adjudication", e);
     if (rc) return rc;
   }
-  char pragma[96];
-  snprintf(pragma, sizeof pragma, "PRAGMA application_id=%d; PRAGMA user_version=%zu;", AVN_APP_ID,
-           schema_n_migrations);
-  return s->db->ops->exec_script(s->db, pragma, e);
+  return s->db->ops->set_header(s->db, AVN_APP_ID, (long)schema_n_migrations, e);
 }
 
 void store_close(store *s) {
@@ -365,14 +373,14 @@ avn_rc store_create(const char *path, const protocol *p, const char *user, store
   s = avn_calloc(1, sizeof *s);
   if (!s) return AVN_E_NOMEM;
   snprintf(s->path, sizeof s->path, "%s", path);
-  rc = db_sqlite_open(path, DB_CREATE, &s->db, e);
+  rc = db_open(path, DB_CREATE, &s->db, e);
   if (rc) goto cleanup;
-  created = true;
-  rc = db_sqlite_wal(s->db, e);
+  created = !db_is_uri(path);   /* a server's database: the rollback undoes it */
+  rc = s->db->ops->ready(s->db, e);
   if (rc) goto cleanup;
   rc = store_tx_begin(s, e);
   if (rc) goto cleanup;
-  rc = run_migrations(s, 0, e);
+  rc = store_run_migrations(s, 0, e);
   if (rc) goto cleanup;
   char at[32];
   store_now_iso(at);
@@ -399,15 +407,7 @@ cleanup:
   if (s) {
     if (s->db) store_tx_rollback(s);
     store_close(s);
-    if (created) {
-      /* A half-made study file must not be left behind. */
-      char side[1100];
-      unlink(path);
-      snprintf(side, sizeof side, "%s-wal", path);
-      unlink(side);
-      snprintf(side, sizeof side, "%s-shm", path);
-      unlink(side);
-    }
+    if (created) db_sqlite_remove(path);   /* a half-made study file must not be left behind */
   }
   return rc;
 }
@@ -422,10 +422,10 @@ static avn_rc open_study(const char *path, db_mode mode, store **out, avn_err *e
   if (!s) return AVN_E_NOMEM;
   snprintf(s->path, sizeof s->path, "%s", path);
   s->readonly = mode == DB_READ;
-  rc = db_sqlite_open(path, mode, &s->db, e);
+  rc = db_open(path, mode, &s->db, e);
   if (rc) goto cleanup;
   long app = 0, ver = 0;
-  rc = db_sqlite_header(s->db, &app, &ver, e);
+  rc = s->db->ops->header(s->db, &app, &ver, e);
   if (rc) goto cleanup;
   /* Recognised before anything is written: an empty or foreign file stays
   ** exactly as it was. */
@@ -446,12 +446,12 @@ static avn_rc open_study(const char *path, db_mode mode, store **out, avn_err *e
     goto cleanup;
   }
   if (!s->readonly) {
-    rc = db_sqlite_wal(s->db, e);
+    rc = s->db->ops->ready(s->db, e);
     if (rc) goto cleanup;
   }
   if (ver < (long)schema_n_migrations) {
     rc = store_tx_begin(s, e);
-    if (!rc) rc = run_migrations(s, ver, e);
+    if (!rc) rc = store_run_migrations(s, ver, e);
     s->audit_dirty = ver < 3;   /* schema 3 brings the checkpoint: sign the trail as it stands */
     if (!rc) rc = store_tx_commit(s, e);
     if (rc) goto cleanup;

@@ -39,7 +39,7 @@
 #include "protocol/eligibility.h"
 #include "protocol/protocol.h"
 
-#define AVN_SCHEMA_VERSION 6
+#define AVN_SCHEMA_VERSION 7
 #define AVN_APP_ID 0x41564E31   /* "AVN1" in the SQLite header */
 
 typedef struct store store;
@@ -260,6 +260,11 @@ typedef struct store_enter_req {
   ** reader item's value), "consensus" the consensus read. NULL otherwise. */
   const char *instance;
   bool new_instance;
+  bool has_if_version;       /* the save is made from what the user read: */
+  int64_t if_version;        /* the form's version then (0: no form yet). If
+                                another save came between, a value this one
+                                would overwrite is a conflict (AVN_E_STATE
+                                naming the item, both values and who) */
 } store_enter_req;
 
 typedef struct store_enter_result {
@@ -268,10 +273,34 @@ typedef struct store_enter_result {
   char visit[64];            /* its visit ("" for none) */
   int n_new, n_changed, n_same, n_cleared;   /* n_cleared: recorded values blanked (with a reason) */
   bool complete;
+  int64_t version;           /* the form's version after the save */
 } store_enter_result;
 
 avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out /* OUT */,
                    avn_err *e);
+/* Lets database role read site's rows, and no other site's, with any SQL
+** (PostgreSQL row-level security, store_grant.c). PostgreSQL studies only;
+** an administrator's act in a study with named users; the role must exist. */
+avn_rc store_grant_site(store *s, const char *site, const char *role, avn_err *e);
+
+/* --- copying a study between databases (store_copy.c) --- */
+typedef struct store_copy_result {
+  int64_t tables, rows, audit_rows;
+} store_copy_result;
+/* Copies the study at from (a file or a postgresql:// URI) into a new
+** database to (a file that must not exist, or an empty PostgreSQL
+** database): the same schema, every row with its id, the audit trail and
+** checkpoint as they are. Reads from one snapshot; writes in one
+** transaction (nothing is left behind on failure). AVN_E_SCHEMA for a
+** table this avn does not know. */
+avn_rc store_copy(const char *from, const char *to, store_copy_result *out /* OUT */, avn_err *e);
+
+/* A form's row version (0 when the form does not exist): what a user
+** reads before editing, passed back as store_enter_req.if_version.
+** instance: NULL or "" for a form's one instance; a log's number or a
+** read's reader otherwise (visit "" or "-" for a log entry at no visit). */
+avn_rc store_form_version(store *s, const char *patient, const char *visit, const char *form, int side,
+                          const char *instance, int entry, int64_t *version /* OUT */, avn_err *e);
 
 /* --- reading: one snapshot, a fixed number of queries --- */
 typedef struct store_patient {

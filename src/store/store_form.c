@@ -235,6 +235,34 @@ static avn_rc enter_prepare(const inst_def *d, const store_enter_req *r, store_e
   return AVN_OK;
 }
 
+/* A save made from version r->if_version finds version `now`: the first
+** value it would change that differs from the stored one is refused,
+** naming the item, the user's value, the stored one and who saved it.
+** Values the save leaves as stored overwrite nothing: no conflict. */
+static avn_rc version_conflict(store *s, const store_enter_req *r, const char *record, const inst_value *vals,
+                               char *const *texts, const kv_rows *old, int64_t now, avn_err *e) {
+  for (size_t i = 0; i < r->n_kv; i++) {
+    const char *was = NULL;
+    for (size_t k = 0; k < old->n; k++)
+      if (!strcmp(old->rows[k].item, vals[i].item)) was = old->rows[k].text;
+    bool blank = vals[i].missing && !vals[i].code;
+    const char *mine = blank ? NULL : texts[i];
+    if (blank ? !was : (was && !strcmp(was, mine))) continue;
+    char field[200], *who = NULL;
+    snprintf(field, sizeof field, "%s.%s", r->form, vals[i].item);
+    const char *ap[1] = {record};
+    avn_rc rc = store_q_one(s, "SELECT user FROM audit WHERE record=? ORDER BY id DESC LIMIT 1", ap, 1, &who, NULL, e);
+    if (rc) return rc;
+    rc = avn_fail(e, AVN_E_STATE, field, mine ? mine : "(blank)",
+                  "conflict: %s saved this form after you read it (version %lld, now %lld); the stored value is "
+                  "'%s', yours '%s': nothing was written; read the form again and decide", who ? who : "someone",
+                  (long long)r->if_version, (long long)now, was ? was : "(blank)", mine ? mine : "(blank)");
+    avn_free(who);
+    return rc;
+  }
+  return AVN_OK;
+}
+
 avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out, avn_err *e) {
   const inst_def *d = inst_find(req->form);
   store_enter_req rq;
@@ -246,6 +274,7 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
   store_patient_row pr = {0};
   kv_rows old = {0};
   char *hip = NULL, *form_id = NULL, *status = NULL, *visit_kept = NULL;
+  int64_t version = 0;   /* the stored form's row version; 0 while there is none */
   bool in_tx = false, found = false;
   char record[256];
   avn_rc rc = AVN_OK;
@@ -391,18 +420,16 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
   const char *side = r->side == SIDE_PATIENT ? "" : side_name(r->side);
   store_form_record(record, sizeof record, r->patient, r->visit, r->form, r->side, inst, r->entry);
   const char *fp[6] = {pr.pid, r->visit, r->form, side, inst, entry};
-  char *fid_status = NULL;
-  rc = store_q_one(s, "SELECT id || ' ' || CASE WHEN void_reason IS NULL THEN status ELSE 'void' END FROM form"
+  char *frow[3] = {NULL, NULL, NULL};
+  rc = store_q_row(s, "SELECT id, CASE WHEN void_reason IS NULL THEN status ELSE 'void' END, version FROM form"
                       " WHERE patient_id=? AND visit=? AND instrument=? AND side=? AND instance=? AND entry=?",
-                   fp, 6, &fid_status, &found, e);
+                   fp, 6, frow, 3, &found, e);
   if (rc) goto cleanup;
   if (found) {
-    char *sp = strchr(fid_status, ' ');
-    *sp = '\0';
-    form_id = avn_strdup(fid_status);
-    status = avn_strdup(sp + 1);
-    avn_free(fid_status);
-    if (!form_id || !status) { rc = AVN_E_NOMEM; goto cleanup; }
+    form_id = frow[0];
+    status = frow[1];
+    version = strtoll(frow[2], NULL, 10);
+    avn_free(frow[2]);
     if (!strcmp(status, "void")) {
       rc = avn_fail(e, AVN_E_STATE, r->form, NULL,
                     "this form was voided as entered in error: 'avn restore' it first to change it");
@@ -415,6 +442,13 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
     const char *op[1] = {form_id};
     rc = store_q(s, "SELECT item, value_text FROM item_value WHERE form_id=?", op, 1, kv_cb, &old, e);
     if (!rc) rc = old.rc;
+    if (rc) goto cleanup;
+  }
+
+  /*    Saved from what the user read: a value another save put there since
+  **    is never overwritten unseen. */
+  if (r->has_if_version && r->if_version != version) {
+    rc = version_conflict(s, r, record, vals, texts, &old, version, e);
     if (rc) goto cleanup;
   }
 
@@ -535,10 +569,14 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
   }
   /* Re-entering what is recorded writes nothing, not even updated_at. */
   if (out->n_new || out->n_changed || out->n_cleared || !status || strcmp(status, new_status)) {
-    const char *upd[3] = {new_status, now, form_id};
-    rc = store_q(s, "UPDATE form SET status=?, updated_at=? WHERE id=?", upd, 3, NULL, NULL, e);
+    char next[24];
+    snprintf(next, sizeof next, "%lld", (long long)(status ? version + 1 : 1));
+    const char *upd[4] = {new_status, now, next, form_id};
+    rc = store_q(s, "UPDATE form SET status=?, updated_at=?, version=? WHERE id=?", upd, 4, NULL, NULL, e);
     if (rc) goto cleanup;
+    version = status ? version + 1 : 1;
   }
+  out->version = version;
   rc = store_tx_commit(s, e);
   if (rc) goto cleanup;
   in_tx = false;
@@ -557,5 +595,21 @@ cleanup:
   if (!rc) snprintf(out->visit, sizeof out->visit, "%s", r->visit);   /* before visit_kept goes */
   avn_free(visit_kept);
   avn_free(kv2);
+  return rc;
+}
+
+avn_rc store_form_version(store *s, const char *patient, const char *visit, const char *form, int side,
+                          const char *instance, int entry, int64_t *version, avn_err *e) {
+  char ent[4], *v = NULL;
+  bool found = false;
+  *version = 0;
+  snprintf(ent, sizeof ent, "%d", entry);
+  const char *p[6] = {patient, visit && strcmp(visit, "-") ? visit : "", form,
+                      side == SIDE_PATIENT ? "" : side_name(side), instance ? instance : "", ent};
+  avn_rc rc = store_q_one(s, "SELECT f.version FROM form f JOIN patient p ON p.id = f.patient_id"
+                             " WHERE p.code=? AND f.visit=? AND f.instrument=? AND f.side=? AND f.instance=?"
+                             " AND f.entry=?", p, 6, &v, &found, e);
+  if (!rc && found) *version = strtoll(v, NULL, 10);
+  avn_free(v);
   return rc;
 }

@@ -57,6 +57,10 @@ avn_rc store_lock_guard(store *s, const char *action, const char *record, avn_er
 ** the signatures it touches, the casebook's and the visit's. */
 avn_rc store_sign_clear(store *s, const char *user, const char *action, const char *record, avn_err *e);
 
+/* Runs the schema migrations after version from, then writes the header
+** (application id, schema version), in the caller's transaction. */
+avn_rc store_run_migrations(store *s, long from, avn_err *e);
+
 /* Reads whether the study has accounts (store_open). */
 avn_rc store_accounts_load(store *s, avn_err *e);
 /* The name every write is audited under: the session's user in a study

@@ -183,7 +183,7 @@ avn_rc store_queries(store *s, const char *patient, const char *status, store_qu
   if (rc) return rc;
   snprintf(sql, sizeof sql, "SELECT q.id, " STORE_QUERY_ON_SQL ", q.status, m.user, m.at, m.text FROM query q JOIN"
            " patient p ON p.id = q.patient_id JOIN query_message m ON m.query_id = q.id"
-           " WHERE (? IS NULL OR p.code = ?) AND (? IS NULL OR q.status = ?)%s%s ORDER BY q.id, m.seq",
+           " WHERE (CAST(? AS TEXT) IS NULL OR p.code = ?) AND (CAST(? AS TEXT) IS NULL OR q.status = ?)%s%s ORDER BY q.id, m.seq",
            sites[0] ? " AND p.site_id IN " : "", sites);
   rc = store_q(s, sql, p, 4, query_cb, &l, e);
   if (!rc && l.nomem) rc = AVN_E_NOMEM;

@@ -186,8 +186,9 @@ avn_rc store_user_add(store *s, const store_user_req *r, avn_err *e) {
   rc = name_unused(s, r->name, e);
   store_now_iso(at);
   const char *p[4] = {r->name, r->role, hash, at};
-  if (!rc) rc = store_q(s, "INSERT INTO account(name,role,pw_hash,created_at) VALUES(?,?,?,?)", p, 4, NULL, NULL, e);
-  if (!rc) rc = store_q_one(s, "SELECT last_insert_rowid()", NULL, 0, &aid, NULL, e);
+  if (!rc)
+    rc = store_q_one(s, "INSERT INTO account(name,role,pw_hash,created_at) VALUES(?,?,?,?) RETURNING id", p, 4, &aid,
+                     NULL, e);
   snprintf(rec, sizeof rec, "user %s", r->name);
   if (!rc) rc = store_audit(s, who, "user", rec, "role", NULL, r->role, NULL, e);
   if (!rc) rc = store_audit(s, who, "user", rec, "password", NULL, fp, NULL, e);
@@ -199,7 +200,7 @@ avn_rc store_user_add(store *s, const store_user_req *r, avn_err *e) {
     rc = store_q_one(s, "SELECT id FROM site WHERE code=?", ps, 1, &sid, &found, e);
     if (!rc && !found) rc = avn_fail(e, AVN_E_NOTFOUND, "--site", r->sites[i], "no such site (avn site add first)");
     const char *pa[2] = {aid, sid};
-    if (!rc) rc = store_q(s, "INSERT OR IGNORE INTO account_site(account_id,site_id) VALUES(?,?)", pa, 2, NULL, NULL, e);
+    if (!rc) rc = store_q(s, "INSERT INTO account_site(account_id,site_id) VALUES(?,?) ON CONFLICT DO NOTHING", pa, 2, NULL, NULL, e);
     snprintf(field, sizeof field, "site %s", r->sites[i]);
     if (!rc) rc = store_audit(s, who, "user", rec, field, NULL, "yes", NULL, e);
   }
@@ -299,7 +300,7 @@ avn_rc store_users(store *s, store_user_row **out, size_t *n, avn_err *e) {
   user_list l = {0};
   avn_rc rc = store_q(s, "SELECT a.name, a.role, (SELECT group_concat(code, ',') FROM (SELECT st.code FROM"
                          " account_site x JOIN site st ON st.id = x.site_id WHERE x.account_id = a.id ORDER BY"
-                         " st.code)), a.disabled FROM account a ORDER BY a.name", NULL, 0, user_row, &l, e);
+                         " st.code) sites), a.disabled FROM account a ORDER BY a.name", NULL, 0, user_row, &l, e);
   if (!rc && l.nomem) rc = AVN_E_NOMEM;
   if (rc) {
     store_users_free(l.v, l.n);

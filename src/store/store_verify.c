@@ -120,7 +120,7 @@ static const char tables_sql[] =
     " UNION ALL SELECT 'screening ' || code, 'eligible', CASE eligible WHEN 1 THEN 'yes' ELSE 'no' END FROM screening"
     " UNION ALL SELECT 'screening ' || code, 'failed', failed FROM screening"
     " UNION ALL SELECT 'screening ' || code, 'data', data FROM screening"
-    " UNION ALL SELECT 'screening ' || s.code, 'attempts', 1 + count(*) FROM screening s"
+    " UNION ALL SELECT 'screening ' || s.code, 'attempts', CAST(1 + count(*) AS TEXT) FROM screening s"
     "   JOIN screening_attempt a ON a.screening_id = s.id GROUP BY s.id"
     " UNION ALL SELECT 'patient ' || p.code, 'screening', coalesce(s.code, '#' || p.screening_id) FROM patient p"
     "   LEFT JOIN screening s ON s.id = p.screening_id"
@@ -490,7 +490,7 @@ static int check_row(void *ctx, int n, const char *const *c) {
 
 avn_rc store_quick_check(store *s, avn_err *e) {
   char first[256] = "";
-  avn_rc rc = store_q(s, "PRAGMA quick_check", NULL, 0, check_row, first, e);
+  avn_rc rc = store_q(s, s->db->ops->check_sql, NULL, 0, check_row, first, e);
   if (rc) return rc;
   if (strcmp(first, "ok") != 0)
     return avn_fail(e, AVN_E_CORRUPT, s->path, NULL, "the database file is damaged (quick_check: %s): restore it "

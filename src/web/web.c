@@ -291,7 +291,15 @@ static void dispatch(const route *rt, web_req *q, web_resp *r) {
     ** a store session that ended (expired, user disabled) ends this one. */
     if (q->who.store_token && q->who.store_token[0]) {
       avn_err e;
-      if (store_session(q->app->s, q->who.store_token, &e) != AVN_OK) {
+      avn_rc src = store_session(q->app->s, q->who.store_token, &e);
+      if (src == AVN_E_IO || src == AVN_E_DB || src == AVN_E_BUSY) {
+        /* The database is out of reach (a server restart): the session
+        ** stands, this request is refused and may be sent again. */
+        char msg[512];
+        web_error_page(r, q, 503, avn_err_format(&e, msg, sizeof msg));
+        return;
+      }
+      if (src != AVN_OK) {
         web_auth_logout(q->app->auth, q->sid);
         web_error_page(r, q, 401, "Your session has ended: log in again.");
         return;

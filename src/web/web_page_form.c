@@ -202,6 +202,19 @@ static void render_form(web_req *q, web_resp *r, const form_target *t, const sto
   snprintf(buf, sizeof buf, "%d", t->entry);
   web_hidden(r, "entry", buf);
   if (t->instance) web_hidden(r, "instance", t->instance);
+  /* The version this page shows: the save names it, so a save by someone
+  ** else in between is a conflict, not an overwrite (store_enter). */
+  int64_t version = 0;
+  avn_err ve;
+  avn_err_clear(&ve);
+  if (q->post && web_arg(q, "version"))
+    snprintf(buf, sizeof buf, "%s", web_arg(q, "version"));
+  else if (store_form_version(q->app->s, t->patient, t->visit, inst_name(d), t->side, t->instance,
+                                   t->entry, &version, &ve) == AVN_OK)
+    snprintf(buf, sizeof buf, "%lld", (long long)version);
+  else
+    buf[0] = '\0';
+  if (buf[0]) web_hidden(r, "version", buf);
   web_raw(r, "<div class=\"item\"><label class=\"q\" for=\"f-date\">Visit date</label>"
              "<input id=\"f-date\" name=\"date\" type=\"date\" value=\"");
   web_text(r, q->post ? web_arg(q, "date") : "");
@@ -271,6 +284,14 @@ void web_page_form(web_req *q, web_resp *r) {
       req.has_date = !rc;
     }
     if (reason && reason[0]) req.reason = reason;
+    const char *version = web_arg(q, "version");
+    if (!rc && version && version[0]) {
+      char *end = NULL;
+      req.if_version = strtoll(version, &end, 10);
+      req.has_if_version = true;
+      if (*end || req.if_version < 0)
+        rc = avn_fail(&e, AVN_E_PARSE, "version", version, "must be the form version the page was read at");
+    }
     kv = posted_kv(q, t.def, &n_kv);
     if (!kv) rc = avn_fail(&e, AVN_E_NOMEM, NULL, NULL, "out of memory");
     req.kv = kv;

@@ -110,6 +110,15 @@ body_has 'name="flexion_deg" type="text" inputmode="numeric" value="100"'
 # changing a recorded value needs a reason, as on the command line
 is "change without reason" "$(req -b "$J" -d "${F/pain=mild/pain=slight}&csrf=$csrf" "$B/form")" 422
 body_has "give --reason"
+# Two saves from the same page (version V): the first changes pain, the
+# second would overwrite it unseen and is refused naming both values.
+is "form page for a change" "$(req -b "$J" "$B/form?patient=P001&visit=m1&form=hhs&hip=left&entry=1")" 200
+V=$(grep -o 'name="version" value="[0-9]*"' "$T/body" | sed 's/.*value="//; s/"$//')
+[ -n "$V" ] && [ "$V" -ge 1 ] && ok || bad "the form page carries no version"
+is "first save from version V" "$(req -b "$J" -d "${F/pain=mild/pain=slight}&reason=recheck&version=$V&csrf=$csrf" "$B/form")" 303
+is "second save from version V" "$(req -b "$J" -d "${F/pain=mild/pain=moderate}&reason=other&version=$V&csrf=$csrf" "$B/form")" 422
+body_has "hhs.pain: value &#39;moderate&#39; refused: conflict:"
+body_has "the stored value is &#39;slight&#39;, yours &#39;moderate&#39;"
 
 # --- the AE log: the patient page links a new instance; two saves are instances 1 and 2 ---
 is "patient page links a new AE" "$(req -b "$J" "$B/patient/P001")" 200
@@ -119,7 +128,7 @@ body_has "a new instance"
 AE="patient=P001&visit=-&form=ae&entry=1&term=Fever&grade=mild&serious=no&related=unrelated&onset_date=2024-02-10"
 is "save AE 1" "$(req -b "$J" -d "$AE&csrf=$csrf" "$B/form")" 303
 is "save AE 2" "$(req -b "$J" -d "${AE/Fever/Rash}&csrf=$csrf" "$B/form")" 303
-is "two AE instances at no visit" "$(sqlite3 "$db" "select group_concat(instance || ':' || visit, ' ') from (select * from form where instrument='ae' order by id)")" "1: 2:"
+is "two AE instances at no visit" "$(sqlite3 "$db" "select group_concat(instance || ':' || visit, ' ') from (select * from form where instrument='ae' order by id) as f")" "1: 2:"
 is "AE instance 2 form" "$(req -b "$J" "$B/form?patient=P001&visit=-&form=ae&instance=2")" 200
 body_has 'value="Rash"'
 

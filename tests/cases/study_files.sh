@@ -85,18 +85,18 @@ expect_err "the database file is damaged"
 # taking schema 3's additions away): read-only commands say a write upgrades
 # it, and the first write does, signing the trail as it stands.
 "$AVN" init "$T/v2.db" --protocol sequential >/dev/null
-# (schema 3's and 4's tables and columns taken out again, as a version-2 file has none)
-sqlite3 "$T/v2.db" "DROP TABLE checkpoint; DROP TABLE screening_attempt; ALTER TABLE form DROP COLUMN unscheduled;
+# (schema 3-7's tables and columns taken out again, as a version-2 file has none)
+sqlite3 "$T/v2.db" "ALTER TABLE form DROP COLUMN version; DROP TABLE checkpoint; DROP TABLE screening_attempt; ALTER TABLE form DROP COLUMN unscheduled;
   ALTER TABLE form DROP COLUMN void_reason;
   DROP TABLE deviation_ack; DROP TABLE adjudication; DROP TABLE account_site; DROP TABLE session;
   DROP TABLE query_message; DROP TABLE query; DROP TABLE signature; DROP TABLE account; DROP TABLE protocol_version;
   ALTER TABLE patient DROP COLUMN lock_reason; ALTER TABLE study DROP COLUMN lock_reason;
   ALTER TABLE study DROP COLUMN locked_at; ALTER TABLE study DROP COLUMN locked_by;
   DROP INDEX audit_record_user; PRAGMA user_version=2"
-refuse_same "$T/v2.db" "made by an older avn (schema version 2; this avn's is 6): any write command (e.g. avn visit) upgrades it" \
+refuse_same "$T/v2.db" "made by an older avn (schema version 2; this avn's is 7): any write command (e.g. avn visit) upgrades it" \
   audit "$T/v2.db"
 expect_exit 0 "$AVN" screen "$T/v2.db" S1 --date 2024-01-10 age=40
-[ "$(sqlite3 "$T/v2.db" "PRAGMA user_version")" = 6 ] && ok || bad "not upgraded"
+[ "$(sqlite3 "$T/v2.db" "PRAGMA user_version")" = 7 ] && ok || bad "not upgraded"
 # migration 6: the double-entry rule's look-up uses the trail's index, not a scan
 sqlite3 "$T/v2.db" "EXPLAIN QUERY PLAN SELECT 1 FROM audit WHERE record='x' AND user='y' LIMIT 1" >"$T/plan"
 grep -q "USING COVERING INDEX audit_record_user" "$T/plan" && ok || bad "audit look-up not indexed: $(cat "$T/plan")"

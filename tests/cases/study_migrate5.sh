@@ -17,7 +17,7 @@ sqlite3 "$DB" < "$G/study.sql" && ok || bad "restore the schema-4 study"
 [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 4 ] && ok || bad "fixture is schema 4"
 # A read-only command refuses an older schema; a write command upgrades it.
 expect_exit 0 "$AVN" visit "$DB" P1 m1 --date 2024-02-14
-[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 6 ] && ok || bad "upgraded to 6 (5: instances, 6: the trail's index)"
+[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 7 ] && ok || bad "upgraded to 7 (5: instances, 6: the trail's index, 7: row versions)"
 q() { sqlite3 "$DB" "$1"; }
 [ "$(q "SELECT group_concat(side || ':' || instance || ':' || entry, ' ') FROM (SELECT * FROM form WHERE instrument='mri' ORDER BY id)")" = "left:Dr A:1 left:Dr A:2 right:Dr A:1 right:Dr B:1" ] && ok || bad "mri instances: $(q "SELECT group_concat(side || ':' || instance || ':' || entry, ' ') FROM form WHERE instrument='mri'")"
 [ "$(q "SELECT instance FROM adjudication")" = "Dr A" ] && ok || bad "adjudication instance"

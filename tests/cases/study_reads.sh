@@ -32,7 +32,7 @@ mri right "Dr A" 1 30 IIIA
 mri right "Dr B" 1 40 IIC
 mri right "Dr C" 1 35 IIIA
 mri right "Dr C" 2 35 IIIA
-[ "$(sqlite3 "$DB" "SELECT group_concat(instance || '/' || entry, ' ') FROM (SELECT * FROM form WHERE side='right' ORDER BY id)")" = "Dr A/1 Dr B/1 Dr C/1 Dr C/2" ] && ok || bad "one instance per reader"
+[ "$(sqlite3 "$DB" "SELECT group_concat(instance || '/' || entry, ' ') FROM (SELECT * FROM form WHERE side='right' ORDER BY id) AS f")" = "Dr A/1 Dr B/1 Dr C/1 Dr C/2" ] && ok || bad "one instance per reader"
 # A read's reader is its key: reader=... that contradicts --reader is refused.
 refuse_same "$DB" "a read's reader is its key" enter "$DB" P1 baseline mri --hip right --reader "Dr B" reader="Dr Z" \
   read_date=2024-01-15

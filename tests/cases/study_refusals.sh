@@ -11,14 +11,14 @@ DB="$T/r.db"
 "$AVN" screen "$DB" S3 --date 2024-01-10 age=30 mri_confirmed=yes stage.right=I conservative_months=6 can_attend_24m=yes \
   accepts_procedure=yes infection=no severe_coagulopathy=no platelets=200000 prior_surgery.right=no \
   active_malignancy=no pregnant=no aspiration_inadequate=no >/dev/null
-snap() { sqlite3 "$DB" .dump | sha256sum; sha256sum < "$DB"; }
-before=$(snap)
+snap_r() { snap "$DB"; }   # caselib's: the dump and the file (PostgreSQL: the dump)
+before=$(snap_r)
 # refuse CODE 'stderr text' avn-args...
 refuse() {
   local text=$1; shift
   expect_exit 1 "$AVN" "$@"
   expect_err "$text"
-  [ "$(snap)" = "$before" ] && ok || bad "database changed after refused: $*"
+  [ "$(snap_r)" = "$before" ] && ok || bad "database changed after refused: $*"
 }
 refuse "vas.pain_mm: value '101' refused: must be between 0 and 100" enter "$DB" P1 m1 vas --hip left pain_mm=101
 refuse "vas.pain_mm: value 'abc'" enter "$DB" P1 m1 vas --hip left pain_mm=abc

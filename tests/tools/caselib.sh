@@ -53,6 +53,28 @@ three_single_dose() {
 }
 # snap FILE: the logical dump and the bytes of a study file.
 snap() { sqlite3 "$1" .dump | sha256sum; sha256sum < "$1"; }
+# Against PostgreSQL (AVN is tests/tools/avn_pg.sh, AVN_PG_DIR its cluster):
+# a study path is a database; sqlite3 DB SQL asks it with psql (the column
+# "user" quoted and group_concat(x, sep) as string_agg, as the store's
+# backend does), and snap is a data-only
+# pg_dump: "database unchanged" checks hold on both backends.
+if [ -n "${AVN_PG_DIR:-}" ]; then
+  . "$(dirname "${BASH_SOURCE[0]}")/pglib.sh"
+  sqlite3() {
+    local db=$1; shift
+    if [ "${1:-}" = .dump ]; then "$pg_bin/pg_dump" --data-only --no-owner "$(pg_db_uri "$db")"; return; fi
+    "$pg_bin/psql" -X -q -tA -v ON_ERROR_STOP=1 "$(pg_db_uri "$db")" \
+      -c "$(printf '%s' "$*" | perl -pe 's/('"'"'[^'"'"']*'"'"')|(?<!["\w])user(?![\w"])|\bgroup_concat\b/defined $1 ? $1 : $& eq "user" ? q{"user"} : "string_agg"/ge')"
+  }
+  # cp A.db B.db copies the study (a database made from it as template).
+  cp() {
+    if [ $# -eq 2 ] && [ "${1%.db}" != "$1" ] && [ "${2%.db}" != "$2" ]; then
+      "$pg_bin/psql" -X -q "$(cat "$AVN_PG_DIR/uri")/postgres" \
+        -c "CREATE DATABASE $(pg_db_name "$2") TEMPLATE $(pg_db_name "$1")" >/dev/null
+    else command cp "$@"; fi
+  }
+  snap() { sqlite3 "$1" .dump | grep -v -e "^SELECT pg_catalog.setval" -e "^.restrict" -e "^.unrestrict" | sha256sum; }
+fi
 # refuse_same DB 'stderr text' avn-args...: exits 1, says the text, DB byte-identical.
 refuse_same() {
   local db=$1 text=$2; shift 2

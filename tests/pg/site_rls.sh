@@ -1,0 +1,59 @@
+# Sites isolated by PostgreSQL row-level security: a database role granted
+# site north (avn grant) reads north's patients and everything about them
+# with hand-written SQL, and none of main's: not by table, join, count or
+# id; never the audit trail or the users. The study's own role (avn) still
+# sees everything. Two patients: P1 at main, P2 at north (hand-counted:
+# north has 1 screening, 1 patient, 1 hip, 1 vas form with 1 value).
+. "$(dirname "$0")/../tools/caselib.sh"
+: "${AVN_PG_DIR:?}"
+. "$AVN_SOURCE_DIR/tests/tools/pglib.sh"
+pg_db_create "$T/rls.db"
+U=$(pg_db_uri "$T/rls.db")
+base=$(cat "$AVN_PG_DIR/uri")
+role=north_$$
+"$pg_bin/psql" -X -q "$base/postgres" -c "DROP ROLE IF EXISTS $role" -c "CREATE ROLE $role LOGIN" >/dev/null 2>&1
+RU=${U/avn@/$role@}
+q() { "$pg_bin/psql" -X -q -tA -v ON_ERROR_STOP=1 "$RU" -c "$1" 2>"$T/qerr"; }
+expect_exit 0 "$AVN" init "$U" --protocol sequential
+expect_exit 0 "$AVN" site add "$U" north --name North
+seq_screen "$U" S1 2024-01-10 left 40 >/dev/null
+seq_screen "$U" S2 2024-01-11 right 33 --site north >/dev/null
+expect_exit 0 "$AVN" enroll "$U" S1 P1 --date 2024-01-15 --sex female
+expect_exit 0 "$AVN" enroll "$U" S2 P2 --date 2024-01-16 --sex male
+expect_exit 0 "$AVN" enter "$U" P1 baseline vas --hip left pain_mm=62 --date 2024-01-15
+expect_exit 0 "$AVN" enter "$U" P2 baseline vas --hip right pain_mm=17 --date 2024-01-16
+# Before the grant the role reads nothing of the study.
+q "SELECT count(*) FROM patient" >/dev/null && bad "an ungranted role read the patients" || ok
+expect_exit 0 "$AVN" grant "$U" north "$role"
+expect_out "database role $role reads site north"
+is() { [ "$2" = "$3" ] && ok || bad "$1: got '$2', wanted '$3' $(cat "$T/qerr")"; }
+is "patients"          "$(q "SELECT string_agg(code, ',') FROM patient")" "P2"
+is "another site's by code" "$(q "SELECT count(*) FROM patient WHERE code = 'P1'")" 0
+is "sites"             "$(q "SELECT string_agg(code, ',') FROM site")" "north"
+is "screenings"        "$(q "SELECT string_agg(code, ',') FROM screening")" "S2"
+is "hips"              "$(q "SELECT count(*) FROM hip")" 1
+is "values by join"    "$(q "SELECT string_agg(v.value_text, ',') FROM item_value v JOIN form f ON f.id = v.form_id")" "17"
+is "values by id"      "$(q "SELECT count(*) FROM item_value")" 1
+is "events"            "$(q "SELECT count(DISTINCT patient_id) FROM event")" 1
+is "protocol"          "$(q "SELECT count(*) FROM study")" 1
+q "SELECT count(*) FROM audit" >/dev/null && bad "the role read the audit trail" || ok
+q "SELECT count(*) FROM account" >/dev/null && bad "the role read the accounts" || ok
+q "UPDATE patient SET sex = 'female'" >/dev/null && bad "the role wrote" || ok
+# The study's owner is not fenced: avn sees both sites.
+is "owner sees both" "$("$pg_bin/psql" -X -tA "$U" -c "SELECT count(*) FROM patient")" 2
+expect_exit 0 "$AVN" audit "$U" --verify
+# Refusals: a study file, a role that does not exist, a site that does not.
+expect_exit 0 "$AVN" init "$T/f.db" --protocol sequential
+expect_exit 1 command "$AVN" grant "$T/f.db" main "$role"
+expect_err "database roles are PostgreSQL's"
+expect_exit 1 "$AVN" grant "$U" north nobody_here
+expect_err "no such database role"
+expect_exit 1 "$AVN" grant "$U" south "$role"
+expect_err "no such site"
+expect_exit 1 "$AVN" grant "$U" north 'x; DROP TABLE audit'
+expect_err "must be a database role name"
+# A dump still copies the study (the grant's table is the server's).
+expect_exit 0 "$AVN" dump "$U" "$T/back.db"
+expect_exit 0 "$AVN" audit "$T/back.db" --verify
+"$pg_bin/psql" -X -q "$base/postgres" -c "DROP DATABASE $(pg_db_name "$T/rls.db")" -c "DROP ROLE $role" >/dev/null 2>&1
+finish
