@@ -74,7 +74,12 @@ int cmd_show(int argc, char **argv) {
   json_object_set_new(o, "patient", json_string(p->code));
   json_object_set_new(o, "site", json_string(p->site));
   json_object_set_new(o, "sex", json_string(p->sex));
-  json_object_set_new(o, "birth", p->has_birth ? json_string(avn_date_format(p->birth, d1)) : json_null());
+  /* The birth date identifies: only for the roles that may see contact
+  ** details (store_permit "contact"; a study without users: everyone). */
+  avn_err pe;
+  avn_err_clear(&pe);
+  bool see_birth = p->has_birth && store_permit(s, "contact", p->code, &pe) == AVN_OK;
+  json_object_set_new(o, "birth", see_birth ? json_string(avn_date_format(p->birth, d1)) : json_null());
   json_object_set_new(o, "enrolled", json_string(avn_date_format(p->enrolled, d2)));
   json_object_set_new(o, "status", json_string(p->status));
   json_object_set_new(o, "screening", json_string(p->screening));

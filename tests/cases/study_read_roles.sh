@@ -72,6 +72,13 @@ read_as() {
         $c "$DB" $([ $c = schedule ] && echo --patient) "$oth"
     fi
   done
+  # the birth date identifies: show --json gives it to the roles that may see contact details only
+  # (P1 was born 1983-03-01, P2 1978-05-02)
+  if [ $data = yes ]; then
+    "$AVN" show "$DB" "$own" --json >"$T/show-$u" 2>&1
+    if [ $contact = yes ]; then grep -q '"birth": *"19' "$T/show-$u" && ok || bad "$u: show lacks the birth date"
+    else grep -q '19[78][38]-0[35]-0[12]' "$T/show-$u" && bad "$u sees a birth date in show" || ok; fi
+  fi
   if [ $contact = yes ]; then
     expect_exit 0 "$AVN" contact "$DB" "$own"
   else
