@@ -407,6 +407,52 @@ static bool item_anywhere(const protocol *p, const char *item) {
   return false;
 }
 
+/* A repeating instrument's row (redcap_repeat_instrument, _instance): one
+** numbered instance of an avn log (a form that repeats: ae, conmed), at the
+** event's visit or, without an event, at none. Only that form's fields may
+** hold values; REDCap leaves the others blank in such a row. */
+static avn_rc redcap_repeat(pctx *c, const map_t *m, size_t r, import_unit *u, const char *pat, const char *event,
+                            size_t c_rep) {
+  size_t row = r + 2, c_inst = 0;
+  char vbuf[128], rule[384];
+  const char *form = csv_table_cell(c->t, r, c_rep);
+  const char *num = has_col(c->t, "redcap_repeat_instance", &c_inst) ? csv_table_cell(c->t, r, c_inst) : "";
+  const inst_def *d = inst_find(form);
+  if (!d || !inst_repeats(d)) {
+    unit_refuse(u, row, "redcap_repeat_instrument", form,
+                "a repeating instrument must be a form that repeats in avn (a log: repeats: true, e.g. ae, conmed)");
+    return AVN_OK;
+  }
+  char *end = NULL;
+  long k = *num ? strtol(num, &end, 10) : 0;
+  if (k < 1 || *end || num[0] == '0') {
+    unit_refuse(u, row, "redcap_repeat_instance", num, "the instance is a number 1, 2, ...");
+    return AVN_OK;
+  }
+  const char *visit = *event ? event_visit(c, m, event, vbuf, sizeof vbuf) : NULL;
+  if (*event && !visit) {
+    unit_refuse(u, row, "redcap_event_name", event, "no visit of the protocol has this event's name: map it in --map "
+                "(events: {EVENT: VISIT})");
+    return AVN_OK;
+  }
+  import_entry *x = NULL;
+  avn_rc rc = entry_open(c, u, pat, visit ? visit : "-", inst_name(d), SIDE_PATIENT, 1, &x);
+  if (!rc && !(x->instance = avn_strdup(num))) rc = nomem(c->e);
+  for (size_t j = 1; !rc && j < csv_table_ncol(c->t); j++) {
+    const char *h = csv_table_name(c->t, j), *cell = csv_table_cell(c->t, r, j);
+    if (redcap_special(h) || !*cell) continue;
+    const inst_item *it = inst_item_find(d, h);
+    if (!it) {
+      snprintf(rule, sizeof rule, "a row of the repeating instrument '%s' holds only its own fields", inst_name(d));
+      unit_refuse(u, row, h, cell, rule);
+      return AVN_OK;
+    }
+    if (it->type == INST_BOOL && strstr(h, "___") && !strcmp(cell, "0")) continue;
+    rc = entry_add(c, x, h, cell, j, row);
+  }
+  return rc;
+}
+
 static avn_rc redcap_row(pctx *c, const map_t *m, size_t r, size_t c_event, bool has_event, size_t c_rep,
                          bool has_rep, size_t c_date, bool has_date) {
   size_t row = r + 2;
@@ -420,11 +466,7 @@ static avn_rc redcap_row(pctx *c, const map_t *m, size_t r, size_t c_event, bool
     unit_refuse(u, row, csv_table_name(c->t, 0), pat, "every row names its record (avn's patient)");
     return AVN_OK;
   }
-  if (has_rep && *csv_table_cell(c->t, r, c_rep)) {
-    unit_refuse(u, row, "redcap_repeat_instrument", csv_table_cell(c->t, r, c_rep),
-                "a repeating instrument's instance: avn does not import repeating forms yet");
-    return AVN_OK;
-  }
+  if (has_rep && *csv_table_cell(c->t, r, c_rep)) return redcap_repeat(c, m, r, u, pat, event, c_rep);
   const char *visit = event_visit(c, m, event, vbuf, sizeof vbuf);
   const proto_visit *pv = visit ? protocol_find_visit(c->p, visit) : NULL;
   if (!pv) {
@@ -469,6 +511,14 @@ static avn_rc redcap_row(pctx *c, const map_t *m, size_t r, size_t c_event, bool
   return AVN_OK;
 }
 
+/* Whether item belongs to a log (a form that repeats: ae, conmed), which a
+** study keeps at any visit or none, whatever its visits list. */
+static bool item_of_log(const char *item) {
+  for (size_t i = 0; i < inst_count(); i++)
+    if (inst_repeats(inst_at(i)) && inst_item_find(inst_at(i), item)) return true;
+  return false;
+}
+
 static avn_rc plan_redcap(pctx *c, const map_t *m) {
   size_t c_event = 0, c_rep = 0, c_date = 0;
   bool has_event = has_col(c->t, "redcap_event_name", &c_event);
@@ -478,7 +528,7 @@ static avn_rc plan_redcap(pctx *c, const map_t *m) {
     return avn_fail(c->e, AVN_E_UNKNOWN, "--map", m->date, "date: names a field that is not a column of the file");
   for (size_t j = 1; j < csv_table_ncol(c->t); j++) {
     const char *h = csv_table_name(c->t, j);
-    if (!redcap_special(h) && !item_anywhere(c->p, h))
+    if (!redcap_special(h) && !item_anywhere(c->p, h) && !(has_rep && item_of_log(h)))
       return avn_fail(c->e, AVN_E_UNKNOWN, "header (row 1)", h, "no form of protocol '%s' has this field (import "
                       "the data dictionary first: avn import dictionary)", c->p->name);
   }

@@ -135,4 +135,25 @@ assert head[:4] == ["patient", "visit", "instance", "entry"], head
 got = sorted((r[2], r[1] or "", r[head.index("term")], r[head.index("serious")]) for r in rows[1:])
 assert got == [("2", "m1", "Rash", "no"), ("3", "", "Deep infection", "yes"), ("4", "m1", "Headache", "no")], got
 PY
+# A REDCap records export's repeating-instrument rows are log instances: P1
+# has ae instances 1-6 by now, so the file's 7 and 8 are added as the next
+# two, at no visit (no redcap_event_name). Refused, writing nothing: a gap in
+# the numbering (9 when the next is 7), a repeating instrument that is no
+# log, and another form's field in an ae row.
+printf '%s\n' 'record_id,redcap_repeat_instrument,redcap_repeat_instance,term,grade,serious,related,onset_date,pain' \
+  'P1,ae,9,Back pain,1,0,2,2024-04-02,' >"$T/rc_gap.csv"
+refuse_same "$DB" "patient P1's next ae instance is 7" import records "$DB" "$T/rc_gap.csv" --format redcap
+printf '%s\n' 'record_id,redcap_repeat_instrument,redcap_repeat_instance,term,grade,serious,related,onset_date,pain' \
+  'P1,hhs,1,,,,,,slight' >"$T/rc_nolog.csv"
+refuse_same "$DB" "a repeating instrument must be a form that repeats" import records "$DB" "$T/rc_nolog.csv" --format redcap
+printf '%s\n' 'record_id,redcap_repeat_instrument,redcap_repeat_instance,term,grade,serious,related,onset_date,pain' \
+  'P1,ae,7,Back pain,1,0,2,2024-04-02,slight' >"$T/rc_other.csv"
+refuse_same "$DB" "holds only its own fields" import records "$DB" "$T/rc_other.csv" --format redcap
+printf '%s\n' 'record_id,redcap_repeat_instrument,redcap_repeat_instance,term,grade,serious,related,onset_date,pain' \
+  'P1,ae,7,Back pain,1,0,2,2024-04-02,' 'P1,ae,8,Fall,2,1,1,2024-04-20,' >"$T/rc.csv"
+expect_exit 0 "$AVN" import records "$DB" "$T/rc.csv" --format redcap
+[ "$(sqlite3 "$DB" "SELECT group_concat(f.instance || ':' || f.visit || ':' || v.value_text, ' ') FROM (SELECT * FROM form WHERE instrument='ae' AND instance IN ('7','8') ORDER BY id) AS f JOIN item_value v ON v.form_id = f.id AND v.item = 'term'")" = "7::Back pain 8::Fall" ] && ok || bad "redcap ae instances"
+[ "$(sqlite3 "$DB" "SELECT v.value_text FROM form f JOIN item_value v ON v.form_id = f.id AND v.item = 'serious' WHERE f.instrument='ae' AND f.instance='8'")" = yes ] && ok || bad "redcap yes/no 1 is yes"
+expect_exit 0 "$AVN" audit "$DB" --verify
+expect_out "replay: 0 differences"
 finish
