@@ -11,7 +11,7 @@ fail=0
 
 python3 "$AVN_SOURCE_DIR/tests/tools/stats_check_basic.py" "$AVN" "$AVN_SOURCE_DIR" || fail=1
 
-EXPECT_DIR="$AVN_TMP"
+EXPECT_DIR=$(mktemp -d "$AVN_TMP/stats_basic.XXXXXX")   # its own: the stats cases run in parallel
 . "$AVN_SOURCE_DIR/tests/tools/stats_expect.sh"
 # refused input: exit 1, message names the column and the reason
 expect 1 "nosuch: no such column" t --data "$D/sleep.csv" --value nosuch --group group
@@ -48,7 +48,7 @@ printf 'a,a\n1,2\n' >"$AVN_TMP/dup.csv"
 expect 1 "duplicate column name" describe --data "$AVN_TMP/dup.csv" --col a
 
 # text output looks like R's print.htest
-"$AVN" stats t --data "$D/ToothGrowth.csv" --value len --group supp >"$AVN_TMP/out"
-grep -q "t = 1.9153, df = 55.309, p-value = 0.06063" "$AVN_TMP/out" || { echo "FAIL: t text"; cat "$AVN_TMP/out"; fail=1; }
+"$AVN" stats t --data "$D/ToothGrowth.csv" --value len --group supp >"$EXPECT_DIR/t.out"
+grep -q "t = 1.9153, df = 55.309, p-value = 0.06063" "$EXPECT_DIR/t.out" || { echo "FAIL: t text"; cat "$EXPECT_DIR/t.out"; fail=1; }
 
 exit $fail

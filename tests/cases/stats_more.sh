@@ -13,7 +13,7 @@ fail=0
 python3 "$AVN_SOURCE_DIR/tests/tools/stats_check_basic.py" "$AVN" "$AVN_SOURCE_DIR" \
   --expected expected_more.json || fail=1
 
-EXPECT_DIR="$AVN_TMP"
+EXPECT_DIR=$(mktemp -d "$AVN_TMP/stats_more.XXXXXX")   # its own: the stats cases run in parallel
 . "$AVN_SOURCE_DIR/tests/tools/stats_expect.sh"
 
 # a 300 x 300 table (one subject per cell of the diagonal). It used to
@@ -22,8 +22,8 @@ EXPECT_DIR="$AVN_TMP"
 python3 -c "
 print('g,c')
 for i in range(300): print(f'G{i},C{i}')" >"$AVN_TMP/f300.csv"
-"$AVN" stats fisher --data "$AVN_TMP/f300.csv" --x g --y c --json >"$AVN_TMP/out" 2>"$AVN_TMP/err"
-grep -q '"p": 1.0' "$AVN_TMP/out" || { echo "FAIL: fisher 300 x 300: $(head -c 300 "$AVN_TMP/err")"; fail=1; }
+"$AVN" stats fisher --data "$AVN_TMP/f300.csv" --x g --y c --json >"$EXPECT_DIR/f300.out" 2>"$EXPECT_DIR/f300.err"
+grep -q '"p": 1.0' "$EXPECT_DIR/f300.out" || { echo "FAIL: fisher 300 x 300: $(head -c 300 "$EXPECT_DIR/f300.err")"; fail=1; }
 # 5000 x 3, 10,000 rows: refused in seconds (it took 86 s)
 start=$(date +%s)
 python3 -c "
