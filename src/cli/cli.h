@@ -33,6 +33,15 @@ int cli_error(const char *cmd, const avn_err *e);
 extern const char *const cli_hip_choices[];
 extern const char *const cli_entry_choices[];
 int cli_side(int hip_choice);
+/* The options that name one form of a patient, for the commands acting on
+** a form (void, restore, lock, verify, enter): --hip and --entry (choices
+** above), --instance N of a log and --reader NAME of a read, which both
+** fill inst (the form's instance, store_form_ref.instance). */
+#define CLI_FORM_OPTIONS(hip, entry, inst)                         \
+  {"--hip", CLI_CHOICE, (hip), NULL, cli_hip_choices, NULL},       \
+  {"--entry", CLI_CHOICE, (entry), NULL, cli_entry_choices, NULL}, \
+  {"--instance", CLI_VALUE, (inst), NULL, NULL, NULL},             \
+  {"--reader", CLI_VALUE, (inst), NULL, NULL, NULL}
 
 /* Prints a usage error and a pointer to --help; returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -55,15 +55,12 @@ int cmd_enter(int argc, char **argv) {
   avn_err_clear(&e);
   if (!kv) return 1;
   const cli_option opts[] = {
-      {"--hip", CLI_CHOICE, &hip, NULL, cli_hip_choices, NULL},
-      {"--entry", CLI_CHOICE, &entry, NULL, cli_entry_choices, NULL},
+      CLI_FORM_OPTIONS(&hip, &entry, &req.instance),
       {"--date", CLI_DATE, &req.date, NULL, NULL, &req.has_date},
       {"--reason", CLI_TEXT, &req.reason, "a text", NULL, NULL},
       {"--user", CLI_VALUE, &req.user, NULL, NULL, NULL},
       {"--unscheduled", CLI_FLAG, &req.unscheduled, NULL, NULL, NULL},
       {"--new", CLI_FLAG, &req.new_instance, NULL, NULL, NULL},
-      {"--instance", CLI_VALUE, &req.instance, NULL, NULL, NULL},
-      {"--reader", CLI_VALUE, &req.instance, NULL, NULL, NULL},
       {"--if-version", CLI_VALUE, &if_version, NULL, NULL, &req.has_if_version},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   rcode = cli_parse("enter", argc, argv, opts, pos, 4, 4, "STUDY.db PATIENT VISIT FORM item=value ...", kv, &nkv);

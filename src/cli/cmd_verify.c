@@ -20,11 +20,8 @@ int cmd_verify(int argc, char **argv) {
   avn_err e;
   avn_err_clear(&e);
   const cli_option opts[] = {
-      {"--hip", CLI_CHOICE, &hip, NULL, cli_hip_choices, NULL},
-      {"--entry", CLI_CHOICE, &entry, NULL, cli_entry_choices, NULL},
+      CLI_FORM_OPTIONS(&hip, &entry, &inst),
       {"--user", CLI_VALUE, &user, NULL, NULL, NULL},
-      {"--instance", CLI_VALUE, &inst, NULL, NULL, NULL},
-      {"--reader", CLI_VALUE, &inst, NULL, NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
   int r = cli_parse("verify", argc, argv, opts, pos, 4, 4, "STUDY.db PATIENT VISIT FORM", NULL, NULL);
   if (r) return r;
