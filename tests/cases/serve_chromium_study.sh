@@ -14,7 +14,6 @@ PNGSTAT="$(dirname "$AVN")/pngstat"
 . "$AVN_SOURCE_DIR/tests/tools/chromelib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/servelib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/weblib.sh"
-command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 missing"; exit 77; }
 export AVN_TODAY=2024-03-01
 shots="${AVN_TMP:-/tmp}/serve_chromium_study"
 rm -rf "$shots"

@@ -15,8 +15,6 @@
 . "$AVN_SOURCE_DIR/tests/tools/caselib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/servelib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/weblib.sh"
-command -v curl >/dev/null || { echo "SKIP: curl missing (scripts/setup installs it)"; exit 77; }
-command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 missing"; exit 77; }
 export AVN_TODAY=2024-03-01
 db=$T/r.db
 web_users "$db" "ivy investigator main" "dora data_entry main" "mona monitor main" || { echo "FAIL: users"; exit 1; }

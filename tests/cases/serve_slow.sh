@@ -12,7 +12,6 @@
 . "$AVN_SOURCE_DIR/tests/tools/caselib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/servelib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/weblib.sh"
-command -v curl >/dev/null || { echo "SKIP: curl missing (scripts/setup installs it)"; exit 77; }
 export AVN_TODAY=2024-03-01
 db=$T/s.db
 study_seed "$db" || { echo "FAIL: seed"; exit 1; }

@@ -4,6 +4,9 @@
 # body_has / body_lacks TEXT; csrf_of: the CSRF token of the last page;
 # web_login JAR USER PASSWORD: a password login into cookie jar JAR (prints
 # the status); db_is NAME SQL WANT: a value read from the database.
+# Every web case needs curl (the client) and sqlite3 (db_is, the checks).
+command -v curl >/dev/null || { echo "SKIP: curl missing (scripts/setup installs it)"; exit 77; }
+command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 missing"; exit 77; }
 req() { curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' "$@"; }
 is() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
 body_has() { if grep -qF -- "$1" "$T/body"; then ok; else bad "body lacks '$1': $(head -c 400 "$T/body")"; fi; }
