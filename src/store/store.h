@@ -571,7 +571,9 @@ void store_users_free(store_user_row *v, size_t n);
 ** are refused alike, naming the user. */
 avn_rc store_login(store *s, const char *name, const char *password, int hours, char token[65], avn_err *e);
 /* Resumes the session whose token is given (unexpired, user not disabled):
-** writes through this handle act as its user. Writes nothing. */
+** writes through this handle act as its user, reads default to the
+** purpose "read" (store_read_as). Writes nothing. A NULL token drops the
+** handle's user (a server between requests): AVN_OK, no query. */
 avn_rc store_session(store *s, const char *token, avn_err *e);
 /* Ends this handle's session. Audited (action "logout"). */
 avn_rc store_logout(store *s, avn_err *e);
@@ -597,8 +599,8 @@ avn_rc store_permit(store *s, const char *action, const char *patient, avn_err *
 ** deviations, enrolment and follow-up) every role; store_verify (the whole
 ** trail replayed) administrators only. store_read_as declares the purpose
 ** for the reads that follow on this handle, refused (naming user, role and
-** action) when the role may not. AVN_OK in a study without users. NULL
-** action: back to "read" (a server resets it after the request). */
+** action) when the role may not. AVN_OK in a study without users. The
+** purpose lasts until the next store_session. */
 avn_rc store_read_as(store *s, const char *action, avn_err *e);
 
 /* --- queries on a field (store_query.c) ---

@@ -388,7 +388,8 @@ avn_rc store_session(store *s, const char *token, avn_err *e) {
   char th[65], now[32], *c[5] = {NULL, NULL, NULL, NULL, NULL};
   bool found = false;
   memset(&s->actor, 0, sizeof s->actor);
-  store_text_hash(token ? token : "", th);
+  if (!token) return AVN_OK;   /* no user: the handle acts for nobody until the next session */
+  store_text_hash(token, th);
   const char *p[1] = {th};
   avn_rc rc = store_q_row(s, "SELECT a.id, a.role, a.disabled, a.name, x.expires_at FROM session x JOIN account a"
                              " ON a.id = x.account_id WHERE x.token_hash=?", p, 1, c, 5, &found, e);
@@ -598,10 +599,6 @@ avn_rc store_audit_permit(store *s, const char *action, const char *record, cons
 /* --- reading ------------------------------------------------------------- */
 
 avn_rc store_read_as(store *s, const char *action, avn_err *e) {
-  if (!action) {   /* back to the default purpose, "read" (a server's next request) */
-    s->actor.read_as[0] = '\0';
-    return AVN_OK;
-  }
   if (!s->has_accounts) return AVN_OK;
   avn_rc rc = store_read_scope(s, NULL, action, NULL, 0, e);
   if (!rc) snprintf(s->actor.read_as, sizeof s->actor.read_as, "%s", action);

@@ -263,6 +263,9 @@ static const route *find_route(const char *path) {
 }
 
 static void dispatch(const route *rt, web_req *q, web_resp *r) {
+  /* The store handle serves every request: the previous one's user (and
+  ** read purpose) never carries over; a signed-in request resumes its own. */
+  store_session(q->app->s, NULL, NULL);
   if (!rt) {
     web_error_page(r, q, 404, "There is no such page.");
     return;

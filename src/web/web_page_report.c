@@ -106,8 +106,7 @@ static void send_report(web_req *q, web_resp *r, int which) {
   /* the safety board reads its report, and nothing else (store_read_as), as avn report --safety does */
   if (which == REPORT_SAFETY) {
     rc = store_read_as(q->app->s, "read_safety", &e);
-    if (!rc) rc = report_safety(q->app->s, from, to, dir, NULL, &e);
-    store_read_as(q->app->s, NULL, NULL);
+    if (!rc) rc = report_safety(q->app->s, from, to, dir, NULL, &e);   /* the next request resumes "read" */
   } else {
     rc = report_write(q->app->s, dir, NULL, &e);
   }
