@@ -20,32 +20,7 @@ TIME=/usr/bin/time
 . "$here/lib.sh"
 bench_study export.sh
 db=$out/export_${N}x$K.db
-if [ ! -s "$db" ]; then
-  cp "$base" "$db"
-  {
-    echo "BEGIN;"
-    echo "CREATE TEMP TABLE m AS SELECT (SELECT max(id) FROM screening) s, (SELECT max(id) FROM patient) p,"
-    echo "  (SELECT max(id) FROM hip) h, (SELECT max(id) FROM event) ev, (SELECT max(id) FROM form) f;"
-    for k in $(seq 1 "$K"); do
-      [ "$k" -eq "$K" ] && break
-      cat <<SQL
-INSERT INTO screening(id, code, site_id, screened_on, eligible, failed, data)
-  SELECT id + $k * m.s, code || '-$k', site_id, screened_on, eligible, failed, data FROM screening, m WHERE id <= m.s;
-INSERT INTO patient(id, code, site_id, screening_id, sex, birth_date, enrolled_on, status, withdrawn_on, withdraw_reason)
-  SELECT id + $k * m.p, code || '-$k', site_id, screening_id + $k * m.s, sex, birth_date, enrolled_on, status,
-         withdrawn_on, withdraw_reason FROM patient, m WHERE id <= m.p;
-INSERT INTO hip(id, patient_id, side, stage) SELECT id + $k * m.h, patient_id + $k * m.p, side, stage FROM hip, m WHERE id <= m.h;
-INSERT INTO event(id, patient_id, kind, name, visit, side, planned, earliest, latest, actual)
-  SELECT id + $k * m.ev, patient_id + $k * m.p, kind, name, visit, side, planned, earliest, latest, actual FROM event, m WHERE id <= m.ev;
-INSERT INTO form(id, patient_id, visit, instrument, side, entry, status, created_at, updated_at)
-  SELECT id + $k * m.f, patient_id + $k * m.p, visit, instrument, side, entry, status, created_at, updated_at FROM form, m WHERE id <= m.f;
-INSERT INTO item_value(form_id, item, value_text, value_num, unit)
-  SELECT form_id + $k * m.f, item, value_text, value_num, unit FROM item_value, m WHERE form_id <= m.f;
-SQL
-    done
-    echo "COMMIT;"
-  } | sqlite3 "$db"
-fi
+[ -s "$db" ] || bench_multiply "$base" "$db" "$K"
 echo "study: $db ($(sqlite3 "$db" 'select count(*) from patient') patients, $(sqlite3 "$db" 'select count(*) from hip') hips, $(sqlite3 "$db" 'select count(*) from item_value') values, $(du -h "$db" | cut -f1))"
 
 for f in sav csv xlsx; do

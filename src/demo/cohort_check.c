@@ -2,7 +2,8 @@
 ** cohort_check.c: the demo checks its own claim (cohort.h, demo_check).
 ** After the study is written it is read back in one snapshot (store_load)
 ** and every figure of the cohort file is recomputed from the stored item
-** values with the instruments' own scorers, by the rules of
+** values and the analysis dataset's scores (frame_scores: each form scored
+** once, the numbers the report and avn check read), by the rules of
 ** /work/notes/report_common.md (radiological outcome, oedema resolution,
 ** lesion change, responders, hip survival) and written to NOTES.md as a
 ** table "paper | this study", followed by the paper's contradictions and
@@ -43,6 +44,7 @@ typedef struct unit {
 typedef struct chk {
   const demo_spec *sp;
   const store_study *st;
+  frame_scores *sc;  /* st's forms, scored once */
   const protocol *p;
   unit *u;
   size_t nu;
@@ -70,11 +72,8 @@ static bool value(const chk *c, size_t pat, const char *visit, const char *form,
                   double *num, const char **text) {
   const store_form *f = store_find_form(c->st, pat, visit, form, side, 1);
   if (!f || !f->def) return false;
-  inst_response resp = {f->values, f->n_values};
-  inst_scores sc;
-  avn_err e;
-  if (inst_score(f->def, &resp, NULL, 0, &sc, &e) == AVN_OK) {
-    const inst_result *r = inst_scores_get(&sc, name);
+  {
+    const inst_result *r = frame_scores_get(c->sc, f, name);
     if (r && !r->missing) {
       if (num) *num = r->num;
       if (text) *text = r->text;
@@ -504,9 +503,9 @@ static void check_conduct(chk *c) {
   const store_study *st = c->st;
   int out = 0, attended = 0, dev = 0;
   for (size_t e = 0; e < st->n_events; e++) attended += !strcmp(st->events[e].kind, "visit") && st->events[e].has_actual;
-  monitor_run(st, 0, 1u << MON_OUT_OF_WINDOW, 0, count_finding, &out);
+  monitor_run_scored(st, c->sc, 0, 1u << MON_OUT_OF_WINDOW, 0, count_finding, &out);
   row(c, out == 0, "Visits outside their window", "none", "%d of %d attended visits", out, attended);
-  monitor_run(st, 0, 1u << MON_DEVIATION, MONITOR_ACKED, count_finding, &dev);
+  monitor_run_scored(st, c->sc, 0, 1u << MON_DEVIATION, MONITOR_ACKED, count_finding, &dev);
   row(c, dev == 0, "Cell products and procedures outside the protocol's limits", "none", "%d", dev);
 }
 
@@ -784,6 +783,8 @@ avn_rc demo_check(const demo_spec *sp, store *s, const char *notes_path, avn_err
   c.sp = sp;
   c.st = st;
   c.p = st->protocol;
+  rc = frame_scores_new(st, &c.sc, e);
+  if (rc) goto cleanup;
   avn_buf_init(&c.out, 1 << 20);
   avn_buf_init(&c.claims, 1 << 20);
   c.u = avn_calloc(2 * st->n_patients + 1, sizeof *c.u);
@@ -814,6 +815,7 @@ cleanup:
   avn_buf_free(&c.out);
   avn_buf_free(&c.claims);
   avn_free(c.u);
+  frame_scores_free(c.sc);
   store_study_free(st);
   return rc;
 }

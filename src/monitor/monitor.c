@@ -1,6 +1,8 @@
 /*
 ** monitor.c: the monitoring rules (monitor.h). Formerly inside avn check;
-** the wording of each detail line is avn check's.
+** the wording of each detail line is avn check's. Limits on computed
+** scores read the analysis dataset's scores (frame_scores: each form scored
+** once), never a scoring of their own.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,7 @@ const char *monitor_id(char *buf, size_t n, monitor_kind k, const char *patient,
 
 typedef struct walk {
   const store_study *st;
+  const frame_scores *sc;    /* st's forms scored; NULL when no deviation is asked for */
   unsigned kinds, flags;
   monitor_handler h;
   void *ctx;
@@ -122,8 +125,7 @@ static void deviations(walk *w, const store_form *f) {
   char detail[512], rule[256], val[64];
   inst_response resp = {f->values, f->n_values};
   inst_scores sc;
-  avn_err e;
-  bool scored = inst_score(f->def, &resp, NULL, 0, &sc, &e) == AVN_OK;
+  bool scored = frame_scores_copy(w->sc, f, &sc);
   limit_breach br[32];
   size_t nb = limits_check(w->st->protocol, f->instrument, &resp, scored ? &sc : NULL, br, 32);
   for (size_t i = 0; i < nb; i++) {
@@ -252,7 +254,7 @@ static void form_rules(walk *w, const store_form *f) {
     emit(w, &x);
   }
   if (f->entry != 1 || !f->def) return;
-  deviations(w, f);
+  if (w->sc) deviations(w, f);
   const store_form *f2 = store_find_instance(st, f->patient, f->visit, f->instrument, f->side, f->instance, 2);
   bool reads = inst_reader_item(f->def) != NULL;
   /* Independent reads may differ in every measurement; only the items the
@@ -317,12 +319,25 @@ static void event_rules(walk *w, const store_event *ev, avn_date today) {
   }
 }
 
-int monitor_run(const store_study *st, avn_date today, unsigned kinds, unsigned flags, monitor_handler h,
-                void *ctx) {
-  walk w = {st, kinds, flags, h, ctx, 0};
+int monitor_run_scored(const store_study *st, const frame_scores *sc, avn_date today, unsigned kinds,
+                       unsigned flags, monitor_handler h, void *ctx) {
+  bool deviations = !kinds || (kinds & (1u << MON_DEVIATION));
+  walk w = {st, deviations ? sc : NULL, kinds, flags, h, ctx, 0};
+  if (deviations && !sc) return MONITOR_NOMEM;
   for (size_t i = 0; i < st->n_events && !w.stop; i++) event_rules(&w, &st->events[i], today);
   for (size_t i = 0; i < st->n_forms && !w.stop; i++) form_rules(&w, &st->forms[i]);
   return w.stop;
+}
+
+int monitor_run(const store_study *st, avn_date today, unsigned kinds, unsigned flags, monitor_handler h,
+                void *ctx) {
+  frame_scores *sc = NULL;
+  if (!kinds || (kinds & (1u << MON_DEVIATION))) {
+    if (frame_scores_new(st, &sc, NULL) != AVN_OK) return MONITOR_NOMEM;
+  }
+  int stop = monitor_run_scored(st, sc, today, kinds, flags, h, ctx);
+  frame_scores_free(sc);
+  return stop;
 }
 
 typedef struct find_ctx {

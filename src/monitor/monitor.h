@@ -12,6 +12,7 @@
 #ifndef AVN_MONITOR_H
 #define AVN_MONITOR_H
 
+#include "frame/frame_scores.h"
 #include "store/store.h"
 
 typedef enum monitor_kind {
@@ -67,6 +68,15 @@ enum {
 ** the handler's stopping value. */
 int monitor_run(const store_study *st, avn_date today, unsigned kinds, unsigned flags, monitor_handler h,
                 void *ctx);
+/* The same walk over a snapshot already scored (frame_scores_new on st, as
+** it stands), so a caller that also reads the scores (the report) scores
+** each form once. sc may be NULL only when kinds leaves out deviations.
+** monitor_run scores st itself when deviations are asked for. Both return
+** MONITOR_NOMEM, with no finding handed, when the scores are missing or
+** cannot be built (memory). */
+#define MONITOR_NOMEM (-1)
+int monitor_run_scored(const store_study *st, const frame_scores *sc, avn_date today, unsigned kinds,
+                       unsigned flags, monitor_handler h, void *ctx);
 
 /* Double-entry discrepancy rate of one form or one user: over the forms
 ** entered twice by the same reader (double_entry in the protocol;

@@ -2,11 +2,11 @@
 ** rctx.c: the accessors every report section reads the study through
 ** (rctx.h), and the shared number formats.
 **
-** Values are scored on demand: a form's results are not stored, so the
-** number a section reads is the one the instrument's scorer gives today
-** from the entered items (the same code `avn score` and `avn show` run).
-** Each call is O(log n) (store_find_form) plus one scoring; no caching, so
-** memory stays proportional to the snapshot.
+** Values come from the analysis dataset: the settled snapshot with every
+** form scored once (frame_scores, built by report.c), so a section reads a
+** result as every other reader of the study does, and no section scores a
+** form itself. Each call is O(log n) (store_find_form) plus a lookup among
+** the form's results.
 */
 #include <math.h>
 #include <stdarg.h>
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "frame/frame_code.h"
 #include "report/rctx.h"
 
 /* The form for unit u at a visit: a hip-level form is the unit's hip; a
@@ -37,14 +38,6 @@ static const inst_value *form_item(const store_form *f, const char *name) {
   return NULL;
 }
 
-/* Scores f into *sc; false when the scorer refuses (incomplete form). */
-static bool form_scores(const store_form *f, inst_scores *sc) {
-  inst_response resp = {f->values, f->n_values};
-  avn_err e;
-  avn_err_clear(&e);
-  return inst_score(f->def, &resp, NULL, 0, sc, &e) == AVN_OK;
-}
-
 static bool is_result(const inst_def *d, const char *name) {
   for (size_t i = 0; i < inst_n_results(d); i++)
     if (!strcmp(inst_result_at(d, i)->name, name)) return true;
@@ -52,31 +45,14 @@ static bool is_result(const inst_def *d, const char *name) {
 }
 
 bool rctx_num(const rctx *c, size_t u, const char *visit, const char *form, const char *name, double *out) {
-  const store_form *f = unit_form(c, u, visit, form);
-  if (!f || !f->def) return false;
-  if (is_result(f->def, name)) {
-    inst_scores sc;
-    if (!form_scores(f, &sc)) return false;
-    const inst_result *r = inst_scores_get(&sc, name);
-    if (!r || r->missing || !isfinite(r->num)) return false;
-    *out = r->num;
-    return true;
-  }
-  const inst_value *v = form_item(f, name);
-  if (!v || !isfinite(v->num)) return false;
-  const inst_item *it = inst_item_find(f->def, name);
-  if (it && it->type == INST_TEXT) return false;
-  *out = v->num;
-  return true;
+  return frame_scores_num(c->scores, unit_form(c, u, visit, form), name, out);
 }
 
 const char *rctx_text(const rctx *c, size_t u, const char *visit, const char *form, const char *name) {
   const store_form *f = unit_form(c, u, visit, form);
   if (!f || !f->def) return NULL;
   if (is_result(f->def, name)) {
-    inst_scores sc;
-    if (!form_scores(f, &sc)) return NULL;
-    const inst_result *r = inst_scores_get(&sc, name);
+    const inst_result *r = frame_scores_get(c->scores, f, name);
     return r && !r->missing ? r->text : NULL;
   }
   const inst_value *v = form_item(f, name);
@@ -177,20 +153,17 @@ bool rctx_clustered(const rctx *c) {
   return false;
 }
 
+/* Counted by frame_code_clusters (the one cluster coding); the ids handed
+** back are the patients' indices, as rctx.h promises. */
 avn_rc rctx_cluster_ids(const rctx *c, const size_t *units, size_t n, int *ids, size_t *patients,
                         size_t *both) {
-  unsigned char *seen = avn_calloc(c->st->n_patients + 1, 1);
-  if (!seen) return AVN_E_NOMEM;
-  *patients = *both = 0;
-  for (size_t i = 0; i < n; i++) {
-    size_t pt = c->units[units ? units[i] : i].patient;
-    ids[i] = (int)pt;
-    if (seen[pt] == 0) (*patients)++;
-    else if (seen[pt] == 1) (*both)++;
-    if (seen[pt] < 2) seen[pt]++;
-  }
-  avn_free(seen);
-  return AVN_OK;
+  size_t *pat = avn_malloc((n ? n : 1) * sizeof *pat);
+  if (!pat) return AVN_E_NOMEM;
+  for (size_t i = 0; i < n; i++) pat[i] = c->units[units ? units[i] : i].patient;
+  avn_rc rc = frame_code_clusters(pat, n, c->st->n_patients, ids, patients, both);
+  for (size_t i = 0; !rc && i < n; i++) ids[i] = (int)pat[i];
+  avn_free(pat);
+  return rc;
 }
 
 void rctx_cluster_phrase(char *out, size_t size, size_t n, size_t patients, size_t both) {

@@ -10,10 +10,11 @@
 ** what is missing (rsec_missing) and goes on. It returns an error only for
 ** memory or a bug-like state.
 **
-** Values: rctx_num() gives a form's result (scored on demand by the
-** instrument's scorer) or item, for a unit at a visit, from the first data
-** entry. Patient-level forms (SF-36, satisfaction, baseline) are read from
-** the unit's patient. O(log n) per call (store_find_form).
+** Values: rctx_num() gives a form's result (scored once for the whole
+** snapshot: frame_scores, the analysis dataset's scores) or item, for a
+** unit at a visit, from the first data entry. Patient-level forms (SF-36,
+** satisfaction, baseline) are read from the unit's patient. O(log n) per
+** call (store_find_form).
 **
 ** Methods: a section records each method it actually ran with
 ** rctx_method(key, sentence); the methods section prints the sentences
@@ -29,6 +30,7 @@
 #include <stddef.h>
 #include "core/date.h"
 #include "core/rc.h"
+#include "frame/frame_scores.h"
 #include "monitor/monitor.h"
 #include "protocol/sap.h"
 #include "report/doc.h"
@@ -45,6 +47,7 @@ typedef struct runit {
 
 typedef struct rctx {
   const store_study *st;
+  frame_scores *scores;  /* st's forms, scored once after settling (report.c) */
   const protocol *p;
   const sap *plan;       /* never NULL (defaults when the protocol has none) */
   rdoc *doc;

@@ -89,6 +89,8 @@ avn_rc report_write(store *s, const char *dir, report_info *info, avn_err *e) {
   c.n_user_rates = monitor_discrepancies(st, NULL, NULL, true, c.user_rates, sizeof c.user_rates / sizeof c.user_rates[0]);
   rc = store_settle(st, &c.settled);
   if (rc) goto cleanup;
+  rc = frame_scores_new(st, &c.scores, e);
+  if (rc) goto cleanup;
   c.st = st;
   c.p = store_protocol(s);
   c.plan = c.p->analysis;
@@ -155,6 +157,7 @@ cleanup:
   avn_free(c.method_text);
   avn_free(c.units);
   rdoc_free(c.doc);
+  frame_scores_free(c.scores);
   store_study_free(st);
   return rc;
 }

@@ -98,11 +98,9 @@ static bool form_present(const store_form *f, const inst_scores *sc, const char 
   return r && !r->missing;
 }
 
-static void score_form(const store_form *f, inst_scores *sc) {
-  inst_response resp = {f->values, f->n_values};
-  avn_err e;
-  avn_err_clear(&e);
-  if (!f->def || inst_score(f->def, &resp, NULL, 0, sc, &e) != AVN_OK) sc->n = 0;
+/* The form's results from the analysis dataset's scores (scored once). */
+static void score_form(const rctx *c, const store_form *f, inst_scores *sc) {
+  frame_scores_copy(c->scores, f, sc);
 }
 
 /* --- cell_products table -------------------------------------------------- */
@@ -197,12 +195,12 @@ static avn_rc deviations_table(rctx *c, rsec *s, const bool *in_study) {
     for (size_t l = 0; l < nl && !any; l++) any = !strcmp(p->limits[l].form, f->instrument);
     if (!any) continue;
     inst_scores sc;
-    score_form(f, &sc);
+    score_form(c, f, &sc);
     for (size_t l = 0; l < nl; l++)
       if (!strcmp(p->limits[l].form, f->instrument) && form_present(f, &sc, p->limits[l].field)) checked[l]++;
   }
   dev_count dc = {p, in_study, out, 0, omin, omax, otext};
-  monitor_run(st, 0, 1u << MON_DEVIATION, MONITOR_ACKED, count_deviation, &dc);
+  monitor_run_scored(st, c->scores, 0, 1u << MON_DEVIATION, MONITOR_ACKED, count_deviation, &dc);
   size_t total_checked = 0;
   for (size_t l = 0; l < nl; l++) total_checked += checked[l];
   if (total_checked == 0) {
@@ -418,7 +416,7 @@ avn_rc sec_cells(rctx *c, avn_err *e) {
     if (f->entry != 1 || strcmp(f->instrument, inst_role_form(INST_ROLE_CELL_PRODUCT)) != 0 || !in_study[f->patient]) continue;
     product *q = &pr[n++];
     inst_scores sc;
-    score_form(f, &sc);
+    score_form(c, f, &sc);
     for (int m = 0; m < M_N; m++)
       if (!form_num(f, &sc, measures[m].name, &q->v[m])) q->v[m] = NAN;
     q->proc = -1;

@@ -12,7 +12,7 @@
 ** Model: logistic regression (regress_logistic: IRLS as R's glm) of
 ** success on the plan's predictors: numeric ones (age, lesion size, BMI,
 ** dose) linear, categorical ones (sex, stage, etiology, laterality)
-** dummy-coded against their first level (rvar.h order), on the units with
+** dummy-coded against their first level (rvar.h order; frame_code.h), on the units with
 ** every predictor recorded. Odds ratios exp(b) with 95% Wald CI exp(b -/+
 ** 1.96 SE) and Wald p. When units are hips, the plan clusters on patient
 ** and some patient contributes both hips, the SE is the CR1 cluster-robust
@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "frame/frame_code.h"
 #include "report/rctx.h"
 #include "report/rvar.h"
 #include "stats/regress.h"
@@ -50,8 +51,8 @@ avn_rc sec_predictors(rctx *c, avn_err *e) {
   (void)e;
   avn_rc rc = AVN_OK;
   double *y = NULL, *X = NULL;
-  int *succ = NULL, *lev = NULL, *cl = NULL, *pmap = NULL;
-  size_t *units = NULL;
+  int *succ = NULL, *lev = NULL, *cl = NULL;
+  size_t *units = NULL, *pat = NULL;
   char **names = NULL;
   regress_result *res = NULL;
   rsec *s = rdoc_section(c->doc, "predictors", "Predictors of success");
@@ -82,8 +83,8 @@ avn_rc sec_predictors(rctx *c, avn_err *e) {
   X = avn_calloc(N * MAX_COLS, sizeof *X);
   names = avn_calloc(MAX_COLS, sizeof *names);
   cl = avn_calloc(N, sizeof *cl);
-  pmap = avn_calloc(c->st->n_patients + 1, sizeof *pmap);
-  if (!succ || !units || !lev || !y || !X || !names || !cl || !pmap) { rc = AVN_E_NOMEM; goto cleanup; }
+  pat = avn_calloc(N, sizeof *pat);
+  if (!succ || !units || !lev || !y || !X || !names || !cl || !pat) { rc = AVN_E_NOMEM; goto cleanup; }
 
   /* outcome: 1 success, 0 failure, -1 left out */
   size_t n_out = 0, n_conv = 0;
@@ -155,13 +156,12 @@ avn_rc sec_predictors(rctx *c, avn_err *e) {
       snprintf(dropped + dl, sizeof dropped - dl, "%s%s (one level only)", dl ? ", " : "", rvar_title(pn));
       continue;
     }
-    for (size_t l = 1; l < L.n && k < MAX_COLS; l++) {
-      for (size_t i = 0; i < n; i++) X[i * MAX_COLS + k] = lev[i] == (int)l ? 1 : 0;
+    size_t nd = frame_code_dummies(lev, n, L.n, X, MAX_COLS, k, MAX_COLS - k);
+    for (size_t l = 1; l <= nd; l++, k++) {
       char nm[200];
       snprintf(nm, sizeof nm, "%s: %s vs %s", rvar_title(pn), L.label[l], L.label[0]);
       names[k] = avn_strdup(nm);
       if (!names[k]) { rc = AVN_E_NOMEM; goto cleanup; }
-      k++;
     }
   }
   if (k == 0) {
@@ -172,16 +172,11 @@ avn_rc sec_predictors(rctx *c, avn_err *e) {
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < k; j++) X[i * k + j] = X[i * MAX_COLS + j];
   /* clusters: patients, when hips of one patient appear twice */
-  size_t ncl = 0;
-  bool twice = false;
-  for (size_t i = 0; i <= c->st->n_patients; i++) pmap[i] = -1;
-  for (size_t i = 0; i < n; i++) {
-    size_t pt = c->units[units[i]].patient;
-    if (pmap[pt] < 0) pmap[pt] = (int)ncl++;
-    else twice = true;
-    cl[i] = pmap[pt];
-  }
-  bool cluster = c->per_hip && plan->cluster_patient && twice;
+  size_t ncl = 0, twice = 0;
+  for (size_t i = 0; i < n; i++) pat[i] = c->units[units[i]].patient;
+  rc = frame_code_clusters(pat, n, c->st->n_patients, cl, &ncl, &twice);
+  if (rc) goto cleanup;
+  bool cluster = c->per_hip && plan->cluster_patient && twice > 0;
   avn_err err;
   avn_err_clear(&err);
   avn_rc r2 = regress_logistic(n, k, X, y, true, (const char *const *)names, cluster ? cl : NULL,
@@ -230,6 +225,6 @@ cleanup:
   avn_free(y);
   avn_free(X);
   avn_free(cl);
-  avn_free(pmap);
+  avn_free(pat);
   return rc;
 }

@@ -31,6 +31,7 @@
 static char db_path[256];
 static store *S;
 static store_study *ST;
+static frame_scores *SC;   /* ST scored once, as report.c does */
 
 static void enter(const char *pt, const char *visit, const char *form, int side, const char *date,
                   char *const *kv, size_t n) {
@@ -132,11 +133,13 @@ static int setup(void **unused) {
   avn_date_parse("2022-10-01", &wd);
   assert_int_equal(store_withdraw(S, "P2", wd, "moved away", "test", &e), AVN_OK);
   assert_int_equal(store_load(S, NULL, &ST, &e), AVN_OK);
+  assert_int_equal(frame_scores_new(ST, &SC, &e), AVN_OK);
   return 0;
 }
 
 static int teardown(void **unused) {
   (void)unused;
+  frame_scores_free(SC);
   store_study_free(ST);
   store_close(S);
   unlink(db_path);
@@ -146,6 +149,7 @@ static int teardown(void **unused) {
 static void build(rctx *c, runit *units) {
   memset(c, 0, sizeof *c);
   c->st = ST;
+  c->scores = SC;
   c->p = store_protocol(S);
   c->plan = c->p->analysis;
   c->per_hip = true;

@@ -201,6 +201,7 @@ static void enter_forms(store *s, const char *ffile, const char *pfile) {
 typedef struct fixture {
   store *s;
   store_study *st;
+  frame_scores *sc;          /* st scored once, as report.c does */
   runit *units;
   size_t n_units;
 } fixture;
@@ -208,6 +209,7 @@ typedef struct fixture {
 static void load(fixture *fx) {
   avn_err e;
   check(store_load(fx->s, NULL, &fx->st, &e), &e, "load");
+  check(frame_scores_new(fx->st, &fx->sc, &e), &e, "frame_scores_new");
   const protocol *p = store_protocol(fx->s);
   const proto_field *sf = protocol_find_field(p, "stage");
   assert_non_null(sf);
@@ -232,6 +234,7 @@ static void load(fixture *fx) {
 }
 
 static void unload(fixture *fx) {
+  frame_scores_free(fx->sc);
   store_study_free(fx->st);
   avn_free(fx->units);
   store_close(fx->s);
@@ -245,6 +248,7 @@ static void run_sections(fixture *fx, const sap *plan, const char *dir) {
   rctx c;
   memset(&c, 0, sizeof c);
   c.st = fx->st;
+  c.scores = fx->sc;
   c.p = store_protocol(fx->s);
   c.plan = plan ? plan : c.p->analysis;
   c.doc = doc;
@@ -526,6 +530,7 @@ static bool run_faulty(fixture *fx, long n) {
   rctx c;
   memset(&c, 0, sizeof c);
   c.st = fx->st;
+  c.scores = fx->sc;
   c.p = store_protocol(fx->s);
   c.plan = c.p->analysis;
   c.doc = doc;
