@@ -340,6 +340,20 @@ avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, vo
   return AVN_OK;
 }
 
+/* One query, not a walk: ids run 1..n (store_audit gives the head's id plus
+** one), so the last row's id is the trail's length. */
+avn_rc store_audit_head(store *s, store_chain *out, avn_err *e) {
+  char *last[2] = {NULL, NULL};
+  memset(out, 0, sizeof *out);
+  avn_rc rc = store_q_row(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, last, 2, NULL, e);
+  if (!rc && last[0]) {
+    out->rows = strtoll(last[0], NULL, 10);
+    snprintf(out->head, sizeof out->head, "%s", last[1] ? last[1] : "");
+  }
+  store_row_free(last, 2);
+  return rc;
+}
+
 /* --- lifecycle ----------------------------------------------------------- */
 
 avn_rc store_run_migrations(store *s, long from, avn_err *e) {

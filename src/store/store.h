@@ -363,6 +363,8 @@ typedef struct store_study {
   store_screening *screenings; size_t n_screenings;
   store_form **form_index;   /* forms sorted by (patient, visit, instrument, side, instance, entry);
                                 instances compare by store_instance_cmp */
+  size_t *form_first;        /* [n_patients + 1]: patient p's forms are form_index[form_first[p] ..
+                                form_first[p + 1]), so a lookup searches one patient's; NULL: the whole index */
   store_ack *acks;           size_t n_acks;   /* sorted by finding (strcmp); whole-study loads only */
   store_adjudication *adjudications; size_t n_adjudications;   /* sorted (store_find_adjudication) */
 } store_study;
@@ -476,6 +478,10 @@ typedef struct store_chain {
 ** says what was found; AVN_E_STATE when either fails (after streaming). */
 avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, void *ctx,
                         store_chain *chain /* OUT */, avn_err *e);
+/* The trail's length and head as stored (rows and head of *out; nothing
+** verified, the rest zero): one query, for a report's subtitle, whatever
+** the trail's size. */
+avn_rc store_audit_head(store *s, store_chain *out /* OUT */, avn_err *e);
 
 /* One difference between the state the trail implies and a table. */
 typedef struct store_diff {
