@@ -52,10 +52,14 @@ static int ack_cmp(const void *key, const void *elem) {
   return strcmp(key, ((const store_ack *)elem)->finding);
 }
 
+/* Whether the walk hands findings of kind k (so a rule not asked for is
+** not even evaluated: the report asks for deviations alone). */
+static bool wants(const walk *w, monitor_kind k) { return !w->kinds || (w->kinds & (1u << k)); }
+
 /* Fills in the id, the acknowledgement and the call; f->detail set by the
 ** caller. */
 static void emit(walk *w, monitor_finding *f) {
-  if (w->stop || (w->kinds && !(w->kinds & (1u << f->kind)))) return;
+  if (w->stop || !wants(w, f->kind)) return;
   char id[512], form[200];
   f->patient_code = w->st->patients[f->patient].code;
   if (f->form && f->instance && *f->instance && f->f && f->f->def && inst_repeats(f->f->def))
@@ -208,13 +212,13 @@ size_t monitor_discrepancies(const store_study *st, const char *patient, const c
 static void form_rules(walk *w, const store_form *f) {
   const store_study *st = w->st;
   char detail[512];
-  if (f->unscheduled) {
+  if (f->unscheduled && wants(w, MON_UNSCHEDULED_FORM)) {
     snprintf(detail, sizeof detail, "entered at a visit that does not schedule it (entry %d)", f->entry);
     monitor_finding x = form_finding(MON_UNSCHEDULED_FORM, f);
     x.detail = detail;
     emit(w, &x);
   }
-  if (!strcmp(f->status, "incomplete")) {
+  if (!strcmp(f->status, "incomplete") && wants(w, MON_INCOMPLETE_FORM)) {
     inst_response resp = {f->values, f->n_values};
     avn_err e;
     avn_err_clear(&e);
@@ -239,7 +243,7 @@ static void form_rules(walk *w, const store_form *f) {
   /* Missing-data codes (recorded, not blank), in the definition's item order. */
   char coded[400];
   size_t nc = 0, len = 0;
-  for (size_t k = 0; f->def && k < inst_n_items(f->def); k++)
+  for (size_t k = 0; f->def && wants(w, MON_CODED_MISSING) && k < inst_n_items(f->def); k++)
     for (size_t i = 0; i < f->n_values; i++) {
       const inst_value *v = &f->values[i];
       if (!v->code || len >= sizeof coded || v->item != inst_item_at(f->def, k)->name) continue;
@@ -255,6 +259,8 @@ static void form_rules(walk *w, const store_form *f) {
   }
   if (f->entry != 1 || !f->def) return;
   if (w->sc) deviations(w, f);
+  if (!wants(w, MON_READER_DISAGREEMENT) && !wants(w, MON_SECOND_ENTRY_MISSING) && !wants(w, MON_ENTRY_MISMATCH))
+    return;
   const store_form *f2 = store_find_instance(st, f->patient, f->visit, f->instrument, f->side, f->instance, 2);
   bool reads = inst_reader_item(f->def) != NULL;
   /* Independent reads may differ in every measurement; only the items the
@@ -284,7 +290,7 @@ static void event_rules(walk *w, const store_event *ev, avn_date today) {
   snprintf(window, sizeof window, "%s..%s", avn_date_format(ev->earliest, d2), avn_date_format(ev->latest, d3));
   monitor_finding base = {.patient = ev->patient, .visit = ev->visit, .side = ev->side, .ev = ev,
                           .expected = window};
-  if (!strcmp(store_event_status(st, ev, today), "overdue")) {
+  if (wants(w, MON_OVERDUE) && !strcmp(store_event_status(st, ev, today), "overdue")) {
     snprintf(detail, sizeof detail, "%s %s overdue: window closed %s", ev->kind, ev->name, avn_date_format(ev->latest, d1));
     monitor_finding x = base;
     x.kind = MON_OVERDUE;
@@ -303,7 +309,7 @@ static void event_rules(walk *w, const store_event *ev, avn_date today) {
     x.detail = detail;
     emit(w, &x);
   }
-  const proto_visit *pv = protocol_find_visit(st->protocol, ev->visit);
+  const proto_visit *pv = wants(w, MON_MISSING_FORM) ? protocol_find_visit(st->protocol, ev->visit) : NULL;
   for (size_t k = 0; pv && k < pv->n_forms; k++) {
     const inst_def *d = inst_find(pv->forms[k]);
     for (int side = 0; d && side < 3; side++) {
@@ -324,7 +330,8 @@ int monitor_run_scored(const store_study *st, const frame_scores *sc, avn_date t
   bool deviations = !kinds || (kinds & (1u << MON_DEVIATION));
   walk w = {st, deviations ? sc : NULL, kinds, flags, h, ctx, 0};
   if (deviations && !sc) return MONITOR_NOMEM;
-  for (size_t i = 0; i < st->n_events && !w.stop; i++) event_rules(&w, &st->events[i], today);
+  bool events = wants(&w, MON_OVERDUE) || wants(&w, MON_OUT_OF_WINDOW) || wants(&w, MON_MISSING_FORM);
+  for (size_t i = 0; events && i < st->n_events && !w.stop; i++) event_rules(&w, &st->events[i], today);
   for (size_t i = 0; i < st->n_forms && !w.stop; i++) form_rules(&w, &st->forms[i]);
   return w.stop;
 }
