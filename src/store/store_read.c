@@ -583,11 +583,18 @@ bool store_event_done(const store_study *st, const store_event *ev) {
   return store_find_form(st, ev->patient, ev->visit, form, ev->side, 1) != NULL;
 }
 
+/* Walks the patient's run of the index once (a few dozen forms), not a
+** lookup per protocol visit: the report asks this per unit and visit. The
+** forms looked at are those store_find_form gives for a protocol visit. */
 bool store_hip_converted(const store_study *st, size_t patient, int side, avn_date on) {
-  const protocol *p = st->protocol;
-  for (size_t v = 0; v < p->n_visits; v++) {
-    const store_form *f = store_find_form(st, patient, p->visits[v].name, inst_role_form(INST_ROLE_CONVERSION), side, 1);
-    if (!f) continue;
+  const char *tha = inst_role_form(INST_ROLE_CONVERSION);
+  size_t lo, hi;
+  patient_range(st, patient, &lo, &hi);
+  for (size_t k = lo; k < hi; k++) {
+    const store_form *f = st->form_index[k];
+    if (f->patient != patient || f->side != side || f->entry != 1 || strcmp(f->instrument, tha)) continue;
+    if (!protocol_find_visit(st->protocol, f->visit) || f != store_find_form(st, patient, f->visit, tha, side, 1))
+      continue;
     for (size_t i = 0; i < f->n_values; i++)
       if (!strcmp(f->values[i].item, "tha_date") && !f->values[i].missing && f->values[i].num <= on) return true;
   }
