@@ -64,7 +64,8 @@ avn_rc stats_cli_cox(stats_ctx *c) {
     o.strata = st->code;
     o.nstrata = st->nlev;
   }
-  rc = cox_fit(m.n, m.k, m.f.v[0].x, ev, m.X, (const char *const *)m.names,
+  /* X is not needed after the fit: the fit sorts it in place */
+  rc = cox_fit_take(m.n, m.k, m.f.v[0].x, ev, m.X, (const char *const *)m.names,
                cl ? cl->code : NULL, cl ? cl->nlev : 0, &o, &r, c->err);
   if (rc) {
     stats_cli_role_field(c, "event", ec);
