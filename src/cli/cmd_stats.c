@@ -283,6 +283,7 @@ int cmd_stats(int argc, char **argv) {
   }
   for (size_t k = 0; k < n_run; k++) {
     c.test = run[k]->name;
+    c.last = k + 1 == n_run;
     if (c.several) c.opts = c.all; /* each test narrows them anew */
     c.json = json_object();
     if (!c.json) {

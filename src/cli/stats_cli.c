@@ -257,6 +257,11 @@ static avn_rc ref_for(const stats_ctx *c, const char *name, const char **level, 
 }
 
 avn_rc stats_cli_frame(const stats_ctx *c, const stats_colspec *spec, size_t nspec, frame_sel *f) {
+  return stats_cli_frame_borrow(c, spec, nspec, nspec, f);
+}
+
+avn_rc stats_cli_frame_borrow(const stats_ctx *c, const stats_colspec *spec, size_t nspec,
+                              size_t borrow_from, frame_sel *f) {
   avn_rc rc = AVN_OK;
   const frame_vars *d = NULL;
   frame_want *w = NULL;
@@ -276,6 +281,7 @@ avn_rc stats_cli_frame(const stats_ctx *c, const stats_colspec *spec, size_t nsp
     if (rc) goto cleanup;
     w[j].name = spec[j].name;
     w[j].kind = spec[j].kind;
+    w[j].borrow = j >= borrow_from;
     if (w[j].kind == FRAME_SEL_AUTO)
       w[j].kind = (!stats_cli_is_listed_factor(c, spec[j].name) && src->numeric) ? FRAME_SEL_NUMERIC
                                                                                  : FRAME_SEL_FACTOR;

@@ -83,6 +83,8 @@ typedef struct stats_ctx {
   const char *test;      /* the TEST word */
   stats_opts opts;
   const char *data_path; /* --data or NULL */
+  bool last;             /* the last test of the run: it may release columns
+                            it has copied (frame_vars_release) */
   frame_vars *data;      /* the columns the tests name, read once from --data
                             (a CSV file, or a study: STUDY.db, postgresql://) */
   json_t *json;          /* result object (owned by cmd_stats) */
@@ -131,7 +133,11 @@ typedef struct stats_colspec {
 ** empty result is not an error here: methods check their own minimum n. */
 avn_rc stats_cli_frame(const stats_ctx *c, const stats_colspec *spec, size_t nspec,
                        frame_sel *f /* OUT */);
-void frame_sel_free(frame_sel *f);
+/* The same, with the numeric columns from spec[borrow_from] on borrowed
+** from the read (x NULL; frame_want.borrow): for a caller that copies them
+** into a design matrix itself. */
+avn_rc stats_cli_frame_borrow(const stats_ctx *c, const stats_colspec *spec, size_t nspec,
+                              size_t borrow_from, frame_sel *f /* OUT */);
 /* True when name is listed in --factors. */
 bool stats_cli_is_listed_factor(const stats_ctx *c, const char *name);
 

@@ -52,10 +52,10 @@ avn_rc stats_covars_build(stats_ctx *c, const stats_colspec *roles, size_t nrole
   }
   for (size_t r = 0; r < nroles; r++) spec[r] = roles[r];
   /* Kind of each covariate: a factor when listed in --factors or when its
-  ** first non-missing cell is not a number, else numeric. Deciding on one
-  ** cell (not FRAME_SEL_AUTO's scan of the whole column) saves a full parse of
-  ** every covariate on large files; a later non-numeric cell in a numeric
-  ** column is then refused naming the column, row and value. */
+  ** first non-missing cell is not a number, else numeric, so a later
+  ** non-numeric cell in a numeric column is refused naming the column, row
+  ** and value (not silently made a factor). Numeric covariates are
+  ** borrowed from the read (no selection copy): they go into X. */
   const frame_vars *d = NULL;
   rc = stats_cli_data(c, &d);
   if (rc) goto cleanup;
@@ -69,7 +69,7 @@ avn_rc stats_covars_build(stats_ctx *c, const stats_colspec *roles, size_t nrole
     spec[nroles + j].name = m->cov[j];
     spec[nroles + j].kind = kind;
   }
-  rc = stats_cli_frame(c, spec, nroles + m->ncov, &m->f);
+  rc = stats_cli_frame_borrow(c, spec, nroles + m->ncov, nroles, &m->f);
   if (rc) goto cleanup;
   m->n = m->f.n;
   size_t k = 0;
@@ -103,12 +103,14 @@ avn_rc stats_covars_build(stats_ctx *c, const stats_colspec *roles, size_t nrole
         rc = AVN_E_NOMEM;
         goto cleanup;
       }
-      for (size_t i = 0; i < m->n; i++) m->X[i * k + j0] = v->x[i];
+      for (size_t i = 0; i < m->n; i++) m->X[i * k + j0] = v->src->num[m->f.row[i]];
       j0++;
-      /* the column now lives in X: drop the frame's copy (1M rows x 8 B
-      ** each); frame_sel_free frees NULL harmlessly */
-      avn_free(m->f.v[nroles + j].x);
-      m->f.v[nroles + j].x = NULL;
+      /* the column now lives in X: in the last test of the run, the read
+      ** gives its copy back (1M rows x 8 B each) */
+      if (c->last) {
+        m->f.v[nroles + j].src = NULL;
+        frame_vars_release(c->data, v->name);
+      }
     }
   }
 cleanup:

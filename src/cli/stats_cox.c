@@ -64,9 +64,11 @@ avn_rc stats_cli_cox(stats_ctx *c) {
     o.strata = st->code;
     o.nstrata = st->nlev;
   }
-  /* X is not needed after the fit: the fit sorts it in place */
-  rc = cox_fit_take(m.n, m.k, m.f.v[0].x, ev, m.X, (const char *const *)m.names,
-               cl ? cl->code : NULL, cl ? cl->nlev : 0, &o, &r, c->err);
+  /* X is not needed after the fit: the fit sorts it in place and frees it */
+  double *X = m.X;
+  m.X = NULL;
+  rc = cox_fit_take(m.n, m.k, m.f.v[0].x, ev, X, (const char *const *)m.names,
+                    cl ? cl->code : NULL, cl ? cl->nlev : 0, &o, &r, c->err);
   if (rc) {
     stats_cli_role_field(c, "event", ec);
     stats_cli_role_field(c, "time", tc);

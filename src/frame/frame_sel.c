@@ -21,11 +21,6 @@ static int cmp_str_ptr(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 typedef struct lev_num {
   double v;
   size_t d;
@@ -36,41 +31,64 @@ static int cmp_levnum(const void *a, const void *b) {
   return (x->v > y->v) - (x->v < y->v);
 }
 
-/* Raw level codes of the kept rows when the read dropped the column's codes
-** (a numeric column of many values): its distinct kept values, sorted, as
-** levels written %.15g into v->numtext. */
+/* A number's bits hashed (splitmix64's finaliser). */
+static uint64_t hash_bits(double x) {
+  uint64_t z;
+  memcpy(&z, &x, sizeof z);
+  z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+  return z ^ (z >> 31);
+}
+
+/* Raw level codes of the kept rows of a column of numbers: first-
+** appearance indices of its distinct values through an open-addressing
+** hash of their bits (O(n)), the levels written %.15g into v->numtext. */
 static avn_rc code_numbers(frame_svar *v, size_t n, const size_t *row, uint32_t *raw,
                            const char ***rawlev, size_t *nraw) {
   avn_rc rc = AVN_OK;
-  double *u = avn_malloc((n ? n : 1) * sizeof *u);
-  size_t d = 0;
-  if (!u) return AVN_E_NOMEM;
-  for (size_t i = 0; i < n; i++) u[i] = v->src->num[row[i]];
-  qsort(u, n, sizeof *u, cmp_double);
-  for (size_t i = 0; i < n; i++)
-    if (d == 0 || u[i] != u[d - 1]) u[d++] = u[i];
+  size_t cap = 64, d = 0, dcap = 16;
+  uint32_t *slot = avn_malloc(cap * sizeof *slot);   /* distinct index + 1, 0 = empty */
+  double *u = avn_malloc(dcap * sizeof *u);
+  if (!slot || !u) goto nomem;
+  memset(slot, 0, cap * sizeof *slot);
+  for (size_t i = 0; i < n; i++) {
+    double x = v->src->num[row[i]];
+    if (x == 0) x = 0.0;   /* -0 is 0 */
+    if (2 * (d + 1) > cap) {   /* keep the load under a half */
+      size_t ncap = 2 * cap;
+      uint32_t *ns = avn_calloc(ncap, sizeof *ns);
+      if (!ns) goto nomem;
+      for (size_t k = 0; k < d; k++) {
+        size_t h = (size_t)hash_bits(u[k]) & (ncap - 1);
+        while (ns[h]) h = (h + 1) & (ncap - 1);
+        ns[h] = (uint32_t)(k + 1);
+      }
+      avn_free(slot);
+      slot = ns;
+      cap = ncap;
+    }
+    size_t h = (size_t)hash_bits(x) & (cap - 1);
+    while (slot[h] && u[slot[h] - 1] != x) h = (h + 1) & (cap - 1);
+    if (!slot[h]) {
+      if (avn_grow((void **)&u, &dcap, d, sizeof *u)) goto nomem;
+      u[d++] = x;
+      slot[h] = (uint32_t)d;
+    }
+    raw[i] = slot[h] - 1;
+  }
   *rawlev = avn_malloc((d ? d : 1) * sizeof **rawlev);
   v->numtext = avn_malloc((d ? d : 1) * 32);
-  if (!*rawlev || !v->numtext) {
-    rc = AVN_E_NOMEM;
-    goto cleanup;
-  }
+  if (!*rawlev || !v->numtext) goto nomem;
   for (size_t k = 0; k < d; k++) {
     snprintf(v->numtext + 32 * k, 32, "%.15g", u[k]);
     (*rawlev)[k] = v->numtext + 32 * k;
   }
-  for (size_t i = 0; i < n; i++) {
-    double x = v->src->num[row[i]];
-    size_t lo = 0, hi = d;   /* u[lo] <= x < u[hi] */
-    while (hi - lo > 1) {
-      size_t mid = (lo + hi) / 2;
-      if (u[mid] <= x) lo = mid;
-      else hi = mid;
-    }
-    raw[i] = (uint32_t)lo;
-  }
   *nraw = d;
+  goto cleanup;
+nomem:
+  rc = AVN_E_NOMEM;
 cleanup:
+  avn_free(slot);
   avn_free(u);
   return rc;
 }
@@ -96,7 +114,7 @@ static avn_rc build_factor(const frame_want *w, frame_svar *v, size_t n, const s
     nraw = v->src->nlev;
   } else {
     rc = code_numbers(v, n, row, raw, &rawlev_own, &nraw);
-    if (rc) goto cleanup;
+    if (rc) goto nomem;
     rawlev = rawlev_own;
   }
   dmap = avn_malloc((nraw ? nraw : 1) * sizeof *dmap);
@@ -244,14 +262,6 @@ avn_rc frame_select(const frame_vars *d, const frame_want *w, size_t nw, frame_s
         goto cleanup;
       }
     }
-    if (!v->src->num && !v->src->code) {
-      /* codes dropped as a column of many numbers, then a text cell */
-      rc = avn_fail(e, AVN_E_TYPE, v->name, v->src->bad_text,
-                    "data row %zu is not a number, after more than %d distinct numbers: "
-                    "give the column as numbers or as text throughout",
-                    v->src->bad_row + 1, FRAME_VARS_MAX_LEV);
-      goto cleanup;
-    }
     if (v->kind == FRAME_SEL_FACTOR && w[j].levels && v->src->code) {
       listed[j] = avn_calloc(v->src->nlev ? v->src->nlev : 1, sizeof **listed);
       if (!listed[j]) goto nomem;
@@ -280,6 +290,7 @@ avn_rc frame_select(const frame_vars *d, const frame_want *w, size_t nw, frame_s
     if (keep[r]) f->row[i++] = r;
   for (size_t j = 0; j < nw; j++) {
     frame_svar *v = &f->v[j];
+    if (v->kind == FRAME_SEL_NUMERIC && w[j].borrow) continue;
     if (v->kind == FRAME_SEL_NUMERIC) {
       v->x = avn_malloc((f->n ? f->n : 1) * sizeof *v->x);
       if (!v->x) goto nomem;
@@ -358,7 +369,7 @@ avn_rc frame_group_index(const frame_svar *g, size_t n, size_t **idx, size_t **s
 }
 
 bool frame_var_first_numeric(const frame_var *x) {
-  if (x->numeric || (!x->code && x->bad_text)) return true;   /* codes dropped while numeric */
+  if (x->numeric) return true;
   if (!x->bad_text) return false;   /* no cell at all */
   for (size_t r = 0; r < x->bad_row; r++)
     if (!frame_var_missing(x, r)) return true;

@@ -9,7 +9,9 @@
 **   - a numeric selection of a column with a non-numeric cell is refused
 **     (AVN_E_TYPE naming the column, the data row and the value), even when
 **     that row would be dropped;
-**   - factor levels are those of the kept rows, ordered as R's factor():
+**   - factor levels are those of the kept rows (a column of numbers: its
+**     values written %.15g, as R's factor() of a numeric column), ordered
+**     as R's factor():
 **     numerically when every level is a number, else by strcmp (the C
 **     locale, R's sort under LC_COLLATE=C); only the few distinct levels
 **     are sorted, never the rows (codes come from the read's first-
@@ -21,9 +23,8 @@
 ** frame_want.levels_from / ref_from are the caller's words for the source
 ** of a level list, put in front of the rule ("--levels names a level ...").
 **
-** Costs: O(rows x columns) plus d log d per factor of d levels; a numeric
-** column with more than FRAME_VARS_MAX_LEV values used as a factor costs one
-** sort of its kept values (O(n log n)).
+** Costs: O(rows x columns) plus d log d per factor of d levels (a column
+** of numbers used as a factor is coded by hashing its values, O(n)).
 **
 ** Ownership: frame_select fills a selection freed by frame_sel_free; level
 ** strings are borrowed from the frame_vars, which must outlive it.
@@ -52,6 +53,8 @@ typedef struct frame_want {
   const char *ref;             /* NULL, or the reference level ... */
   size_t ref_len;              /* ... of this many bytes */
   const char *ref_from;        /* words naming the source of ref */
+  bool borrow;                 /* numeric: leave x NULL; the values are
+                                  src->num[row[i]] (no copy) */
 } frame_want;
 
 typedef struct frame_svar {

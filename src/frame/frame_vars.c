@@ -27,19 +27,11 @@
 
 /* ---- one column ---------------------------------------------------------- */
 
-static void var_drop_codes(frame_var *x) {
+static void var_clear(frame_var *x) {
   if (x->hash) g_hash_table_destroy(x->hash);
-  x->hash = NULL;
   for (size_t k = 0; k < x->nlev; k++) avn_free(x->level[k]);
   avn_free(x->level);
   avn_free(x->code);
-  x->level = NULL;
-  x->code = NULL;
-  x->nlev = 0;
-}
-
-static void var_clear(frame_var *x) {
-  var_drop_codes(x);
   avn_free(x->name);
   avn_free(x->num);
   avn_free(x->bad_text);
@@ -52,16 +44,15 @@ static avn_rc var_init(frame_var *x, const char *name, bool keep_text) {
   memset(x, 0, sizeof *x);
   x->name = avn_strdup(name);
   x->numeric = true;
-  x->hash = g_hash_table_new(g_str_hash, g_str_equal);
   if (keep_text) {
     x->text = avn_malloc(1);
     if (x->text) x->text[0] = '\0';
     x->text_len = x->text_cap = 1;
   }
-  return (!x->name || !x->hash || (keep_text && !x->text)) ? AVN_E_NOMEM : AVN_OK;
+  return (!x->name || (keep_text && !x->text)) ? AVN_E_NOMEM : AVN_OK;
 }
 
-/* Capacity (in cells) of the row arrays, grown together. */
+/* Capacity (in cells) of the row arrays, grown by doubling. */
 typedef struct var_cap {
   size_t num, code, off, lev;
 } var_cap;
@@ -70,46 +61,69 @@ static bool is_missing(const char *s, size_t len) {
   return len == 0 || (len == 2 && s[0] == 'N' && s[1] == 'A');
 }
 
+/* The level code of the text s (NUL-terminated), added at first sight. */
+static avn_rc var_code(frame_var *x, var_cap *cap, const char *s, size_t len, uint32_t *code) {
+  gpointer hit = g_hash_table_lookup(x->hash, s);
+  if (hit) {
+    *code = (uint32_t)(GPOINTER_TO_SIZE(hit) - 1);
+    return AVN_OK;
+  }
+  if (x->nlev >= UINT32_MAX - 1 ||
+      avn_grow((void **)&x->level, &cap->lev, x->nlev, sizeof *x->level))
+    return AVN_E_NOMEM;
+  char *t = avn_strndup(s, len);
+  if (!t) return AVN_E_NOMEM;
+  x->level[x->nlev++] = t;
+  g_hash_table_insert(x->hash, t, GSIZE_TO_POINTER(x->nlev));
+  *code = (uint32_t)(x->nlev - 1);
+  return AVN_OK;
+}
+
+/* The column was numbers up to row x->nrow and its next cell is text: the
+** rows so far get level codes from their numbers (written %.15g), and the
+** numbers go. */
+static avn_rc var_to_text(frame_var *x, var_cap *cap) {
+  x->hash = g_hash_table_new(g_str_hash, g_str_equal);
+  if (!x->hash) return AVN_E_NOMEM;
+  if (x->nrow && avn_grow((void **)&x->code, &cap->code, x->nrow - 1, sizeof *x->code))
+    return AVN_E_NOMEM;
+  for (size_t r = 0; r < x->nrow; r++) {
+    char buf[40];
+    x->code[r] = FRAME_NA;
+    if (isnan(x->num[r])) continue;
+    int k = snprintf(buf, sizeof buf, "%.15g", x->num[r]);
+    avn_rc rc = var_code(x, cap, buf, (size_t)k, &x->code[r]);
+    if (rc) return rc;
+  }
+  x->numeric = false;
+  avn_free(x->num);
+  x->num = NULL;
+  return AVN_OK;
+}
+
 /* Appends row x->nrow: s[len] is the cell's text, NUL-terminated. */
 static avn_rc var_put(frame_var *x, var_cap *cap, const char *s, size_t len) {
   size_t r = x->nrow;
   bool miss = is_missing(s, len);
+  avn_rc rc = AVN_OK;
   if (x->numeric) {
     double v = NAN;
-    if (!miss && !csv_parse_double(s, &v)) {
-      x->numeric = false;
-      avn_free(x->num);
-      x->num = NULL;
+    if (miss || csv_parse_double(s, &v)) {
+      if (avn_grow((void **)&x->num, &cap->num, r, sizeof *x->num)) return AVN_E_NOMEM;
+      x->num[r] = v;
+    } else {
       x->bad_row = r;
       x->bad_text = avn_strndup(s, len);
       if (!x->bad_text) return AVN_E_NOMEM;
-    } else {
-      if (avn_grow((void **)&x->num, &cap->num, r, sizeof *x->num)) return AVN_E_NOMEM;
-      x->num[r] = v;
+      rc = var_to_text(x, cap);
+      if (rc) return rc;
     }
   }
-  if (x->hash) {
+  if (!x->numeric) {
     if (avn_grow((void **)&x->code, &cap->code, r, sizeof *x->code)) return AVN_E_NOMEM;
-    uint32_t code = FRAME_NA;
-    if (!miss) {
-      gpointer hit = g_hash_table_lookup(x->hash, s);
-      if (hit) {
-        code = (uint32_t)(GPOINTER_TO_SIZE(hit) - 1);
-      } else if (x->numeric && x->nlev >= FRAME_VARS_MAX_LEV) {
-        /* a continuous column: its numbers are enough */
-        var_drop_codes(x);
-      } else {
-        if (avn_grow((void **)&x->level, &cap->lev, x->nlev, sizeof *x->level))
-          return AVN_E_NOMEM;
-        if (x->nlev >= UINT32_MAX - 1) return AVN_E_NOMEM;
-        char *t = avn_strndup(s, len);
-        if (!t) return AVN_E_NOMEM;
-        x->level[x->nlev++] = t;
-        code = (uint32_t)(x->nlev - 1);
-        g_hash_table_insert(x->hash, t, GSIZE_TO_POINTER(x->nlev));
-      }
-    }
-    if (x->code) x->code[r] = code;
+    x->code[r] = FRAME_NA;
+    if (!miss) rc = var_code(x, cap, s, len, &x->code[r]);
+    if (rc) return rc;
   }
   if (x->text) {
     if (avn_grow((void **)&x->off, &cap->off, r, sizeof *x->off)) return AVN_E_NOMEM;
@@ -136,16 +150,18 @@ static avn_rc var_put(frame_var *x, var_cap *cap, const char *s, size_t len) {
   return AVN_OK;
 }
 
-/* After the last row: the hash is no longer needed; a column with no
-** number at all is not numeric. */
-static void var_done(frame_var *x) {
+/* After the last row: the hash is no longer needed; a column with no cell
+** at all is not numeric (its cells are all missing: no codes either). */
+static avn_rc var_done(frame_var *x, var_cap *cap) {
   if (x->hash) g_hash_table_destroy(x->hash);
   x->hash = NULL;
   if (x->numeric && x->n_present == 0) {
-    x->numeric = false;
-    avn_free(x->num);
-    x->num = NULL;
+    avn_rc rc = var_to_text(x, cap);
+    g_hash_table_destroy(x->hash);
+    x->hash = NULL;
+    return rc;
   }
+  return AVN_OK;
 }
 
 /* ---- the set --------------------------------------------------------------- */
@@ -163,6 +179,8 @@ avn_rc frame_vars_find(const frame_vars *v, const char *name, const frame_var **
   *out = NULL;
   for (size_t j = 0; j < v->nvar; j++) {
     if (!strcmp(v->var[j].name, name)) {
+      if (v->var[j].released)
+        return avn_fail(e, AVN_E_STATE, name, NULL, "the column's values were released (internal)");
       *out = &v->var[j];
       return AVN_OK;
     }
@@ -180,6 +198,18 @@ avn_rc frame_vars_find(const frame_vars *v, const char *name, const frame_var **
                              avn_buf_str(&b));
   avn_buf_free(&b);
   return rc;
+}
+
+void frame_vars_release(frame_vars *v, const char *name) {
+  for (size_t j = 0; j < v->nvar; j++) {
+    frame_var *x = &v->var[j];
+    if (strcmp(x->name, name) || x->released) continue;
+    char *keep = x->name;
+    x->name = NULL;
+    var_clear(x);
+    x->name = keep;
+    x->released = true;
+  }
 }
 
 bool frame_var_missing(const frame_var *x, size_t row) {
@@ -323,7 +353,11 @@ static avn_rc read_any(const char *path, const char *data, size_t len, const cha
     rc = avn_fail(e, AVN_E_PARSE, label, NULL, "empty file: a header row is required");
     goto cleanup;
   }
-  for (size_t j = 0; j < r.v->nvar; j++) var_done(&r.v->var[j]);
+  for (size_t j = 0; j < r.v->nvar && !rc; j++) rc = var_done(&r.v->var[j], &r.cap[j]);
+  if (rc) {
+    rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory");
+    goto cleanup;
+  }
   *out = r.v;
   r.v = NULL;
 
@@ -398,7 +432,8 @@ avn_rc frame_vars_read_study(store *s, const frame_vars_opts *o, frame_vars **ou
     }
   }
   if (rc) goto cleanup;
-  for (size_t j = 0; j < v->nvar; j++) var_done(&v->var[j]);
+  for (size_t j = 0; j < v->nvar && !rc; j++) rc = var_done(&v->var[j], &r.cap[j]);
+  if (rc) goto nomem;
   *out = v;
   v = NULL;
   goto cleanup;

@@ -4,13 +4,16 @@
 ** dataset (frame.h, the wide layout: "m6_hhs_total").
 **
 ** What it owns: for each column read, its cells parsed once at read time:
-**   - num[nrow]: the cell as a double (NAN when missing), kept while every
-**     non-missing cell is a decimal number (csv_parse_double's syntax);
-**   - code[nrow] + level[nlev]: the cell's text coded by first appearance
-**     through a hash table (FRAME_NA when missing); the level strings are
-**     the only text kept. A numeric column with more than FRAME_VARS_MAX_LEV
-**     distinct values drops its codes (a continuous covariate, not a
-**     factor); frame_sel recodes it from num when it is used as a factor;
+**   - a column of numbers (every non-missing cell a decimal number, in
+**     csv_parse_double's syntax, and at least one): num[nrow], NAN when
+**     missing, and nothing else: no text, no codes (frame_sel codes it by
+**     value when an analysis uses it as a factor, with levels written
+**     %.15g, as R's factor() of a numeric column);
+**   - any other column: code[nrow] + level[nlev], its texts coded by first
+**     appearance through a hash table (FRAME_NA when missing); the
+**     distinct strings are the only text kept. When a text cell follows
+**     numbers, the rows before it are coded from their numbers (%.15g: a
+**     "1.0" there becomes level "1");
 **   - text (only when asked: frame_vars_opts.keep_text) for the analyses
 **     that work on the decimal digits themselves (exact centring).
 ** Missing cells: empty or exactly "NA" (what R's read.csv reads as NA).
@@ -25,7 +28,7 @@
 ** lines skipped; a NUL byte refused.
 **
 ** Costs: one streaming pass, 64 KiB blocks, O(bytes); one hash lookup per
-** cell of a coded column; no allocation per cell.
+** cell of a text column; no allocation per cell.
 **
 ** Ownership: frame_vars_read_* return a set freed by frame_vars_free; every
 ** pointer into it (vars, levels, text) is borrowed until then.
@@ -41,7 +44,6 @@
 #include "store/store.h"
 
 #define FRAME_NA UINT32_MAX
-#define FRAME_VARS_MAX_LEV 65536
 
 typedef struct frame_var {
   char *name;
@@ -52,13 +54,14 @@ typedef struct frame_var {
   size_t bad_row;      /* first non-numeric cell: data row (0-based) ... */
   char *bad_text;      /* ... and its text (NULL when numeric) */
   uint32_t *code;      /* [nrow] first-appearance level index, FRAME_NA when
-                          missing; NULL when dropped (see above) */
+                          missing; NULL for a column of numbers */
   char **level;        /* [nlev] the distinct texts, first appearance first */
   size_t nlev;
   char *text;          /* keep_text only: arena of the cells' text ... */
   uint32_t *off;       /* ... [nrow] offsets into it ("" when missing) */
   size_t text_len, text_cap;
-  void *hash;          /* while reading: text -> level index + 1 */
+  void *hash;          /* while reading a text column: text -> level index + 1 */
+  bool released;       /* frame_vars_release: the arrays are gone */
 } frame_var;
 
 typedef struct frame_vars {
@@ -98,10 +101,15 @@ void frame_vars_free(frame_vars *v);
 ** but was not wanted: a caller's bug). */
 avn_rc frame_vars_find(const frame_vars *v, const char *name, const frame_var **out /* OUT */,
                        avn_err *e);
+/* Frees the arrays of the column called name (no-op when not read): for the
+** last analysis of a read, once it has its own copy of the values (a
+** design matrix), so the two are not held at once. A later
+** frame_vars_find of it is AVN_E_STATE. */
+void frame_vars_release(frame_vars *v, const char *name);
 /* True when the cell is missing. */
 bool frame_var_missing(const frame_var *x, size_t row);
-/* The cell as text: its level, else (a coded-out numeric column) the
-** number as %.15g written into buf. "" when missing. */
+/* The cell as text: its level, or its number written %.15g into buf; ""
+** when missing. */
 const char *frame_var_text(const frame_var *x, size_t row, char *buf, size_t n);
 
 #endif

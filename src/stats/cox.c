@@ -698,26 +698,32 @@ static avn_rc permute_rows(size_t n, size_t p, double *x, const uint32_t *ord) {
   return AVN_OK;
 }
 
+/* x_take: NULL, or the design x given up (see cox_fit_take); *taken is
+** set once the work owns it (and will free it). */
 static avn_rc fit(size_t n, size_t p, const double *time, const int *event, const double *x,
-                  double *x_take, const char *const *names, const int *cluster, size_t nclusters,
-                  const cox_opts *opts, cox_result **out, avn_err *err);
+                  double *x_take, bool *taken, const char *const *names, const int *cluster,
+                  size_t nclusters, const cox_opts *opts, cox_result **out, avn_err *err);
 
 avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
                const double *x, const char *const *names, const int *cluster,
                size_t nclusters, const cox_opts *opts, cox_result **out,
                avn_err *err) {
-  return fit(n, p, time, event, x, NULL, names, cluster, nclusters, opts, out, err);
+  bool taken = false;
+  return fit(n, p, time, event, x, NULL, &taken, names, cluster, nclusters, opts, out, err);
 }
 
 avn_rc cox_fit_take(size_t n, size_t p, const double *time, const int *event, double *x,
                     const char *const *names, const int *cluster, size_t nclusters,
                     const cox_opts *opts, cox_result **out, avn_err *err) {
-  return fit(n, p, time, event, x, x, names, cluster, nclusters, opts, out, err);
+  bool taken = false;
+  avn_rc rc = fit(n, p, time, event, x, x, &taken, names, cluster, nclusters, opts, out, err);
+  if (!taken) avn_free(x);   /* refused before the work held it */
+  return rc;
 }
 
 static avn_rc fit(size_t n, size_t p, const double *time, const int *event, const double *x,
-                  double *x_take, const char *const *names, const int *cluster, size_t nclusters,
-                  const cox_opts *opts, cox_result **out, avn_err *err) {
+                  double *x_take, bool *taken, const char *const *names, const int *cluster,
+                  size_t nclusters, const cox_opts *opts, cox_result **out, avn_err *err) {
   avn_rc rc = AVN_OK;
   cox_opts o;
   cox_work w;
@@ -763,10 +769,9 @@ static avn_rc fit(size_t n, size_t p, const double *time, const int *event, cons
   w.ev = avn_reallocarray(NULL, n, sizeof *w.ev);
   w.idx = avn_reallocarray(NULL, n, sizeof *w.idx);
   w.x = x_take ? x_take : avn_reallocarray(NULL, n * p, sizeof *w.x);
+  *taken = x_take != NULL;
   w.gstart = avn_reallocarray(NULL, n + 1, sizeof *w.gstart);
   w.sfirst = avn_calloc(n + 1, sizeof *w.sfirst);
-  w.eta = avn_reallocarray(NULL, n, sizeof *w.eta);
-  w.r = avn_reallocarray(NULL, n, sizeof *w.r);
   w.s1 = avn_calloc(p, sizeof *w.s1);
   w.s2 = avn_calloc(p * p, sizeof *w.s2);
   w.d1 = avn_calloc(p, sizeof *w.d1);
@@ -783,8 +788,7 @@ static avn_rc fit(size_t n, size_t p, const double *time, const int *event, cons
   col = avn_calloc(p, sizeof *col);
   vs = avn_calloc(p * p, sizeof *vs);
   r = avn_calloc(1, sizeof *r);
-  if (!w.t || !w.ev || !w.idx || !w.x || !w.gstart || !w.sfirst || !w.eta ||
-      !w.r || !w.s1 || !w.s2 || !w.d1 || !w.d2 || !w.a || !mean || !scale ||
+  if (!w.t || !w.ev || !w.idx || !w.x || !w.gstart || !w.sfirst || !w.s1 || !w.s2 || !w.d1 || !w.d2 || !w.a || !mean || !scale ||
       !beta || !newbeta || !u || !imat || !chl || !step || !col || !vs || !r) {
     rc = AVN_E_NOMEM;
     goto cleanup;
@@ -815,6 +819,18 @@ static avn_rc fit(size_t n, size_t p, const double *time, const int *event, cons
   ord = NULL;
   if (rc) goto cleanup;
   w.gstart[w.ngroups] = n;
+  /* the sort's scratch is gone: now the per-row risk arrays; the group
+  ** starts shrink to the distinct times */
+  w.eta = avn_reallocarray(NULL, n, sizeof *w.eta);
+  w.r = avn_reallocarray(NULL, n, sizeof *w.r);
+  if (!w.eta || !w.r) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  {
+    size_t *g = avn_reallocarray(w.gstart, w.ngroups + 1, sizeof *w.gstart);
+    if (g) w.gstart = g;
+  }
   w.send = avn_calloc(w.ngroups ? w.ngroups : 1, sizeof *w.send);
   if (!w.send) {
     rc = AVN_E_NOMEM;
@@ -1059,8 +1075,7 @@ static avn_rc fit(size_t n, size_t p, const double *time, const int *event, cons
     for (j = 0; j < p; j++) e += w.x[i * p + j] * beta[j];
     lp[w.idx[i]] = e;
   }
-  if (x_take) w.x = NULL;   /* the caller's */
-  work_free(&w);
+  work_free(&w);   /* with the taken design */
   {
     cox_conc cc;
     rc = cox_concordance_se(n, time, event, lp, o.strata, cluster, nclusters, &cc);
@@ -1076,7 +1091,6 @@ static avn_rc fit(size_t n, size_t p, const double *time, const int *event, cons
   r = NULL;
 cleanup:
   if (rc == AVN_E_NOMEM && err) avn_fail(err, rc, NULL, NULL, "out of memory");
-  if (x_take) w.x = NULL;
   work_free(&w);
   avn_free(ord);
   avn_free(mean);

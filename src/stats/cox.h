@@ -90,9 +90,10 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
                size_t nclusters, const cox_opts *opts,
                cox_result **out /* OUT */, avn_err *err);
 
-/* The same fit on a design the caller gives up: x is permuted into time
-** order, centred and scaled in place (its contents are unspecified after
-** the call), which saves a copy of n x p doubles. */
+/* The same fit on a design the caller gives up: x (from avn_malloc) is
+** permuted into time order, centred and scaled in place, and freed by the
+** fit (before the concordance is computed, success or not): no copy of n x
+** p doubles, and none held to the end. */
 avn_rc cox_fit_take(size_t n, size_t p, const double *time, const int *event, double *x,
                     const char *const *names, const int *cluster, size_t nclusters,
                     const cox_opts *opts, cox_result **out /* OUT */, avn_err *err);
