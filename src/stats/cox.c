@@ -857,25 +857,29 @@ static avn_rc fit(size_t n, size_t p, const double *time, const int *event, cons
       goto cleanup;
     }
   }
-  /* centre and scale (coxfit6.c) */
-  for (j = 0; j < p; j++) {
-    double s = 0;
-    for (i = 0; i < n; i++) s += w.x[i * p + j];
-    mean[j] = s / (double)n;
-    double a = 0;
-    for (i = 0; i < n; i++) {
+  /* centre and scale (coxfit6.c), a pass over the rows per step rather
+  ** than per column (the row-major design is read in order; each column's
+  ** sums still add its rows in order) */
+  double *asum = col;   /* scratch until the variance */
+  for (i = 0; i < n; i++)
+    for (j = 0; j < p; j++) mean[j] += w.x[i * p + j];
+  for (j = 0; j < p; j++) mean[j] /= (double)n;
+  for (i = 0; i < n; i++)
+    for (j = 0; j < p; j++) {
       w.x[i * p + j] -= mean[j];
-      a += fabs(w.x[i * p + j]);
+      asum[j] += fabs(w.x[i * p + j]);
     }
-    if (!(a > 1e-12 * (double)n * fmax(1, fabs(mean[j])))) {
+  for (j = 0; j < p; j++) {
+    if (!(asum[j] > 1e-12 * (double)n * fmax(1, fabs(mean[j])))) {
       rc = avn_fail(err, AVN_E_DEGENERATE, names ? names[j] : "covariate", NULL,
                     "the covariate is constant: it has no variance to estimate "
                     "a hazard ratio from");
       goto cleanup;
     }
-    scale[j] = (double)n / a;
-    for (i = 0; i < n; i++) w.x[i * p + j] *= scale[j];
+    scale[j] = (double)n / asum[j];
   }
+  for (i = 0; i < n; i++)
+    for (j = 0; j < p; j++) w.x[i * p + j] *= scale[j];
 
   /* iteration 0 at beta = 0 */
   double loglik = 0, newlk = 0;
