@@ -2,17 +2,18 @@
 ** frame_vars.c: CSV file or study -> typed columns of the named variables
 ** (see frame_vars.h).
 **
-** Every source goes through var_put(): one cell's text to its column's
-** number, level code and (keep_text) text. The CSV reader feeds it from
-** libcsv's field callback, the study reader from frame_next's cells written
-** as the wide CSV export writes them; so both sources are one column
-** builder. Arrays grow by doubling (avn_grow: realloc, which for large
+** Every source goes through frame_var_put(): one cell's text to its
+** column's number, level code and (keep_text) text. The CSV reader here
+** feeds it from libcsv's field callback, the study reader
+** (frame_vars_study.c) from frame_next's cells written as the wide CSV
+** export writes them; so both sources are one column builder. Arrays grow by doubling (avn_grow: realloc, which for large
 ** blocks remaps pages instead of copying).
 **
 ** The CSV is streamed by interop's csv_stream (libcsv): the callbacks keep
 ** their first error in the reader state and ignore the rest.
 */
 #include "frame/frame_vars.h"
+#include "frame/frame_vars_int.h"
 
 #include <glib.h>
 #include <math.h>
@@ -20,9 +21,7 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "core/date.h"
 #include "core/mem.h"
-#include "frame/frame.h"
 #include "interop/csv_table.h"
 
 /* ---- one column ---------------------------------------------------------- */
@@ -52,17 +51,13 @@ static avn_rc var_init(frame_var *x, const char *name, bool keep_text) {
   return (!x->name || (keep_text && !x->text)) ? AVN_E_NOMEM : AVN_OK;
 }
 
-/* Capacity (in cells) of the row arrays, grown by doubling. */
-typedef struct var_cap {
-  size_t num, code, off, lev;
-} var_cap;
 
 static bool is_missing(const char *s, size_t len) {
   return len == 0 || (len == 2 && s[0] == 'N' && s[1] == 'A');
 }
 
 /* The level code of the text s (NUL-terminated), added at first sight. */
-static avn_rc var_code(frame_var *x, var_cap *cap, const char *s, size_t len, uint32_t *code) {
+static avn_rc var_code(frame_var *x, frame_var_cap *cap, const char *s, size_t len, uint32_t *code) {
   gpointer hit = g_hash_table_lookup(x->hash, s);
   if (hit) {
     *code = (uint32_t)(GPOINTER_TO_SIZE(hit) - 1);
@@ -82,11 +77,14 @@ static avn_rc var_code(frame_var *x, var_cap *cap, const char *s, size_t len, ui
 /* The column was numbers up to row x->nrow and its next cell is text: the
 ** rows so far get level codes from their numbers (written %.15g), and the
 ** numbers go. */
-static avn_rc var_to_text(frame_var *x, var_cap *cap) {
+static avn_rc var_to_text(frame_var *x, frame_var_cap *cap) {
   x->hash = g_hash_table_new(g_str_hash, g_str_equal);
   if (!x->hash) return AVN_E_NOMEM;
-  if (x->nrow && avn_grow((void **)&x->code, &cap->code, x->nrow - 1, sizeof *x->code))
-    return AVN_E_NOMEM;
+  /* room for the rows so far at once (avn_grow adds one doubling per call) */
+  size_t want = x->nrow < 8 ? 8 : x->nrow;
+  x->code = avn_reallocarray(NULL, want, sizeof *x->code);
+  if (!x->code) return AVN_E_NOMEM;
+  cap->code = want;
   for (size_t r = 0; r < x->nrow; r++) {
     char buf[40];
     x->code[r] = FRAME_NA;
@@ -102,7 +100,7 @@ static avn_rc var_to_text(frame_var *x, var_cap *cap) {
 }
 
 /* Appends row x->nrow: s[len] is the cell's text, NUL-terminated. */
-static avn_rc var_put(frame_var *x, var_cap *cap, const char *s, size_t len) {
+avn_rc frame_var_put(frame_var *x, frame_var_cap *cap, const char *s, size_t len) {
   size_t r = x->nrow;
   bool miss = is_missing(s, len);
   avn_rc rc = AVN_OK;
@@ -152,7 +150,7 @@ static avn_rc var_put(frame_var *x, var_cap *cap, const char *s, size_t len) {
 
 /* After the last row: the hash is no longer needed; a column with no cell
 ** at all is not numeric (its cells are all missing: no codes either). */
-static avn_rc var_done(frame_var *x, var_cap *cap) {
+avn_rc frame_var_done(frame_var *x, frame_var_cap *cap) {
   if (x->hash) g_hash_table_destroy(x->hash);
   x->hash = NULL;
   if (x->numeric && x->n_present == 0) {
@@ -226,21 +224,7 @@ const char *frame_var_text(const frame_var *x, size_t row, char *buf, size_t n) 
 
 /* ---- reading: shared state -------------------------------------------------- */
 
-typedef struct reader {
-  frame_vars *v;
-  const frame_vars_opts *o;
-  avn_rc rc;
-  avn_err *e;
-  bool in_header;
-  size_t hdr_cap;
-  size_t field;          /* fields seen in the current data row */
-  int *slot;             /* [ncol] index into v->var, -1 when not read */
-  var_cap *cap;          /* [nvar] */
-  char *cell;            /* NUL-terminated copy of a field */
-  size_t cell_cap;
-} reader;
-
-static avn_rc header_done(reader *r) {
+avn_rc frame_vars_header_done(frame_vars_reader *r) {
   frame_vars *v = r->v;
   for (size_t c = 0; c < v->ncol; c++) {
     if (v->header[c][0] == '\0')
@@ -266,7 +250,7 @@ static avn_rc header_done(reader *r) {
 }
 
 static void field_cb(void *s, size_t len, void *data) {
-  reader *r = data;
+  frame_vars_reader *r = data;
   frame_vars *v = r->v;
   if (r->rc) return;
   const char *str = s ? s : "";
@@ -309,18 +293,18 @@ static void field_cb(void *s, size_t len, void *data) {
   memcpy(r->cell, str, len);
   r->cell[len] = '\0';
   int k = r->slot[f];
-  if (var_put(&v->var[k], &r->cap[k], r->cell, len))
+  if (frame_var_put(&v->var[k], &r->cap[k], r->cell, len))
     r->rc = avn_fail(r->e, AVN_E_NOMEM, v->label, NULL, "out of memory at data row %zu", v->nrow + 1);
 }
 
 static void row_cb(int ch, void *data) {
-  reader *r = data;
+  frame_vars_reader *r = data;
   frame_vars *v = r->v;
   (void)ch;
   if (r->rc) return;
   if (r->in_header) {
     r->in_header = false;
-    r->rc = header_done(r);
+    r->rc = frame_vars_header_done(r);
     if (r->rc == AVN_E_NOMEM) avn_fail(r->e, AVN_E_NOMEM, v->label, NULL, "out of memory");
     return;
   }
@@ -337,7 +321,7 @@ static void row_cb(int ch, void *data) {
 static avn_rc read_any(const char *path, const char *data, size_t len, const char *label,
                        const frame_vars_opts *o, frame_vars **out, avn_err *e) {
   avn_rc rc = AVN_OK;
-  reader r = {0};
+  frame_vars_reader r = {0};
 
   *out = NULL;
   r.v = avn_calloc(1, sizeof *r.v);
@@ -353,7 +337,7 @@ static avn_rc read_any(const char *path, const char *data, size_t len, const cha
     rc = avn_fail(e, AVN_E_PARSE, label, NULL, "empty file: a header row is required");
     goto cleanup;
   }
-  for (size_t j = 0; j < r.v->nvar && !rc; j++) rc = var_done(&r.v->var[j], &r.cap[j]);
+  for (size_t j = 0; j < r.v->nvar && !rc; j++) rc = frame_var_done(&r.v->var[j], &r.cap[j]);
   if (rc) {
     rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory");
     goto cleanup;
@@ -379,70 +363,3 @@ avn_rc frame_vars_read_mem(const char *data, size_t len, const char *label,
   return read_any(NULL, data, len, label ? label : "csv", o, out, e);
 }
 
-/* ---- reading a study ---------------------------------------------------- */
-
-avn_rc frame_vars_read_study(store *s, const frame_vars_opts *o, frame_vars **out, avn_err *e) {
-  avn_rc rc = AVN_OK;
-  frame *fr = NULL;
-  frame_vars *v = NULL;
-  reader r = {0};
-  frame_opts fo = {.deidentified = true};
-  const frame_cell *rows = NULL;
-  size_t n = 0;
-
-  *out = NULL;
-  rc = frame_open(s, &fo, &fr, e);
-  if (rc) goto cleanup;
-  v = avn_calloc(1, sizeof *v);
-  if (!v) goto nomem;
-  v->label = "study";
-  v->ncol = frame_ncols(fr);
-  v->header = avn_calloc(v->ncol ? v->ncol : 1, sizeof *v->header);
-  if (!v->header) goto nomem;
-  for (size_t j = 0; j < v->ncol; j++) {
-    v->header[j] = avn_strdup(frame_col_at(fr, j)->name);
-    if (!v->header[j]) goto nomem;
-  }
-  r.v = v;
-  r.o = o;
-  r.e = e;
-  rc = header_done(&r);
-  if (rc) goto cleanup;
-  while (!(rc = frame_next(fr, &rows, &n, e)) && n > 0) {
-    for (size_t i = 0; i < n; i++) {
-      for (size_t j = 0; j < v->ncol; j++) {
-        int k = r.slot[j];
-        if (k < 0) continue;
-        const frame_col *c = frame_col_at(fr, j);
-        const frame_cell *x = &rows[i * v->ncol + j];
-        char buf[40];
-        const char *t = "";
-        if (!x->missing && c->kind == FRAME_TEXT) {
-          t = x->text ? x->text : "";
-        } else if (!x->missing && c->kind == FRAME_DATE) {
-          t = avn_date_format((avn_date)x->num, buf);
-        } else if (!x->missing) {
-          snprintf(buf, sizeof buf, "%.15g", x->num);
-          t = buf;
-        }
-        rc = var_put(&v->var[k], &r.cap[k], t, strlen(t));
-        if (rc) goto nomem;
-      }
-      v->nrow++;
-    }
-  }
-  if (rc) goto cleanup;
-  for (size_t j = 0; j < v->nvar && !rc; j++) rc = var_done(&v->var[j], &r.cap[j]);
-  if (rc) goto nomem;
-  *out = v;
-  v = NULL;
-  goto cleanup;
-nomem:
-  rc = avn_fail(e, AVN_E_NOMEM, "study", NULL, "out of memory reading the analysis dataset");
-cleanup:
-  avn_free(r.slot);
-  avn_free(r.cap);
-  frame_vars_free(v);
-  frame_close(fr);
-  return rc;
-}

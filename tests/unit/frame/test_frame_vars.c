@@ -176,6 +176,14 @@ static void test_mixed_and_borrow(void **st) {
   frame_vars_release(v, "y");
   assert_int_equal(frame_vars_find(v, "y", &c, &e), AVN_E_STATE);
   frame_vars_free(v);
+  /* text after 10 numbers (more than the first growth step of the codes:
+  ** the fuzzer's find): rows 1-10 are levels "1".."10", row 11 "D3" */
+  v = read_csv("c\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\nD3\n", NULL);
+  assert_int_equal(frame_vars_find(v, "c", &c, &e), AVN_OK);
+  assert_int_equal(c->nlev, 11);
+  assert_string_equal(c->level[9], "10");
+  assert_int_equal(c->code[10], 10);
+  frame_vars_free(v);
 }
 
 /* Refusals of the file itself, as csv_table's. */
