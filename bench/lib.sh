@@ -1,7 +1,7 @@
 # Shared by the bench scripts (sourced). Needs $out (output dir) and $TIME
 # (GNU time, Debian package `time`).
-# run LABEL CMD...: runs CMD; wall seconds, peak RSS (kB), user and system
-# CPU seconds into $out/LABEL.{sec,rss,user,sys}, stdout/stderr into
+# run LABEL CMD...: runs CMD; wall seconds, peak RSS (kB), user and system CPU
+# seconds and their sum into $out/LABEL.{sec,rss,user,sys,cpu}, stdout/stderr into
 # $out/LABEL.{out,err}; prints a line.
 run() {
   local label=$1; shift
@@ -12,7 +12,8 @@ run() {
   echo "$rss" >"$out/$label.rss"
   echo "$user" >"$out/$label.user"
   echo "$sys" >"$out/$label.sys"
-  printf "  %-14s %8.2f s  %8.2f s CPU  %8.1f MB peak RSS\n" "$label" "$sec" "$(echo "$user + $sys" | bc -l)" \
+  echo "$user + $sys" | bc -l >"$out/$label.cpu"
+  printf "  %-14s %8.2f s  %8.2f s CPU  %8.1f MB peak RSS\n" "$label" "$sec" "$(cat "$out/$label.cpu")" \
     "$(echo "$rss / 1024" | bc -l)"
 }
 # bench_study SCRIPT: checks $build has avn and avn-bench-study, then makes

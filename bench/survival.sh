@@ -70,5 +70,10 @@ printf "peak RSS:   avn %.1f MB (largest of the 3), R %.1f MB: R / avn = %.1fx\n
 printf "one read:   avn %.2f s, %.1f MB (km,logrank,cox): R / avn = %.1fx time, %.1fx memory\n" \
   "$once_sec" "$(echo "$once_rss / 1024" | bc -l)" "$(echo "$r_sec / $once_sec" | bc -l)" \
   "$(echo "$r_rss / $once_rss" | bc -l)"
+# CPU seconds (user + system) do not depend on how many other processes
+# share the machine, as wall seconds do on a loaded one.
+printf "CPU:        avn %.2f s (one read), R %.2f s: R / avn = %.1fx\n" \
+  "$(cat "$out/avn_once.cpu")" "$(cat "$out/R.cpu")" \
+  "$(echo "$(cat "$out/R.cpu") / $(cat "$out/avn_once.cpu")" | bc -l)"
 grep -o '"estimate": [-0-9.e]*' "$out/avn_cox.out" | head -7 | tr '\n' ' '; echo " (avn cox)"
 head -3 "$out/R.out"

@@ -1,7 +1,9 @@
 /*
 ** cmd_stats.c: `avn stats TEST --data FILE.csv [options] [--json]`.
 **
-** Parses the options once (stats_opts), reads --data into a csv_table,
+** Parses the options once (stats_opts), reads from --data (a CSV file, or a
+** study: STUDY.db or a postgresql:// URI, as its analysis dataset with the
+** wide export's column names) the columns the options name, once,
 ** looks TEST up in stats_methods.def and runs its adapter with a stats_ctx;
 ** then prints the JSON object (--json) or the adapter's text, or the error.
 ** Exit status: 0 ok, 1 input refused (missing column, non-numeric cell,
@@ -11,6 +13,7 @@
 ** stats_flags[] below (a flag never takes a value). Add a new flag there
 ** with a one-line edit.
 */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +21,7 @@
 #include "cli/stats_cli.h"
 #include "cli/stats_formula.h"
 #include "core/mem.h"
+#include "store/store.h"
 
 #define AVN_STATS_METHOD(name, summary, fn) avn_rc fn(stats_ctx *c);
 #include "cli/stats_methods.def"
@@ -43,7 +47,8 @@ static const char *const stats_flags[] = {
 };
 
 const char cmd_stats_usage[] =
-    "usage: avn stats TEST[,TEST...] --data FILE.csv [options] [--json]\n\n"
+    "usage: avn stats TEST[,TEST...] --data FILE.csv|STUDY [options] [--json]\n"
+    "(STUDY.db or postgresql://: its dataset, columns as avn export's csv)\n\n"
     "Several tests separated by commas (km,logrank,cox) run on ONE read of the\n"
     "file, each taking the options it understands; --json then prints\n"
     "{\"tests\": [...], \"km\": {...}, ...}, each object as the test alone prints it.\n\n"
@@ -107,6 +112,49 @@ static bool is_flag(const char *name) {
   for (size_t i = 0; stats_flags[i]; i++)
     if (!strcmp(stats_flags[i], name)) return true;
   return false;
+}
+
+/* Is the column `name` named in some option's value (a whole word of it:
+** bounded by the value's ends or by characters no name-like word has, so
+** "time" is in "--time time" and in "Surv(time, status) ~ x", not in
+** "times")? Only such columns are read. */
+static bool col_is_wanted(const char *name, void *ctx) {
+  const stats_opts *o = ctx;
+  size_t nl = strlen(name);
+  for (size_t i = 0; i < o->n; i++) {
+    const char *v = o->v[i].value;
+    if (!v || !strcmp(o->v[i].name, "data")) continue;
+    for (const char *p = strstr(v, name); p; p = strstr(p + 1, name)) {
+      bool left = p == v || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '.');
+      char r = p[nl];
+      bool right = !(isalnum((unsigned char)r) || r == '_' || r == '.');
+      if (left && right) return true;
+    }
+  }
+  return false;
+}
+
+/* --data names a study (an SQLite database or a PostgreSQL URI) rather
+** than a CSV file. */
+static bool is_study(const char *path) {
+  if (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11)) return true;
+  FILE *f = fopen(path, "rb");
+  char magic[16] = {0};
+  bool db = f && fread(magic, 1, sizeof magic, f) == sizeof magic &&
+            !memcmp(magic, "SQLite format 3", 16);
+  if (f) fclose(f);
+  return db;
+}
+
+/* Reads the columns the options name from --data, once, for every test. */
+static avn_rc read_data(stats_ctx *c, bool keep_text, avn_err *e) {
+  frame_vars_opts o = {.wanted = col_is_wanted, .ctx = &c->opts, .keep_text = keep_text};
+  if (!is_study(c->data_path)) return frame_vars_read_csv(c->data_path, &o, &c->data, e);
+  store *s = NULL;
+  avn_rc rc = cli_open_read(c->data_path, &s, e);
+  if (!rc) rc = frame_vars_read_study(s, &o, &c->data, e);
+  store_close(s);
+  return rc;
 }
 
 static void list_methods(FILE *f) {
@@ -204,7 +252,10 @@ int cmd_stats(int argc, char **argv) {
     goto cleanup;
   }
   if (c.data_path) {
-    avn_rc rc = csv_table_read_file(c.data_path, &c.table, &err);
+    bool keep_text = false;   /* anova and oneway centre on the decimal text */
+    for (size_t k = 0; k < n_run; k++)
+      keep_text |= !strcmp(run[k]->name, "anova") || !strcmp(run[k]->name, "oneway");
+    avn_rc rc = read_data(&c, keep_text, &err);
     if (rc) {
       status = cli_error("stats", &err);
       goto cleanup;
@@ -232,6 +283,7 @@ int cmd_stats(int argc, char **argv) {
   }
   for (size_t k = 0; k < n_run; k++) {
     c.test = run[k]->name;
+    c.last = k + 1 == n_run;
     if (c.several) c.opts = c.all; /* each test narrows them anew */
     c.json = json_object();
     if (!c.json) {
@@ -280,7 +332,7 @@ cleanup:
   json_decref(several);
   avn_free(c.opt_used);
   avn_free(c.narrow);
-  csv_table_free(c.table);
+  frame_vars_free(c.data);
   stats_formula_free(&fm);
   avn_free(argv_opts);
   avn_buf_free(&c.text);

@@ -13,7 +13,7 @@
 
 avn_rc stats_cli_anova(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   const char *vc = NULL, *gc = NULL;
   anova_result r;
   char b[6][48];
@@ -22,7 +22,7 @@ avn_rc stats_cli_anova(stats_ctx *c) {
   if (!rc) rc = stats_opt_req(&c->opts, "value", &vc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "group", &gc, c->err);
   if (rc) goto cleanup;
-  stats_colspec spec[] = {{vc, STATS_NUMERIC}, {gc, STATS_FACTOR}};
+  stats_colspec spec[] = {{vc, FRAME_SEL_NUMERIC}, {gc, FRAME_SEL_FACTOR}};
   rc = stats_cli_frame(c, spec, 2, &f);
   if (rc) goto cleanup;
   if (f.v[1].nlev < 2) {
@@ -64,6 +64,6 @@ avn_rc stats_cli_anova(stats_ctx *c) {
                          r.df2, stats_fmt_num(b[4], 48, r.ss_within, 5),
                          stats_fmt_num(b[5], 48, r.ms_within, 5));
 cleanup:
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

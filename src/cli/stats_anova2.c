@@ -13,7 +13,7 @@
 
 avn_rc stats_cli_anova2(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   const char *vc = NULL, *fl = NULL;
   char **fac = NULL, b[5][48], term[300];
   size_t nf = 0;
@@ -28,7 +28,7 @@ avn_rc stats_cli_anova2(stats_ctx *c) {
   if (!rc && !strcmp(fac[0], fac[1]))
     rc = avn_fail(c->err, AVN_E_USAGE, "--factors", fl, "the two factors must be different columns");
   if (rc) goto cleanup;
-  stats_colspec spec[] = {{vc, STATS_NUMERIC}, {fac[0], STATS_FACTOR}, {fac[1], STATS_FACTOR}};
+  stats_colspec spec[] = {{vc, FRAME_SEL_NUMERIC}, {fac[0], FRAME_SEL_FACTOR}, {fac[1], FRAME_SEL_FACTOR}};
   rc = stats_cli_frame(c, spec, 3, &f);
   if (rc) goto cleanup;
   for (size_t j = 1; j <= 2; j++)
@@ -38,7 +38,7 @@ avn_rc stats_cli_anova2(stats_ctx *c) {
       goto cleanup;
     }
   bool inter = !stats_has(&c->opts, "no-interaction");
-  const stats_var *A = &f.v[1], *B = &f.v[2];
+  const frame_svar *A = &f.v[1], *B = &f.v[2];
   rc = anova_twoway(f.n, f.v[0].x, A->code, A->nlev, B->code, B->nlev, inter, &r, c->err);
   if (rc == AVN_E_DEGENERATE) {
     rc = avn_fail(c->err, rc, vc, NULL,
@@ -82,6 +82,6 @@ avn_rc stats_cli_anova2(stats_ctx *c) {
   }
 cleanup:
   avn_free(fac);
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

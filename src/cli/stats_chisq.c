@@ -15,7 +15,7 @@
 
 avn_rc stats_cli_chisq(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   double *tab = NULL;
   const char *xc = NULL, *yc = NULL;
   ctable_chisq r = {0};
@@ -57,6 +57,6 @@ avn_rc stats_cli_chisq(stats_ctx *c) {
 cleanup:
   avn_free(r.expected);
   avn_free(tab);
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

@@ -1,9 +1,8 @@
 /*
 ** stats_cli.c: shared helpers of the `avn stats` adapters (see stats_cli.h).
 **
-** Factor coding sorts (string, kept-row) pairs once per factor column, so
-** building a frame is O(rows log rows) per factor and O(rows) per numeric
-** column. Level strings are borrowed from the csv_table arena.
+** The frames are src/frame's (frame_select); here the options become its
+** column list, kinds, level choices and reference levels.
 */
 #include "cli/stats_cli.h"
 #include "stats/wilcoxon.h"
@@ -14,10 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <glib.h>
 #include <string.h>
 
 #include "core/mem.h"
+#include "interop/csv_table.h"
 
 /* ---- options ---------------------------------------------------------- */
 
@@ -155,23 +154,10 @@ void stats_cli_role_field(stats_ctx *c, const char *role, const char *column) {
   if (column && !strcmp(c->err->field, role)) snprintf(c->err->field, sizeof c->err->field, "%s", column);
 }
 
-avn_rc stats_cli_table(const stats_ctx *c, const csv_table **t) {
-  *t = c->table;
-  if (!c->table)
+avn_rc stats_cli_data(const stats_ctx *c, const frame_vars **d) {
+  *d = c->data;
+  if (!c->data)
     return avn_fail(c->err, AVN_E_USAGE, "--data", NULL, "--data FILE.csv is required for this test");
-  return AVN_OK;
-}
-
-avn_rc stats_cli_column(const stats_ctx *c, const char *opt, size_t *col, const char **name) {
-  const csv_table *t = NULL;
-  const char *nm = NULL;
-  avn_rc rc = stats_cli_table(c, &t);
-  if (rc) return rc;
-  rc = stats_opt_req(&c->opts, opt, &nm, c->err);
-  if (rc) return rc;
-  rc = csv_table_find(t, nm, col, c->err);
-  if (rc) return rc;
-  if (name) *name = nm;
   return AVN_OK;
 }
 
@@ -224,22 +210,6 @@ bool stats_cli_is_listed_factor(const stats_ctx *c, const char *name) {
   return false;
 }
 
-/* Distinct levels sorted by strcmp (qsort over the few distinct strings,
-** never over the rows). */
-static int cmp_str_ptr(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-typedef struct lev_num {
-  double v;
-  size_t d;  /* distinct index (string order) */
-} lev_num;
-
-static int cmp_levnum(const void *a, const void *b) {
-  const lev_num *x = a, *y = b;
-  return (x->v > y->v) - (x->v < y->v);
-}
-
 /* The --levels value for column name: "col=a,b" for that column, or a bare
 ** "a,b" when name is the --group column (else the --within column, else the
 ** only factor). */
@@ -286,302 +256,62 @@ static avn_rc ref_for(const stats_ctx *c, const char *name, const char **level, 
   return AVN_OK;
 }
 
-static avn_rc build_factor(const stats_ctx *c, const csv_table *t, stats_var *v, size_t n,
-                           const size_t *row, bool only_factor) {
-  avn_rc rc = AVN_OK;
-  GHashTable *seen = NULL;  /* level text -> first-seen index + 1 */
-  const char **first = NULL;
-  size_t *rank = NULL;
-  lev_num *num = NULL;
-  size_t *order = NULL;   /* distinct (string order) -> final code */
-  const char **dlev = NULL;
-  char **want = NULL;
-  size_t nwant = 0, nd = 0;
-
-  /* Level coding in one hashed pass over the rows (GLib's hash table), then
-  ** the distinct levels alone are sorted: O(n + d log d), not O(n log n)
-  ** string comparisons. */
-  v->code = avn_malloc((n ? n : 1) * sizeof *v->code);
-  first = avn_malloc((n ? n : 1) * sizeof *first);
-  seen = g_hash_table_new(g_str_hash, g_str_equal);
-  if (!v->code || !first || !seen) {
-    rc = AVN_E_NOMEM;
-    goto cleanup;
-  }
-  for (size_t i = 0; i < n; i++) {
-    const char *cell = csv_table_cell(t, row[i], v->col);
-    gpointer hit = g_hash_table_lookup(seen, cell);
-    if (!hit) {
-      first[nd++] = cell;
-      hit = GSIZE_TO_POINTER(nd);
-      g_hash_table_insert(seen, (gpointer)cell, hit);
-    }
-    v->code[i] = (int)(GPOINTER_TO_SIZE(hit) - 1); /* first-seen index for now */
-  }
-  dlev = avn_malloc((nd ? nd : 1) * sizeof *dlev);
-  rank = avn_malloc((nd ? nd : 1) * sizeof *rank);
-  order = avn_malloc((nd ? nd : 1) * sizeof *order);
-  num = avn_malloc((nd ? nd : 1) * sizeof *num);
-  v->levels = avn_malloc((nd ? nd : 1) * sizeof *v->levels);
-  v->count = avn_calloc(nd ? nd : 1, sizeof *v->count);
-  if (!dlev || !rank || !order || !num || !v->levels || !v->count) {
-    rc = AVN_E_NOMEM;
-    goto cleanup;
-  }
-  memcpy(dlev, first, nd * sizeof *dlev);
-  qsort(dlev, nd, sizeof *dlev, cmp_str_ptr);
-  for (size_t d = 0; d < nd; d++)
-    rank[GPOINTER_TO_SIZE(g_hash_table_lookup(seen, dlev[d])) - 1] = d;
-  for (size_t i = 0; i < n; i++) v->code[i] = (int)rank[v->code[i]]; /* distinct index, string order */
-  /* default order: numeric when every level is a number, else strcmp */
-  bool all_num = nd > 0;
-  for (size_t d = 0; d < nd && all_num; d++) {
-    num[d].d = d;
-    all_num = csv_parse_double(dlev[d], &num[d].v);
-  }
-  for (size_t d = 0; d < nd; d++) order[d] = d;
-  if (all_num) {
-    qsort(num, nd, sizeof *num, cmp_levnum);
-    for (size_t k = 0; k < nd; k++) order[num[k].d] = k;
-  }
-  /* --levels: explicit order; every listed level must exist (rows with a
-  ** level not listed were dropped by stats_cli_frame, as R's
-  ** factor(x, levels = ...) makes them NA) */
-  const char *lv = levels_for(c, v->name, only_factor);
-  if (lv) {
-    rc = stats_split_list(lv, &want, &nwant);
-    if (rc) goto cleanup;
-    for (size_t d = 0; d < nd; d++) order[d] = SIZE_MAX;
-    for (size_t k = 0; k < nwant; k++) {
-      size_t hit = SIZE_MAX;
-      for (size_t d = 0; d < nd; d++)
-        if (!strcmp(dlev[d], want[k])) hit = d;
-      if (hit == SIZE_MAX) {
-        rc = avn_fail(c->err, AVN_E_UNKNOWN, v->name, want[k],
-                      "--levels names a level that is not in the column's (complete-case) data");
-        goto cleanup;
-      }
-      if (order[hit] != SIZE_MAX) {
-        rc = avn_fail(c->err, AVN_E_USAGE, "--levels", want[k], "level listed twice");
-        goto cleanup;
-      }
-      order[hit] = k;
-    }
-  }
-  /* --ref col=level: move that level to the front (R's relevel) */
-  const char *ref = NULL;
-  size_t reflen = 0;
-  rc = ref_for(c, v->name, &ref, &reflen);
-  if (rc) goto cleanup;
-  if (ref) {
-    size_t hit = SIZE_MAX;
-    for (size_t d = 0; d < nd; d++)
-      if (strlen(dlev[d]) == reflen && !strncmp(dlev[d], ref, reflen)) hit = d;
-    if (hit == SIZE_MAX) {
-      char val[256];
-      snprintf(val, sizeof val, "%.*s", (int)reflen, ref);
-      rc = avn_fail(c->err, AVN_E_UNKNOWN, v->name, val, "--ref names a level that is not in the data");
-      goto cleanup;
-    }
-    size_t k0 = order[hit];
-    for (size_t d = 0; d < nd; d++)
-      if (order[d] < k0) order[d]++;
-    order[hit] = 0;
-  }
-  for (size_t d = 0; d < nd; d++) v->levels[order[d]] = dlev[d];
-  for (size_t i = 0; i < n; i++) {
-    v->code[i] = (int)order[v->code[i]];
-    v->count[v->code[i]]++;
-  }
-  v->nlev = nd;
-  v->ref = 0;
-  v->kind = STATS_FACTOR;
-
-cleanup:
-  if (seen) g_hash_table_destroy(seen);
-  avn_free(first);
-  avn_free(rank);
-  avn_free(num);
-  avn_free(order);
-  avn_free(dlev);
-  avn_free(want);
-  return rc;
+avn_rc stats_cli_frame(const stats_ctx *c, const stats_colspec *spec, size_t nspec, frame_sel *f) {
+  return stats_cli_frame_borrow(c, spec, nspec, nspec, f);
 }
 
-avn_rc stats_cli_frame(const stats_ctx *c, const stats_colspec *spec, size_t nspec,
-                       stats_frame *f) {
+avn_rc stats_cli_frame_borrow(const stats_ctx *c, const stats_colspec *spec, size_t nspec,
+                              size_t borrow_from, frame_sel *f) {
   avn_rc rc = AVN_OK;
-  const csv_table *t = NULL;
-  double *full = NULL;
-  bool *keep = NULL;
-  char ***lists = NULL;   /* per variable: its --levels list, or NULL */
-  size_t *nlist = NULL;
+  const frame_vars *d = NULL;
+  frame_want *w = NULL;
 
   memset(f, 0, sizeof *f);
-  rc = stats_cli_table(c, &t);
+  rc = stats_cli_data(c, &d);
   if (rc) return rc;
-  size_t nrow = csv_table_nrow(t);
-  f->v = avn_calloc(nspec ? nspec : 1, sizeof *f->v);
-  keep = avn_malloc((nrow ? nrow : 1) * sizeof *keep);
-  if (!f->v || !keep) {
-    rc = AVN_E_NOMEM;
+  w = avn_calloc(nspec ? nspec : 1, sizeof *w);
+  if (!w) {
+    rc = avn_fail(c->err, AVN_E_NOMEM, NULL, NULL, "out of memory");
     goto cleanup;
   }
-  f->nvar = nspec;
   size_t nfactor = 0;
   for (size_t j = 0; j < nspec; j++) {
-    stats_var *v = &f->v[j];
-    v->name = spec[j].name;
-    rc = csv_table_find(t, spec[j].name, &v->col, c->err);
+    const frame_var *src = NULL;
+    rc = frame_vars_find(d, spec[j].name, &src, c->err);
     if (rc) goto cleanup;
-    v->kind = spec[j].kind;
-    if (v->kind == STATS_AUTO)
-      v->kind = (!stats_cli_is_listed_factor(c, v->name) && csv_table_is_numeric(t, v->col))
-                    ? STATS_NUMERIC : STATS_FACTOR;
-    nfactor += (v->kind == STATS_FACTOR);
-  }
-  /* --levels lists: a row whose level is not listed is left out (R's
-  ** factor(x, levels = ...) then complete cases), counted apart */
-  lists = avn_calloc(nspec ? nspec : 1, sizeof *lists);
-  nlist = avn_calloc(nspec ? nspec : 1, sizeof *nlist);
-  if (!lists || !nlist) {
-    rc = AVN_E_NOMEM;
-    goto cleanup;
+    w[j].name = spec[j].name;
+    w[j].kind = spec[j].kind;
+    w[j].borrow = j >= borrow_from;
+    if (w[j].kind == FRAME_SEL_AUTO)
+      w[j].kind = (!stats_cli_is_listed_factor(c, spec[j].name) && src->numeric) ? FRAME_SEL_NUMERIC
+                                                                                 : FRAME_SEL_FACTOR;
+    nfactor += (w[j].kind == FRAME_SEL_FACTOR);
   }
   for (size_t j = 0; j < nspec; j++) {
-    const char *lv = f->v[j].kind == STATS_FACTOR ? levels_for(c, f->v[j].name, nfactor == 1)
-                                                  : NULL;
+    if (w[j].kind != FRAME_SEL_FACTOR) continue;
+    const char *lv = levels_for(c, w[j].name, nfactor == 1);
     if (lv) {
-      rc = stats_split_list(lv, &lists[j], &nlist[j]);
+      rc = stats_split_list(lv, &w[j].levels, &w[j].nlevels);
       if (rc) goto cleanup;
+      w[j].levels_from = "--levels";
     }
+    rc = ref_for(c, w[j].name, &w[j].ref, &w[j].ref_len);
+    if (rc) goto cleanup;
+    w[j].ref_from = "--ref";
   }
-  size_t n_unlisted = 0;
-  for (size_t r = 0; r < nrow; r++) {
-    keep[r] = true;
-    for (size_t j = 0; j < nspec && keep[r]; j++)
-      if (csv_table_missing(t, r, f->v[j].col)) keep[r] = false;
-    if (!keep[r]) {
-      f->n_missing++;
-      continue;
-    }
-    for (size_t j = 0; j < nspec && keep[r]; j++) {
-      if (!lists[j]) continue;
-      const char *cell = csv_table_cell(t, r, f->v[j].col);
-      bool listed = false;
-      for (size_t k = 0; k < nlist[j] && !listed; k++) listed = !strcmp(cell, lists[j][k]);
-      keep[r] = listed;
-    }
-    if (keep[r]) f->n++;
-    else n_unlisted++;
-  }
-  f->n_unlisted = n_unlisted;
-  if (n_unlisted && c->json) stats_json_int(c->json, "n_not_in_levels", (long long)n_unlisted);
-  f->row = avn_malloc((f->n ? f->n : 1) * sizeof *f->row);
-  if (!f->row) {
-    rc = AVN_E_NOMEM;
-    goto cleanup;
-  }
-  for (size_t r = 0, i = 0; r < nrow; r++)
-    if (keep[r]) f->row[i++] = r;
-
-  for (size_t j = 0; j < nspec; j++) {
-    stats_var *v = &f->v[j];
-    if (v->kind == STATS_NUMERIC) {
-      size_t miss = 0;
-      if (!full) {
-        full = avn_malloc((nrow ? nrow : 1) * sizeof *full);
-        if (!full) {
-          rc = AVN_E_NOMEM;
-          goto cleanup;
-        }
-      }
-      /* the whole column, so a bad cell is refused even in a dropped row */
-      rc = csv_table_numeric(t, v->col, full, &miss, c->err);
-      if (rc) goto cleanup;
-      v->x = avn_malloc((f->n ? f->n : 1) * sizeof *v->x);
-      if (!v->x) {
-        rc = AVN_E_NOMEM;
-        goto cleanup;
-      }
-      for (size_t i = 0; i < f->n; i++) v->x[i] = full[f->row[i]];
-    } else {
-      rc = build_factor(c, t, v, f->n, f->row, nfactor == 1);
-      if (rc) goto cleanup;
-    }
-  }
+  rc = frame_select(d, w, nspec, f, c->err);
+  if (rc) goto cleanup;
+  if (f->n_unlisted && c->json) stats_json_int(c->json, "n_not_in_levels", (long long)f->n_unlisted);
 
 cleanup:
-  if (rc == AVN_E_NOMEM && c->err && c->err->rc != AVN_E_NOMEM)
-    avn_fail(c->err, AVN_E_NOMEM, "--data", c->data_path, "out of memory building the data frame");
-  if (rc) stats_frame_free(f);
-  for (size_t j = 0; lists && j < nspec; j++) avn_free(lists[j]);
-  avn_free(lists);
-  avn_free(nlist);
-  avn_free(full);
-  avn_free(keep);
+  for (size_t j = 0; w && j < nspec; j++) avn_free(w[j].levels);
+  avn_free(w);
   return rc;
 }
 
-void stats_frame_free(stats_frame *f) {
-  if (!f) return;
-  for (size_t j = 0; f->v && j < f->nvar; j++) {
-    avn_free(f->v[j].x);
-    avn_free(f->v[j].code);
-    avn_free(f->v[j].levels);
-    avn_free(f->v[j].count);
-  }
-  avn_free(f->v);
-  avn_free(f->row);
-  memset(f, 0, sizeof *f);
-}
-
-avn_rc stats_dummy_code(const stats_var *v, size_t n, double *X, size_t ld, size_t j0,
-                        char **names) {
-  size_t k = v->nlev ? v->nlev - 1 : 0;
-  for (size_t l = 0; l < k; l++) names[l] = NULL;
-  for (size_t l = 1; l < v->nlev; l++) {
-    size_t a = strlen(v->name), b = strlen(v->levels[l]);
-    char *s = avn_malloc(a + b + 1);
-    if (!s) {
-      for (size_t m = 0; m < k; m++) {
-        avn_free(names[m]);
-        names[m] = NULL;
-      }
-      return AVN_E_NOMEM;
-    }
-    memcpy(s, v->name, a);
-    memcpy(s + a, v->levels[l], b + 1);
-    names[l - 1] = s;
-  }
-  for (size_t i = 0; i < n; i++)
-    for (size_t l = 1; l < v->nlev; l++)
-      X[i * ld + j0 + l - 1] = (v->code[i] == (int)l) ? 1.0 : 0.0;
-  return AVN_OK;
-}
-
-avn_rc stats_group_index(const stats_var *g, size_t n, size_t **idx, size_t **start) {
-  *idx = avn_malloc((n ? n : 1) * sizeof **idx);
-  *start = avn_calloc(g->nlev + 1, sizeof **start);
-  if (!*idx || !*start) {
-    avn_free(*idx);
-    avn_free(*start);
-    *idx = *start = NULL;
-    return AVN_E_NOMEM;
-  }
-  size_t *s = *start;
-  for (size_t i = 0; i < n; i++) s[g->code[i] + 1]++;
-  for (size_t k = 0; k < g->nlev; k++) s[k + 1] += s[k];
-  /* fill using a moving cursor per level, then restore start */
-  for (size_t i = 0; i < n; i++) (*idx)[s[g->code[i]]++] = i;
-  for (size_t k = g->nlev; k > 0; k--) s[k] = s[k - 1];
-  s[0] = 0;
-  return AVN_OK;
-}
-
-avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi, size_t gi,
+avn_rc stats_cli_two_groups(const stats_ctx *c, const frame_sel *f, size_t vi, size_t gi,
                             double **x, size_t *nx, double **y, size_t *ny) {
-  const stats_var *v = &f->v[vi], *g = &f->v[gi];
+  const frame_svar *v = &f->v[vi], *g = &f->v[gi];
   *x = *y = NULL;
   *nx = *ny = 0;
   if (g->nlev != 2) {
@@ -613,8 +343,8 @@ avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi,
   return AVN_OK;
 }
 
-avn_rc stats_cli_factor_pair(stats_ctx *c, const char *xc, const char *yc, stats_frame *f) {
-  stats_colspec spec[] = {{xc, STATS_FACTOR}, {yc, STATS_FACTOR}};
+avn_rc stats_cli_factor_pair(stats_ctx *c, const char *xc, const char *yc, frame_sel *f) {
+  stats_colspec spec[] = {{xc, FRAME_SEL_FACTOR}, {yc, FRAME_SEL_FACTOR}};
   avn_rc rc = stats_cli_frame(c, spec, 2, f);
   for (size_t j = 0; !rc && j < 2; j++)
     if (f->v[j].nlev < 2)
@@ -623,7 +353,7 @@ avn_rc stats_cli_factor_pair(stats_ctx *c, const char *xc, const char *yc, stats
   return rc;
 }
 
-avn_rc stats_cli_crosstab(const stats_ctx *c, const stats_frame *f, double **counts) {
+avn_rc stats_cli_crosstab(const stats_ctx *c, const frame_sel *f, double **counts) {
   size_t r = f->v[0].nlev, k = f->v[1].nlev;
   *counts = avn_calloc((r * k) > 0 ? r * k : 1, sizeof **counts);
   if (!*counts) return avn_fail(c->err, AVN_E_NOMEM, NULL, NULL, "out of memory");
@@ -631,7 +361,7 @@ avn_rc stats_cli_crosstab(const stats_ctx *c, const stats_frame *f, double **cou
   return AVN_OK;
 }
 
-avn_rc stats_cli_put_table(stats_ctx *c, const stats_frame *f, const char *key, const double *m) {
+avn_rc stats_cli_put_table(stats_ctx *c, const frame_sel *f, const char *key, const double *m) {
   size_t r = f->v[0].nlev, k = f->v[1].nlev;
   json_t *rows = stats_json_array(c->json, "rows"), *cols = stats_json_array(c->json, "cols");
   json_t *tab = json_array();
@@ -843,13 +573,13 @@ avn_rc stats_text_htest(stats_ctx *c, const stats_htest *h) {
   return rc;
 }
 
-avn_rc stats_cli_value_by_group(stats_ctx *c, const char *allowed, stats_frame *f,
+avn_rc stats_cli_value_by_group(stats_ctx *c, const char *allowed, frame_sel *f,
                                 const char **vc, const char **gc) {
   avn_rc rc = stats_cli_allow(c, allowed);
   if (!rc) rc = stats_opt_req(&c->opts, "value", vc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "group", gc, c->err);
   if (rc) return rc;
-  stats_colspec spec[] = {{*vc, STATS_NUMERIC}, {*gc, STATS_FACTOR}};
+  stats_colspec spec[] = {{*vc, FRAME_SEL_NUMERIC}, {*gc, FRAME_SEL_FACTOR}};
   rc = stats_cli_frame(c, spec, 2, f);
   if (rc) return rc;
   if (f->v[1].nlev < 2)
@@ -858,7 +588,7 @@ avn_rc stats_cli_value_by_group(stats_ctx *c, const char *allowed, stats_frame *
   return AVN_OK;
 }
 
-void stats_json_head(stats_ctx *c, const char *method, const stats_frame *f) {
+void stats_json_head(stats_ctx *c, const char *method, const frame_sel *f) {
   stats_json_str(c->json, "method", method);
   stats_json_int(c->json, "n", (long long)f->n);
   stats_json_int(c->json, "n_missing", (long long)f->n_missing);
@@ -880,16 +610,20 @@ avn_rc stats_cli_put_hl(stats_ctx *c, avn_rc rc, const char *data_name,
   return AVN_OK;
 }
 
-void stats_cli_center_exact(stats_ctx *c, stats_frame *f, size_t vi) {
-  stats_var *v = &f->v[vi];
+void stats_cli_center_exact(stats_ctx *c, frame_sel *f, size_t vi) {
+  frame_svar *v = &f->v[vi];
+  const frame_var *src = v->src;
   if (f->n == 0 || !v->x) return;
-  const char *base = csv_table_cell(c->table, f->row[0], v->col);
   double b = v->x[0];
-  for (size_t i = 0; i < f->n; i++) {
-    double d;
-    if (!csv_decimal_diff(csv_table_cell(c->table, f->row[i], v->col), base, &d))
-      d = v->x[i] - b;
-    v->x[i] = d;
+  if (src->text) {   /* cmd_stats keeps the text for the tests that centre */
+    const char *base = src->text + src->off[f->row[0]];
+    for (size_t i = 0; i < f->n; i++) {
+      double d;
+      if (!csv_decimal_diff(src->text + src->off[f->row[i]], base, &d)) d = v->x[i] - b;
+      v->x[i] = d;
+    }
+  } else {
+    for (size_t i = 0; i < f->n; i++) v->x[i] -= b;
   }
   stats_json_num(c->json, "centred_on", b);
 }

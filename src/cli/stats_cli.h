@@ -2,7 +2,7 @@
 ** stats_cli.h: what every `avn stats TEST` method adapter shares.
 **
 ** The command (cmd_stats.c) parses argv once into a stats_opts, reads
-** --data into a csv_table (when given), creates the JSON result object and
+** the columns they name from --data once (when given), creates the JSON result object and
 ** a text buffer, and calls the method's adapter from stats_methods.def:
 **
 **     avn_rc stats_cli_NAME(stats_ctx *c);
@@ -20,18 +20,18 @@
 ** declares the options it understands with stats_cli_allow(), so a typo is
 ** a usage error (exit 2) instead of being silently ignored.
 **
-** Frames: stats_cli_frame() turns named columns into a complete-case frame:
-** numeric columns as double arrays, categorical ones (factors, groups,
-** subject and cluster ids) as integer codes 0..nlev-1 with their level
-** names. A row missing any requested column is dropped and counted in
-** n_missing. Levels are sorted (numerically when every level is a number,
-** else by strcmp, i.e. C-locale order) unless --levels gives an order; the
-** reference level (first) can be changed with --ref col=level. --levels
-** also chooses: rows whose level is not listed are left out (n_unlisted,
-** "n_not_in_levels" in the JSON), as R's factor(x, levels = ...) + subset.
+** Data: cmd_stats reads the columns the options name, once, into c->data
+** (src/frame/frame_vars.h: typed columns, from a CSV file or a study);
+** stats_cli_frame() translates the options (--factors, --levels, --ref)
+** into a frame_select() over named columns (src/frame/frame_sel.h:
+** complete cases, numeric arrays, factor codes and levels, ordered
+** numerically when every level is a number, else in C-locale order).
+** --levels also chooses: rows whose level is not listed are left out
+** (n_unlisted, "n_not_in_levels" in the JSON), as R's factor(x, levels =
+** ...) + subset; --ref col=level moves a level first (R's relevel).
 **
-** Ownership: the frame owns its arrays (stats_frame_free); level strings
-** are borrowed from the csv_table and live as long as c->table. The JSON
+** Ownership: the frame owns its arrays (frame_sel_free); level strings are
+** borrowed from c->data, which lives until the command ends. The JSON
 ** helpers add to objects the caller owns; NaN/Inf become null.
 */
 #ifndef AVN_STATS_CLI_H
@@ -43,7 +43,8 @@
 
 #include "core/buf.h"
 #include "core/rc.h"
-#include "interop/csv_table.h"
+#include "frame/frame_sel.h"
+#include "frame/frame_vars.h"
 
 /* ---- options ---------------------------------------------------------- */
 
@@ -82,7 +83,10 @@ typedef struct stats_ctx {
   const char *test;      /* the TEST word */
   stats_opts opts;
   const char *data_path; /* --data or NULL */
-  csv_table *table;      /* read from --data, or NULL */
+  bool last;             /* the last test of the run: it may release columns
+                            it has copied (frame_vars_release) */
+  frame_vars *data;      /* the columns the tests name, read once from --data
+                            (a CSV file, or a study: STUDY.db, postgresql://) */
   json_t *json;          /* result object (owned by cmd_stats) */
   avn_buf text;          /* human-readable output */
   avn_err *err;
@@ -103,12 +107,8 @@ avn_rc stats_cli_allow(stats_ctx *c, const char *allowed);
 ** "predictors", "x"); this names what the user gave for it instead: the
 ** column (or column list) `column`, when the field is `role`. */
 void stats_cli_role_field(stats_ctx *c, const char *role, const char *column);
-/* The table, or AVN_E_USAGE "--data FILE.csv is required". */
-avn_rc stats_cli_table(const stats_ctx *c, const csv_table **t /* OUT */);
-/* Column named by option --opt (required): AVN_E_USAGE when the option is
-** absent, AVN_E_UNKNOWN when the column is not in the data. */
-avn_rc stats_cli_column(const stats_ctx *c, const char *opt, size_t *col /* OUT */,
-                        const char **name /* OUT: may be NULL */);
+/* The data, or AVN_E_USAGE "--data FILE.csv is required". */
+avn_rc stats_cli_data(const stats_ctx *c, const frame_vars **d /* OUT */);
 /* Confidence level from --conf-level or 1 - --alpha (default 0.95), in (0,1);
 ** both options given and disagreeing is a usage error. */
 avn_rc stats_cli_conf_level(const stats_ctx *c, double *level /* OUT */);
@@ -120,37 +120,10 @@ const char *stats_alt_name(stats_alt a);
 
 /* ---- frames: complete cases over several columns ---------------------- */
 
-typedef enum stats_kind {
-  STATS_NUMERIC = 0,  /* parsed as double; non-numeric cell is an error */
-  STATS_FACTOR = 1,   /* categorical: codes + sorted levels */
-  STATS_AUTO = 2      /* numeric if every cell is a number and the column
-                         is not listed in --factors, else factor */
-} stats_kind;
-
-typedef struct stats_var {
-  const char *name;    /* column name (borrowed) */
-  size_t col;          /* column index in the table */
-  stats_kind kind;     /* STATS_NUMERIC or STATS_FACTOR after building */
-  double *x;           /* numeric: n values */
-  int *code;           /* factor: n codes in 0..nlev-1 (level order) */
-  size_t nlev;
-  const char **levels; /* factor: nlev names; levels[ref] is the reference */
-  size_t ref;          /* reference level: 0 unless --ref col=level */
-  size_t *count;       /* factor: rows per level (complete cases) */
-} stats_var;
-
-typedef struct stats_frame {
-  size_t nvar;
-  stats_var *v;        /* in the order requested */
-  size_t n;            /* complete rows */
-  size_t n_missing;    /* rows dropped for a missing cell in any column */
-  size_t n_unlisted;   /* complete rows dropped: a level not in --levels */
-  size_t *row;         /* n data-row indices (0-based) of the kept rows */
-} stats_frame;
-
 typedef struct stats_colspec {
   const char *name;    /* column name */
-  stats_kind kind;
+  frame_sel_kind kind; /* FRAME_SEL_AUTO: numeric if every cell is a number
+                          and the column is not listed in --factors */
 } stats_colspec;
 
 /* Builds the complete-case frame over the listed columns (O(rows x cols +
@@ -159,36 +132,26 @@ typedef struct stats_colspec {
 ** value), AVN_E_UNKNOWN for a --ref/--levels level not in the data. An
 ** empty result is not an error here: methods check their own minimum n. */
 avn_rc stats_cli_frame(const stats_ctx *c, const stats_colspec *spec, size_t nspec,
-                       stats_frame *f /* OUT */);
-void stats_frame_free(stats_frame *f);
+                       frame_sel *f /* OUT */);
+/* The same, with the numeric columns from spec[borrow_from] on borrowed
+** from the read (x NULL; frame_want.borrow): for a caller that copies them
+** into a design matrix itself. */
+avn_rc stats_cli_frame_borrow(const stats_ctx *c, const stats_colspec *spec, size_t nspec,
+                              size_t borrow_from, frame_sel *f /* OUT */);
 /* True when name is listed in --factors. */
 bool stats_cli_is_listed_factor(const stats_ctx *c, const char *name);
-
-/* Treatment (dummy) coding as R's model.matrix: for the factor variable v,
-** nlev-1 columns, one per non-reference level, named column+level
-** ("stageII"). Writes the values into X (n rows, row-major with leading
-** dimension ld, starting at column j0) and the names (allocated, free with
-** avn_free each) into names[0..nlev-2]. */
-avn_rc stats_dummy_code(const stats_var *v, size_t n, double *X, size_t ld, size_t j0,
-                        char **names /* OUT */);
-
-/* Values of numeric variable v grouped by the factor g: an index array
-** idx[n] ordering rows by level, and start[nlev+1] offsets, so level k's rows
-** are idx[start[k] .. start[k+1]). Counting sort, O(n). Caller frees both. */
-avn_rc stats_group_index(const stats_var *g, size_t n, size_t **idx /* OUT */,
-                         size_t **start /* OUT */);
 
 /* Splits numeric variable f->v[vi] by the two-level factor f->v[gi] into
 ** x (level 0) and y (level 1), freshly allocated (avn_free both). A factor
 ** with other than 2 levels is AVN_E_DEGENERATE naming the column and the
 ** levels found (--levels a,b picks two levels and their order). */
-avn_rc stats_cli_two_groups(const stats_ctx *c, const stats_frame *f, size_t vi, size_t gi,
+avn_rc stats_cli_two_groups(const stats_ctx *c, const frame_sel *f, size_t vi, size_t gi,
                             double **x /* OUT */, size_t *nx /* OUT */, double **y /* OUT */,
                             size_t *ny /* OUT */);
 /* The k-group frame of --value V (numeric) by --group G (factor) after
 ** stats_cli_allow(c, allowed); fewer than 2 groups is AVN_E_DEGENERATE
 ** naming G. *vc, *gc: the column names. (oneway, kruskal.) */
-avn_rc stats_cli_value_by_group(stats_ctx *c, const char *allowed, stats_frame *f /* OUT */,
+avn_rc stats_cli_value_by_group(stats_ctx *c, const char *allowed, frame_sel *f /* OUT */,
                                 const char **vc /* OUT */, const char **gc /* OUT */);
 /* Replaces the numeric f->v[vi].x by the cells minus the first kept cell,
 ** subtracted in decimal from the CSV text (csv_decimal_diff) before any
@@ -196,16 +159,16 @@ avn_rc stats_cli_value_by_group(stats_ctx *c, const char *allowed, stats_frame *
 ** data with many constant leading digits (NIST SmLs07-09:
 ** 1000000000000.4), which doubles would already have rounded away. Adds
 ** "centred_on" to the JSON. */
-void stats_cli_center_exact(stats_ctx *c, stats_frame *f, size_t vi);
+void stats_cli_center_exact(stats_ctx *c, frame_sel *f, size_t vi);
 /* Reads the factor columns xc and yc (complete rows) into f for a cross
 ** table; a factor with fewer than 2 levels is AVN_E_DEGENERATE naming it. */
-avn_rc stats_cli_factor_pair(stats_ctx *c, const char *xc, const char *yc, stats_frame *f /* OUT */);
+avn_rc stats_cli_factor_pair(stats_ctx *c, const char *xc, const char *yc, frame_sel *f /* OUT */);
 /* Cross table of the factors f->v[0] (rows) and f->v[1] (columns): counts
 ** r x c row-major, allocated (avn_free). */
-avn_rc stats_cli_crosstab(const stats_ctx *c, const stats_frame *f, double **counts /* OUT */);
+avn_rc stats_cli_crosstab(const stats_ctx *c, const frame_sel *f, double **counts /* OUT */);
 /* Adds "rows", "cols" (level names) and "observed" (array of rows) to c->json,
 ** and the table as text. */
-avn_rc stats_cli_put_table(stats_ctx *c, const stats_frame *f, const char *key,
+avn_rc stats_cli_put_table(stats_ctx *c, const frame_sel *f, const char *key,
                            const double *m);
 
 /* --conf-int of wilcoxon / mann-whitney: the status of wilcoxon_hl_*
@@ -221,7 +184,7 @@ char *stats_alt_sentence(char *buf, size_t n, const char *what, stats_alt a, dou
 /* ---- JSON result helpers ------------------------------------------------ */
 
 /* "method", "n" and "n_missing" (complete rows and rows dropped) of f. */
-void stats_json_head(stats_ctx *c, const char *method, const stats_frame *f);
+void stats_json_head(stats_ctx *c, const char *method, const frame_sel *f);
 /* Sets key to the number (null when NaN or infinite). */
 void stats_json_num(json_t *o, const char *key, double x);
 void stats_json_int(json_t *o, const char *key, long long v);

@@ -11,6 +11,7 @@
 
 
 #include "core/mem.h"
+#include "interop/csv_table.h"
 
 void stats_covars_free(stats_covars *m) {
   if (!m) return;
@@ -18,7 +19,7 @@ void stats_covars_free(stats_covars *m) {
   avn_free(m->names);
   avn_free(m->X);
   avn_free(m->cov);
-  stats_frame_free(&m->f);
+  frame_sel_free(&m->f);
   memset(m, 0, sizeof *m);
 }
 
@@ -51,36 +52,31 @@ avn_rc stats_covars_build(stats_ctx *c, const stats_colspec *roles, size_t nrole
   }
   for (size_t r = 0; r < nroles; r++) spec[r] = roles[r];
   /* Kind of each covariate: a factor when listed in --factors or when its
-  ** first non-missing cell is not a number, else numeric. Deciding on one
-  ** cell (not STATS_AUTO's scan of the whole column) saves a full parse of
-  ** every covariate on large files; a later non-numeric cell in a numeric
-  ** column is then refused naming the column, row and value. */
-  const csv_table *t = NULL;
-  rc = stats_cli_table(c, &t);
+  ** first non-missing cell is not a number, else numeric, so a later
+  ** non-numeric cell in a numeric column is refused naming the column, row
+  ** and value (not silently made a factor). Numeric covariates are
+  ** borrowed from the read (no selection copy): they go into X. */
+  const frame_vars *d = NULL;
+  rc = stats_cli_data(c, &d);
   if (rc) goto cleanup;
   for (size_t j = 0; j < m->ncov; j++) {
-    stats_kind kind = STATS_AUTO;
-    size_t col;
-    if (stats_cli_is_listed_factor(c, m->cov[j])) {
-      kind = STATS_FACTOR;
-    } else if (csv_table_find(t, m->cov[j], &col, NULL) == AVN_OK) {
-      size_t nr = csv_table_nrow(t), r = 0;
-      while (r < nr && csv_table_missing(t, r, col)) r++;
-      double v;
-      if (r < nr) kind = csv_parse_double(csv_table_cell(t, r, col), &v) ? STATS_NUMERIC
-                                                                          : STATS_FACTOR;
-    }
+    frame_sel_kind kind = FRAME_SEL_AUTO;
+    const frame_var *src = NULL;
+    if (stats_cli_is_listed_factor(c, m->cov[j]))
+      kind = FRAME_SEL_FACTOR;
+    else if (frame_vars_find(d, m->cov[j], &src, NULL) == AVN_OK && src->n_present)
+      kind = frame_var_first_numeric(src) ? FRAME_SEL_NUMERIC : FRAME_SEL_FACTOR;
     spec[nroles + j].name = m->cov[j];
     spec[nroles + j].kind = kind;
   }
-  rc = stats_cli_frame(c, spec, nroles + m->ncov, &m->f);
+  rc = stats_cli_frame_borrow(c, spec, nroles + m->ncov, nroles, &m->f);
   if (rc) goto cleanup;
   m->n = m->f.n;
   size_t k = 0;
   for (size_t j = 0; j < m->ncov; j++) {
-    const stats_var *v = &m->f.v[nroles + j];
-    k += v->kind == STATS_FACTOR ? (v->nlev ? v->nlev - 1 : 0) : 1;
-    if (v->kind == STATS_FACTOR && v->nlev < 2 && m->n > 0) {
+    const frame_svar *v = &m->f.v[nroles + j];
+    k += v->kind == FRAME_SEL_FACTOR ? (v->nlev ? v->nlev - 1 : 0) : 1;
+    if (v->kind == FRAME_SEL_FACTOR && v->nlev < 2 && m->n > 0) {
       rc = avn_fail(c->err, AVN_E_DEGENERATE, v->name, NULL,
                     "the factor has a single level in the complete rows: no contrast "
                     "to estimate");
@@ -96,9 +92,9 @@ avn_rc stats_covars_build(stats_ctx *c, const stats_colspec *roles, size_t nrole
   }
   size_t j0 = 0;
   for (size_t j = 0; j < m->ncov; j++) {
-    const stats_var *v = &m->f.v[nroles + j];
-    if (v->kind == STATS_FACTOR) {
-      rc = stats_dummy_code(v, m->n, m->X, k, j0, m->names + j0);
+    const frame_svar *v = &m->f.v[nroles + j];
+    if (v->kind == FRAME_SEL_FACTOR) {
+      rc = frame_dummy_code(v, m->n, m->X, k, j0, m->names + j0);
       if (rc) goto cleanup;
       j0 += v->nlev - 1;
     } else {
@@ -107,12 +103,14 @@ avn_rc stats_covars_build(stats_ctx *c, const stats_colspec *roles, size_t nrole
         rc = AVN_E_NOMEM;
         goto cleanup;
       }
-      for (size_t i = 0; i < m->n; i++) m->X[i * k + j0] = v->x[i];
+      for (size_t i = 0; i < m->n; i++) m->X[i * k + j0] = v->src->num[m->f.row[i]];
       j0++;
-      /* the column now lives in X: drop the frame's copy (1M rows x 8 B
-      ** each); stats_frame_free frees NULL harmlessly */
-      avn_free(m->f.v[nroles + j].x);
-      m->f.v[nroles + j].x = NULL;
+      /* the column now lives in X: in the last test of the run, the read
+      ** gives its copy back (1M rows x 8 B each) */
+      if (c->last) {
+        m->f.v[nroles + j].src = NULL;
+        frame_vars_release(c->data, v->name);
+      }
     }
   }
 cleanup:
@@ -121,8 +119,8 @@ cleanup:
   return rc;
 }
 
-avn_rc stats_covars_binary(stats_ctx *c, const stats_frame *f, size_t var, int *out) {
-  const stats_var *v = &f->v[var];
+avn_rc stats_covars_binary(stats_ctx *c, const frame_sel *f, size_t var, int *out) {
+  const frame_svar *v = &f->v[var];
   size_t n = f->n;
   for (size_t i = 0; i < n; i++) {
     double x = v->x[i];
@@ -156,9 +154,9 @@ static bool same_value(const char *a, const char *b) {
   return csv_parse_double(a, &x) && csv_parse_double(b, &y) && x == y;
 }
 
-avn_rc stats_covars_event(stats_ctx *c, const stats_frame *f, size_t var, int *out,
+avn_rc stats_covars_event(stats_ctx *c, const frame_sel *f, size_t var, int *out,
                           const char **coding) {
-  const stats_var *v = &f->v[var];
+  const frame_svar *v = &f->v[var];
   const char *want = stats_opt(&c->opts, "event-value");
   int *map = avn_calloc(v->nlev ? v->nlev : 1, sizeof *map);
   avn_rc rc = AVN_OK;
@@ -233,7 +231,7 @@ cleanup:
   return rc;
 }
 
-avn_rc stats_covars_surv(stats_ctx *c, const stats_frame *f, int **ev) {
+avn_rc stats_covars_surv(stats_ctx *c, const frame_sel *f, int **ev) {
   const char *coding = NULL;
   *ev = avn_calloc(f->n ? f->n : 1, sizeof **ev);
   if (!*ev) return AVN_E_NOMEM;
@@ -243,8 +241,8 @@ avn_rc stats_covars_surv(stats_ctx *c, const stats_frame *f, int **ev) {
   return rc;
 }
 
-avn_rc stats_covars_times(stats_ctx *c, const stats_frame *f, size_t var) {
-  const stats_var *v = &f->v[var];
+avn_rc stats_covars_times(stats_ctx *c, const frame_sel *f, size_t var) {
+  const frame_svar *v = &f->v[var];
   size_t n = f->n;
   for (size_t i = 0; i < n; i++)
     if (!(v->x[i] >= 0) || !isfinite(v->x[i])) {
@@ -310,7 +308,7 @@ avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
   const char *list = stats_opt(&c->opts, "predictors") ? "predictors" : "covariates";
   /* logistic: a non-numeric outcome (TRUE/FALSE, yes/no) is a factor whose
   ** first level is failure, as glm(family = binomial) reads one */
-  stats_colspec roles[2] = {{yc, logistic ? STATS_AUTO : STATS_NUMERIC}, {cc, STATS_FACTOR}};
+  stats_colspec roles[2] = {{yc, logistic ? FRAME_SEL_AUTO : FRAME_SEL_NUMERIC}, {cc, FRAME_SEL_FACTOR}};
   rc = stats_covars_build(c, roles, cc ? 2 : 1, list, !intercept, &m);
   if (rc) goto cleanup;
   const double *y = m.f.v[0].x;
@@ -321,8 +319,8 @@ avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
       rc = AVN_E_NOMEM;
       goto cleanup;
     }
-    const stats_var *yv = &m.f.v[0];
-    if (yv->kind == STATS_FACTOR) {
+    const frame_svar *yv = &m.f.v[0];
+    if (yv->kind == FRAME_SEL_FACTOR) {
       if (yv->nlev != 2) {
         rc = avn_fail(c->err, AVN_E_RANGE, yc, NULL,
                       "a non-numeric outcome must have exactly 2 levels (found %zu); the first "
@@ -339,12 +337,12 @@ avn_rc stats_covars_regress(stats_ctx *c, bool logistic) {
     for (size_t i = 0; i < m.n; i++) yb[i] = yi[i];
     y = yb;
   }
-  const stats_var *cl = cc ? &m.f.v[1] : NULL;
+  const frame_svar *cl = cc ? &m.f.v[1] : NULL;
   const char *const *nm = (const char *const *)m.names;
   if (degree > 1) {
     /* y ~ poly(x, K, raw = TRUE): the powers are formed in long double in
     ** the QR (regress_ols_poly), never rounded to double first */
-    if (m.k != 1 || m.f.v[m.f.nvar - 1].kind != STATS_NUMERIC) {
+    if (m.k != 1 || m.f.v[m.f.nvar - 1].kind != FRAME_SEL_NUMERIC) {
       rc = avn_fail(c->err, AVN_E_USAGE, "--degree", stats_opt(&c->opts, "degree"),
                     "a polynomial takes exactly one numeric predictor");
       goto cleanup;

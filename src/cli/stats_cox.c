@@ -43,10 +43,10 @@ avn_rc stats_cli_cox(stats_ctx *c) {
   cc = stats_opt(&c->opts, "cluster");
   sc = stats_opt(&c->opts, "strata");
   /* roles: time, event, then the optional cluster and strata columns */
-  stats_colspec roles[4] = {{tc, STATS_NUMERIC}, {ec, STATS_FACTOR}};
+  stats_colspec roles[4] = {{tc, FRAME_SEL_NUMERIC}, {ec, FRAME_SEL_FACTOR}};
   size_t nroles = 2, ci = 0, si = 0;
-  if (cc) roles[ci = nroles++] = (stats_colspec){cc, STATS_FACTOR};
-  if (sc) roles[si = nroles++] = (stats_colspec){sc, STATS_FACTOR};
+  if (cc) roles[ci = nroles++] = (stats_colspec){cc, FRAME_SEL_FACTOR};
+  if (sc) roles[si = nroles++] = (stats_colspec){sc, FRAME_SEL_FACTOR};
   rc = stats_covars_build(c, roles, nroles, "covariates", true, &m);
   if (rc) goto cleanup;
   if (m.n < 2) {
@@ -59,13 +59,16 @@ avn_rc stats_cli_cox(stats_ctx *c) {
   cox_opts_default(&o);
   o.ties = ties == 2 ? COX_TIES_EXACT : ties == 1 ? COX_TIES_BRESLOW : COX_TIES_EFRON;
   o.conf_level = conf;
-  const stats_var *cl = cc ? &m.f.v[ci] : NULL, *st = sc ? &m.f.v[si] : NULL;
+  const frame_svar *cl = cc ? &m.f.v[ci] : NULL, *st = sc ? &m.f.v[si] : NULL;
   if (st) {
     o.strata = st->code;
     o.nstrata = st->nlev;
   }
-  rc = cox_fit(m.n, m.k, m.f.v[0].x, ev, m.X, (const char *const *)m.names,
-               cl ? cl->code : NULL, cl ? cl->nlev : 0, &o, &r, c->err);
+  /* X is not needed after the fit: the fit sorts it in place and frees it */
+  double *X = m.X;
+  m.X = NULL;
+  rc = cox_fit_take(m.n, m.k, m.f.v[0].x, ev, X, (const char *const *)m.names,
+                    cl ? cl->code : NULL, cl ? cl->nlev : 0, &o, &r, c->err);
   if (rc) {
     stats_cli_role_field(c, "event", ec);
     stats_cli_role_field(c, "time", tc);

@@ -44,7 +44,7 @@ static avn_rc text_desc(stats_ctx *c, const char *label, size_t n_missing, const
 }
 
 /* Counts of the factor var among rows idx[0..m), into a "levels" array. */
-static avn_rc put_counts(stats_ctx *c, json_t *o, const stats_var *v, const size_t *idx,
+static avn_rc put_counts(stats_ctx *c, json_t *o, const frame_svar *v, const size_t *idx,
                          size_t m, const char *label) {
   size_t *cnt = avn_calloc(v->nlev ? v->nlev : 1, sizeof *cnt);
   json_t *arr = json_array();
@@ -80,17 +80,20 @@ cleanup:
 
 avn_rc stats_cli_describe(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   size_t *idx = NULL, *start = NULL, *gmiss = NULL;
   double *tmp = NULL;
   const char *colname = NULL, *groupname = NULL;
-  size_t col = 0;
   double conf = 0.95, qt = 7;
   desc_result d;
 
   rc = stats_cli_allow(c, "col,group,factors,quantile-type,conf-level,alpha,levels,ref");
   if (rc) goto cleanup;
-  rc = stats_cli_column(c, "col", &col, &colname);
+  const frame_vars *data = NULL;
+  const frame_var *column = NULL;
+  rc = stats_cli_data(c, &data);
+  if (!rc) rc = stats_opt_req(&c->opts, "col", &colname, c->err);
+  if (!rc) rc = frame_vars_find(data, colname, &column, c->err);
   if (rc) goto cleanup;
   rc = stats_cli_conf_level(c, &conf);
   if (rc) goto cleanup;
@@ -102,21 +105,21 @@ avn_rc stats_cli_describe(stats_ctx *c) {
     goto cleanup;
   }
   groupname = stats_opt(&c->opts, "group");
-  stats_colspec spec[2] = {{colname, STATS_AUTO}, {groupname, STATS_FACTOR}};
+  stats_colspec spec[2] = {{colname, FRAME_SEL_AUTO}, {groupname, FRAME_SEL_FACTOR}};
   rc = stats_cli_frame(c, spec, groupname ? 2 : 1, &f);
   if (rc) goto cleanup;
-  const stats_var *v = &f.v[0];
-  stats_json_str(c->json, "method", v->kind == STATS_NUMERIC ? "describe (numeric)"
+  const frame_svar *v = &f.v[0];
+  stats_json_str(c->json, "method", v->kind == FRAME_SEL_NUMERIC ? "describe (numeric)"
                                                              : "describe (categorical)");
   stats_json_str(c->json, "column", colname);
   stats_json_int(c->json, "n", (long long)f.n);
   stats_json_int(c->json, "n_missing", (long long)f.n_missing);
-  if (v->kind == STATS_NUMERIC) {
+  if (v->kind == FRAME_SEL_NUMERIC) {
     stats_json_num(c->json, "conf_level", conf);
     stats_json_int(c->json, "quantile_type", (long long)qt);
   }
   if (!groupname) {
-    if (v->kind == STATS_NUMERIC) {
+    if (v->kind == FRAME_SEL_NUMERIC) {
       rc = desc_summary(v->x, f.n, conf, (int)qt, &d);
       if (rc == AVN_E_DEGENERATE) {
         rc = avn_fail(c->err, rc, colname, NULL, "no non-missing values to describe");
@@ -131,9 +134,8 @@ avn_rc stats_cli_describe(stats_ctx *c) {
     goto cleanup;
   }
   /* per group */
-  const stats_var *g = &f.v[1];
-  const csv_table *t = c->table;
-  rc = stats_group_index(g, f.n, &idx, &start);
+  const frame_svar *g = &f.v[1];
+  rc = frame_group_index(g, f.n, &idx, &start);
   if (rc) goto cleanup;
   gmiss = avn_calloc(g->nlev ? g->nlev : 1, sizeof *gmiss);
   tmp = avn_malloc((f.n ? f.n : 1) * sizeof *tmp);
@@ -142,9 +144,10 @@ avn_rc stats_cli_describe(stats_ctx *c) {
     goto cleanup;
   }
   /* rows with a group but no value: missing within that group */
-  for (size_t r = 0; r < csv_table_nrow(t); r++) {
-    if (csv_table_missing(t, r, g->col) || !csv_table_missing(t, r, v->col)) continue;
-    const char *s = csv_table_cell(t, r, g->col);
+  for (size_t r = 0; r < c->data->nrow; r++) {
+    if (frame_var_missing(g->src, r) || !frame_var_missing(v->src, r)) continue;
+    char buf[40];
+    const char *s = frame_var_text(g->src, r, buf, sizeof buf);
     for (size_t k = 0; k < g->nlev; k++)
       if (!strcmp(s, g->levels[k])) gmiss[k]++;
   }
@@ -166,7 +169,7 @@ avn_rc stats_cli_describe(stats_ctx *c) {
     stats_json_str(o, "level", g->levels[k]);
     stats_json_int(o, "n", (long long)m);
     stats_json_int(o, "n_missing", (long long)gmiss[k]);
-    if (v->kind == STATS_NUMERIC) {
+    if (v->kind == FRAME_SEL_NUMERIC) {
       for (size_t i = 0; i < m; i++) tmp[i] = v->x[idx[start[k] + i]];
       rc = desc_summary(tmp, m, conf, (int)qt, &d);
       if (rc) goto cleanup;
@@ -180,7 +183,7 @@ avn_rc stats_cli_describe(stats_ctx *c) {
 
 cleanup:
   if (rc == AVN_E_NOMEM && c->err->rc == AVN_OK) avn_fail(c->err, rc, NULL, NULL, "out of memory");
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   avn_free(idx);
   avn_free(start);
   avn_free(gmiss);

@@ -10,7 +10,7 @@
 void stats_design_free(stats_design *d) {
   size_t j;
   if (!d) return;
-  stats_frame_free(&d->f);
+  frame_sel_free(&d->f);
   avn_free(d->X);
   if (d->names)
     for (j = 0; j < d->p; j++) avn_free(d->names[j]);
@@ -47,22 +47,22 @@ avn_rc stats_design_build(stats_ctx *c, const char *outcome, const char *subject
     goto cleanup;
   }
   k = 0;
-  spec[k++] = (stats_colspec){outcome, STATS_NUMERIC};
-  spec[k++] = (stats_colspec){subject, STATS_FACTOR};
-  if (nested) spec[k++] = (stats_colspec){nested, STATS_FACTOR};
+  spec[k++] = (stats_colspec){outcome, FRAME_SEL_NUMERIC};
+  spec[k++] = (stats_colspec){subject, FRAME_SEL_FACTOR};
+  if (nested) spec[k++] = (stats_colspec){nested, FRAME_SEL_FACTOR};
   for (i = 0; i < npred; i++) {
     int dup = 0;
     for (j = 0; j < nfac; j++) dup |= strcmp(pred[i], fac[j]) == 0;
     if (dup) { /* listed in both: a factor, once */
-      spec[k++] = (stats_colspec){pred[i], STATS_FACTOR};
+      spec[k++] = (stats_colspec){pred[i], FRAME_SEL_FACTOR};
       continue;
     }
-    spec[k++] = (stats_colspec){pred[i], STATS_AUTO};
+    spec[k++] = (stats_colspec){pred[i], FRAME_SEL_AUTO};
   }
   for (j = 0; j < nfac; j++) {
     int dup = 0;
     for (i = 0; i < npred; i++) dup |= strcmp(pred[i], fac[j]) == 0;
-    if (!dup) spec[k++] = (stats_colspec){fac[j], STATS_FACTOR};
+    if (!dup) spec[k++] = (stats_colspec){fac[j], FRAME_SEL_FACTOR};
   }
   nspec = k;
   rc = stats_cli_frame(c, spec, nspec, &d->f);
@@ -71,7 +71,7 @@ avn_rc stats_design_build(stats_ctx *c, const char *outcome, const char *subject
   d->n_missing = d->f.n_missing;
   d->p = 1;
   for (k = 2 + (nested ? 1 : 0); k < nspec; k++)
-    d->p += d->f.v[k].kind == STATS_FACTOR ? (d->f.v[k].nlev ? d->f.v[k].nlev - 1 : 0) : 1;
+    d->p += d->f.v[k].kind == FRAME_SEL_FACTOR ? (d->f.v[k].nlev ? d->f.v[k].nlev - 1 : 0) : 1;
   if (d->n == 0) {
     rc = avn_fail(c->err, AVN_E_DEGENERATE, outcome, NULL,
                   "no complete rows (%zu dropped for missing cells)", d->n_missing);
@@ -100,15 +100,15 @@ avn_rc stats_design_build(stats_ctx *c, const char *outcome, const char *subject
   }
   col = 1;
   for (k = 2 + (nested ? 1 : 0); k < nspec; k++) {
-    stats_var *v = &d->f.v[k];
-    if (v->kind == STATS_FACTOR) {
+    frame_svar *v = &d->f.v[k];
+    if (v->kind == FRAME_SEL_FACTOR) {
       if (v->nlev < 2) {
         rc = avn_fail(c->err, AVN_E_DEGENERATE, v->name, NULL,
                       "a factor needs at least 2 levels among complete rows, found %zu",
                       v->nlev);
         goto cleanup;
       }
-      rc = stats_dummy_code(v, d->n, d->X, d->p, col, d->names + col);
+      rc = frame_dummy_code(v, d->n, d->X, d->p, col, d->names + col);
       if (rc) {
         avn_fail(c->err, rc, v->name, NULL, "dummy coding failed");
         goto cleanup;

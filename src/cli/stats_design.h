@@ -15,7 +15,7 @@
 #include "cli/stats_cli.h"
 
 typedef struct stats_design {
-  stats_frame f;       /* columns: outcome, subject, [nested], terms... */
+  frame_sel f;       /* columns: outcome, subject, [nested], terms... */
   size_t n, p, n_missing;
   double *X;           /* n x p row-major */
   double *y;           /* borrowed from f */

@@ -14,7 +14,7 @@
 
 avn_rc stats_cli_fisher(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   double *tab = NULL, conf = 0.95;
   const char *xc = NULL, *yc = NULL;
   stats_alt alt;
@@ -71,6 +71,6 @@ avn_rc stats_cli_fisher(stats_ctx *c) {
         .estimate_name = is22 ? "odds ratio" : NULL, .estimate = is22 ? r.estimate : NAN});
 cleanup:
   avn_free(tab);
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

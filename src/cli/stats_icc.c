@@ -15,7 +15,7 @@
 
 avn_rc stats_cli_icc(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   stats_colspec *spec = NULL;
   char **cols = NULL;
   size_t k = 0, i, j;
@@ -54,7 +54,7 @@ avn_rc stats_cli_icc(stats_ctx *c) {
     goto cleanup;
   }
   for (j = 0; j < k; j++)
-    spec[j] = (stats_colspec){cols ? cols[j] : (j ? yc : xc), STATS_NUMERIC};
+    spec[j] = (stats_colspec){cols ? cols[j] : (j ? yc : xc), FRAME_SEL_NUMERIC};
   rc = stats_cli_frame(c, spec, k, &f);
   if (rc) goto cleanup;
   if (f.n < 2) {
@@ -120,6 +120,6 @@ cleanup:
   avn_free(m);
   avn_free(spec);
   avn_free(cols);
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

@@ -12,6 +12,7 @@
 
 #include "cli/stats_cli.h"
 #include "core/mem.h"
+#include "interop/csv_table.h"
 #include "stats/agree.h"
 
 static int cmp_level(const void *a, const void *b) {
@@ -23,7 +24,7 @@ static int cmp_level(const void *a, const void *b) {
 
 avn_rc stats_cli_kappa(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   stats_ctx cc = *c;
   stats_optval *ov = NULL;
   const char *xc = NULL, *yc = NULL, *ls = NULL;
@@ -53,7 +54,7 @@ avn_rc stats_cli_kappa(stats_ctx *c) {
     if (strcmp(c->opts.v[i].name, "levels") != 0) ov[o++] = c->opts.v[i];
   cc.opts.v = ov;
   cc.opts.n = o;
-  stats_colspec spec[] = {{xc, STATS_FACTOR}, {yc, STATS_FACTOR}};
+  stats_colspec spec[] = {{xc, FRAME_SEL_FACTOR}, {yc, FRAME_SEL_FACTOR}};
   rc = stats_cli_frame(&cc, spec, 2, &f);
   if (rc) goto cleanup;
   if (f.n < 2) {
@@ -149,6 +150,6 @@ cleanup:
   avn_free(x);
   avn_free(y);
   avn_free(ov);
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

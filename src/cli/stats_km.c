@@ -15,6 +15,7 @@
 #include "cli/stats_cli.h"
 #include "cli/stats_covars.h"
 #include "core/mem.h"
+#include "interop/csv_table.h"
 #include "stats/km.h"
 
 static const char *const conf_types[] = {"log", "log-log", "plain", NULL};
@@ -55,7 +56,7 @@ avn_rc stats_cli_km(stats_ctx *c) {
         goto cleanup;
       }
   }
-  stats_colspec roles[3] = {{tc, STATS_NUMERIC}, {ec, STATS_FACTOR}, {gc, STATS_FACTOR}};
+  stats_colspec roles[3] = {{tc, FRAME_SEL_NUMERIC}, {ec, FRAME_SEL_FACTOR}, {gc, FRAME_SEL_FACTOR}};
   rc = stats_covars_build(c, roles, gc ? 3 : 2, "covariates", false, &m);
   if (!rc && m.ncov)
     rc = avn_fail(c->err, AVN_E_USAGE, "--covariates", NULL, "km takes no covariates");
@@ -66,7 +67,7 @@ avn_rc stats_cli_km(stats_ctx *c) {
   if (rc) goto cleanup;
   rc = stats_covars_surv(c, &m.f, &ev);
   if (rc) goto cleanup;
-  const stats_var *g = gc ? &m.f.v[2] : NULL;
+  const frame_svar *g = gc ? &m.f.v[2] : NULL;
   rc = km_fit(m.n, m.f.v[0].x, ev, g ? g->code : NULL, g ? g->nlev : 1, (km_conf_type)ct, conf,
               &r, c->err);
   if (rc) goto cleanup;

@@ -11,7 +11,7 @@
 
 avn_rc stats_cli_kruskal(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   const char *vc = NULL, *gc = NULL;
   char dn[300];
   kruskal_result r;
@@ -37,6 +37,6 @@ avn_rc stats_cli_kruskal(stats_ctx *c) {
                                           .p = r.p, .conf_level = NAN, .ci_low = NAN,
                                           .ci_high = NAN, .estimate = NAN});
 cleanup:
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

@@ -29,7 +29,7 @@ avn_rc stats_cli_logrank(stats_ctx *c) {
   if (!rc) rc = stats_opt_req(&c->opts, "group", &gc, c->err);
   if (!rc) rc = stats_opt_double(&c->opts, "rho", 0.0, 0.0, 1e6, &rho, c->err);
   if (rc) goto cleanup;
-  stats_colspec roles[3] = {{tc, STATS_NUMERIC}, {ec, STATS_FACTOR}, {gc, STATS_FACTOR}};
+  stats_colspec roles[3] = {{tc, FRAME_SEL_NUMERIC}, {ec, FRAME_SEL_FACTOR}, {gc, FRAME_SEL_FACTOR}};
   rc = stats_covars_build(c, roles, 3, "covariates", false, &m);
   if (rc) goto cleanup;
   if (m.n < 2) {
@@ -38,7 +38,7 @@ avn_rc stats_cli_logrank(stats_ctx *c) {
   }
   rc = stats_covars_surv(c, &m.f, &ev);
   if (rc) goto cleanup;
-  const stats_var *g = &m.f.v[2];
+  const frame_svar *g = &m.f.v[2];
   rc = logrank_test_rho(m.n, m.f.v[0].x, ev, g->code, g->nlev, rho, &r, c->err);
   if (rc) {
     /* the library names its roles generically: give the user's columns */

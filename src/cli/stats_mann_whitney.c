@@ -15,7 +15,7 @@ static const char *const exact_words[] = {"auto", "yes", "no", NULL};
 
 avn_rc stats_cli_mann_whitney(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   double *x = NULL, *y = NULL, mu = 0.0, conf = 0.95;
   wilcoxon_hl hl = {.estimate = NAN, .ci_low = NAN, .ci_high = NAN, .conf_level = NAN};
   size_t nx = 0, ny = 0;
@@ -33,7 +33,7 @@ avn_rc stats_cli_mann_whitney(stats_ctx *c) {
   if (!rc) rc = stats_opt_req(&c->opts, "value", &vc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "group", &gc, c->err);
   if (rc) goto cleanup;
-  stats_colspec spec[] = {{vc, STATS_NUMERIC}, {gc, STATS_FACTOR}};
+  stats_colspec spec[] = {{vc, FRAME_SEL_NUMERIC}, {gc, FRAME_SEL_FACTOR}};
   rc = stats_cli_frame(c, spec, 2, &f);
   if (rc) goto cleanup;
   rc = stats_cli_two_groups(c, &f, 0, 1, &x, &nx, &y, &ny);
@@ -81,6 +81,6 @@ avn_rc stats_cli_mann_whitney(stats_ctx *c) {
 cleanup:
   avn_free(x);
   avn_free(y);
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

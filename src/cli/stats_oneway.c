@@ -11,7 +11,7 @@
 
 avn_rc stats_cli_oneway(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   const char *vc = NULL, *gc = NULL;
   char dn[300], b[4][48];
   double F = 0, df1 = 0, df2 = 0, p = 0;
@@ -20,7 +20,7 @@ avn_rc stats_cli_oneway(stats_ctx *c) {
   if (rc) goto cleanup;
   bool ve = stats_has(&c->opts, "var-equal");
   stats_cli_center_exact(c, &f, 0);   /* F is shift-invariant: exact digits */
-  const stats_var *g = &f.v[1];
+  const frame_svar *g = &f.v[1];
   if (ve) {
     anova_result r;
     rc = anova_oneway(f.v[0].x, g->code, f.n, g->nlev, &r);
@@ -51,6 +51,6 @@ avn_rc stats_cli_oneway(stats_ctx *c) {
                          method, dn, stats_fmt_num(b[0], 48, F, 5), stats_fmt_num(b[1], 48, df1, 5),
                          stats_fmt_num(b[2], 48, df2, 5), stats_fmt_p(b[3], 48, p, 4));
 cleanup:
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

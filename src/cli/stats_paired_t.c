@@ -13,7 +13,7 @@
 
 avn_rc stats_cli_paired_t(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   double *d = NULL, conf = 0.95, mu = 0.0;
   const char *xc = NULL, *yc = NULL;
   stats_alt alt;
@@ -27,7 +27,7 @@ avn_rc stats_cli_paired_t(stats_ctx *c) {
   if (!rc) rc = stats_cli_alternative(c, &alt);
   if (!rc) rc = stats_opt_double(&c->opts, "mu", 0.0, -INFINITY, INFINITY, &mu, c->err);
   if (rc) goto cleanup;
-  stats_colspec spec[] = {{xc, STATS_NUMERIC}, {yc, STATS_NUMERIC}};
+  stats_colspec spec[] = {{xc, FRAME_SEL_NUMERIC}, {yc, FRAME_SEL_NUMERIC}};
   rc = stats_cli_frame(c, spec, 2, &f);
   if (rc) goto cleanup;
   d = avn_malloc((f.n ? f.n : 1) * sizeof *d);
@@ -83,6 +83,6 @@ avn_rc stats_cli_paired_t(stats_ctx *c) {
       .estimate_name = "mean difference", .estimate = r.estimate});
 cleanup:
   avn_free(d);
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

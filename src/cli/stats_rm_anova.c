@@ -17,7 +17,7 @@
 
 avn_rc stats_cli_rm_anova(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   const char *vc = NULL, *sc = NULL, *wc = NULL;
   static const char *const adj[] = {"bonferroni", "holm", NULL};
   int ai = 0;
@@ -32,7 +32,7 @@ avn_rc stats_cli_rm_anova(stats_ctx *c) {
   if (!rc) rc = stats_opt_req(&c->opts, "within", &wc, c->err);
   if (!rc) rc = stats_opt_choice(&c->opts, "p-adjust", adj, 0, &ai, c->err);
   if (rc) goto cleanup;
-  stats_colspec spec[] = {{vc, STATS_NUMERIC}, {sc, STATS_FACTOR}, {wc, STATS_FACTOR}};
+  stats_colspec spec[] = {{vc, FRAME_SEL_NUMERIC}, {sc, FRAME_SEL_FACTOR}, {wc, FRAME_SEL_FACTOR}};
   rc = stats_cli_frame(c, spec, 3, &f);
   if (rc) goto cleanup;
   ns = f.v[1].nlev;
@@ -146,6 +146,6 @@ cleanup:
   rmanova_result_free(&r);
   avn_free(wide);
   avn_free(keep);
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

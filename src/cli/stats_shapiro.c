@@ -10,7 +10,7 @@
 
 avn_rc stats_cli_shapiro(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   const char *col = NULL;
   swilk_result r;
 
@@ -18,7 +18,7 @@ avn_rc stats_cli_shapiro(stats_ctx *c) {
   if (rc) goto cleanup;
   rc = stats_opt_req(&c->opts, "col", &col, c->err);
   if (rc) goto cleanup;
-  stats_colspec spec[] = {{col, STATS_NUMERIC}};
+  stats_colspec spec[] = {{col, FRAME_SEL_NUMERIC}};
   rc = stats_cli_frame(c, spec, 1, &f);
   if (rc) goto cleanup;
   rc = swilk_test(f.v[0].x, f.n, &r);
@@ -44,6 +44,6 @@ avn_rc stats_cli_shapiro(stats_ctx *c) {
                                           .conf_level = NAN, .ci_low = NAN, .ci_high = NAN,
                                           .estimate = NAN});
 cleanup:
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

@@ -36,7 +36,7 @@ static avn_rc put(stats_ctx *c, const ttest_result *r, const char *method, const
 
 avn_rc stats_cli_t(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   double *x = NULL, *y = NULL, conf = 0.95, mu = 0.0;
   size_t nx = 0, ny = 0;
   const char *vc = NULL, *gc = NULL, *col = NULL;
@@ -51,7 +51,7 @@ avn_rc stats_cli_t(stats_ctx *c) {
   if (rc) goto cleanup;
   col = stats_opt(&c->opts, "col");
   if (col) {
-    stats_colspec spec[] = {{col, STATS_NUMERIC}};
+    stats_colspec spec[] = {{col, FRAME_SEL_NUMERIC}};
     rc = stats_cli_frame(c, spec, 1, &f);
     if (rc) goto cleanup;
     rc = ttest_one(f.v[0].x, f.n, mu, (int)alt, conf, &r);
@@ -75,7 +75,7 @@ avn_rc stats_cli_t(stats_ctx *c) {
   rc = stats_opt_req(&c->opts, "value", &vc, c->err);
   if (!rc) rc = stats_opt_req(&c->opts, "group", &gc, c->err);
   if (rc) goto cleanup;
-  stats_colspec spec[] = {{vc, STATS_NUMERIC}, {gc, STATS_FACTOR}};
+  stats_colspec spec[] = {{vc, FRAME_SEL_NUMERIC}, {gc, FRAME_SEL_FACTOR}};
   rc = stats_cli_frame(c, spec, 2, &f);
   if (rc) goto cleanup;
   rc = stats_cli_two_groups(c, &f, 0, 1, &x, &nx, &y, &ny);
@@ -110,6 +110,6 @@ avn_rc stats_cli_t(stats_ctx *c) {
 cleanup:
   avn_free(x);
   avn_free(y);
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

@@ -17,7 +17,7 @@ static const char *const exact_words[] = {"auto", "yes", "no", NULL};
 
 avn_rc stats_cli_wilcoxon(stats_ctx *c) {
   avn_rc rc = AVN_OK;
-  stats_frame f = {0};
+  frame_sel f = {0};
   double *d = NULL, mu = 0.0, conf = 0.95;
   wilcoxon_hl hl = {.estimate = NAN, .ci_low = NAN, .ci_high = NAN, .conf_level = NAN};
   const char *xc = NULL, *yc = NULL, *col = NULL;
@@ -34,7 +34,7 @@ avn_rc stats_cli_wilcoxon(stats_ctx *c) {
   if (rc) goto cleanup;
   col = stats_opt(&c->opts, "col");
   if (col) {
-    stats_colspec spec[] = {{col, STATS_NUMERIC}};
+    stats_colspec spec[] = {{col, FRAME_SEL_NUMERIC}};
     rc = stats_cli_frame(c, spec, 1, &f);
     if (rc) goto cleanup;
     d = avn_malloc((f.n ? f.n : 1) * sizeof *d);
@@ -45,7 +45,7 @@ avn_rc stats_cli_wilcoxon(stats_ctx *c) {
     rc = stats_opt_req(&c->opts, "x", &xc, c->err);
     if (!rc) rc = stats_opt_req(&c->opts, "y", &yc, c->err);
     if (rc) goto cleanup;
-    stats_colspec spec[] = {{xc, STATS_NUMERIC}, {yc, STATS_NUMERIC}};
+    stats_colspec spec[] = {{xc, FRAME_SEL_NUMERIC}, {yc, FRAME_SEL_NUMERIC}};
     rc = stats_cli_frame(c, spec, 2, &f);
     if (rc) goto cleanup;
     d = avn_malloc((f.n ? f.n : 1) * sizeof *d);
@@ -99,6 +99,6 @@ nomem:
   rc = avn_fail(c->err, AVN_E_NOMEM, NULL, NULL, "out of memory");
 cleanup:
   avn_free(d);
-  stats_frame_free(&f);
+  frame_sel_free(&f);
   return rc;
 }

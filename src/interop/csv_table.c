@@ -184,44 +184,19 @@ static void csv_free_hook(void *p) { avn_free(p); }
 /* Feeds one source to libcsv. next() returns the next block (len 0 = end). */
 typedef size_t (*block_fn)(void *src, char *buf, size_t cap, int *ioerr);
 
-static avn_rc read_any(block_fn next, void *src, const char *label,
-                       csv_table **out, avn_err *e) {
+static avn_rc stream_any(block_fn next, void *src, const char *label, const csv_sink *k,
+                         avn_err *e) {
   avn_rc rc = AVN_OK;
   struct csv_parser p;
   bool p_init = false;
-  char *buf = NULL;
-  csv_table *t = NULL;
-  reader r = {0};
-
-  *out = NULL;
-  t = avn_calloc(1, sizeof *t);
-  buf = avn_malloc(READ_BLOCK);
-  if (!t || !buf) {
-    rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory");
-    goto cleanup;
-  }
-  /* offset 0 = the shared empty string */
-  t->text = avn_malloc(ARENA_MIN);
-  if (!t->text) {
-    rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory");
-    goto cleanup;
-  }
-  t->text_cap = ARENA_MIN;
-  t->text[0] = '\0';
-  t->text_len = 1;
-
-  if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+  char *buf = avn_malloc(READ_BLOCK);
+  if (!buf || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
     rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory");
     goto cleanup;
   }
   p_init = true;
   csv_set_realloc_func(&p, csv_realloc_hook);
   csv_set_free_func(&p, csv_free_hook);
-
-  r.t = t;
-  r.label = label;
-  r.e = e;
-  r.in_header = true;
   for (;;) {
     int ioerr = 0;
     size_t n = next(src, buf, READ_BLOCK, &ioerr);
@@ -230,36 +205,26 @@ static avn_rc read_any(block_fn next, void *src, const char *label,
       goto cleanup;
     }
     if (n == 0) break;
-    if (csv_parse(&p, buf, n, field_cb, row_cb, &r) != n && !r.rc) {
+    if (csv_parse(&p, buf, n, k->field, k->row, k->ctx) != n && !*k->rc) {
       if (csv_error(&p) == CSV_ENOMEM || csv_error(&p) == CSV_ETOOBIG)
-        r.rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory near data row %zu",
-                        t->nrow + 1);
+        *k->rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory near data row %zu",
+                          *k->nrow + 1);
       else
-        r.rc = avn_fail(e, AVN_E_PARSE, label, NULL, "malformed CSV near data row %zu: %s",
-                        t->nrow + 1, csv_strerror(csv_error(&p)));
+        *k->rc = avn_fail(e, AVN_E_PARSE, label, NULL, "malformed CSV near data row %zu: %s",
+                          *k->nrow + 1, csv_strerror(csv_error(&p)));
     }
-    if (r.rc) {
-      rc = r.rc;
+    if (*k->rc) {
+      rc = *k->rc;
       goto cleanup;
     }
   }
-  if (csv_fini(&p, field_cb, row_cb, &r) != 0 && !r.rc)
-    r.rc = avn_fail(e, AVN_E_PARSE, label, NULL, "malformed CSV at the end (unterminated quote?)");
-  if (r.rc) {
-    rc = r.rc;
-    goto cleanup;
-  }
-  if (r.in_header || t->ncol == 0) {
-    rc = avn_fail(e, AVN_E_PARSE, label, NULL, "empty file: a header row is required");
-    goto cleanup;
-  }
-  *out = t;
-  t = NULL;
+  if (csv_fini(&p, k->field, k->row, k->ctx) != 0 && !*k->rc)
+    *k->rc = avn_fail(e, AVN_E_PARSE, label, NULL, "malformed CSV at the end (unterminated quote?)");
+  rc = *k->rc;
 
 cleanup:
   if (p_init) csv_free(&p);
   avn_free(buf);
-  csv_table_free(t);
   return rc;
 }
 
@@ -285,19 +250,64 @@ static size_t mem_block(void *src, char *buf, size_t cap, int *ioerr) {
   return n;
 }
 
-avn_rc csv_table_read_file(const char *path, csv_table **out, avn_err *e) {
-  *out = NULL;
+avn_rc csv_stream_file(const char *path, const csv_sink *k, avn_err *e) {
   FILE *f = fopen(path, "rb");
   if (!f) return avn_fail(e, AVN_E_IO, "--data", path, "cannot open: %s", strerror(errno));
-  avn_rc rc = read_any(file_block, f, path, out, e);
+  avn_rc rc = stream_any(file_block, f, path, k, e);
   fclose(f);
   return rc;
 }
 
+avn_rc csv_stream_mem(const char *data, size_t len, const char *label, const csv_sink *k,
+                      avn_err *e) {
+  mem_src m = {data, len};
+  return stream_any(mem_block, &m, label, k, e);
+}
+
+/* A csv_table from a stream already open (path or memory). */
+static avn_rc read_table(const char *path, const char *data, size_t len, const char *label,
+                         csv_table **out, avn_err *e) {
+  avn_rc rc = AVN_OK;
+  csv_table *t = NULL;
+  reader r = {0};
+
+  *out = NULL;
+  t = avn_calloc(1, sizeof *t);
+  /* offset 0 = the shared empty string */
+  if (t) t->text = avn_malloc(ARENA_MIN);
+  if (!t || !t->text) {
+    rc = avn_fail(e, AVN_E_NOMEM, label, NULL, "out of memory");
+    goto cleanup;
+  }
+  t->text_cap = ARENA_MIN;
+  t->text[0] = '\0';
+  t->text_len = 1;
+  r.t = t;
+  r.label = label;
+  r.e = e;
+  r.in_header = true;
+  csv_sink k = {field_cb, row_cb, &r, &r.rc, &t->nrow};
+  rc = path ? csv_stream_file(path, &k, e) : csv_stream_mem(data, len, label, &k, e);
+  if (rc) goto cleanup;
+  if (r.in_header || t->ncol == 0) {
+    rc = avn_fail(e, AVN_E_PARSE, label, NULL, "empty file: a header row is required");
+    goto cleanup;
+  }
+  *out = t;
+  t = NULL;
+
+cleanup:
+  csv_table_free(t);
+  return rc;
+}
+
+avn_rc csv_table_read_file(const char *path, csv_table **out, avn_err *e) {
+  return read_table(path, NULL, 0, path, out, e);
+}
+
 avn_rc csv_table_read_mem(const char *data, size_t len, const char *label,
                           csv_table **out, avn_err *e) {
-  mem_src m = {data, len};
-  return read_any(mem_block, &m, label ? label : "csv", out, e);
+  return read_table(NULL, data, len, label ? label : "csv", out, e);
 }
 
 void csv_table_free(csv_table *t) {

@@ -75,6 +75,24 @@ avn_rc csv_table_numeric(const csv_table *t, size_t col, double *x /* OUT */,
 ** at least one). Used to decide numeric vs categorical. */
 bool csv_table_is_numeric(const csv_table *t, size_t col);
 
+/* The streaming reader under csv_table (and src/frame's typed reader):
+** libcsv (RFC 4180, strict) fed in 64 KiB blocks, field(text, len, ctx) per
+** field and row(ch, ctx) per record, as csv_parse() calls them. The
+** callbacks cannot stop libcsv, so they record their first error in *rc
+** and ignore the rest; the stream stops after the block and returns *rc.
+** *nrow (the rows the callbacks have taken) numbers the data row in
+** messages about malformed CSV. */
+typedef struct csv_sink {
+  void (*field)(void *text, size_t len, void *ctx);
+  void (*row)(int ch, void *ctx);
+  void *ctx;
+  avn_rc *rc;
+  const size_t *nrow;
+} csv_sink;
+avn_rc csv_stream_file(const char *path, const csv_sink *k, avn_err *e);
+avn_rc csv_stream_mem(const char *data, size_t len, const char *label, const csv_sink *k,
+                      avn_err *e);
+
 /* Lexer used by the above: true and *x set when s is a finite decimal
 ** number with optional surrounding spaces. */
 bool csv_parse_double(const char *s, double *x /* OUT */);

@@ -302,10 +302,12 @@ static int cox_compute(cox_work *w, const double *beta, double *loglik,
 
 /* ---- concordance -------------------------------------------------------- */
 
-static void fen_add(int64_t *f, size_t m, size_t i, int64_t d) {
+/* Fenwick trees of counts over score ranks: 32-bit counts (n < 2^31), so
+** a tree over 1,000,000 ranks is 4 MB and stays in cache. */
+static void fen_add(int32_t *f, size_t m, size_t i, int32_t d) {
   for (i++; i <= m; i += i & (~i + 1)) f[i - 1] += d;
 }
-static int64_t fen_sum(const int64_t *f, size_t i) { /* count of ranks < i */
+static int64_t fen_sum(const int32_t *f, size_t i) { /* count of ranks < i */
   int64_t s = 0;
   for (; i > 0; i -= i & (~i + 1)) s += f[i - 1];
   return s;
@@ -324,13 +326,15 @@ static avn_rc strata_resort(size_t n, const int *strata, uint32_t *ord) {
 
 /* One stratum's rows rec[0..ns) (by ascending time) against the Fenwick
 ** trees fen / fen_eq over score ranks rk[]: adds its pair counts to c and
-** each row's own counts to ic / id / itx (indexed by rec[].idx), then
-** empties the trees. Pass 1 (descending time) counts, for each event, the
-** rows still at risk (later times, and censorings at its own time); pass 2
-** (ascending) counts, for each row, the earlier events it was at risk for. */
-static void conc_stratum(const cox_rec *rec, const size_t *rk, size_t ns, size_t m,
-                         int64_t *fen, int64_t *fen_eq, int64_t *grp_eq, cox_conc *c,
-                         double *ic, double *id, double *itx) {
+** each row's own counts to dif (concordant - discordant) and all
+** (concordant + discordant + tied on the score), indexed by rec[].idx (the
+** jackknife below needs only those two), then empties the trees. Pass 1
+** (descending time) counts, for each event, the rows still at risk (later
+** times, and censorings at its own time); pass 2 (ascending) counts, for
+** each row, the earlier events it was at risk for. */
+static void conc_stratum(const cox_rec *rec, const uint32_t *rk, size_t ns, size_t m,
+                         int32_t *fen, int32_t *fen_eq, int32_t *grp_eq, cox_conc *c,
+                         double *dif, double *all) {
   int64_t intree = 0;
   size_t hi = ns;
   while (hi > 0) {
@@ -349,12 +353,12 @@ static void conc_stratum(const cox_rec *rec, const size_t *rk, size_t ns, size_t
       nd++;
       int64_t below = fen_sum(fen, rk[i]);
       int64_t eq = fen_eq[rk[i]];
+      int64_t above = intree - below - eq;
       c->concordant += below;
       c->tied_x += eq;
-      c->discordant += intree - below - eq;
-      ic[rec[i].idx] += (double)below;
-      itx[rec[i].idx] += (double)eq;
-      id[rec[i].idx] += (double)(intree - below - eq);
+      c->discordant += above;
+      dif[rec[i].idx] += (double)(below - above);
+      all[rec[i].idx] += (double)intree;
     }
     /* tied on time: pairs of deaths here, minus those also tied on the
     ** score (survival counts those as tied.xy, in neither C nor tied.y) */
@@ -399,9 +403,8 @@ static void conc_stratum(const cox_rec *rec, const size_t *rk, size_t ns, size_t
         ** (also the events at their own time) */
         if ((phase == 0) != (rec[i].ev != 0)) continue;
         int64_t below = fen_sum(fen, rk[i]), eq = fen_eq[rk[i]];
-        ic[rec[i].idx] += (double)(intree - below - eq);
-        id[rec[i].idx] += (double)below;
-        itx[rec[i].idx] += (double)eq;
+        dif[rec[i].idx] += (double)((intree - below - eq) - below);
+        all[rec[i].idx] += (double)intree;
       }
     }
     lo = h2;
@@ -417,17 +420,17 @@ avn_rc cox_concordance_se(size_t n, const double *time, const int *event, const 
                           const int *strata, const int *cluster, size_t ncl, cox_conc *out) {
   avn_rc rc = AVN_OK;
   memset(out, 0, sizeof *out);
+  if (n > (size_t)INT32_MAX) return AVN_E_RANGE;
   size_t nn = n ? n : 1;
+  bool per_cluster = cluster && ncl;
   cox_rec *rec = avn_reallocarray(NULL, nn, sizeof *rec);
-  double *u = avn_reallocarray(NULL, nn, sizeof *u);
-  double *ic = avn_calloc(nn, sizeof *ic), *id = avn_calloc(nn, sizeof *id);
-  double *itx = avn_calloc(nn, sizeof *itx);
-  double *dfb = avn_calloc(cluster && ncl ? ncl : nn, sizeof *dfb);
-  int64_t *fen = avn_calloc(nn, sizeof *fen);
-  int64_t *fen_eq = NULL, *grp_eq = NULL;
-  size_t *rk = avn_reallocarray(NULL, nn, sizeof *rk);
-  uint32_t *ord = avn_reallocarray(NULL, nn, sizeof *ord);
-  if (!rec || !u || !ic || !id || !itx || !dfb || !fen || !rk || !ord) {
+  double *dif = avn_calloc(nn, sizeof *dif), *all = avn_calloc(nn, sizeof *all);
+  double *dfb = per_cluster ? avn_calloc(ncl, sizeof *dfb) : NULL;
+  int32_t *fen = avn_calloc(nn, sizeof *fen);
+  int32_t *fen_eq = NULL, *grp_eq = NULL;
+  uint32_t *rank = avn_reallocarray(NULL, nn, sizeof *rank);  /* by input row */
+  uint32_t *ord = avn_reallocarray(NULL, nn, sizeof *ord);    /* then: rk by time order */
+  if (!rec || !dif || !all || (per_cluster && !dfb) || !fen || !rank || !ord) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
@@ -445,7 +448,7 @@ avn_rc cox_concordance_se(size_t n, const double *time, const int *event, const 
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
     if (i > 0 && score[ord[i]] != score[ord[i - 1]]) m++;
-    u[ord[i]] = (double)m;  /* rank of row ord[i] */
+    rank[ord[i]] = (uint32_t)m;
   }
   if (n) m++;
   fen_eq = avn_calloc(m ? m : 1, sizeof *fen_eq);
@@ -454,12 +457,13 @@ avn_rc cox_concordance_se(size_t n, const double *time, const int *event, const 
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
-  for (size_t i = 0; i < n; i++) rk[i] = (size_t)u[rec[i].idx];
+  uint32_t *rk = ord;
+  for (size_t i = 0; i < n; i++) rk[i] = rank[rec[i].idx];
   for (size_t b0 = 0; b0 < n;) {
     size_t b1 = b0 + 1;
     while (strata && b1 < n && strata[rec[b1].idx] == strata[rec[b0].idx]) b1++;
     if (!strata) b1 = n;
-    conc_stratum(rec + b0, rk + b0, b1 - b0, m, fen, fen_eq, grp_eq, out, ic, id, itx);
+    conc_stratum(rec + b0, rk + b0, b1 - b0, m, fen, fen_eq, grp_eq, out, dif, all);
     b0 = b1;
   }
   double npair = (double)(out->concordant + out->discordant + out->tied_x);
@@ -468,24 +472,23 @@ avn_rc cox_concordance_se(size_t n, const double *time, const int *event, const 
   ** Somers' d from each row's pair counts, summed per cluster; var(C) =
   ** var(d) / 4 */
   double somer = npair > 0 ? ((double)out->concordant - (double)out->discordant) / npair : NAN;
-  for (size_t i = 0; i < n; i++) {
-    double d = ((ic[i] - id[i]) - somer * (ic[i] + id[i] + itx[i])) / npair;
-    dfb[cluster && ncl ? (size_t)cluster[i] : i] += d;
-  }
   double v = 0;
-  for (size_t i = 0; i < (cluster && ncl ? ncl : n); i++) v += dfb[i] * dfb[i];
+  for (size_t i = 0; i < n; i++) {
+    double d = (dif[i] - somer * all[i]) / npair;
+    if (per_cluster) dfb[cluster[i]] += d;
+    else v += d * d;
+  }
+  for (size_t i = 0; per_cluster && i < ncl; i++) v += dfb[i] * dfb[i];
   out->se = npair > 0 ? sqrt(v / 4) : NAN;
 cleanup:
   avn_free(rec);
-  avn_free(u);
-  avn_free(ic);
-  avn_free(id);
-  avn_free(itx);
+  avn_free(dif);
+  avn_free(all);
   avn_free(dfb);
   avn_free(fen);
   avn_free(fen_eq);
   avn_free(grp_eq);
-  avn_free(rk);
+  avn_free(rank);
   avn_free(ord);
   return rc;
 }
@@ -659,14 +662,68 @@ static void work_free(cox_work *w) {
   avn_free(w->d1);
   avn_free(w->d2);
   avn_free(w->a);
+  memset(w, 0, sizeof *w);   /* freed once: the fit frees it before the concordance */
 }
 
 /* ---- the fit ------------------------------------------------------------ */
+
+/* Rows of the n x p matrix x put in the order ord (row i becomes old row
+** ord[i]) in place, by following the permutation's cycles: one row of
+** scratch and a bit per row instead of a second matrix. */
+static avn_rc permute_rows(size_t n, size_t p, double *x, const uint32_t *ord) {
+  unsigned char *done = avn_calloc(n / 8 + 1, 1);
+  double *tmp = avn_malloc(p * sizeof *tmp);
+  if (!done || !tmp) {
+    avn_free(done);
+    avn_free(tmp);
+    return AVN_E_NOMEM;
+  }
+  for (size_t s = 0; s < n; s++) {
+    if (done[s / 8] & (1u << (s % 8))) continue;
+    memcpy(tmp, x + s * p, p * sizeof *tmp);
+    size_t j = s;
+    for (;;) {
+      done[j / 8] |= (unsigned char)(1u << (j % 8));
+      size_t k = ord[j];
+      if (k == s) {
+        memcpy(x + j * p, tmp, p * sizeof *tmp);
+        break;
+      }
+      memcpy(x + j * p, x + k * p, p * sizeof *tmp);
+      j = k;
+    }
+  }
+  avn_free(done);
+  avn_free(tmp);
+  return AVN_OK;
+}
+
+/* x_take: NULL, or the design x given up (see cox_fit_take); *taken is
+** set once the work owns it (and will free it). */
+static avn_rc fit(size_t n, size_t p, const double *time, const int *event, const double *x,
+                  double *x_take, bool *taken, const char *const *names, const int *cluster,
+                  size_t nclusters, const cox_opts *opts, cox_result **out, avn_err *err);
 
 avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
                const double *x, const char *const *names, const int *cluster,
                size_t nclusters, const cox_opts *opts, cox_result **out,
                avn_err *err) {
+  bool taken = false;
+  return fit(n, p, time, event, x, NULL, &taken, names, cluster, nclusters, opts, out, err);
+}
+
+avn_rc cox_fit_take(size_t n, size_t p, const double *time, const int *event, double *x,
+                    const char *const *names, const int *cluster, size_t nclusters,
+                    const cox_opts *opts, cox_result **out, avn_err *err) {
+  bool taken = false;
+  avn_rc rc = fit(n, p, time, event, x, x, &taken, names, cluster, nclusters, opts, out, err);
+  if (!taken) avn_free(x);   /* refused before the work held it */
+  return rc;
+}
+
+static avn_rc fit(size_t n, size_t p, const double *time, const int *event, const double *x,
+                  double *x_take, bool *taken, const char *const *names, const int *cluster,
+                  size_t nclusters, const cox_opts *opts, cox_result **out, avn_err *err) {
   avn_rc rc = AVN_OK;
   cox_opts o;
   cox_work w;
@@ -711,11 +768,10 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
   w.t = avn_reallocarray(NULL, n, sizeof *w.t);
   w.ev = avn_reallocarray(NULL, n, sizeof *w.ev);
   w.idx = avn_reallocarray(NULL, n, sizeof *w.idx);
-  w.x = avn_reallocarray(NULL, n * p, sizeof *w.x);
+  w.x = x_take ? x_take : avn_reallocarray(NULL, n * p, sizeof *w.x);
+  *taken = x_take != NULL;
   w.gstart = avn_reallocarray(NULL, n + 1, sizeof *w.gstart);
   w.sfirst = avn_calloc(n + 1, sizeof *w.sfirst);
-  w.eta = avn_reallocarray(NULL, n, sizeof *w.eta);
-  w.r = avn_reallocarray(NULL, n, sizeof *w.r);
   w.s1 = avn_calloc(p, sizeof *w.s1);
   w.s2 = avn_calloc(p * p, sizeof *w.s2);
   w.d1 = avn_calloc(p, sizeof *w.d1);
@@ -732,8 +788,7 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
   col = avn_calloc(p, sizeof *col);
   vs = avn_calloc(p * p, sizeof *vs);
   r = avn_calloc(1, sizeof *r);
-  if (!w.t || !w.ev || !w.idx || !w.x || !w.gstart || !w.sfirst || !w.eta ||
-      !w.r || !w.s1 || !w.s2 || !w.d1 || !w.d2 || !w.a || !mean || !scale ||
+  if (!w.t || !w.ev || !w.idx || !w.x || !w.gstart || !w.sfirst || !w.s1 || !w.s2 || !w.d1 || !w.d2 || !w.a || !mean || !scale ||
       !beta || !newbeta || !u || !imat || !chl || !step || !col || !vs || !r) {
     rc = AVN_E_NOMEM;
     goto cleanup;
@@ -757,11 +812,25 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
       w.sfirst[w.ngroups] = newstrat;
       w.gstart[w.ngroups++] = i;
     }
-    memcpy(w.x + i * p, x + oi * p, p * sizeof *x);
+    if (!x_take) memcpy(w.x + i * p, x + oi * p, p * sizeof *x);
   }
+  if (x_take) rc = permute_rows(n, p, w.x, ord);
   avn_free(ord);
   ord = NULL;
+  if (rc) goto cleanup;
   w.gstart[w.ngroups] = n;
+  /* the sort's scratch is gone: now the per-row risk arrays; the group
+  ** starts shrink to the distinct times */
+  w.eta = avn_reallocarray(NULL, n, sizeof *w.eta);
+  w.r = avn_reallocarray(NULL, n, sizeof *w.r);
+  if (!w.eta || !w.r) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  {
+    size_t *g = avn_reallocarray(w.gstart, w.ngroups + 1, sizeof *w.gstart);
+    if (g) w.gstart = g;
+  }
   w.send = avn_calloc(w.ngroups ? w.ngroups : 1, sizeof *w.send);
   if (!w.send) {
     rc = AVN_E_NOMEM;
@@ -788,25 +857,29 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
       goto cleanup;
     }
   }
-  /* centre and scale (coxfit6.c) */
-  for (j = 0; j < p; j++) {
-    double s = 0;
-    for (i = 0; i < n; i++) s += w.x[i * p + j];
-    mean[j] = s / (double)n;
-    double a = 0;
-    for (i = 0; i < n; i++) {
+  /* centre and scale (coxfit6.c), a pass over the rows per step rather
+  ** than per column (the row-major design is read in order; each column's
+  ** sums still add its rows in order) */
+  double *asum = col;   /* scratch until the variance */
+  for (i = 0; i < n; i++)
+    for (j = 0; j < p; j++) mean[j] += w.x[i * p + j];
+  for (j = 0; j < p; j++) mean[j] /= (double)n;
+  for (i = 0; i < n; i++)
+    for (j = 0; j < p; j++) {
       w.x[i * p + j] -= mean[j];
-      a += fabs(w.x[i * p + j]);
+      asum[j] += fabs(w.x[i * p + j]);
     }
-    if (!(a > 1e-12 * (double)n * fmax(1, fabs(mean[j])))) {
+  for (j = 0; j < p; j++) {
+    if (!(asum[j] > 1e-12 * (double)n * fmax(1, fabs(mean[j])))) {
       rc = avn_fail(err, AVN_E_DEGENERATE, names ? names[j] : "covariate", NULL,
                     "the covariate is constant: it has no variance to estimate "
                     "a hazard ratio from");
       goto cleanup;
     }
-    scale[j] = (double)n / a;
-    for (i = 0; i < n; i++) w.x[i * p + j] *= scale[j];
+    scale[j] = (double)n / asum[j];
   }
+  for (i = 0; i < n; i++)
+    for (j = 0; j < p; j++) w.x[i * p + j] *= scale[j];
 
   /* iteration 0 at beta = 0 */
   double loglik = 0, newlk = 0;
@@ -992,7 +1065,10 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
     r->hr_low[j] = exp(r->beta[j] - zq * use_se[j]);
     r->hr_high[j] = exp(r->beta[j] + zq * use_se[j]);
   }
-  /* concordance on the linear predictor */
+  /* concordance on the linear predictor (x - mean) beta: from the
+  ** sorted, centred, scaled rows (beta is in their scale), put back in the
+  ** input order; then the fit's work arrays go before the concordance's
+  ** own are made */
   lp = avn_reallocarray(NULL, n, sizeof *lp);
   if (!lp) {
     rc = AVN_E_NOMEM;
@@ -1000,9 +1076,10 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
   }
   for (i = 0; i < n; i++) {
     double e = 0;
-    for (j = 0; j < p; j++) e += (x[i * p + j] - mean[j]) * r->beta[j];
-    lp[i] = e;
+    for (j = 0; j < p; j++) e += w.x[i * p + j] * beta[j];
+    lp[w.idx[i]] = e;
   }
+  work_free(&w);   /* with the taken design */
   {
     cox_conc cc;
     rc = cox_concordance_se(n, time, event, lp, o.strata, cluster, nclusters, &cc);

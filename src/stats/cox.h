@@ -20,7 +20,9 @@
 **
 ** Costs: one O(n) radix sort by time; each Newton-Raphson iteration is one
 ** backward pass of O(n p^2); concordance is O(n log n) (radix ranks, Fenwick);
-** the robust variance one more O(n p^2) pass. Memory O(n p).
+** the robust variance one more O(n p^2) pass. Memory: a sorted copy of
+** the design (none with cox_fit_take) and O(n) vectors; the fit's arrays
+** are freed before the concordance's are made.
 ** Ownership: the result is the caller's, freed with cox_free().
 */
 #ifndef AVN_STATS_COX_H
@@ -87,6 +89,14 @@ avn_rc cox_fit(size_t n, size_t p, const double *time, const int *event,
                const double *x, const char *const *names, const int *cluster,
                size_t nclusters, const cox_opts *opts,
                cox_result **out /* OUT */, avn_err *err);
+
+/* The same fit on a design the caller gives up: x (from avn_malloc) is
+** permuted into time order, centred and scaled in place, and freed by the
+** fit (before the concordance is computed, success or not): no copy of n x
+** p doubles, and none held to the end. */
+avn_rc cox_fit_take(size_t n, size_t p, const double *time, const int *event, double *x,
+                    const char *const *names, const int *cluster, size_t nclusters,
+                    const cox_opts *opts, cox_result **out /* OUT */, avn_err *err);
 
 void cox_free(cox_result *r);
 

@@ -58,7 +58,7 @@ avn_rc logrank_test(size_t n, const double *time, const int *event,
 avn_rc logrank_test_rho(size_t n, const double *time, const int *event, const int *group,
                         size_t ngroups, double rho, logrank_result **out, avn_err *err) {
   avn_rc rc = AVN_OK;
-  lr_rec *rec = NULL, *sorted = NULL;
+  lr_rec *rec = NULL;
   uint32_t *order = NULL;
   logrank_result *r = NULL;
   double *risk = NULL, *dg = NULL;
@@ -70,12 +70,11 @@ avn_rc logrank_test_rho(size_t n, const double *time, const int *event, const in
   if (k < 2 || k > 10000)
     return avn_fail(err, AVN_E_DEGENERATE, "group", NULL,
                     "the log-rank test needs at least two groups");
-  rec = avn_reallocarray(NULL, n, sizeof *rec);
   r = avn_calloc(1, sizeof *r);
   risk = avn_calloc(k, sizeof *risk);
   dg = avn_calloc(k, sizeof *dg);
   keep = avn_calloc(k, sizeof *keep);
-  if (!rec || !r || !risk || !dg || !keep) {
+  if (!r || !risk || !dg || !keep) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
@@ -97,9 +96,6 @@ avn_rc logrank_test_rho(size_t n, const double *time, const int *event, const in
       rc = avn_fail(err, AVN_E_RANGE, "group", NULL, "group index out of range");
       goto cleanup;
     }
-    rec[i].t = time[i];
-    rec[i].g = group[i];
-    rec[i].ev = event[i];
     r->n_group[group[i]]++;
     nev += (size_t)event[i];
   }
@@ -115,18 +111,28 @@ avn_rc logrank_test_rho(size_t n, const double *time, const int *event, const in
                   "every observation is censored: there is no event to compare");
     goto cleanup;
   }
+  /* the rows in time order, gathered after the sort (whose scratch is
+  ** then gone): one copy of the data, not two */
   order = avn_reallocarray(NULL, n, sizeof *order);
-  sorted = avn_reallocarray(NULL, n, sizeof *sorted);
-  if (!order || !sorted) {
+  if (!order) {
     rc = AVN_E_NOMEM;
     goto cleanup;
   }
   rc = sortkey_order(n, time, NULL, order);
   if (rc) goto cleanup;
-  for (i = 0; i < n; i++) sorted[i] = rec[order[i]];
-  avn_free(rec);
-  rec = sorted;
-  sorted = NULL;
+  rec = avn_reallocarray(NULL, n, sizeof *rec);
+  if (!rec) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  for (i = 0; i < n; i++) {
+    uint32_t o = order[i];
+    rec[i].t = time[o];
+    rec[i].g = group[o];
+    rec[i].ev = event[o];
+  }
+  avn_free(order);
+  order = NULL;
   for (size_t g = 0; g < k; g++) risk[g] = (double)r->n_group[g];
   double ntot = (double)n;
   double km = 1.0;   /* pooled Kaplan-Meier S(t-), for the G-rho weight */
@@ -206,7 +212,6 @@ cleanup:
   gsl_vector_free(b);
   gsl_vector_free(sol);
   avn_free(rec);
-  avn_free(sorted);
   avn_free(order);
   avn_free(risk);
   avn_free(dg);

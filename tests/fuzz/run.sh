@@ -14,7 +14,8 @@ command -v clang >/dev/null || { echo "SKIP: clang missing (scripts/setup instal
 out=$build/fuzz
 mkdir -p "$out/$target-corpus" "$out/$target-crashes"
 case $target in
-  csv)  dirs="core interop";            seeds=$(find "$src/tests/golden/stats" -name '*.csv' | head -40) ;;
+  csv)  dirs="core interop"; files="frame/frame_vars.c frame/frame_sel.c"
+        seeds=$(find "$src/tests/golden/stats" -name '*.csv' | head -40) ;;
   defs) dirs="core instruments protocol"; seeds="$src/src/instruments/defs/*.yaml $src/protocols/*.yaml $src/docs/examples/*.yaml" ;;
   web)  dirs="core"; files="web/web_parse.c"; seeds="$src/tests/fuzz/seeds/web/*" ;;
   redcap)  dirs="core interop instruments"; files="import/import_dict.c"; seeds="$src/tests/golden/redcap/*.csv" ;;
