@@ -25,6 +25,8 @@ const char cmd_export_usage[] =
     "        instance, entry, item, value), both entries of a double entry; instance\n"
     "        is a log's number (ae) or a read's reader. The wide layout leaves logs out.\n"
     "        --labels: a coded answer as its label (\"Slight\") instead of its value.\n"
+    "        A missing-data code is written as itself (ND); the .sps makes it a\n"
+    "        user-missing value as in the .sav.\n"
     "  sav   SPSS, dta Stata, xpt SAS transport (version 8), through ReadStat:\n"
     "        variable labels, value labels (sav, dta), measurement levels, dates as\n"
     "        dates; names longer than the format allows (Stata and SAS: 32) are cut\n"
