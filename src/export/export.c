@@ -88,11 +88,24 @@ void ex_abort(ex_file *f) {
   ex_free(f);
 }
 
+/* "\rexport [=======>      ]  52%  51840 / 99840 rows": redrawn in place
+** after each chunk (a carriage return, no terminal codes), ended by a newline
+** when done == total. Unknown total: the count alone. */
+#define BAR_WIDTH 30
 void ex_progress(const export_opts *o, const char *what, size_t done, size_t total) {
   if (!o->progress) return;
-  if (total) fprintf(stderr, "\r%s: %zu / %zu", what, done, total);
-  else fprintf(stderr, "\r%s: %zu", what, done);
-  if (done == total) fputc('\n', stderr);
+  if (!total) {
+    fprintf(stderr, "\r%s: %zu", what, done);
+    fflush(stderr);
+    return;
+  }
+  size_t fill = done >= total ? BAR_WIDTH : done * BAR_WIDTH / total;
+  char bar[BAR_WIDTH + 1];
+  for (size_t i = 0; i < BAR_WIDTH; i++) bar[i] = i < fill ? '=' : i == fill ? '>' : ' ';
+  bar[BAR_WIDTH] = '\0';
+  fprintf(stderr, "\r%s [%s] %3zu%%  %zu / %zu", what, bar, done >= total ? 100 : done * 100 / total, done, total);
+  fputc(done >= total ? '\n' : ' ', stderr);
+  fflush(stderr);
 }
 
 void ex_short_name(const char *name, size_t col, size_t max, char *out, size_t out_size) {
@@ -496,6 +509,8 @@ avn_rc export_study(store *s, const export_opts *o, export_summary *out, avn_err
   case EXPORT_ODM: rc = ex_write_odm(s, fr, o, &sum, e); break;
   }
   if (!rc && out) *out = sum;
+  /* A bar cut short by an error: the message goes on its own line. */
+  if (rc && o->progress && sum.rows) fputc('\n', stderr);
 cleanup:
   frame_close(fr);
   return rc;
