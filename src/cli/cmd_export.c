@@ -40,7 +40,7 @@ const char cmd_export_usage[] =
     "used. Names and phone numbers are never exported. --deidentified also drops\n"
     "the birth and enrolment dates and gives every other date as days from the\n"
     "patient's enrolment. The data file is written under FILE.part and renamed\n"
-    "when complete, so a failed export leaves nothing behind. A progress line goes\n"
+    "when complete, so a failed export leaves nothing behind. A progress bar goes\n"
     "to stderr when it is a terminal.\n";
 
 int cmd_export(int argc, char **argv) {
