@@ -30,7 +30,7 @@ typedef struct export_opts {
   bool long_layout;          /* CSV only: a row per stored value */
   bool labels;               /* CSV only: a code's label instead of its value */
   bool deidentified;         /* no birth or enrolment dates; dates as days from enrolment */
-  bool progress;             /* a progress line on stderr */
+  bool progress;             /* a progress bar on stderr (the CLI: when it is a terminal) */
 } export_opts;
 
 typedef struct export_summary {
