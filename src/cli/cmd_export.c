@@ -61,8 +61,9 @@ int cmd_export(int argc, char **argv) {
   if (!out) return cli_usage_error("export", "--out FILE is required");
   avn_err e;
   avn_err_clear(&e);
+  cli_progress bar = {.what = "export"};
   export_opts o = {.path = out, .long_layout = layout == 1, .labels = labels, .deidentified = deid,
-                   .progress = isatty(STDERR_FILENO)};
+                   .progress = isatty(STDERR_FILENO) ? cli_progress_draw : NULL, .ctx = &bar};
   avn_rc rc = export_format_parse(format, &o.format, &e);
   if (rc) return cli_usage_error("export", "--format %s: must be csv, sav, dta, xpt, xlsx or odm", format);
   store *s = NULL;
@@ -71,6 +72,7 @@ int cmd_export(int argc, char **argv) {
   if (!rc) rc = export_study(s, &o, &sum, &e);
   store_close(s);
   inst_registry_free();
+  cli_progress_end(&bar);
   if (rc == AVN_E_USAGE) return cli_usage_error("export", "%s %s", e.field, e.rule);
   if (rc) return cli_error("export", &e);
   printf("%s: %zu %s, %zu columns\n", out, sum.rows,

@@ -88,24 +88,8 @@ void ex_abort(ex_file *f) {
   ex_free(f);
 }
 
-/* "\rexport [=======>      ]  52%  51840 / 99840 rows": redrawn in place
-** after each chunk (a carriage return, no terminal codes), ended by a newline
-** when done == total. Unknown total: the count alone. */
-#define BAR_WIDTH 30
-void ex_progress(const export_opts *o, const char *what, size_t done, size_t total) {
-  if (!o->progress) return;
-  if (!total) {
-    fprintf(stderr, "\r%s: %zu", what, done);
-    fflush(stderr);
-    return;
-  }
-  size_t fill = done >= total ? BAR_WIDTH : done * BAR_WIDTH / total;
-  char bar[BAR_WIDTH + 1];
-  for (size_t i = 0; i < BAR_WIDTH; i++) bar[i] = i < fill ? '=' : i == fill ? '>' : ' ';
-  bar[BAR_WIDTH] = '\0';
-  fprintf(stderr, "\r%s [%s] %3zu%%  %zu / %zu", what, bar, done >= total ? 100 : done * 100 / total, done, total);
-  fputc(done >= total ? '\n' : ' ', stderr);
-  fflush(stderr);
+void ex_progress(const export_opts *o, size_t done, size_t total) {
+  if (o->progress) o->progress(o->ctx, done, total);
 }
 
 void ex_short_name(const char *name, size_t col, size_t max, char *out, size_t out_size) {
@@ -219,7 +203,7 @@ static avn_rc write_wide(frame *fr, const export_opts *o, FILE *fp, size_t *widt
       fputs("\r\n", fp);
     }
     sum->rows += n;
-    ex_progress(o, "export", sum->rows, total);
+    ex_progress(o, sum->rows, total);
   }
   return rc;
 }
@@ -273,7 +257,7 @@ static avn_rc write_long(frame *fr, const export_opts *o, FILE *fp, size_t total
       }
     }
     units += n;
-    ex_progress(o, "export (units)", units, total);
+    ex_progress(o, units, total);
   }
   return rc;
 }
@@ -509,8 +493,6 @@ avn_rc export_study(store *s, const export_opts *o, export_summary *out, avn_err
   case EXPORT_ODM: rc = ex_write_odm(s, fr, o, &sum, e); break;
   }
   if (!rc && out) *out = sum;
-  /* A bar cut short by an error: the message goes on its own line. */
-  if (rc && o->progress && sum.rows) fputc('\n', stderr);
 cleanup:
   frame_close(fr);
   return rc;

@@ -24,9 +24,8 @@ avn_rc ex_commit(ex_file *f, avn_err *e);
 /* Closes and removes tmp. Frees f. Safe on a zeroed f. */
 void ex_abort(ex_file *f);
 
-/* A progress bar on stderr when o->progress (stderr is a terminal), redrawn
-** in place at each chunk; a newline once done reaches total. */
-void ex_progress(const export_opts *o, const char *what, size_t done, size_t total);
+/* Reports units done of total to o->progress, when set. */
+void ex_progress(const export_opts *o, size_t done, size_t total);
 
 /* name, or when longer than max bytes, its first max-5 bytes + "_" + the
 ** column's number (4 digits): unique because the number is. */

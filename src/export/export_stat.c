@@ -168,7 +168,7 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
       if (!err) err = readstat_end_row(w);
     }
     sum->rows += n;
-    ex_progress(o, "export", sum->rows, rows);
+    ex_progress(o, sum->rows, rows);
     if (err) rc = rs_fail(err, o->path, e);
   }
   if (!rc && (err = readstat_end_writing(w))) rc = rs_fail(err, o->path, e);

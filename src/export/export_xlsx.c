@@ -164,7 +164,7 @@ avn_rc ex_write_xlsx(store *s, frame *fr, const export_opts *o, export_summary *
     }
     log_rows(logs, n_logs, frame_chunk(fr));
     sum->rows += n;
-    ex_progress(o, "export", sum->rows, total);
+    ex_progress(o, sum->rows, total);
   }
   if (rc) goto cleanup;
   static const char *const head[] = {"variable", "sheet", "label", "type", "unit", "values", "missing codes"};

@@ -1,8 +1,9 @@
 # The export's progress bar: on stderr only when stderr is a terminal.
 # Not a terminal (a file): stderr stays empty and stdout is the one summary line.
-# A terminal (a pty from python3): the bar, drawn after the study's one chunk of
-# 4 hips (P1 right, P2 right, P3 both): done = total = 4 -> 30 of 30 marks,
-# 4 * 100 / 4 = 100%, then a newline; stdout the same line as without a terminal.
+# A terminal (a pty from python3): the bar (the import's, cli_progress.c), drawn
+# after the study's one chunk of 4 hips (P1 right, P2 right, P3 both):
+# done = total = 4 -> 40 of 40 marks, 4 * 100 / 4 = 100%, "4/4", then a newline;
+# stdout the same line as without a terminal.
 . "$(dirname "$0")/../tools/caselib.sh"
 export AVN_TODAY=2024-06-01 AVN_USER=tester
 PY=/usr/bin/python3
@@ -37,7 +38,7 @@ with open(out_log, "wb") as so:
         got += chunk
     rc = p.wait()
 open(tty_log, "wb").write(got)
-want = b"\rexport [" + b"=" * 30 + b"] 100%  4 / 4\r\n"   # the pty turns \n into \r\n
+want = b"\rexport [" + b"#" * 40 + b"] 100% 4/4\r\n"   # the pty turns \n into \r\n
 assert rc == 0, rc
 assert got == want, got
 PY
