@@ -30,7 +30,8 @@ run sqlite3_values sqlite3 -csv -header "$db" \
   "SELECT p.code, f.visit, f.instrument, f.side, f.entry, v.item, v.value_text
      FROM item_value v JOIN form f ON f.id = v.form_id JOIN patient p ON p.id = f.patient_id"
 avn=$(cat "$out/avn_sav.sec")
-printf "ratio sqlite3 value dump / avn .sav: %.2f\n" "$(echo "$(cat "$out/sqlite3_values.sec") / $avn" | bc -l)"
+printf "ratio sqlite3 value dump / avn .sav: %.2f (CPU %.2f)\n" "$(echo "$(cat "$out/sqlite3_values.sec") / $avn" | bc -l)" \
+  "$(echo "$(cat "$out/sqlite3_values.cpu") / $(cat "$out/avn_sav.cpu")" | bc -l)"
 if command -v Rscript >/dev/null && Rscript -e 'library(haven)' >/dev/null 2>&1; then
   cat >"$out/export_peer.R" <<'R'
 a <- commandArgs(TRUE)
@@ -38,7 +39,8 @@ x <- read.csv(a[1])
 haven::write_sav(x, a[2])
 R
   run R_haven Rscript "$out/export_peer.R" "$out/export.csv" "$out/peer.sav"
-  printf "ratio R (read.csv + write_sav) / avn .sav: %.2f\n" "$(echo "$(cat "$out/R_haven.sec") / $avn" | bc -l)"
+  printf "ratio R (read.csv + write_sav) / avn .sav: %.2f (CPU %.2f)\n" "$(echo "$(cat "$out/R_haven.sec") / $avn" | bc -l)" \
+    "$(echo "$(cat "$out/R_haven.cpu") / $(cat "$out/avn_sav.cpu")" | bc -l)"
 fi
 rss=$(cat "$out"/avn_sav.rss "$out"/avn_csv.rss "$out"/avn_xlsx.rss | sort -n | tail -1)
 printf "avn export peak RSS: %.1f MB (target < 100 MB)\n" "$(echo "$rss / 1024" | bc -l)"

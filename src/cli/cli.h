@@ -12,6 +12,7 @@
 #define AVN_CLI_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <jansson.h>
 #include "core/date.h"
 #include "core/rc.h"
@@ -111,6 +112,19 @@ avn_rc cli_session_save(const char *path, const char *token, avn_err *e);
 /* Reads one line as a password: from standard input (from_stdin), else
 ** from the terminal with echo off, after prompt. Never from argv. */
 avn_rc cli_password(bool from_stdin, const char *prompt, char *buf, size_t n, avn_err *e);
+
+/* --- progress bar (cli_progress.c) --- */
+/* "\rexport [####      ]  25% 250/1000" on stderr, redrawn at most ten times
+** a second, a newline when done reaches total. Zero-initialise, set what. */
+typedef struct cli_progress {
+  const char *what;          /* "import", "export" */
+  struct timespec last;
+  bool drawn, open;          /* open: drawn and not yet ended by a newline */
+} cli_progress;
+/* An import_progress_fn / export_progress_fn: ctx is a cli_progress. */
+void cli_progress_draw(void *ctx, size_t done, size_t total);
+/* Ends a bar cut short (an error follows on its own line). */
+void cli_progress_end(cli_progress *p);
 
 /* Dumps obj to stdout as indented JSON, doubles with 17 significant digits,
 ** followed by a newline. Steals the reference to obj. Returns 0 or 1. */

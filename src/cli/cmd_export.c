@@ -25,6 +25,8 @@ const char cmd_export_usage[] =
     "        instance, entry, item, value), both entries of a double entry; instance\n"
     "        is a log's number (ae) or a read's reader. The wide layout leaves logs out.\n"
     "        --labels: a coded answer as its label (\"Slight\") instead of its value.\n"
+    "        A missing-data code is written as itself (ND); the .sps makes it a\n"
+    "        user-missing value as in the .sav.\n"
     "  sav   SPSS, dta Stata, xpt SAS transport (version 8), through ReadStat:\n"
     "        variable labels, value labels (sav, dta), measurement levels, dates as\n"
     "        dates; names longer than the format allows (Stata and SAS: 32) are cut\n"
@@ -38,7 +40,7 @@ const char cmd_export_usage[] =
     "used. Names and phone numbers are never exported. --deidentified also drops\n"
     "the birth and enrolment dates and gives every other date as days from the\n"
     "patient's enrolment. The data file is written under FILE.part and renamed\n"
-    "when complete, so a failed export leaves nothing behind. A progress line goes\n"
+    "when complete, so a failed export leaves nothing behind. A progress bar goes\n"
     "to stderr when it is a terminal.\n";
 
 int cmd_export(int argc, char **argv) {
@@ -59,8 +61,9 @@ int cmd_export(int argc, char **argv) {
   if (!out) return cli_usage_error("export", "--out FILE is required");
   avn_err e;
   avn_err_clear(&e);
+  cli_progress bar = {.what = "export"};
   export_opts o = {.path = out, .long_layout = layout == 1, .labels = labels, .deidentified = deid,
-                   .progress = isatty(STDERR_FILENO)};
+                   .progress = isatty(STDERR_FILENO) ? cli_progress_draw : NULL, .ctx = &bar};
   avn_rc rc = export_format_parse(format, &o.format, &e);
   if (rc) return cli_usage_error("export", "--format %s: must be csv, sav, dta, xpt, xlsx or odm", format);
   store *s = NULL;
@@ -69,6 +72,7 @@ int cmd_export(int argc, char **argv) {
   if (!rc) rc = export_study(s, &o, &sum, &e);
   store_close(s);
   inst_registry_free();
+  cli_progress_end(&bar);
   if (rc == AVN_E_USAGE) return cli_usage_error("export", "%s %s", e.field, e.rule);
   if (rc) return cli_error("export", &e);
   printf("%s: %zu %s, %zu columns\n", out, sum.rows,

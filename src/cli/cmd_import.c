@@ -44,26 +44,6 @@ const char cmd_import_usage[] =
     "  recorded ones (audited with it).\n"
     "Exit status: 0 loaded, 1 refused (nothing loaded), 2 usage.\n";
 
-/* A bar on stderr, redrawn at most ten times a second. */
-typedef struct progress {
-  struct timespec last;
-  bool drawn;
-} progress;
-
-static void progress_cb(void *ctx, size_t done, size_t total) {
-  progress *p = ctx;
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  double dt = (double)(now.tv_sec - p->last.tv_sec) + (double)(now.tv_nsec - p->last.tv_nsec) / 1e9;
-  if (p->drawn && dt < 0.1 && done != total) return;
-  p->last = now;
-  p->drawn = true;
-  int width = 40, fill = total ? (int)((double)done / (double)total * width) : width;
-  fprintf(stderr, "\rimport [%.*s%*s] %3d%% %zu/%zu", fill, "########################################", width - fill,
-          "", total ? (int)(100.0 * (double)done / (double)total) : 100, done, total);
-  if (done == total) fputc('\n', stderr);
-}
-
 static void refusal_cb(void *ctx, const import_refusal *r) {
   (void)ctx;
   fprintf(stderr, "row %zu, column '%s': value '%s' refused: %s", r->row, r->column, r->value, r->rule);
@@ -74,7 +54,7 @@ static void refusal_cb(void *ctx, const import_refusal *r) {
 static int run_records(int argc, char **argv) {
   const char *pos[3] = {NULL}, *format = NULL;
   import_opts o = {.user = store_user_default()};
-  progress pg = {0};
+  cli_progress pg = {.what = "import"};
   const cli_option opts[] = {
       {"--format", CLI_VALUE, &format, "long, wide or redcap", NULL, NULL},
       {"--skip-invalid", CLI_FLAG, &o.skip_invalid, NULL, NULL, NULL},
@@ -89,7 +69,7 @@ static int run_records(int argc, char **argv) {
   avn_err_clear(&e);
   if (import_format_parse(format, &o.format, &e)) return cli_usage_error("import", "--format %s: %s", format, e.rule);
   o.refused = refusal_cb;
-  if (isatty(STDERR_FILENO)) o.progress = progress_cb;
+  if (isatty(STDERR_FILENO)) o.progress = cli_progress_draw;
   o.ctx = &pg;
   store *s = NULL;
   import_summary sum = {0};

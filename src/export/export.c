@@ -1,7 +1,9 @@
 /*
 ** export.c: format dispatch, the shared file handling, and the CSV family:
 ** wide (a row per unit), long (a row per stored value), the codebook and
-** SPSS syntax that reads the wide file with its labels (see export.h).
+** SPSS syntax that reads the wide file with its labels (see export.h); the
+** missing-data code helpers every writer shares. A cell entered as a
+** missing-data code is written as the code ("ND"), a blank as a blank.
 */
 #include "export/export_int.h"
 
@@ -86,11 +88,8 @@ void ex_abort(ex_file *f) {
   ex_free(f);
 }
 
-void ex_progress(const export_opts *o, const char *what, size_t done, size_t total) {
-  if (!o->progress) return;
-  if (total) fprintf(stderr, "\r%s: %zu / %zu", what, done, total);
-  else fprintf(stderr, "\r%s: %zu", what, done);
-  if (done == total) fputc('\n', stderr);
+void ex_progress(const export_opts *o, size_t done, size_t total) {
+  if (o->progress) o->progress(o->ctx, done, total);
 }
 
 void ex_short_name(const char *name, size_t col, size_t max, char *out, size_t out_size) {
@@ -116,6 +115,26 @@ void ex_full_label(const frame_col *c, char *out, size_t out_size) {
   snprintf(out, out_size, "%s%s%s%s", c->label, unit ? " [" : "", unit ? c->unit : "", unit ? "]" : "");
 }
 
+size_t ex_code_index(const char *code) {
+  const inst_missing_code *m = inst_missing_code_find(code);
+  return m ? (size_t)(m - inst_missing_codes) : (size_t)-1;
+}
+
+bool ex_col_takes_codes(const frame_col *c) {
+  const inst_item *it = c->item;
+  /* The range holds one value per code (and Stata's tags run .a to .z). */
+  if (!it || c->kind == FRAME_TEXT || inst_n_missing_codes > (size_t)(EX_CODE_SAV_HI - EX_CODE_SAV_LO) + 1)
+    return false;
+  if ((it->type == INST_INT || it->type == INST_REAL) && it->min <= it->max && it->min <= EX_CODE_SAV_HI &&
+      it->max >= EX_CODE_SAV_LO)
+    return false;
+  for (size_t k = 0; it->type == INST_CODE && k < it->n_codes; k++) {
+    double v = frame_code_value(it, k);
+    if (v >= EX_CODE_SAV_LO && v <= EX_CODE_SAV_HI) return false;
+  }
+  return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* CSV                                                                 */
 
@@ -133,8 +152,15 @@ static const char *code_label(const frame_col *c, double v, bool want_label) {
   return NULL;
 }
 
+/* A cell: blank when missing, its code when entered as a missing-data code
+** ("ND": every reader tells it from a blank; the .sps makes it user-missing). */
 static void put_cell(FILE *fp, const frame_col *c, const frame_cell *x, bool labels, size_t *width) {
   char buf[40];
+  if (x->missing && x->code) {
+    fputs(x->code, fp);
+    if (strlen(x->code) > *width) *width = strlen(x->code);
+    return;
+  }
   if (x->missing) return;
   switch (c->kind) {
   case FRAME_TEXT:
@@ -177,7 +203,7 @@ static avn_rc write_wide(frame *fr, const export_opts *o, FILE *fp, size_t *widt
       fputs("\r\n", fp);
     }
     sum->rows += n;
-    ex_progress(o, "export", sum->rows, total);
+    ex_progress(o, sum->rows, total);
   }
   return rc;
 }
@@ -231,7 +257,7 @@ static avn_rc write_long(frame *fr, const export_opts *o, FILE *fp, size_t total
       }
     }
     units += n;
-    ex_progress(o, "export (units)", units, total);
+    ex_progress(o, units, total);
   }
   return rc;
 }
@@ -241,11 +267,20 @@ static const char *measure_name(frame_measure m) {
   return m == FRAME_SCALE ? "scale" : m == FRAME_ORDINAL ? "ordinal" : "nominal";
 }
 
-/* name,label,type,unit,measure,values,visit,form,source: one row per column. */
+void ex_missing_codes_text(avn_buf *b) {
+  for (size_t k = 0; k < inst_n_missing_codes; k++)
+    avn_buf_printf(b, "%s%s=%s", k ? "; " : "", inst_missing_codes[k].code, inst_missing_codes[k].label);
+}
+
+/* name,label,type,unit,measure,values,visit,form,source,missing_codes: one
+** row per column; missing_codes lists the codes an item's cells may hold
+** instead of a value (the data file writes the code, "ND"). */
 static void write_codebook(frame *fr, FILE *fp) {
-  fputs("variable,label,type,unit,measure,values,visit,form,source\r\n", fp);
-  avn_buf vals;
+  fputs("variable,label,type,unit,measure,values,visit,form,source,missing_codes\r\n", fp);
+  avn_buf vals, codes_text;
   avn_buf_init(&vals, 1 << 16);
+  avn_buf_init(&codes_text, 1 << 12);
+  ex_missing_codes_text(&codes_text);
   for (size_t j = 0; j < frame_ncols(fr); j++) {
     const frame_col *c = frame_col_at(fr, j);
     size_t n = 0;
@@ -266,9 +301,12 @@ static void write_codebook(frame *fr, FILE *fp) {
     put_text(fp, c->form ? inst_name(c->form) : "");
     fputc(',', fp);
     put_text(fp, c->source ? c->source : "");
+    fputc(',', fp);
+    put_text(fp, c->item ? avn_buf_str(&codes_text) : "");
     fputs("\r\n", fp);
   }
   avn_buf_free(&vals);
+  avn_buf_free(&codes_text);
 }
 
 /* An SPSS string literal: single quotes, doubled inside. */
@@ -281,9 +319,35 @@ static void sps_quote(FILE *fp, const char *s) {
   fputc('\'', fp);
 }
 
-/* Syntax that reads the wide CSV in SPSS or PSPP with every label. */
+/* Whether the .sps reads a column as text first: a numeric or date item,
+** whose cells may hold a missing-data code ("ND"). */
+static bool sps_via_text(const export_opts *o, const frame_col *c) {
+  return c->item && c->kind != FRAME_TEXT && !(o->labels && c->coded);
+}
+
+/* An item column read as text (@name) becomes the number or date it holds;
+** a code becomes its user-missing value where the column takes codes (as in
+** the .sav), else a blank. RECODE INTO a new variable leaves the rest system
+** missing, and NUMBER then parses them: a blank quietly, never a code. */
+static void sps_convert(FILE *fp, const frame_col *c) {
+  const char *fmt = c->kind == FRAME_DATE ? "SDATE10" : "F40";
+  bool takes = ex_col_takes_codes(c);
+  fprintf(fp, "RECODE @%s", c->name);
+  for (size_t k = 0; k < inst_n_missing_codes; k++) {
+    fprintf(fp, "%s('%s'=", k % 4 ? " " : "\n  ", inst_missing_codes[k].code);
+    if (takes) fprintf(fp, "%.0f)", EX_CODE_SAV_HI - (double)k);
+    else fputs("'')", fp);
+  }
+  if (takes) fprintf(fp, "\n  INTO %s.\nIF SYSMIS(%s) %s = NUMBER(@%s, %s).\n", c->name, c->name, c->name, c->name, fmt);
+  else fprintf(fp, ".\nCOMPUTE %s = NUMBER(@%s, %s).\n", c->name, c->name, fmt);
+  fprintf(fp, "FORMATS %s (%s).\n", c->name, c->kind == FRAME_DATE ? "SDATE10" : "F16.6");
+}
+
+/* Syntax that reads the wide CSV in SPSS or PSPP with every label, and the
+** missing-data codes as the .sav has them: user-missing values with labels. */
 static void write_sps(frame *fr, const export_opts *o, const char *csv_name, const size_t *widths, FILE *fp) {
   size_t nc = frame_ncols(fr);
+  bool any_via = false;
   fputs("* Reads the avn export beside this file with its labels (SPSS or PSPP).\n", fp);
   fputs("GET DATA /TYPE=TXT /FILE=", fp);
   sps_quote(fp, csv_name);
@@ -293,11 +357,25 @@ static void write_sps(frame *fr, const export_opts *o, const char *csv_name, con
   for (size_t j = 0; j < nc; j++) {
     const frame_col *c = frame_col_at(fr, j);
     bool text = c->kind == FRAME_TEXT || (o->labels && c->coded);
-    if (text) fprintf(fp, "    %s A%zu\n", c->name, widths[j] ? widths[j] : 1);
+    if (sps_via_text(o, c)) fprintf(fp, "    @%s A40\n", c->name);
+    else if (text) fprintf(fp, "    %s A%zu\n", c->name, widths[j] ? widths[j] : 1);
     else if (c->kind == FRAME_DATE) fprintf(fp, "    %s SDATE10\n", c->name);
     else fprintf(fp, "    %s F16.6\n", c->name);
   }
-  fputs(".\nVARIABLE LABELS\n", fp);
+  fputs(".\n", fp);
+  for (size_t j = 0; j < nc; j++) {
+    const frame_col *c = frame_col_at(fr, j);
+    if (!sps_via_text(o, c)) continue;
+    sps_convert(fp, c);
+    any_via = true;
+  }
+  /* The converted columns back in their places, the text ones dropped. */
+  if (any_via) {
+    fputs("MATCH FILES /FILE=* /KEEP=", fp);
+    for (size_t j = 0; j < nc; j++) fprintf(fp, "\n  %s", frame_col_at(fr, j)->name);
+    fputs(".\n", fp);
+  }
+  fputs("VARIABLE LABELS\n", fp);
   for (size_t j = 0; j < nc; j++) {
     const frame_col *c = frame_col_at(fr, j);
     char label[400];
@@ -312,15 +390,27 @@ static void write_sps(frame *fr, const export_opts *o, const char *csv_name, con
     const frame_col *c = frame_col_at(fr, j);
     size_t n = 0;
     const inst_code *codes = frame_col_codes(c, &n);
-    if (!n || (o->labels && c->coded) || c->kind == FRAME_TEXT) continue;
+    bool takes = sps_via_text(o, c) && ex_col_takes_codes(c);
+    if ((!n && !takes) || (o->labels && c->coded) || c->kind == FRAME_TEXT) continue;
     fprintf(fp, "%s  %s", any ? "\n  /" : "VALUE LABELS\n", c->name);
     for (size_t k = 0; k < n; k++) {
       fprintf(fp, " %.15g ", c->coded ? frame_code_value(c->coded, k) : codes[k].value);
       sps_quote(fp, codes[k].label);
     }
+    for (size_t k = 0; takes && k < inst_n_missing_codes; k++)
+      fprintf(fp, "\n    %.0f '%s: %s'", EX_CODE_SAV_HI - (double)k, inst_missing_codes[k].code,
+              inst_missing_codes[k].label);
     any = true;
   }
   if (any) fputs("\n.\n", fp);
+  any = false;
+  for (size_t j = 0; j < nc; j++) {
+    const frame_col *c = frame_col_at(fr, j);
+    if (!sps_via_text(o, c) || !ex_col_takes_codes(c)) continue;
+    fprintf(fp, "%s  %s", any ? "\n" : "MISSING VALUES\n", c->name);
+    any = true;
+  }
+  if (any) fprintf(fp, " (%.0f THRU %.0f).\n", EX_CODE_SAV_LO, EX_CODE_SAV_HI);
   fputs("VARIABLE LEVEL\n", fp);
   for (size_t j = 0; j < nc; j++) {
     const frame_col *c = frame_col_at(fr, j);

@@ -24,13 +24,18 @@ typedef enum export_format {
   EXPORT_CSV, EXPORT_SAV, EXPORT_DTA, EXPORT_XPT, EXPORT_XLSX, EXPORT_ODM
 } export_format;
 
+/* Units written so far of total (0: unknown), after each chunk; done ==
+** total at the end. The library never prints: the CLI draws the bar. */
+typedef void (*export_progress_fn)(void *ctx, size_t done, size_t total);
+
 typedef struct export_opts {
   export_format format;
   const char *path;          /* the data file; a CSV also gets PATH's stem + .codebook.csv and .sps */
   bool long_layout;          /* CSV only: a row per stored value */
   bool labels;               /* CSV only: a code's label instead of its value */
   bool deidentified;         /* no birth or enrolment dates; dates as days from enrolment */
-  bool progress;             /* a progress line on stderr */
+  export_progress_fn progress; /* may be NULL */
+  void *ctx;                 /* progress's */
 } export_opts;
 
 typedef struct export_summary {

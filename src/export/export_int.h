@@ -7,6 +7,7 @@
 #define AVN_EXPORT_INT_H
 
 #include <stdio.h>
+#include "core/buf.h"
 #include "export/export.h"
 #include "frame/frame.h"
 
@@ -23,8 +24,8 @@ avn_rc ex_commit(ex_file *f, avn_err *e);
 /* Closes and removes tmp. Frees f. Safe on a zeroed f. */
 void ex_abort(ex_file *f);
 
-/* "\r<what> <done>/<total>" on stderr when o->progress. */
-void ex_progress(const export_opts *o, const char *what, size_t done, size_t total);
+/* Reports units done of total to o->progress, when set. */
+void ex_progress(const export_opts *o, size_t done, size_t total);
 
 /* name, or when longer than max bytes, its first max-5 bytes + "_" + the
 ** column's number (4 digits): unique because the number is. */
@@ -35,6 +36,21 @@ void ex_cut_label(const char *label, size_t max, char *out, size_t out_size);
 
 /* A column's label with its unit: "Pain (VAS, 6 weeks) [mm]". */
 void ex_full_label(const frame_col *c, char *out, size_t out_size);
+
+/* Missing-data codes (inst_missing_codes, k = 0 for NA .. 8 for OTH) as
+** SPSS user-missing values: EX_CODE_SAV_HI - k, the column's MISSING VALUES
+** the range EX_CODE_SAV_LO THRU EX_CODE_SAV_HI (the .sav and the CSV's .sps
+** alike; export_stat.c explains the choice). */
+#define EX_CODE_SAV_HI (-99991.0)
+#define EX_CODE_SAV_LO (EX_CODE_SAV_HI - 8)
+/* k of a code, or (size_t)-1. */
+size_t ex_code_index(const char *code);
+/* Whether a column writes codes as user-missing values: a numeric or date
+** item whose own values cannot fall in the range. */
+bool ex_col_takes_codes(const frame_col *c);
+
+/* Every code an item cell may hold, for codebooks: "NA=not applicable; ND=not done; ...". */
+void ex_missing_codes_text(avn_buf *b);
 
 /* The writers, one per file kind (export_study dispatches). */
 avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *sum, avn_err *e);

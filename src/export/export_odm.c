@@ -271,7 +271,7 @@ avn_rc ex_write_odm(store *s, frame *fr, const export_opts *o, export_summary *s
     r |= subjects(w, frame_chunk(fr));
     sum->rows += frame_chunk(fr)->n_patients;
     units += n;
-    ex_progress(o, "export (units)", units, total);
+    ex_progress(o, units, total);
   }
   r |= xmlTextWriterEndDocument(w) < 0;
   xmlFreeTextWriter(w);

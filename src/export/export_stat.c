@@ -16,7 +16,9 @@
 ** SPSS and Stata value labels name each code ("ND: not done"). Blanks stay
 ** system missing. A column whose definition allows values in -99999..-99991
 ** (or a text column: SPSS strings take only three missing values, Stata none)
-** writes codes as plain missing.
+** writes codes as plain missing (ex_col_takes_codes). The CSV and Excel
+** write the code itself; the CSV's .sps turns it into the same user-missing
+** value.
 */
 #include <readstat.h>
 #include <stdio.h>
@@ -41,30 +43,7 @@ static avn_rc rs_fail(readstat_error_t err, const char *what, avn_err *e) {
   return avn_fail(e, AVN_E_IO, "export", what, "refused by ReadStat: %s", readstat_error_message(err));
 }
 
-#define CODE_SAV_HI (-99991.0) /* inst_missing_codes[k] -> CODE_SAV_HI - k */
-#define CODE_SAV_LO (CODE_SAV_HI - 8)
-
-static size_t code_index(const char *code) {
-  for (size_t k = 0; k < inst_n_missing_codes; k++)
-    if (!strcmp(inst_missing_codes[k].code, code)) return k;
-  return (size_t)-1;
-}
-
 static char code_tag(export_format f, size_t k) { return (char)((f == EXPORT_DTA ? 'a' : 'A') + (int)k); }
-
-/* Whether a column writes missing-data codes (see the top of the file). */
-static bool col_takes_codes(const frame_col *c) {
-  const inst_item *it = c->item;
-  if (!it || c->kind == FRAME_TEXT || inst_n_missing_codes > 26) return false;
-  if ((it->type == INST_INT || it->type == INST_REAL) && it->min <= it->max && it->min <= CODE_SAV_HI &&
-      it->max >= CODE_SAV_LO)
-    return false;
-  for (size_t k = 0; it->type == INST_CODE && k < it->n_codes; k++) {
-    double v = frame_code_value(it, k);
-    if (v >= CODE_SAV_LO && v <= CODE_SAV_HI) return false;
-  }
-  return true;
-}
 
 static double date_value(export_format f, double day) {
   if (f == EXPORT_SAV) return (day + DAYS_1582_TO_1970) * 86400.0;
@@ -120,9 +99,9 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
                                                                          : READSTAT_MEASURE_NOMINAL);
     if (c->kind == FRAME_DATE)
       readstat_variable_set_format(vars[j], o->format == EXPORT_SAV ? "SDATE10" : o->format == EXPORT_DTA ? "%td" : "DATE9");
-    takes[j] = col_takes_codes(c);
+    takes[j] = ex_col_takes_codes(c);
     if (takes[j] && o->format == EXPORT_SAV) {
-      err = readstat_variable_add_missing_double_range(vars[j], CODE_SAV_LO, CODE_SAV_HI);
+      err = readstat_variable_add_missing_double_range(vars[j], EX_CODE_SAV_LO, EX_CODE_SAV_HI);
       if (err) {
         rc = rs_fail(err, c->name, e);
         goto cleanup;
@@ -144,7 +123,7 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
       for (size_t k = 0; takes[j] && k < inst_n_missing_codes; k++) {
         snprintf(label, sizeof label, "%s: %s", inst_missing_codes[k].code, inst_missing_codes[k].label);
         if (o->format == EXPORT_DTA) readstat_label_tagged_value(ls, code_tag(o->format, k), label);
-        else readstat_label_double_value(ls, CODE_SAV_HI - (double)k, label);
+        else readstat_label_double_value(ls, EX_CODE_SAV_HI - (double)k, label);
       }
       readstat_variable_set_label_set(vars[j], ls);
     }
@@ -167,9 +146,9 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
       for (size_t j = 0; !err && j < nc; j++) {
         const frame_col *c = frame_col_at(fr, j);
         const frame_cell *x = &cells[i * nc + j];
-        size_t k = x->missing && x->code && takes[j] ? code_index(x->code) : (size_t)-1;
+        size_t k = x->missing && x->code && takes[j] ? ex_code_index(x->code) : (size_t)-1;
         if (k != (size_t)-1 && o->format == EXPORT_SAV)
-          err = readstat_insert_double_value(w, vars[j], CODE_SAV_HI - (double)k);
+          err = readstat_insert_double_value(w, vars[j], EX_CODE_SAV_HI - (double)k);
         else if (k != (size_t)-1) err = readstat_insert_tagged_missing_value(w, vars[j], code_tag(o->format, k));
         else if (x->missing) err = readstat_insert_missing_value(w, vars[j]);
         else if (c->kind == FRAME_TEXT) {
@@ -189,7 +168,7 @@ avn_rc ex_write_stat(store *s, frame *fr, const export_opts *o, export_summary *
       if (!err) err = readstat_end_row(w);
     }
     sum->rows += n;
-    ex_progress(o, "export", sum->rows, rows);
+    ex_progress(o, sum->rows, rows);
     if (err) rc = rs_fail(err, o->path, e);
   }
   if (!rc && (err = readstat_end_writing(w))) rc = rs_fail(err, o->path, e);

@@ -53,9 +53,10 @@ static void log_rows(log_sheet *logs, size_t n_logs, const store_study *st) {
       worksheet_write_number(ws, r, 3, f->entry, NULL);
       for (size_t v = 0; v < f->n_values; v++) {
         const inst_value *x = &f->values[v];
-        for (size_t j = 0; x->item && !x->missing && x->text && j < inst_n_items(f->def); j++)
+        const char *shown = x->missing ? x->code : x->text; /* a missing-data code as itself */
+        for (size_t j = 0; x->item && shown && j < inst_n_items(f->def); j++)
           if (!strcmp(inst_item_at(f->def, j)->name, x->item))
-            worksheet_write_string(ws, r, (lxw_col_t)(4 + j), x->text, NULL);
+            worksheet_write_string(ws, r, (lxw_col_t)(4 + j), shown, NULL);
       }
     }
   }
@@ -75,6 +76,10 @@ static const char *code_label(const frame_col *c, double v) {
 
 static void put(lxw_worksheet *ws, lxw_row_t r, lxw_col_t col, const frame_col *c, const frame_cell *x,
                 lxw_format *date_fmt) {
+  if (x->missing && x->code) {
+    worksheet_write_string(ws, r, col, x->code, NULL); /* "ND": told from a blank (codebook) */
+    return;
+  }
   if (x->missing) return;
   if (c->kind == FRAME_TEXT) {
     worksheet_write_string(ws, r, col, x->text ? x->text : "", NULL);
@@ -159,11 +164,14 @@ avn_rc ex_write_xlsx(store *s, frame *fr, const export_opts *o, export_summary *
     }
     log_rows(logs, n_logs, frame_chunk(fr));
     sum->rows += n;
-    ex_progress(o, "export", sum->rows, total);
+    ex_progress(o, sum->rows, total);
   }
   if (rc) goto cleanup;
-  static const char *const head[] = {"variable", "sheet", "label", "type", "unit", "values"};
-  for (lxw_col_t k = 0; k < 6; k++) worksheet_write_string(book, 0, k, head[k], bold);
+  static const char *const head[] = {"variable", "sheet", "label", "type", "unit", "values", "missing codes"};
+  for (lxw_col_t k = 0; k < 7; k++) worksheet_write_string(book, 0, k, head[k], bold);
+  avn_buf codes_text;
+  avn_buf_init(&codes_text, 1 << 12);
+  ex_missing_codes_text(&codes_text);
   for (size_t j = 0; j < nc; j++) {
     const frame_col *c = frame_col_at(fr, j);
     char vals[4096] = "";
@@ -181,7 +189,9 @@ avn_rc ex_write_xlsx(store *s, frame *fr, const export_opts *o, export_summary *
                            NULL);
     worksheet_write_string(book, br, 4, c->unit ? c->unit : "", NULL);
     worksheet_write_string(book, br, 5, vals, NULL);
+    if (c->item) worksheet_write_string(book, br, 6, avn_buf_str(&codes_text), NULL);
   }
+  avn_buf_free(&codes_text);
   lxw_error err = workbook_close(wb);
   wb = NULL;
   if (err) {

@@ -57,6 +57,7 @@ struct frame {
   inst_value *chosen;        /* scratch: one group's values, as many as its items */
   const inst_value **slot;   /* scratch: the value of each item column of a group, or NULL */
   size_t cap_rows;
+  bool *code_plain;          /* per column: a code item whose cells carry codes[k].value (frame_code_value) */
   bool done;
 };
 
@@ -248,6 +249,14 @@ avn_rc frame_open(store *s, const frame_opts *o, frame **out, avn_err *e) {
   size_t max_items = 0;
   for (size_t g = 0; g < f->n_groups; g++)
     if (f->groups[g].n_items > max_items) max_items = f->groups[g].n_items;
+  /* frame_code_value asks every pair of codes; asked once here, not per cell. */
+  f->code_plain = avn_calloc(f->n_cols + 1, sizeof *f->code_plain);
+  for (size_t j = 0; f->code_plain && j < f->n_cols; j++) {
+    const inst_item *it = f->cols[j].item;
+    f->code_plain[j] = it && it->type == INST_CODE;
+    for (size_t k = 0; f->code_plain[j] && k < it->n_codes; k++)
+      f->code_plain[j] = frame_code_value(it, k) == it->codes[k].value;
+  }
   f->chosen = avn_calloc(max_items + 1, sizeof *f->chosen);
   f->slot = avn_calloc(max_items + 1, sizeof *f->slot);
   for (size_t g = 0; f->chosen && f->slot && g < f->n_groups; g++) {
@@ -257,7 +266,7 @@ avn_rc frame_open(store *s, const frame_opts *o, frame **out, avn_err *e) {
     for (size_t k = 0; k < gr->n_items; k++) gr->keys[k] = (item_key){f->cols[gr->first + k].source, k};
     qsort(gr->keys, gr->n_items, sizeof *gr->keys, key_cmp);
   }
-  if (!f->chosen || !f->slot || (f->n_groups && !f->groups[f->n_groups - 1].keys)) {
+  if (!f->chosen || !f->slot || !f->code_plain || (f->n_groups && !f->groups[f->n_groups - 1].keys)) {
     rc = avn_fail(e, AVN_E_NOMEM, NULL, NULL, "out of memory");
     goto cleanup;
   }
@@ -277,6 +286,7 @@ void frame_close(frame *f) {
   avn_free(f->slot);
   avn_free(f->cells);
   avn_free(f->chosen);
+  avn_free(f->code_plain);
   avn_free(f);
 }
 
@@ -331,8 +341,8 @@ static long key_find(const group *g, const char *name) {
   return lo < g->n_items && g->keys[lo].name == name ? (long)g->keys[lo].k : -1;
 }
 
-static void set_item_cell(const frame *f, const frame_col *c, const inst_value *v, avn_date enrolled,
-                          frame_cell *out) {
+static void set_item_cell(const frame *f, size_t j, const inst_value *v, avn_date enrolled, frame_cell *out) {
+  const frame_col *c = &f->cols[j];
   memset(out, 0, sizeof *out);
   out->missing = true;
   if (!v) return;
@@ -348,9 +358,10 @@ static void set_item_cell(const frame *f, const frame_col *c, const inst_value *
     out->text = v->text;
     out->missing = true;
     for (size_t k = 0; v->text && k < it->n_codes; k++)
-      if (!strcmp(it->codes[k].name, v->text)) {
-        out->num = frame_code_value(it, k);
+      if (it->codes[k].name[0] == v->text[0] && !strcmp(it->codes[k].name, v->text)) {
+        out->num = f->code_plain[j] ? it->codes[k].value : frame_code_value(it, k);
         out->missing = false;
+        break;
       }
     break;
   case INST_TEXT:
@@ -384,7 +395,7 @@ static void fill_group(frame *f, const group *g, size_t pi, int row_side, frame_
   }
   for (size_t j = 0; j < g->n_items; j++) {
     const inst_value *v = slot[j];
-    set_item_cell(f, &f->cols[g->first + j], v, enrolled, &row[g->first + j]);
+    set_item_cell(f, g->first + j, v, enrolled, &row[g->first + j]);
     if (v && !v->missing) chosen[n++] = *v;
   }
   inst_scores sc = {0};

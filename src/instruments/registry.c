@@ -216,8 +216,8 @@ const inst_item *inst_item_at(const inst_def *d, size_t i) {
   return i < d->n_items ? &d->items[i].pub : NULL;
 }
 const inst_item *inst_item_find(const inst_def *d, const char *item) {
-  for (size_t i = 0; i < d->n_items; i++)
-    if (!strcmp(d->items[i].pub.name, item)) return &d->items[i].pub;
+  for (size_t i = 0; i < d->n_items; i++)   /* the first byte first: called per stored value */
+    if (d->items[i].pub.name[0] == item[0] && !strcmp(d->items[i].pub.name, item)) return &d->items[i].pub;
   return NULL;
 }
 size_t inst_n_results(const inst_def *d) { return d->n_results; }
@@ -410,7 +410,7 @@ avn_rc inst_parse_value(const inst_def *d, const char *item, const char *text, i
 static const inst_value *resp_get(const inst_response *r, const char *item) {
   const inst_value *hit = NULL;
   for (size_t i = 0; r && i < r->n; i++)
-    if (r->values[i].item && !strcmp(r->values[i].item, item)) hit = &r->values[i];
+    if (r->values[i].item && r->values[i].item[0] == item[0] && !strcmp(r->values[i].item, item)) hit = &r->values[i];
   return hit;
 }
 
@@ -542,7 +542,7 @@ const inst_value *inst_ctx_opt(const inst_ctx *c, const char *name) {
 
 static inst_result *result_slot(inst_scores *s, const char *name) {
   for (size_t i = 0; i < s->n; i++)
-    if (!strcmp(s->r[i].name, name)) return &s->r[i];
+    if (s->r[i].name[0] == name[0] && !strcmp(s->r[i].name, name)) return &s->r[i];
   assert(!"scorer set a result its definition lacks");
   return NULL;
 }
@@ -587,7 +587,7 @@ void inst_set_level(const inst_ctx *c, inst_scores *s, const char *name, double 
 
 const inst_result *inst_scores_get(const inst_scores *s, const char *name) {
   for (size_t i = 0; i < s->n; i++)
-    if (!strcmp(s->r[i].name, name)) return &s->r[i];
+    if (s->r[i].name[0] == name[0] && !strcmp(s->r[i].name, name)) return &s->r[i];
   return NULL;
 }
 

@@ -147,7 +147,7 @@ static avn_rc timeline_check(store *s, const store_enter_req *r, const store_pat
   if (rc || (!visit_on && *r->visit)) goto cleanup;   /* an instance at no visit: enrolment..withdrawal only */
   const char *tha_date = NULL;
   for (size_t i = 0; i < r->n_kv; i++) {
-    if (!texts[i] || !in_study_date(r->form, vals[i].item)) continue;
+    if (!texts[i] || vals[i].missing || !in_study_date(r->form, vals[i].item)) continue; /* "ND": no date */
     snprintf(field, sizeof field, "%s.%s", r->form, vals[i].item);
     if (strcmp(texts[i], pr->enrolled) < 0)
       rc = avn_fail(e, AVN_E_DATE, field, texts[i], "must not be before enrolment (%s)", pr->enrolled);

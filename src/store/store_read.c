@@ -20,6 +20,7 @@ typedef struct {
   avn_err *e;
   char **creators;           /* audit "create" rows: record, user, record, user ... sorted by record */
   size_t n_creators;
+  size_t last_form;          /* value_cb's last form, an index into st->forms */
 } load_ctx;
 
 static char *dup_or_null(const char *s) { return s ? avn_strdup(s) : NULL; }
@@ -158,8 +159,12 @@ static bool stored_value(const inst_def *d, const char *item, const char *text, 
 
 static int value_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
-  size_t fi = find_form(c->st, db_int64(r, 0));
+  int64_t id = db_int64(r, 0);
+  /* A form's values come together (the primary key's order): the last
+  ** form found is asked first, the search only when the form changes. */
+  size_t fi = c->last_form < c->st->n_forms && c->st->forms[c->last_form].id == id ? c->last_form : find_form(c->st, id);
   if (fi == (size_t)-1) return 0;
+  c->last_form = fi;
   store_form *f = &c->st->forms[fi];
   if (!f->def) return 0;
   const char *item = db_text(r, 1), *stored = db_text(r, 2);

@@ -86,9 +86,11 @@ avn_rc store_text_widths(store *s, const char *const *forms, const char *const *
   }
   /* An item and a form list (a superset of the pairs: the caller keeps the
   ** groups it has columns for). A plain JOIN: SQLite's CROSS JOIN ... ON
-  ** order hint is a syntax error in PostgreSQL. */
+  ** order hint is a syntax error in PostgreSQL; "+f.id" (no index on that
+  ** side) keeps form the outer loop instead, where SQLite otherwise scanned
+  ** every stored value's key for the item list. */
   rc = avn_buf_puts(&q1, "SELECT f.visit, f.instrument, f.side, v.item, max(length(CAST(v.value_text AS BLOB)))"
-                         " FROM form f JOIN item_value v ON v.form_id = f.id AND v.item IN (");
+                         " FROM form f JOIN item_value v ON v.form_id = +f.id AND v.item IN (");
   if (!rc) rc = placeholders(&q1, n);
   if (!rc) rc = avn_buf_puts(&q1, ") WHERE f.void_reason IS NULL AND f.instrument IN (");
   if (!rc) rc = placeholders(&q1, n);

@@ -37,13 +37,14 @@ expect_exit 0 "$AVN" check "$DB"
 expect_out "coded_missing       baseline  ohs            -      missing-data codes (entry 1): pain=NA, washing=ND, transport=UNK, socks=ASKU, shopping=NASK, walking=NI, stairs=NAV, standing=MSK, limping=OTH"
 expect_out "coded_missing       baseline  ohs            -      missing-data codes (entry 1): work=ND, night_pain=UNK"
 expect_out "coded_missing       baseline  employment     -      missing-data code (entry 1): sick_days=UNK"
-# Exports: missing (empty), never the code as a value, never 0.
+# Exports: the wide CSV writes the code itself (P1 pain=NA, P2 work=ND,
+# sick_days=UNK), never a number, never 0; the total 36 is scored without them.
 expect_exit 0 "$AVN" export "$DB" --format csv --out "$T/x/d.csv"
 n=$(python3 -c '
 import csv,sys
 r={x["patient"]: x for x in csv.DictReader(open(sys.argv[1]))}
 print(repr(r["P1"]["baseline_ohs_pain"]), repr(r["P2"]["baseline_ohs_work"]), r["P2"]["baseline_ohs_total"], repr(r["P2"]["baseline_employment_sick_days"]))' "$T/x/d.csv")
-[ "$n" = "'' '' 36 ''" ] && ok || bad "export: $n"
+[ "$n" = "'NA' 'ND' 36 'UNK'" ] && ok || bad "export: $n"
 # A code is a correction like any other value: changing it needs a reason, and it is replayed.
 refuse_same "$DB" "changes the recorded value 'ND'" enter "$DB" P2 baseline ohs work=2 --date 2024-01-03
 expect_exit 0 "$AVN" enter "$DB" P2 baseline ohs work=2 --date 2024-01-03 --reason "asked again"
