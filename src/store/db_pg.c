@@ -357,6 +357,34 @@ static avn_rc pg_flush(pg_conn *c, PGresult **last, avn_err *e) {
   return rc;
 }
 
+/* A query whose rows may be many (a whole study's values): libpq's
+** single-row mode hands them over as they arrive, so memory is one row's,
+** not the result's (a 100,000-patient study's values are gigabytes of
+** text). Rows after the callback stops are read and dropped. */
+static avn_rc pg_stream(pg_conn *c, const char *name, const avn_buf *q, const char *const *params, size_t n,
+                        db_typed_fn tfn, void *ctx, avn_err *e) {
+  avn_rc rc = AVN_OK;
+  bool stopped = false;
+  int ok = name[0] ? PQsendQueryPrepared(c->pg, name, (int)n, params, NULL, NULL, 0)
+                   : PQsendQueryParams(c->pg, avn_buf_str(q), (int)n, NULL, params, NULL, NULL, 0);
+  if (!ok) return pg_fail(c, NULL, e, "query");
+  PQsetSingleRowMode(c->pg);
+  for (;;) {
+    PGresult *r = PQgetResult(c->pg);
+    if (!r) break;
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_SINGLE_TUPLE && !stopped && !rc) {
+      pg_row x = {r, 0};
+      db_row w = {&pg_row_ops, &x};
+      stopped = tfn(ctx, &w) != 0;
+    } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && !rc) {
+      rc = pg_fail(c, r, e, "query");
+    }
+    PQclear(r);
+  }
+  return rc;
+}
+
 /* Runs one statement; rows go to fn (text) or tfn (typed), either or
 ** neither. Statements queued before it go in the same round trip. */
 static avn_rc pg_run(db_conn *base, const char *sql, const char *const *params, size_t n, db_row_fn fn,
@@ -377,8 +405,10 @@ static avn_rc pg_run(db_conn *base, const char *sql, const char *const *params, 
   } else {
     rc = pg_prepared(c, sql, &q, name, e);
     if (rc) goto cleanup;
-    /* Text in, text out; the single-row mode is not worth its round trips
-    ** here: the store's queries are bounded by a patient or a chunk. */
+    if (tfn) {   /* the bulk readers: rows streamed, never the whole result in memory */
+      rc = pg_stream(c, name, &q, params, n, tfn, ctx, e);
+      goto cleanup;
+    }
     r = name[0] ? PQexecPrepared(c->pg, name, (int)n, params, NULL, NULL, 0)
                 : PQexecParams(c->pg, avn_buf_str(&q), (int)n, NULL, params, NULL, NULL, 0);
   }
