@@ -489,15 +489,20 @@ cleanup:
   return rc ? rc : src;
 }
 
+/* BEGIN and the write lock are queued: they go with the transaction's
+** first statement, which waits for the lock with them (a failure of
+** either is that statement's). */
 static avn_rc pg_begin(db_conn *base, avn_err *e) {
   pg_conn *c = (pg_conn *)base;
-  avn_rc rc = pg_script(base, "BEGIN; " PG_WRITE_LOCK, e);
-  if (rc) {
-    PGresult *r = PQexec(c->pg, "ROLLBACK");
-    PQclear(r);
-    return rc;
-  }
+  avn_rc rc = pg_flush(c, NULL, e);
+  if (rc) return rc;
+  pg_reconnect(c);
+  if (!PQenterPipelineMode(c->pg) || !PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0))
+    return pg_fail(c, NULL, e, "begin");
+  c->queued++;
   c->in_tx = true;
+  if (!PQsendQueryParams(c->pg, PG_WRITE_LOCK, 0, NULL, NULL, NULL, NULL, 0)) return pg_fail(c, NULL, e, "begin");
+  c->queued++;
   return AVN_OK;
 }
 
@@ -505,8 +510,10 @@ static avn_rc pg_rollback(db_conn *base) {
   pg_conn *c = (pg_conn *)base;
   avn_err ignored = {0};
   pg_flush(c, NULL, &ignored);
-  if (PQstatus(c->pg) == CONNECTION_BAD) c->in_tx = false;   /* the server ended it */
-  if (PQtransactionStatus(c->pg) == PQTRANS_IDLE || PQstatus(c->pg) == CONNECTION_BAD) return AVN_OK;
+  if (PQtransactionStatus(c->pg) == PQTRANS_IDLE || PQstatus(c->pg) == CONNECTION_BAD) {
+    c->in_tx = false;   /* never begun, or the server ended it */
+    return AVN_OK;
+  }
   PGresult *r = PQexec(c->pg, "ROLLBACK");
   avn_rc rc = PQresultStatus(r) == PGRES_COMMAND_OK ? AVN_OK : AVN_E_DB;
   PQclear(r);

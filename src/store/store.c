@@ -855,7 +855,9 @@ avn_rc store_tx_begin(store *s, avn_err *e) {
   if (s->readonly) return avn_fail(e, AVN_E_STATE, s->path, NULL, "opened to read only: nothing can be written");
   avn_rc orc = today_override_check(e);
   if (orc) return orc;
-  if (s->batch) return s->db->ops->exec_script(s->db, "SAVEPOINT avn_write", e);
+  /* In a batch (one transaction for many saves), a save's savepoint goes
+  ** with its first statement and its release with the next save's. */
+  if (s->batch) return store_q_later(s, "SAVEPOINT avn_write", NULL, 0, e);
   s->head_known = false;
   return s->db->ops->begin(s->db, e);
 }
@@ -863,7 +865,7 @@ avn_rc store_tx_begin(store *s, avn_err *e) {
 /* Every transaction that added audit rows signs the new chain head before
 ** it commits (a batch: once, at store_commit). */
 avn_rc store_tx_commit(store *s, avn_err *e) {
-  if (s->batch) return s->db->ops->exec_script(s->db, "RELEASE avn_write", e);
+  if (s->batch) return store_q_later(s, "RELEASE avn_write", NULL, 0, e);
   avn_rc rc = s->audit_dirty ? store_checkpoint(s, e) : AVN_OK;
   s->head_known = false;
   return rc ? rc : s->db->ops->commit(s->db, e);
