@@ -256,11 +256,11 @@ static double pgr_dbl(const db_row *w, int j) {
 }
 static const db_row_ops pg_row_ops = {pgr_null, pgr_int64, pgr_dbl, pgr_text};
 
-static bool pg_cached(const pg_conn *c, const char *sql, char name[24]) {
+static bool pg_cached(const pg_conn *c, const char *sql, char name[32]) {
   unsigned long h = pg_hash(sql);
   for (size_t i = 0; i < c->n_cache; i++)
     if (c->cache[i].hash == h && !strcmp(c->cache[i].sql, sql)) {
-      snprintf(name, 24, "avn_%zu", i);
+      snprintf(name, 32, "avn_%zu", i);
       return true;
     }
   return false;
@@ -269,14 +269,14 @@ static bool pg_cached(const pg_conn *c, const char *sql, char name[24]) {
 /* The prepared statement for sql: its name in name[], prepared now (one
 ** round trip, outside pipeline mode) if it is new. name[0] == '\0' when the
 ** cache is full: the caller sends the rewritten text, left in q. */
-static avn_rc pg_prepared(pg_conn *c, const char *sql, avn_buf *q, char name[24], avn_err *e) {
+static avn_rc pg_prepared(pg_conn *c, const char *sql, avn_buf *q, char name[32], avn_err *e) {
   name[0] = '\0';
   if (pg_cached(c, sql, name)) return AVN_OK;
   avn_rc rc = pg_sql(sql, q);
   if (rc || c->n_cache == PG_CACHE) return rc;
   char *copy = avn_strdup(sql);
   if (!copy) return AVN_E_NOMEM;
-  char next[24];
+  char next[32];
   snprintf(next, sizeof next, "avn_%zu", c->n_cache);
   PGresult *r = PQprepare(c->pg, next, avn_buf_str(q), 0, NULL);
   if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -297,7 +297,7 @@ static avn_rc pg_flush(pg_conn *c, PGresult **last, avn_err *e);
 ** not yet prepared ends the pipeline first (once per connection). */
 static avn_rc pg_send(pg_conn *c, const char *sql, const char *const *params, size_t n, avn_err *e) {
   avn_buf q;
-  char name[24];
+  char name[32];
   avn_rc rc = AVN_OK;
   avn_buf_init(&q, (size_t)1 << 24);
   if (PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF && !pg_cached(c, sql, name)) rc = pg_flush(c, NULL, e);
@@ -394,7 +394,7 @@ static avn_rc pg_run(db_conn *base, const char *sql, const char *const *params, 
   PGresult *r = NULL;
   avn_rc rc = AVN_OK;
   const char *cols[64];
-  char name[24];
+  char name[32];
   avn_buf_init(&q, (size_t)1 << 24);
   pg_reconnect(c);
   if (PQpipelineStatus(c->pg) == PQ_PIPELINE_ON) {
