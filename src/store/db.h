@@ -25,6 +25,7 @@
 typedef int (*db_row_fn)(void *ctx, int ncol, const char *const *cols);
 
 typedef struct db_conn db_conn;
+typedef struct db_bulk db_bulk;   /* a bulk insert in progress (bulk_begin) */
 
 /* Typed rows, for the bulk readers (store_load): a column is read as the
 ** type the caller wants, so a number stored as a number is never formatted
@@ -81,6 +82,21 @@ typedef struct db_ops {
   ** continues after the largest (PostgreSQL's identity); NULL where ids
   ** are the table's own (SQLite). */
   avn_rc (*sync_ids)(db_conn *c, const char *table, avn_err *e);
+  /* A write whose result the caller does not read (no rows): inside a
+  ** transaction the backend may send it with the next statement instead of
+  ** waiting for it (PostgreSQL: libpq's pipeline). Its failure is then the
+  ** next statement's, commit's or rollback's error: the transaction fails
+  ** as a whole, as if this call had failed. SQLite: exec at once. */
+  avn_rc (*exec_later)(db_conn *c, const char *sql, const char *const *params, size_t n_params, avn_err *e);
+  /* Bulk insert into one table inside the caller's write transaction
+  ** (store_copy.c): bulk_begin names the table and its columns, bulk_row
+  ** adds one row (ncol values as text, NULL for SQL NULL), bulk_end
+  ** finishes (ok) or abandons (!ok) and frees the db_bulk, which it always
+  ** does. PostgreSQL: COPY FROM STDIN; SQLite: one prepared INSERT reused. */
+  avn_rc (*bulk_begin)(db_conn *c, const char *table, const char *const *cols, size_t ncol,
+                       db_bulk **out /* OUT */, avn_err *e);
+  avn_rc (*bulk_row)(db_bulk *b, const char *const *vals, avn_err *e);
+  avn_rc (*bulk_end)(db_bulk *b, bool ok, avn_err *e);
 } db_ops;
 
 struct db_conn {

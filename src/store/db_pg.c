@@ -28,6 +28,20 @@
 ** processes must never both read the same head. The lock ends with the
 ** transaction; readers never wait for it.
 **
+** Round trips: a save is a few dozen statements under the write lock, so
+** the time a writer holds it is mostly waiting for the server. Two things
+** shorten it:
+**   - each SQL text is rewritten and prepared once per connection
+**     (PQprepare, a cache like db_sqlite.c's) and then only executed: no
+**     parsing or planning per statement. A session's prepared statements
+**     die with it: the cache is emptied when the connection is reset, and
+**     after DDL (a plan whose result columns changed is refused);
+**   - a write whose result the store does not need (exec_later: audit
+**     rows, values, the checkpoint) is queued in libpq's pipeline and sent
+**     with the next statement, COMMIT included, in one round trip. Its
+**     failure is reported by that next statement, so the transaction still
+**     fails as a whole and nothing unacknowledged is kept.
+**
 ** Ownership: db_pg_open returns a connection the caller ends with
 ** ops->close; results are cleared here before exec returns, so the row
 ** callback's columns are borrowed for the call only.
@@ -47,11 +61,23 @@
 /* The advisory lock's key: avn's application id ("avn1"), one per database. */
 #define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(1635151409)"
 
+/* Prepared statements, by the store's SQL text; statement i is named
+** "avn_i". When the cache is full, a statement runs unprepared. */
+#define PG_CACHE 256
+
+typedef struct {
+  char *sql;                 /* the store's text (avn_strdup) */
+  unsigned long hash;
+} pg_stmt;
+
 typedef struct {
   db_conn base;
   PGconn *pg;
   char label[256];   /* the target without its password, for messages */
   bool in_tx;
+  pg_stmt cache[PG_CACHE];
+  size_t n_cache;
+  int queued;        /* statements sent in pipeline mode, results not yet read */
 } pg_conn;
 
 /* The URI as shown in messages: "user:secret@" becomes "user@". */
@@ -181,13 +207,29 @@ static avn_rc pg_sql(const char *in, avn_buf *out) {
   return rc;
 }
 
+/* The prepared statements are the session's: forgotten with it. */
+static void pg_cache_clear(pg_conn *c) {
+  for (size_t i = 0; i < c->n_cache; i++) avn_free(c->cache[i].sql);
+  c->n_cache = 0;
+}
+
+static unsigned long pg_hash(const char *s) {   /* FNV-1a */
+  unsigned long h = 1469598103934665603UL;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211UL;
+  return h;
+}
+
 /* A connection lost between transactions (the server restarted, a network
 ** blip) is opened again before the next command: nothing was in flight,
 ** so nothing is repeated. Inside a transaction it is not: the server
 ** rolled the transaction back, and the caller hears of it and rolls back
 ** (an unacknowledged write, never a half one). */
 static void pg_reconnect(pg_conn *c) {
-  if (!c->in_tx && PQstatus(c->pg) == CONNECTION_BAD) PQreset(c->pg);
+  if (!c->in_tx && PQstatus(c->pg) == CONNECTION_BAD) {
+    c->queued = 0;
+    pg_cache_clear(c);
+    PQreset(c->pg);
+  }
 }
 
 /* Typed access to a row of a text result (db.h's db_row): libpq gives
@@ -214,7 +256,137 @@ static double pgr_dbl(const db_row *w, int j) {
 }
 static const db_row_ops pg_row_ops = {pgr_null, pgr_int64, pgr_dbl, pgr_text};
 
-/* Runs one statement; rows go to fn (text) or tfn (typed), either or neither. */
+static bool pg_cached(const pg_conn *c, const char *sql, char name[32]) {
+  unsigned long h = pg_hash(sql);
+  for (size_t i = 0; i < c->n_cache; i++)
+    if (c->cache[i].hash == h && !strcmp(c->cache[i].sql, sql)) {
+      snprintf(name, 32, "avn_%zu", i);
+      return true;
+    }
+  return false;
+}
+
+/* The prepared statement for sql: its name in name[], prepared now (one
+** round trip, outside pipeline mode) if it is new. name[0] == '\0' when the
+** cache is full: the caller sends the rewritten text, left in q. */
+static avn_rc pg_prepared(pg_conn *c, const char *sql, avn_buf *q, char name[32], avn_err *e) {
+  name[0] = '\0';
+  if (pg_cached(c, sql, name)) return AVN_OK;
+  avn_rc rc = pg_sql(sql, q);
+  if (rc || c->n_cache == PG_CACHE) return rc;
+  char *copy = avn_strdup(sql);
+  if (!copy) return AVN_E_NOMEM;
+  char next[32];
+  snprintf(next, sizeof next, "avn_%zu", c->n_cache);
+  PGresult *r = PQprepare(c->pg, next, avn_buf_str(q), 0, NULL);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    rc = pg_fail(c, r, e, "query");
+    PQclear(r);
+    avn_free(copy);
+    return rc;
+  }
+  PQclear(r);
+  c->cache[c->n_cache++] = (pg_stmt){copy, pg_hash(sql)};
+  memcpy(name, next, sizeof next);
+  return AVN_OK;
+}
+
+static avn_rc pg_flush(pg_conn *c, PGresult **last, avn_err *e);
+
+/* Sends sql without waiting for its result (pipeline mode). A statement
+** not yet prepared ends the pipeline first (once per connection). */
+static avn_rc pg_send(pg_conn *c, const char *sql, const char *const *params, size_t n, avn_err *e) {
+  avn_buf q;
+  char name[32];
+  avn_rc rc = AVN_OK;
+  avn_buf_init(&q, (size_t)1 << 24);
+  if (PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF && !pg_cached(c, sql, name)) rc = pg_flush(c, NULL, e);
+  if (!rc) rc = pg_prepared(c, sql, &q, name, e);
+  if (rc) goto cleanup;
+  if (PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode(c->pg)) {
+    rc = pg_fail(c, NULL, e, "pipeline");
+    goto cleanup;
+  }
+  int ok = name[0] ? PQsendQueryPrepared(c->pg, name, (int)n, params, NULL, NULL, 0)
+                   : PQsendQueryParams(c->pg, avn_buf_str(&q), (int)n, NULL, params, NULL, NULL, 0);
+  if (!ok) {
+    rc = pg_fail(c, NULL, e, "query");
+    goto cleanup;
+  }
+  c->queued++;
+cleanup:
+  avn_buf_free(&q);
+  return rc;
+}
+
+/* Ends the pipeline: one sync, every queued result read. The first failure
+** is the error (a statement after it was skipped by the server: it never
+** ran). *last (when asked for) gets the last statement's result, the
+** caller's to PQclear; a result of a statement the server skipped is
+** PGRES_PIPELINE_ABORTED. */
+static avn_rc pg_flush(pg_conn *c, PGresult **last, avn_err *e) {
+  avn_rc rc = AVN_OK;
+  if (last) *last = NULL;
+  if (PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF) return AVN_OK;
+  if (!PQpipelineSync(c->pg)) rc = pg_fail(c, NULL, e, "query");
+  while (!rc && c->queued > 0) {
+    PGresult *r = PQgetResult(c->pg);
+    if (!r) {   /* the end of one statement's results */
+      c->queued--;
+      continue;
+    }
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_FATAL_ERROR && !rc) rc = pg_fail(c, r, e, "query");
+    if (last && c->queued == 1 && !*last) *last = r;
+    else PQclear(r);
+    if (PQstatus(c->pg) == CONNECTION_BAD) break;
+  }
+  if (PQstatus(c->pg) == CONNECTION_BAD) {   /* the reset (pg_reconnect) ends the pipeline */
+    if (!rc) rc = pg_fail(c, NULL, e, "query");
+    return rc;
+  }
+  /* A failure above stopped the loop: read what is left of the queue. */
+  for (PGresult *r; c->queued > 0; PQclear(r)) {
+    r = PQgetResult(c->pg);
+    if (!r) c->queued--;
+  }
+  PGresult *sync = PQgetResult(c->pg);
+  if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC && !rc) rc = pg_fail(c, sync, e, "sync");
+  PQclear(sync);
+  if (!PQexitPipelineMode(c->pg) && !rc) rc = pg_fail(c, NULL, e, "pipeline");
+  return rc;
+}
+
+/* A query whose rows may be many (a whole study's values): libpq's
+** single-row mode hands them over as they arrive, so memory is one row's,
+** not the result's (a 100,000-patient study's values are gigabytes of
+** text). Rows after the callback stops are read and dropped. */
+static avn_rc pg_stream(pg_conn *c, const char *name, const avn_buf *q, const char *const *params, size_t n,
+                        db_typed_fn tfn, void *ctx, avn_err *e) {
+  avn_rc rc = AVN_OK;
+  bool stopped = false;
+  int ok = name[0] ? PQsendQueryPrepared(c->pg, name, (int)n, params, NULL, NULL, 0)
+                   : PQsendQueryParams(c->pg, avn_buf_str(q), (int)n, NULL, params, NULL, NULL, 0);
+  if (!ok) return pg_fail(c, NULL, e, "query");
+  PQsetSingleRowMode(c->pg);
+  for (;;) {
+    PGresult *r = PQgetResult(c->pg);
+    if (!r) break;
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_SINGLE_TUPLE && !stopped && !rc) {
+      pg_row x = {r, 0};
+      db_row w = {&pg_row_ops, &x};
+      stopped = tfn(ctx, &w) != 0;
+    } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && !rc) {
+      rc = pg_fail(c, r, e, "query");
+    }
+    PQclear(r);
+  }
+  return rc;
+}
+
+/* Runs one statement; rows go to fn (text) or tfn (typed), either or
+** neither. Statements queued before it go in the same round trip. */
 static avn_rc pg_run(db_conn *base, const char *sql, const char *const *params, size_t n, db_row_fn fn,
                      db_typed_fn tfn, void *ctx, avn_err *e) {
   pg_conn *c = (pg_conn *)base;
@@ -222,13 +394,24 @@ static avn_rc pg_run(db_conn *base, const char *sql, const char *const *params, 
   PGresult *r = NULL;
   avn_rc rc = AVN_OK;
   const char *cols[64];
+  char name[32];
   avn_buf_init(&q, (size_t)1 << 24);
-  rc = pg_sql(sql, &q);
-  if (rc) goto cleanup;
   pg_reconnect(c);
-  /* Text in, text out; the single-row mode is not worth its round trips
-  ** here: the store's queries are bounded by a patient or a chunk. */
-  r = PQexecParams(c->pg, avn_buf_str(&q), (int)n, NULL, params, NULL, NULL, 0);
+  if (PQpipelineStatus(c->pg) == PQ_PIPELINE_ON) {
+    rc = pg_send(c, sql, params, n, e);
+    avn_rc frc = pg_flush(c, &r, e);
+    if (!rc) rc = frc;
+    if (rc) goto cleanup;
+  } else {
+    rc = pg_prepared(c, sql, &q, name, e);
+    if (rc) goto cleanup;
+    if (tfn) {   /* the bulk readers: rows streamed, never the whole result in memory */
+      rc = pg_stream(c, name, &q, params, n, tfn, ctx, e);
+      goto cleanup;
+    }
+    r = name[0] ? PQexecPrepared(c->pg, name, (int)n, params, NULL, NULL, 0)
+                : PQexecParams(c->pg, avn_buf_str(&q), (int)n, NULL, params, NULL, NULL, 0);
+  }
   ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
     rc = pg_fail(c, r, e, "query");
@@ -265,38 +448,72 @@ static avn_rc pg_exec_typed(db_conn *base, const char *sql, const char *const *p
   return pg_run(base, sql, params, n, NULL, fn, ctx, e);
 }
 
+/* A write whose result nobody reads: queued inside a transaction, run at
+** once outside one (nothing would report its failure). */
+static avn_rc pg_exec_later(db_conn *base, const char *sql, const char *const *params, size_t n, avn_err *e) {
+  pg_conn *c = (pg_conn *)base;
+  if (!c->in_tx) return pg_run(base, sql, params, n, NULL, NULL, NULL, e);
+  return pg_send(c, sql, params, n, e);
+}
+
+/* Whether a script changes the schema (a prepared plan may no longer fit). */
+static bool pg_is_ddl(const char *sql) {
+  return strstr(sql, "CREATE ") || strstr(sql, "ALTER ") || strstr(sql, "DROP ");
+}
+
 static avn_rc pg_script(db_conn *base, const char *sql, avn_err *e) {
   pg_conn *c = (pg_conn *)base;
   avn_buf q;
   PGresult *r = NULL;
   avn_buf_init(&q, (size_t)1 << 24);
-  avn_rc rc = pg_sql(sql, &q);
-  if (rc) goto cleanup;
+  /* What was queued runs first; undoing it (ROLLBACK TO) runs regardless. */
+  avn_err ignored = {0};
+  bool undo = !strncmp(sql, "ROLLBACK", 8);
+  avn_rc rc = pg_flush(c, NULL, undo ? &ignored : e);
+  if (undo) rc = AVN_OK;
+  avn_rc src = pg_sql(sql, &q);
+  if (src) goto cleanup;
   pg_reconnect(c);
   r = PQexec(c->pg, avn_buf_str(&q));   /* several statements: the simple protocol */
-  if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) rc = pg_fail(c, r, e, "exec");
+  if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+    src = pg_fail(c, r, rc ? &ignored : e, "exec");
+  if (!src && pg_is_ddl(sql) && c->n_cache) {
+    PGresult *d = PQexec(c->pg, "DEALLOCATE ALL");
+    if (PQresultStatus(d) != PGRES_COMMAND_OK) src = pg_fail(c, d, rc ? &ignored : e, "exec");
+    else pg_cache_clear(c);
+    PQclear(d);
+  }
 cleanup:
   PQclear(r);
   avn_buf_free(&q);
-  return rc;
+  return rc ? rc : src;
 }
 
+/* BEGIN and the write lock are queued: they go with the transaction's
+** first statement, which waits for the lock with them (a failure of
+** either is that statement's). */
 static avn_rc pg_begin(db_conn *base, avn_err *e) {
   pg_conn *c = (pg_conn *)base;
-  avn_rc rc = pg_script(base, "BEGIN; " PG_WRITE_LOCK, e);
-  if (rc) {
-    PGresult *r = PQexec(c->pg, "ROLLBACK");
-    PQclear(r);
-    return rc;
-  }
+  avn_rc rc = pg_flush(c, NULL, e);
+  if (rc) return rc;
+  pg_reconnect(c);
+  if (!PQenterPipelineMode(c->pg) || !PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0))
+    return pg_fail(c, NULL, e, "begin");
+  c->queued++;
   c->in_tx = true;
+  if (!PQsendQueryParams(c->pg, PG_WRITE_LOCK, 0, NULL, NULL, NULL, NULL, 0)) return pg_fail(c, NULL, e, "begin");
+  c->queued++;
   return AVN_OK;
 }
 
 static avn_rc pg_rollback(db_conn *base) {
   pg_conn *c = (pg_conn *)base;
-  if (PQstatus(c->pg) == CONNECTION_BAD) c->in_tx = false;   /* the server ended it */
-  if (PQtransactionStatus(c->pg) == PQTRANS_IDLE || PQstatus(c->pg) == CONNECTION_BAD) return AVN_OK;
+  avn_err ignored = {0};
+  pg_flush(c, NULL, &ignored);
+  if (PQtransactionStatus(c->pg) == PQTRANS_IDLE || PQstatus(c->pg) == CONNECTION_BAD) {
+    c->in_tx = false;   /* never begun, or the server ended it */
+    return AVN_OK;
+  }
   PGresult *r = PQexec(c->pg, "ROLLBACK");
   avn_rc rc = PQresultStatus(r) == PGRES_COMMAND_OK ? AVN_OK : AVN_E_DB;
   PQclear(r);
@@ -306,15 +523,30 @@ static avn_rc pg_rollback(db_conn *base) {
 
 /* PostgreSQL answers COMMIT in a transaction a failed statement aborted
 ** with a successful ROLLBACK: refused here, so a write is acknowledged
-** only when the server says COMMIT. */
+** only when the server says COMMIT. COMMIT goes with the queued writes,
+** in their round trip. */
 static avn_rc pg_commit(db_conn *base, avn_err *e) {
   pg_conn *c = (pg_conn *)base;
   avn_rc rc = AVN_OK;
+  PGresult *r = NULL;
   if (PQtransactionStatus(c->pg) == PQTRANS_INERROR) {
     pg_rollback(base);
     return avn_fail(e, AVN_E_DB, c->label, NULL, "a statement of this transaction failed: nothing was written");
   }
-  PGresult *r = PQexec(c->pg, "COMMIT");
+  if (PQpipelineStatus(c->pg) == PQ_PIPELINE_ON) {
+    rc = PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) ? AVN_OK : pg_fail(c, NULL, e, "commit");
+    if (!rc) c->queued++;
+    avn_rc frc = pg_flush(c, &r, e);
+    if (!rc) rc = frc;
+    if (rc) {   /* a queued write failed: the server skipped COMMIT */
+      PQclear(r);
+      pg_rollback(base);
+      c->in_tx = false;
+      return rc;
+    }
+  } else {
+    r = PQexec(c->pg, "COMMIT");
+  }
   if (PQresultStatus(r) != PGRES_COMMAND_OK)
     rc = pg_fail(c, r, e, "commit");
   else if (strcmp(PQcmdStatus(r), "COMMIT") != 0)
@@ -329,7 +561,102 @@ static void pg_close(db_conn *base) {
   pg_conn *c = (pg_conn *)base;
   if (!c) return;
   PQfinish(c->pg);
+  pg_cache_clear(c);
   avn_free(c);
+}
+
+/* Bulk insert by COPY FROM STDIN, text format: rows are tab-separated
+** lines, \N a NULL, backslash, tab, newline and carriage return escaped.
+** Rows collect in a buffer sent in pieces of about 64 KB; the server
+** answers once, at the end, so a failed row fails bulk_end. */
+struct db_bulk {
+  pg_conn *c;
+  size_t ncol;
+  avn_buf line;
+};
+
+#define PG_COPY_CHUNK 65536
+
+static avn_rc pg_bulk_begin(db_conn *base, const char *table, const char *const *cols, size_t ncol, db_bulk **out,
+                            avn_err *e) {
+  pg_conn *c = (pg_conn *)base;
+  avn_buf q;
+  PGresult *r = NULL;
+  avn_rc rc = pg_flush(c, NULL, e);
+  *out = NULL;
+  if (rc) return rc;
+  db_bulk *b = avn_calloc(1, sizeof *b);
+  if (!b) return AVN_E_NOMEM;
+  b->c = c;
+  b->ncol = ncol;
+  avn_buf_init(&b->line, (size_t)1 << 30);   /* one value may be large (a protocol's text) */
+  avn_buf_init(&q, 1 << 16);
+  char *id = PQescapeIdentifier(c->pg, table, strlen(table));
+  rc = id ? avn_buf_printf(&q, "COPY %s(", id) : AVN_E_NOMEM;
+  PQfreemem(id);
+  for (size_t i = 0; !rc && i < ncol; i++) {
+    id = PQescapeIdentifier(c->pg, cols[i], strlen(cols[i]));
+    rc = id ? avn_buf_printf(&q, "%s%s", i ? ", " : "", id) : AVN_E_NOMEM;
+    PQfreemem(id);
+  }
+  if (!rc) rc = avn_buf_puts(&q, ") FROM STDIN");
+  if (rc) goto cleanup;
+  r = PQexec(c->pg, avn_buf_str(&q));
+  if (PQresultStatus(r) != PGRES_COPY_IN) {
+    rc = pg_fail(c, r, e, "copy");
+    goto cleanup;
+  }
+  *out = b;
+  b = NULL;
+cleanup:
+  PQclear(r);
+  avn_buf_free(&q);
+  if (b) avn_buf_free(&b->line);
+  avn_free(b);
+  return rc;
+}
+
+static avn_rc pg_bulk_send(db_bulk *b, avn_err *e) {
+  if (!b->line.len) return AVN_OK;
+  if (PQputCopyData(b->c->pg, b->line.data, (int)b->line.len) != 1) return pg_fail(b->c, NULL, e, "copy");
+  avn_buf_reset(&b->line);
+  return AVN_OK;
+}
+
+static avn_rc pg_bulk_row(db_bulk *b, const char *const *vals, avn_err *e) {
+  avn_rc rc = AVN_OK;
+  for (size_t i = 0; !rc && i < b->ncol; i++) {
+    if (i) rc = avn_buf_append(&b->line, "\t", 1);
+    if (!rc && !vals[i]) rc = avn_buf_append(&b->line, "\\N", 2);
+    for (const char *p = vals[i]; !rc && p && *p;) {
+      size_t k = strcspn(p, "\\\t\n\r");
+      rc = avn_buf_append(&b->line, p, k);
+      p += k;
+      if (rc || !*p) break;
+      const char *esc = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n" : "\\r";
+      rc = avn_buf_append(&b->line, esc, 2);
+      p++;
+    }
+  }
+  if (!rc) rc = avn_buf_append(&b->line, "\n", 1);
+  if (!rc && b->line.len >= PG_COPY_CHUNK) rc = pg_bulk_send(b, e);
+  return rc;
+}
+
+static avn_rc pg_bulk_end(db_bulk *b, bool ok, avn_err *e) {
+  if (!b) return AVN_OK;
+  pg_conn *c = b->c;
+  avn_rc rc = ok ? pg_bulk_send(b, e) : AVN_OK;
+  if (PQputCopyEnd(c->pg, ok && !rc ? NULL : "abandoned by avn") != 1 && ok && !rc) rc = pg_fail(c, NULL, e, "copy");
+  for (;;) {
+    PGresult *r = PQgetResult(c->pg);
+    if (!r) break;
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && ok && !rc) rc = pg_fail(c, r, e, "copy");
+    PQclear(r);
+  }
+  avn_buf_free(&b->line);
+  avn_free(b);
+  return rc;
 }
 
 static int grab_long(void *ctx, int n, const char *const *cols) {
@@ -410,6 +737,10 @@ static const db_ops pg_ops = {
                    " AND table_name = ? ORDER BY ordinal_position",
     .begin_read = pg_begin_read,
     .sync_ids = pg_sync_ids,
+    .exec_later = pg_exec_later,
+    .bulk_begin = pg_bulk_begin,
+    .bulk_row = pg_bulk_row,
+    .bulk_end = pg_bulk_end,
 };
 
 avn_rc db_pg_open(const char *uri, db_mode mode, db_conn **out, avn_err *e) {

@@ -207,6 +207,77 @@ static void sq_close(db_conn *base) {
   avn_free(c);
 }
 
+/* A write's result is not read: SQLite has no round trip to save. */
+static avn_rc sq_exec_later(db_conn *base, const char *sql, const char *const *params, size_t n, avn_err *e) {
+  return sq_run(base, sql, params, n, NULL, NULL, NULL, e);
+}
+
+/* Bulk insert: one INSERT prepared for the table, bound and stepped per row. */
+struct db_bulk {
+  sqlite_conn *c;
+  sqlite3_stmt *st;
+  size_t ncol;
+};
+
+static avn_rc sq_bulk_begin(db_conn *base, const char *table, const char *const *cols, size_t ncol, db_bulk **out,
+                            avn_err *e) {
+  sqlite_conn *c = (sqlite_conn *)base;
+  avn_rc rc = AVN_OK;
+  char *sql = NULL;
+  db_bulk *b = avn_calloc(1, sizeof *b);
+  if (!b) return AVN_E_NOMEM;
+  *out = NULL;
+  b->c = c;
+  b->ncol = ncol;
+  sql = sqlite3_mprintf("INSERT INTO \"%w\"(", table);
+  for (size_t i = 0; sql && i < ncol; i++) {
+    char *g = sqlite3_mprintf("%s%s\"%w\"", sql, i ? ", " : "", cols[i]);
+    sqlite3_free(sql);
+    sql = g;
+  }
+  for (size_t i = 0; sql && i <= ncol; i++) {
+    char *g = sqlite3_mprintf("%s%s", sql, i == 0 ? ") VALUES(?" : i < ncol ? ", ?" : ")");
+    sqlite3_free(sql);
+    sql = g;
+  }
+  if (!sql) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  if (sqlite3_prepare_v2(c->db, sql, -1, &b->st, NULL) != SQLITE_OK) {
+    rc = sq_fail(c, e, "prepare");
+    goto cleanup;
+  }
+  *out = b;
+  b = NULL;
+cleanup:
+  sqlite3_free(sql);
+  if (b) sqlite3_finalize(b->st);
+  avn_free(b);
+  return rc;
+}
+
+static avn_rc sq_bulk_row(db_bulk *b, const char *const *vals, avn_err *e) {
+  for (size_t i = 0; i < b->ncol; i++) {
+    int r = vals[i] ? sqlite3_bind_text(b->st, (int)i + 1, vals[i], -1, SQLITE_STATIC)
+                    : sqlite3_bind_null(b->st, (int)i + 1);
+    if (r != SQLITE_OK) return sq_fail(b->c, e, "bind");
+  }
+  int r = sqlite3_step(b->st);
+  sqlite3_reset(b->st);
+  if (r == SQLITE_DONE) return AVN_OK;
+  return (r & 0xff) == SQLITE_CONSTRAINT ? avn_fail(e, AVN_E_EXISTS, b->c->path, NULL, "%s", sqlite3_errmsg(b->c->db))
+                                         : sq_fail(b->c, e, "step");
+}
+
+static avn_rc sq_bulk_end(db_bulk *b, bool ok, avn_err *e) {
+  (void)ok;
+  (void)e;
+  if (!b) return AVN_OK;
+  sqlite3_finalize(b->st);
+  avn_free(b);
+  return AVN_OK;
+}
 
 static const db_ops sqlite_ops;
 
@@ -288,6 +359,10 @@ static const db_ops sqlite_ops = {
     .columns_sql = "SELECT name FROM pragma_table_info(?) ORDER BY cid",
     .begin_read = sq_begin_read,
     .sync_ids = NULL,
+    .exec_later = sq_exec_later,
+    .bulk_begin = sq_bulk_begin,
+    .bulk_row = sq_bulk_row,
+    .bulk_end = sq_bulk_end,
 };
 
 avn_rc db_open(const char *target, db_mode mode, db_conn **out, avn_err *e) {

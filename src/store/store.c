@@ -35,6 +35,10 @@ avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row
   return s->db->ops->exec(s->db, sql, p, n, fn, ctx, e);
 }
 
+avn_rc store_q_later(store *s, const char *sql, const char *const *p, size_t n, avn_err *e) {
+  return s->db->ops->exec_later(s->db, sql, p, n, e);
+}
+
 avn_rc store_q_typed(store *s, const char *sql, const char *const *p, size_t n, db_typed_fn fn, void *ctx,
                      avn_err *e) {
   return s->db->ops->exec_typed(s->db, sql, p, n, fn, ctx, e);
@@ -205,7 +209,6 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
                     const char *field, const char *old_v, const char *new_v, const char *reason,
                     avn_err *e) {
   char at[80], hash[65];
-  char *prev = NULL;
   /* Every accepted change passes here: who and why are validated once; in
   ** a study with named users, who is the session's user (store_user.c). */
   avn_rc vrc = store_writer(s, user, &user, e);
@@ -225,20 +228,38 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
   ** run 1..n without gaps on every backend (a PostgreSQL sequence skips
   ** the numbers of rolled-back writes). The write transaction holds the
   ** head (db.h's begin), so no other writer reads the same one. */
-  char *last[2] = {NULL, NULL}, next_id[24];
-  avn_rc rc = store_q_row(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, last, 2, NULL, e);
+  char next_id[24];
+  avn_rc rc = store_audit_head(s, e);
   if (rc) return rc;
-  snprintf(next_id, sizeof next_id, "%lld", (last[0] ? strtoll(last[0], NULL, 10) : 0) + 1);
-  prev = last[1];
+  snprintf(next_id, sizeof next_id, "%lld", strtoll(s->head_id, NULL, 10) + 1);
   const char *f[8] = {at, user, action, record, field, old_v, new_v, reason};
-  audit_hash(prev ? prev : "", f, hash);
-  store_row_free(last, 2);
+  audit_hash(s->head_hash, f, hash);
   const char *p[10] = {next_id, at, user, action, record, field, old_v, new_v, reason, hash};
   s->audit_dirty = true;
-  rc = store_q(s, "INSERT INTO audit(id,at,user,action,record,field,old_value,new_value,reason,hash)"
-               " VALUES(?,?,?,?,?,?,?,?,?,?)", p, 10, NULL, NULL, e);
+  /* Nothing reads its result: it goes with the next statement (a failure
+  ** there fails this transaction all the same). */
+  rc = store_q_later(s, "INSERT INTO audit(id,at,user,action,record,field,old_value,new_value,reason,hash)"
+                     " VALUES(?,?,?,?,?,?,?,?,?,?)", p, 10, e);
+  if (rc) {
+    s->head_known = false;
+    return rc;
+  }
+  snprintf(s->head_id, sizeof s->head_id, "%s", next_id);
+  snprintf(s->head_hash, sizeof s->head_hash, "%s", hash);
   /* A change to signed data takes the signature away, in the same transaction. */
-  return rc ? rc : store_sign_clear(s, user, action, record, e);
+  return store_sign_clear(s, user, action, record, e);
+}
+
+avn_rc store_audit_head(store *s, avn_err *e) {
+  char *last[2] = {NULL, NULL};
+  if (s->head_known) return AVN_OK;
+  avn_rc rc = store_q_row(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, last, 2, NULL, e);
+  if (rc) return rc;
+  snprintf(s->head_id, sizeof s->head_id, "%s", last[0] ? last[0] : "0");
+  snprintf(s->head_hash, sizeof s->head_hash, "%s", last[1] ? last[1] : "");
+  store_row_free(last, 2);
+  s->head_known = true;
+  return AVN_OK;
 }
 
 typedef struct {
@@ -848,22 +869,24 @@ avn_rc store_tx_begin(store *s, avn_err *e) {
   if (s->readonly) return avn_fail(e, AVN_E_STATE, s->path, NULL, "opened to read only: nothing can be written");
   avn_rc orc = today_override_check(e);
   if (orc) return orc;
-  if (s->batch) return s->db->ops->exec_script(s->db, "SAVEPOINT avn_write", e);
+  /* In a batch (one transaction for many saves), a save's savepoint goes
+  ** with its first statement and its release with the next save's. */
+  if (s->batch) return store_q_later(s, "SAVEPOINT avn_write", NULL, 0, e);
+  s->head_known = false;
   return s->db->ops->begin(s->db, e);
 }
 
 /* Every transaction that added audit rows signs the new chain head before
 ** it commits (a batch: once, at store_commit). */
 avn_rc store_tx_commit(store *s, avn_err *e) {
-  if (s->batch) return s->db->ops->exec_script(s->db, "RELEASE avn_write", e);
-  if (s->audit_dirty) {
-    avn_rc rc = store_checkpoint(s, e);
-    if (rc) return rc;
-  }
-  return s->db->ops->commit(s->db, e);
+  if (s->batch) return store_q_later(s, "RELEASE avn_write", NULL, 0, e);
+  avn_rc rc = s->audit_dirty ? store_checkpoint(s, e) : AVN_OK;
+  s->head_known = false;
+  return rc ? rc : s->db->ops->commit(s->db, e);
 }
 
 void store_tx_rollback(store *s) {
+  s->head_known = false;
   if (s->batch) {
     avn_err ignored = {0};
     /* ROLLBACK TO keeps the savepoint open; RELEASE ends it. The batch's
@@ -878,6 +901,7 @@ void store_tx_rollback(store *s) {
 
 avn_rc store_begin(store *s, avn_err *e) {
   if (s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "a batch is already open");
+  s->head_known = false;
   avn_rc rc = s->db->ops->begin(s->db, e);
   if (!rc) s->batch = 1;
   return rc;
@@ -887,6 +911,7 @@ avn_rc store_commit(store *s, avn_err *e) {
   if (!s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "no batch is open");
   s->batch = 0;
   avn_rc rc = s->audit_dirty ? store_checkpoint(s, e) : AVN_OK;
+  s->head_known = false;
   if (!rc) rc = s->db->ops->commit(s->db, e);
   if (rc) s->db->ops->rollback(s->db);
   return rc;
@@ -896,6 +921,7 @@ void store_abort(store *s) {
   if (!s->batch) return;
   s->batch = 0;
   s->audit_dirty = false;
+  s->head_known = false;
   s->db->ops->rollback(s->db);
 }
 

@@ -15,7 +15,8 @@
 ** Every table of the source must be one this avn knows (copy_tables):
 ** a table it does not know is refused, never silently left out.
 **
-** Costs: one INSERT per row on the target, inside one transaction; a
+** Costs: the target's bulk insert (db.h: COPY on PostgreSQL, one prepared
+** INSERT reused on SQLite), inside one transaction; a
 ** PostgreSQL source table is fetched whole (libpq's result), so memory is
 ** the largest table's size.
 */
@@ -63,7 +64,7 @@ static void name_list_free(name_list *l) {
 
 typedef struct {
   db_conn *to;
-  const char *insert;
+  db_bulk *bulk;
   size_t ncol;
   int64_t rows;
   avn_rc rc;
@@ -76,44 +77,42 @@ static int copy_row(void *ctx, int n, const char *const *c) {
     k->rc = avn_fail(k->e, AVN_E_SCHEMA, "copy", NULL, "a row has %d columns, its table %zu", n, k->ncol);
     return 1;
   }
-  k->rc = k->to->ops->exec(k->to, k->insert, c, k->ncol, NULL, NULL, k->e);
+  k->rc = k->to->ops->bulk_row(k->bulk, c, k->e);
   if (k->rc) return 1;
   k->rows++;
   return 0;
 }
 
-/* One table: its columns from the source, every row into the target. */
+/* One table: its columns from the source, every row into the target by
+** the backend's bulk insert (db.h). */
 static avn_rc copy_table(db_conn *from, db_conn *to, const char *table, int64_t *rows, avn_err *e) {
   name_list cols = {0};
-  avn_buf sel, ins;
+  avn_buf sel;
+  copy_ctx k = {.to = to, .e = e};
   avn_buf_init(&sel, 1 << 16);
-  avn_buf_init(&ins, 1 << 16);
   const char *p[1] = {table};
   avn_rc rc = from->ops->exec(from, from->ops->columns_sql, p, 1, name_row, &cols, e);
   if (!rc) rc = cols.rc;
   if (!rc && cols.n == 0) rc = avn_fail(e, AVN_E_SCHEMA, "table", table, "the source study has no such table");
   if (rc) goto cleanup;
   rc = avn_buf_puts(&sel, "SELECT ");
-  if (!rc) rc = avn_buf_printf(&ins, "INSERT INTO %s(", table);
-  for (size_t i = 0; !rc && i < cols.n; i++) {
-    rc = avn_buf_printf(&sel, "%s%s", i ? ", " : "", cols.v[i]);
-    if (!rc) rc = avn_buf_printf(&ins, "%s%s", i ? ", " : "", cols.v[i]);
-  }
+  for (size_t i = 0; !rc && i < cols.n; i++) rc = avn_buf_printf(&sel, "%s%s", i ? ", " : "", cols.v[i]);
   /* A stable order (the first column: the id or the key's first part). */
   if (!rc) rc = avn_buf_printf(&sel, " FROM %s ORDER BY 1", table);
-  if (!rc) rc = avn_buf_puts(&ins, ") VALUES(");
-  for (size_t i = 0; !rc && i < cols.n; i++) rc = avn_buf_puts(&ins, i ? ", ?" : "?");
-  if (!rc) rc = avn_buf_puts(&ins, ")");
   if (rc) goto cleanup;
-  copy_ctx k = {.to = to, .insert = avn_buf_str(&ins), .ncol = cols.n, .e = e};
+  k.ncol = cols.n;
+  rc = to->ops->bulk_begin(to, table, (const char *const *)cols.v, cols.n, &k.bulk, e);
+  if (rc) goto cleanup;
   rc = from->ops->exec(from, avn_buf_str(&sel), NULL, 0, copy_row, &k, e);
   if (!rc) rc = k.rc;
+  avn_rc erc = to->ops->bulk_end(k.bulk, !rc, e);
+  k.bulk = NULL;
+  if (!rc) rc = erc;
   if (!rc && to->ops->sync_ids) rc = to->ops->sync_ids(to, table, e);
   *rows += k.rows;
 cleanup:
   name_list_free(&cols);
   avn_buf_free(&sel);
-  avn_buf_free(&ins);
   return rc;
 }
 

@@ -530,7 +530,7 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
         goto cleanup;
       }
       const char *dp[2] = {form_id, vals[i].item};
-      rc = store_q(s, "DELETE FROM item_value WHERE form_id=? AND item=?", dp, 2, NULL, NULL, e);
+      rc = store_q_later(s, "DELETE FROM item_value WHERE form_id=? AND item=?", dp, 2, e);
       if (!rc) rc = store_audit(s, r->user, "clear", record, vals[i].item, was, NULL, r->reason, e);
       if (rc) goto cleanup;
       out->n_cleared++;
@@ -548,9 +548,9 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
     bool numeric = it->type != INST_TEXT && !vals[i].code;   /* a missing-data code has no number */
     snprintf(num, sizeof num, "%.17g", vals[i].num);
     const char *vp2[5] = {form_id, vals[i].item, texts[i], numeric ? num : NULL, it->unit};
-    rc = store_q(s, "INSERT INTO item_value(form_id,item,value_text,value_num,unit) VALUES(?,?,?,?,?)"
-                    " ON CONFLICT(form_id,item) DO UPDATE SET value_text=excluded.value_text,"
-                    " value_num=excluded.value_num, unit=excluded.unit", vp2, 5, NULL, NULL, e);
+    rc = store_q_later(s, "INSERT INTO item_value(form_id,item,value_text,value_num,unit) VALUES(?,?,?,?,?)"
+                          " ON CONFLICT(form_id,item) DO UPDATE SET value_text=excluded.value_text,"
+                          " value_num=excluded.value_num, unit=excluded.unit", vp2, 5, e);
     /* A reason given with new values is kept too: it says where they came
     ** from (a questionnaire the patient filled in: web_survey.c). */
     if (!rc) rc = store_audit(s, r->user, was ? "update" : "insert", record, vals[i].item, was, texts[i],
@@ -572,7 +572,7 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
     char next[24];
     snprintf(next, sizeof next, "%lld", (long long)(status ? version + 1 : 1));
     const char *upd[4] = {new_status, now, next, form_id};
-    rc = store_q(s, "UPDATE form SET status=?, updated_at=?, version=? WHERE id=?", upd, 4, NULL, NULL, e);
+    rc = store_q_later(s, "UPDATE form SET status=?, updated_at=?, version=? WHERE id=?", upd, 4, e);
     if (rc) goto cleanup;
     version = status ? version + 1 : 1;
   }

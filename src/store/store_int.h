@@ -24,6 +24,11 @@ struct store {
   int batch;        /* store_begin is open: writes use savepoints */
   bool readonly;    /* store_open_read: every write is refused */
   bool audit_dirty; /* audit rows added since the last checkpoint */
+  /* The audit chain's head as this write transaction left it (id, hash):
+  ** read once per transaction, then kept here, since the write lock keeps
+  ** others from moving it. Forgotten at every begin, commit and rollback. */
+  bool head_known;
+  char head_id[24], head_hash[65];
   store_key key;
   bool has_accounts; /* the study has users: writes need a session (store_user.c) */
   struct {
@@ -95,6 +100,12 @@ void store_tx_rollback(store *s);
 /* Runs sql with text parameters, rows to fn (may be NULL). */
 avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row_fn fn, void *ctx,
                avn_err *e);
+/* Reads the audit chain's head into s->head_id / head_hash ("0" and ""
+** for an empty trail) unless this transaction knows it already. */
+avn_rc store_audit_head(store *s, avn_err *e);
+/* A write whose result is not read (db.h's exec_later): on PostgreSQL it
+** goes with the next statement; its failure is that statement's. */
+avn_rc store_q_later(store *s, const char *sql, const char *const *p, size_t n, avn_err *e);
 /* The same with typed rows (db.h), for the bulk readers. */
 avn_rc store_q_typed(store *s, const char *sql, const char *const *p, size_t n, db_typed_fn fn, void *ctx,
                      avn_err *e);

@@ -157,7 +157,7 @@ static avn_rc cp_read(store *s, cp_row *r, avn_err *e) {
 }
 
 avn_rc store_checkpoint(store *s, avn_err *e) {
-  char *last = NULL, msg[200], pkhex[65], sighex[129];
+  char msg[200], pkhex[65], sighex[129];
   unsigned char sig[crypto_sign_BYTES];
   cp_row cp;
   avn_rc rc = store_key_load(&s->key, true, e);
@@ -177,20 +177,18 @@ avn_rc store_checkpoint(store *s, avn_err *e) {
                     "this study's audit is signed with key %s, this key is %s: set AVN_KEY to the study's key file",
                     fa, fb);
   }
-  rc = store_q_one(s, "SELECT id || ' ' || hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, &last, NULL, e);
+  rc = store_audit_head(s, e);
   if (rc) return rc;
-  if (!last) return AVN_OK;
-  char *sp = strchr(last, ' ');
-  *sp = '\0';
-  checkpoint_message(last, sp + 1, msg, sizeof msg);
+  if (!strcmp(s->head_id, "0")) return AVN_OK;
+  checkpoint_message(s->head_id, s->head_hash, msg, sizeof msg);
   crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), s->key.sk);
   sodium_bin2hex(sighex, sizeof sighex, sig, sizeof sig);
-  const char *p[4] = {last, sp + 1, pkhex, sighex};
-  rc = store_q(s, "INSERT INTO checkpoint(id,n,head,public_key,signature) VALUES(1,?,?,?,?)"
-                  " ON CONFLICT(id) DO UPDATE SET n=excluded.n, head=excluded.head,"
-                  " public_key=excluded.public_key, signature=excluded.signature",
-               p, 4, NULL, NULL, e);
-  avn_free(last);
+  const char *p[4] = {s->head_id, s->head_hash, pkhex, sighex};
+  /* Sent with COMMIT (store_q_later): one round trip for both. */
+  rc = store_q_later(s, "INSERT INTO checkpoint(id,n,head,public_key,signature) VALUES(1,?,?,?,?)"
+                        " ON CONFLICT(id) DO UPDATE SET n=excluded.n, head=excluded.head,"
+                        " public_key=excluded.public_key, signature=excluded.signature",
+                     p, 4, e);
   if (!rc) s->audit_dirty = false;
   return rc;
 }

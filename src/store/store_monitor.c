@@ -159,21 +159,23 @@ avn_rc store_lock_guard(store *s, const char *action, const char *record, avn_er
   bool data = false;
   for (size_t i = 0; frozen[i] && !data; i++) data = !strcmp(frozen[i], action);
   if (!data) return AVN_OK;
-  store_lock_info l;
-  avn_rc rc = store_study_lock(s, &l, e);
-  if (!rc && l.locked)
-    return avn_fail(e, AVN_E_LOCKED, "study", NULL, "the study is locked (data freeze since %s by %s: %s): nothing "
-                    "can change until it is unlocked", l.at, l.by, l.reason);
-  if (rc || strncmp(record, "patient ", 8)) return rc;
-  char code[AVN_ID_MAX + 1], *why = NULL;
-  bool found = false;
-  size_t n = strcspn(record + 8, " ");
-  snprintf(code, sizeof code, "%.*s", (int)(n < AVN_ID_MAX ? n : AVN_ID_MAX), record + 8);
+  /* The study's lock and the patient's, in one query (a round trip each
+  ** on a server, for every audit row). */
+  char code[AVN_ID_MAX + 1] = "", *c[4] = {NULL, NULL, NULL, NULL};
+  bool patient = !strncmp(record, "patient ", 8);
+  if (patient) {
+    size_t n = strcspn(record + 8, " ");
+    snprintf(code, sizeof code, "%.*s", (int)(n < AVN_ID_MAX ? n : AVN_ID_MAX), record + 8);
+  }
   const char *p[1] = {code};
-  rc = store_q_one(s, "SELECT lock_reason FROM patient WHERE code=? AND lock_reason IS NOT NULL", p, 1, &why, &found, e);
-  if (!rc && found)
-    rc = avn_fail(e, AVN_E_LOCKED, "patient", code, "the patient's casebook is locked (%s): unlock it first", why);
-  avn_free(why);
+  avn_rc rc = store_q_row(s, "SELECT lock_reason, locked_at, locked_by,"
+                             " (SELECT lock_reason FROM patient WHERE code=?) FROM study", p, 1, c, 4, NULL, e);
+  if (!rc && c[0])
+    rc = avn_fail(e, AVN_E_LOCKED, "study", NULL, "the study is locked (data freeze since %s by %s: %s): nothing "
+                  "can change until it is unlocked", c[1] ? c[1] : "", c[2] ? c[2] : "", c[0]);
+  else if (!rc && patient && c[3])
+    rc = avn_fail(e, AVN_E_LOCKED, "patient", code, "the patient's casebook is locked (%s): unlock it first", c[3]);
+  store_row_free(c, 4);
   return rc;
 }
 

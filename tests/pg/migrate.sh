@@ -17,6 +17,10 @@ expect_exit 0 "$AVN" enter "$DB" P1 baseline hhs --hip left pain=mild --date 202
 expect_exit 0 "$AVN" enter "$DB" P2 baseline vas --hip right pain_mm=10 --date 2024-01-16
 expect_exit 0 "$AVN" void "$DB" P2 baseline vas --hip right --reason "wrong patient"
 expect_exit 0 "$AVN" query open "$DB" P1 --visit baseline --form vas --hip left --item pain_mm --message "62.5 or 65?"
+# Backslashes, and a backslash before n, N and a dot: COPY's text format
+# must carry them as they are (rows_of compares them below).
+expect_exit 0 "$AVN" query open "$DB" P1 --visit baseline --form hhs --hip left --item pain \
+  --message 'scan in D:\new\N1 \. or \\server\t?'
 # The file's rows, table by table (sorted text), for the comparisons below.
 rows_of() {   # rows_of TARGET: every table's rows as sorted lines "table|col|col..."
   local t
