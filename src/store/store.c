@@ -229,7 +229,7 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
   ** the numbers of rolled-back writes). The write transaction holds the
   ** head (db.h's begin), so no other writer reads the same one. */
   char next_id[24];
-  avn_rc rc = store_audit_head(s, e);
+  avn_rc rc = store_tx_head(s, e);
   if (rc) return rc;
   snprintf(next_id, sizeof next_id, "%lld", strtoll(s->head_id, NULL, 10) + 1);
   const char *f[8] = {at, user, action, record, field, old_v, new_v, reason};
@@ -250,7 +250,7 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
   return store_sign_clear(s, user, action, record, e);
 }
 
-avn_rc store_audit_head(store *s, avn_err *e) {
+avn_rc store_tx_head(store *s, avn_err *e) {
   char *last[2] = {NULL, NULL};
   if (s->head_known) return AVN_OK;
   avn_rc rc = store_q_row(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, last, 2, NULL, e);

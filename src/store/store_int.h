@@ -102,7 +102,7 @@ avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row
                avn_err *e);
 /* Reads the audit chain's head into s->head_id / head_hash ("0" and ""
 ** for an empty trail) unless this transaction knows it already. */
-avn_rc store_audit_head(store *s, avn_err *e);
+avn_rc store_tx_head(store *s, avn_err *e);
 /* A write whose result is not read (db.h's exec_later): on PostgreSQL it
 ** goes with the next statement; its failure is that statement's. */
 avn_rc store_q_later(store *s, const char *sql, const char *const *p, size_t n, avn_err *e);

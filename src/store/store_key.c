@@ -177,7 +177,7 @@ avn_rc store_checkpoint(store *s, avn_err *e) {
                     "this study's audit is signed with key %s, this key is %s: set AVN_KEY to the study's key file",
                     fa, fb);
   }
-  rc = store_audit_head(s, e);
+  rc = store_tx_head(s, e);
   if (rc) return rc;
   if (!strcmp(s->head_id, "0")) return AVN_OK;
   checkpoint_message(s->head_id, s->head_hash, msg, sizeof msg);
