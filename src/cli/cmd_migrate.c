@@ -1,7 +1,8 @@
 /*
 ** cmd_migrate.c: `avn migrate`, `avn dump` and `avn backup`: a whole study
 ** copied into a new database (store_copy): a file to a PostgreSQL server,
-** a server's study to a file, or either to a new file as a backup.
+** a server's study to a file, or either to a new file as a backup
+** (store_backup: SQLite's online backup API for a file).
 */
 #include <stdio.h>
 
@@ -31,7 +32,11 @@ const char cmd_dump_usage[] =
 const char cmd_backup_usage[] =
     "usage: avn backup STUDY FILE.db\n\n"
     "A consistent copy of a study (a file or a postgresql:// URI) in a new file,\n"
-    "taken while others keep working.\n" COPY_TEXT;
+    "taken while others keep working. A file is copied page by page by SQLite's\n"
+    "online backup API (the same bytes as of one moment, writers not held up); a\n"
+    "server's study is copied from one snapshot as 'avn dump' does.\n"
+    "FILE.db must not exist; a failed backup leaves no file.\n"
+    "Exit status: 0 copied, 1 refused, 2 usage, 3 busy.\n";
 
 static int copy_run(const char *cmd, int argc, char **argv, const char *give) {
   const char *pos[2] = {NULL, NULL};
@@ -49,4 +54,19 @@ static int copy_run(const char *cmd, int argc, char **argv, const char *give) {
 
 int cmd_migrate(int argc, char **argv) { return copy_run("migrate", argc, argv, "STUDY.db and a postgresql:// URI"); }
 int cmd_dump(int argc, char **argv) { return copy_run("dump", argc, argv, "a postgresql:// URI and STUDY.db"); }
-int cmd_backup(int argc, char **argv) { return copy_run("backup", argc, argv, "STUDY and FILE.db"); }
+int cmd_backup(int argc, char **argv) {
+  const char *pos[2] = {NULL, NULL};
+  avn_err e;
+  avn_err_clear(&e);
+  int rcode = cli_parse("backup", argc, argv, NULL, pos, 2, 2, "STUDY and FILE.db", NULL, NULL);
+  if (rcode) return rcode;
+  store_backup_result res;
+  avn_rc rc = store_backup(pos[0], pos[1], &res, &e);
+  if (rc) return cli_error("backup", &e);
+  if (res.online)
+    printf("backed up %s to %s: SQLite's online backup, %lld pages, %lld audit rows\n", pos[0], pos[1],
+           (long long)res.pages, (long long)res.audit_rows);
+  else
+    printf("backed up %s to %s: one snapshot, %lld audit rows\n", pos[0], pos[1], (long long)res.audit_rows);
+  return 0;
+}

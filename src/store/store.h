@@ -294,6 +294,14 @@ typedef struct store_copy_result {
 ** transaction (nothing is left behind on failure). AVN_E_SCHEMA for a
 ** table this avn does not know. */
 avn_rc store_copy(const char *from, const char *to, store_copy_result *out /* OUT */, avn_err *e);
+/* A consistent copy of the study at from in a new file to, while others
+** write (store_backup.c): a file by SQLite's online backup API (online,
+** pages copied), a postgresql:// study by store_copy's snapshot. */
+typedef struct store_backup_result {
+  bool online;
+  int64_t pages, audit_rows;
+} store_backup_result;
+avn_rc store_backup(const char *from, const char *to, store_backup_result *out /* OUT */, avn_err *e);
 
 /* A form's row version (0 when the form does not exist): what a user
 ** reads before editing, passed back as store_enter_req.if_version.
