@@ -25,9 +25,15 @@ const char cmd_migrate_usage[] =
     "several 'avn serve' processes work on it at once.\n" COPY_TEXT;
 
 const char cmd_dump_usage[] =
-    "usage: avn dump postgresql://USER@HOST[:PORT]/DATABASE STUDY.db\n\n"
+    "usage: avn dump postgresql://USER@HOST[:PORT]/DATABASE STUDY.db [--site SITE]\n\n"
     "Brings a study on a PostgreSQL server back to a file (to hand it in, archive it\n"
-    "or work offline).\n" COPY_TEXT;
+    "or work offline).\n"
+    "  --site SITE  only that site's part: its screenings, patients and all about\n"
+    "               them, its users, and their audit records. The audit chain spans\n"
+    "               every site: 'avn audit --verify' on the part checks each record's\n"
+    "               hash and links, the signed checkpoint of the whole chain and the\n"
+    "               replay of the part, and says it is a site's part. A part is for\n"
+    "               handing in and reading, not for writing.\n" COPY_TEXT;
 
 const char cmd_backup_usage[] =
     "usage: avn backup STUDY FILE.db\n\n"
@@ -53,7 +59,21 @@ static int copy_run(const char *cmd, int argc, char **argv, const char *give) {
 }
 
 int cmd_migrate(int argc, char **argv) { return copy_run("migrate", argc, argv, "STUDY.db and a postgresql:// URI"); }
-int cmd_dump(int argc, char **argv) { return copy_run("dump", argc, argv, "a postgresql:// URI and STUDY.db"); }
+int cmd_dump(int argc, char **argv) {
+  const char *pos[2] = {NULL, NULL}, *site = NULL;
+  const cli_option opts[] = {{"--site", CLI_TEXT, &site, "a site code", NULL, NULL}, {NULL, 0, NULL, NULL, NULL, NULL}};
+  avn_err e;
+  avn_err_clear(&e);
+  int rcode = cli_parse("dump", argc, argv, opts, pos, 2, 2, "a postgresql:// URI and STUDY.db", NULL, NULL);
+  if (rcode) return rcode;
+  if (!site) return copy_run("dump", argc, argv, "a postgresql:// URI and STUDY.db");
+  store_copy_result res;
+  avn_rc rc = store_dump_site(pos[0], pos[1], site, &res, &e);
+  if (rc) return cli_error("dump", &e);
+  printf("copied site %s of %s to %s: %lld audit rows (the site's records of the whole chain)\n", site, pos[0],
+         pos[1], (long long)res.audit_rows);
+  return 0;
+}
 int cmd_backup(int argc, char **argv) {
   const char *pos[2] = {NULL, NULL};
   avn_err e;
