@@ -280,8 +280,9 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out /
                    avn_err *e);
 /* Lets database role read site's rows, and no other site's, with any SQL
 ** (PostgreSQL row-level security, store_grant.c). PostgreSQL studies only;
-** an administrator's act in a study with named users; the role must exist. */
-avn_rc store_grant_site(store *s, const char *site, const char *role, avn_err *e);
+** an administrator's act in a study with named users; the role must exist.
+** Audited under user (store_writer). */
+avn_rc store_grant_site(store *s, const char *site, const char *role, const char *user, avn_err *e);
 
 /* --- copying a study between databases (store_copy.c) --- */
 typedef struct store_copy_result {

@@ -86,6 +86,8 @@ avn_rc store_checkpoint(store *s, avn_err *e);
 ** chain->checkpoint_ok / checkpoint / key. */
 avn_rc store_checkpoint_check(store *s, int64_t n, const char *head, store_chain *chain, avn_err *e);
 
+/* The audit field of a grant (store_grant.c): "grant role " ROLE. */
+#define STORE_GRANT_FIELD "grant role "
 /* The first part of an audit record, what a site owns: "patient P",
 ** "screening S", "query 7", "site C", "user U"; a finding "finding KIND/P/..."
 ** is its patient's. false for a finding without a patient. */
