@@ -512,6 +512,18 @@ static avn_rc open_study(const char *path, db_mode mode, store **out, avn_err *e
                     "(it was changed outside avn): nothing is written; see avn audit --verify");
       goto cleanup;
     }
+    /* A site's part (store_part.c) is read, not written: a new record would
+    ** follow the part's last one, not the whole chain's head. */
+    store_part_links part;
+    rc = store_part_load(s, &part, e);
+    if (rc) goto cleanup;
+    bool is_part = part.n > 0;
+    store_part_free(&part);
+    if (is_part) {
+      rc = avn_fail(e, AVN_E_STATE, path, NULL, "this file is one site's part of a study (avn dump --site): it is "
+                    "read and handed in, not written; write to the study itself");
+      goto cleanup;
+    }
   }
   char label[300];
   snprintf(label, sizeof label, "%s (protocol '%s' stored in the study)", path, pname);

@@ -25,9 +25,9 @@
 ** the site was left out (the rows between are not there): it says it is a
 ** site's part, and the whole chain is verified on the study itself.
 **
-** A part is for handing data in and reading offline; it is not a study to
-** write to (a new row would follow the part's last row, not the whole
-** chain's head).
+** A part is for handing data in and reading offline; opening it to write
+** is refused (open_study, store.c): a new row would follow the part's last
+** row, not the whole chain's head.
 **
 ** Ownership: store_part_load fills a store_part_links the caller frees with
 ** store_part_free.

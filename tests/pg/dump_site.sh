@@ -63,6 +63,11 @@ expect_out "differs: patient P2 / sex: audit 'male', table 'female'"
 command cp "$N" "$T/t.db"; command sqlite3 "$T/t.db" "UPDATE site_part_link SET prev='00' WHERE id=(SELECT max(id) FROM site_part_link)"
 expect_exit 1 "$AVN" audit "$T/t.db" --verify
 expect_err "does not match its hash chain"
+# A part is not written to: refused, the file unchanged.
+sum=$(sha256sum < "$N")
+expect_exit 1 "$AVN" visit "$N" P2 m1 --date 2024-02-16
+expect_err "one site's part of a study"
+[ "$(sha256sum < "$N")" = "$sum" ] && ok || bad "a refused write changed the part"
 # The whole study still verifies; an unknown site leaves no file.
 expect_exit 0 "$AVN" audit "$U" --verify
 expect_exit 1 "$AVN" dump "$U" "$T/x.db" --site south
