@@ -103,6 +103,7 @@ typedef struct store_part_links {
   int64_t whole_rows;
   char whole_head[65];
   char site[64];
+  bool nomem;
 } store_part_links;
 avn_rc store_part_load(store *s, store_part_links *out /* OUT */, avn_err *e);
 /* The predecessor's hash of row id ("" for the first row), NULL if the part

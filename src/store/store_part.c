@@ -53,9 +53,9 @@ static int part_head_row(void *ctx, int n, const char *const *c) {
 static int part_link_row(void *ctx, int n, const char *const *c) {
   store_part_links *l = ctx;
   if (n < 2 || !c[0]) return 1;
-  if (avn_grow((void **)&l->id, &l->cap, l->n + 1, sizeof *l->id)) return 1;
+  if (avn_grow((void **)&l->id, &l->cap, l->n + 1, sizeof *l->id)) return l->nomem = true;
   char(*p)[65] = avn_reallocarray(l->prev, l->cap, sizeof *l->prev);   /* in step with id */
-  if (!p) return 1;
+  if (!p) return l->nomem = true;
   l->prev = p;
   l->id[l->n] = strtoll(c[0], NULL, 10);
   snprintf(l->prev[l->n], sizeof l->prev[l->n], "%s", c[1] ? c[1] : "");
@@ -77,7 +77,7 @@ avn_rc store_part_load(store *s, store_part_links *out, avn_err *e) {
   if (rc || !has) return rc;
   rc = store_q(s, "SELECT site, rows, head FROM site_part", NULL, 0, part_head_row, out, e);
   if (!rc) rc = store_q(s, "SELECT id, prev FROM site_part_link ORDER BY id", NULL, 0, part_link_row, out, e);
-  if (!rc && out->n && (!out->id || !out->prev)) rc = avn_fail(e, AVN_E_NOMEM, "audit", NULL, "out of memory");
+  if (!rc && out->nomem) rc = avn_fail(e, AVN_E_NOMEM, "audit", NULL, "out of memory");
   if (rc) store_part_free(out);
   return rc;
 }
