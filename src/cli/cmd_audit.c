@@ -124,6 +124,10 @@ int cmd_audit(int argc, char **argv) {
     json_object_set_new(top, "head", json_string(vr.chain.head));
     json_object_set_new(top, "checkpoint", json_string(vr.chain.checkpoint));
     json_object_set_new(top, "key", json_string(vr.chain.key));
+    if (vr.chain.whole_rows) {
+      json_object_set_new(top, "part_site", json_string(vr.chain.part_site));
+      json_object_set_new(top, "whole_rows", json_integer(vr.chain.whole_rows));
+    }
     if (verify) {
       json_object_set_new(top, "file", json_string(vr.file));
       json_object_set_new(top, "differences", diffs);
@@ -133,6 +137,10 @@ int cmd_audit(int argc, char **argv) {
     o.arr = NULL;
     cli_print_json(top);
   } else if (opened) {
+    if (vr.chain.whole_rows)
+      printf("site part: site %s, %lld of the whole chain's %lld rows; each row checked against its predecessor "
+             "in the whole chain, the rows between are other sites' and not here (verify the whole chain on the "
+             "study itself)\n", vr.chain.part_site, (long long)vr.chain.rows, (long long)vr.chain.whole_rows);
     printf("chain: %lld rows, head %s\ncheckpoint: %s\n", (long long)vr.chain.rows,
            vr.chain.head[0] ? vr.chain.head : "(empty)", vr.chain.checkpoint);
     if (verify) printf("file: %s\nreplay: %zu difference%s\n", vr.file, vr.n_diffs, vr.n_diffs == 1 ? "" : "s");

@@ -114,6 +114,10 @@ avn_rc db_sqlite_wal(db_conn *c, avn_err *e);
 /* SQLite's application_id / user_version, read before any schema work. */
 avn_rc db_sqlite_header(db_conn *c, long *app_id /* OUT */, long *user_version /* OUT */, avn_err *e);
 
+/* A copy of an open SQLite study in a new file `to` (must not exist) by
+** SQLite's online backup API, consistent while others write (db_sqlite.c);
+** *pages: the pages copied. A failed copy leaves no file. */
+avn_rc db_sqlite_backup(db_conn *from, const char *to, int *pages /* OUT */, avn_err *e);
 /* Removes a study file and its WAL side files (a half-made study). */
 void db_sqlite_remove(const char *path);
 /* Opens a PostgreSQL database given as a libpq URI (db_pg.c). DB_CREATE:

@@ -377,3 +377,52 @@ void db_sqlite_remove(const char *path) {
   snprintf(side, sizeof side, "%s-shm", path);
   unlink(side);
 }
+
+/* SQLite's online backup API, page by page into a new file. The whole copy
+** is one step (-1): the source is read inside one read transaction, so on
+** WAL the copy is the snapshot at its start and writers go on meanwhile
+** (stepping a few pages at a time would restart whenever another
+** connection writes, and might never finish under a steady writer).
+** BUSY/LOCKED (a writer checkpointing, the target's lock) is retried for
+** about 5 s, as the store's busy timeout. The target, made by this call,
+** gets SQLite's durable commit (synchronous=FULL). */
+avn_rc db_sqlite_backup(db_conn *base, const char *to, int *pages /* OUT */, avn_err *e) {
+  sqlite_conn *src = (sqlite_conn *)base;
+  sqlite_conn dst = {0};
+  sqlite3_backup *b = NULL;
+  avn_rc rc = AVN_OK;
+  *pages = 0;
+  snprintf(dst.path, sizeof dst.path, "%s", to);
+  if (access(to, F_OK) == 0) return avn_fail(e, AVN_E_EXISTS, to, NULL, "the file already exists; choose a new name");
+  if (sqlite3_open_v2(to, &dst.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    rc = sq_fail(&dst, e, "open");
+    goto cleanup;
+  }
+  if (sqlite3_exec(dst.db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK) {
+    rc = sq_fail(&dst, e, "synchronous");
+    goto cleanup;
+  }
+  b = sqlite3_backup_init(dst.db, "main", src->db, "main");
+  if (!b) {
+    rc = sq_fail(&dst, e, "backup");
+    goto cleanup;
+  }
+  int code, tries = 0;
+  while ((code = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    if (++tries > 100) break;
+    sqlite3_sleep(50);
+  }
+  *pages = sqlite3_backup_pagecount(b);
+  int fin = sqlite3_backup_finish(b);
+  b = NULL;
+  if (code != SQLITE_DONE) {
+    rc = sq_code(&dst, code, e, "backup", sqlite3_errstr(code));
+    goto cleanup;
+  }
+  if (fin != SQLITE_OK) rc = sq_fail(&dst, e, "backup");
+cleanup:
+  if (b) sqlite3_backup_finish(b);
+  sqlite3_close(dst.db);
+  if (rc && dst.db) db_sqlite_remove(to);
+  return rc;
+}

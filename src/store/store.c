@@ -272,6 +272,8 @@ typedef struct {
   char **hidden;             /* records of other sites' patients, screenings, queries: sorted */
   size_t n_hidden, cap_hidden;
   bool nomem;
+  store_part_links part;     /* a site's part: each row's predecessor in the whole chain */
+  int64_t last_id;
 } audit_iter;
 
 static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -288,17 +290,21 @@ static int hidden_row(void *ctx, int n, const char *const *c) {
 /* Whether a row's record belongs to a patient, screening or query the reader
 ** may not see: "patient P / ..." and "screening S" by their first part, a
 ** finding "finding KIND/P/..." by its patient. O(log n). */
-static bool row_hidden(const audit_iter *it, const char *record) {
-  char key[160];
-  if (!it->n_hidden) return false;
+bool store_record_key(const char *record, char *key, size_t n) {
   if (!strncmp(record, "finding ", 8)) {
     const char *p = strchr(record, '/');
     if (!p) return false;
-    snprintf(key, sizeof key, "patient %.*s", (int)strcspn(p + 1, "/"), p + 1);
+    snprintf(key, n, "patient %.*s", (int)strcspn(p + 1, "/"), p + 1);
   } else {
     const char *sep = strstr(record, " / ");
-    snprintf(key, sizeof key, "%.*s", sep ? (int)(sep - record) : (int)strlen(record), record);
+    snprintf(key, n, "%.*s", sep ? (int)(sep - record) : (int)strlen(record), record);
   }
+  return true;
+}
+
+static bool row_hidden(const audit_iter *it, const char *record) {
+  char key[160];
+  if (!it->n_hidden || !store_record_key(record, key, sizeof key)) return false;
   const char *k = key;
   return bsearch(&k, it->hidden, it->n_hidden, sizeof *it->hidden, str_cmp) != NULL;
 }
@@ -310,11 +316,21 @@ static int audit_row(void *ctx, int n, const char *const *c) {
   const char *f[8] = {c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]};
   char want[65];
   int64_t id = strtoll(c[0], NULL, 10);
-  audit_hash(it->prev, f, want);
+  const char *prev = it->prev;
+  bool in_order = id == ch->rows + 1;
+  if (it->part.n) {
+    /* A part: the row's predecessor is in the whole chain; where it is in
+    ** the part too, the two agree. */
+    const char *lp = store_part_prev(&it->part, id);
+    in_order = lp && id > it->last_id && (id != it->last_id + 1 || !strcmp(lp, it->prev));
+    prev = lp ? lp : "";
+  }
+  it->last_id = id;
+  audit_hash(prev, f, want);
   ch->rows++;
   /* ids run 1..n: a row deleted inside the trail shows even if the chain
   ** were recomputed around it. */
-  if (ch->chain_ok && (!c[9] || strcmp(want, c[9]) != 0 || id != ch->rows)) {
+  if (ch->chain_ok && (!c[9] || strcmp(want, c[9]) != 0 || !in_order)) {
     ch->chain_ok = false;
     ch->bad_row = id;
   }
@@ -345,13 +361,30 @@ avn_rc store_each_audit(store *s, const char *record_like, store_audit_fn fn, vo
     if (!rc && it.nomem) rc = avn_fail(e, AVN_E_NOMEM, "audit", NULL, "out of memory");
     if (!rc) qsort(it.hidden, it.n_hidden, sizeof *it.hidden, str_cmp);
   }
+  if (!rc) rc = store_part_load(s, &it.part, e);
   if (!rc) rc = store_q(s, "SELECT id,at,user,action,record,field,old_value,new_value,reason,hash,1"
                            " FROM audit ORDER BY id", NULL, 0, audit_row, &it, e);
   for (size_t i = 0; i < it.n_hidden; i++) avn_free(it.hidden[i]);
   avn_free(it.hidden);
-  if (rc) return rc;
+  if (rc) {
+    store_part_free(&it.part);
+    return rc;
+  }
   snprintf(chain->head, sizeof chain->head, "%s", it.prev);
-  rc = store_checkpoint_check(s, chain->rows, chain->head, chain, e);
+  if (it.part.n) {
+    /* The signed checkpoint is the whole chain's; the part's last row, when
+    ** it is the whole chain's last, is its head. */
+    chain->whole_rows = it.part.whole_rows;
+    snprintf(chain->part_site, sizeof chain->part_site, "%s", it.part.site);
+    if (chain->chain_ok && it.last_id == it.part.whole_rows && strcmp(it.prev, it.part.whole_head) != 0) {
+      chain->chain_ok = false;
+      chain->bad_row = it.last_id;
+    }
+    rc = store_checkpoint_check(s, it.part.whole_rows, it.part.whole_head, chain, e);
+  } else {
+    rc = store_checkpoint_check(s, chain->rows, chain->head, chain, e);
+  }
+  store_part_free(&it.part);
   if (rc) return rc;
   if (!chain->chain_ok)
     return avn_fail(e, AVN_E_STATE, "audit", NULL,
@@ -512,6 +545,18 @@ static avn_rc open_study(const char *path, db_mode mode, store **out, avn_err *e
     if (!same) {
       rc = avn_fail(e, AVN_E_STATE, path, NULL, "the stored protocol is not the one the audit trail recorded "
                     "(it was changed outside avn): nothing is written; see avn audit --verify");
+      goto cleanup;
+    }
+    /* A site's part (store_part.c) is read, not written: a new record would
+    ** follow the part's last one, not the whole chain's head. */
+    store_part_links part;
+    rc = store_part_load(s, &part, e);
+    if (rc) goto cleanup;
+    bool is_part = part.n > 0;
+    store_part_free(&part);
+    if (is_part) {
+      rc = avn_fail(e, AVN_E_STATE, path, NULL, "this file is one site's part of a study (avn dump --site): it is "
+                    "read and handed in, not written; write to the study itself");
       goto cleanup;
     }
   }

@@ -280,8 +280,9 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out /
                    avn_err *e);
 /* Lets database role read site's rows, and no other site's, with any SQL
 ** (PostgreSQL row-level security, store_grant.c). PostgreSQL studies only;
-** an administrator's act in a study with named users; the role must exist. */
-avn_rc store_grant_site(store *s, const char *site, const char *role, avn_err *e);
+** an administrator's act in a study with named users; the role must exist.
+** Audited under user (store_writer). */
+avn_rc store_grant_site(store *s, const char *site, const char *role, const char *user, avn_err *e);
 
 /* --- copying a study between databases (store_copy.c) --- */
 typedef struct store_copy_result {
@@ -294,6 +295,20 @@ typedef struct store_copy_result {
 ** transaction (nothing is left behind on failure). AVN_E_SCHEMA for a
 ** table this avn does not know. */
 avn_rc store_copy(const char *from, const char *to, store_copy_result *out /* OUT */, avn_err *e);
+/* One site's part of the study at from in a new file to (store_part.c):
+** the site's rows and the audit records about them, checked by
+** store_each_audit as a part. AVN_E_NOTFOUND for an unknown site; a failed
+** part leaves no file. out->audit_rows: the records kept. */
+avn_rc store_dump_site(const char *from, const char *to, const char *site, store_copy_result *out /* OUT */,
+                       avn_err *e);
+/* A consistent copy of the study at from in a new file to, while others
+** write (store_backup.c): a file by SQLite's online backup API (online,
+** pages copied), a postgresql:// study by store_copy's snapshot. */
+typedef struct store_backup_result {
+  bool online;
+  int64_t pages, audit_rows;
+} store_backup_result;
+avn_rc store_backup(const char *from, const char *to, store_backup_result *out /* OUT */, avn_err *e);
 
 /* A form's row version (0 when the form does not exist): what a user
 ** reads before editing, passed back as store_enter_req.if_version.
@@ -471,6 +486,11 @@ typedef struct store_chain {
   bool checkpoint_ok;        /* the signed checkpoint matches rows and head */
   char checkpoint[256];      /* what was found about it, in words */
   char key[17];              /* fingerprint of the key it was checked with */
+  /* A site's part (avn dump --site, store_part.c): its rows are the site's
+  ** records of a longer chain; each row is checked against the hash of its
+  ** predecessor in the whole chain, and the checkpoint against the whole. */
+  int64_t whole_rows;        /* the whole chain's length; 0: not a part */
+  char part_site[64];        /* the site whose part this is */
 } store_chain;
 
 /* Streams audit rows in order (record_like: substring filter or NULL),

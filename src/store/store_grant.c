@@ -16,9 +16,12 @@
 ** study's owner (the role avn connects as) owns the tables and is not
 ** subject to the policies.
 **
-** A database permission, not study data: it is not in the audit trail
-** (the server's own log records GRANTs) and avn dump / backup do not copy
-** it (a file has no roles).
+** A database permission, not study data, but audited: each grant is an
+** audit row (action "grant", record "site CODE", field "grant role ROLE",
+** new value "select") in the same transaction, so the trail says who let
+** which role read a site and when. avn dump / backup do not copy the
+** permission itself (a file has no roles), so the replay (store_verify.c)
+** leaves these rows out: they are chained and signed, not replayed.
 */
 #include <stdio.h>
 #include <string.h>
@@ -54,7 +57,7 @@ static bool plain_name(const char *s) {
   return !(*s >= '0' && *s <= '9');
 }
 
-avn_rc store_grant_site(store *s, const char *site, const char *role, avn_err *e) {
+avn_rc store_grant_site(store *s, const char *site, const char *role, const char *user, avn_err *e) {
   char sql[1024], *site_id = NULL;
   bool found = false, in_tx = false;
   avn_rc rc = AVN_OK;
@@ -99,6 +102,14 @@ avn_rc store_grant_site(store *s, const char *site, const char *role, avn_err *e
     const char *q[2] = {role, site_id};
     rc = store_q(s, "INSERT INTO avn_site_role(role_name, site_id) VALUES(?,?) ON CONFLICT DO NOTHING", q, 2, NULL,
                  NULL, e);
+  }
+  /* Who let which role read the site, and when: in the trail, in the same
+  ** transaction. */
+  if (!rc) {
+    char record[96], field[96];
+    snprintf(record, sizeof record, "site %.80s", site);
+    snprintf(field, sizeof field, STORE_GRANT_FIELD "%.63s", role);
+    rc = store_audit(s, user, "grant", record, field, NULL, "select", NULL, e);
   }
   if (!rc) rc = store_tx_commit(s, e);
   if (!rc) in_tx = false;

@@ -91,6 +91,31 @@ avn_rc store_checkpoint(store *s, avn_err *e);
 ** chain->checkpoint_ok / checkpoint / key. */
 avn_rc store_checkpoint_check(store *s, int64_t n, const char *head, store_chain *chain, avn_err *e);
 
+/* The audit field of a grant (store_grant.c): "grant role " ROLE. */
+#define STORE_GRANT_FIELD "grant role "
+/* The first part of an audit record, what a site owns: "patient P",
+** "screening S", "query 7", "site C", "user U"; a finding "finding KIND/P/..."
+** is its patient's. false for a finding without a patient. */
+bool store_record_key(const char *record, char *key, size_t n);
+/* A site's part of a study (avn dump --site, store_part.c): the whole
+** chain's length and head when the part was cut, and each kept audit row's
+** predecessor hash in the whole chain (sorted by id). n == 0: the study is
+** not a part. store_part_free frees what store_part_load filled. */
+typedef struct store_part_links {
+  int64_t *id;
+  char (*prev)[65];
+  size_t n, cap;
+  int64_t whole_rows;
+  char whole_head[65];
+  char site[64];
+  bool nomem;
+} store_part_links;
+avn_rc store_part_load(store *s, store_part_links *out /* OUT */, avn_err *e);
+/* The predecessor's hash of row id ("" for the first row), NULL if the part
+** has no link for it. O(log n). */
+const char *store_part_prev(const store_part_links *l, int64_t id);
+void store_part_free(store_part_links *l);
+
 /* One write's transaction: its own BEGIN/COMMIT, or a savepoint inside an
 ** open batch (store_begin), so a refused write still changes nothing. */
 avn_rc store_tx_begin(store *s, avn_err *e);

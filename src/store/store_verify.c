@@ -246,9 +246,12 @@ static avn_rc table_facts(store *s, facts *t, avn_err *e) {
 
 /* --- the trail's facts --------------------------------------------------- */
 
+/* A grant (store_grant.c) is the server's permission, which copies do not
+** carry: in the chain, not in the replay. */
 static int audit_fact(void *ctx, int n, const char *const *c) {
   facts *f = ctx;
   (void)n;
+  if (c[1] && !strncmp(c[1], STORE_GRANT_FIELD, strlen(STORE_GRANT_FIELD))) return 0;
   return facts_add(f, c[0], c[1], c[2]) != AVN_OK;
 }
 

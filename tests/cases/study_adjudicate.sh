@@ -68,7 +68,7 @@ grep -qF "still unresolved (left out" "$T/r2/report.html" && bad "report still s
 grep -qF "Double data entry: 1 value on which the two entries agree, 1 adjudicated (avn adjudicate), 0 still unresolved." \
   "$T/r2/report.html" && ok || bad "report data quality after"
 # Both entries stay as typed; the adjudication is audited and replayed.
-[ "$(sqlite3 "$DB" "SELECT group_concat(v.value_text, ',') FROM item_value v JOIN form f ON f.id = v.form_id WHERE v.item = 'pain' ORDER BY f.entry")" = "none,slight" ] \
+[ "$(sql_join "$DB" , "SELECT v.value_text FROM item_value v JOIN form f ON f.id = v.form_id WHERE v.item = 'pain' ORDER BY f.entry")" = "none,slight" ] \
   && ok || bad "entries changed"
 expect_exit 0 "$AVN" audit "$DB" --json
 python3 - "$T/out" <<'PY' || bad "adjudication audited"

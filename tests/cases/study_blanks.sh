@@ -21,8 +21,8 @@ refuse "vas: every value given is blank" enter "$DB" P1 m1 vas --hip left pain_c
 expect_exit 0 "$AVN" enter "$DB" P1 baseline baseline height_cm=175 occupation= symptom_months= smoking=never \
   alcohol=none steroid_use=never trauma=no asa=1
 expect_out "6 new, 0 changed, 2 unchanged; form incomplete"
-[ "$(sqlite3 "$DB" "SELECT group_concat(item || '=' || value_text, ' ') FROM (SELECT item, value_text FROM item_value v
-   JOIN form f ON f.id=v.form_id WHERE f.instrument='baseline' ORDER BY item)")" = \
+[ "$(sql_join "$DB" ' ' "SELECT item || '=' || value_text FROM item_value v
+   JOIN form f ON f.id=v.form_id WHERE f.instrument='baseline' ORDER BY item")" = \
   "alcohol=none asa=asa1 height_cm=175 smoking=never steroid_use=never trauma=no" ] && ok || bad "baseline values"
 expect_exit 0 "$AVN" show "$DB" P1 --json
 python3 - "$T/out" <<'PY' || bad "bmi from a missing weight"

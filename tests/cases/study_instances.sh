@@ -19,7 +19,7 @@ expect_out "P1 m1 ae instance 2 entry 1"
 expect_exit 0 "$AVN" enter "$DB" P1 - ae --new term="Deep infection" grade=3 serious=yes related=4 \
   expected=unexpected onset_date=2024-03-01
 expect_out "P1 - ae instance 3 entry 1"
-[ "$(sqlite3 "$DB" "SELECT group_concat(instance || ':' || visit, ' ') FROM (SELECT * FROM form WHERE instrument='ae' ORDER BY id)")" = "1:m1 2:m1 3:" ] && ok || bad "instances and visits"
+[ "$(sql_join "$DB" ' ' "SELECT instance || ':' || visit FROM form WHERE instrument='ae' ORDER BY id")" = "1:m1 2:m1 3:" ] && ok || bad "instances and visits"
 
 # Refusals write nothing: a log entry needs --new or --instance; no such
 # instance; a number that is not one; --date at no visit; after withdrawal.
@@ -152,7 +152,7 @@ refuse_same "$DB" "holds only its own fields" import records "$DB" "$T/rc_other.
 printf '%s\n' 'record_id,redcap_repeat_instrument,redcap_repeat_instance,term,grade,serious,related,onset_date,pain' \
   'P1,ae,7,Back pain,1,0,2,2024-04-02,' 'P1,ae,8,Fall,2,1,1,2024-04-20,' >"$T/rc.csv"
 expect_exit 0 "$AVN" import records "$DB" "$T/rc.csv" --format redcap
-[ "$(sqlite3 "$DB" "SELECT group_concat(f.instance || ':' || f.visit || ':' || v.value_text, ' ') FROM (SELECT * FROM form WHERE instrument='ae' AND instance IN ('7','8') ORDER BY id) AS f JOIN item_value v ON v.form_id = f.id AND v.item = 'term'")" = "7::Back pain 8::Fall" ] && ok || bad "redcap ae instances"
+[ "$(sql_join "$DB" ' ' "SELECT f.instance || ':' || f.visit || ':' || v.value_text FROM form f JOIN item_value v ON v.form_id = f.id AND v.item = 'term' WHERE f.instrument='ae' AND f.instance IN ('7','8') ORDER BY f.id")" = "7::Back pain 8::Fall" ] && ok || bad "redcap ae instances"
 [ "$(sqlite3 "$DB" "SELECT v.value_text FROM form f JOIN item_value v ON v.form_id = f.id AND v.item = 'serious' WHERE f.instrument='ae' AND f.instance='8'")" = yes ] && ok || bad "redcap yes/no 1 is yes"
 expect_exit 0 "$AVN" audit "$DB" --verify
 expect_out "replay: 0 differences"

@@ -15,8 +15,8 @@ expect_exit 0 "$AVN" enter "$DB" P1 baseline ohs pain=NA washing=ND transport=UN
   walking=NI stairs=NAV standing=MSK limping=OTH sudden_pain=4 work=4 night_pain=4 --date 2024-01-03
 expect_out "12 new, 0 changed, 0 unchanged; form complete"   # a code answers a required item
 # Stored as the code, without a number.
-[ "$(sqlite3 "$DB" "SELECT group_concat(value_text || ':' || coalesce(value_num, 'null'), ' ') FROM (SELECT * FROM item_value
-  WHERE value_num IS NULL ORDER BY value_text)")" = "ASKU:null MSK:null NA:null NASK:null NAV:null ND:null NI:null OTH:null UNK:null" ] \
+[ "$(sql_join "$DB" ' ' "SELECT value_text || ':' || coalesce(CAST(value_num AS TEXT), 'null') FROM item_value
+  WHERE value_num IS NULL ORDER BY value_text")" = "ASKU:null MSK:null NA:null NASK:null NAV:null ND:null NI:null OTH:null UNK:null" ] \
   && ok || bad "stored codes: $(sqlite3 "$DB" 'SELECT item, value_text, value_num FROM item_value')"
 # Nine of twelve missing: more than the two the OHS allows, so no total.
 expect_exit 0 "$AVN" show "$DB" P1

@@ -59,7 +59,7 @@ PY
 expect_exit 0 "$AVN" query list "$DB" --status open
 [ ! -s "$T/out" ] && ok || bad "a closed query listed as open"
 # The trail: open (on, status, message 1), answer (status, message 2), close (status, message 3).
-[ "$(sqlite3 "$DB" "SELECT group_concat(user || ':' || action || ':' || field || ':' || coalesce(old_value, '-') || '>' || new_value, '|') FROM (SELECT * FROM audit WHERE record='query 1' ORDER BY id)")" = \
+[ "$(sql_join "$DB" '|' "SELECT user || ':' || action || ':' || field || ':' || coalesce(old_value, '-') || '>' || new_value FROM audit WHERE record='query 1' ORDER BY id")" = \
 "mo:query_open:on:->patient P1 / visit baseline / vas left / pain_mm|mo:query_open:status:->open|mo:query_open:message 1:->the chart says 30, not 80?|dan:query_answer:status:open>answered|dan:query_answer:message 2:->typo: it is 30|mo:query_close:status:answered>closed|mo:query_close:message 3:->corrected, thanks" ] \
   && ok || bad "query audit rows"
 
@@ -94,13 +94,13 @@ expect_exit 2 "$AVN" sign "$DB" P1 --visit baseline --password-stdin <<<"pw-of-i
 expect_exit 0 "$AVN" sign "$DB" P1 --visit baseline --meaning "I reviewed the baseline data: accurate" --password-stdin <<<"pw-of-ivy"
 expect_out "signed P1 baseline as ivy"
 expect_exit 0 "$AVN" sign "$DB" P1 --meaning "casebook complete and accurate" --password-stdin <<<"pw-of-ivy"
-[ "$(sqlite3 "$DB" "SELECT group_concat(visit || ':' || user || ':' || meaning, '|') FROM (SELECT * FROM signature ORDER BY visit)")" = \
+[ "$(sql_join "$DB" '|' "SELECT visit || ':' || user || ':' || meaning FROM signature ORDER BY visit")" = \
   ":ivy:casebook complete and accurate|baseline:ivy:I reviewed the baseline data: accurate" ] && ok || bad "signatures"
 # A change at m1 takes the casebook's signature away, not baseline's.
 as dan
 expect_exit 0 "$AVN" enter "$DB" P1 m1 vas --hip left pain_mm=20 --date 2024-02-14
-[ "$(sqlite3 "$DB" "SELECT group_concat(visit, '|') FROM signature")" = baseline ] && ok || bad "m1 change: $(sqlite3 "$DB" "SELECT visit FROM signature")"
-[ "$(sqlite3 "$DB" "SELECT group_concat(user || ':' || record || ':' || field || ':' || coalesce(old_value,'-'), '|') FROM (SELECT * FROM audit WHERE action='unsign' ORDER BY id)")" = \
+[ "$(sql_join "$DB" '|' "SELECT visit FROM signature")" = baseline ] && ok || bad "m1 change: $(sqlite3 "$DB" "SELECT visit FROM signature")"
+[ "$(sql_join "$DB" '|' "SELECT user || ':' || record || ':' || field || ':' || coalesce(old_value,'-') FROM audit WHERE action='unsign' ORDER BY id")" = \
   "dan:patient P1 / signature casebook:by:ivy|dan:patient P1 / signature casebook:meaning:-" ] && ok || bad "unsign audit rows"
 # A change at baseline takes the baseline signature away.
 expect_exit 0 "$AVN" enter "$DB" P1 baseline vas --hip left pain_mm=36 --reason "rounding" --date 2024-01-15
@@ -140,10 +140,10 @@ as nora
 refuse_same "$DB" "the study is locked (data freeze since" enter "$DB" P2 m1 vas --hip right pain_mm=50 --date 2024-02-14
 expect_err "by ada: database lock for the 24-month analysis)"
 at=$(sqlite3 "$DB" "SELECT locked_at FROM study")
-[ "$(sqlite3 "$DB" "SELECT group_concat(user || ':' || field || ':' || new_value || ':' || reason, '|') FROM (SELECT * FROM audit WHERE record='study' AND action='lock' ORDER BY id)")" = \
+[ "$(sql_join "$DB" '|' "SELECT user || ':' || field || ':' || new_value || ':' || reason FROM audit WHERE record='study' AND action='lock' ORDER BY id")" = \
   "ada:lock:database lock for the 24-month analysis:database lock for the 24-month analysis|ada:locked_at:$at:database lock for the 24-month analysis|ada:locked_by:ada:database lock for the 24-month analysis" ] \
   && ok || bad "study lock audit rows"
-[ "$(sqlite3 "$DB" "SELECT group_concat(user || ':' || action || ':' || old_value || '>' || new_value || ':' || reason, '|') FROM (SELECT * FROM audit WHERE record='patient P1 / visit baseline / vas left / entry 1' AND action IN ('lock','unlock') ORDER BY id)")" = \
+[ "$(sql_join "$DB" '|' "SELECT user || ':' || action || ':' || old_value || '>' || new_value || ':' || reason FROM audit WHERE record='patient P1 / visit baseline / vas left / entry 1' AND action IN ('lock','unlock') ORDER BY id")" = \
   "ivy:lock:verified>locked:baseline clean|ivy:unlock:locked>verified:query 2 on baseline" ] && ok || bad "form lock audit rows"
 AVN_TODAY=2026-01-01 expect_exit 0 "$AVN" report "$DB" --out "$T/r1" --final
 expect_out "data locked on $at by ada (database lock for the 24-month analysis)"

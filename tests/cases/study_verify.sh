@@ -62,7 +62,7 @@ tamper "DELETE FROM form" "differs: $F / status: audit 'complete', table (none)"
 tamper "DELETE FROM item_value" "differs: $F / pain_mm: audit '80', table (none)"
 tamper "INSERT INTO form(patient_id,visit,instrument,side,entry,status,created_at,updated_at)
           VALUES(1,'m1','vas','left',1,'complete','x','x');
-        INSERT INTO item_value VALUES(last_insert_rowid(),'pain_mm','10',10,'mm')" \
+        INSERT INTO item_value VALUES((SELECT max(id) FROM form),'pain_mm','10',10,'mm')" \
   "differs: patient P1 / visit m1 / vas left / entry 1 / pain_mm: audit (none), table '10'" \
   "differs: patient P1 / visit m1 / vas left / entry 1 / status: audit (none), table 'complete'"
 tamper "DELETE FROM identity" "differs: patient P1 / identity: audit '(recorded)', table (none)"
@@ -88,9 +88,10 @@ tamper "INSERT INTO site(code,name) VALUES('north','North')" "differs: site nort
 tamper "UPDATE study SET protocol_name='single-dose'" "differs: study / protocol: audit 'sequential', table 'single-dose'"
 # The stored protocol (max age 55 -> 99): its BLAKE2b-256 fingerprint differs,
 # and no write runs under the edited rules.
-python3 - "$DB" > "$T/yaml.txt" <<'PY'
-import hashlib, sqlite3, sys
-y = sqlite3.connect(sys.argv[1]).execute("SELECT protocol_yaml FROM study").fetchone()[0]
+sqlite3 "$DB" "SELECT protocol_yaml FROM study" > "$T/yaml"
+python3 - "$T/yaml" > "$T/yaml.txt" <<'PY'
+import hashlib, sys
+y = open(sys.argv[1], encoding="utf-8").read()[:-1]   # the client adds a newline
 assert "max: 55" in y
 h = lambda s: hashlib.blake2b(s.encode(), digest_size=32).hexdigest()
 print(h(y), h(y.replace("max: 55", "max: 99")))
@@ -134,31 +135,42 @@ expect_err "the signed checkpoint says 28 rows, the trail has 0"
 # The chain recomputed by a script (BLAKE2b-256 over length-prefixed fields,
 # store.c audit_hash): row 24 (pain_mm) and the value both say 20, every hash after
 # row 24 rewritten; only the signature (no key) cannot be remade.
+# The rows are read and the hashes written back through the case's client
+# (sqlite3, or psql against PostgreSQL): each field tagged v (a value) or n
+# (NULL), fields joined by |~|, each row ended by |~~| (a value may hold a newline).
 cat > "$T/rechain.py" <<'PY'
-import hashlib, sqlite3, struct, sys
-db = sqlite3.connect(sys.argv[1])
+import hashlib, struct, sys
 def field(h, s):
     if s is None: h.update(struct.pack("<Q", 2**64 - 1)); return
     b = s.encode(); h.update(struct.pack("<Q", len(b))); h.update(b)
 prev = ""
-for row in db.execute("SELECT id,at,user,action,record,field,old_value,new_value,reason FROM audit ORDER BY id").fetchall():
+for line in sys.stdin.read().split("|~~|\n"):
+    if not line: continue
+    id_, *rest = line.split("|~|")
     h = hashlib.blake2b(digest_size=32); field(h, prev)
-    for s in row[1:]: field(h, s)
+    for s in rest: field(h, None if s == "n" else s[1:])
     prev = h.hexdigest()
-    db.execute("UPDATE audit SET hash=? WHERE id=?", (prev, row[0]))
-db.commit()
+    print("UPDATE audit SET hash='%s' WHERE id=%d;" % (prev, int(id_)))
 PY
+rechain() {  # DB: the chain recomputed by rechain.py
+  local cols="" c
+  for c in at user action record field old_value new_value reason; do
+    cols="$cols || '|~|' || CASE WHEN $c IS NULL THEN 'n' ELSE 'v' || $c END"
+  done
+  sqlite3 "$1" "SELECT CAST(id AS TEXT) $cols || '|~~|' FROM audit ORDER BY id" | python3 "$T/rechain.py" > "$T/rechain.sql"
+  sqlite3 "$1" "$(cat "$T/rechain.sql")"
+}
 cp "$DB" "$T/t.db"
 sqlite3 "$T/t.db" "UPDATE audit SET new_value='20' WHERE id=24; UPDATE item_value SET value_text='20', value_num=20"
-python3 "$T/rechain.py" "$T/t.db"
+rechain "$T/t.db"
 expect_exit 1 "$AVN" audit "$T/t.db" --verify
 expect_out "replay: 0 differences"
 expect_err "the chain was recomputed"
 # (the script is right: on the untouched study it reproduces every hash)
-cp "$DB" "$T/t2.db"; python3 "$T/rechain.py" "$T/t2.db"
-[ "$(sqlite3 "$T/t2.db" "SELECT group_concat(hash) FROM audit")" = "$(sqlite3 "$DB" "SELECT group_concat(hash) FROM audit")" ] \
+cp "$DB" "$T/t2.db"; rechain "$T/t2.db"
+[ "$(sql_join "$T/t2.db" , "SELECT hash FROM audit ORDER BY id")" = "$(sql_join "$DB" , "SELECT hash FROM audit ORDER BY id")" ] \
   && ok || bad "rechain.py does not reproduce the chain"
-cp "$DB" "$T/t.db"; sqlite3 "$T/t.db" "DELETE FROM audit WHERE id=27"; python3 "$T/rechain.py" "$T/t.db"
+cp "$DB" "$T/t.db"; sqlite3 "$T/t.db" "DELETE FROM audit WHERE id=27"; rechain "$T/t.db"
 expect_exit 1 "$AVN" audit "$T/t.db"
 expect_err "row 28 does not match its hash chain"
 # The checkpoint: removed, its numbers edited, or signed by another key.
@@ -170,8 +182,8 @@ expect_exit 1 "$AVN" audit "$T/t.db"
 expect_err "forged: its signature does not match its content"
 AVN_KEY="$T/other.key" "$AVN" init "$T/o.db" --protocol sequential >/dev/null
 cp "$DB" "$T/t.db"
-sqlite3 "$T/t.db" "ATTACH '$T/o.db' AS o; UPDATE checkpoint SET public_key=(SELECT public_key FROM o.checkpoint),
-  signature=(SELECT signature FROM o.checkpoint)"
+sqlite3 "$T/t.db" "UPDATE checkpoint SET public_key='$(sqlite3 "$T/o.db" "SELECT public_key FROM checkpoint")',
+  signature='$(sqlite3 "$T/o.db" "SELECT signature FROM checkpoint")'"
 expect_exit 1 "$AVN" audit "$T/t.db"
 expect_err "not by this key"
 # A monitor verifies with the public key alone (the key file's last 64 hex

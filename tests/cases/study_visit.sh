@@ -60,14 +60,13 @@ expect_exit 0 "$AVN" withdraw "$DB" P2 --date 2024-04-10 --reason "moved away"
 expect_exit 0 "$AVN" visit "$DB" P2 w6 --date 2024-04-10
 
 # Refusals: exit 1, the field, the value and the rule, nothing written.
-snap() { sqlite3 "$DB" .dump | sha256sum; sha256sum <"$DB"; }
 refuse() {  # 'stderr text' avn-args...
   local text=$1 before
   shift
-  before=$(snap)
+  before=$(snap "$DB")
   expect_exit 1 "$AVN" "$@"
   expect_err "$text"
-  [ "$(snap)" = "$before" ] && ok || bad "database changed after refused: $*"
+  [ "$(snap "$DB")" = "$before" ] && ok || bad "database changed after refused: $*"
 }
 refuse "patient: value 'P9' refused: no such patient in this study" visit "$DB" P9 w2 --date 2024-03-19
 refuse "patient: value 'S2' refused: no such patient in this study: screening S2 was never enrolled" \
@@ -109,7 +108,7 @@ PY
 ok
 
 # Usage errors exit 2 (the wording of cli_parse, see cli_usage.sh) and write nothing.
-before=$(snap)
+before=$(snap "$DB")
 usage() {  # MESSAGE args...
   local msg=$1; shift
   expect_exit 2 "$AVN" visit "$@"
@@ -120,7 +119,7 @@ usage "--date: value '2024-02-30' refused: not a date: February 2024 has 29 days
 usage "give STUDY.db PATIENT VISIT" "$DB" P1 --date 2024-03-19
 usage "unexpected argument 'extra'" "$DB" P1 w2 extra --date 2024-03-19
 usage "--reason needs a text" "$DB" P1 w2 --date 2024-03-20 --reason ""
-[ "$(snap)" = "$before" ] && ok || bad "a usage error changed the database"
+[ "$(snap "$DB")" = "$before" ] && ok || bad "a usage error changed the database"
 expect_exit 0 "$AVN" visit --help
 expect_out "usage: avn visit STUDY.db PATIENT VISIT --date YYYY-MM-DD"
 

@@ -2,7 +2,7 @@
 # site north (avn grant) reads north's patients and everything about them
 # with hand-written SQL, and none of main's: not by table, join, count or
 # id; never the audit trail or the users. The study's own role (avn) still
-# sees everything. Two patients: P1 at main, P2 at north (hand-counted:
+# sees everything. The grant is in the audit trail. Two patients: P1 at main, P2 at north (hand-counted:
 # north has 1 screening, 1 patient, 1 hip, 1 vas form with 1 value).
 . "$(dirname "$0")/../tools/caselib.sh"
 : "${AVN_PG_DIR:?}"
@@ -39,6 +39,16 @@ is "protocol"          "$(q "SELECT count(*) FROM study")" 1
 q "SELECT count(*) FROM audit" >/dev/null && bad "the role read the audit trail" || ok
 q "SELECT count(*) FROM account" >/dev/null && bad "the role read the accounts" || ok
 q "UPDATE patient SET sex = 'female'" >/dev/null && bad "the role wrote" || ok
+# The grant is audited (who, which role, which site), chained and signed;
+# refused grants below add nothing.
+n_audit=$("$pg_bin/psql" -X -tA "$U" -c "SELECT count(*) FROM audit")
+expect_exit 0 "$AVN" audit "$U" --json --record "site north"
+python3 - "$T/out" "$role" <<'PY' || bad "the grant's audit row"
+import json, sys
+rows = [r for r in json.load(open(sys.argv[1]))["rows"] if r["action"] == "grant"]
+assert [(r["record"], r["field"], r["old"], r["new"]) for r in rows] == [
+    ("site north", "grant role " + sys.argv[2], None, "select")], rows
+PY
 # The study's owner is not fenced: avn sees both sites.
 is "owner sees both" "$("$pg_bin/psql" -X -tA "$U" -c "SELECT count(*) FROM patient")" 2
 expect_exit 0 "$AVN" audit "$U" --verify
@@ -52,7 +62,15 @@ expect_exit 1 "$AVN" grant "$U" south "$role"
 expect_err "no such site"
 expect_exit 1 "$AVN" grant "$U" north 'x; DROP TABLE audit'
 expect_err "must be a database role name"
-# A dump still copies the study (the grant's table is the server's).
+is "refused grants are not audited" "$("$pg_bin/psql" -X -tA "$U" -c "SELECT count(*) FROM audit")" "$n_audit"
+# An edited grant row breaks the chain.
+"$pg_bin/psql" -X -q "$base/postgres" -c "CREATE DATABASE $(pg_db_name "$T/t.db") TEMPLATE $(pg_db_name "$T/rls.db")" >/dev/null
+"$pg_bin/psql" -X -q "$(pg_db_uri "$T/t.db")" -c "UPDATE audit SET field = 'grant role someone' WHERE action = 'grant'" >/dev/null
+expect_exit 1 "$AVN" audit "$(pg_db_uri "$T/t.db")"
+expect_err "does not match its hash chain"
+"$pg_bin/psql" -X -q "$base/postgres" -c "DROP DATABASE $(pg_db_name "$T/t.db")" >/dev/null
+# A dump still copies the study (the grant's table is the server's; its
+# audit row comes along and verifies: the replay leaves grants out).
 expect_exit 0 "$AVN" dump "$U" "$T/back.db"
 expect_exit 0 "$AVN" audit "$T/back.db" --verify
 "$pg_bin/psql" -X -q "$base/postgres" -c "DROP DATABASE $(pg_db_name "$T/rls.db")" -c "DROP ROLE $role" >/dev/null 2>&1

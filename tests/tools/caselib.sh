@@ -63,18 +63,32 @@ if [ -n "${AVN_PG_DIR:-}" ]; then
   sqlite3() {
     local db=$1; shift
     if [ "${1:-}" = .dump ]; then "$pg_bin/pg_dump" --data-only --no-owner "$(pg_db_uri "$db")"; return; fi
-    "$pg_bin/psql" -X -q -tA -v ON_ERROR_STOP=1 "$(pg_db_uri "$db")" \
+    # session_replication_role=replica: foreign keys not enforced, as in
+    # the sqlite3 shell (a case edits a table behind avn's back).
+    PGOPTIONS="-c session_replication_role=replica" "$pg_bin/psql" -X -q -tA -v ON_ERROR_STOP=1 "$(pg_db_uri "$db")" \
       -c "$(printf '%s' "$*" | perl -pe 's/('"'"'[^'"'"']*'"'"')|(?<!["\w])user(?![\w"])|\bgroup_concat\b/defined $1 ? $1 : $& eq "user" ? q{"user"} : "string_agg"/ge')"
   }
-  # cp A.db B.db copies the study (a database made from it as template).
+  # cp A.db B.db copies the study (a database made from it as template),
+  # replacing B as cp replaces a file.
   cp() {
     if [ $# -eq 2 ] && [ "${1%.db}" != "$1" ] && [ "${2%.db}" != "$2" ]; then
       "$pg_bin/psql" -X -q "$(cat "$AVN_PG_DIR/uri")/postgres" \
+        -c "DROP DATABASE IF EXISTS $(pg_db_name "$2") WITH (FORCE)" \
         -c "CREATE DATABASE $(pg_db_name "$2") TEMPLATE $(pg_db_name "$1")" >/dev/null
     else command cp "$@"; fi
   }
   snap() { sqlite3 "$1" .dump | grep -v -e "^SELECT pg_catalog.setval" -e "^.restrict" -e "^.unrestrict" | sha256sum; }
 fi
+# sql_join DB SEP 'SELECT one column ... ORDER BY ...': the rows, in the
+# query's order, joined by SEP (group_concat's order is unspecified and
+# PostgreSQL has no group_concat of numbers: the joining is done here).
+sql_join() {
+  local db=$1 sep=$2; shift 2
+  sqlite3 "$db" "$*" | awk -v s="$sep" 'NR > 1 { printf "%s", s } { printf "%s", $0 }'
+}
+# on_pg: true when the case runs against PostgreSQL (a few checks edit a
+# SQLite file with another program, or read SQLite's own file).
+on_pg() { [ -n "${AVN_PG_DIR:-}" ]; }
 # refuse_same DB 'stderr text' avn-args...: exits 1, says the text, DB byte-identical.
 refuse_same() {
   local db=$1 text=$2; shift 2

@@ -6,6 +6,7 @@
 ** reach the file at store_commit. A withdrawal is refused before
 ** enrolment, without a reason, and twice; an accepted one is audited and
 ** read back by store_load; events after it are "withdrawn", not overdue.
+** Runs on a study file, and on PostgreSQL as pg/unit/test_store_batch (test_db.h).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,34 +14,23 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "store/store.h"
+#include "unit/store/test_db.h"
 
 static char db_path[256];
 
-static long count(const char *sql) {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  long n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return n;
-}
+static long count(const char *sql) { return test_db_count(db_path, sql); }
 
 static store *make_study(void) {
   avn_err e;
   protocol *p = NULL;
   store *s = NULL;
-  snprintf(db_path, sizeof db_path, "%s/avn-batch-%d.db", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-  unlink(db_path);
+  test_db_make(db_path, sizeof db_path, "batch");
   assert_int_equal(protocol_load("sequential", &p, &e), AVN_OK);
   assert_int_equal(store_create(db_path, p, "test", &s, &e), AVN_OK);
   protocol_free(p);
@@ -88,7 +78,7 @@ static void test_batch(void **unused) {
   assert_int_equal(count("SELECT count(*) FROM item_value WHERE value_num = 170"), 0);
   assert_true(count("SELECT count(*) FROM audit") > audit0);
   store_close(s);
-  unlink(db_path);
+  test_db_drop(db_path);
 }
 
 static void test_withdraw(void **unused) {
@@ -126,7 +116,7 @@ static void test_withdraw(void **unused) {
   assert_true(n_overdue > 0);   /* baseline .. m3 were due before the withdrawal */
   store_study_free(st);
   store_close(s);
-  unlink(db_path);
+  test_db_drop(db_path);
 }
 
 int main(void) {

@@ -5,6 +5,7 @@
 ** succeeds (SQLite's fault-injection idea, STYLE.md 13), and after each
 ** failure checks that forms, values, visit dates and the audit trail are
 ** exactly as before. Then checks the successful write changed them.
+** Runs on a study file, and on PostgreSQL as pg/unit/test_store_faults (test_db.h).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +13,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,22 +20,22 @@
 
 #include "core/mem.h"
 #include "store/store.h"
+#include "unit/store/test_db.h"
 
 static char db_path[256];
 
+/* Forms, values, audit rows, visit dates and values: what a write changes. */
 static void state(char *out, size_t n) {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-  const char *sql =
-      "SELECT (SELECT count(*) FROM form) || '/' || (SELECT count(*) FROM item_value) || '/' ||"
-      " (SELECT count(*) FROM audit) || '/' || coalesce((SELECT group_concat(actual) FROM event), '') ||"
-      " '/' || coalesce((SELECT group_concat(value_text) FROM item_value), '')";
-  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  static const char *const sql[] = {
+      "SELECT count(*) FROM form", "SELECT count(*) FROM item_value", "SELECT count(*) FROM audit",
+      "SELECT actual FROM event WHERE actual IS NOT NULL ORDER BY id",
+      "SELECT value_text FROM item_value ORDER BY form_id, item"};
+  size_t len = 0;
+  for (size_t i = 0; i < sizeof sql / sizeof sql[0] && len + 1 < n; i++) {
+    if (i) out[len++] = '/';
+    test_db_rows(db_path, sql[i], out + len, n - len);
+    len += strlen(out + len);
+  }
 }
 
 static void test_enter_faults(void **unused) {
@@ -43,8 +43,7 @@ static void test_enter_faults(void **unused) {
   avn_err e;
   protocol *p = NULL;
   store *s = NULL;
-  snprintf(db_path, sizeof db_path, "%s/avn-faults-%d.db", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-  unlink(db_path);
+  test_db_make(db_path, sizeof db_path, "faults");
   assert_int_equal(protocol_load("sequential", &p, &e), AVN_OK);
   assert_int_equal(store_create(db_path, p, "test", &s, &e), AVN_OK);
   char *kv[] = {"age=40", "mri_confirmed=yes", "stage.left=II", "conservative_months=6", "can_attend_24m=yes",
@@ -85,7 +84,7 @@ static void test_enter_faults(void **unused) {
   store_close(s);
   protocol_free(p);
   inst_registry_free();
-  unlink(db_path);
+  test_db_drop(db_path);
 }
 
 int main(void) {

@@ -7,6 +7,7 @@
 ** monitors open and close queries and verify but change no data;
 ** statistician and safety board read only, never contact details; the
 ** administrator may do everything everywhere but sign.
+** Runs on a study file, and on PostgreSQL as pg/unit/test_store_roles (test_db.h).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "unit/store/test_db.h"
 
 static char db_path[256];
 
@@ -62,9 +64,7 @@ static void role_table(void **state) {
   protocol *p = NULL;
   store *s = NULL;
   char token[65];
-  const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-  snprintf(db_path, sizeof db_path, "%s/avn-roles-%d.db", tmp, (int)getpid());
-  unlink(db_path);
+  test_db_make(db_path, sizeof db_path, "roles");
   assert_int_equal(protocol_load("sequential", &p, &e), AVN_OK);
   assert_int_equal(store_create(db_path, p, "test", &s, &e), AVN_OK);
   protocol_free(p);
@@ -121,7 +121,7 @@ static void role_table(void **state) {
   assert_int_equal(store_verify(s, NULL, NULL, &vr, &e), AVN_OK);
   assert_int_equal((int)vr.n_diffs, 0);
   store_close(s);
-  unlink(db_path);
+  test_db_drop(db_path);
 }
 
 int main(void) {

@@ -10,6 +10,7 @@
 ** (upcoming / due / overdue by date, done once recorded: no special case);
 ** inside a batch a refused store_visit leaves the writes around it; every
 ** failing allocation inside store_visit leaves the database as it was.
+** Runs on a study file, and on PostgreSQL as pg/unit/test_store_visit (test_db.h).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,27 +25,20 @@
 
 #include "core/mem.h"
 #include "store/store.h"
+#include "unit/store/test_db.h"
 
 static char db_path[256];
 
-/* One text value from the study file, read behind the store's back. */
-static void q(const char *sql, char *out, size_t n) {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  const unsigned char *t = sqlite3_column_text(st, 0);
-  snprintf(out, n, "%s", t ? (const char *)t : "(null)");
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-}
+/* The rows of a query, read behind the store's back (test_db.h). */
+static void q(const char *sql, char *out, size_t n) { test_db_rows(db_path, sql, out, n); }
 
 /* Visit dates, audit rows and the last audit row: what a write changes. */
 static void state(char *out, size_t n) {
-  q("SELECT (SELECT count(*) FROM audit) || '/' ||"
-    " coalesce((SELECT group_concat(name || '=' || actual) FROM event WHERE actual IS NOT NULL), '') || '/' ||"
-    " (SELECT hash FROM audit ORDER BY id DESC LIMIT 1)", out, n);
+  char a[32], b[256], c[80];
+  q("SELECT count(*) FROM audit", a, sizeof a);
+  q("SELECT name || '=' || actual FROM event WHERE actual IS NOT NULL ORDER BY id", b, sizeof b);
+  q("SELECT hash FROM audit ORDER BY id DESC LIMIT 1", c, sizeof c);
+  snprintf(out, n, "%s/%s/%s", a, b, c);
 }
 
 static store *make_study(void) {
@@ -53,8 +46,7 @@ static store *make_study(void) {
   protocol *p = NULL;
   store *s = NULL;
   setenv("AVN_TODAY", "2024-06-01", 1);
-  snprintf(db_path, sizeof db_path, "%s/avn-visit-%d.db", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-  unlink(db_path);
+  test_db_make(db_path, sizeof db_path, "visit");
   assert_int_equal(protocol_load("single-dose", &p, &e), AVN_OK);
   assert_int_equal(store_create(db_path, p, "test", &s, &e), AVN_OK);
   protocol_free(p);
@@ -78,7 +70,7 @@ static store *make_study(void) {
 
 static void finish(store *s) {
   store_close(s);
-  unlink(db_path);
+  test_db_drop(db_path);
 }
 
 static avn_rc visit(store *s, const char *pt, const char *v, const char *day, const char *reason,
@@ -181,8 +173,7 @@ static void test_batch(void **unused) {
   assert_int_equal(visit(s, "P1", "w6", "2024-04-16", NULL, NULL, &e), AVN_OK);
   assert_int_equal(store_commit(s, &e), AVN_OK);
   char got[256];
-  q("SELECT group_concat(name || '=' || actual) FROM (SELECT name, actual FROM event"
-    " WHERE actual IS NOT NULL ORDER BY planned)", got, sizeof got);
+  q("SELECT name || '=' || actual FROM event WHERE actual IS NOT NULL ORDER BY planned", got, sizeof got);
   assert_string_equal(got, "w2=2024-03-19,w6=2024-04-16");
   q("SELECT count(*) FROM audit WHERE action='visit'", got, sizeof got);
   assert_string_equal(got, "2");
