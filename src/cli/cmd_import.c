@@ -104,6 +104,8 @@ static int run_records(int argc, char **argv) {
     return 1;
   }
   printf("%s: %zu rows read, %zu form entries, %zu values new or changed", pos[2], sum.rows, sum.forms, sum.values);
+  if (sum.patients) printf(", %zu patients enrolled", sum.patients);
+  if (sum.visits) printf(", %zu visit dates recorded", sum.visits);
   if (sum.refused) printf(", %zu rows refused and left out (listed above)", sum.refused);
   if (sum.ignored_columns) printf(", %zu columns ignored (identifiers, computed scores)", sum.ignored_columns);
   printf("\n");
