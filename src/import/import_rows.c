@@ -610,6 +610,7 @@ static avn_rc redcap_row(pctx *c, const map_t *m, size_t r, size_t c_event, bool
     const char *h = csv_table_name(c->t, j), *cell = csv_table_cell(c->t, r, j);
     if (redcap_special(h) || enrol_only(c, j) || !*cell) continue;
     const inst_def *d = form_at(pv, h);
+    if (!d && has_date && j == c_date) continue;   /* the visit's date, no item of this visit */
     if (!d) {
       snprintf(rule, sizeof rule, "visit '%s' collects no form with the item '%s'", pv->name, h);
       unit_refuse(u, row, h, cell, rule);

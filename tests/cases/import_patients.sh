@@ -110,4 +110,68 @@ expect_err "row 2, column 'sex'"
 expect_out "1 form entries, 1 values new or changed, 1 patients enrolled, 1 visit dates recorded, 1 rows refused and left out"
 expect_exit 1 "$AVN" show "$DB2" N3
 expect_exit 0 "$AVN" audit "$DB2" --verify
+
+# REDCap: the hip dictionary's forms (as in import_redcap.sh); the records
+# name R1 and R2, whom the study lacks. The map says which fields enrol:
+# the baseline visit_date is the enrolment date, the demographics sex
+# (1 Male, 2 Female) the sex, the age the screening's age; the per-hip stage
+# comes from screen_stage_left/_right columns, the site from the data access
+# group. Each event's visit_date dates its visit (an m6 row: m6).
+G="$AVN_SOURCE_DIR/tests/golden/redcap"
+expect_exit 0 "$AVN" import dictionary "$G/hip_dictionary.csv" --out "$T/forms.yaml"
+cat > "$T/p.yaml" <<'YAML'
+avn_protocol: 1
+name: redcap-hip
+title: Forms imported from a REDCap data dictionary
+source: "tests/golden/redcap/hip_dictionary.csv"
+unit_of_analysis: patient
+staging: ficat
+day0: enrolment
+screening:
+  - {name: age, type: int, unit: years, min: 0, max: 120, label: Age at screening}
+  - {name: stage, type: code, per_hip: true, codes: [0, I, II, III, IV], label: Ficat-Arlet stage}
+eligibility:
+  inclusion:
+    - {name: adult, text: "Aged 18-65 years", field: age, min: 18, max: 65}
+visits:
+  - {name: baseline, label: Baseline, at: 0 days, forms: [demographics, harris_hip_score, vas_pain]}
+  - {name: m6, label: 6 months, at: 6 months, before: 14 days, after: 14 days, forms: [harris_hip_score, vas_pain]}
+YAML
+grep -v '^#' "$T/forms.yaml" >> "$T/p.yaml"
+RDB="$T/r.db"
+expect_exit 0 "$AVN" init "$RDB" --protocol "$T/p.yaml"
+expect_exit 0 "$AVN" site add "$RDB" najaf --name "Najaf"
+cat > "$T/map.yaml" <<'YAML'
+events: {baseline_arm_1: baseline, month_6_arm_1: m6}
+date: visit_date
+enrolment: {enrolled: visit_date, sex: sex}
+screening: {age: age}
+YAML
+R="record_id,redcap_event_name,redcap_data_access_group,screen_stage_left,screen_stage_right,visit_date,initials,sex,age"
+R="$R,demographics_complete,vas_pain_mm,vas_when,vas_pain_complete"
+cat > "$T/rec.csv" <<CSV
+$R
+R1,baseline_arm_1,najaf,II,,2024-01-03,AB,2,45,1,35,1,2
+R1,month_6_arm_1,,,,2024-07-02,,,,,20,1,2
+R2,baseline_arm_1,najaf,I,III,2024-02-01,CD,1,30,1,50,1,2
+CSV
+# R3 is 70: outside the inclusion criterion 18-65; nothing loads.
+{ cat "$T/rec.csv"; echo "R3,baseline_arm_1,najaf,II,,2024-02-01,EF,1,70,1,50,1,2"; } > "$T/rec3.csv"
+refuse_same "$RDB" "row 5, column 'age': value '70' refused: inclusion criterion 'Aged 18-65 years' is not met" \
+  import records "$RDB" "$T/rec3.csv" --format redcap --map "$T/map.yaml"
+# Loaded: 2 patients; 3 visit dates (R1 baseline and m6, R2 baseline); 5 form
+# entries (R1 baseline demographics and VAS, m6 VAS; R2 demographics and VAS).
+expect_exit 0 "$AVN" import records "$RDB" "$T/rec.csv" --format redcap --map "$T/map.yaml"
+expect_out "3 rows read, 5 form entries"
+expect_out "2 patients enrolled, 3 visit dates recorded"
+expect_exit 0 "$AVN" show "$RDB" R1
+expect_out "patient R1  (female, site najaf, enrolled 2024-01-03, active)"
+expect_out "left hip: stage II"
+grep -q "right hip" "$T/out" && bad "R1 has a right hip it was not screened for" || ok
+expect_out "2024-07-02  done"
+expect_exit 0 "$AVN" show "$RDB" R2
+expect_out "patient R2  (male, site najaf, enrolled 2024-02-01, active)"
+expect_out "right hip: stage III"
+expect_exit 0 "$AVN" audit "$RDB" --verify
+expect_out "replay: 0 differences"
 finish
