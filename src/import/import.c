@@ -1,9 +1,11 @@
 /*
 ** import.c: a records file into a study (import_records, see import.h).
 **
-** The file is planned first (import_rows.c: no database), then every
-** entry goes through store_enter, the path `avn enter` takes, inside one
-** store batch. A unit (a row, or a long file's run of rows of one form) is
+** The file is planned first (import_rows.c: no database), then, inside
+** one store batch, the patients the file enrols go through store_screen
+** and store_enroll (import_patient.c), each unit's visit dates through
+** store_visit, and every entry through store_enter, the path `avn enter`
+** takes. A unit (a row, or a long file's run of rows of one form) is
 ** loaded whole or refused whole. When any unit is refused the batch is
 ** abandoned (store_abort), so the study file is as it was; with
 ** skip_invalid the batch is run again without the refused units, and again

@@ -21,8 +21,12 @@
 **           REDCap writes 0 for every unticked box, so 0 is left blank).
 **           `visit:` in the map names the visit of a project without
 **           events; `date:` names the field holding the visit's date.
-**           A row of a repeating instrument is refused: avn's repeating
-**           forms are not imported yet.
+**           A repeating instrument's row is an instance of an avn log, or
+**           a per-hip form's hip (its field `hip`); a per-hip form's fields
+**           may also come suffixed _left/_right in the event's row.
+** Wide and REDCap files may also give each patient's enrolment
+** (import_patient.c) and visit dates (VISIT_date; REDCap's date:),
+** planned here as the plan's patients and each unit's visit dates.
 ** A column the protocol has no place for refuses the whole file (header,
 ** row 1): silently dropping a column of data is worse than refusing it.
 **
@@ -67,6 +71,7 @@ typedef struct pctx {
   GHashTable *patients;      /* code -> index + 1 into pl->patients */
   char **pkeys;              /* REDCap: the enrolment column keys (import_pcols) */
   GHashTable *seen;          /* REDCap: records met so far (enrolment is read from a record's first row) */
+  long hip_col;              /* REDCap: the `hip` column of per-hip instrument instances, or -1 */
   avn_err *e;
 } pctx;
 
@@ -522,6 +527,72 @@ static bool enrol_only(const pctx *c, size_t j) {
   return c->pkeys[j] && !item_anywhere(c->p, csv_table_name(c->t, j));
 }
 
+/* A per-hip item's column FIELD_left / FIELD_right (as avn's wide CSV
+** names them): the form at visit pv with the item FIELD, recorded per hip,
+** and the side; NULL when h is no such column. */
+static const inst_def *hip_column(const proto_visit *pv, const char *h, char *item, size_t n, int *side) {
+  size_t len = strlen(h);
+  for (int s = SIDE_LEFT; s <= SIDE_RIGHT; s++) {
+    const char *suffix = s == SIDE_LEFT ? "_left" : "_right";
+    size_t k = strlen(suffix);
+    if (len <= k || len - k >= n || strcmp(h + len - k, suffix)) continue;
+    snprintf(item, n, "%.*s", (int)(len - k), h);
+    const inst_def *d = form_at(pv, item);
+    if (d && inst_get_level(d) == INST_LEVEL_HIP) {
+      *side = s;
+      return d;
+    }
+  }
+  return NULL;
+}
+
+static bool hip_column_anywhere(const protocol *p, const char *h) {
+  char item[128];
+  int side;
+  for (size_t v = 0; v < p->n_visits; v++)
+    if (hip_column(&p->visits[v], h, item, sizeof item, &side)) return true;
+  return false;
+}
+
+/* A per-hip form as a REDCap repeating instrument: an instance per hip,
+** the hip named by the row's `hip` field (left/right, 1/2), at the event's
+** visit. Only that form's fields may hold values. */
+static avn_rc redcap_hip_instance(pctx *c, const map_t *m, size_t r, import_unit *u, const char *pat,
+                                  const char *event, const inst_def *d) {
+  size_t row = r + 2;
+  char vbuf[128], rule[384];
+  const char *hip = c->hip_col >= 0 ? csv_table_cell(c->t, r, (size_t)c->hip_col) : NULL;
+  int side = hip ? parse_side(hip) : -1;
+  if (side != SIDE_LEFT && side != SIDE_RIGHT) {
+    snprintf(rule, sizeof rule, "an instance of the per-hip form '%s' names its hip in a field `hip`: left or right "
+             "(1 or 2)", inst_name(d));
+    unit_refuse(u, row, "hip", hip ? hip : "", rule);
+    return AVN_OK;
+  }
+  const char *visit = event_visit(c, m, event, vbuf, sizeof vbuf);
+  if (!visit || !protocol_find_visit(c->p, visit)) {
+    unit_refuse(u, row, *event ? "redcap_event_name" : "--map", visit ? visit : event,
+                "no visit of the protocol has this event's name: map it in --map (events: {EVENT: VISIT}; "
+                "visit: NAME without events)");
+    return AVN_OK;
+  }
+  import_entry *x = NULL;
+  avn_rc rc = entry_open(c, u, pat, visit, inst_name(d), side, 1, &x);
+  for (size_t j = 1; !rc && j < csv_table_ncol(c->t); j++) {
+    const char *h = csv_table_name(c->t, j), *cell = csv_table_cell(c->t, r, j);
+    if (redcap_special(h) || enrol_only(c, j) || (long)j == c->hip_col || !*cell) continue;
+    const inst_item *it = inst_item_find(d, h);
+    if (!it) {
+      snprintf(rule, sizeof rule, "a row of the per-hip instrument '%s' holds only its own fields", inst_name(d));
+      unit_refuse(u, row, h, cell, rule);
+      return AVN_OK;
+    }
+    if (it->type == INST_BOOL && strstr(h, "___") && !strcmp(cell, "0")) continue;
+    rc = entry_add(c, x, h, cell, j, row);
+  }
+  return rc;
+}
+
 /* A repeating instrument's row (redcap_repeat_instrument, _instance): one
 ** numbered instance of an avn log (a form that repeats: ae, conmed), at the
 ** event's visit or, without an event, at none. Only that form's fields may
@@ -533,9 +604,11 @@ static avn_rc redcap_repeat(pctx *c, const map_t *m, size_t r, import_unit *u, c
   const char *form = csv_table_cell(c->t, r, c_rep);
   const char *num = has_col(c->t, "redcap_repeat_instance", &c_inst) ? csv_table_cell(c->t, r, c_inst) : "";
   const inst_def *d = inst_find(form);
+  if (d && !inst_repeats(d) && inst_get_level(d) == INST_LEVEL_HIP) return redcap_hip_instance(c, m, r, u, pat, event, d);
   if (!d || !inst_repeats(d)) {
     unit_refuse(u, row, "redcap_repeat_instrument", form,
-                "a repeating instrument must be a form that repeats in avn (a log: repeats: true, e.g. ae, conmed)");
+                "a repeating instrument must be a form that repeats in avn (a log: repeats: true, e.g. ae, conmed) "
+                "or a form recorded per hip (an instance per hip, its `hip` field left or right)");
     return AVN_OK;
   }
   char *end = NULL;
@@ -555,7 +628,7 @@ static avn_rc redcap_repeat(pctx *c, const map_t *m, size_t r, import_unit *u, c
   if (!rc && !(x->instance = avn_strdup(num))) rc = nomem(c->e);
   for (size_t j = 1; !rc && j < csv_table_ncol(c->t); j++) {
     const char *h = csv_table_name(c->t, j), *cell = csv_table_cell(c->t, r, j);
-    if (redcap_special(h) || enrol_only(c, j) || !*cell) continue;
+    if (redcap_special(h) || enrol_only(c, j) || (long)j == c->hip_col || !*cell) continue;
     const inst_item *it = inst_item_find(d, h);
     if (!it) {
       snprintf(rule, sizeof rule, "a row of the repeating instrument '%s' holds only its own fields", inst_name(d));
@@ -608,32 +681,36 @@ static avn_rc redcap_row(pctx *c, const map_t *m, size_t r, size_t c_event, bool
   }
   for (size_t j = 1; j < csv_table_ncol(c->t); j++) {
     const char *h = csv_table_name(c->t, j), *cell = csv_table_cell(c->t, r, j);
-    if (redcap_special(h) || enrol_only(c, j) || !*cell) continue;
+    if (redcap_special(h) || enrol_only(c, j) || (long)j == c->hip_col || !*cell) continue;
     const inst_def *d = form_at(pv, h);
+    char item[128];
+    int side = SIDE_PATIENT;
+    snprintf(item, sizeof item, "%s", h);
     if (!d && has_date && j == c_date) continue;   /* the visit's date, no item of this visit */
+    if (!d) d = hip_column(pv, h, item, sizeof item, &side);
     if (!d) {
       snprintf(rule, sizeof rule, "visit '%s' collects no form with the item '%s'", pv->name, h);
       unit_refuse(u, row, h, cell, rule);
       return AVN_OK;
     }
-    const inst_item *it = inst_item_find(d, h);
+    const inst_item *it = inst_item_find(d, item);
     /* REDCap writes 0 for every unticked box, even on forms never filled in. */
     if (it->type == INST_BOOL && strstr(h, "___") && !strcmp(cell, "0")) continue;
-    if (inst_get_level(d) == INST_LEVEL_HIP) {
-      snprintf(rule, sizeof rule, "form '%s' is recorded per hip, and a REDCap record has no hip: import it with "
-               "--format wide or long", inst_name(d));
+    if (inst_get_level(d) == INST_LEVEL_HIP && side == SIDE_PATIENT) {
+      snprintf(rule, sizeof rule, "form '%s' is recorded per hip: name its fields %s_left and %s_right, or make it "
+               "a repeating instrument with an instance per hip (a field `hip`: left or right)", inst_name(d), h, h);
       unit_refuse(u, row, h, cell, rule);
       return AVN_OK;
     }
     import_entry *x = NULL;
     for (size_t q = u->entry0; q < u->entry0 + u->n_entries && !x; q++)
-      if (!strcmp(c->pl->entries[q].form, inst_name(d))) x = &c->pl->entries[q];
+      if (!strcmp(c->pl->entries[q].form, inst_name(d)) && c->pl->entries[q].side == side) x = &c->pl->entries[q];
     if (!x) {
-      rc = entry_open(c, u, pat, pv->name, inst_name(d), SIDE_PATIENT, 1, &x);
+      rc = entry_open(c, u, pat, pv->name, inst_name(d), side, 1, &x);
       if (!rc && has_date) x->date_col = (long)c_date;
       if (rc) return rc;
     }
-    rc = entry_add(c, x, h, cell, j, row);
+    rc = entry_add(c, x, item, cell, j, row);
     if (rc) return rc;
   }
   return AVN_OK;
@@ -655,7 +732,8 @@ typedef struct redcap_taken_ctx {
 /* Whether a REDCap column is something other than an enrolment column. */
 static bool redcap_taken(void *ctx, const char *h) {
   const redcap_taken_ctx *r = ctx;
-  if (!strcmp(h, csv_table_name(r->c->t, 0))) return true;
+  if (!strcmp(h, csv_table_name(r->c->t, 0)) || hip_column_anywhere(r->c->p, h)) return true;
+  if (r->c->hip_col >= 0 && !strcmp(h, "hip")) return true;
   if (redcap_special(h) && strcmp(h, "redcap_data_access_group")) return true;
   return item_anywhere(r->c->p, h) || (r->has_rep && item_of_log(h));
 }
@@ -666,6 +744,8 @@ static avn_rc plan_redcap(pctx *c, const map_t *m) {
   bool has_rep = has_col(c->t, "redcap_repeat_instrument", &c_rep);
   bool has_date = m->date && has_col(c->t, m->date, &c_date);
   redcap_taken_ctx rt = {.c = c, .has_rep = has_rep};
+  size_t c_hip = 0;
+  c->hip_col = has_rep && !item_anywhere(c->p, "hip") && has_col(c->t, "hip", &c_hip) ? (long)c_hip : -1;
   if (m->date && !has_date)
     return avn_fail(c->e, AVN_E_UNKNOWN, "--map", m->date, "date: names a field that is not a column of the file");
   avn_rc rc = import_pcols(c->t, c->p, redcap_taken, &rt, &c->pkeys, c->e);
@@ -673,7 +753,8 @@ static avn_rc plan_redcap(pctx *c, const map_t *m) {
   if (rc) return rc;
   for (size_t j = 1; j < csv_table_ncol(c->t); j++) {
     const char *h = csv_table_name(c->t, j);
-    if (!redcap_special(h) && !c->pkeys[j] && !item_anywhere(c->p, h) && !(has_rep && item_of_log(h)))
+    if (!redcap_special(h) && !c->pkeys[j] && !item_anywhere(c->p, h) && !(has_rep && item_of_log(h)) &&
+        !hip_column_anywhere(c->p, h) && (long)j != c->hip_col)
       return avn_fail(c->e, AVN_E_UNKNOWN, "header (row 1)", h, "no form of protocol '%s' has this field (import "
                       "the data dictionary first: avn import dictionary)", c->p->name);
   }
@@ -689,7 +770,7 @@ avn_rc import_plan_build(const csv_table *t, import_format fmt, const protocol *
                          avn_err *e) {
   pctx c = {.t = t, .p = p, .pl = out, .code_value = code_value, .e = e,
             .patients = g_hash_table_new(g_str_hash, g_str_equal),
-            .seen = g_hash_table_new(g_str_hash, g_str_equal)};
+            .seen = g_hash_table_new(g_str_hash, g_str_equal), .hip_col = -1};
   map_t m;
   assert(t && p && out);
   memset(out, 0, sizeof *out);
