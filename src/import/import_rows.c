@@ -554,6 +554,27 @@ static bool hip_column_anywhere(const protocol *p, const char *h) {
   return false;
 }
 
+/* The values of an instance row (a repeating or per-hip instrument's) into
+** x: only form d's fields may hold values; REDCap leaves the others blank. */
+static avn_rc instance_values(pctx *c, size_t r, import_unit *u, const inst_def *d, import_entry *x,
+                              const char *kind) {
+  char rule[384];
+  avn_rc rc = AVN_OK;
+  for (size_t j = 1; !rc && j < csv_table_ncol(c->t); j++) {
+    const char *h = csv_table_name(c->t, j), *cell = csv_table_cell(c->t, r, j);
+    if (redcap_special(h) || enrol_only(c, j) || (long)j == c->hip_col || !*cell) continue;
+    const inst_item *it = inst_item_find(d, h);
+    if (!it) {
+      snprintf(rule, sizeof rule, "a row of the %s instrument '%s' holds only its own fields", kind, inst_name(d));
+      unit_refuse(u, r + 2, h, cell, rule);
+      return AVN_OK;
+    }
+    if (it->type == INST_BOOL && strstr(h, "___") && !strcmp(cell, "0")) continue;
+    rc = entry_add(c, x, h, cell, j, r + 2);
+  }
+  return rc;
+}
+
 /* A per-hip form as a REDCap repeating instrument: an instance per hip,
 ** the hip named by the row's `hip` field (left/right, 1/2), at the event's
 ** visit. Only that form's fields may hold values. */
@@ -578,19 +599,7 @@ static avn_rc redcap_hip_instance(pctx *c, const map_t *m, size_t r, import_unit
   }
   import_entry *x = NULL;
   avn_rc rc = entry_open(c, u, pat, visit, inst_name(d), side, 1, &x);
-  for (size_t j = 1; !rc && j < csv_table_ncol(c->t); j++) {
-    const char *h = csv_table_name(c->t, j), *cell = csv_table_cell(c->t, r, j);
-    if (redcap_special(h) || enrol_only(c, j) || (long)j == c->hip_col || !*cell) continue;
-    const inst_item *it = inst_item_find(d, h);
-    if (!it) {
-      snprintf(rule, sizeof rule, "a row of the per-hip instrument '%s' holds only its own fields", inst_name(d));
-      unit_refuse(u, row, h, cell, rule);
-      return AVN_OK;
-    }
-    if (it->type == INST_BOOL && strstr(h, "___") && !strcmp(cell, "0")) continue;
-    rc = entry_add(c, x, h, cell, j, row);
-  }
-  return rc;
+  return rc ? rc : instance_values(c, r, u, d, x, "per-hip");
 }
 
 /* A repeating instrument's row (redcap_repeat_instrument, _instance): one
@@ -600,7 +609,7 @@ static avn_rc redcap_hip_instance(pctx *c, const map_t *m, size_t r, import_unit
 static avn_rc redcap_repeat(pctx *c, const map_t *m, size_t r, import_unit *u, const char *pat, const char *event,
                             size_t c_rep) {
   size_t row = r + 2, c_inst = 0;
-  char vbuf[128], rule[384];
+  char vbuf[128];
   const char *form = csv_table_cell(c->t, r, c_rep);
   const char *num = has_col(c->t, "redcap_repeat_instance", &c_inst) ? csv_table_cell(c->t, r, c_inst) : "";
   const inst_def *d = inst_find(form);
@@ -626,19 +635,7 @@ static avn_rc redcap_repeat(pctx *c, const map_t *m, size_t r, import_unit *u, c
   import_entry *x = NULL;
   avn_rc rc = entry_open(c, u, pat, visit ? visit : "-", inst_name(d), SIDE_PATIENT, 1, &x);
   if (!rc && !(x->instance = avn_strdup(num))) rc = nomem(c->e);
-  for (size_t j = 1; !rc && j < csv_table_ncol(c->t); j++) {
-    const char *h = csv_table_name(c->t, j), *cell = csv_table_cell(c->t, r, j);
-    if (redcap_special(h) || enrol_only(c, j) || (long)j == c->hip_col || !*cell) continue;
-    const inst_item *it = inst_item_find(d, h);
-    if (!it) {
-      snprintf(rule, sizeof rule, "a row of the repeating instrument '%s' holds only its own fields", inst_name(d));
-      unit_refuse(u, row, h, cell, rule);
-      return AVN_OK;
-    }
-    if (it->type == INST_BOOL && strstr(h, "___") && !strcmp(cell, "0")) continue;
-    rc = entry_add(c, x, h, cell, j, row);
-  }
-  return rc;
+  return rc ? rc : instance_values(c, r, u, d, x, "repeating");
 }
 
 static avn_rc redcap_row(pctx *c, const map_t *m, size_t r, size_t c_event, bool has_event, size_t c_rep,
