@@ -226,10 +226,17 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
   ** the numbers of rolled-back writes). The write transaction holds the
   ** head (db.h's begin), so no other writer reads the same one. */
   char *last[2] = {NULL, NULL}, next_id[24];
-  avn_rc rc = store_q_row(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, last, 2, NULL, e);
-  if (rc) return rc;
-  snprintf(next_id, sizeof next_id, "%lld", (last[0] ? strtoll(last[0], NULL, 10) : 0) + 1);
-  prev = last[1];
+  avn_rc rc = AVN_OK;
+  long long head = s->memo.head_id;
+  if (!s->memo.head_known) {   /* a batch reads the head once, then keeps it */
+    rc = store_q_row(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, last, 2, NULL, e);
+    if (rc) return rc;
+    head = last[0] ? strtoll(last[0], NULL, 10) : 0;
+    prev = last[1];
+  } else {
+    prev = s->memo.head_hash;
+  }
+  snprintf(next_id, sizeof next_id, "%lld", head + 1);
   const char *f[8] = {at, user, action, record, field, old_v, new_v, reason};
   audit_hash(prev ? prev : "", f, hash);
   store_row_free(last, 2);
@@ -237,6 +244,9 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
   s->audit_dirty = true;
   rc = store_q(s, "INSERT INTO audit(id,at,user,action,record,field,old_value,new_value,reason,hash)"
                " VALUES(?,?,?,?,?,?,?,?,?,?)", p, 10, NULL, NULL, e);
+  s->memo.head_known = rc == AVN_OK && s->batch;
+  s->memo.head_id = head + 1;
+  memcpy(s->memo.head_hash, hash, sizeof hash);
   /* A change to signed data takes the signature away, in the same transaction. */
   return rc ? rc : store_sign_clear(s, user, action, record, e);
 }
@@ -830,8 +840,14 @@ static avn_rc today_override_check(avn_err *e) {
   return AVN_OK;
 }
 
+void store_write_memo_reset(store *s, bool head_too) {
+  s->memo.lock_ok[0] = s->memo.sign_cleared[0] = '\0';
+  if (head_too) s->memo.head_known = false;
+}
+
 avn_rc store_tx_begin(store *s, avn_err *e) {
   if (s->readonly) return avn_fail(e, AVN_E_STATE, s->path, NULL, "opened to read only: nothing can be written");
+  store_write_memo_reset(s, !s->batch);
   avn_rc orc = today_override_check(e);
   if (orc) return orc;
   if (s->batch) return s->db->ops->exec_script(s->db, "SAVEPOINT avn_write", e);
@@ -841,6 +857,7 @@ avn_rc store_tx_begin(store *s, avn_err *e) {
 /* Every transaction that added audit rows signs the new chain head before
 ** it commits (a batch: once, at store_commit). */
 avn_rc store_tx_commit(store *s, avn_err *e) {
+  store_write_memo_reset(s, !s->batch);
   if (s->batch) return s->db->ops->exec_script(s->db, "RELEASE avn_write", e);
   if (s->audit_dirty) {
     avn_rc rc = store_checkpoint(s, e);
@@ -850,6 +867,7 @@ avn_rc store_tx_commit(store *s, avn_err *e) {
 }
 
 void store_tx_rollback(store *s) {
+  store_write_memo_reset(s, true);   /* the rows this write appended are gone */
   if (s->batch) {
     avn_err ignored = {0};
     /* ROLLBACK TO keeps the savepoint open; RELEASE ends it. The batch's
@@ -865,6 +883,7 @@ void store_tx_rollback(store *s) {
 avn_rc store_begin(store *s, avn_err *e) {
   if (s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "a batch is already open");
   avn_rc rc = s->db->ops->begin(s->db, e);
+  store_write_memo_reset(s, true);
   if (!rc) s->batch = 1;
   return rc;
 }
@@ -872,6 +891,7 @@ avn_rc store_begin(store *s, avn_err *e) {
 avn_rc store_commit(store *s, avn_err *e) {
   if (!s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "no batch is open");
   s->batch = 0;
+  store_write_memo_reset(s, true);
   avn_rc rc = s->audit_dirty ? store_checkpoint(s, e) : AVN_OK;
   if (!rc) rc = s->db->ops->commit(s->db, e);
   if (rc) s->db->ops->rollback(s->db);
@@ -881,6 +901,7 @@ avn_rc store_commit(store *s, avn_err *e) {
 void store_abort(store *s) {
   if (!s->batch) return;
   s->batch = 0;
+  store_write_memo_reset(s, true);
   s->audit_dirty = false;
   s->db->ops->rollback(s->db);
 }
