@@ -121,9 +121,18 @@ void import_pcols_free(char **keys, size_t ncol);
 ** record's index + 1 (keys borrowed from the records). */
 avn_rc import_patient_row(import_plan *pl, void *patients, const csv_table *t, char *const *keys, size_t r,
                           const char *code, int side, avn_err *e);
-/* Enrols (or checks) pl->patients[i] in s; a refusal marks it refused.
-** An error only when the study cannot be written at all. *enrolled: 1
-** when the patient was enrolled now. */
+/* The column an enrolment key is read from ("birth" -> "birth_date"), or
+** NULL when key is a screening field. */
+const char *import_enrol_column(const char *key);
+/* The record's value for key, or NULL (borrowed from pt). */
+const import_pfield *import_patient_field(const import_patient *pt, const char *key);
+/* Refuses pt (its first refusal stands) naming column, value, row, rule. */
+void import_patient_refuse(import_patient *pt, const char *column, const char *value, size_t row, const char *fmt,
+                           ...) __attribute__((format(printf, 5, 6)));
+
+/* (import_enrol.c) Enrols (or checks) a patient record in s; a refusal
+** marks it refused. An error only when the study cannot be written at all.
+** *enrolled: 1 when the patient was enrolled now. */
 avn_rc import_patient_run(store *s, const csv_table *t, import_patient *pt, const char *user,
                           int *enrolled /* OUT */);
 void import_patient_free(import_patient *pt);
