@@ -110,7 +110,9 @@ static inline bool import_fatal(avn_rc rc) {
 ** enrolled, sex, birth_date, site (REDCap: also redcap_data_access_group),
 ** screening, screened, and screen_FIELD (screen_FIELD_left/_right for a
 ** per-hip field; screen_FIELD alone is the row's hip in a hip-unit file).
-** skip(h, ctx) says a column is something else (an item): not enrolment. */
+** taken(ctx, h) says a column is something else (an item): not enrolment.
+** The keys are g_malloc'd (a caller may replace one with g_strdup); the
+** array is freed with them by import_pcols_free. */
 typedef bool (*import_col_taken_fn)(void *ctx, const char *h);
 avn_rc import_pcols(const csv_table *t, const protocol *p, import_col_taken_fn taken, void *ctx,
                     char ***keys /* OUT: ncol entries, each NULL or a key */, avn_err *e);

@@ -37,7 +37,7 @@ const char *import_enrol_column(const char *key) {
 
 void import_pcols_free(char **keys, size_t ncol) {
   if (!keys) return;
-  for (size_t j = 0; j < ncol; j++) avn_free(keys[j]);
+  for (size_t j = 0; j < ncol; j++) g_free(keys[j]);   /* g_strdup'd, as every key */
   avn_free(keys);
 }
 
@@ -48,6 +48,9 @@ static avn_rc screen_key(const protocol *p, const char *h, bool hip_rows, char *
   const char *rest = h + strlen("screen_");
   const char *side = NULL;
   size_t n = strlen(rest);
+  if (n >= sizeof base)   /* no screening field's name is that long */
+    return avn_fail(e, AVN_E_UNKNOWN, "header (row 1)", h, "protocol '%s' has no screening field of this name",
+                    p->name);
   snprintf(base, sizeof base, "%s", rest);
   const proto_field *f = protocol_find_field(p, base);
   if (!f && n > 5 && !strcmp(rest + n - 5, "_left")) side = "left";

@@ -70,7 +70,6 @@ typedef struct pctx {
   import_code_value_fn code_value;
   GHashTable *patients;      /* code -> index + 1 into pl->patients */
   char **pkeys;              /* REDCap: the enrolment column keys (import_pcols) */
-  GHashTable *seen;          /* REDCap: records met so far (enrolment is read from a record's first row) */
   long hip_col;              /* REDCap: the `hip` column of per-hip instrument instances, or -1 */
   avn_err *e;
 } pctx;
@@ -512,11 +511,8 @@ static avn_rc map_pcols(pctx *c, const map_t *m) {
                           "field '%s' (FIELD, or FIELD.left / FIELD.right for a per-hip one)", m->label, v->line,
                           c->p->name, key);
       }
-      avn_free(c->pkeys[col]);
-      c->pkeys[col] = NULL;
-      char *k = avn_strdup(key);
-      if (!k) return nomem(c->e);
-      c->pkeys[col] = k;
+      g_free(c->pkeys[col]);
+      c->pkeys[col] = g_strdup(key);   /* freed by import_pcols_free */
     }
   }
   return AVN_OK;
@@ -653,10 +649,9 @@ static avn_rc redcap_row(pctx *c, const map_t *m, size_t r, size_t c_event, bool
   }
   u->code = pat;
   /* REDCap exports a record's events in order: its enrolment is read from
-  ** its first row (the first event), where an enrolment date that is also
-  ** a visit's date field means the first visit's. */
-  if (!g_hash_table_contains(c->seen, pat)) {
-    g_hash_table_add(c->seen, (gpointer)pat);
+  ** the first row that gives any of it (the first event's), where an
+  ** enrolment date that is also a visit's date field means that visit's. */
+  if (!g_hash_table_contains(c->patients, pat)) {
     rc = import_patient_row(c->pl, c->patients, c->t, c->pkeys, r, pat, SIDE_PATIENT, c->e);
     if (rc) return rc;
   }
@@ -767,7 +762,7 @@ avn_rc import_plan_build(const csv_table *t, import_format fmt, const protocol *
                          avn_err *e) {
   pctx c = {.t = t, .p = p, .pl = out, .code_value = code_value, .e = e,
             .patients = g_hash_table_new(g_str_hash, g_str_equal),
-            .seen = g_hash_table_new(g_str_hash, g_str_equal), .hip_col = -1};
+            .hip_col = -1};
   map_t m;
   assert(t && p && out);
   memset(out, 0, sizeof *out);
@@ -790,7 +785,6 @@ avn_rc import_plan_build(const csv_table *t, import_format fmt, const protocol *
   }
   import_pcols_free(c.pkeys, csv_table_ncol(t));
   g_hash_table_destroy(c.patients);
-  g_hash_table_destroy(c.seen);
   ytree_free(m.root);
   if (rc) import_plan_free(out);
   return rc;
