@@ -34,7 +34,8 @@ grep -qF "$rows values new or changed" "$out/avn_import.out" || { echo "avn impo
 rm -f "$out/peer.db"
 run sqlite3_import sqlite3 "$out/peer.db" ".import --csv $csv vals"
 avn=$(cat "$out/avn_import.sec")
-printf "avn import: %.0f values/s\n" "$(echo "$rows / ($avn + 0.001)" | bc -l)"
+printf "avn import: %.0f values/s (%.0f per CPU second)\n" "$(echo "$rows / ($avn + 0.001)" | bc -l)" \
+  "$(echo "$rows / ($(cat "$out/avn_import.cpu") + 0.001)" | bc -l)"
 printf "ratio avn import / sqlite3 .import (unchecked): %.1f\n" "$(echo "$avn / ($(cat "$out/sqlite3_import.sec") + 0.001)" | bc -l)"
 if command -v Rscript >/dev/null; then
   run R_read_csv Rscript -e "x <- read.csv('$csv'); cat(nrow(x), '\n')"

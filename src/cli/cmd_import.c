@@ -29,15 +29,22 @@ const char cmd_import_usage[] =
     "  --per-hip: forms recorded once per hip (REDCap has no hips). A refusal names\n"
     "  the row (the header is row 1), the column, the value and the rule.\n"
     "records: loads form values through the same checks as avn enter, in one\n"
-    "  transaction. The patients must be enrolled and each visit's date known\n"
-    "  (recorded, or given by the file: --map date: FIELD for REDCap).\n"
+    "  transaction. A wide or REDCap file may enrol the patients the study lacks\n"
+    "  (avn screen + avn enroll's checks) from the columns enrolled, sex,\n"
+    "  birth_date, site, screening, screened, screen_FIELD[_left|_right], and date\n"
+    "  visits (avn visit's checks) from VISIT_date columns (REDCap: --map date:).\n"
+    "  Otherwise the patients must be enrolled and each visit's date recorded.\n"
     "  long    avn export --layout long: patient,site,side,visit,form,instance,entry,\n"
-    "          item,value (instance optional; a log's instances numbered 1, 2, ...)\n"
+    "          item,value (instance optional; a log's instances numbered 1, 2, ...;\n"
+    "          a missing-data code such as ND is read as the code)\n"
     "  wide    avn export's wide CSV: patient (and side), VISIT_FORM_ITEM columns;\n"
     "          identifiers and computed scores are ignored\n"
     "  redcap  a REDCap records export (raw): record id first, redcap_event_name;\n"
-    "          --map MAP.yaml: {events: {EVENT: VISIT}, visit: VISIT, date: FIELD};\n"
+    "          --map MAP.yaml: {events: {EVENT: VISIT}, visit: VISIT, date: FIELD,\n"
+    "          enrolment: {enrolled: FIELD, sex: FIELD, ...}, screening: {F: FIELD}};\n"
     "          a repeating instrument's row is an instance of an avn log (ae, conmed)\n"
+    "          or a per-hip form's hip (field hip: left/right); per-hip fields may\n"
+    "          also come as FIELD_left, FIELD_right\n"
     "  If any row is refused nothing is loaded (the study file is unchanged) and\n"
     "  every refused row is listed: row, column, value, rule. --skip-invalid loads\n"
     "  the others and lists every row left out. --reason: for values that change\n"
@@ -84,6 +91,8 @@ static int run_records(int argc, char **argv) {
     return 1;
   }
   printf("%s: %zu rows read, %zu form entries, %zu values new or changed", pos[2], sum.rows, sum.forms, sum.values);
+  if (sum.patients) printf(", %zu patients enrolled", sum.patients);
+  if (sum.visits) printf(", %zu visit dates recorded", sum.visits);
   if (sum.refused) printf(", %zu rows refused and left out (listed above)", sum.refused);
   if (sum.ignored_columns) printf(", %zu columns ignored (identifiers, computed scores)", sum.ignored_columns);
   printf("\n");

@@ -213,7 +213,9 @@ static avn_rc write_wide(frame *fr, const export_opts *o, FILE *fp, size_t *widt
 ** number, a date, or days from enrolment when de-identified). instance is
 ** a repeating form's number (each adverse event its own rows: the
 ** per-instance table the wide layout cannot hold), a read's reader, or
-** blank for a form's one instance. */
+** blank for a form's one instance. A value entered as a missing-data code
+** is written as the code ("ND"), so the file round-trips through avn
+** import; a blank item has no row. */
 static avn_rc write_long(frame *fr, const export_opts *o, FILE *fp, size_t total, export_summary *sum,
                          avn_err *e) {
   fputs("patient,site,side,visit,form,instance,entry,item,value\r\n", fp);
@@ -228,7 +230,7 @@ static avn_rc write_long(frame *fr, const export_opts *o, FILE *fp, size_t total
       const store_patient *p = &st->patients[f->patient];
       for (size_t v = 0; v < f->n_values; v++) {
         const inst_value *x = &f->values[v];
-        if (x->missing || !x->item) continue;
+        if ((x->missing && !x->code) || !x->item) continue;   /* a blank is no row; a code is */
         const inst_item *it = f->def ? inst_item_find(f->def, x->item) : NULL;
         if (it && it->identifying) continue;   /* a direct identifier never leaves */
         put_text(fp, p->code);
@@ -243,7 +245,9 @@ static avn_rc write_long(frame *fr, const export_opts *o, FILE *fp, size_t total
         fprintf(fp, ",%d,", f->entry);
         put_text(fp, x->item);
         fputc(',', fp);
-        if (it && it->type == INST_DATE) {
+        if (x->missing) {
+          fputs(x->code, fp);   /* "ND": read back as the code (avn import --format long) */
+        } else if (it && it->type == INST_DATE) {
           if (o->deidentified) fprintf(fp, "%.0f", x->num - p->enrolled);
           else fputs(avn_date_format((avn_date)x->num, buf), fp);
         } else if (x->text) {

@@ -1,9 +1,11 @@
 /*
 ** import.c: a records file into a study (import_records, see import.h).
 **
-** The file is planned first (import_rows.c: no database), then every
-** entry goes through store_enter, the path `avn enter` takes, inside one
-** store batch. A unit (a row, or a long file's run of rows of one form) is
+** The file is planned first (import_rows.c: no database), then, inside
+** one store batch, the patients the file enrols go through store_screen
+** and store_enroll (import_patient.c), each unit's visit dates through
+** store_visit, and every entry through store_enter, the path `avn enter`
+** takes. A unit (a row, or a long file's run of rows of one form) is
 ** loaded whole or refused whole. When any unit is refused the batch is
 ** abandoned (store_abort), so the study file is as it was; with
 ** skip_invalid the batch is run again without the refused units, and again
@@ -65,10 +67,57 @@ static void refuse_from(import_unit *u, const csv_table *t, const import_entry *
   u->refused = true;
 }
 
+/* The unit's visit dates, through store_visit (avn visit's rules). */
+static avn_rc run_vdates(store *s, const csv_table *t, const import_plan *pl, import_unit *u, const char *patient,
+                         const import_opts *o, import_summary *sum) {
+  for (size_t q = u->vdate0; q < u->vdate0 + u->n_vdates; q++) {
+    const import_vdate *d = &pl->vdates[q];
+    store_visit_req r = {.patient = patient, .visit = d->visit, .user = o->user, .reason = o->reason};
+    store_visit_change ch = STORE_VISIT_SAME;
+    avn_err e;
+    avn_err_clear(&e);
+    avn_rc rc = avn_date_parse(d->date, &r.date) != AVN_OK
+                    ? avn_fail(&e, AVN_E_DATE, "--date", d->date, "a visit's date is YYYY-MM-DD")
+                    : store_visit(s, &r, &ch, &e);
+    if (import_fatal(rc)) return rc;
+    if (rc) {
+      snprintf(u->column, sizeof u->column, "%s", csv_table_name(t, d->col));
+      snprintf(u->value, sizeof u->value, "%s", d->date);
+      snprintf(u->rule, sizeof u->rule, "%s", e.rule[0] ? e.rule : avn_strerror(e.rc));
+      u->refused_row = d->row;
+      u->refused = true;
+      return AVN_OK;
+    }
+    if (ch != STORE_VISIT_SAME) sum->visits++;
+  }
+  return AVN_OK;
+}
+
 /* One unit's entries. AVN_OK also when the store refused it (u->refused);
 ** an error only when the study could not be written at all. */
 static avn_rc run_unit(store *s, const csv_table *t, const import_plan *pl, import_unit *u, const import_opts *o,
                        import_summary *sum) {
+  if (u->patient >= 0 && pl->patients[u->patient].refused) {
+    const import_patient *pt = &pl->patients[u->patient];
+    u->refused = true;
+    if (pt->refused_row >= u->first && pt->refused_row <= u->last) {
+      u->refused_row = pt->refused_row;
+      snprintf(u->column, sizeof u->column, "%s", pt->column);
+      snprintf(u->value, sizeof u->value, "%s", pt->value);
+      snprintf(u->rule, sizeof u->rule, "%s", pt->rule);
+    } else {   /* another row of the patient holds the refusal */
+      u->refused_row = u->first;
+      snprintf(u->column, sizeof u->column, "patient");
+      snprintf(u->value, sizeof u->value, "%s", pt->code);
+      snprintf(u->rule, sizeof u->rule, "the patient's enrolment is refused (row %zu, column '%.100s'): its rows "
+               "load with it or not at all", pt->refused_row, pt->column);
+    }
+    return AVN_OK;
+  }
+  if (u->n_vdates) {
+    avn_rc rc = run_vdates(s, t, pl, u, u->code, o, sum);
+    if (rc || u->refused) return rc;
+  }
   for (size_t q = u->entry0; q < u->entry0 + u->n_entries; q++) {
     const import_entry *x = &pl->entries[q];
     store_enter_req r = {.patient = x->patient, .visit = x->visit, .form = x->form, .side = x->side,
@@ -76,12 +125,6 @@ static avn_rc run_unit(store *s, const csv_table *t, const import_plan *pl, impo
     store_enter_result res;
     avn_err e;
     avn_err_clear(&e);
-    if (x->date && avn_date_parse(x->date, &r.date) != AVN_OK) {
-      avn_fail(&e, AVN_E_DATE, "--date", x->date, "the visit's date is YYYY-MM-DD");
-      refuse_from(u, t, x, &e);
-      return AVN_OK;
-    }
-    r.has_date = x->date != NULL;
     r.instance = x->instance;
     avn_rc rc = store_enter(s, &r, &res, &e);
     /* A repeating form's instance N that the study lacks yet is added as the
@@ -99,7 +142,7 @@ static avn_rc run_unit(store *s, const csv_table *t, const import_plan *pl, impo
         return AVN_OK;
       }
     }
-    if (rc == AVN_E_NOMEM || rc == AVN_E_DB || rc == AVN_E_BUSY || rc == AVN_E_CORRUPT || rc == AVN_E_IO) return rc;
+    if (import_fatal(rc)) return rc;
     if (rc) {
       refuse_from(u, t, x, &e);
       return AVN_OK;
@@ -135,9 +178,20 @@ avn_rc import_records(store *s, const char *path, const import_opts *o, import_s
   }
   for (size_t run = 0; run <= pl.n_units; run++) {
     size_t refused = 0;
-    sum->forms = sum->values = 0;
+    sum->forms = sum->values = sum->patients = sum->visits = 0;
     rc = store_begin(s, e);
     if (rc) goto cleanup;
+    /* Patients first: every unit of a patient may need its enrolment. */
+    for (size_t i = 0; i < pl.n_patients && !rc; i++) {
+      int enrolled = 0;
+      rc = import_patient_run(s, t, &pl.patients[i], o->user, &enrolled);
+      sum->patients += (size_t)enrolled;
+    }
+    if (rc) {
+      rc = avn_fail(e, rc, "import", path, "the study could not be written");
+      store_abort(s);
+      goto cleanup;
+    }
     for (size_t i = 0; i < pl.n_units && !rc; i++) {
       import_unit *u = &pl.units[i];
       if (skip[i]) continue;
@@ -168,7 +222,7 @@ avn_rc import_records(store *s, const char *path, const import_opts *o, import_s
                         .column = u->column, .value = u->value, .rule = u->rule};
     if (o->refused) o->refused(o->ctx, &r);
   }
-  if (!sum->loaded) sum->forms = sum->values = 0;
+  if (!sum->loaded) sum->forms = sum->values = sum->patients = sum->visits = 0;
 cleanup:
   g_free(map);
   avn_free(skip);

@@ -93,6 +93,7 @@ typedef struct import_opts {
 typedef struct import_summary {
   size_t rows;                   /* data rows read */
   size_t forms, values;          /* form entries written, values new or changed */
+  size_t patients, visits;       /* patients enrolled, visit dates recorded or changed */
   size_t refused;                /* rows refused */
   size_t ignored_columns;        /* columns with no avn item (computed scores, identifiers) */
   bool loaded;                   /* false: nothing was written */

@@ -21,8 +21,12 @@
 **           REDCap writes 0 for every unticked box, so 0 is left blank).
 **           `visit:` in the map names the visit of a project without
 **           events; `date:` names the field holding the visit's date.
-**           A row of a repeating instrument is refused: avn's repeating
-**           forms are not imported yet.
+**           A repeating instrument's row is an instance of an avn log, or
+**           a per-hip form's hip (its field `hip`); a per-hip form's fields
+**           may also come suffixed _left/_right in the event's row.
+** Wide and REDCap files may also give each patient's enrolment
+** (import_patient.c) and visit dates (VISIT_date; REDCap's date:),
+** planned here as the plan's patients and each unit's visit dates.
 ** A column the protocol has no place for refuses the whole file (header,
 ** row 1): silently dropping a column of data is worse than refusing it.
 **
@@ -54,6 +58,9 @@ typedef struct map_t {
   ytree *root;
   const ytree *events;       /* REDCap event -> visit */
   const char *visit, *date;
+  const ytree *enrolment;    /* enrolment key -> REDCap field */
+  const ytree *screening;    /* screening field ("stage.left") -> REDCap field */
+  const char *label;
 } map_t;
 
 typedef struct pctx {
@@ -61,6 +68,9 @@ typedef struct pctx {
   const protocol *p;
   import_plan *pl;
   import_code_value_fn code_value;
+  GHashTable *patients;      /* code -> index + 1 into pl->patients */
+  char **pkeys;              /* REDCap: the enrolment column keys (import_pcols) */
+  long hip_col;              /* REDCap: the `hip` column of per-hip instrument instances, or -1 */
   avn_err *e;
 } pctx;
 
@@ -79,8 +89,14 @@ void import_plan_free(import_plan *pl) {
     avn_free(x->kv);
     avn_free(x->col);
     avn_free(x->row);
-    avn_free(x->date);
   }
+  for (size_t i = 0; i < pl->n_vdates; i++) {
+    avn_free(pl->vdates[i].visit);
+    avn_free(pl->vdates[i].date);
+  }
+  for (size_t i = 0; i < pl->n_patients; i++) import_patient_free(&pl->patients[i]);
+  avn_free(pl->patients);
+  avn_free(pl->vdates);
   avn_free(pl->entries);
   avn_free(pl->units);
   memset(pl, 0, sizeof *pl);
@@ -95,6 +111,8 @@ static avn_rc unit_open(pctx *c, size_t row, import_unit **out) {
   memset(u, 0, sizeof *u);
   u->first = u->last = row;
   u->entry0 = pl->n_entries;
+  u->vdate0 = pl->n_vdates;
+  u->patient = -1;
   *out = u;
   return AVN_OK;
 }
@@ -140,6 +158,16 @@ static avn_rc entry_add(pctx *c, import_entry *x, const char *item, const char *
   x->col[x->n_kv] = col;
   x->row[x->n_kv++] = row;
   return AVN_OK;
+}
+
+/* The unit's visit date: recorded (store_visit) before its forms. */
+static avn_rc vdate_add(pctx *c, import_unit *u, const char *visit, const char *date, size_t col, size_t row) {
+  import_plan *pl = c->pl;
+  if (avn_grow((void **)&pl->vdates, &pl->cap_vdates, pl->n_vdates, sizeof *pl->vdates)) return nomem(c->e);
+  import_vdate *d = &pl->vdates[pl->n_vdates++];
+  *d = (import_vdate){.visit = avn_strdup(visit), .date = avn_strdup(date), .col = col, .row = row};
+  u->n_vdates++;
+  return d->visit && d->date ? AVN_OK : nomem(c->e);
 }
 
 /* ------------------------------------------------------------------ */
@@ -246,8 +274,33 @@ static avn_rc plan_long(pctx *c) {
 /* ------------------------------------------------------------------ */
 /* wide                                                                */
 
-static const char *const id_columns[] = {"site", "sex", "age", "birth_date", "enrolled", "status", "withdrawn",
-                                         "withdraw_reason", "stage", "stage_left", "stage_right", NULL};
+/* Columns avn export writes that are no data to enter (the enrolment ones,
+** site, sex, birth_date, enrolled, are read by import_patient.c). */
+static const char *const id_columns[] = {"age", "status", "withdrawn", "withdraw_reason", "stage", "stage_left",
+                                         "stage_right", NULL};
+
+typedef struct wide_taken_ctx {
+  GHashTable *names;
+  bool per_hip;
+} wide_taken_ctx;
+
+/* Whether a wide column is something other than an enrolment column. */
+static bool wide_taken(void *ctx, const char *h) {
+  const wide_taken_ctx *w = ctx;
+  if (g_hash_table_contains(w->names, h) || !strcmp(h, "patient") || (w->per_hip && !strcmp(h, "side"))) return true;
+  for (size_t i = 0; id_columns[i]; i++)
+    if (!strcmp(h, id_columns[i])) return true;
+  return false;
+}
+
+/* The visit of a VISIT_date column, or NULL. */
+static const proto_visit *date_visit(const protocol *p, const char *h) {
+  size_t n = strlen(h);
+  char v[128];
+  if (n <= 5 || n - 5 >= sizeof v || strcmp(h + n - 5, "_date")) return NULL;
+  snprintf(v, sizeof v, "%.*s", (int)(n - 5), h);
+  return protocol_find_visit(p, v);
+}
 
 /* Every VISIT_FORM_ITEM[_SIDE] name of the protocol, and its scores. */
 static avn_rc wide_names(pctx *c, GHashTable *names, wcol **cols, size_t *n, size_t *cap) {
@@ -284,14 +337,19 @@ static avn_rc plan_wide(pctx *c) {
   size_t cp = 0, cs = 0, n_defs = 0, cap_defs = 0;
   wcol *defs = NULL;
   const wcol **map = NULL;
+  const proto_visit **dmap = NULL;     /* VISIT_date columns */
+  char **pkeys = NULL;                 /* enrolment columns */
   GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   size_t ncol = csv_table_ncol(c->t);
+  wide_taken_ctx wt = {.names = names, .per_hip = c->p->per_hip};
   rc = need_col(c, "patient", &cp);
   if (!rc && c->p->per_hip) rc = need_col(c, "side", &cs);
   if (!rc) rc = wide_names(c, names, &defs, &n_defs, &cap_defs);
+  if (!rc) rc = import_pcols(c->t, c->p, wide_taken, &wt, &pkeys, c->e);
   if (rc) goto cleanup;
   map = avn_calloc(ncol, sizeof *map);
-  if (!map) {
+  dmap = avn_calloc(ncol, sizeof *dmap);
+  if (!map || !dmap) {
     rc = nomem(c->e);
     goto cleanup;
   }
@@ -300,11 +358,14 @@ static avn_rc plan_wide(pctx *c) {
     size_t k = GPOINTER_TO_SIZE(g_hash_table_lookup(names, h));
     bool id = !strcmp(h, "patient") || (c->p->per_hip && !strcmp(h, "side"));
     for (size_t i = 0; id_columns[i] && !id; i++) id = !strcmp(h, id_columns[i]);
+    if (!k && !id) dmap[j] = date_visit(c->p, h);
     if (k) map[j] = &defs[k - 1];
     if (k && !defs[k - 1].item) c->pl->ignored_columns++;
+    else if (!k && (pkeys[j] || dmap[j])) continue;
     else if (!k && !id) {
       rc = avn_fail(c->e, AVN_E_UNKNOWN, "header (row 1)", h, "no visit, form and item of protocol '%s' has this "
-                    "column's name (VISIT_FORM_ITEM, as avn export writes it)", c->p->name);
+                    "column's name (VISIT_FORM_ITEM, as avn export writes it; VISIT_date; an enrolment column)",
+                    c->p->name);
       goto cleanup;
     } else if (!k && strcmp(h, "patient") && strcmp(h, "side")) {
       c->pl->ignored_columns++;
@@ -325,6 +386,12 @@ static avn_rc plan_wide(pctx *c) {
       unit_refuse(u, row, "side", csv_table_cell(c->t, r, cs), "the hip is left or right (1 or 2)");
       continue;
     }
+    u->code = pat;
+    rc = import_patient_row(c->pl, c->patients, c->t, pkeys, r, pat, row_side, c->e);
+    for (size_t j = 0; j < ncol && !rc; j++)
+      if (dmap[j] && !csv_table_missing(c->t, r, j) && *csv_table_cell(c->t, r, j))
+        rc = vdate_add(c, u, dmap[j]->name, csv_table_cell(c->t, r, j), j, row);
+    if (rc) goto cleanup;
     /* Columns of one (visit, form, side) are adjacent: one entry each run. */
     import_entry *x = NULL;
     for (size_t j = 0; j < ncol; j++) {
@@ -341,6 +408,8 @@ static avn_rc plan_wide(pctx *c) {
         }
         if (!x) rc = entry_open(c, u, pat, w->visit, inst_name(w->form), side, 1, &x);
         if (rc) goto cleanup;
+        for (size_t d = 0; d < ncol; d++)
+          if (dmap[d] && !strcmp(dmap[d]->name, w->visit)) x->date_col = (long)d;
       }
       rc = entry_add(c, x, w->item->name, code_cell(c, w->item, cell), j, row);
       if (rc) goto cleanup;
@@ -348,8 +417,10 @@ static avn_rc plan_wide(pctx *c) {
   }
 cleanup:
   g_hash_table_destroy(names);
+  import_pcols_free(pkeys, ncol);
   avn_free(defs);
   avn_free(map);
+  avn_free(dmap);
   return rc;
 }
 
@@ -362,12 +433,21 @@ static avn_rc map_read(const char *text, size_t len, const char *label, map_t *m
   avn_rc rc = ytree_parse(label, text, len, &m->root, e);
   if (rc) return rc;
   ytree_reader r = {.file = label, .e = e};
-  static const char *const keys[] = {"events", "visit", "date", NULL};
-  rc = ytree_need_map(&r, m->root, "the map (events, visit, date)");
-  if (!rc) rc = ytree_check_keys(&r, m->root, keys, "the map's keys are events, visit and date");
+  static const char *const keys[] = {"events", "visit", "date", "enrolment", "screening", NULL};
+  static const char *const enrol_keys[] = {"enrolled", "sex", "birth", "site", "screening", "screened", NULL};
+  m->label = label;
+  rc = ytree_need_map(&r, m->root, "the map (events, visit, date, enrolment, screening)");
+  if (!rc) rc = ytree_check_keys(&r, m->root, keys, "the map's keys are events, visit, date, enrolment and screening");
   if (rc) return rc;
   m->events = ytree_get(m->root, "events");
   if (m->events) rc = ytree_need_map(&r, m->events, "events (REDCap event: avn visit)");
+  m->enrolment = ytree_get(m->root, "enrolment");
+  if (!rc && m->enrolment) rc = ytree_need_map(&r, m->enrolment, "enrolment (avn enrolment detail: REDCap field)");
+  if (!rc && m->enrolment)
+    rc = ytree_check_keys(&r, m->enrolment, enrol_keys, "enrolment's keys are enrolled, sex, birth, site, screening "
+                          "and screened");
+  m->screening = ytree_get(m->root, "screening");
+  if (!rc && m->screening) rc = ytree_need_map(&r, m->screening, "screening (avn screening field: REDCap field)");
   m->visit = ytree_str(m->root, "visit");
   m->date = ytree_str(m->root, "date");
   return rc;
@@ -407,6 +487,117 @@ static bool item_anywhere(const protocol *p, const char *item) {
   return false;
 }
 
+/* The map's enrolment: and screening: fields as enrolment columns (a field
+** that is also an item stays an item too: REDCap's sex, a visit date). */
+static avn_rc map_pcols(pctx *c, const map_t *m) {
+  const ytree *maps[2] = {m->enrolment, m->screening};
+  for (int w = 0; w < 2; w++) {
+    for (size_t i = 0; maps[w] && i < maps[w]->n; i++) {
+      const char *key = maps[w]->keys[i];
+      const ytree *v = maps[w]->items[i];
+      size_t col = 0;
+      if (v->kind != YT_SCALAR || !has_col(c->t, v->scalar, &col))
+        return avn_fail(c->e, AVN_E_UNKNOWN, "--map", v->kind == YT_SCALAR ? v->scalar : key, "%s:%d: %s: %s names "
+                        "no column of the file", m->label, v->line, w ? "screening" : "enrolment", key);
+      if (w) {
+        char base[128];
+        snprintf(base, sizeof base, "%s", key);
+        char *dot = strchr(base, '.');
+        if (dot) *dot = '\0';
+        const proto_field *f = protocol_find_field(c->p, base);
+        bool sided = dot && (!strcmp(dot + 1, "left") || !strcmp(dot + 1, "right"));
+        if (!f || f->per_hip != sided || (dot && !sided))
+          return avn_fail(c->e, AVN_E_UNKNOWN, "--map", key, "%s:%d: screening: protocol '%s' has no screening "
+                          "field '%s' (FIELD, or FIELD.left / FIELD.right for a per-hip one)", m->label, v->line,
+                          c->p->name, key);
+      }
+      g_free(c->pkeys[col]);
+      c->pkeys[col] = g_strdup(key);   /* freed by import_pcols_free */
+    }
+  }
+  return AVN_OK;
+}
+
+/* Whether column j holds only enrolment (no item to enter). */
+static bool enrol_only(const pctx *c, size_t j) {
+  return c->pkeys[j] && !item_anywhere(c->p, csv_table_name(c->t, j));
+}
+
+/* A per-hip item's column FIELD_left / FIELD_right (as avn's wide CSV
+** names them): the form at visit pv with the item FIELD, recorded per hip,
+** and the side; NULL when h is no such column. */
+static const inst_def *hip_column(const proto_visit *pv, const char *h, char *item, size_t n, int *side) {
+  size_t len = strlen(h);
+  for (int s = SIDE_LEFT; s <= SIDE_RIGHT; s++) {
+    const char *suffix = s == SIDE_LEFT ? "_left" : "_right";
+    size_t k = strlen(suffix);
+    if (len <= k || len - k >= n || strcmp(h + len - k, suffix)) continue;
+    snprintf(item, n, "%.*s", (int)(len - k), h);
+    const inst_def *d = form_at(pv, item);
+    if (d && inst_get_level(d) == INST_LEVEL_HIP) {
+      *side = s;
+      return d;
+    }
+  }
+  return NULL;
+}
+
+static bool hip_column_anywhere(const protocol *p, const char *h) {
+  char item[128];
+  int side;
+  for (size_t v = 0; v < p->n_visits; v++)
+    if (hip_column(&p->visits[v], h, item, sizeof item, &side)) return true;
+  return false;
+}
+
+/* The values of an instance row (a repeating or per-hip instrument's) into
+** x: only form d's fields may hold values; REDCap leaves the others blank. */
+static avn_rc instance_values(pctx *c, size_t r, import_unit *u, const inst_def *d, import_entry *x,
+                              const char *kind) {
+  char rule[384];
+  avn_rc rc = AVN_OK;
+  for (size_t j = 1; !rc && j < csv_table_ncol(c->t); j++) {
+    const char *h = csv_table_name(c->t, j), *cell = csv_table_cell(c->t, r, j);
+    if (redcap_special(h) || enrol_only(c, j) || (long)j == c->hip_col || !*cell) continue;
+    const inst_item *it = inst_item_find(d, h);
+    if (!it) {
+      snprintf(rule, sizeof rule, "a row of the %s instrument '%s' holds only its own fields", kind, inst_name(d));
+      unit_refuse(u, r + 2, h, cell, rule);
+      return AVN_OK;
+    }
+    if (it->type == INST_BOOL && strstr(h, "___") && !strcmp(cell, "0")) continue;
+    rc = entry_add(c, x, h, cell, j, r + 2);
+  }
+  return rc;
+}
+
+/* A per-hip form as a REDCap repeating instrument: an instance per hip,
+** the hip named by the row's `hip` field (left/right, 1/2), at the event's
+** visit. Only that form's fields may hold values. */
+static avn_rc redcap_hip_instance(pctx *c, const map_t *m, size_t r, import_unit *u, const char *pat,
+                                  const char *event, const inst_def *d) {
+  size_t row = r + 2;
+  char vbuf[128], rule[384];
+  const char *hip = c->hip_col >= 0 ? csv_table_cell(c->t, r, (size_t)c->hip_col) : NULL;
+  int side = hip ? parse_side(hip) : -1;
+  if (side != SIDE_LEFT && side != SIDE_RIGHT) {
+    snprintf(rule, sizeof rule, "an instance of the per-hip form '%s' names its hip in a field `hip`: left or right "
+             "(1 or 2)", inst_name(d));
+    unit_refuse(u, row, "hip", hip ? hip : "", rule);
+    return AVN_OK;
+  }
+  const char *visit = event_visit(c, m, event, vbuf, sizeof vbuf);
+  if (!visit || !protocol_find_visit(c->p, visit)) {
+    unit_refuse(u, row, *event ? "redcap_event_name" : "--map", visit ? visit : event,
+                "no visit of the protocol has this event's name: map it in --map (events: {EVENT: VISIT}; "
+                "visit: NAME without events)");
+    return AVN_OK;
+  }
+  import_entry *x = NULL;
+  avn_rc rc = entry_open(c, u, pat, visit, inst_name(d), side, 1, &x);
+  return rc ? rc : instance_values(c, r, u, d, x, "per-hip");
+}
+
 /* A repeating instrument's row (redcap_repeat_instrument, _instance): one
 ** numbered instance of an avn log (a form that repeats: ae, conmed), at the
 ** event's visit or, without an event, at none. Only that form's fields may
@@ -414,13 +605,15 @@ static bool item_anywhere(const protocol *p, const char *item) {
 static avn_rc redcap_repeat(pctx *c, const map_t *m, size_t r, import_unit *u, const char *pat, const char *event,
                             size_t c_rep) {
   size_t row = r + 2, c_inst = 0;
-  char vbuf[128], rule[384];
+  char vbuf[128];
   const char *form = csv_table_cell(c->t, r, c_rep);
   const char *num = has_col(c->t, "redcap_repeat_instance", &c_inst) ? csv_table_cell(c->t, r, c_inst) : "";
   const inst_def *d = inst_find(form);
+  if (d && !inst_repeats(d) && inst_get_level(d) == INST_LEVEL_HIP) return redcap_hip_instance(c, m, r, u, pat, event, d);
   if (!d || !inst_repeats(d)) {
     unit_refuse(u, row, "redcap_repeat_instrument", form,
-                "a repeating instrument must be a form that repeats in avn (a log: repeats: true, e.g. ae, conmed)");
+                "a repeating instrument must be a form that repeats in avn (a log: repeats: true, e.g. ae, conmed) "
+                "or a form recorded per hip (an instance per hip, its `hip` field left or right)");
     return AVN_OK;
   }
   char *end = NULL;
@@ -438,19 +631,7 @@ static avn_rc redcap_repeat(pctx *c, const map_t *m, size_t r, import_unit *u, c
   import_entry *x = NULL;
   avn_rc rc = entry_open(c, u, pat, visit ? visit : "-", inst_name(d), SIDE_PATIENT, 1, &x);
   if (!rc && !(x->instance = avn_strdup(num))) rc = nomem(c->e);
-  for (size_t j = 1; !rc && j < csv_table_ncol(c->t); j++) {
-    const char *h = csv_table_name(c->t, j), *cell = csv_table_cell(c->t, r, j);
-    if (redcap_special(h) || !*cell) continue;
-    const inst_item *it = inst_item_find(d, h);
-    if (!it) {
-      snprintf(rule, sizeof rule, "a row of the repeating instrument '%s' holds only its own fields", inst_name(d));
-      unit_refuse(u, row, h, cell, rule);
-      return AVN_OK;
-    }
-    if (it->type == INST_BOOL && strstr(h, "___") && !strcmp(cell, "0")) continue;
-    rc = entry_add(c, x, h, cell, j, row);
-  }
-  return rc;
+  return rc ? rc : instance_values(c, r, u, d, x, "repeating");
 }
 
 static avn_rc redcap_row(pctx *c, const map_t *m, size_t r, size_t c_event, bool has_event, size_t c_rep,
@@ -466,6 +647,14 @@ static avn_rc redcap_row(pctx *c, const map_t *m, size_t r, size_t c_event, bool
     unit_refuse(u, row, csv_table_name(c->t, 0), pat, "every row names its record (avn's patient)");
     return AVN_OK;
   }
+  u->code = pat;
+  /* REDCap exports a record's events in order: its enrolment is read from
+  ** the first row that gives any of it (the first event's), where an
+  ** enrolment date that is also a visit's date field means that visit's. */
+  if (!g_hash_table_contains(c->patients, pat)) {
+    rc = import_patient_row(c->pl, c->patients, c->t, c->pkeys, r, pat, SIDE_PATIENT, c->e);
+    if (rc) return rc;
+  }
   if (has_rep && *csv_table_cell(c->t, r, c_rep)) return redcap_repeat(c, m, r, u, pat, event, c_rep);
   const char *visit = event_visit(c, m, event, vbuf, sizeof vbuf);
   const proto_visit *pv = visit ? protocol_find_visit(c->p, visit) : NULL;
@@ -478,34 +667,42 @@ static avn_rc redcap_row(pctx *c, const map_t *m, size_t r, size_t c_event, bool
     return AVN_OK;
   }
   const char *date = has_date ? csv_table_cell(c->t, r, c_date) : NULL;
+  if (date && *date) {
+    rc = vdate_add(c, u, pv->name, date, c_date, row);
+    if (rc) return rc;
+  }
   for (size_t j = 1; j < csv_table_ncol(c->t); j++) {
     const char *h = csv_table_name(c->t, j), *cell = csv_table_cell(c->t, r, j);
-    if (redcap_special(h) || !*cell) continue;
+    if (redcap_special(h) || enrol_only(c, j) || (long)j == c->hip_col || !*cell) continue;
     const inst_def *d = form_at(pv, h);
+    char item[128];
+    int side = SIDE_PATIENT;
+    snprintf(item, sizeof item, "%s", h);
+    if (!d && has_date && j == c_date) continue;   /* the visit's date, no item of this visit */
+    if (!d) d = hip_column(pv, h, item, sizeof item, &side);
     if (!d) {
       snprintf(rule, sizeof rule, "visit '%s' collects no form with the item '%s'", pv->name, h);
       unit_refuse(u, row, h, cell, rule);
       return AVN_OK;
     }
-    const inst_item *it = inst_item_find(d, h);
+    const inst_item *it = inst_item_find(d, item);
     /* REDCap writes 0 for every unticked box, even on forms never filled in. */
     if (it->type == INST_BOOL && strstr(h, "___") && !strcmp(cell, "0")) continue;
-    if (inst_get_level(d) == INST_LEVEL_HIP) {
-      snprintf(rule, sizeof rule, "form '%s' is recorded per hip, and a REDCap record has no hip: import it with "
-               "--format wide or long", inst_name(d));
+    if (inst_get_level(d) == INST_LEVEL_HIP && side == SIDE_PATIENT) {
+      snprintf(rule, sizeof rule, "form '%s' is recorded per hip: name its fields %s_left and %s_right, or make it "
+               "a repeating instrument with an instance per hip (a field `hip`: left or right)", inst_name(d), h, h);
       unit_refuse(u, row, h, cell, rule);
       return AVN_OK;
     }
     import_entry *x = NULL;
     for (size_t q = u->entry0; q < u->entry0 + u->n_entries && !x; q++)
-      if (!strcmp(c->pl->entries[q].form, inst_name(d))) x = &c->pl->entries[q];
+      if (!strcmp(c->pl->entries[q].form, inst_name(d)) && c->pl->entries[q].side == side) x = &c->pl->entries[q];
     if (!x) {
-      rc = entry_open(c, u, pat, pv->name, inst_name(d), SIDE_PATIENT, 1, &x);
+      rc = entry_open(c, u, pat, pv->name, inst_name(d), side, 1, &x);
       if (!rc && has_date) x->date_col = (long)c_date;
-      if (!rc && date && *date && !(x->date = avn_strdup(date))) rc = nomem(c->e);
       if (rc) return rc;
     }
-    rc = entry_add(c, x, h, cell, j, row);
+    rc = entry_add(c, x, item, cell, j, row);
     if (rc) return rc;
   }
   return AVN_OK;
@@ -519,21 +716,42 @@ static bool item_of_log(const char *item) {
   return false;
 }
 
+typedef struct redcap_taken_ctx {
+  const pctx *c;
+  bool has_rep;
+} redcap_taken_ctx;
+
+/* Whether a REDCap column is something other than an enrolment column. */
+static bool redcap_taken(void *ctx, const char *h) {
+  const redcap_taken_ctx *r = ctx;
+  if (!strcmp(h, csv_table_name(r->c->t, 0)) || hip_column_anywhere(r->c->p, h)) return true;
+  if (r->c->hip_col >= 0 && !strcmp(h, "hip")) return true;
+  if (redcap_special(h) && strcmp(h, "redcap_data_access_group")) return true;
+  return item_anywhere(r->c->p, h) || (r->has_rep && item_of_log(h));
+}
+
 static avn_rc plan_redcap(pctx *c, const map_t *m) {
   size_t c_event = 0, c_rep = 0, c_date = 0;
   bool has_event = has_col(c->t, "redcap_event_name", &c_event);
   bool has_rep = has_col(c->t, "redcap_repeat_instrument", &c_rep);
   bool has_date = m->date && has_col(c->t, m->date, &c_date);
+  redcap_taken_ctx rt = {.c = c, .has_rep = has_rep};
+  size_t c_hip = 0;
+  c->hip_col = has_rep && !item_anywhere(c->p, "hip") && has_col(c->t, "hip", &c_hip) ? (long)c_hip : -1;
   if (m->date && !has_date)
     return avn_fail(c->e, AVN_E_UNKNOWN, "--map", m->date, "date: names a field that is not a column of the file");
+  avn_rc rc = import_pcols(c->t, c->p, redcap_taken, &rt, &c->pkeys, c->e);
+  if (!rc) rc = map_pcols(c, m);
+  if (rc) return rc;
   for (size_t j = 1; j < csv_table_ncol(c->t); j++) {
     const char *h = csv_table_name(c->t, j);
-    if (!redcap_special(h) && !item_anywhere(c->p, h) && !(has_rep && item_of_log(h)))
+    if (!redcap_special(h) && !c->pkeys[j] && !item_anywhere(c->p, h) && !(has_rep && item_of_log(h)) &&
+        !hip_column_anywhere(c->p, h) && (long)j != c->hip_col)
       return avn_fail(c->e, AVN_E_UNKNOWN, "header (row 1)", h, "no form of protocol '%s' has this field (import "
                       "the data dictionary first: avn import dictionary)", c->p->name);
   }
   for (size_t r = 0; r < csv_table_nrow(c->t); r++) {
-    avn_rc rc = redcap_row(c, m, r, c_event, has_event, c_rep, has_rep, c_date, has_date);
+    rc = redcap_row(c, m, r, c_event, has_event, c_rep, has_rep, c_date, has_date);
     if (rc) return rc;
   }
   return AVN_OK;
@@ -542,7 +760,9 @@ static avn_rc plan_redcap(pctx *c, const map_t *m) {
 avn_rc import_plan_build(const csv_table *t, import_format fmt, const protocol *p, const char *map_text,
                          size_t map_len, const char *map_label, import_code_value_fn code_value, import_plan *out,
                          avn_err *e) {
-  pctx c = {.t = t, .p = p, .pl = out, .code_value = code_value, .e = e};
+  pctx c = {.t = t, .p = p, .pl = out, .code_value = code_value, .e = e,
+            .patients = g_hash_table_new(g_str_hash, g_str_equal),
+            .hip_col = -1};
   map_t m;
   assert(t && p && out);
   memset(out, 0, sizeof *out);
@@ -557,6 +777,14 @@ avn_rc import_plan_build(const csv_table *t, import_format fmt, const protocol *
     case IMPORT_REDCAP: rc = plan_redcap(&c, &m); break;
     }
   }
+  /* Every unit of a patient the file enrols waits on that enrolment. */
+  for (size_t i = 0; !rc && i < out->n_units; i++) {
+    import_unit *u = &out->units[i];
+    size_t k = u->code ? GPOINTER_TO_SIZE(g_hash_table_lookup(c.patients, u->code)) : 0;
+    if (k) u->patient = (long)k - 1;
+  }
+  import_pcols_free(c.pkeys, csv_table_ncol(t));
+  g_hash_table_destroy(c.patients);
   ytree_free(m.root);
   if (rc) import_plan_free(out);
   return rc;

@@ -910,8 +910,13 @@ static avn_rc today_override_check(avn_err *e) {
   return AVN_OK;
 }
 
+void store_write_memo_reset(store *s) {
+  s->memo.lock_ok[0] = s->memo.sign_cleared[0] = '\0';
+}
+
 avn_rc store_tx_begin(store *s, avn_err *e) {
   if (s->readonly) return avn_fail(e, AVN_E_STATE, s->path, NULL, "opened to read only: nothing can be written");
+  store_write_memo_reset(s);
   avn_rc orc = today_override_check(e);
   if (orc) return orc;
   /* In a batch (one transaction for many saves), a save's savepoint goes
@@ -924,6 +929,7 @@ avn_rc store_tx_begin(store *s, avn_err *e) {
 /* Every transaction that added audit rows signs the new chain head before
 ** it commits (a batch: once, at store_commit). */
 avn_rc store_tx_commit(store *s, avn_err *e) {
+  store_write_memo_reset(s);
   if (s->batch) return store_q_later(s, "RELEASE avn_write", NULL, 0, e);
   avn_rc rc = s->audit_dirty ? store_checkpoint(s, e) : AVN_OK;
   s->head_known = false;
@@ -931,7 +937,8 @@ avn_rc store_tx_commit(store *s, avn_err *e) {
 }
 
 void store_tx_rollback(store *s) {
-  s->head_known = false;
+  store_write_memo_reset(s);
+  s->head_known = false;   /* the rows this write appended are gone */
   if (s->batch) {
     avn_err ignored = {0};
     /* ROLLBACK TO keeps the savepoint open; RELEASE ends it. The batch's
@@ -948,6 +955,7 @@ avn_rc store_begin(store *s, avn_err *e) {
   if (s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "a batch is already open");
   s->head_known = false;
   avn_rc rc = s->db->ops->begin(s->db, e);
+  store_write_memo_reset(s);
   if (!rc) s->batch = 1;
   return rc;
 }
@@ -955,6 +963,7 @@ avn_rc store_begin(store *s, avn_err *e) {
 avn_rc store_commit(store *s, avn_err *e) {
   if (!s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "no batch is open");
   s->batch = 0;
+  store_write_memo_reset(s);
   avn_rc rc = s->audit_dirty ? store_checkpoint(s, e) : AVN_OK;
   s->head_known = false;
   if (!rc) rc = s->db->ops->commit(s->db, e);
@@ -965,6 +974,7 @@ avn_rc store_commit(store *s, avn_err *e) {
 void store_abort(store *s) {
   if (!s->batch) return;
   s->batch = 0;
+  store_write_memo_reset(s);
   s->audit_dirty = false;
   s->head_known = false;
   s->db->ops->rollback(s->db);

@@ -29,6 +29,13 @@ struct store {
   ** others from moving it. Forgotten at every begin, commit and rollback. */
   bool head_known;
   char head_id[24], head_hash[65];
+  /* Per-write memos (store_write_memo_reset at every transaction or
+  ** savepoint edge): a form's save appends a dozen audit rows for one
+  ** record, and these answers cannot change within one write. */
+  struct {
+    char lock_ok[256];     /* the record whose lock guard passed ("" none) */
+    char sign_cleared[256];/* the record whose signatures were taken away */
+  } memo;
   store_key key;
   bool has_accounts; /* the study has users: writes need a session (store_user.c) */
   struct {
@@ -40,6 +47,10 @@ struct store {
     char read_as[24];   /* what reads are for (store_read_as); "" = "read" */
   } actor;
 };
+
+/* Forgets the per-write memos (store.memo); head_too: the chain head as
+** well (always but between two writes of one batch). */
+void store_write_memo_reset(store *s);
 
 /* Whether the session's user may make this audit row (action on record,
 ** a "patient ..." or "screening ..." at its site; a site change checks the

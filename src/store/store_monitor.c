@@ -159,6 +159,8 @@ avn_rc store_lock_guard(store *s, const char *action, const char *record, avn_er
   bool data = false;
   for (size_t i = 0; frozen[i] && !data; i++) data = !strcmp(frozen[i], action);
   if (!data) return AVN_OK;
+  /* Passed for this record in this write: a lock is a write of its own. */
+  if (!strcmp(s->memo.lock_ok, record)) return AVN_OK;
   /* The study's lock and the patient's, in one query (a round trip each
   ** on a server, for every audit row). */
   char code[AVN_ID_MAX + 1] = "", *c[4] = {NULL, NULL, NULL, NULL};
@@ -176,6 +178,7 @@ avn_rc store_lock_guard(store *s, const char *action, const char *record, avn_er
   else if (!rc && patient && c[3])
     rc = avn_fail(e, AVN_E_LOCKED, "patient", code, "the patient's casebook is locked (%s): unlock it first", c[3]);
   store_row_free(c, 4);
+  if (!rc && strlen(record) < sizeof s->memo.lock_ok) memcpy(s->memo.lock_ok, record, strlen(record) + 1);
   return rc;
 }
 
@@ -233,6 +236,8 @@ avn_rc store_sign_clear(store *s, const char *user, const char *action, const ch
   bool change = false;
   for (size_t i = 0; changes[i] && !change; i++) change = !strcmp(changes[i], action);
   if (!change || strncmp(record, "patient ", 8) || strstr(record, " / signature ")) return AVN_OK;
+  /* Taken away for this record in this write: a signature is a write of its own. */
+  if (!strcmp(s->memo.sign_cleared, record)) return AVN_OK;
   char code[AVN_ID_MAX + 1], visit[64] = "";
   size_t n = strcspn(record + 8, " ");
   snprintf(code, sizeof code, "%.*s", (int)(n < AVN_ID_MAX ? n : AVN_ID_MAX), record + 8);
@@ -262,6 +267,7 @@ avn_rc store_sign_clear(store *s, const char *user, const char *action, const ch
     avn_free(r.v[i][0]);
     avn_free(r.v[i][1]);
   }
+  if (!rc && strlen(record) < sizeof s->memo.sign_cleared) memcpy(s->memo.sign_cleared, record, strlen(record) + 1);
   return rc;
 }
 

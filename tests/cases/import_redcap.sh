@@ -190,4 +190,48 @@ printf '%s\n' "record_id,redcap_event_name,nosuch" "P4,baseline_arm_1,1" > "$T/r
 refuse_same "$RDB" "nosuch" import records "$RDB" "$T/rec3.csv" --format redcap
 expect_err "header (row 1)"
 expect_exit 0 "$AVN" audit "$RDB" --verify
+
+# 5. A form recorded per hip (the dictionary imported with --per-hip
+# harris_hip_score), from REDCap two ways (docs/import.md): the fields
+# suffixed _left/_right in the event's row, or a repeating instrument with
+# an instance per hip whose field `hip` names it (1 left, 2 right).
+sed '/^forms:/,$d' "$T/p.yaml" > "$T/ph.yaml"
+grep -v '^#' "$T/forms_hip.yaml" >> "$T/ph.yaml"
+HDB="$T/h.db"
+expect_exit 0 "$AVN" init "$HDB" --protocol "$T/ph.yaml"
+for s in 1 2; do
+  expect_exit 0 "$AVN" screen "$HDB" S$s --date 2024-01-02 age=44 stage.left=II stage.right=I
+  expect_exit 0 "$AVN" enroll "$HDB" S$s P$s --date 2024-01-03 --sex male
+  expect_exit 0 "$AVN" visit "$HDB" P$s baseline --date 2024-01-03
+done
+# P1 by suffix: left pain 44 (none), limp 11 (none); right pain 30 (mild).
+# P2 by instance: instance 1 is the right hip (hip = 2): pain 20; instance 2
+# the left (hip = left): pain 40, limp 8. 4 forms, 3 + 3 = 6 values.
+cat > "$T/h.csv" <<'CSV'
+record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,hip,hhs_pain_left,hhs_limp_left,hhs_pain_right,hhs_pain,hhs_limp,harris_hip_score_complete
+P1,baseline_arm_1,,,,44,11,30,,,1
+P2,baseline_arm_1,harris_hip_score,1,2,,,,20,,1
+P2,baseline_arm_1,harris_hip_score,2,left,,,,40,8,1
+CSV
+expect_exit 0 "$AVN" import records "$HDB" "$T/h.csv" --format redcap
+expect_out "3 rows read, 4 form entries, 6 values new or changed"
+expect_exit 0 "$AVN" export "$HDB" --format csv --layout long --out "$T/h_long.csv"
+for row in '"P1","main",left,"baseline","harris_hip_score","",1,"hhs_pain","44"' \
+           '"P1","main",left,"baseline","harris_hip_score","",1,"hhs_limp","11"' \
+           '"P1","main",right,"baseline","harris_hip_score","",1,"hhs_pain","30"' \
+           '"P2","main",right,"baseline","harris_hip_score","",1,"hhs_pain","20"' \
+           '"P2","main",left,"baseline","harris_hip_score","",1,"hhs_pain","40"' \
+           '"P2","main",left,"baseline","harris_hip_score","",1,"hhs_limp","8"'; do
+  tr -d '\r' < "$T/h_long.csv" | grep -qxF "$row" && ok || bad "per-hip REDCap: the study lacks $row"
+done
+# (a code's name is text: quoted, as libcsv writes text)
+# A per-hip field with no hip, and an instance whose hip is neither: refused.
+printf '%s\n' "record_id,redcap_event_name,hhs_pain" "P1,baseline_arm_1,44" > "$T/h2.csv"
+refuse_same "$HDB" "row 2, column 'hhs_pain': value '44' refused: form 'harris_hip_score' is recorded per hip: name its fields hhs_pain_left and hhs_pain_right" \
+  import records "$HDB" "$T/h2.csv" --format redcap
+printf '%s\n' "record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,hip,hhs_pain" \
+  "P1,baseline_arm_1,harris_hip_score,1,3,44" > "$T/h3.csv"
+refuse_same "$HDB" "row 2, column 'hip': value '3' refused: an instance of the per-hip form 'harris_hip_score' names its hip" \
+  import records "$HDB" "$T/h3.csv" --format redcap
+expect_exit 0 "$AVN" audit "$HDB" --verify
 finish

@@ -87,4 +87,23 @@ EOF
 refuse_same "$DB2" "row 3, column 'baseline_vas_pain_mm': value '101' refused" import records "$DB2" "$T/w3.csv" --format wide --reason x
 printf '%s\n' "patient,side,baseline_hhs_nosuch" "P1,1,3" > "$T/w4.csv"
 refuse_same "$DB2" "baseline_hhs_nosuch" import records "$DB2" "$T/w4.csv" --format wide
+
+# Missing-data codes (docs/forms.md) travel in the long CSV as the code:
+# P2's HHS pain not done (ND), flexion unknown (UNK), limp none.
+expect_exit 0 "$AVN" enter "$DB" P2 baseline hhs --hip left pain=ND limp=none flexion_deg=UNK
+expect_exit 0 "$AVN" export "$DB" --format csv --layout long --out "$T/c1.csv"
+# (text quoted by RFC 4180 rules as libcsv writes it; the code bare, as a number is)
+for row in '"P2","main",left,"baseline","hhs","",1,"pain",ND' '"P2","main",left,"baseline","hhs","",1,"flexion_deg",UNK' \
+           '"P2","main",left,"baseline","hhs","",1,"limp","none"'; do
+  tr -d '\r' < "$T/c1.csv" | grep -qxF "$row" && ok || bad "the long CSV lacks $row"
+done
+DB3="$T/s3.db"
+two_patients "$DB3"
+expect_exit 0 "$AVN" import records "$DB3" "$T/c1.csv" --format long
+expect_exit 0 "$AVN" export "$DB3" --format csv --layout long --out "$T/c2.csv"
+expect_exit 0 cmp "$T/c1.csv" "$T/c2.csv"
+# ... and they are codes in the new study, not text: avn check lists them.
+expect_exit 0 "$AVN" check "$DB3"
+expect_out "coded_missing"
+expect_exit 0 "$AVN" audit "$DB3" --verify
 finish

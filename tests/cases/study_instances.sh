@@ -143,8 +143,10 @@ PY
 printf '%s\n' 'record_id,redcap_repeat_instrument,redcap_repeat_instance,term,grade,serious,related,onset_date,pain' \
   'P1,ae,9,Back pain,1,0,2,2024-04-02,' >"$T/rc_gap.csv"
 refuse_same "$DB" "patient P1's next ae instance is 7" import records "$DB" "$T/rc_gap.csv" --format redcap
-printf '%s\n' 'record_id,redcap_repeat_instrument,redcap_repeat_instance,term,grade,serious,related,onset_date,pain' \
-  'P1,hhs,1,,,,,,slight' >"$T/rc_nolog.csv"
+# (baseline: a patient-level form that does not repeat; a per-hip form such
+# as hhs may repeat in REDCap, an instance per hip: import_redcap.sh)
+printf '%s\n' 'record_id,redcap_repeat_instrument,redcap_repeat_instance,term,grade,serious,related,onset_date,weight_kg' \
+  'P1,baseline,1,,,,,,70' >"$T/rc_nolog.csv"
 refuse_same "$DB" "a repeating instrument must be a form that repeats" import records "$DB" "$T/rc_nolog.csv" --format redcap
 printf '%s\n' 'record_id,redcap_repeat_instrument,redcap_repeat_instance,term,grade,serious,related,onset_date,pain' \
   'P1,ae,7,Back pain,1,0,2,2024-04-02,slight' >"$T/rc_other.csv"

@@ -19,7 +19,7 @@ case $target in
   defs) dirs="core instruments protocol"; seeds="$src/src/instruments/defs/*.yaml $src/protocols/*.yaml $src/docs/examples/*.yaml" ;;
   web)  dirs="core"; files="web/web_parse.c"; seeds="$src/tests/fuzz/seeds/web/*" ;;
   redcap)  dirs="core interop instruments"; files="import/import_dict.c"; seeds="$src/tests/golden/redcap/*.csv" ;;
-  records) dirs="core interop instruments protocol"; files="import/import_rows.c"
+  records) dirs="core interop instruments protocol"; files="import/import_rows.c import/import_patient.c"
            seeds="$src/tests/golden/redcap/*.csv $src/tests/fuzz/seeds/records/*" ;;
   *) echo "unknown target $target"; exit 2 ;;
 esac
