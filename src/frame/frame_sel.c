@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "frame/frame_code.h"
 #include "interop/csv_table.h"
 
 static int cmp_str_ptr(const void *a, const void *b) {
@@ -343,9 +344,8 @@ avn_rc frame_dummy_code(const frame_svar *v, size_t n, double *X, size_t ld, siz
     memcpy(s + a, v->levels[l], b + 1);
     names[l - 1] = s;
   }
-  for (size_t i = 0; i < n; i++)
-    for (size_t l = 1; l < v->nlev; l++)
-      X[i * ld + j0 + l - 1] = (v->code[i] == (int)l) ? 1.0 : 0.0;
+  /* The columns as the report's models code them (frame_code.h). */
+  frame_code_dummies(v->code, n, v->nlev, X, ld, j0, k);
   return AVN_OK;
 }
 

@@ -14,7 +14,7 @@ command -v clang >/dev/null || { echo "SKIP: clang missing (scripts/setup instal
 out=$build/fuzz
 mkdir -p "$out/$target-corpus" "$out/$target-crashes"
 case $target in
-  csv)  dirs="core interop"; files="frame/frame_vars.c frame/frame_sel.c"
+  csv)  dirs="core interop"; files="frame/frame_vars.c frame/frame_sel.c frame/frame_code.c"
         seeds=$(find "$src/tests/golden/stats" -name '*.csv' | head -40) ;;
   defs) dirs="core instruments protocol"; seeds="$src/src/instruments/defs/*.yaml $src/protocols/*.yaml $src/docs/examples/*.yaml" ;;
   web)  dirs="core"; files="web/web_parse.c"; seeds="$src/tests/fuzz/seeds/web/*" ;;
