@@ -6,7 +6,11 @@
 **     127.0.0.1:PORT, save HHS forms through POST /form for SECONDS: client
 **     c owns patient B<c> (enrolled beforehand) and saves its m1 left-hip
 **     HHS again and again, pain alternating mild/slight, each save carrying
-**     a unique reason "c<c>-<k>" (a change needs one). A save is
+**     a unique reason "c<c>-<k>-<pain>" (a change needs one; the pain it
+**     sent, so a save that changed nothing can be told from a lost one:
+**     after an error whose save was in fact stored, the next may repeat
+**     the stored value, and a save that changes nothing writes no audit
+**     row). A save is
 **     acknowledged when the server answers 303 (stored, redirect to the
 **     patient). Prints saves, errors, saves/s, p50 and p99 latency; writes
 **     every acknowledged reason to ACKS_FILE, one a line, so the script can
@@ -96,10 +100,11 @@ static void *run_client(void *arg) {
   for (long k = 0; fd >= 0 && now_s() < c->until; k++) {
     /* pain alternates with each acknowledged save, so every save changes
     ** the form (a refused one in between does not make the next a no-op). */
-    snprintf(reason, sizeof reason, "c%d-%ld", c->id, k);
+    const char *pain = c->n_acks % 2 ? "slight" : "mild";
+    snprintf(reason, sizeof reason, "c%d-%ld-%s", c->id, k, pain);
     int bl = snprintf(body, sizeof body,
                       "csrf=%s&patient=B%d&visit=m1&form=hhs&hip=left&entry=1&date=2024-02-28&pain=%s&%s&reason=%s",
-                      c->csrf, c->id, c->n_acks % 2 ? "slight" : "mild", HHS, reason);
+                      c->csrf, c->id, pain, HHS, reason);
     int rl = snprintf(req, sizeof req,
                       "POST /form HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: avn_session=%s\r\n"
                       "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s",
