@@ -117,15 +117,9 @@ bool frame_scores_copy(const frame_scores *sc, const store_form *f, inst_scores 
   return true;
 }
 
-static bool has_result(const inst_def *d, const char *name) {
-  for (size_t i = 0; i < inst_n_results(d); i++)
-    if (!strcmp(inst_result_at(d, i)->name, name)) return true;
-  return false;
-}
-
 bool frame_scores_num(const frame_scores *sc, const store_form *f, const char *name, double *out) {
   if (!f || !f->def) return false;
-  if (has_result(f->def, name)) {
+  if (inst_result_find(f->def, name)) {
     const inst_result *r = frame_scores_get(sc, f, name);
     if (!r || r->missing || !isfinite(r->num)) return false;
     *out = r->num;
@@ -141,4 +135,15 @@ bool frame_scores_num(const frame_scores *sc, const store_form *f, const char *n
     return true;
   }
   return false;
+}
+
+const char *frame_scores_text(const frame_scores *sc, const store_form *f, const char *name) {
+  if (!f || !f->def) return NULL;
+  if (inst_result_find(f->def, name)) {
+    const inst_result *r = frame_scores_get(sc, f, name);
+    return r && !r->missing ? r->text : NULL;
+  }
+  for (size_t i = 0; i < f->n_values; i++)
+    if (!strcmp(f->values[i].item, name)) return f->values[i].missing ? NULL : f->values[i].text;
+  return NULL;
 }

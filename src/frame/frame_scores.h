@@ -49,4 +49,9 @@ bool frame_scores_copy(const frame_scores *sc, const store_form *f, inst_scores 
 ** neither. The one rule every reader of a snapshot uses. */
 bool frame_scores_num(const frame_scores *sc, const store_form *f, const char *name, double *out /* OUT */);
 
+/* A form's text: its result `name` when the form has that result (NULL
+** when not computed), else its item `name` as entered (NULL when blank or
+** a missing-data code). Borrowed from the scores or the snapshot. */
+const char *frame_scores_text(const frame_scores *sc, const store_form *f, const char *name);
+
 #endif

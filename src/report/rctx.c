@@ -32,31 +32,12 @@ static const store_form *unit_form(const rctx *c, size_t u, const char *visit, c
   return f ? f : store_find_form(c->st, un->patient, visit, form, SIDE_RIGHT, 1);
 }
 
-static const inst_value *form_item(const store_form *f, const char *name) {
-  for (size_t i = 0; i < f->n_values; i++)
-    if (!strcmp(f->values[i].item, name)) return f->values[i].missing ? NULL : &f->values[i];
-  return NULL;
-}
-
-static bool is_result(const inst_def *d, const char *name) {
-  for (size_t i = 0; i < inst_n_results(d); i++)
-    if (!strcmp(inst_result_at(d, i)->name, name)) return true;
-  return false;
-}
-
 bool rctx_num(const rctx *c, size_t u, const char *visit, const char *form, const char *name, double *out) {
   return frame_scores_num(c->scores, unit_form(c, u, visit, form), name, out);
 }
 
 const char *rctx_text(const rctx *c, size_t u, const char *visit, const char *form, const char *name) {
-  const store_form *f = unit_form(c, u, visit, form);
-  if (!f || !f->def) return NULL;
-  if (is_result(f->def, name)) {
-    const inst_result *r = frame_scores_get(c->scores, f, name);
-    return r && !r->missing ? r->text : NULL;
-  }
-  const inst_value *v = form_item(f, name);
-  return v ? v->text : NULL;
+  return frame_scores_text(c->scores, unit_form(c, u, visit, form), name);
 }
 
 const store_form *rctx_find_any(const rctx *c, size_t u, const char *form, const char **visit) {

@@ -119,24 +119,7 @@ expect_exit 0 "$AVN" audit "$DB2" --verify
 # group. Each event's visit_date dates its visit (an m6 row: m6).
 G="$AVN_SOURCE_DIR/tests/golden/redcap"
 expect_exit 0 "$AVN" import dictionary "$G/hip_dictionary.csv" --out "$T/forms.yaml"
-cat > "$T/p.yaml" <<'YAML'
-avn_protocol: 1
-name: redcap-hip
-title: Forms imported from a REDCap data dictionary
-source: "tests/golden/redcap/hip_dictionary.csv"
-unit_of_analysis: patient
-staging: ficat
-day0: enrolment
-screening:
-  - {name: age, type: int, unit: years, min: 0, max: 120, label: Age at screening}
-  - {name: stage, type: code, per_hip: true, codes: [0, I, II, III, IV], label: Ficat-Arlet stage}
-eligibility:
-  inclusion:
-    - {name: adult, text: "Aged 18-65 years", field: age, min: 18, max: 65}
-visits:
-  - {name: baseline, label: Baseline, at: 0 days, forms: [demographics, harris_hip_score, vas_pain]}
-  - {name: m6, label: 6 months, at: 6 months, before: 14 days, after: 14 days, forms: [harris_hip_score, vas_pain]}
-YAML
+cp "$G/hip_protocol_head.yaml" "$T/p.yaml"
 grep -v '^#' "$T/forms.yaml" >> "$T/p.yaml"
 RDB="$T/r.db"
 expect_exit 0 "$AVN" init "$RDB" --protocol "$T/p.yaml"

@@ -41,24 +41,7 @@ bad_dict 'x,f,,text,X,,,integer,5,1,,,,,,,,' "Text Validation Min (row 3)" "the 
 [ ! -e "$T/b.yaml" ] && ok || bad "a refused dictionary wrote its output"
 
 # 2. A protocol on the imported forms: init, screen, enrol.
-cat > "$T/p.yaml" <<'EOF'
-avn_protocol: 1
-name: redcap-hip
-title: Forms imported from a REDCap data dictionary
-source: "tests/golden/redcap/hip_dictionary.csv"
-unit_of_analysis: patient
-staging: ficat
-day0: enrolment
-screening:
-  - {name: age, type: int, unit: years, min: 0, max: 120, label: Age at screening}
-  - {name: stage, type: code, per_hip: true, codes: [0, I, II, III, IV], label: Ficat-Arlet stage}
-eligibility:
-  inclusion:
-    - {name: adult, text: "Aged 18-65 years", field: age, min: 18, max: 65}
-visits:
-  - {name: baseline, label: Baseline, at: 0 days, forms: [demographics, harris_hip_score, vas_pain]}
-  - {name: m6, label: 6 months, at: 6 months, before: 14 days, after: 14 days, forms: [harris_hip_score, vas_pain]}
-EOF
+cp "$G/hip_protocol_head.yaml" "$T/p.yaml"
 grep -v '^#' "$T/forms.yaml" >> "$T/p.yaml"
 expect_exit 0 "$AVN" init "$DB" --protocol "$T/p.yaml"
 for s in 1 2 3 4 5 6; do
