@@ -16,9 +16,10 @@
 ** a table it does not know is refused, never silently left out.
 **
 ** Costs: the target's bulk insert (db.h: COPY on PostgreSQL, one prepared
-** INSERT reused on SQLite), inside one transaction; a
-** PostgreSQL source table is fetched whole (libpq's result), so memory is
-** the largest table's size.
+** INSERT reused on SQLite), inside one transaction. Each source table is
+** read as a stream (db.h exec_typed: libpq's single-row mode, SQLite's
+** steps), each row handed to the bulk insert as it arrives, so memory is
+** one row plus the bulk insert's buffer at any size of study.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,18 +67,17 @@ typedef struct {
   db_conn *to;
   db_bulk *bulk;
   size_t ncol;
+  const char **vals;   /* ncol borrowed columns of the current row */
   int64_t rows;
   avn_rc rc;
   avn_err *e;
 } copy_ctx;
 
-static int copy_row(void *ctx, int n, const char *const *c) {
+/* One streamed row (valid only in this call) into the target's bulk insert. */
+static int copy_row(void *ctx, const db_row *row) {
   copy_ctx *k = ctx;
-  if ((size_t)n != k->ncol) {
-    k->rc = avn_fail(k->e, AVN_E_SCHEMA, "copy", NULL, "a row has %d columns, its table %zu", n, k->ncol);
-    return 1;
-  }
-  k->rc = k->to->ops->bulk_row(k->bulk, c, k->e);
+  for (size_t i = 0; i < k->ncol; i++) k->vals[i] = db_text(row, (int)i);
+  k->rc = k->to->ops->bulk_row(k->bulk, k->vals, k->e);
   if (k->rc) return 1;
   k->rows++;
   return 0;
@@ -101,9 +101,14 @@ static avn_rc copy_table(db_conn *from, db_conn *to, const char *table, int64_t 
   if (!rc) rc = avn_buf_printf(&sel, " FROM %s ORDER BY 1", table);
   if (rc) goto cleanup;
   k.ncol = cols.n;
+  k.vals = avn_calloc(cols.n, sizeof *k.vals);
+  if (!k.vals) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
   rc = to->ops->bulk_begin(to, table, (const char *const *)cols.v, cols.n, &k.bulk, e);
   if (rc) goto cleanup;
-  rc = from->ops->exec(from, avn_buf_str(&sel), NULL, 0, copy_row, &k, e);
+  rc = from->ops->exec_typed(from, avn_buf_str(&sel), NULL, 0, copy_row, &k, e);
   if (!rc) rc = k.rc;
   avn_rc erc = to->ops->bulk_end(k.bulk, !rc, e);
   k.bulk = NULL;
@@ -111,6 +116,7 @@ static avn_rc copy_table(db_conn *from, db_conn *to, const char *table, int64_t 
   if (!rc && to->ops->sync_ids) rc = to->ops->sync_ids(to, table, e);
   *rows += k.rows;
 cleanup:
+  avn_free(k.vals);
   name_list_free(&cols);
   avn_buf_free(&sel);
   return rc;
