@@ -283,6 +283,10 @@ avn_rc store_enter(store *s, const store_enter_req *r, store_enter_result *out /
 ** an administrator's act in a study with named users; the role must exist.
 ** Audited under user (store_writer). */
 avn_rc store_grant_site(store *s, const char *site, const char *role, const char *user, avn_err *e);
+/* The inverse: role no longer reads site's rows (and, left with no site,
+** nothing of the study). AVN_E_NOTFOUND when role has no grant for site;
+** nothing is then written. Audited like a grant (action "revoke"). */
+avn_rc store_revoke_site(store *s, const char *site, const char *role, const char *user, avn_err *e);
 
 /* --- copying a study between databases (store_copy.c) --- */
 typedef struct store_copy_result {
