@@ -104,8 +104,8 @@ static avn_rc grant_rows(store *s, const char *site, const char *role, const cha
   char sql[1024];
   (void)site;
   avn_rc rc = s->db->ops->exec_script(s->db, "CREATE TABLE IF NOT EXISTS avn_site_role(role_name TEXT NOT NULL,"
-                                      " site_id INTEGER NOT NULL REFERENCES site(id), PRIMARY KEY (role_name, site_id))",
-                                      e);
+                                      " site_id INTEGER NOT NULL REFERENCES site(id),"
+                                      " PRIMARY KEY (role_name, site_id))", e);
   for (size_t i = 0; !rc && i < sizeof site_tables / sizeof site_tables[0]; i++) {
     snprintf(sql, sizeof sql, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY; DROP POLICY IF EXISTS avn_site ON %s;"
              " CREATE POLICY avn_site ON %s FOR SELECT USING (%s); GRANT SELECT ON %s TO %s",
@@ -136,7 +136,8 @@ static avn_rc revoke_rows(store *s, const char *site, const char *role, const ch
   avn_free(n);
   n = NULL;
   const char *q[2] = {role, site_id};
-  if (!rc && found) rc = store_q_one(s, "SELECT 1 FROM avn_site_role WHERE role_name=? AND site_id=?", q, 2, &n, &found, e);
+  if (!rc && found)
+    rc = store_q_one(s, "SELECT 1 FROM avn_site_role WHERE role_name=? AND site_id=?", q, 2, &n, &found, e);
   avn_free(n);
   n = NULL;
   if (!rc && !found)
