@@ -66,21 +66,21 @@ avn_rc cli_session_save(const char *path, const char *token, avn_err *e) {
 }
 
 /* The saved token, or "" when there is none. */
-static avn_rc session_load(const char *db, char token[65], avn_err *e) {
+static avn_rc session_load(const char *db, char token[STORE_TOKEN_MAX + 1], avn_err *e) {
   char path[PATH_MAX + 64];
   token[0] = '\0';
   avn_rc rc = cli_session_path(db, path, sizeof path, e);
   if (rc) return rc;
   FILE *f = fopen(path, "r");
   if (!f) return AVN_OK;
-  if (!fgets(token, 65, f)) token[0] = '\0';
+  if (!fgets(token, STORE_TOKEN_MAX + 1, f)) token[0] = '\0';
   fclose(f);
   token[strcspn(token, "\r\n")] = '\0';
   return AVN_OK;
 }
 
 avn_rc cli_session_resume(store *s, const char *db, avn_err *e) {
-  char token[65];
+  char token[STORE_TOKEN_MAX + 1];
   if (!store_has_accounts(s)) return AVN_OK;
   if (cli_user_option())
     return avn_fail(e, AVN_E_STATE, "--user", cli_user_option(), "this study has named users: a command acts as "

@@ -240,7 +240,7 @@ int cmd_list(int argc, char **argv) {
   avn_err_clear(&e);
   store *s = NULL;
   store_study *st = NULL;
-  avn_rc rc = cli_open_write(pos[0], &s, &e);   /* a session when the study has users */
+  avn_rc rc = cli_open_read(pos[0], &s, &e);   /* reads only (a site's part too); a session when the study has users */
   if (!rc) rc = store_load(s, NULL, &st, &e);
   if (!rc) {
     json_t *arr = json && !fnd ? json_array() : NULL;

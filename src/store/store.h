@@ -607,6 +607,19 @@ avn_rc store_login(store *s, const char *name, const char *password, int hours, 
 avn_rc store_session(store *s, const char *token, avn_err *e);
 /* Ends this handle's session. Audited (action "logout"). */
 avn_rc store_logout(store *s, avn_err *e);
+/* A site's part of a study (avn dump --site) is read, never written, so
+** its users read it offline without a session row. store_part_site: the
+** part's site code ("" when the study is not a part). store_part_login
+** checks name and password against the part's users (a wrong password or a
+** disabled user refused alike) and gives a token that store_session accepts
+** on this part until hours (1..24) from now: a keyed hash of the user, the
+** expiry and the part, keyed by the user's stored password hash, so it
+** holds no secret the file does not. It writes nothing and is not audited
+** (a part cannot be). */
+#define STORE_TOKEN_MAX 191   /* bytes of a session token (a part's is the longest) */
+avn_rc store_part_site(store *s, char site[64] /* OUT */, avn_err *e);
+avn_rc store_part_login(store *s, const char *name, const char *password, int hours,
+                        char token[STORE_TOKEN_MAX + 1] /* OUT */, avn_err *e);
 /* Whether the session's user may take action ("read", "contact", or an
 ** audit action such as "enter") on patient (NULL: the role alone); "read":
 ** every role but the safety board, at the user's own sites (administrators

@@ -121,6 +121,9 @@ typedef struct store_part_links {
   char site[64];
   bool nomem;
 } store_part_links;
+/* The part's site, whole chain's length and head only (no links); site ""
+** when the study is not a part. Nothing to free. */
+avn_rc store_part_head(store *s, store_part_links *out /* OUT */, avn_err *e);
 avn_rc store_part_load(store *s, store_part_links *out /* OUT */, avn_err *e);
 /* The predecessor's hash of row id ("" for the first row), NULL if the part
 ** has no link for it. O(log n). */

@@ -27,7 +27,8 @@
 **
 ** A part is for handing data in and reading offline; opening it to write
 ** is refused (open_study, store.c): a new row would follow the part's last
-** row, not the whole chain's head.
+** row, not the whole chain's head. Its users read it without a session row
+** (store_part_login, store_user.c): logging in would be a write.
 **
 ** Ownership: store_part_load fills a store_part_links the caller frees with
 ** store_part_free.
@@ -68,17 +69,29 @@ static int count_row(void *ctx, int n, const char *const *c) {
   return 0;
 }
 
-avn_rc store_part_load(store *s, store_part_links *out, avn_err *e) {
+avn_rc store_part_head(store *s, store_part_links *out, avn_err *e) {
   memset(out, 0, sizeof *out);
   if (db_is_uri(s->path)) return AVN_OK;   /* a part is a file */
   int64_t has = 0;
   avn_rc rc = store_q(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'site_part'", NULL, 0,
                       count_row, &has, e);
-  if (rc || !has) return rc;
-  rc = store_q(s, "SELECT site, rows, head FROM site_part", NULL, 0, part_head_row, out, e);
-  if (!rc) rc = store_q(s, "SELECT id, prev FROM site_part_link ORDER BY id", NULL, 0, part_link_row, out, e);
+  if (!rc && has) rc = store_q(s, "SELECT site, rows, head FROM site_part", NULL, 0, part_head_row, out, e);
+  return rc;
+}
+
+avn_rc store_part_load(store *s, store_part_links *out, avn_err *e) {
+  avn_rc rc = store_part_head(s, out, e);
+  if (rc || !out->site[0]) return rc;
+  rc = store_q(s, "SELECT id, prev FROM site_part_link ORDER BY id", NULL, 0, part_link_row, out, e);
   if (!rc && out->nomem) rc = avn_fail(e, AVN_E_NOMEM, "audit", NULL, "out of memory");
   if (rc) store_part_free(out);
+  return rc;
+}
+
+avn_rc store_part_site(store *s, char site[64], avn_err *e) {
+  store_part_links h;
+  avn_rc rc = store_part_head(s, &h, e);
+  snprintf(site, 64, "%s", rc ? "" : h.site);
   return rc;
 }
 

@@ -341,16 +341,22 @@ static avn_rc check_password(store *s, const char *name, const char *password, c
   return AVN_OK;
 }
 
-avn_rc store_login(store *s, const char *name, const char *password, int hours, char token[65], avn_err *e) {
-  char *c[4] = {NULL, NULL, NULL, NULL}, th[65], rec[64], now[32], until[32];
-  unsigned char raw[32];
+static avn_rc session_rule(const store *s, const char *name, int hours, avn_err *e) {
   if (!s->has_accounts) return avn_fail(e, AVN_E_STATE, "user", name, "this study has no users (avn user add)");
   if (hours < 1 || hours > 24) {
     char h[16];
     snprintf(h, sizeof h, "%d", hours);
     return avn_fail(e, AVN_E_RANGE, "--hours", h, "a session lasts 1 to 24 hours");
   }
-  avn_rc rc = store_tx_begin(s, e);
+  return AVN_OK;
+}
+
+avn_rc store_login(store *s, const char *name, const char *password, int hours, char token[65], avn_err *e) {
+  char *c[4] = {NULL, NULL, NULL, NULL}, th[65], rec[64], now[32], until[32];
+  unsigned char raw[32];
+  avn_rc rc = session_rule(s, name, hours, e);
+  if (rc) return rc;
+  rc = store_tx_begin(s, e);
   if (rc) return rc;
   rc = check_password(s, name, password, c, e);
   if (rc) goto cleanup;
@@ -384,11 +390,85 @@ cleanup:
   return rc;
 }
 
+/* A site's part (store.h store_part_login): its token is
+** "part:" UNTIL ":" MAC ":" NAME, MAC the hex BLAKE2b of the user, the
+** expiry and the part (its site and the whole chain's head), keyed by a
+** hash of the user's stored password hash: a new password or another part
+** makes it void. */
+#define PART_TOKEN "part:"
+#define PART_UNTIL_LEN 20   /* 2026-12-06T15:00:00Z */
+
+static avn_rc part_mac(store *s, const char *pw_hash, const char *name, const char *until, char out[65],
+                       avn_err *e) {
+  store_part_links h;
+  unsigned char key[32], mac[32];
+  crypto_generichash_state st;
+  avn_rc rc = store_part_head(s, &h, e);
+  if (rc) return rc;
+  if (!h.site[0])
+    return avn_fail(e, AVN_E_STATE, "session", NULL, "this session is for a site's part of a study (avn dump "
+                    "--site), not this study: avn login again");
+  crypto_generichash(key, sizeof key, (const unsigned char *)pw_hash, strlen(pw_hash), NULL, 0);
+  crypto_generichash_init(&st, key, sizeof key, sizeof mac);
+  const char *parts[] = {"avn part session", name, until, h.site, h.whole_head};
+  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+    crypto_generichash_update(&st, (const unsigned char *)parts[i], strlen(parts[i]) + 1);   /* with its NUL */
+  crypto_generichash_final(&st, mac, sizeof mac);
+  sodium_bin2hex(out, 65, mac, sizeof mac);
+  sodium_memzero(key, sizeof key);
+  return AVN_OK;
+}
+
+avn_rc store_part_login(store *s, const char *name, const char *password, int hours, char token[STORE_TOKEN_MAX + 1],
+                        avn_err *e) {
+  char *c[4] = {NULL, NULL, NULL, NULL}, until[32], mac[65];
+  token[0] = '\0';
+  avn_rc rc = session_rule(s, name, hours, e);
+  if (!rc) rc = check_password(s, name, password, c, e);
+  iso_in(time(NULL) + (time_t)hours * 3600, until);
+  if (!rc) rc = part_mac(s, c[3], name, until, mac, e);
+  if (!rc) snprintf(token, STORE_TOKEN_MAX + 1, PART_TOKEN "%s:%s:%s", until, mac, name);
+  store_row_free(c, 4);
+  return rc;
+}
+
+/* store_session for a part's token: checked against the part, nothing read
+** from or written to a session table. */
+static avn_rc part_session(store *s, const char *token, avn_err *e) {
+  char until[PART_UNTIL_LEN + 1], mac[65], now[32], *c[4] = {NULL, NULL, NULL, NULL};
+  bool found = false;
+  const char *t = token + strlen(PART_TOKEN), *name = t + PART_UNTIL_LEN + 1 + 64 + 1;
+  if (strlen(t) <= PART_UNTIL_LEN + 1 + 64 + 1 || t[PART_UNTIL_LEN] != ':' || t[PART_UNTIL_LEN + 1 + 64] != ':')
+    return avn_fail(e, AVN_E_STATE, "session", NULL, "no such session in this study (logged out?): avn login again");
+  snprintf(until, sizeof until, "%.*s", PART_UNTIL_LEN, t);
+  const char *p[1] = {name};
+  avn_rc rc = store_q_row(s, "SELECT id, role, disabled, pw_hash FROM account WHERE name=?", p, 1, c, 4, &found, e);
+  if (!rc && found) rc = part_mac(s, c[3], name, until, mac, e);
+  store_now_iso(now);
+  if (rc) goto cleanup;
+  if (!found || sodium_memcmp(mac, t + PART_UNTIL_LEN + 1, 64) != 0)
+    rc = avn_fail(e, AVN_E_STATE, "session", NULL, "no such session in this part (made for another copy, or the "
+                  "password changed?): avn login again");
+  else if (!strcmp(c[2], "1"))
+    rc = avn_fail(e, AVN_E_STATE, "user", name, "user %s is disabled", name);
+  else if (strcmp(now, until) >= 0)
+    rc = avn_fail(e, AVN_E_STATE, "session", until, "the session of %s expired at %s: avn login again", name, until);
+  if (rc) goto cleanup;
+  s->actor.set = true;
+  s->actor.id = strtoll(c[0], NULL, 10);
+  s->actor.role = store_role_parse(c[1]);
+  snprintf(s->actor.name, sizeof s->actor.name, "%s", name);
+cleanup:
+  store_row_free(c, 4);
+  return rc;
+}
+
 avn_rc store_session(store *s, const char *token, avn_err *e) {
   char th[65], now[32], *c[5] = {NULL, NULL, NULL, NULL, NULL};
   bool found = false;
   memset(&s->actor, 0, sizeof s->actor);
   if (!token) return AVN_OK;   /* no user: the handle acts for nobody until the next session */
+  if (!strncmp(token, PART_TOKEN, strlen(PART_TOKEN))) return part_session(s, token, e);
   store_text_hash(token, th);
   const char *p[1] = {th};
   avn_rc rc = store_q_row(s, "SELECT a.id, a.role, a.disabled, a.name, x.expires_at FROM session x JOIN account a"
