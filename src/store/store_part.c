@@ -153,16 +153,36 @@ static bool record_kept(const key_set *kept, const char *site_key, const char *r
 }
 
 typedef struct {
+  db_conn *c;
   const key_set *kept;
   const char *site_key;
-  key_set doomed;   /* ids (as text) to delete */
-} doom_ctx;
+  avn_rc rc;
+  avn_err *e;
+} keep_ctx;
 
-static int doom_audit_row(void *ctx, int n, const char *const *c) {
-  doom_ctx *d = ctx;
+/* One row (id, record, field) of the scan: its id into part_keep when it is
+** the site's, at once (SQLite runs the insert beside the scan), so memory
+** does not grow with the study. */
+static int keep_row(void *ctx, int n, const char *const *c) {
+  keep_ctx *k = ctx;
   if (n < 3 || !c[0] || !c[1]) return 1;
-  if (record_kept(d->kept, d->site_key, c[1], c[2])) return 0;
-  return key_row(&d->doomed, 1, c);
+  if (!record_kept(k->kept, k->site_key, c[1], c[2])) return 0;
+  const char *p[1] = {c[0]};
+  k->rc = k->c->ops->exec(k->c, "INSERT INTO part_keep(id) VALUES(?)", p, 1, NULL, NULL, k->e);
+  return k->rc != AVN_OK;
+}
+
+/* Keeps the rows of table (audit, deviation_ack) whose record scan (its
+** SELECT of id, record, field) says are the site's; deletes the rest in
+** one statement. */
+static avn_rc keep_only(keep_ctx *k, const char *table, const char *scan) {
+  char sql[160];
+  avn_rc rc = k->c->ops->exec_script(k->c, "DELETE FROM part_keep", k->e);
+  if (!rc) rc = k->c->ops->exec(k->c, scan, NULL, 0, keep_row, k, k->e);
+  if (!rc) rc = k->rc;
+  snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id NOT IN (SELECT id FROM part_keep)", table);
+  if (!rc) rc = k->c->ops->exec(k->c, sql, NULL, 0, NULL, NULL, k->e);
+  return rc;
 }
 
 /* Rows of other sites, children before parents (foreign keys hold). ? (at
@@ -203,7 +223,7 @@ static const char kept_sql[] =
 static avn_rc cut_part(db_conn *c, const char *site, int64_t *kept_rows, avn_err *e) {
   char *site_id = NULL;
   key_set kept = {0}, site_ids = {0};
-  doom_ctx d = {.kept = &kept};
+  keep_ctx k = {.c = c, .kept = &kept, .e = e};
   char site_key[80];
   avn_rc rc;
   const char *p1[1] = {site};
@@ -214,7 +234,7 @@ static avn_rc cut_part(db_conn *c, const char *site, int64_t *kept_rows, avn_err
   site_id = site_ids.v[0];
   const char *pid[1] = {site_id};
   snprintf(site_key, sizeof site_key, "site %.60s", site);
-  d.site_key = site_key;
+  k.site_key = site_key;
   rc = c->ops->exec(c, kept_sql, pid, 1, key_row, &kept, e);
   if (!rc && kept.nomem) rc = AVN_E_NOMEM;
   if (rc) goto cleanup;
@@ -228,26 +248,15 @@ static avn_rc cut_part(db_conn *c, const char *site, int64_t *kept_rows, avn_err
                       " coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '') FROM audit", p1, 1, NULL,
                       NULL, e);
   /* The audit rows and acknowledged findings that are not the site's. */
-  if (!rc) rc = c->ops->exec(c, "SELECT id, record, field FROM audit", NULL, 0, doom_audit_row, &d, e);
-  if (!rc && d.doomed.nomem) rc = AVN_E_NOMEM;
-  for (size_t i = 0; !rc && i < d.doomed.n; i++) {
-    const char *p[1] = {d.doomed.v[i]};
-    rc = c->ops->exec(c, "DELETE FROM audit WHERE id = ?", p, 1, NULL, NULL, e);
-  }
-  key_set_free(&d.doomed);
-  if (!rc) rc = c->ops->exec(c, "SELECT id, 'finding ' || finding, NULL FROM deviation_ack", NULL, 0, doom_audit_row, &d, e);
-  if (!rc && d.doomed.nomem) rc = AVN_E_NOMEM;
-  for (size_t i = 0; !rc && i < d.doomed.n; i++) {
-    const char *p[1] = {d.doomed.v[i]};
-    rc = c->ops->exec(c, "DELETE FROM deviation_ack WHERE id = ?", p, 1, NULL, NULL, e);
-  }
+  if (!rc) rc = c->ops->exec_script(c, "CREATE TEMP TABLE part_keep(id INTEGER PRIMARY KEY)", e);
+  if (!rc) rc = keep_only(&k, "audit", "SELECT id, record, field FROM audit");
+  if (!rc) rc = keep_only(&k, "deviation_ack", "SELECT id, 'finding ' || finding, NULL FROM deviation_ack");
   for (size_t i = 0; !rc && i < sizeof part_deletes / sizeof part_deletes[0]; i++)
     rc = c->ops->exec(c, part_deletes[i], pid, strchr(part_deletes[i], '?') ? 1 : 0, NULL, NULL, e);
   if (!rc) rc = c->ops->exec_script(c, "DELETE FROM site_part_link WHERE id NOT IN (SELECT id FROM audit);"
-                                    "DROP TABLE part_gone", e);
+                                    "DROP TABLE part_gone; DROP TABLE part_keep", e);
   if (!rc) rc = c->ops->exec(c, "SELECT count(*) FROM audit", NULL, 0, count_row, kept_rows, e);
 cleanup:
-  key_set_free(&d.doomed);
   key_set_free(&kept);
   key_set_free(&site_ids);
   return rc;
