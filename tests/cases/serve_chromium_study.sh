@@ -10,7 +10,7 @@
 # Screenshots of each step are kept in the build's test folder
 # (AVN_TMP/serve_chromium_study/). Exit 77 (skip) only without chromium.
 . "$AVN_SOURCE_DIR/tests/tools/caselib.sh"
-PNGSTAT="$(dirname "$AVN")/pngstat"
+PNGSTAT="$(dirname "${AVN_REAL:-$AVN}")/pngstat"   # (AVN_REAL: the binary, on PostgreSQL)
 . "$AVN_SOURCE_DIR/tests/tools/chromelib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/servelib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/weblib.sh"
