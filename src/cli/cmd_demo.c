@@ -9,6 +9,9 @@
 ** assumptions (demo_check: the demo fails rather than claim a figure its
 ** data miss), writes the report (report_write: DIR/<name>/report.html,
 ** report.pdf, the tables as CSV, the figures), then prints where everything is.
+** `--only NAME STUDY` builds one demo into STUDY instead: a new file or an
+** empty PostgreSQL database (a server's database is never dropped or
+** emptied by avn; store_create refuses one that has tables).
 */
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +25,7 @@
 #include "store/store.h"
 
 const char cmd_demo_usage[] =
-    "usage: avn demo [--out DIR]\n\n"
+    "usage: avn demo [--out DIR] [--only NAME [STUDY]]\n\n"
     "Builds the two demo studies, with synthetic patients whose data reproduce the\n"
     "seed papers' published summary figures (targets in demos/*.yaml, compiled in):\n"
     "  DIR/sequential/    seed paper 002: 46 patients, 58 hips, Steinberg I-III,\n"
@@ -37,19 +40,26 @@ const char cmd_demo_usage[] =
     "report.pdf, tables/*.csv, figures/. The patients come from a fixed random\n"
     "seed, so every run builds the same studies. Existing demo studies in DIR are\n"
     "replaced. DIR defaults to ./avn-demo. Exit status 1 if a figure is not\n"
-    "reproduced.\n";
+    "reproduced.\n\n"
+    "--only NAME builds one of them (sequential or single-dose). With STUDY, its\n"
+    "study is STUDY instead of DIR/NAME/study.db: a new file, or an empty\n"
+    "PostgreSQL database (postgresql://USER@HOST[:PORT]/DATABASE, C collation, as\n"
+    "for avn init); NOTES.md and the report still go to DIR/NAME. A study there\n"
+    "already is refused, never replaced.\n";
 
-static avn_rc one_demo(const char *dir, const char *name, avn_err *e) {
+/* study: where the study goes (NULL: DIR/NAME/study.db, replaced). */
+static avn_rc one_demo(const char *dir, const char *name, const char *study, avn_err *e) {
   demo_spec *sp = NULL;
   store *s = NULL;
   demo_stats ds = {0};
   char sub[1100], db[1200], notes[1200];
   snprintf(sub, sizeof sub, "%s/%s", dir, name);
-  snprintf(db, sizeof db, "%s/study.db", sub);
+  snprintf(db, sizeof db, "%s", study ? study : "");
+  if (!study) snprintf(db, sizeof db, "%s/study.db", sub);
   snprintf(notes, sizeof notes, "%s/NOTES.md", sub);
   avn_rc rc = avn_mkdir_p(sub, e);
   if (rc) return rc;
-  demo_remove_db(db);
+  if (!study) demo_remove_db(db);
   unlink(notes);
   rc = demo_spec_load(name, &sp, e);
   if (!rc) rc = demo_build(sp, db, &ds, e);
@@ -68,16 +78,24 @@ static avn_rc one_demo(const char *dir, const char *name, avn_err *e) {
 }
 
 int cmd_demo(int argc, char **argv) {
-  const char *dir = "avn-demo";
+  const char *dir = "avn-demo", *only = NULL, *study = NULL;
   const cli_option opts[] = {
       {"--out", CLI_VALUE, &dir, "a directory", NULL, NULL},
+      {"--only", CLI_TEXT, &only, "a demo's name", NULL, NULL},
       {NULL, 0, NULL, NULL, NULL, NULL}};
-  int r = cli_parse("demo", argc, argv, opts, NULL, 0, 0, NULL, NULL, NULL);
+  int r = cli_parse("demo", argc, argv, opts, &study, 1, 0, NULL, NULL, NULL);
   if (r) return r;
+  bool known = !only;
+  for (size_t k = 0; only && k < demo_n_cohorts; k++) known = known || !strcmp(only, demo_cohorts[k]);
+  if (!known) return cli_usage_error("demo", "--only '%s': no such demo (sequential or single-dose)", only);
+  if (study && !only)
+    return cli_usage_error("demo", "STUDY '%s' holds one demo: name it with --only sequential or --only single-dose",
+                           study);
   avn_err e;
   avn_err_clear(&e);
   avn_rc rc = AVN_OK;
-  for (size_t k = 0; !rc && k < demo_n_cohorts; k++) rc = one_demo(dir, demo_cohorts[k], &e);
+  for (size_t k = 0; !rc && k < demo_n_cohorts; k++)
+    if (!only || !strcmp(only, demo_cohorts[k])) rc = one_demo(dir, demo_cohorts[k], study, &e);
   inst_registry_free();
   return rc ? cli_error("demo", &e) : 0;
 }

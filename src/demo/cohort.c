@@ -1404,6 +1404,8 @@ cleanup:
 void demo_remove_db(const char *db_path) {
   static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
   char path[4200];
+  /* A server's database (postgresql://) is not avn's to drop. */
+  if (strstr(db_path, "://")) return;
   for (size_t k = 0; k < sizeof suffix / sizeof suffix[0]; k++) {
     snprintf(path, sizeof path, "%s%s", db_path, suffix[k]);
     unlink(path);

@@ -124,8 +124,8 @@ typedef struct demo_stats {
   size_t patients, hips, forms, conversions;
 } demo_stats;
 
-/* Creates the study database at db_path (which must not exist) from the
-** spec's protocol and fills it. */
+/* Creates the study at db_path (a file that must not exist, or an empty
+** PostgreSQL database) from the spec's protocol and fills it. */
 avn_rc demo_build(const demo_spec *sp, const char *db_path, demo_stats *st /* OUT, may be NULL */,
                   avn_err *e);
 
@@ -135,7 +135,8 @@ avn_rc demo_build(const demo_spec *sp, const char *db_path, demo_stats *st /* OU
 ** target. */
 avn_rc demo_check(const demo_spec *sp, store *s, const char *notes_path, avn_err *e);
 
-/* Removes a study database and its -wal / -shm / -journal companions. */
+/* Removes a study file and its -wal / -shm / -journal companions (a
+** postgresql:// URI: nothing). */
 void demo_remove_db(const char *db_path);
 
 #endif

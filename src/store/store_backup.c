@@ -26,13 +26,13 @@ avn_rc store_backup(const char *from, const char *to, store_backup_result *out, 
   store *src = NULL, *copy = NULL;
   avn_rc rc;
   memset(out, 0, sizeof *out);
+  if (db_is_uri(to)) return avn_fail(e, AVN_E_USAGE, "target", to, "a backup is a new file, not a server database");
   if (db_is_uri(from)) {
     store_copy_result r;
     rc = store_copy(from, to, &r, e);
     if (!rc) out->audit_rows = r.audit_rows;
     return rc;
   }
-  if (db_is_uri(to)) return avn_fail(e, AVN_E_USAGE, "target", to, "a backup is a new file, not a server database");
   out->online = true;
   rc = store_open_read(from, &src, e);
   if (rc) return rc;

@@ -268,6 +268,20 @@ static avn_rc form_users(load_ctx *c) {
 
 static avn_rc build_form_index(store_study *st);
 
+static int value_item_cmp(const void *a, const void *b) {
+  return strcmp(((const inst_value *)a)->item, ((const inst_value *)b)->item);
+}
+
+/* Each form's values in item order (bytes): the values query has no ORDER
+** BY (a sort of every value on the server), and PostgreSQL returns a
+** table's rows in no fixed order, so the order is made here, the same on
+** both engines (avn export --layout long writes a form's values in it). */
+static void sort_values(store_study *st) {
+  for (size_t i = 0; i < st->n_forms; i++)
+    if (st->forms[i].n_values > 1)
+      qsort(st->forms[i].values, st->forms[i].n_values, sizeof *st->forms[i].values, value_item_cmp);
+}
+
 /* where (" WHERE ..." over patient p, or "") narrowed to the site ids of
 ** sites ("" : every site) into buf. */
 static const char *at_sites(char *buf, size_t n, const char *where, const char *sites) {
@@ -327,7 +341,7 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
        " ev.side", event_cb, NULL},
       {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled, f.instance"
        " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id", form_cb, NULL},
-      /* values in any order: value_cb finds the form by binary search */
+      /* values in any order: value_cb finds the form by binary search, sort_values orders them */
       {"SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
        " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s", NULL, value_cb},
       /* in store_find_adjudication's order: patient (id order is index
@@ -359,6 +373,7 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
     if (!rc) rc = form_users(&c);
   }
 done:
+  if (!rc) sort_values(c.st);
   if (!rc) rc = build_form_index(c.st);
   if (rc) goto cleanup;
   *out = c.st;

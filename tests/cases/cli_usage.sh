@@ -24,7 +24,8 @@ usage "unexpected argument 'extra'" check "$DB" extra
 usage "give STUDY.db" audit
 usage "give STUDY.db" schedule --overdue
 usage "--patient needs an id" schedule "$DB" --patient
-usage "unexpected argument 'extra'" demo extra
+usage "STUDY 'extra' holds one demo: name it with --only sequential or --only single-dose" demo extra
+usage "unexpected argument 'extra'" demo --only sequential "$T/d.db" extra
 usage "give STUDY.db PATIENT VISIT" visit "$DB" P1
 usage "--date is required" visit "$DB" P1 w2
 usage "give STUDY.db" report --out "$T/r"

@@ -3,7 +3,7 @@
 # A terminal (a pty from python3): the bar (the import's, cli_progress.c), drawn
 # after the study's one chunk of 4 hips (P1 right, P2 right, P3 both):
 # done = total = 4 -> 40 of 40 marks, 4 * 100 / 4 = 100%, "4/4", then a newline;
-# stdout the same line as without a terminal.
+# stdout the same line as without a terminal. On both engines.
 . "$(dirname "$0")/../tools/caselib.sh"
 export AVN_TODAY=2024-06-01 AVN_USER=tester
 PY=/usr/bin/python3
@@ -18,8 +18,12 @@ for f in sav csv; do
 done
 [ "$(cat "$T/plain.sav")" = "$T/x/a.sav: 4 rows, $(head -1 "$T/x/a.csv" | tr ',' '\n' | wc -l) columns" ] && ok \
   || bad "summary: $(cat "$T/plain.sav")"
+# On PostgreSQL the binary itself is run on the study's URI (the test's
+# wrapper, tests/tools/avn_pg.sh, would put its own pipe before the pty).
+BIN=$AVN STUDY=$DB
+if on_pg; then BIN=$AVN_REAL STUDY=$(pg_db_uri "$DB"); fi
 for f in sav csv; do
-  $PY - "$AVN" "$DB" "$T/x/b.$f" "$T/tty.$f" "$T/out.$f" <<'PY' && ok || bad "pty ($f): $(cat "$T/tty.$f")"
+  $PY - "$BIN" "$STUDY" "$T/x/b.$f" "$T/tty.$f" "$T/out.$f" <<'PY' && ok || bad "pty ($f): $(cat "$T/tty.$f")"
 import os, pty, subprocess, sys
 avn, db, out, tty_log, out_log = sys.argv[1:]
 fmt = out.rsplit(".", 1)[1]

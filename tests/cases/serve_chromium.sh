@@ -7,7 +7,7 @@
 # in the build's test folder (AVN_TMP/serve_chromium/). Exit 77 (skip) only
 # when chromium is not installed.
 . "$(dirname "$0")/../tools/caselib.sh"
-PNGSTAT="$(dirname "$AVN")/pngstat"
+PNGSTAT="$(dirname "${AVN_REAL:-$AVN}")/pngstat"   # (AVN_REAL: the binary, on PostgreSQL)
 . "$AVN_SOURCE_DIR/tests/tools/chromelib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/servelib.sh"
 export AVN_TODAY=2024-03-01 AVN_USER=nurse_browser

@@ -10,7 +10,7 @@
 # Screenshots of each step are kept in the build's test folder
 # (AVN_TMP/serve_chromium_study/). Exit 77 (skip) only without chromium.
 . "$AVN_SOURCE_DIR/tests/tools/caselib.sh"
-PNGSTAT="$(dirname "$AVN")/pngstat"
+PNGSTAT="$(dirname "${AVN_REAL:-$AVN}")/pngstat"   # (AVN_REAL: the binary, on PostgreSQL)
 . "$AVN_SOURCE_DIR/tests/tools/chromelib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/servelib.sh"
 . "$AVN_SOURCE_DIR/tests/tools/weblib.sh"
@@ -25,11 +25,12 @@ timeout 300 python3 "$AVN_SOURCE_DIR/tests/tools/web_study_browser.py" "$CHROMIU
   "$(mktemp -d "$T/profile.XXXXXX")" && ok || bad "browser steps (above; $shots/chromium.err)"
 serve_stop
 db_is "enrolled with both hips" "SELECT count(*) FROM hip h JOIN patient p ON p.id=h.patient_id WHERE p.code='P001'" 2
-db_is "two entries of the HHS by two users" \
-  "SELECT group_concat(user, ',') FROM (SELECT DISTINCT user FROM audit WHERE action='create' AND record LIKE '%hhs left%' ORDER BY user)" "ada,dora"
+# (ordered lists joined by sql_join: the same on both engines)
+is "two entries of the HHS by two users" \
+  "$(sql_join "$db" , "SELECT DISTINCT user FROM audit WHERE action='create' AND record LIKE '%hhs left%' ORDER BY user")" "ada,dora"
 db_is "adjudicated by the third" "SELECT item||'='||value_text||' by '||user FROM adjudication" "pain=mild by ivy"
-db_is "the query's thread" "SELECT q.status||': '||group_concat(m.user, ',') FROM query q JOIN query_message m ON m.query_id=q.id GROUP BY q.id" \
-  "closed: ada,dora,ada"
+db_is "the query" "SELECT status FROM query" "closed"
+is "the query's thread" "$(sql_join "$db" , "SELECT user FROM query_message ORDER BY query_id, seq")" "ada,dora,ada"
 db_is "the signature" "SELECT user||' '||visit FROM signature" "ivy m1"
 # the whole replay is an administrator's (store_read_scope)
 login "$db" ada "pw-of-ada-long" >/dev/null || bad "ada logs in for the replay"

@@ -10,8 +10,9 @@
 export AVN_TODAY=2026-01-15   # the demo's data cut-off (as demo.sh)
 PY=/usr/bin/python3
 G="$AVN_SOURCE_DIR/tests/golden/stats"
-expect_exit 0 "$AVN" demo --out "$T/demo"
-DB="$T/demo/single-dose/study.db"
+# (the demo's study named, so on PostgreSQL it is a database of the cluster)
+DB="$T/sd.db"
+expect_exit 0 "$AVN" demo --out "$T/demo" --only single-dose "$DB"
 expect_exit 0 "$AVN" export "$DB" --format csv --deidentified --out "$T/study.csv"
 $PY - "$T/study.csv" "$G/data/study_single_dose.csv" >"$T/py.out" 2>&1 <<'PY' && ok || bad "export vs kept columns: $(cat "$T/py.out")"
 import csv, sys

@@ -14,7 +14,7 @@ set -u
 args=()
 subst=()
 create=0
-case "${1:-}" in init) create=1 ;; esac
+case "${1:-}" in init | demo) create=1 ;; esac
 for a in "$@"; do
   case "$a" in
   *.db)
