@@ -63,76 +63,80 @@ static size_t find_form(const store_study *st, int64_t id) {
     memset(&(arr)[(n)], 0, sizeof *(arr));                             \
   } while (0)
 
-static int patient_cb(void *ctx, int n, const char *const *v) {
+/* The snapshot's tables come as typed rows (store_q_typed): ids as
+** numbers, streamed on PostgreSQL (COPY), never a whole result in memory. */
+static int patient_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
   store_study *st = c->st;
-  (void)n;
   GROW(st->patients, st->n_patients);
   store_patient *p = &st->patients[st->n_patients++];
-  p->id = strtoll(v[0], NULL, 10);
-  p->code = dup_or_null(v[1]);
-  p->site = dup_or_null(v[2]);
-  p->sex = dup_or_null(v[3]);
-  p->status = dup_or_null(v[4]);
-  p->screening = dup_or_null(v[5]);
-  avn_date_parse(v[6], &p->enrolled);
-  p->has_birth = v[7] && avn_date_parse(v[7], &p->birth) == AVN_OK;
-  p->withdrawn = v[8] && avn_date_parse(v[8], &p->withdrawn_on) == AVN_OK;
-  p->withdraw_reason = dup_or_null(v[9]);
-  if ((v[9] && !p->withdraw_reason) || !p->code || !p->site || !p->sex || !p->status || !p->screening) c->rc = AVN_E_NOMEM;
+  const char *reason = db_text(r, 9), *birth = db_text(r, 7), *withdrawn = db_text(r, 8);
+  p->id = db_int64(r, 0);
+  p->code = dup_or_null(db_text(r, 1));
+  p->site = dup_or_null(db_text(r, 2));
+  p->sex = dup_or_null(db_text(r, 3));
+  p->status = dup_or_null(db_text(r, 4));
+  p->screening = dup_or_null(db_text(r, 5));
+  avn_date_parse(db_text(r, 6), &p->enrolled);
+  p->has_birth = birth && avn_date_parse(birth, &p->birth) == AVN_OK;
+  p->withdrawn = withdrawn && avn_date_parse(withdrawn, &p->withdrawn_on) == AVN_OK;
+  p->withdraw_reason = dup_or_null(reason);
+  if ((reason && !p->withdraw_reason) || !p->code || !p->site || !p->sex || !p->status || !p->screening)
+    c->rc = AVN_E_NOMEM;
   return c->rc != AVN_OK;
 }
 
-static int hip_cb(void *ctx, int n, const char *const *v) {
+static int hip_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
-  (void)n;
-  size_t pi = find_patient(c->st, strtoll(v[0], NULL, 10));
+  size_t pi = find_patient(c->st, db_int64(r, 0));
   if (pi == (size_t)-1) return 0;
-  int side = side_of(v[1]);
+  int side = side_of(db_text(r, 1));
+  const char *stage = db_text(r, 2);
   c->st->patients[pi].hip[side] = true;
-  c->st->patients[pi].hip_stage[side] = dup_or_null(v[2]);
-  return 0;
+  c->st->patients[pi].hip_stage[side] = dup_or_null(stage);
+  if (stage && !c->st->patients[pi].hip_stage[side]) c->rc = AVN_E_NOMEM;
+  return c->rc != AVN_OK;
 }
 
-static int event_cb(void *ctx, int n, const char *const *v) {
+static int event_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
   store_study *st = c->st;
-  (void)n;
-  size_t pi = find_patient(st, strtoll(v[0], NULL, 10));
+  size_t pi = find_patient(st, db_int64(r, 0));
   if (pi == (size_t)-1) return 0;
   GROW(st->events, st->n_events);
   store_event *ev = &st->events[st->n_events++];
+  const char *actual = db_text(r, 8);
   ev->patient = pi;
-  ev->kind = dup_or_null(v[1]);
-  ev->name = dup_or_null(v[2]);
-  ev->visit = dup_or_null(v[3]);
-  ev->side = side_of(v[4]);
-  avn_date_parse(v[5], &ev->planned);
-  avn_date_parse(v[6], &ev->earliest);
-  avn_date_parse(v[7], &ev->latest);
-  ev->has_actual = v[8] && avn_date_parse(v[8], &ev->actual) == AVN_OK;
+  ev->kind = dup_or_null(db_text(r, 1));
+  ev->name = dup_or_null(db_text(r, 2));
+  ev->visit = dup_or_null(db_text(r, 3));
+  ev->side = side_of(db_text(r, 4));
+  avn_date_parse(db_text(r, 5), &ev->planned);
+  avn_date_parse(db_text(r, 6), &ev->earliest);
+  avn_date_parse(db_text(r, 7), &ev->latest);
+  ev->has_actual = actual && avn_date_parse(actual, &ev->actual) == AVN_OK;
   if (!ev->kind || !ev->name || !ev->visit) c->rc = AVN_E_NOMEM;
   return c->rc != AVN_OK;
 }
 
-static int form_cb(void *ctx, int n, const char *const *v) {
+static int form_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
   store_study *st = c->st;
-  (void)n;
-  size_t pi = find_patient(st, strtoll(v[1], NULL, 10));
+  size_t pi = find_patient(st, db_int64(r, 1));
   if (pi == (size_t)-1) return 0;
   GROW(st->forms, st->n_forms);
   store_form *f = &st->forms[st->n_forms++];
-  f->id = strtoll(v[0], NULL, 10);
+  const char *instrument = db_text(r, 3), *instance = db_text(r, 8);
+  f->id = db_int64(r, 0);
   f->patient = pi;
-  f->visit = dup_or_null(v[2]);
-  f->instrument = dup_or_null(v[3]);
-  f->side = side_of(v[4]);
-  f->entry = (int)strtol(v[5], NULL, 10);
-  f->status = dup_or_null(v[6]);
-  f->unscheduled = v[7] && v[7][0] == '1';
-  f->instance = avn_strdup(v[8] ? v[8] : "");
-  f->def = inst_find(v[3]);
+  f->visit = dup_or_null(db_text(r, 2));
+  f->instrument = dup_or_null(instrument);
+  f->side = side_of(db_text(r, 4));
+  f->entry = (int)db_int64(r, 5);
+  f->status = dup_or_null(db_text(r, 6));
+  f->unscheduled = !db_null(r, 7) && db_int64(r, 7) == 1;
+  f->instance = avn_strdup(instance ? instance : "");
+  f->def = inst_find(instrument);
   if (!f->visit || !f->instrument || !f->status || !f->instance) c->rc = AVN_E_NOMEM;
   return c->rc != AVN_OK;
 }
@@ -297,7 +301,7 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
            " p.withdrawn_on, p.withdraw_reason"
            " FROM patient p JOIN site ON site.id = p.site_id JOIN screening sc ON sc.id = p.screening_id"
            "%s ORDER BY p.id%s", where, lim);
-  rc = store_q(s, sql, pp, np, patient_cb, &c, e);
+  rc = store_q_typed(s, sql, pp, np, patient_cb, &c, e);
   if (!rc) rc = c.rc;
   if (rc) goto cleanup;
   /* A limited load: the other tables take the id range of the patients read. */
@@ -314,31 +318,48 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
   /* The rest of the snapshot, one query per table; "%s" takes the patient
   ** filter. Events come in schedule order, values grouped by form. A form
   ** voided as entered in error (avn void) stays in the file but is left out
-  ** of the snapshot, so of analysis, checks and the report. */
+  ** of the snapshot, so of analysis, checks and the report. The whole
+  ** study (no filter) reads each table alone (`all`): every row's patient
+  ** is loaded and a void form's values find no form (value_cb drops them),
+  ** so the joins would only cost the server (at 27 M values, most of its
+  ** time: a hash of every form, spilled to disk) and SQLite two lookups a
+  ** value. The rows and their order are the same. */
   static const struct {
-    const char *sql;
+    const char *sql, *all;
     db_row_fn fn;
     db_typed_fn typed;       /* or this, for the big tables */
   } parts[] = {
-      {"SELECT h.patient_id, h.side, h.stage FROM hip h JOIN patient p ON p.id = h.patient_id%s", hip_cb, NULL},
+      {"SELECT h.patient_id, h.side, h.stage FROM hip h JOIN patient p ON p.id = h.patient_id%s",
+       "SELECT h.patient_id, h.side, h.stage FROM hip h", NULL, hip_cb},
       {"SELECT ev.patient_id, ev.kind, ev.name, ev.visit, ev.side, ev.planned, ev.earliest, ev.latest, ev.actual"
        " FROM event ev JOIN patient p ON p.id = ev.patient_id%s"
        " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
-       " ev.side", event_cb, NULL},
+       " ev.side",
+       "SELECT ev.patient_id, ev.kind, ev.name, ev.visit, ev.side, ev.planned, ev.earliest, ev.latest, ev.actual"
+       " FROM event ev"
+       " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
+       " ev.side", NULL, event_cb},
       {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled, f.instance"
-       " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id", form_cb, NULL},
+       " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id",
+       "SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled, f.instance"
+       " FROM form f WHERE f.void_reason IS NULL ORDER BY f.id", NULL, form_cb},
       /* values in any order: value_cb finds the form by binary search */
       {"SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
-       " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s", NULL, value_cb},
+       " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s",
+       "SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v", NULL, value_cb},
       /* in store_find_adjudication's order: patient (id order is index
       ** order), then visit, form, side ('' < left < right), instance, item */
       {"SELECT a.patient_id, a.visit, a.instrument, a.side, a.item, a.value_text, a.reason, a.user, a.instance"
        " FROM adjudication a JOIN patient p ON p.id = a.patient_id%s"
+       " ORDER BY a.patient_id, a.visit, a.instrument, a.side, CAST(a.instance AS BLOB), a.item",
+       "SELECT a.patient_id, a.visit, a.instrument, a.side, a.item, a.value_text, a.reason, a.user, a.instance"
+       " FROM adjudication a"
        " ORDER BY a.patient_id, a.visit, a.instrument, a.side, CAST(a.instance AS BLOB), a.item", adjudication_cb, NULL},
   };
   for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++) {
-    if (limit && parts[i].fn == event_cb) continue;   /* chunks (the analysis dataset) need no schedule */
-    snprintf(sql, sizeof sql, parts[i].sql, where);
+    if (limit && parts[i].typed == event_cb) continue;   /* chunks (the analysis dataset) need no schedule */
+    if (where[0]) snprintf(sql, sizeof sql, parts[i].sql, where);
+    else snprintf(sql, sizeof sql, "%s", parts[i].all);
     rc = parts[i].typed ? store_q_typed(s, sql, pp, np, parts[i].typed, &c, e)
                         : store_q(s, sql, pp, np, parts[i].fn, &c, e);
     if (!rc) rc = c.rc;
