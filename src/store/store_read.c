@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "core/mem.h"
 #include "store/store_int.h"
 
@@ -24,6 +26,17 @@ typedef struct {
 } load_ctx;
 
 static char *dup_or_null(const char *s) { return s ? avn_strdup(s) : NULL; }
+
+/* The strings of the snapshot's patients, hips, events, forms and values
+** live in its GStringChunk (st->strings), freed with it at once: millions
+** of small strings without a malloc and a free each. keep() copies one;
+** keep_one() stores a string once however often it comes (a visit's or an
+** instrument's name, a status: a handful of distinct strings over millions
+** of forms). glib aborts when memory runs out, as the frame's tables do. */
+static char *keep(load_ctx *c, const char *s) { return s ? g_string_chunk_insert(c->st->strings, s) : NULL; }
+static char *keep_one(load_ctx *c, const char *s) {
+  return s ? g_string_chunk_insert_const(c->st->strings, s) : NULL;
+}
 
 static int side_of(const char *s) {
   if (!s || !*s) return SIDE_PATIENT;
@@ -72,18 +85,16 @@ static int patient_cb(void *ctx, const db_row *r) {
   store_patient *p = &st->patients[st->n_patients++];
   const char *reason = db_text(r, 9), *birth = db_text(r, 7), *withdrawn = db_text(r, 8);
   p->id = db_int64(r, 0);
-  p->code = dup_or_null(db_text(r, 1));
-  p->site = dup_or_null(db_text(r, 2));
-  p->sex = dup_or_null(db_text(r, 3));
-  p->status = dup_or_null(db_text(r, 4));
-  p->screening = dup_or_null(db_text(r, 5));
+  p->code = keep(c, db_text(r, 1));
+  p->site = keep_one(c, db_text(r, 2));
+  p->sex = keep_one(c, db_text(r, 3));
+  p->status = keep_one(c, db_text(r, 4));
+  p->screening = keep(c, db_text(r, 5));
   avn_date_parse(db_text(r, 6), &p->enrolled);
   p->has_birth = birth && avn_date_parse(birth, &p->birth) == AVN_OK;
   p->withdrawn = withdrawn && avn_date_parse(withdrawn, &p->withdrawn_on) == AVN_OK;
-  p->withdraw_reason = dup_or_null(reason);
-  if ((reason && !p->withdraw_reason) || !p->code || !p->site || !p->sex || !p->status || !p->screening)
-    c->rc = AVN_E_NOMEM;
-  return c->rc != AVN_OK;
+  p->withdraw_reason = keep(c, reason);
+  return 0;
 }
 
 static int hip_cb(void *ctx, const db_row *r) {
@@ -93,9 +104,8 @@ static int hip_cb(void *ctx, const db_row *r) {
   int side = side_of(db_text(r, 1));
   const char *stage = db_text(r, 2);
   c->st->patients[pi].hip[side] = true;
-  c->st->patients[pi].hip_stage[side] = dup_or_null(stage);
-  if (stage && !c->st->patients[pi].hip_stage[side]) c->rc = AVN_E_NOMEM;
-  return c->rc != AVN_OK;
+  c->st->patients[pi].hip_stage[side] = keep_one(c, stage);
+  return 0;
 }
 
 static int event_cb(void *ctx, const db_row *r) {
@@ -107,16 +117,15 @@ static int event_cb(void *ctx, const db_row *r) {
   store_event *ev = &st->events[st->n_events++];
   const char *actual = db_text(r, 8);
   ev->patient = pi;
-  ev->kind = dup_or_null(db_text(r, 1));
-  ev->name = dup_or_null(db_text(r, 2));
-  ev->visit = dup_or_null(db_text(r, 3));
+  ev->kind = keep_one(c, db_text(r, 1));
+  ev->name = keep_one(c, db_text(r, 2));
+  ev->visit = keep_one(c, db_text(r, 3));
   ev->side = side_of(db_text(r, 4));
   avn_date_parse(db_text(r, 5), &ev->planned);
   avn_date_parse(db_text(r, 6), &ev->earliest);
   avn_date_parse(db_text(r, 7), &ev->latest);
   ev->has_actual = actual && avn_date_parse(actual, &ev->actual) == AVN_OK;
-  if (!ev->kind || !ev->name || !ev->visit) c->rc = AVN_E_NOMEM;
-  return c->rc != AVN_OK;
+  return 0;
 }
 
 static int form_cb(void *ctx, const db_row *r) {
@@ -129,16 +138,15 @@ static int form_cb(void *ctx, const db_row *r) {
   const char *instrument = db_text(r, 3), *instance = db_text(r, 8);
   f->id = db_int64(r, 0);
   f->patient = pi;
-  f->visit = dup_or_null(db_text(r, 2));
-  f->instrument = dup_or_null(instrument);
+  f->visit = keep_one(c, db_text(r, 2));
+  f->instrument = keep_one(c, instrument);
   f->side = side_of(db_text(r, 4));
   f->entry = (int)db_int64(r, 5);
-  f->status = dup_or_null(db_text(r, 6));
+  f->status = keep_one(c, db_text(r, 6));
   f->unscheduled = !db_null(r, 7) && db_int64(r, 7) == 1;
-  f->instance = avn_strdup(instance ? instance : "");
+  f->instance = keep_one(c, instance ? instance : "");
   f->def = inst_find(instrument);
-  if (!f->visit || !f->instrument || !f->status || !f->instance) c->rc = AVN_E_NOMEM;
-  return c->rc != AVN_OK;
+  return 0;
 }
 
 /* The typed value of a stored row without parsing its text again where the
@@ -176,8 +184,7 @@ static int value_cb(void *ctx, const db_row *r) {
   bool has_num = !db_null(r, 3);
   double num = has_num ? db_double(r, 3) : 0;
   GROW(f->values, f->n_values);
-  char *text = avn_strdup(stored ? stored : "");
-  if (!text) { c->rc = AVN_E_NOMEM; return 1; }
+  char *text = keep(c, stored ? stored : "");
   avn_err e2;
   inst_value *iv = &f->values[f->n_values];
   /* Stored values were validated on entry; re-parsing restores the typed
@@ -188,7 +195,7 @@ static int value_cb(void *ctx, const db_row *r) {
     iv->item = it ? it->name : NULL;
     iv->missing = false;
     iv->num = num;
-    if (!iv->item) { avn_free(text); return 0; }
+    if (!iv->item) return 0;   /* its text stays in the chunk, unused */
   }
   iv->text = text;
   f->n_values++;
@@ -263,8 +270,7 @@ static avn_rc form_users(load_ctx *c) {
       else hi = mid;
     }
     if (lo < c->n_creators && !strcmp(c->creators[2 * lo], rec)) {
-      f->user = avn_strdup(c->creators[2 * lo + 1]);
-      if (!f->user) return AVN_E_NOMEM;
+      f->user = keep_one(c, c->creators[2 * lo + 1]);
     }
   }
   return AVN_OK;
@@ -293,6 +299,7 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
   c.st = avn_calloc(1, sizeof *c.st);
   if (!c.st) return AVN_E_NOMEM;
   c.st->protocol = s->protocol;
+  c.st->strings = g_string_chunk_new((size_t)1 << 20);
   where = at_sites(wbuf, sizeof wbuf, where, sites);
   char sql[1024], lim[32] = "";
   if (limit) snprintf(lim, sizeof lim, " LIMIT %zu", limit);
@@ -466,24 +473,11 @@ avn_rc store_count_units(store *s, size_t *patients, size_t *hips, avn_err *e) {
 
 void store_study_free(store_study *st) {
   if (!st) return;
-  for (size_t i = 0; i < st->n_patients; i++) {
-    store_patient *p = &st->patients[i];
-    avn_free(p->code); avn_free(p->site); avn_free(p->sex); avn_free(p->status); avn_free(p->screening);
-    for (int k = 0; k < 3; k++) avn_free(p->hip_stage[k]);
-    avn_free(p->withdraw_reason);
-  }
   avn_free(st->patients);
-  for (size_t i = 0; i < st->n_events; i++) {
-    avn_free(st->events[i].kind); avn_free(st->events[i].name); avn_free(st->events[i].visit);
-  }
   avn_free(st->events);
-  for (size_t i = 0; i < st->n_forms; i++) {
-    store_form *f = &st->forms[i];
-    avn_free(f->visit); avn_free(f->instrument); avn_free(f->status); avn_free(f->user); avn_free(f->instance);
-    for (size_t k = 0; k < f->n_values; k++) avn_free((char *)f->values[k].text);
-    avn_free(f->values);
-  }
+  for (size_t i = 0; i < st->n_forms; i++) avn_free(st->forms[i].values);
   avn_free(st->forms);
+  if (st->strings) g_string_chunk_free(st->strings);
   for (size_t i = 0; i < st->n_screenings; i++) {
     store_screening *s = &st->screenings[i];
     avn_free(s->code); avn_free(s->site); avn_free(s->date); avn_free(s->failed); avn_free(s->patient);
