@@ -128,6 +128,21 @@ static int event_cb(void *ctx, const db_row *r) {
   return 0;
 }
 
+/* A patient's events in schedule order: by planned date, visits before
+** procedures before MRIs on a day, the patient's before the left hip's
+** before the right's ('' < left < right), then by name (an event is unique
+** by patient, kind, name and side, so this is a total order). */
+static int kind_rank(const char *kind) { return !strcmp(kind, "visit") ? 0 : !strcmp(kind, "procedure") ? 1 : 2; }
+static int event_cmp(const void *x, const void *y) {
+  const store_event *a = x, *b = y;
+  if (a->patient != b->patient) return a->patient < b->patient ? -1 : 1;
+  if (a->planned != b->planned) return a->planned < b->planned ? -1 : 1;
+  int ka = kind_rank(a->kind), kb = kind_rank(b->kind);
+  if (ka != kb) return ka - kb;
+  if (a->side != b->side) return a->side - b->side;
+  return strcmp(a->name, b->name);
+}
+
 static int form_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
   store_study *st = c->st;
@@ -338,14 +353,11 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
   } parts[] = {
       {"SELECT h.patient_id, h.side, h.stage FROM hip h JOIN patient p ON p.id = h.patient_id%s",
        "SELECT h.patient_id, h.side, h.stage FROM hip h", NULL, hip_cb},
+      /* in any order: sorted below (event_cmp) */
       {"SELECT ev.patient_id, ev.kind, ev.name, ev.visit, ev.side, ev.planned, ev.earliest, ev.latest, ev.actual"
-       " FROM event ev JOIN patient p ON p.id = ev.patient_id%s"
-       " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
-       " ev.side",
+       " FROM event ev JOIN patient p ON p.id = ev.patient_id%s",
        "SELECT ev.patient_id, ev.kind, ev.name, ev.visit, ev.side, ev.planned, ev.earliest, ev.latest, ev.actual"
-       " FROM event ev"
-       " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
-       " ev.side", NULL, event_cb},
+       " FROM event ev", NULL, event_cb},
       {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled, f.instance"
        " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id",
        "SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled, f.instance"
@@ -371,6 +383,10 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
                         : store_q(s, sql, pp, np, parts[i].fn, &c, e);
     if (!rc) rc = c.rc;
   }
+  /* Schedule order, sorted here rather than by the server (at 1.5 M
+  ** events a third of its time for the table): sorting costs the client
+  ** less than the server, which has one core for the whole load. */
+  if (!rc && c.st->n_events > 1) qsort(c.st->events, c.st->n_events, sizeof *c.st->events, event_cmp);
   if (!rc && with_screenings) {
     snprintf(sql, sizeof sql, "SELECT sc.code, site.code, sc.screened_on, sc.eligible, sc.failed, p.code FROM"
              " screening sc JOIN site ON site.id = sc.site_id LEFT JOIN patient p ON p.screening_id = sc.id%s%s"
