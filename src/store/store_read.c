@@ -185,6 +185,43 @@ static bool stored_value(const inst_def *d, const char *item, const char *text, 
   return false;
 }
 
+typedef struct {
+  int64_t id;
+  size_t at;
+} form_key;
+
+static int form_key_cmp_id(const void *x, const void *y) {
+  const form_key *a = x, *b = y;
+  return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The forms in id order (what the values' lookups need), sorted here
+** rather than by the server (an index scan instead of its table in
+** order: a quarter more of its time for the table): the table comes
+** nearly in order, so this is a check, then a sort of (id, index) pairs
+** and one pass that moves each form once, not a sort of the forms
+** themselves. */
+static avn_rc sort_forms(store_study *st) {
+  size_t n = st->n_forms, i = 1;
+  while (i < n && st->forms[i - 1].id < st->forms[i].id) i++;
+  if (i >= n) return AVN_OK;
+  avn_rc rc = AVN_E_NOMEM;
+  form_key *k = avn_malloc(n * sizeof *k);
+  store_form *sorted = avn_malloc(n * sizeof *sorted);
+  if (!k || !sorted) goto cleanup;
+  for (i = 0; i < n; i++) k[i] = (form_key){st->forms[i].id, i};
+  qsort(k, n, sizeof *k, form_key_cmp_id);
+  for (i = 0; i < n; i++) sorted[i] = st->forms[k[i].at];
+  avn_free(st->forms);
+  st->forms = sorted;
+  sorted = NULL;
+  rc = AVN_OK;
+cleanup:
+  avn_free(k);
+  avn_free(sorted);
+  return rc;
+}
+
 /* A form's index by its id, (size_t)-1 when it is not in the snapshot. */
 static size_t form_index_of(const load_ctx *c, int64_t id) {
   const store_study *st = c->st;
@@ -386,10 +423,11 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
        " FROM event ev JOIN patient p ON p.id = ev.patient_id%s",
        "SELECT ev.patient_id, ev.kind, ev.name, ev.visit, ev.side, ev.planned, ev.earliest, ev.latest, ev.actual"
        " FROM event ev", NULL, event_cb},
+      /* in any order: sorted by id below (sort_forms) */
       {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled, f.instance"
-       " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id",
+       " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s",
        "SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled, f.instance"
-       " FROM form f WHERE f.void_reason IS NULL ORDER BY f.id", NULL, form_cb},
+       " FROM form f WHERE f.void_reason IS NULL", NULL, form_cb},
       /* values in any order: value_cb finds the form by binary search */
       {"SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
        " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s",
@@ -405,7 +443,11 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
   };
   for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++) {
     if (limit && parts[i].typed == event_cb) continue;   /* chunks (the analysis dataset) need no schedule */
-    if (parts[i].typed == value_cb) map_forms(&c);
+    if (parts[i].typed == value_cb) {
+      rc = sort_forms(c.st);
+      if (rc) break;
+      map_forms(&c);
+    }
     if (where[0]) snprintf(sql, sizeof sql, parts[i].sql, where);
     else snprintf(sql, sizeof sql, "%s", parts[i].all);
     rc = parts[i].typed ? store_q_typed(s, sql, pp, np, parts[i].typed, &c, e)
