@@ -42,6 +42,9 @@
 **     failure is reported by that next statement, so the transaction still
 **     fails as a whole and nothing unacknowledged is kept.
 **
+** Reads: the bulk readers (exec_typed) stream by COPY (SELECT ...) TO
+** STDOUT, each line split in place by pg_copy.c (see pg_copy_out).
+**
 ** Ownership: db_pg_open returns a connection the caller ends with
 ** ops->close; results are cleared here before exec returns, so the row
 ** callback's columns are borrowed for the call only.

@@ -1,10 +1,16 @@
 /*
 ** store_read.c: store_load, the snapshot reader (see store.h).
 **
-** Six queries whatever the study's size: patients, hips, events, forms,
-** item values and the screening log. Rows are matched to their parents by
-** binary search on the parent's id (every query is ordered), so loading is
-** O(n log n) in rows with no per-row round trip.
+** A fixed number of queries whatever the study's size: patients, hips,
+** events, forms, item values, adjudications and the screening log. Rows are
+** matched to their parents by binary search on the parent's id (patients
+** come in id order; forms are put in id order, then found by an id map),
+** so loading is O(n log n) in rows with no per-row round trip. The big
+** tables come as typed rows (store_q_typed), streamed by COPY on
+** PostgreSQL. Ownership: the snapshot owns everything in it; the strings
+** of patients, hips, events, forms and values are in st->strings (a
+** GStringChunk), the rest avn_malloc'd one by one; store_study_free frees
+** all.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +30,8 @@ typedef struct {
   size_t n_creators;
   size_t last_form;          /* value_cb's last form, an index into st->forms */
   uint32_t *form_at;         /* form_at[id - forms[0].id]: the form's index, or UINT32_MAX; NULL: search */
+  inst_value *pending;       /* values of form pending_form not yet in it (flush_values) */
+  size_t n_pending, cap_pending, pending_form;
 } load_ctx;
 
 static char *dup_or_null(const char *s) { return s ? avn_strdup(s) : NULL; }
@@ -248,6 +256,23 @@ static void map_forms(load_ctx *c) {
   for (size_t i = 0; i < st->n_forms; i++) c->form_at[st->forms[i].id - st->forms[0].id] = (uint32_t)i;
 }
 
+/* A form's values collect in c->pending while they come in a run and move
+** to the form in one array of their exact number when the run ends: one
+** allocation a form, not a doubling array's three and its unused half (at
+** 3 M forms, most of a gigabyte). A form whose values come in two runs
+** (a value updated since) gets the second appended. */
+static avn_rc flush_values(load_ctx *c) {
+  if (!c->n_pending) return AVN_OK;
+  store_form *f = &c->st->forms[c->pending_form];
+  inst_value *v = avn_reallocarray(f->values, f->n_values + c->n_pending, sizeof *v);
+  if (!v) return AVN_E_NOMEM;
+  memcpy(v + f->n_values, c->pending, c->n_pending * sizeof *v);
+  f->values = v;
+  f->n_values += c->n_pending;
+  c->n_pending = 0;
+  return AVN_OK;
+}
+
 static int value_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
   int64_t id = db_int64(r, 0);
@@ -263,10 +288,19 @@ static int value_cb(void *ctx, const db_row *r) {
   if (!item) return 0;
   bool has_num = !db_null(r, 3);
   double num = has_num ? db_double(r, 3) : 0;
-  GROW(f->values, f->n_values);
+  if (fi != c->pending_form) {
+    c->rc = flush_values(c);
+    if (c->rc) return 1;
+    c->pending_form = fi;
+  }
+  if (avn_grow((void **)&c->pending, &c->cap_pending, c->n_pending, sizeof *c->pending)) {
+    c->rc = AVN_E_NOMEM;
+    return 1;
+  }
   char *text = keep(c, stored ? stored : "");
   avn_err e2;
-  inst_value *iv = &f->values[f->n_values];
+  inst_value *iv = &c->pending[c->n_pending];
+  memset(iv, 0, sizeof *iv);
   /* Stored values were validated on entry; re-parsing restores the typed
   ** value. A definition that has since narrowed a range still loads: the
   ** value is kept as text and flagged by avn check, not dropped. */
@@ -278,7 +312,7 @@ static int value_cb(void *ctx, const db_row *r) {
     if (!iv->item) return 0;   /* its text stays in the chunk, unused */
   }
   iv->text = text;
-  f->n_values++;
+  c->n_pending++;
   return 0;
 }
 
@@ -453,6 +487,7 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
     rc = parts[i].typed ? store_q_typed(s, sql, pp, np, parts[i].typed, &c, e)
                         : store_q(s, sql, pp, np, parts[i].fn, &c, e);
     if (!rc) rc = c.rc;
+    if (!rc && parts[i].typed == value_cb) rc = flush_values(&c);
   }
   /* Schedule order, sorted here rather than by the server (at 1.5 M
   ** events a third of its time for the table): sorting costs the client
@@ -480,6 +515,7 @@ done:
   c.st = NULL;
 cleanup:
   avn_free(c.form_at);
+  avn_free(c.pending);
   for (size_t i = 0; i < 2 * c.n_creators; i++) avn_free(c.creators[i]);
   avn_free(c.creators);
   if (rc == AVN_E_NOMEM) avn_fail(e, rc, "study", NULL, "out of memory loading the study");
@@ -590,11 +626,14 @@ void store_study_free(store_study *st) {
 /* --- lookups on a snapshot ---------------------------------------------- */
 
 /* The key up to the instance: (patient, visit, instrument, side). */
+/* The snapshot's visits and instruments are stored once (keep_one): the
+** same pointer is the same string, the usual case when the index is
+** sorted. */
 static int form_group_cmp(size_t pa, const char *va, const char *ia, int sa, const store_form *b) {
   if (pa != b->patient) return pa < b->patient ? -1 : 1;
-  int c = strcmp(va, b->visit);
+  int c = va == b->visit ? 0 : strcmp(va, b->visit);
   if (c) return c;
-  c = strcmp(ia, b->instrument);
+  c = ia == b->instrument ? 0 : strcmp(ia, b->instrument);
   if (c) return c;
   if (sa != b->side) return sa < b->side ? -1 : 1;
   return 0;
