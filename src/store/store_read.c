@@ -32,6 +32,7 @@ typedef struct {
   uint32_t *form_at;         /* form_at[id - forms[0].id]: the form's index, or UINT32_MAX; NULL: search */
   inst_value *pending;       /* values of form pending_form not yet in it (flush_values) */
   size_t n_pending, cap_pending, pending_form;
+  unsigned char *doubled;    /* a bit a form: its values array doubles (flush_values) */
 } load_ctx;
 
 static char *dup_or_null(const char *s) { return s ? avn_strdup(s) : NULL; }
@@ -256,19 +257,36 @@ static void map_forms(load_ctx *c) {
   for (size_t i = 0; i < st->n_forms; i++) c->form_at[st->forms[i].id - st->forms[0].id] = (uint32_t)i;
 }
 
+static size_t pow2_at_least(size_t n) {
+  size_t k = 4;
+  while (k < n) k *= 2;
+  return k;
+}
+
 /* A form's values collect in c->pending while they come in a run and move
 ** to the form in one array of their exact number when the run ends: one
 ** allocation a form, not a doubling array's three and its unused half (at
-** 3 M forms, most of a gigabyte). A form whose values come in two runs
-** (a value updated since) gets the second appended. */
+** 3 M forms, most of a gigabyte), where a form's values come together (a
+** study saved form by form). Where they do not (a table whose rows were
+** copied or updated in another order: a form's values in many runs), the
+** form's array doubles from its second run on (c->doubled marks it), so
+** appending stays O(1) amortised. */
 static avn_rc flush_values(load_ctx *c) {
   if (!c->n_pending) return AVN_OK;
-  store_form *f = &c->st->forms[c->pending_form];
-  inst_value *v = avn_reallocarray(f->values, f->n_values + c->n_pending, sizeof *v);
-  if (!v) return AVN_E_NOMEM;
-  memcpy(v + f->n_values, c->pending, c->n_pending * sizeof *v);
-  f->values = v;
-  f->n_values += c->n_pending;
+  size_t fi = c->pending_form;
+  store_form *f = &c->st->forms[fi];
+  size_t need = f->n_values + c->n_pending;
+  bool doubled = c->doubled[fi / 8] & (1u << (fi % 8));
+  size_t cap = doubled ? pow2_at_least(f->n_values) : f->n_values;
+  if (need > cap) {
+    size_t want = f->n_values ? pow2_at_least(need) : need;
+    inst_value *v = avn_reallocarray(f->values, want, sizeof *v);
+    if (!v) return AVN_E_NOMEM;
+    f->values = v;
+    if (f->n_values) c->doubled[fi / 8] |= (unsigned char)(1u << (fi % 8));
+  }
+  memcpy(f->values + f->n_values, c->pending, c->n_pending * sizeof *f->values);
+  f->n_values = need;
   c->n_pending = 0;
   return AVN_OK;
 }
@@ -479,6 +497,7 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
     if (limit && parts[i].typed == event_cb) continue;   /* chunks (the analysis dataset) need no schedule */
     if (parts[i].typed == value_cb) {
       rc = sort_forms(c.st);
+      if (!rc && !(c.doubled = avn_calloc(c.st->n_forms / 8 + 1, 1))) rc = AVN_E_NOMEM;
       if (rc) break;
       map_forms(&c);
     }
@@ -516,6 +535,7 @@ done:
 cleanup:
   avn_free(c.form_at);
   avn_free(c.pending);
+  avn_free(c.doubled);
   for (size_t i = 0; i < 2 * c.n_creators; i++) avn_free(c.creators[i]);
   avn_free(c.creators);
   if (rc == AVN_E_NOMEM) avn_fail(e, rc, "study", NULL, "out of memory loading the study");
