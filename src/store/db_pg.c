@@ -438,10 +438,11 @@ static avn_rc pg_copy_out(pg_conn *c, const char *sql, const char *const *params
   r = NULL;
   pg_copy_row x;
   db_row w = {&pg_copy_row_ops, &x};
+  int len;
   for (;;) {
     char *line = NULL;
-    int len = PQgetCopyData(c->pg, &line, 0);
-    if (len < 0) break;   /* -1: the end; -2: an error, in the result below */
+    len = PQgetCopyData(c->pg, &line, 0);
+    if (len < 0) break;   /* -1: the end (the server's error, if any, in the result below); -2: lost */
     if (!stopped) {
       x.n = pg_copy_split(line, (size_t)len, x.cols, 64);
       if (x.n < 0) x.n = 64;
@@ -451,6 +452,7 @@ static avn_rc pg_copy_out(pg_conn *c, const char *sql, const char *const *params
   }
   for (PGresult *rr; (rr = PQgetResult(c->pg)) != NULL; PQclear(rr))
     if (PQresultStatus(rr) != PGRES_COMMAND_OK && !rc) rc = pg_fail(c, rr, e, "query");
+  if (len == -2 && !rc) rc = pg_fail(c, NULL, e, "query");   /* never a part of the rows as if all */
 cleanup:
   PQclear(r);
   avn_buf_free(&lit);
