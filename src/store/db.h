@@ -11,7 +11,9 @@
 ** Values travel as text (NULL for SQL NULL): avn stores typed values, but
 ** parsing and formatting them is the store's job, once, not the backend's.
 ** The bulk readers take typed rows instead (exec_typed), so a number the
-** backend keeps as a number reaches them without a round trip through text.
+** backend keeps as a number reaches them without a round trip through text
+** (SQLite), and a backend may stream them its fastest way (PostgreSQL:
+** COPY ... TO STDOUT, parameters inlined as literals).
 */
 #ifndef AVN_STORE_DB_H
 #define AVN_STORE_DB_H

@@ -42,6 +42,9 @@
 **     failure is reported by that next statement, so the transaction still
 **     fails as a whole and nothing unacknowledged is kept.
 **
+** Reads: the bulk readers (exec_typed) stream by COPY (SELECT ...) TO
+** STDOUT, each line split in place by pg_copy.c (see pg_copy_out).
+**
 ** Ownership: db_pg_open returns a connection the caller ends with
 ** ops->close; results are cleared here before exec returns, so the row
 ** callback's columns are borrowed for the call only.
@@ -57,6 +60,7 @@
 
 #include "core/buf.h"
 #include "core/mem.h"
+#include "store/pg_copy.h"
 
 /* The advisory lock's key: avn's application id ("avn1"), one per database. */
 #define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(1635151409)"
@@ -232,30 +236,6 @@ static void pg_reconnect(pg_conn *c) {
   }
 }
 
-/* Typed access to a row of a text result (db.h's db_row): libpq gives
-** text, so the accessors parse it; impl is the pg_row below. */
-typedef struct pg_row {
-  PGresult *r;
-  int i;
-} pg_row;
-static int pgr_null(const db_row *w, int j) {
-  const pg_row *x = w->impl;
-  return PQgetisnull(x->r, x->i, j);
-}
-static const char *pgr_text(const db_row *w, int j) {
-  const pg_row *x = w->impl;
-  return PQgetisnull(x->r, x->i, j) ? NULL : PQgetvalue(x->r, x->i, j);
-}
-static int64_t pgr_int64(const db_row *w, int j) {
-  const char *t = pgr_text(w, j);
-  return t ? strtoll(t, NULL, 10) : 0;
-}
-static double pgr_dbl(const db_row *w, int j) {
-  const char *t = pgr_text(w, j);
-  return t ? strtod(t, NULL) : 0.0;
-}
-static const db_row_ops pg_row_ops = {pgr_null, pgr_int64, pgr_dbl, pgr_text};
-
 static bool pg_cached(const pg_conn *c, const char *sql, char name[32]) {
   unsigned long h = pg_hash(sql);
   for (size_t i = 0; i < c->n_cache; i++)
@@ -357,31 +337,126 @@ static avn_rc pg_flush(pg_conn *c, PGresult **last, avn_err *e) {
   return rc;
 }
 
-/* A query whose rows may be many (a whole study's values): libpq's
-** single-row mode hands them over as they arrive, so memory is one row's,
-** not the result's (a 100,000-patient study's values are gigabytes of
-** text). Rows after the callback stops are read and dropped. */
-static avn_rc pg_stream(pg_conn *c, const char *name, const avn_buf *q, const char *const *params, size_t n,
-                        db_typed_fn tfn, void *ctx, avn_err *e) {
+/* The bulk readers' rows (exec_typed: a whole study's patients, forms and
+** values) come by COPY (SELECT ...) TO STDOUT, text format: the server
+** writes rows as fast as it makes them and the client splits each line in
+** place (pg_copy.c) while the next ones arrive, one buffer per row and no
+** result object; single-row mode made a PGresult per row (most of the
+** client's time at 27 M values) and a whole result holds gigabytes. COPY
+** takes no parameters: each '?' becomes its value as a quoted literal
+** (PQescapeLiteral), untyped as a parameter is, so the server types it from
+** its context alike. Columns read as text (what PQgetvalue gives) and are
+** parsed in the accessors. Rows after the callback stops are read and
+** dropped. */
+typedef struct pg_copy_row {
+  char *cols[64];
+  int n;
+} pg_copy_row;
+static int pgc_null(const db_row *w, int j) {
+  const pg_copy_row *x = w->impl;
+  return j >= x->n || !x->cols[j];
+}
+static const char *pgc_text(const db_row *w, int j) {
+  const pg_copy_row *x = w->impl;
+  return j < x->n ? x->cols[j] : NULL;
+}
+/* An id is digits (int8out): read here, strtoll for anything else (a sign,
+** more than 18 digits, a number with a point) as before; ids are most of
+** the numbers a load reads (27 M form ids at 100,000 patients). */
+static int64_t pgc_int64(const db_row *w, int j) {
+  const char *t = pgc_text(w, j);
+  if (!t) return 0;
+  int64_t v = 0;
+  int k = 0;
+  for (; k < 18 && t[k] >= '0' && t[k] <= '9'; k++) v = v * 10 + (t[k] - '0');
+  return k > 0 && t[k] == '\0' ? v : strtoll(t, NULL, 10);
+}
+static double pgc_dbl(const db_row *w, int j) {
+  const char *t = pgc_text(w, j);
+  return t ? strtod(t, NULL) : 0.0;
+}
+static const db_row_ops pg_copy_row_ops = {pgc_null, pgc_int64, pgc_dbl, pgc_text};
+
+/* sql (the store's dialect) with each '?' or '?NNN' replaced by its
+** parameter as a literal (NULL for a null), quoted names and literals kept
+** as they are; pg_sql then rewrites the rest. */
+static avn_rc pg_inline(pg_conn *c, const char *sql, const char *const *params, size_t n, avn_buf *out) {
+  avn_rc rc = AVN_OK;
+  size_t next = 0;
+  for (const char *p = sql; !rc && *p;) {
+    if (*p == '\'' || *p == '"') {   /* verbatim, as pg_sql reads it */
+      char q = *p;
+      const char *s = p++;
+      while (*p && !(*p == q && p[1] != q)) p += *p == q ? 2 : 1;
+      if (*p) p++;
+      rc = avn_buf_append(out, s, (size_t)(p - s));
+      continue;
+    }
+    if (*p != '?') {
+      rc = avn_buf_append(out, p++, 1);
+      continue;
+    }
+    size_t k = next++;
+    if (isdigit((unsigned char)p[1])) {   /* ?NNN: parameter NNN */
+      char *end = NULL;
+      k = (size_t)strtoul(p + 1, &end, 10) - 1;
+      p = end;
+    } else {
+      p++;
+    }
+    if (k >= n || !params[k]) {
+      rc = avn_buf_puts(out, "NULL");
+      continue;
+    }
+    char *lit = PQescapeLiteral(c->pg, params[k], strlen(params[k]));
+    if (!lit) return AVN_E_NOMEM;
+    rc = avn_buf_puts(out, lit);
+    PQfreemem(lit);
+  }
+  return rc;
+}
+
+static avn_rc pg_copy_out(pg_conn *c, const char *sql, const char *const *params, size_t n, db_typed_fn tfn,
+                          void *ctx, avn_err *e) {
+  avn_buf lit, q;
+  PGresult *r = NULL;
   avn_rc rc = AVN_OK;
   bool stopped = false;
-  int ok = name[0] ? PQsendQueryPrepared(c->pg, name, (int)n, params, NULL, NULL, 0)
-                   : PQsendQueryParams(c->pg, avn_buf_str(q), (int)n, NULL, params, NULL, NULL, 0);
-  if (!ok) return pg_fail(c, NULL, e, "query");
-  PQsetSingleRowMode(c->pg);
-  for (;;) {
-    PGresult *r = PQgetResult(c->pg);
-    if (!r) break;
-    ExecStatusType st = PQresultStatus(r);
-    if (st == PGRES_SINGLE_TUPLE && !stopped && !rc) {
-      pg_row x = {r, 0};
-      db_row w = {&pg_row_ops, &x};
-      stopped = tfn(ctx, &w) != 0;
-    } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && !rc) {
-      rc = pg_fail(c, r, e, "query");
-    }
-    PQclear(r);
+  avn_buf_init(&lit, (size_t)1 << 24);
+  avn_buf_init(&q, (size_t)1 << 24);
+  rc = avn_buf_puts(&q, "COPY (");
+  if (!rc) rc = pg_inline(c, sql, params, n, &lit);
+  if (!rc) rc = pg_sql(avn_buf_str(&lit), &q);
+  if (!rc) rc = avn_buf_puts(&q, ") TO STDOUT");
+  if (rc) goto cleanup;
+  r = PQexec(c->pg, avn_buf_str(&q));
+  if (PQresultStatus(r) != PGRES_COPY_OUT) {
+    rc = pg_fail(c, r, e, "query");
+    goto cleanup;
   }
+  PQclear(r);
+  r = NULL;
+  pg_copy_row x;
+  db_row w = {&pg_copy_row_ops, &x};
+  int len;
+  for (;;) {
+    char *line = NULL;
+    len = PQgetCopyData(c->pg, &line, 0);
+    if (len < 0) break;   /* -1: the end (the server's error, if any, in the result below); -2: lost */
+    if (!stopped) {
+      x.n = pg_copy_split(line, (size_t)len, x.cols, 64);
+      if (x.n < 0) x.n = 64;
+      stopped = tfn(ctx, &w) != 0;
+    }
+    PQfreemem(line);
+  }
+  for (PGresult *rr; (rr = PQgetResult(c->pg)) != NULL; PQclear(rr))
+    if (PQresultStatus(rr) != PGRES_COMMAND_OK && !rc) rc = pg_fail(c, rr, e, "query");
+  if (len == -2 && !rc) rc = pg_fail(c, NULL, e, "query");   /* never a part of the rows as if all */
+cleanup:
+  PQclear(r);
+  avn_buf_free(&lit);
+  avn_buf_free(&q);
   return rc;
 }
 
@@ -397,6 +472,11 @@ static avn_rc pg_run(db_conn *base, const char *sql, const char *const *params, 
   char name[32];
   avn_buf_init(&q, (size_t)1 << 24);
   pg_reconnect(c);
+  if (tfn) {   /* the bulk readers: after what is queued, by COPY */
+    rc = pg_flush(c, NULL, e);
+    if (!rc) rc = pg_copy_out(c, sql, params, n, tfn, ctx, e);
+    goto cleanup;
+  }
   if (PQpipelineStatus(c->pg) == PQ_PIPELINE_ON) {
     rc = pg_send(c, sql, params, n, e);
     avn_rc frc = pg_flush(c, &r, e);
@@ -405,10 +485,6 @@ static avn_rc pg_run(db_conn *base, const char *sql, const char *const *params, 
   } else {
     rc = pg_prepared(c, sql, &q, name, e);
     if (rc) goto cleanup;
-    if (tfn) {   /* the bulk readers: rows streamed, never the whole result in memory */
-      rc = pg_stream(c, name, &q, params, n, tfn, ctx, e);
-      goto cleanup;
-    }
     r = name[0] ? PQexecPrepared(c->pg, name, (int)n, params, NULL, NULL, 0)
                 : PQexecParams(c->pg, avn_buf_str(&q), (int)n, NULL, params, NULL, NULL, 0);
   }
@@ -417,17 +493,10 @@ static avn_rc pg_run(db_conn *base, const char *sql, const char *const *params, 
     rc = pg_fail(c, r, e, "query");
     goto cleanup;
   }
-  if (st == PGRES_TUPLES_OK && (fn || tfn)) {
+  if (st == PGRES_TUPLES_OK && fn) {
     int nr = PQntuples(r), nc = PQnfields(r);
-    pg_row x = {r, 0};
-    db_row w = {&pg_row_ops, &x};
     if (nc > 64) nc = 64;
     for (int i = 0; i < nr; i++) {
-      if (tfn) {
-        x.i = i;
-        if (tfn(ctx, &w)) break;
-        continue;
-      }
       for (int j = 0; j < nc; j++) cols[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
       if (fn(ctx, nc, cols)) break;
     }

@@ -386,6 +386,8 @@ typedef struct store_study {
                                 form_first[p + 1]), so a lookup searches one patient's; NULL: the whole index */
   store_ack *acks;           size_t n_acks;   /* sorted by finding (strcmp); whole-study loads only */
   store_adjudication *adjudications; size_t n_adjudications;   /* sorted (store_find_adjudication) */
+  struct _GStringChunk *strings;   /* glib's: the strings of the patients, hips, events, forms and
+                                      values above (not of screenings, acks, adjudications) */
 } store_study;
 
 /* Loads the whole study, or one patient (patient != NULL; AVN_E_NOTFOUND if

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "core/mem.h"
 #include "core/text.h"
 #include "store/store_int.h"
@@ -176,9 +178,9 @@ static inst_value *slot(store_form *f, const char *item) {
   return NULL;
 }
 
-/* Sets the item in the form to the parsed value (text owned), adding it
-** when the form had it blank. */
-static avn_rc set_value(store_form *f, const inst_value *v, const char *text) {
+/* Sets the item in the form to the parsed value (its text a copy in the
+** snapshot's strings), adding it when the form had it blank. */
+static avn_rc set_value(store_study *st, store_form *f, const inst_value *v, const char *text) {
   inst_value *x = slot(f, v->item);
   if (!x) {
     inst_value *g = avn_reallocarray(f->values, f->n_values + 1, sizeof *f->values);
@@ -187,9 +189,7 @@ static avn_rc set_value(store_form *f, const inst_value *v, const char *text) {
     x = &f->values[f->n_values++];
     x->text = NULL;
   }
-  char *t = avn_strdup(text);
-  if (!t) return AVN_E_NOMEM;
-  avn_free((char *)x->text);
+  const char *t = g_string_chunk_insert(st->strings, text);
   *x = *v;
   x->text = t;
   return AVN_OK;
@@ -202,8 +202,8 @@ static avn_rc settle_item(store_study *st, store_form *f1, store_form *f2, const
   inst_value v;
   if (a && inst_parse_value(f1->def, item, a->value, &v, NULL) == AVN_OK) {
     out->adjudicated++;
-    avn_rc rc = set_value(f1, &v, a->value);
-    return rc ? rc : set_value(f2, &v, a->value);
+    avn_rc rc = set_value(st, f1, &v, a->value);
+    return rc ? rc : set_value(st, f2, &v, a->value);
   }
   out->unresolved++;
   inst_value *x1 = slot(f1, item), *x2 = slot(f2, item);

@@ -17,7 +17,7 @@
 **
 ** Costs: the target's bulk insert (db.h: COPY on PostgreSQL, one prepared
 ** INSERT reused on SQLite), inside one transaction. Each source table is
-** read as a stream (db.h exec_typed: libpq's single-row mode, SQLite's
+** read as a stream (db.h exec_typed: COPY ... TO STDOUT on PostgreSQL, SQLite's
 ** steps), each row handed to the bulk insert as it arrives, so memory is
 ** one row plus the bulk insert's buffer at any size of study.
 */

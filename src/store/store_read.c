@@ -1,14 +1,22 @@
 /*
 ** store_read.c: store_load, the snapshot reader (see store.h).
 **
-** Six queries whatever the study's size: patients, hips, events, forms,
-** item values and the screening log. Rows are matched to their parents by
-** binary search on the parent's id (every query is ordered), so loading is
-** O(n log n) in rows with no per-row round trip.
+** A fixed number of queries whatever the study's size: patients, hips,
+** events, forms, item values, adjudications and the screening log. Rows are
+** matched to their parents by binary search on the parent's id (patients
+** come in id order; forms are put in id order, then found by an id map),
+** so loading is O(n log n) in rows with no per-row round trip. The big
+** tables come as typed rows (store_q_typed), streamed by COPY on
+** PostgreSQL. Ownership: the snapshot owns everything in it; the strings
+** of patients, hips, events, forms and values are in st->strings (a
+** GStringChunk), the rest avn_malloc'd one by one; store_study_free frees
+** all.
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <glib.h>
 
 #include "core/mem.h"
 #include "store/store_int.h"
@@ -21,9 +29,24 @@ typedef struct {
   char **creators;           /* audit "create" rows: record, user, record, user ... sorted by record */
   size_t n_creators;
   size_t last_form;          /* value_cb's last form, an index into st->forms */
+  uint32_t *form_at;         /* form_at[id - forms[0].id]: the form's index, or UINT32_MAX; NULL: search */
+  inst_value *pending;       /* values of form pending_form not yet in it (flush_values) */
+  size_t n_pending, cap_pending, pending_form;
+  unsigned char *doubled;    /* a bit a form: its values array doubles (flush_values) */
 } load_ctx;
 
 static char *dup_or_null(const char *s) { return s ? avn_strdup(s) : NULL; }
+
+/* The strings of the snapshot's patients, hips, events, forms and values
+** live in its GStringChunk (st->strings), freed with it at once: millions
+** of small strings without a malloc and a free each. keep() copies one;
+** keep_one() stores a string once however often it comes (a visit's or an
+** instrument's name, a status: a handful of distinct strings over millions
+** of forms). glib aborts when memory runs out, as the frame's tables do. */
+static char *keep(load_ctx *c, const char *s) { return s ? g_string_chunk_insert(c->st->strings, s) : NULL; }
+static char *keep_one(load_ctx *c, const char *s) {
+  return s ? g_string_chunk_insert_const(c->st->strings, s) : NULL;
+}
 
 static int side_of(const char *s) {
   if (!s || !*s) return SIDE_PATIENT;
@@ -63,78 +86,92 @@ static size_t find_form(const store_study *st, int64_t id) {
     memset(&(arr)[(n)], 0, sizeof *(arr));                             \
   } while (0)
 
-static int patient_cb(void *ctx, int n, const char *const *v) {
+/* The snapshot's tables come as typed rows (store_q_typed): ids as
+** numbers, streamed on PostgreSQL (COPY), never a whole result in memory. */
+static int patient_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
   store_study *st = c->st;
-  (void)n;
   GROW(st->patients, st->n_patients);
   store_patient *p = &st->patients[st->n_patients++];
-  p->id = strtoll(v[0], NULL, 10);
-  p->code = dup_or_null(v[1]);
-  p->site = dup_or_null(v[2]);
-  p->sex = dup_or_null(v[3]);
-  p->status = dup_or_null(v[4]);
-  p->screening = dup_or_null(v[5]);
-  avn_date_parse(v[6], &p->enrolled);
-  p->has_birth = v[7] && avn_date_parse(v[7], &p->birth) == AVN_OK;
-  p->withdrawn = v[8] && avn_date_parse(v[8], &p->withdrawn_on) == AVN_OK;
-  p->withdraw_reason = dup_or_null(v[9]);
-  if ((v[9] && !p->withdraw_reason) || !p->code || !p->site || !p->sex || !p->status || !p->screening) c->rc = AVN_E_NOMEM;
-  return c->rc != AVN_OK;
-}
-
-static int hip_cb(void *ctx, int n, const char *const *v) {
-  load_ctx *c = ctx;
-  (void)n;
-  size_t pi = find_patient(c->st, strtoll(v[0], NULL, 10));
-  if (pi == (size_t)-1) return 0;
-  int side = side_of(v[1]);
-  c->st->patients[pi].hip[side] = true;
-  c->st->patients[pi].hip_stage[side] = dup_or_null(v[2]);
+  const char *reason = db_text(r, 9), *birth = db_text(r, 7), *withdrawn = db_text(r, 8);
+  p->id = db_int64(r, 0);
+  p->code = keep(c, db_text(r, 1));
+  p->site = keep_one(c, db_text(r, 2));
+  p->sex = keep_one(c, db_text(r, 3));
+  p->status = keep_one(c, db_text(r, 4));
+  p->screening = keep(c, db_text(r, 5));
+  avn_date_parse(db_text(r, 6), &p->enrolled);
+  p->has_birth = birth && avn_date_parse(birth, &p->birth) == AVN_OK;
+  p->withdrawn = withdrawn && avn_date_parse(withdrawn, &p->withdrawn_on) == AVN_OK;
+  p->withdraw_reason = keep(c, reason);
   return 0;
 }
 
-static int event_cb(void *ctx, int n, const char *const *v) {
+static int hip_cb(void *ctx, const db_row *r) {
+  load_ctx *c = ctx;
+  size_t pi = find_patient(c->st, db_int64(r, 0));
+  if (pi == (size_t)-1) return 0;
+  int side = side_of(db_text(r, 1));
+  const char *stage = db_text(r, 2);
+  c->st->patients[pi].hip[side] = true;
+  c->st->patients[pi].hip_stage[side] = keep_one(c, stage);
+  return 0;
+}
+
+static int event_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
   store_study *st = c->st;
-  (void)n;
-  size_t pi = find_patient(st, strtoll(v[0], NULL, 10));
+  size_t pi = find_patient(st, db_int64(r, 0));
   if (pi == (size_t)-1) return 0;
   GROW(st->events, st->n_events);
   store_event *ev = &st->events[st->n_events++];
+  const char *actual = db_text(r, 8);
   ev->patient = pi;
-  ev->kind = dup_or_null(v[1]);
-  ev->name = dup_or_null(v[2]);
-  ev->visit = dup_or_null(v[3]);
-  ev->side = side_of(v[4]);
-  avn_date_parse(v[5], &ev->planned);
-  avn_date_parse(v[6], &ev->earliest);
-  avn_date_parse(v[7], &ev->latest);
-  ev->has_actual = v[8] && avn_date_parse(v[8], &ev->actual) == AVN_OK;
-  if (!ev->kind || !ev->name || !ev->visit) c->rc = AVN_E_NOMEM;
-  return c->rc != AVN_OK;
+  ev->kind = keep_one(c, db_text(r, 1));
+  ev->name = keep_one(c, db_text(r, 2));
+  ev->visit = keep_one(c, db_text(r, 3));
+  ev->side = side_of(db_text(r, 4));
+  avn_date_parse(db_text(r, 5), &ev->planned);
+  avn_date_parse(db_text(r, 6), &ev->earliest);
+  avn_date_parse(db_text(r, 7), &ev->latest);
+  ev->has_actual = actual && avn_date_parse(actual, &ev->actual) == AVN_OK;
+  return 0;
 }
 
-static int form_cb(void *ctx, int n, const char *const *v) {
+/* A patient's events in schedule order: by planned date, visits before
+** procedures before MRIs on a day, the patient's before the left hip's
+** before the right's ('' < left < right), then by name (an event is unique
+** by patient, kind, name and side, so this is a total order). */
+static int kind_rank(const char *kind) { return !strcmp(kind, "visit") ? 0 : !strcmp(kind, "procedure") ? 1 : 2; }
+static int event_cmp(const void *x, const void *y) {
+  const store_event *a = x, *b = y;
+  if (a->patient != b->patient) return a->patient < b->patient ? -1 : 1;
+  if (a->planned != b->planned) return a->planned < b->planned ? -1 : 1;
+  int ka = kind_rank(a->kind), kb = kind_rank(b->kind);
+  if (ka != kb) return ka - kb;
+  if (a->side != b->side) return a->side - b->side;
+  return strcmp(a->name, b->name);
+}
+
+static int form_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
   store_study *st = c->st;
-  (void)n;
-  size_t pi = find_patient(st, strtoll(v[1], NULL, 10));
+  size_t pi = find_patient(st, db_int64(r, 1));
   if (pi == (size_t)-1) return 0;
   GROW(st->forms, st->n_forms);
   store_form *f = &st->forms[st->n_forms++];
-  f->id = strtoll(v[0], NULL, 10);
+  const char *instrument = db_text(r, 3), *instance = db_text(r, 8);
+  f->id = db_int64(r, 0);
   f->patient = pi;
-  f->visit = dup_or_null(v[2]);
-  f->instrument = dup_or_null(v[3]);
-  f->side = side_of(v[4]);
-  f->entry = (int)strtol(v[5], NULL, 10);
-  f->status = dup_or_null(v[6]);
-  f->unscheduled = v[7] && v[7][0] == '1';
-  f->instance = avn_strdup(v[8] ? v[8] : "");
-  f->def = inst_find(v[3]);
-  if (!f->visit || !f->instrument || !f->status || !f->instance) c->rc = AVN_E_NOMEM;
-  return c->rc != AVN_OK;
+  f->visit = keep_one(c, db_text(r, 2));
+  f->instrument = keep_one(c, instrument);
+  f->side = side_of(db_text(r, 4));
+  f->entry = (int)db_int64(r, 5);
+  f->status = keep_one(c, db_text(r, 6));
+  f->unscheduled = !db_null(r, 7) && db_int64(r, 7) == 1;
+  f->instance = keep_one(c, instance ? instance : "");
+  f->def = inst_find(instrument);
+  return 0;
 }
 
 /* The typed value of a stored row without parsing its text again where the
@@ -157,12 +194,126 @@ static bool stored_value(const inst_def *d, const char *item, const char *text, 
   return false;
 }
 
+typedef struct {
+  int64_t id;
+  size_t at;
+} form_key;
+
+static int form_key_cmp_id(const void *x, const void *y) {
+  const form_key *a = x, *b = y;
+  return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The forms in id order (what the values' lookups need), sorted here
+** rather than by the server (an index scan instead of its table in
+** order: a quarter more of its time for the table): the table comes
+** nearly in order, so this is a check, then a sort of (id, index) pairs
+** and one pass that moves each form once, not a sort of the forms
+** themselves. */
+static avn_rc sort_forms(store_study *st) {
+  size_t n = st->n_forms, i = 1;
+  while (i < n && st->forms[i - 1].id < st->forms[i].id) i++;
+  if (i >= n) return AVN_OK;
+  avn_rc rc = AVN_E_NOMEM;
+  form_key *k = avn_malloc(n * sizeof *k);
+  store_form *sorted = avn_malloc(n * sizeof *sorted);
+  if (!k || !sorted) goto cleanup;
+  for (i = 0; i < n; i++) k[i] = (form_key){st->forms[i].id, i};
+  qsort(k, n, sizeof *k, form_key_cmp_id);
+  for (i = 0; i < n; i++) sorted[i] = st->forms[k[i].at];
+  avn_free(st->forms);
+  st->forms = sorted;
+  sorted = NULL;
+  rc = AVN_OK;
+cleanup:
+  avn_free(k);
+  avn_free(sorted);
+  return rc;
+}
+
+/* A form's index by its id, (size_t)-1 when it is not in the snapshot. */
+static size_t form_index_of(const load_ctx *c, int64_t id) {
+  const store_study *st = c->st;
+  if (!c->form_at) return find_form(st, id);
+  if (st->n_forms == 0 || id < st->forms[0].id || id > st->forms[st->n_forms - 1].id) return (size_t)-1;
+  uint32_t k = c->form_at[id - st->forms[0].id];
+  return k == UINT32_MAX ? (size_t)-1 : k;
+}
+
+/* The form_at map for the forms loaded (sorted by id), when their ids are
+** dense enough (a span at most 4 times their number: 16 bytes a form at
+** most): a value then finds its form in one step, not a binary search
+** through millions of forms (a cache miss each step: most of the client's
+** time for the values at 100,000 patients). Without it (ids too sparse,
+** too many forms for 32 bits, no memory) form_index_of searches. */
+static void map_forms(load_ctx *c) {
+  const store_study *st = c->st;
+  if (st->n_forms == 0 || st->n_forms >= UINT32_MAX) return;
+  uint64_t span = (uint64_t)(st->forms[st->n_forms - 1].id - st->forms[0].id) + 1;
+  if (span > 4 * (uint64_t)st->n_forms) return;
+  c->form_at = avn_malloc((size_t)span * sizeof *c->form_at);
+  if (!c->form_at) return;
+  memset(c->form_at, 0xff, (size_t)span * sizeof *c->form_at);
+  for (size_t i = 0; i < st->n_forms; i++) c->form_at[st->forms[i].id - st->forms[0].id] = (uint32_t)i;
+}
+
+static size_t pow2_at_least(size_t n) {
+  size_t k = 4;
+  while (k < n) k *= 2;
+  return k;
+}
+
+/* A form's values in item order (byte order), whatever order the backend
+** returned them in (PostgreSQL's COPY gives the table's heap order; the long
+** export and every reader expect one order on both engines). Usually
+** sorted already: checked first, sorted only when not. */
+static int value_item_cmp(const void *a, const void *b) {
+  return strcmp(((const inst_value *)a)->item, ((const inst_value *)b)->item);
+}
+static void sort_values(store_study *st) {
+  for (size_t i = 0; i < st->n_forms; i++) {
+    store_form *f = &st->forms[i];
+    size_t k = 1;
+    while (k < f->n_values && strcmp(f->values[k - 1].item, f->values[k].item) <= 0) k++;
+    if (k < f->n_values) qsort(f->values, f->n_values, sizeof *f->values, value_item_cmp);
+  }
+}
+
+/* A form's values collect in c->pending while they come in a run and move
+** to the form in one array of their exact number when the run ends: one
+** allocation a form, not a doubling array's three and its unused half (at
+** 3 M forms, most of a gigabyte), where a form's values come together (a
+** study saved form by form). Where they do not (a table whose rows were
+** copied or updated in another order: a form's values in many runs), the
+** form's array doubles from its second run on (c->doubled marks it), so
+** appending stays O(1) amortised. */
+static avn_rc flush_values(load_ctx *c) {
+  if (!c->n_pending) return AVN_OK;
+  size_t fi = c->pending_form;
+  store_form *f = &c->st->forms[fi];
+  size_t need = f->n_values + c->n_pending;
+  bool doubled = c->doubled[fi / 8] & (1u << (fi % 8));
+  size_t cap = doubled ? pow2_at_least(f->n_values) : f->n_values;
+  if (need > cap) {
+    size_t want = f->n_values ? pow2_at_least(need) : need;
+    inst_value *v = avn_reallocarray(f->values, want, sizeof *v);
+    if (!v) return AVN_E_NOMEM;
+    f->values = v;
+    if (f->n_values) c->doubled[fi / 8] |= (unsigned char)(1u << (fi % 8));
+  }
+  memcpy(f->values + f->n_values, c->pending, c->n_pending * sizeof *f->values);
+  f->n_values = need;
+  c->n_pending = 0;
+  return AVN_OK;
+}
+
 static int value_cb(void *ctx, const db_row *r) {
   load_ctx *c = ctx;
   int64_t id = db_int64(r, 0);
-  /* A form's values come together (the primary key's order): the last
-  ** form found is asked first, the search only when the form changes. */
-  size_t fi = c->last_form < c->st->n_forms && c->st->forms[c->last_form].id == id ? c->last_form : find_form(c->st, id);
+  /* A form's values come together (the table's order): the last form found
+  ** is asked first, the form_at map (or a search) only when it changes. */
+  size_t fi = c->last_form;
+  if (fi >= c->st->n_forms || c->st->forms[fi].id != id) fi = form_index_of(c, id);
   if (fi == (size_t)-1) return 0;
   c->last_form = fi;
   store_form *f = &c->st->forms[fi];
@@ -171,11 +322,19 @@ static int value_cb(void *ctx, const db_row *r) {
   if (!item) return 0;
   bool has_num = !db_null(r, 3);
   double num = has_num ? db_double(r, 3) : 0;
-  GROW(f->values, f->n_values);
-  char *text = avn_strdup(stored ? stored : "");
-  if (!text) { c->rc = AVN_E_NOMEM; return 1; }
+  if (fi != c->pending_form) {
+    c->rc = flush_values(c);
+    if (c->rc) return 1;
+    c->pending_form = fi;
+  }
+  if (avn_grow((void **)&c->pending, &c->cap_pending, c->n_pending, sizeof *c->pending)) {
+    c->rc = AVN_E_NOMEM;
+    return 1;
+  }
+  char *text = keep(c, stored ? stored : "");
   avn_err e2;
-  inst_value *iv = &f->values[f->n_values];
+  inst_value *iv = &c->pending[c->n_pending];
+  memset(iv, 0, sizeof *iv);
   /* Stored values were validated on entry; re-parsing restores the typed
   ** value. A definition that has since narrowed a range still loads: the
   ** value is kept as text and flagged by avn check, not dropped. */
@@ -184,10 +343,10 @@ static int value_cb(void *ctx, const db_row *r) {
     iv->item = it ? it->name : NULL;
     iv->missing = false;
     iv->num = num;
-    if (!iv->item) { avn_free(text); return 0; }
+    if (!iv->item) return 0;   /* its text stays in the chunk, unused */
   }
   iv->text = text;
-  f->n_values++;
+  c->n_pending++;
   return 0;
 }
 
@@ -259,28 +418,13 @@ static avn_rc form_users(load_ctx *c) {
       else hi = mid;
     }
     if (lo < c->n_creators && !strcmp(c->creators[2 * lo], rec)) {
-      f->user = avn_strdup(c->creators[2 * lo + 1]);
-      if (!f->user) return AVN_E_NOMEM;
+      f->user = keep_one(c, c->creators[2 * lo + 1]);
     }
   }
   return AVN_OK;
 }
 
 static avn_rc build_form_index(store_study *st);
-
-static int value_item_cmp(const void *a, const void *b) {
-  return strcmp(((const inst_value *)a)->item, ((const inst_value *)b)->item);
-}
-
-/* Each form's values in item order (bytes): the values query has no ORDER
-** BY (a sort of every value on the server), and PostgreSQL returns a
-** table's rows in no fixed order, so the order is made here, the same on
-** both engines (avn export --layout long writes a form's values in it). */
-static void sort_values(store_study *st) {
-  for (size_t i = 0; i < st->n_forms; i++)
-    if (st->forms[i].n_values > 1)
-      qsort(st->forms[i].values, st->forms[i].n_values, sizeof *st->forms[i].values, value_item_cmp);
-}
 
 /* where (" WHERE ..." over patient p, or "") narrowed to the site ids of
 ** sites ("" : every site) into buf. */
@@ -303,6 +447,7 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
   c.st = avn_calloc(1, sizeof *c.st);
   if (!c.st) return AVN_E_NOMEM;
   c.st->protocol = s->protocol;
+  c.st->strings = g_string_chunk_new((size_t)1 << 20);
   where = at_sites(wbuf, sizeof wbuf, where, sites);
   char sql[1024], lim[32] = "";
   if (limit) snprintf(lim, sizeof lim, " LIMIT %zu", limit);
@@ -311,7 +456,7 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
            " p.withdrawn_on, p.withdraw_reason"
            " FROM patient p JOIN site ON site.id = p.site_id JOIN screening sc ON sc.id = p.screening_id"
            "%s ORDER BY p.id%s", where, lim);
-  rc = store_q(s, sql, pp, np, patient_cb, &c, e);
+  rc = store_q_typed(s, sql, pp, np, patient_cb, &c, e);
   if (!rc) rc = c.rc;
   if (rc) goto cleanup;
   /* A limited load: the other tables take the id range of the patients read. */
@@ -328,35 +473,61 @@ static avn_rc load(store *s, const char *where, const char *const *pp, size_t np
   /* The rest of the snapshot, one query per table; "%s" takes the patient
   ** filter. Events come in schedule order, values grouped by form. A form
   ** voided as entered in error (avn void) stays in the file but is left out
-  ** of the snapshot, so of analysis, checks and the report. */
+  ** of the snapshot, so of analysis, checks and the report. The whole
+  ** study (no filter) reads each table alone (`all`): every row's patient
+  ** is loaded and a void form's values find no form (value_cb drops them),
+  ** so the joins would only cost the server (at 27 M values, most of its
+  ** time: a hash of every form, spilled to disk) and SQLite two lookups a
+  ** value. The rows and their order are the same. */
   static const struct {
-    const char *sql;
+    const char *sql, *all;
     db_row_fn fn;
     db_typed_fn typed;       /* or this, for the big tables */
   } parts[] = {
-      {"SELECT h.patient_id, h.side, h.stage FROM hip h JOIN patient p ON p.id = h.patient_id%s", hip_cb, NULL},
+      {"SELECT h.patient_id, h.side, h.stage FROM hip h JOIN patient p ON p.id = h.patient_id%s",
+       "SELECT h.patient_id, h.side, h.stage FROM hip h", NULL, hip_cb},
+      /* in any order: sorted below (event_cmp) */
       {"SELECT ev.patient_id, ev.kind, ev.name, ev.visit, ev.side, ev.planned, ev.earliest, ev.latest, ev.actual"
-       " FROM event ev JOIN patient p ON p.id = ev.patient_id%s"
-       " ORDER BY ev.patient_id, ev.planned, CASE ev.kind WHEN 'visit' THEN 0 WHEN 'procedure' THEN 1 ELSE 2 END,"
-       " ev.side", event_cb, NULL},
+       " FROM event ev JOIN patient p ON p.id = ev.patient_id%s",
+       "SELECT ev.patient_id, ev.kind, ev.name, ev.visit, ev.side, ev.planned, ev.earliest, ev.latest, ev.actual"
+       " FROM event ev", NULL, event_cb},
+      /* in any order: sorted by id below (sort_forms) */
       {"SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled, f.instance"
-       " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s ORDER BY f.id", form_cb, NULL},
-      /* values in any order: value_cb finds the form by binary search, sort_values orders them */
+       " FROM form f JOIN patient p ON p.id = f.patient_id AND f.void_reason IS NULL%s",
+       "SELECT f.id, f.patient_id, f.visit, f.instrument, f.side, f.entry, f.status, f.unscheduled, f.instance"
+       " FROM form f WHERE f.void_reason IS NULL", NULL, form_cb},
+      /* values in any order: value_cb finds the form (form_at), sort_values orders them */
       {"SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v JOIN form f ON f.id = v.form_id"
-       " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s", NULL, value_cb},
+       " AND f.void_reason IS NULL JOIN patient p ON p.id = f.patient_id%s",
+       "SELECT v.form_id, v.item, v.value_text, v.value_num FROM item_value v", NULL, value_cb},
       /* in store_find_adjudication's order: patient (id order is index
       ** order), then visit, form, side ('' < left < right), instance, item */
       {"SELECT a.patient_id, a.visit, a.instrument, a.side, a.item, a.value_text, a.reason, a.user, a.instance"
        " FROM adjudication a JOIN patient p ON p.id = a.patient_id%s"
+       " ORDER BY a.patient_id, a.visit, a.instrument, a.side, CAST(a.instance AS BLOB), a.item",
+       "SELECT a.patient_id, a.visit, a.instrument, a.side, a.item, a.value_text, a.reason, a.user, a.instance"
+       " FROM adjudication a"
        " ORDER BY a.patient_id, a.visit, a.instrument, a.side, CAST(a.instance AS BLOB), a.item", adjudication_cb, NULL},
   };
   for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++) {
-    if (limit && parts[i].fn == event_cb) continue;   /* chunks (the analysis dataset) need no schedule */
-    snprintf(sql, sizeof sql, parts[i].sql, where);
+    if (limit && parts[i].typed == event_cb) continue;   /* chunks (the analysis dataset) need no schedule */
+    if (parts[i].typed == value_cb) {
+      rc = sort_forms(c.st);
+      if (!rc && !(c.doubled = avn_calloc(c.st->n_forms / 8 + 1, 1))) rc = AVN_E_NOMEM;
+      if (rc) break;
+      map_forms(&c);
+    }
+    if (where[0]) snprintf(sql, sizeof sql, parts[i].sql, where);
+    else snprintf(sql, sizeof sql, "%s", parts[i].all);
     rc = parts[i].typed ? store_q_typed(s, sql, pp, np, parts[i].typed, &c, e)
                         : store_q(s, sql, pp, np, parts[i].fn, &c, e);
     if (!rc) rc = c.rc;
+    if (!rc && parts[i].typed == value_cb) rc = flush_values(&c);
   }
+  /* Schedule order, sorted here rather than by the server (at 1.5 M
+  ** events a third of its time for the table): sorting costs the client
+  ** less than the server, which has one core for the whole load. */
+  if (!rc && c.st->n_events > 1) qsort(c.st->events, c.st->n_events, sizeof *c.st->events, event_cmp);
   if (!rc && with_screenings) {
     snprintf(sql, sizeof sql, "SELECT sc.code, site.code, sc.screened_on, sc.eligible, sc.failed, p.code FROM"
              " screening sc JOIN site ON site.id = sc.site_id LEFT JOIN patient p ON p.screening_id = sc.id%s%s"
@@ -379,6 +550,9 @@ done:
   *out = c.st;
   c.st = NULL;
 cleanup:
+  avn_free(c.form_at);
+  avn_free(c.pending);
+  avn_free(c.doubled);
   for (size_t i = 0; i < 2 * c.n_creators; i++) avn_free(c.creators[i]);
   avn_free(c.creators);
   if (rc == AVN_E_NOMEM) avn_fail(e, rc, "study", NULL, "out of memory loading the study");
@@ -460,24 +634,11 @@ avn_rc store_count_units(store *s, size_t *patients, size_t *hips, avn_err *e) {
 
 void store_study_free(store_study *st) {
   if (!st) return;
-  for (size_t i = 0; i < st->n_patients; i++) {
-    store_patient *p = &st->patients[i];
-    avn_free(p->code); avn_free(p->site); avn_free(p->sex); avn_free(p->status); avn_free(p->screening);
-    for (int k = 0; k < 3; k++) avn_free(p->hip_stage[k]);
-    avn_free(p->withdraw_reason);
-  }
   avn_free(st->patients);
-  for (size_t i = 0; i < st->n_events; i++) {
-    avn_free(st->events[i].kind); avn_free(st->events[i].name); avn_free(st->events[i].visit);
-  }
   avn_free(st->events);
-  for (size_t i = 0; i < st->n_forms; i++) {
-    store_form *f = &st->forms[i];
-    avn_free(f->visit); avn_free(f->instrument); avn_free(f->status); avn_free(f->user); avn_free(f->instance);
-    for (size_t k = 0; k < f->n_values; k++) avn_free((char *)f->values[k].text);
-    avn_free(f->values);
-  }
+  for (size_t i = 0; i < st->n_forms; i++) avn_free(st->forms[i].values);
   avn_free(st->forms);
+  if (st->strings) g_string_chunk_free(st->strings);
   for (size_t i = 0; i < st->n_screenings; i++) {
     store_screening *s = &st->screenings[i];
     avn_free(s->code); avn_free(s->site); avn_free(s->date); avn_free(s->failed); avn_free(s->patient);
@@ -502,11 +663,14 @@ void store_study_free(store_study *st) {
 /* --- lookups on a snapshot ---------------------------------------------- */
 
 /* The key up to the instance: (patient, visit, instrument, side). */
+/* The snapshot's visits and instruments are stored once (keep_one): the
+** same pointer is the same string, the usual case when the index is
+** sorted. */
 static int form_group_cmp(size_t pa, const char *va, const char *ia, int sa, const store_form *b) {
   if (pa != b->patient) return pa < b->patient ? -1 : 1;
-  int c = strcmp(va, b->visit);
+  int c = va == b->visit ? 0 : strcmp(va, b->visit);
   if (c) return c;
-  c = strcmp(ia, b->instrument);
+  c = ia == b->instrument ? 0 : strcmp(ia, b->instrument);
   if (c) return c;
   if (sa != b->side) return sa < b->side ? -1 : 1;
   return 0;

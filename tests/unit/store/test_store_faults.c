@@ -4,7 +4,8 @@
 ** Fails the Nth allocation inside store_enter for every N until the call
 ** succeeds (SQLite's fault-injection idea, STYLE.md 13), and after each
 ** failure checks that forms, values, visit dates and the audit trail are
-** exactly as before. Then checks the successful write changed them.
+** exactly as before. Then checks the successful write changed them, and
+** that store_load, failing the same way, returns no half snapshot.
 ** Runs on a study file, and on PostgreSQL as pg/unit/test_store_faults (test_db.h).
 */
 #include <stdarg.h>
@@ -81,6 +82,28 @@ static void test_enter_faults(void **unused) {
   state(after, sizeof after);
   assert_string_not_equal(before, after);
   assert_int_equal(res.n_new, 3);
+
+  /* Reading fails cleanly too: store_load with the Nth allocation failing
+  ** returns AVN_E_NOMEM and no snapshot (nothing leaked: the sanitizer
+  ** build checks), until it succeeds with the one patient, form and 3
+  ** values entered above. */
+  failures = 0;
+  store_study *st = NULL;
+  for (long n = 0; n < 1000; n++) {
+    avn_mem_fail_after(n);
+    avn_rc rc = store_load(s, NULL, &st, &e);
+    avn_mem_fail_after(-1);
+    if (rc == AVN_OK) break;
+    failures++;
+    assert_int_equal(rc, AVN_E_NOMEM);
+    assert_null(st);
+  }
+  assert_true(failures > 0);
+  assert_non_null(st);
+  assert_int_equal(st->n_patients, 1);
+  assert_int_equal(st->n_forms, 1);
+  assert_int_equal(st->forms[0].n_values, 3);
+  store_study_free(st);
   store_close(s);
   protocol_free(p);
   inst_registry_free();
