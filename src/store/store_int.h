@@ -29,7 +29,7 @@ struct store {
   ** others from moving it. Forgotten at every begin, commit and rollback. */
   bool head_known;
   char head_id[24], head_hash[65];
-  /* Per-write memos (store_write_memo_reset at every transaction or
+  /* Per-write memos (store_tx_forget at every transaction or
   ** savepoint edge): a form's save appends a dozen audit rows for one
   ** record, and these answers cannot change within one write. */
   struct {
@@ -48,9 +48,11 @@ struct store {
   } actor;
 };
 
-/* Forgets the per-write memos (store.memo); head_too: the chain head as
-** well (always but between two writes of one batch). */
-void store_write_memo_reset(store *s);
+/* What a write knew at a transaction or savepoint edge: the per-write
+** memos (store.memo) always; head_too: the chain head as well (at every
+** edge but between two writes of one batch, whose head only this
+** transaction moves). The one reset, so no edge forgets half. */
+void store_tx_forget(store *s, bool head_too);
 
 /* Whether the session's user may make this audit row (action on record,
 ** a "patient ..." or "screening ..." at its site; a site change checks the
@@ -142,6 +144,28 @@ avn_rc store_tx_head(store *s, avn_err *e);
 /* A write whose result is not read (db.h's exec_later): on PostgreSQL it
 ** goes with the next statement; its failure is that statement's. */
 avn_rc store_q_later(store *s, const char *sql, const char *const *p, size_t n, avn_err *e);
+/* One read of store_q_rows: like store_q_row, the first row's first ncols
+** columns into cols (the caller's to store_row_free; NULL without a row),
+** found set when there was one; or, with fn, every row to fn. */
+typedef struct store_row_read {
+  const char *sql;
+  const char *const *p;
+  size_t n;
+  char **cols;
+  size_t ncols;
+  db_row_fn fn;
+  void *ctx;
+  bool found;   /* OUT */
+} store_row_read;
+/* Reads that do not depend on each other's answers, in one round trip on a
+** server (db.h's exec_many): a save's context under the write lock. At
+** most STORE_ROWS_MAX. */
+#define STORE_ROWS_MAX 16
+avn_rc store_q_rows(store *s, store_row_read *r, size_t n, avn_err *e);
+/* The chain's head read with other reads (store_q_rows): STORE_HEAD_SQL's
+** row (cols: id, hash; both freed) becomes what store_tx_head would read. */
+#define STORE_HEAD_SQL "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"
+void store_tx_head_take(store *s, char *cols[2]);
 /* The same with typed rows (db.h), for the bulk readers. */
 avn_rc store_q_typed(store *s, const char *sql, const char *const *p, size_t n, db_typed_fn fn, void *ctx,
                      avn_err *e);
@@ -176,6 +200,13 @@ typedef struct store_patient_row {
 ** transaction. AVN_E_NOTFOUND naming "patient" when there is none (and
 ** saying so when the code is a screening that was never enrolled). */
 avn_rc store_patient_find(store *s, const char *code, store_patient_row *out /* OUT */, avn_err *e);
+/* store_patient_find in two halves, for a caller that reads the patient
+** with other things in one round trip (store_q_rows): the read (one
+** parameter, the study id; four columns), then its row (cols, found) made
+** into *out, or the same AVN_E_NOTFOUND. cols are freed either way. */
+#define STORE_PATIENT_SQL "SELECT id, enrolled_on, birth_date, withdrawn_on FROM patient WHERE code=?"
+avn_rc store_patient_take(store *s, const char *code, char *cols[4], bool found, store_patient_row *out /* OUT */,
+                          avn_err *e);
 void store_patient_row_free(store_patient_row *p);
 
 /* AVN_E_UNKNOWN naming "visit" and listing the protocol's visits, unless
@@ -189,9 +220,16 @@ avn_rc store_visit_known(const store *s, const char *name, avn_err *e);
 ** naming --date: never a silent today). Refuses a date before enrolment, in the future or
 ** after the withdrawal, and a change of a recorded date without r->reason;
 ** writes event.actual with its audit row otherwise. *out (may be NULL):
-** what was written. */
+** what was written.
+** on (may be NULL): the visit's row as the caller read it already, and
+** the date it has after the call. */
+typedef struct store_visit_on {
+  bool known;      /* IN: found and actual were read by the caller (else read here) */
+  bool found;      /* IN: the patient has the visit scheduled (an event row) */
+  char actual[11]; /* IN: the recorded date, "" none; OUT: the date after the call */
+} store_visit_on;
 avn_rc store_visit_date(store *s, const store_patient_row *pt, const store_visit_req *r, bool has_date,
-                        store_visit_change *out /* OUT */, avn_err *e);
+                        store_visit_on *on, store_visit_change *out /* OUT */, avn_err *e);
 
 /* AVN_E_EXISTS (naming table, code and rule) when table ("screening" or
 ** "patient") has code already, compared case-insensitively (core/text.h). */
