@@ -259,17 +259,19 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
 }
 
 avn_rc store_tx_head(store *s, avn_err *e) {
-  char *last[2] = {NULL, NULL};
+  char *last[4] = {NULL, NULL, NULL, NULL};
   if (s->head_known) return AVN_OK;
-  avn_rc rc = store_q_row(s, STORE_HEAD_SQL, NULL, 0, last, 2, NULL, e);
+  avn_rc rc = store_q_row(s, STORE_HEAD_SQL, NULL, 0, last, 4, NULL, e);
   if (!rc) store_tx_head_take(s, last);
   return rc;
 }
 
-void store_tx_head_take(store *s, char *cols[2]) {
+void store_tx_head_take(store *s, char *cols[4]) {
   snprintf(s->head_id, sizeof s->head_id, "%s", cols[0] ? cols[0] : "0");
   snprintf(s->head_hash, sizeof s->head_hash, "%s", cols[1] ? cols[1] : "");
-  store_row_free(cols, 2);
+  s->cp_found = cols[2] != NULL;
+  snprintf(s->cp_key, sizeof s->cp_key, "%s", cols[3] ? cols[3] : "");
+  store_row_free(cols, 4);
   s->head_known = true;
 }
 
@@ -922,7 +924,7 @@ static avn_rc today_override_check(avn_err *e) {
 }
 
 void store_tx_forget(store *s, bool head_too) {
-  s->memo.lock_ok[0] = s->memo.sign_cleared[0] = '\0';
+  s->memo.lock_ok[0] = s->memo.sign_cleared[0] = s->memo.site_of[0] = '\0';
   if (head_too) s->head_known = false;
 }
 

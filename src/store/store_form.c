@@ -394,10 +394,12 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
   /* 2. Patient, hip, visit date. What the save reads goes in one round
   **    trip on a server (store_q_rows), not one each: the patient, the hip,
   **    who wrote the other entry, the visit's date, the hip's arthroplasty,
-  **    the form with its values, the chain's head. A repeating form's
-  **    instance is settled first (its visit may follow from it), so its
-  **    visit and form are read after that, as before. All of it is read
-  **    under the write lock (the transaction's first statement took it). */
+  **    the form with its values, the patient's site, the locks and the
+  **    signatures (store_guard_reads), the chain's head. A repeating
+  **    form's instance is settled first (its visit may follow from it), so
+  **    its visit and form are read after that, as before. All of it is
+  **    read under the write lock (the transaction's first statement took
+  **    it), so none of it can change before this save commits. */
   const char *side = r->side == SIDE_PATIENT ? "" : side_name(r->side);
   const char *conv = inst_role_form(INST_ROLE_CONVERSION);
   bool settled = !inst_repeats(d);   /* the visit and the instance are the request's */
@@ -405,12 +407,13 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
   char entry[4], other[256];
   snprintf(entry, sizeof entry, "%d", r->entry);
   store_form_record(other, sizeof other, r->patient, r->visit, r->form, r->side, inst, 3 - r->entry);
-  char *pc[4], *hipc[1] = {NULL}, *headc[2];
+  char *pc[4], *hipc[1] = {NULL}, *headc[4];
   const char *pp[1] = {r->patient}, *hp[2] = {r->patient, side}, *ap[2] = {other, store_actor(s)};
   const char *vp[2] = {r->patient, r->visit}, *tp[3] = {r->patient, side, conv};
   const char *fp[6] = {r->patient, r->visit, r->form, side, inst, entry};
-  store_row_read rd[7];
-  size_t nrd = 0, i_hip = 0, i_other = 0, i_visit = 0, i_tha = 0, i_head = 0;
+  store_row_read rd[10];
+  store_guard_read guard;
+  size_t nrd = 0, i_hip = 0, i_other = 0, i_visit = 0, i_tha = 0, i_head = 0, i_guard = 0;
   rd[nrd++] = (store_row_read){STORE_PATIENT_SQL, pp, 1, pc, 4, NULL, NULL, false};
   if (r->side != SIDE_PATIENT) {
     i_hip = nrd;
@@ -430,10 +433,16 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
     i_tha = nrd;
     rd[nrd++] = (store_row_read){THA_SQL, tp, 3, thac, 2, NULL, NULL, false};
   }
-  if (settled) rd[nrd++] = (store_row_read){FORM_SQL, fp, 6, NULL, 0, form_cb, &fr, false};
+  if (settled) {
+    rd[nrd++] = (store_row_read){FORM_SQL, fp, 6, NULL, 0, form_cb, &fr, false};
+    /* What store_audit asks of the form's record for each row. */
+    store_form_record(record, sizeof record, r->patient, r->visit, r->form, r->side, inst, r->entry);
+    i_guard = nrd;
+    nrd += store_guard_reads(record, &guard, &rd[nrd]);
+  }
   if (!s->head_known) {
     i_head = nrd;
-    rd[nrd++] = (store_row_read){STORE_HEAD_SQL, NULL, 0, headc, 2, NULL, NULL, false};
+    rd[nrd++] = (store_row_read){STORE_HEAD_SQL, NULL, 0, headc, 4, NULL, NULL, false};
   }
   rc = store_q_rows(s, rd, nrd, e);
   if (rc) goto cleanup;
@@ -442,6 +451,7 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
     found = rd[i_hip].found;
   }
   if (i_head) store_tx_head_take(s, headc);
+  if (i_guard) store_guard_take(s, record, &guard, &rd[i_guard]);
   rc = store_patient_take(s, r->patient, pc, rd[0].found, &pr, e);
   if (rc) goto cleanup;
   if (r->side != SIDE_PATIENT && !found) {

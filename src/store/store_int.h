@@ -29,12 +29,18 @@ struct store {
   ** others from moving it. Forgotten at every begin, commit and rollback. */
   bool head_known;
   char head_id[24], head_hash[65];
+  /* Read with the head, and as lasting (only store_checkpoint writes it, at
+  ** commit): whether the chain has a signed checkpoint, and its key. */
+  bool cp_found;
+  char cp_key[65];
   /* Per-write memos (store_tx_forget at every transaction or
   ** savepoint edge): a form's save appends a dozen audit rows for one
   ** record, and these answers cannot change within one write. */
   struct {
     char lock_ok[256];     /* the record whose lock guard passed ("" none) */
     char sign_cleared[256];/* the record whose signatures were taken away */
+    char site_of[AVN_ID_MAX + 1]; /* the patient whose site was read ("" none) */
+    char site[64];         /* ... and that site's code (store_user.c's record_site) */
   } memo;
   store_key key;
   bool has_accounts; /* the study has users: writes need a session (store_user.c) */
@@ -74,6 +80,7 @@ avn_rc store_lock_guard(store *s, const char *action, const char *record, avn_er
 /* After a change to a patient's data: deletes (audited, action "unsign")
 ** the signatures it touches, the casebook's and the visit's. */
 avn_rc store_sign_clear(store *s, const char *user, const char *action, const char *record, avn_err *e);
+
 
 /* Runs the schema migrations after version from, then writes the header
 ** (application id, schema version), in the caller's transaction. */
@@ -139,7 +146,8 @@ void store_tx_rollback(store *s);
 avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row_fn fn, void *ctx,
                avn_err *e);
 /* Reads the audit chain's head into s->head_id / head_hash ("0" and ""
-** for an empty trail) unless this transaction knows it already. */
+** for an empty trail), and the checkpoint's key (cp_found, cp_key),
+** unless this transaction knows them already. */
 avn_rc store_tx_head(store *s, avn_err *e);
 /* A write whose result is not read (db.h's exec_later): on PostgreSQL it
 ** goes with the next statement; its failure is that statement's. */
@@ -162,10 +170,35 @@ typedef struct store_row_read {
 ** most STORE_ROWS_MAX. */
 #define STORE_ROWS_MAX 16
 avn_rc store_q_rows(store *s, store_row_read *r, size_t n, avn_err *e);
-/* The chain's head read with other reads (store_q_rows): STORE_HEAD_SQL's
-** row (cols: id, hash; both freed) becomes what store_tx_head would read. */
-#define STORE_HEAD_SQL "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"
-void store_tx_head_take(store *s, char *cols[2]);
+/* What store_audit asks of a patient's record on every row (its site, the
+** locks, the signatures to clear), read with a write's other reads in one
+** round trip (store_q_rows) rather than one each when the first row is
+** audited: store_guard_reads appends three reads to r (g holds their
+** parameters and columns, so it lives until store_q_rows returns), and
+** store_guard_take keeps the answers as this write's memos (store.memo)
+** and frees the columns. A lock or a signature found is not kept: the
+** write meets it where it did before (refused, or cleared and audited). */
+typedef struct store_guard_read {
+  char code[AVN_ID_MAX + 1], visit[64];
+  const char *lock_p[1], *sign_p[3];
+  char *lock[4], *sign[2], *site[1];
+} store_guard_read;
+size_t store_guard_reads(const char *record, store_guard_read *g, store_row_read *r);
+void store_guard_take(store *s, const char *record, store_guard_read *g, const store_row_read *r);
+/* A patient's site, by study id (one parameter), and the memo that keeps it
+** for the rest of the write (store_user.c). */
+#define STORE_SITE_SQL "SELECT st.code FROM patient p JOIN site st ON st.id = p.site_id WHERE p.code=?"
+void store_site_memo(store *s, const char *code, const char *site);
+/* The chain's head and the key that signs it: always one row, the last
+** audit row's id and hash (NULL, NULL for an empty trail), the checkpoint's
+** id and public key (NULL, NULL before the first). Read with other reads
+** (store_q_rows), its columns (four; freed) become what store_tx_head
+** would read. */
+#define STORE_HEAD_SQL                                                                                          \
+  "SELECT a.id, a.hash, c.id, c.public_key FROM (SELECT 1 AS one) o"                                            \
+  " LEFT JOIN (SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1) a ON 1 = 1"                                  \
+  " LEFT JOIN checkpoint c ON c.id = 1"
+void store_tx_head_take(store *s, char *cols[4]);
 /* The same with typed rows (db.h), for the bulk readers. */
 avn_rc store_q_typed(store *s, const char *sql, const char *const *p, size_t n, db_typed_fn fn, void *ctx,
                      avn_err *e);

@@ -505,15 +505,26 @@ static const char *action_words(const char *a) {
   return a;
 }
 
+void store_site_memo(store *s, const char *code, const char *site) {
+  if (strlen(site) >= sizeof s->memo.site) return;
+  snprintf(s->memo.site_of, sizeof s->memo.site_of, "%s", code);
+  snprintf(s->memo.site, sizeof s->memo.site, "%s", site);
+}
+
 /* The site of the record an audit row names ("patient P / ...", "screening
-** S"), or NULL (*site) when it names neither. */
-static avn_rc record_site(store *s, const char *record, char **site, char **who, avn_err *e) {
+** S"), or NULL (*site) when it names neither. A patient's site is read once
+** per write (store.memo) unless fresh: a write moves a patient between
+** sites only with an audit row of field "site", which reads it afresh (a
+** patient made in this write has no site until its row is in: a site not
+** found is never kept). */
+static avn_rc record_site(store *s, const char *record, bool fresh, char **site, char **who, avn_err *e) {
   char code[AVN_ID_MAX + 1];
   const char *sql = NULL, *rest = NULL;
+  bool patient = !strncmp(record, "patient ", 8);
   *site = *who = NULL;
-  if (!strncmp(record, "patient ", 8)) {
+  if (patient) {
     rest = record + 8;
-    sql = "SELECT st.code FROM patient p JOIN site st ON st.id = p.site_id WHERE p.code=?";
+    sql = STORE_SITE_SQL;
   } else if (!strncmp(record, "screening ", 10)) {
     rest = record + 10;
     sql = "SELECT st.code FROM screening c JOIN site st ON st.id = c.site_id WHERE c.code=?";
@@ -524,8 +535,14 @@ static avn_rc record_site(store *s, const char *record, char **site, char **who,
   snprintf(code, sizeof code, "%.*s", (int)(n < sizeof code - 1 ? n : sizeof code - 1), rest);
   *who = avn_strdup(code);
   if (!*who) return AVN_E_NOMEM;
+  if (patient && !fresh && s->memo.site_of[0] && !strcmp(s->memo.site_of, code)) {
+    *site = avn_strdup(s->memo.site);
+    return *site ? AVN_OK : AVN_E_NOMEM;
+  }
   const char *p[1] = {code};
-  return store_q_one(s, sql, p, 1, site, NULL, e);
+  avn_rc rc = store_q_one(s, sql, p, 1, site, NULL, e);
+  if (!rc && patient && *site) store_site_memo(s, code, *site);
+  return rc;
 }
 
 static avn_rc site_member(store *s, const char *site, bool *yes, avn_err *e) {
@@ -570,7 +587,7 @@ avn_rc store_permit(store *s, const char *action, const char *patient, avn_err *
   if (rc || !patient) return rc ? rc : site_check(s, action, NULL, NULL, e);
   snprintf(rec, sizeof rec, "patient %.40s", patient);
   char *site = NULL, *who = NULL;
-  rc = record_site(s, rec, &site, &who, e);
+  rc = record_site(s, rec, false, &site, &who, e);
   if (!rc) rc = site_check(s, action, rec, site, e);
   avn_free(site);
   avn_free(who);
@@ -585,7 +602,7 @@ avn_rc store_audit_permit(store *s, const char *action, const char *record, cons
       !strcmp(record, "study"))
     return AVN_OK;
   char *site = NULL, *who = NULL, what[80];
-  avn_rc rc = record_site(s, record, &site, &who, e);
+  avn_rc rc = record_site(s, record, field && !strcmp(field, "site"), &site, &who, e);
   snprintf(what, sizeof what, "%s %.40s", !strncmp(record, "patient ", 8) ? "patient" : "screening",
            who ? who : "");
   if (!rc) rc = site_check(s, action, who ? what : record, site, e);
