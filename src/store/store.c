@@ -925,7 +925,10 @@ static avn_rc today_override_check(avn_err *e) {
 
 void store_tx_forget(store *s, bool head_too) {
   s->memo.lock_ok[0] = s->memo.sign_cleared[0] = s->memo.site_of[0] = '\0';
-  if (head_too) s->head_known = false;
+  if (head_too) {
+    s->head_known = false;
+    s->n_seen = 0;
+  }
 }
 
 avn_rc store_tx_begin(store *s, avn_err *e) {

@@ -52,12 +52,26 @@ struct store {
     char session[65];   /* the token's hash */
     char read_as[24];   /* what reads are for (store_read_as); "" = "read" */
   } actor;
+  /* The sessions this batch's transaction found valid (store_session):
+  ** under the write lock nobody else can end them before it commits, and a
+  ** batch writes nothing but saves, so each is read once per batch, not
+  ** once per save. Forgotten with the chain head (store_tx_forget). */
+  struct {
+    char session[65];
+    int64_t id;
+    int role;
+    char name[AVN_USER_MAX + 1];
+    char expires[32];
+  } seen[8];
+  size_t n_seen;
 };
 
 /* What a write knew at a transaction or savepoint edge: the per-write
-** memos (store.memo) always; head_too: the chain head as well (at every
-** edge but between two writes of one batch, whose head only this
-** transaction moves). The one reset, so no edge forgets half. */
+** memos (store.memo) always; head_too: what the transaction read under
+** its lock as well, the chain head with the checkpoint's key and the
+** sessions a batch checked (at every edge but between two writes of one
+** batch, whose head only this transaction moves). The one reset, so no
+** edge forgets half. */
 void store_tx_forget(store *s, bool head_too);
 
 /* Whether the session's user may make this audit row (action on record,
