@@ -438,7 +438,7 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
     /* What store_audit asks of the form's record for each row. */
     store_form_record(record, sizeof record, r->patient, r->visit, r->form, r->side, inst, r->entry);
     i_guard = nrd;
-    nrd += store_guard_reads(record, &guard, &rd[nrd]);
+    nrd += store_guard_reads(s, record, &guard, &rd[nrd]);
   }
   if (!s->head_known) {
     i_head = nrd;

@@ -187,7 +187,8 @@ avn_rc store_q_rows(store *s, store_row_read *r, size_t n, avn_err *e);
 /* What store_audit asks of a patient's record on every row (its site, the
 ** locks, the signatures to clear), read with a write's other reads in one
 ** round trip (store_q_rows) rather than one each when the first row is
-** audited: store_guard_reads appends three reads to r (g holds their
+** audited: store_guard_reads appends its reads to r (three, two in a
+** study without users, whose sites nobody checks; g holds their
 ** parameters and columns, so it lives until store_q_rows returns), and
 ** store_guard_take keeps the answers as this write's memos (store.memo)
 ** and frees the columns. A lock or a signature found is not kept: the
@@ -197,7 +198,7 @@ typedef struct store_guard_read {
   const char *lock_p[1], *sign_p[3];
   char *lock[4], *sign[2], *site[1];
 } store_guard_read;
-size_t store_guard_reads(const char *record, store_guard_read *g, store_row_read *r);
+size_t store_guard_reads(const store *s, const char *record, store_guard_read *g, store_row_read *r);
 void store_guard_take(store *s, const char *record, store_guard_read *g, const store_row_read *r);
 /* A patient's site, by study id (one parameter), and the memo that keeps it
 ** for the rest of the write (store_user.c). */

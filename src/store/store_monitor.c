@@ -175,7 +175,7 @@ static void record_visit(const char *record, char visit[64]) {
   else if (strstr(record, " / entry ")) snprintf(visit, 64, "/");   /* no visit is named "/" */
 }
 
-size_t store_guard_reads(const char *record, store_guard_read *g, store_row_read *r) {
+size_t store_guard_reads(const store *s, const char *record, store_guard_read *g, store_row_read *r) {
   record_code(record, g->code);
   record_visit(record, g->visit);
   g->lock_p[0] = g->code;
@@ -183,6 +183,8 @@ size_t store_guard_reads(const char *record, store_guard_read *g, store_row_read
   g->sign_p[1] = g->sign_p[2] = g->visit;
   r[0] = (store_row_read){LOCK_SQL, g->lock_p, 1, g->lock, 4, NULL, NULL, false};
   r[1] = (store_row_read){SIGN_SQL, g->sign_p, 3, g->sign, 2, NULL, NULL, false};
+  g->site[0] = NULL;
+  if (!s->has_accounts) return 2;   /* no users: nobody's sites to check */
   r[2] = (store_row_read){STORE_SITE_SQL, g->lock_p, 1, g->site, 1, NULL, NULL, false};
   return 3;
 }
@@ -193,7 +195,7 @@ void store_guard_take(store *s, const char *record, store_guard_read *g, const s
   ** again where the write reaches it, and refused or cleared there. */
   if (r[0].found && !g->lock[0] && !g->lock[3] && n < sizeof s->memo.lock_ok) memcpy(s->memo.lock_ok, record, n + 1);
   if (!r[1].found && n < sizeof s->memo.sign_cleared) memcpy(s->memo.sign_cleared, record, n + 1);
-  if (r[2].found && g->site[0]) store_site_memo(s, g->code, g->site[0]);
+  if (s->has_accounts && r[2].found && g->site[0]) store_site_memo(s, g->code, g->site[0]);
   store_row_free(g->lock, 4);
   store_row_free(g->sign, 2);
   store_row_free(g->site, 1);
