@@ -40,7 +40,10 @@
 **     rows, values, the checkpoint) is queued in libpq's pipeline and sent
 **     with the next statement, COMMIT included, in one round trip. Its
 **     failure is reported by that next statement, so the transaction still
-**     fails as a whole and nothing unacknowledged is kept.
+**     fails as a whole and nothing unacknowledged is kept;
+**   - reads that do not depend on each other's rows (exec_many: a form
+**     save's context) go into the pipeline together, behind what is
+**     queued, and come back after one sync, each result to its callback.
 **
 ** Ownership: db_pg_open returns a connection the caller ends with
 ** ops->close; results are cleared here before exec returns, so the row
