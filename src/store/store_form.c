@@ -132,10 +132,6 @@ avn_rc store_in_study_date(store *s, const char *pid, const char *visit, bool la
   return store_q_one(s, sql, p, visit ? 2 : 1, out, NULL, e);
 }
 
-/* The timeline of one entry, inside the write transaction after the visit
-** date is settled: in-study dates inside enrolment..withdrawal and not after
-** the visit; nothing on a hip after its arthroplasty (a form at a later
-** visit), and no arthroplasty dated before a hip form already entered. */
 /* The hip's first arthroplasty (its date and visit) on a side, by study id:
 ** read with the rest of a save (store_q_rows) or alone (timeline_check). */
 #define THA_SQL                                                                                                  \
@@ -143,7 +139,11 @@ avn_rc store_in_study_date(store *s, const char *pid, const char *visit, bool la
   " ON v.form_id = f.id AND v.item = 'tha_date' WHERE p.code=? AND f.side=? AND f.instrument=?"                  \
   " AND f.void_reason IS NULL ORDER BY v.value_text LIMIT 1"
 
-/* visit_on: the visit's date after store_visit_date (NULL: at no visit);
+/* The timeline of one entry, inside the write transaction after the visit
+** date is settled: in-study dates inside enrolment..withdrawal and not after
+** the visit; nothing on a hip after its arthroplasty (a form at a later
+** visit), and no arthroplasty dated before a hip form already entered.
+** visit_on: the visit's date after store_visit_date (NULL: at no visit);
 ** tha: the hip's arthroplasty as read already (THA_SQL), NULL to read it. */
 static avn_rc timeline_check(store *s, const store_enter_req *r, const store_patient_row *pr,
                              const inst_value *vals, char **texts, const char *visit_on, const store_row_read *tha,
@@ -505,9 +505,7 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
   store_visit_req vr = {.patient = r->patient, .visit = r->visit, .date = r->date, .user = r->user,
                         .reason = r->reason};
   store_visit_on on = {.known = i_visit != 0, .found = i_visit && rd[i_visit].found};
-  if (i_visit) {
-    snprintf(on.actual, sizeof on.actual, "%s", visc[0] ? visc[0] : "");
-  }
+  if (i_visit) snprintf(on.actual, sizeof on.actual, "%s", visc[0] ? visc[0] : "");
   if (*r->visit) rc = store_visit_date(s, &pr, &vr, r->has_date, &on, NULL, e);
   if (rc) goto cleanup;
 
