@@ -50,6 +50,15 @@ static inline int64_t db_int64(const db_row *r, int i) { return r->ops->int64(r,
 static inline double db_double(const db_row *r, int i) { return r->ops->dbl(r, i); }
 static inline const char *db_text(const db_row *r, int i) { return r->ops->text(r, i); }
 
+/* One of several reads sent together (db_ops.exec_many). */
+typedef struct db_query {
+  const char *sql;
+  const char *const *params;
+  size_t n_params;
+  db_row_fn fn;                                      /* may be NULL */
+  void *ctx;
+} db_query;
+
 typedef struct db_ops {
   const char *name;                                  /* "sqlite" */
   avn_rc (*exec)(db_conn *c, const char *sql, const char *const *params, size_t n_params,
@@ -90,6 +99,12 @@ typedef struct db_ops {
   ** next statement's, commit's or rollback's error: the transaction fails
   ** as a whole, as if this call had failed. SQLite: exec at once. */
   avn_rc (*exec_later)(db_conn *c, const char *sql, const char *const *params, size_t n_params, avn_err *e);
+  /* Reads whose parameters do not depend on each other's rows, run in
+  ** order, each result's rows to its own callback: PostgreSQL sends them
+  ** in one round trip (libpq's pipeline, after what exec_later queued);
+  ** SQLite runs them one after another. The first failure is the error
+  ** (the reads after it may not have run). */
+  avn_rc (*exec_many)(db_conn *c, const db_query *q, size_t n, avn_err *e);
   /* Bulk insert into one table inside the caller's write transaction
   ** (store_copy.c): bulk_begin names the table and its columns, bulk_row
   ** adds one row (ncol values as text, NULL for SQL NULL), bulk_end

@@ -40,7 +40,10 @@
 **     rows, values, the checkpoint) is queued in libpq's pipeline and sent
 **     with the next statement, COMMIT included, in one round trip. Its
 **     failure is reported by that next statement, so the transaction still
-**     fails as a whole and nothing unacknowledged is kept.
+**     fails as a whole and nothing unacknowledged is kept;
+**   - reads that do not depend on each other's rows (exec_many: a form
+**     save's context) go into the pipeline together, behind what is
+**     queued, and come back after one sync, each result to its callback.
 **
 ** Reads: the bulk readers (exec_typed) stream by COPY (SELECT ...) TO
 ** STDOUT, each line split in place by pg_copy.c (see pg_copy_out).
@@ -272,6 +275,7 @@ static avn_rc pg_prepared(pg_conn *c, const char *sql, avn_buf *q, char name[32]
 }
 
 static avn_rc pg_flush(pg_conn *c, PGresult **last, avn_err *e);
+static avn_rc pg_drain(pg_conn *c, const db_query *q, size_t nq, PGresult **last, avn_err *e);
 
 /* Sends sql without waiting for its result (pipeline mode). A statement
 ** not yet prepared ends the pipeline first (once per connection). */
@@ -299,24 +303,41 @@ cleanup:
   return rc;
 }
 
+/* Rows of one result to a read's callback, until it stops. */
+static void pg_rows(PGresult *r, const db_query *q) {
+  const char *cols[64];
+  int nr = PQntuples(r), nc = PQnfields(r);
+  if (!q->fn) return;
+  if (nc > 64) nc = 64;
+  for (int i = 0; i < nr; i++) {
+    for (int j = 0; j < nc; j++) cols[j] = PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
+    if (q->fn(q->ctx, nc, cols)) break;
+  }
+}
+
 /* Ends the pipeline: one sync, every queued result read. The first failure
 ** is the error (a statement after it was skipped by the server: it never
-** ran). *last (when asked for) gets the last statement's result, the
-** caller's to PQclear; a result of a statement the server skipped is
-** PGRES_PIPELINE_ABORTED. */
-static avn_rc pg_flush(pg_conn *c, PGresult **last, avn_err *e) {
+** ran). The last nq statements are the reads q (exec_many): their rows go
+** to their callbacks. *last (when asked for) gets the last statement's
+** result, the caller's to PQclear; a result of a statement the server
+** skipped is PGRES_PIPELINE_ABORTED. */
+static avn_rc pg_drain(pg_conn *c, const db_query *q, size_t nq, PGresult **last, avn_err *e) {
   avn_rc rc = AVN_OK;
   if (last) *last = NULL;
   if (PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF) return AVN_OK;
   if (!PQpipelineSync(c->pg)) rc = pg_fail(c, NULL, e, "query");
+  int first_read = c->queued - (int)nq;   /* the index of q[0] among the queued statements */
+  int k = 0;                              /* the statement whose results come now */
   while (!rc && c->queued > 0) {
     PGresult *r = PQgetResult(c->pg);
     if (!r) {   /* the end of one statement's results */
       c->queued--;
+      k++;
       continue;
     }
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_FATAL_ERROR && !rc) rc = pg_fail(c, r, e, "query");
+    if (st == PGRES_TUPLES_OK && q && k >= first_read) pg_rows(r, &q[k - first_read]);
     if (last && c->queued == 1 && !*last) *last = r;
     else PQclear(r);
     if (PQstatus(c->pg) == CONNECTION_BAD) break;
@@ -336,6 +357,8 @@ static avn_rc pg_flush(pg_conn *c, PGresult **last, avn_err *e) {
   if (!PQexitPipelineMode(c->pg) && !rc) rc = pg_fail(c, NULL, e, "pipeline");
   return rc;
 }
+
+static avn_rc pg_flush(pg_conn *c, PGresult **last, avn_err *e) { return pg_drain(c, NULL, 0, last, e); }
 
 /* The bulk readers' rows (exec_typed: a whole study's patients, forms and
 ** values) come by COPY (SELECT ...) TO STDOUT, text format: the server
@@ -523,6 +546,36 @@ static avn_rc pg_exec_later(db_conn *base, const char *sql, const char *const *p
   pg_conn *c = (pg_conn *)base;
   if (!c->in_tx) return pg_run(base, sql, params, n, NULL, NULL, NULL, e);
   return pg_send(c, sql, params, n, e);
+}
+
+/* The reads go into the pipeline after what is queued and come back in
+** one round trip. A statement not yet prepared costs one more, once per
+** connection (pg_send). */
+static avn_rc pg_exec_many(db_conn *base, const db_query *q, size_t n, avn_err *e) {
+  pg_conn *c = (pg_conn *)base;
+  avn_rc rc = AVN_OK;
+  bool all = true;
+  char name[32];
+  pg_reconnect(c);
+  /* Prepared before the first is sent: preparing ends the pipeline, which
+  ** would read (and lose) the rows of the reads sent before it. */
+  for (size_t i = 0; !rc && i < n; i++) {
+    if (pg_cached(c, q[i].sql, name)) continue;
+    avn_buf t;
+    avn_buf_init(&t, (size_t)1 << 24);
+    rc = pg_flush(c, NULL, e);
+    if (!rc) rc = pg_prepared(c, q[i].sql, &t, name, e);
+    avn_buf_free(&t);
+    all = all && name[0];
+  }
+  /* The cache is full: one round trip each. */
+  for (size_t i = 0; !rc && !all && i < n; i++) rc = pg_run(base, q[i].sql, q[i].params, q[i].n_params, q[i].fn,
+                                                             NULL, q[i].ctx, e);
+  if (rc || !all) return rc;
+  for (size_t i = 0; !rc && i < n; i++) rc = pg_send(c, q[i].sql, q[i].params, q[i].n_params, e);
+  /* A send that failed leaves the queue's results to read all the same. */
+  avn_rc drc = pg_drain(c, rc ? NULL : q, rc ? 0 : n, NULL, e);
+  return rc ? rc : drc;
 }
 
 /* Whether a script changes the schema (a prepared plan may no longer fit). */
@@ -807,6 +860,7 @@ static const db_ops pg_ops = {
     .begin_read = pg_begin_read,
     .sync_ids = pg_sync_ids,
     .exec_later = pg_exec_later,
+    .exec_many = pg_exec_many,
     .bulk_begin = pg_bulk_begin,
     .bulk_row = pg_bulk_row,
     .bulk_end = pg_bulk_end,

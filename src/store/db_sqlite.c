@@ -219,6 +219,13 @@ struct db_bulk {
   size_t ncol;
 };
 
+/* Nothing to save by sending reads together: a read is a function call. */
+static avn_rc sq_exec_many(db_conn *base, const db_query *q, size_t n, avn_err *e) {
+  avn_rc rc = AVN_OK;
+  for (size_t i = 0; !rc && i < n; i++) rc = sq_exec(base, q[i].sql, q[i].params, q[i].n_params, q[i].fn, q[i].ctx, e);
+  return rc;
+}
+
 static avn_rc sq_bulk_begin(db_conn *base, const char *table, const char *const *cols, size_t ncol, db_bulk **out,
                             avn_err *e) {
   sqlite_conn *c = (sqlite_conn *)base;
@@ -360,6 +367,7 @@ static const db_ops sqlite_ops = {
     .begin_read = sq_begin_read,
     .sync_ids = NULL,
     .exec_later = sq_exec_later,
+    .exec_many = sq_exec_many,
     .bulk_begin = sq_bulk_begin,
     .bulk_row = sq_bulk_row,
     .bulk_end = sq_bulk_end,

@@ -88,6 +88,25 @@ avn_rc store_q_row(store *s, const char *sql, const char *const *p, size_t n, ch
   return rc;
 }
 
+avn_rc store_q_rows(store *s, store_row_read *r, size_t n, avn_err *e) {
+  row_ctx rc_[STORE_ROWS_MAX] = {0};
+  db_query q[STORE_ROWS_MAX] = {0};
+  if (n > STORE_ROWS_MAX) return avn_fail(e, AVN_E_STATE, "store", NULL, "more than %d reads at once", STORE_ROWS_MAX);
+  for (size_t i = 0; i < n; i++) {
+    rc_[i] = (row_ctx){r[i].cols, r[i].ncols, false, false};
+    for (size_t k = 0; k < r[i].ncols; k++) r[i].cols[k] = NULL;
+    q[i] = (db_query){r[i].sql, r[i].p, r[i].n, r[i].fn ? r[i].fn : row_cb, r[i].fn ? r[i].ctx : &rc_[i]};
+  }
+  avn_rc rc = s->db->ops->exec_many(s->db, q, n, e);
+  for (size_t i = 0; i < n; i++) {
+    if (!rc && rc_[i].nomem) rc = AVN_E_NOMEM;
+    r[i].found = rc_[i].found;
+  }
+  if (rc)
+    for (size_t i = 0; i < n; i++) store_row_free(r[i].cols, r[i].ncols);
+  return rc;
+}
+
 void store_row_free(char **cols, size_t ncols) {
   for (size_t i = 0; i < ncols; i++) {
     avn_free(cols[i]);
@@ -111,23 +130,6 @@ const char *store_user_default(void) {
 
 /* --- the patient, for the write path ------------------------------------ */
 
-typedef struct {
-  store_patient_row *row;
-  bool found, nomem;
-} patient_find_ctx;
-
-static int patient_find_cb(void *ctx, int n, const char *const *c) {
-  patient_find_ctx *f = ctx;
-  (void)n;
-  f->found = true;
-  f->row->pid = avn_strdup(c[0]);
-  f->row->enrolled = avn_strdup(c[1]);
-  f->row->birth = c[2] ? avn_strdup(c[2]) : NULL;
-  f->row->withdrawn = c[3] ? avn_strdup(c[3]) : NULL;
-  f->nomem = !f->row->pid || !f->row->enrolled || (c[2] && !f->row->birth) || (c[3] && !f->row->withdrawn);
-  return 1;
-}
-
 void store_patient_row_free(store_patient_row *p) {
   avn_free(p->pid);
   avn_free(p->enrolled);
@@ -137,16 +139,22 @@ void store_patient_row_free(store_patient_row *p) {
 }
 
 avn_rc store_patient_find(store *s, const char *code, store_patient_row *out, avn_err *e) {
-  patient_find_ctx f = {.row = out};
+  char *cols[4];
+  bool found = false;
+  const char *p[1] = {code};
+  memset(out, 0, sizeof *out);
+  avn_rc rc = store_q_row(s, STORE_PATIENT_SQL, p, 1, cols, 4, &found, e);
+  return rc ? rc : store_patient_take(s, code, cols, found, out, e);
+}
+
+avn_rc store_patient_take(store *s, const char *code, char *cols[4], bool found, store_patient_row *out,
+                          avn_err *e) {
   char *scr = NULL;
   bool screened = false;
-  memset(out, 0, sizeof *out);
+  avn_rc rc = AVN_OK;
   const char *p[1] = {code};
-  avn_rc rc = store_q(s, "SELECT id, enrolled_on, birth_date, withdrawn_on FROM patient WHERE code=?", p, 1,
-                      patient_find_cb, &f, e);
-  if (!rc && f.nomem) rc = AVN_E_NOMEM;
-  if (rc) goto cleanup;
-  if (f.found) goto cleanup;
+  *out = (store_patient_row){cols[0], cols[1], cols[2], cols[3]};
+  if (found) return AVN_OK;
   /* A screening number given where a study id belongs: say what it is. */
   rc = store_q_one(s, "SELECT coalesce(p.code, '') FROM screening sc LEFT JOIN patient p ON p.screening_id = sc.id"
                       " WHERE sc.code=?", p, 1, &scr, &screened, e);
@@ -251,15 +259,20 @@ avn_rc store_audit(store *s, const char *user, const char *action, const char *r
 }
 
 avn_rc store_tx_head(store *s, avn_err *e) {
-  char *last[2] = {NULL, NULL};
+  char *last[4] = {NULL, NULL, NULL, NULL};
   if (s->head_known) return AVN_OK;
-  avn_rc rc = store_q_row(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", NULL, 0, last, 2, NULL, e);
-  if (rc) return rc;
-  snprintf(s->head_id, sizeof s->head_id, "%s", last[0] ? last[0] : "0");
-  snprintf(s->head_hash, sizeof s->head_hash, "%s", last[1] ? last[1] : "");
-  store_row_free(last, 2);
+  avn_rc rc = store_q_row(s, STORE_HEAD_SQL, NULL, 0, last, 4, NULL, e);
+  if (!rc) store_tx_head_take(s, last);
+  return rc;
+}
+
+void store_tx_head_take(store *s, char *cols[4]) {
+  snprintf(s->head_id, sizeof s->head_id, "%s", cols[0] ? cols[0] : "0");
+  snprintf(s->head_hash, sizeof s->head_hash, "%s", cols[1] ? cols[1] : "");
+  s->cp_found = cols[2] != NULL;
+  snprintf(s->cp_key, sizeof s->cp_key, "%s", cols[3] ? cols[3] : "");
+  store_row_free(cols, 4);
   s->head_known = true;
-  return AVN_OK;
 }
 
 typedef struct {
@@ -910,35 +923,40 @@ static avn_rc today_override_check(avn_err *e) {
   return AVN_OK;
 }
 
-void store_write_memo_reset(store *s) {
-  s->memo.lock_ok[0] = s->memo.sign_cleared[0] = '\0';
+void store_tx_forget(store *s, bool head_too) {
+  s->memo.lock_ok[0] = s->memo.sign_cleared[0] = s->memo.site_of[0] = '\0';
+  if (head_too) {
+    s->head_known = false;
+    s->n_seen = 0;
+  }
 }
 
 avn_rc store_tx_begin(store *s, avn_err *e) {
   if (s->readonly) return avn_fail(e, AVN_E_STATE, s->path, NULL, "opened to read only: nothing can be written");
-  store_write_memo_reset(s);
+  /* A batch's savepoint keeps the head: only this transaction moved it. */
+  store_tx_forget(s, !s->batch);
   avn_rc orc = today_override_check(e);
   if (orc) return orc;
   /* In a batch (one transaction for many saves), a save's savepoint goes
   ** with its first statement and its release with the next save's. */
   if (s->batch) return store_q_later(s, "SAVEPOINT avn_write", NULL, 0, e);
-  s->head_known = false;
   return s->db->ops->begin(s->db, e);
 }
 
 /* Every transaction that added audit rows signs the new chain head before
 ** it commits (a batch: once, at store_commit). */
 avn_rc store_tx_commit(store *s, avn_err *e) {
-  store_write_memo_reset(s);
-  if (s->batch) return store_q_later(s, "RELEASE avn_write", NULL, 0, e);
+  if (s->batch) {
+    store_tx_forget(s, false);
+    return store_q_later(s, "RELEASE avn_write", NULL, 0, e);
+  }
   avn_rc rc = s->audit_dirty ? store_checkpoint(s, e) : AVN_OK;
-  s->head_known = false;
+  store_tx_forget(s, true);
   return rc ? rc : s->db->ops->commit(s->db, e);
 }
 
 void store_tx_rollback(store *s) {
-  store_write_memo_reset(s);
-  s->head_known = false;   /* the rows this write appended are gone */
+  store_tx_forget(s, true);   /* the rows this write appended are gone */
   if (s->batch) {
     avn_err ignored = {0};
     /* ROLLBACK TO keeps the savepoint open; RELEASE ends it. The batch's
@@ -953,9 +971,8 @@ void store_tx_rollback(store *s) {
 
 avn_rc store_begin(store *s, avn_err *e) {
   if (s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "a batch is already open");
-  s->head_known = false;
+  store_tx_forget(s, true);
   avn_rc rc = s->db->ops->begin(s->db, e);
-  store_write_memo_reset(s);
   if (!rc) s->batch = 1;
   return rc;
 }
@@ -963,9 +980,8 @@ avn_rc store_begin(store *s, avn_err *e) {
 avn_rc store_commit(store *s, avn_err *e) {
   if (!s->batch) return avn_fail(e, AVN_E_STATE, "batch", NULL, "no batch is open");
   s->batch = 0;
-  store_write_memo_reset(s);
   avn_rc rc = s->audit_dirty ? store_checkpoint(s, e) : AVN_OK;
-  s->head_known = false;
+  store_tx_forget(s, true);
   if (!rc) rc = s->db->ops->commit(s->db, e);
   if (rc) s->db->ops->rollback(s->db);
   return rc;
@@ -974,9 +990,8 @@ avn_rc store_commit(store *s, avn_err *e) {
 void store_abort(store *s) {
   if (!s->batch) return;
   s->batch = 0;
-  store_write_memo_reset(s);
+  store_tx_forget(s, true);
   s->audit_dirty = false;
-  s->head_known = false;
   s->db->ops->rollback(s->db);
 }
 

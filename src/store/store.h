@@ -605,7 +605,9 @@ avn_rc store_login(store *s, const char *name, const char *password, int hours, 
 /* Resumes the session whose token is given (unexpired, user not disabled):
 ** writes through this handle act as its user, reads default to the
 ** purpose "read" (store_read_as). Writes nothing. A NULL token drops the
-** handle's user (a server between requests): AVN_OK, no query. */
+** handle's user (a server between requests): AVN_OK, no query. Inside a
+** batch (store_begin) a session is read once: its transaction holds the
+** write lock, so nobody ends it before the batch commits. */
 avn_rc store_session(store *s, const char *token, avn_err *e);
 /* Ends this handle's session. Audited (action "logout"). */
 avn_rc store_logout(store *s, avn_err *e);

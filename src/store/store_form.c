@@ -132,19 +132,27 @@ avn_rc store_in_study_date(store *s, const char *pid, const char *visit, bool la
   return store_q_one(s, sql, p, visit ? 2 : 1, out, NULL, e);
 }
 
+/* The hip's first arthroplasty (its date and visit) on a side, by study id:
+** read with the rest of a save (store_q_rows) or alone (timeline_check). */
+#define THA_SQL                                                                                                  \
+  "SELECT v.value_text, f.visit FROM form f JOIN patient p ON p.id = f.patient_id JOIN item_value v"             \
+  " ON v.form_id = f.id AND v.item = 'tha_date' WHERE p.code=? AND f.side=? AND f.instrument=?"                  \
+  " AND f.void_reason IS NULL ORDER BY v.value_text LIMIT 1"
+
 /* The timeline of one entry, inside the write transaction after the visit
 ** date is settled: in-study dates inside enrolment..withdrawal and not after
 ** the visit; nothing on a hip after its arthroplasty (a form at a later
-** visit), and no arthroplasty dated before a hip form already entered. */
+** visit), and no arthroplasty dated before a hip form already entered.
+** visit_on: the visit's date after store_visit_date (NULL: at no visit);
+** tha: the hip's arthroplasty as read already (THA_SQL), NULL to read it. */
 static avn_rc timeline_check(store *s, const store_enter_req *r, const store_patient_row *pr,
-                             const inst_value *vals, char **texts, avn_err *e) {
-  char *visit_on = NULL, *c[2] = {NULL, NULL};
+                             const inst_value *vals, char **texts, const char *visit_on, const store_row_read *tha,
+                             avn_err *e) {
+  char *c[2] = {NULL, NULL};
   char field[200];
   bool found = false;
-  const char *vp[2] = {pr->pid, r->visit};
-  avn_rc rc = store_q_one(s, "SELECT actual FROM event WHERE patient_id=? AND kind='visit' AND name=?", vp, 2,
-                          &visit_on, NULL, e);
-  if (rc || (!visit_on && *r->visit)) goto cleanup;   /* an instance at no visit: enrolment..withdrawal only */
+  avn_rc rc = AVN_OK;
+  if (!visit_on && *r->visit) goto cleanup;   /* an instance at no visit: enrolment..withdrawal only */
   const char *tha_date = NULL;
   for (size_t i = 0; i < r->n_kv; i++) {
     if (!texts[i] || vals[i].missing || !in_study_date(r->form, vals[i].item)) continue; /* "ND": no date */
@@ -163,13 +171,17 @@ static avn_rc timeline_check(store *s, const store_enter_req *r, const store_pat
   const char *side = side_name(r->side);
   const char *conv = inst_role_form(INST_ROLE_CONVERSION);
   if (strcmp(r->form, conv) != 0) {
-    const char *tp[3] = {pr->pid, side, conv};
-    rc = store_q_row(s, "SELECT v.value_text, f.visit FROM form f JOIN item_value v ON v.form_id = f.id"
-                        " AND v.item = 'tha_date' WHERE f.patient_id=? AND f.side=? AND f.instrument=?"
-                        " AND f.void_reason IS NULL ORDER BY v.value_text LIMIT 1", tp, 3, c, 2, &found, e);
-    if (!rc && found && strcmp(visit_on, c[0]) > 0)
+    const char *tp[3] = {r->patient, side, conv};
+    const char *const *t = (const char *const *)c;
+    if (tha) {
+      found = tha->found;
+      t = (const char *const *)tha->cols;
+    } else {
+      rc = store_q_row(s, THA_SQL, tp, 3, c, 2, &found, e);
+    }
+    if (!rc && found && strcmp(visit_on, t[0]) > 0)
       rc = avn_fail(e, AVN_E_STATE, "--hip", side, "the %s hip was replaced (THA on %s, entered at visit %s): no %s "
-                    "after that (visit %s is on %s)", side, c[0], c[1], r->form, r->visit, visit_on);
+                    "after that (visit %s is on %s)", side, t[0], t[1], r->form, r->visit, visit_on);
   } else if (tha_date) {
     const char *tp[4] = {pr->pid, side, conv, tha_date};
     rc = store_q_row(s, "SELECT f.instrument, f.visit || ' (' || ev.actual || ')' FROM form f JOIN event ev"
@@ -181,7 +193,6 @@ static avn_rc timeline_check(store *s, const store_enter_req *r, const store_pat
                     "arthroplasty: void that form first if it was entered in error", side, c[0], c[1]);
   }
 cleanup:
-  avn_free(visit_on);
   store_row_free(c, 2);
   return rc;
 }
@@ -235,6 +246,45 @@ static avn_rc enter_prepare(const inst_def *d, const store_enter_req *r, store_e
   return AVN_OK;
 }
 
+/* Whether a user (2) wrote a record (1): the other entry of a double entry. */
+#define OTHER_ENTRY_SQL "SELECT 1 FROM audit WHERE record=? AND user=? LIMIT 1"
+
+/* A form instance (study id, visit, form, side, instance, entry) with its
+** values, one row per value (one with a NULL item when it has none):
+** id, status ('void' when voided), version, item, value_text. */
+#define FORM_SQL                                                                                                 \
+  "SELECT f.id, CASE WHEN f.void_reason IS NULL THEN f.status ELSE 'void' END, f.version, v.item, v.value_text"  \
+  " FROM form f JOIN patient p ON p.id = f.patient_id LEFT JOIN item_value v ON v.form_id = f.id"                \
+  " WHERE p.code=? AND f.visit=? AND f.instrument=? AND f.side=? AND f.instance=? AND f.entry=?"
+
+typedef struct {
+  bool found;
+  char *id, *status;   /* owned */
+  int64_t version;
+  kv_rows values;
+  avn_rc rc;
+} form_read;
+
+static int form_cb(void *ctx, int n, const char *const *c) {
+  form_read *f = ctx;
+  if (!f->found) {
+    f->found = true;
+    f->id = avn_strdup(c[0]);
+    f->status = avn_strdup(c[1]);
+    f->version = strtoll(c[2], NULL, 10);
+    if (!f->id || !f->status) {
+      f->rc = AVN_E_NOMEM;
+      return 1;
+    }
+  }
+  if (n < 5 || !c[3]) return 0;   /* a form without values */
+  if (kv_cb(&f->values, 2, c + 3)) {
+    f->rc = f->values.rc;
+    return 1;
+  }
+  return 0;
+}
+
 /* A save made from version r->if_version finds version `now`: the first
 ** value it would change that differs from the stored one is refused,
 ** naming the item, the user's value, the stored one and who saved it.
@@ -274,6 +324,8 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
   store_patient_row pr = {0};
   kv_rows old = {0};
   char *hip = NULL, *form_id = NULL, *status = NULL, *visit_kept = NULL;
+  char *otherc[1] = {NULL}, *visc[1] = {NULL}, *thac[2] = {NULL, NULL};   /* read in one round trip (step 2) */
+  form_read fr = {0};
   int64_t version = 0;   /* the stored form's row version; 0 while there is none */
   bool in_tx = false, found = false;
   char record[256];
@@ -339,17 +391,72 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
   if (rc) goto cleanup;
   in_tx = true;
 
-  /* 2. Patient, hip, visit date. */
-  rc = store_patient_find(s, r->patient, &pr, e);
-  if (rc) goto cleanup;
+  /* 2. Patient, hip, visit date. What the save reads goes in one round
+  **    trip on a server (store_q_rows), not one each: the patient, the hip,
+  **    who wrote the other entry, the visit's date, the hip's arthroplasty,
+  **    the form with its values, the patient's site, the locks and the
+  **    signatures (store_guard_reads), the chain's head. A repeating
+  **    form's instance is settled first (its visit may follow from it), so
+  **    its visit and form are read after that, as before. All of it is
+  **    read under the write lock (the transaction's first statement took
+  **    it), so none of it can change before this save commits. */
+  const char *side = r->side == SIDE_PATIENT ? "" : side_name(r->side);
+  const char *conv = inst_role_form(INST_ROLE_CONVERSION);
+  bool settled = !inst_repeats(d);   /* the visit and the instance are the request's */
+  bool other_check = store_has_accounts(s) && store_actor(s);
+  char entry[4], other[256];
+  snprintf(entry, sizeof entry, "%d", r->entry);
+  store_form_record(other, sizeof other, r->patient, r->visit, r->form, r->side, inst, 3 - r->entry);
+  char *pc[4], *hipc[1] = {NULL}, *headc[4];
+  const char *pp[1] = {r->patient}, *hp[2] = {r->patient, side}, *ap[2] = {other, store_actor(s)};
+  const char *vp[2] = {r->patient, r->visit}, *tp[3] = {r->patient, side, conv};
+  const char *fp[6] = {r->patient, r->visit, r->form, side, inst, entry};
+  store_row_read rd[10];
+  store_guard_read guard;
+  size_t nrd = 0, i_hip = 0, i_other = 0, i_visit = 0, i_tha = 0, i_head = 0, i_guard = 0;
+  rd[nrd++] = (store_row_read){STORE_PATIENT_SQL, pp, 1, pc, 4, NULL, NULL, false};
   if (r->side != SIDE_PATIENT) {
-    const char *hp[2] = {pr.pid, side_name(r->side)};
-    rc = store_q_one(s, "SELECT id FROM hip WHERE patient_id=? AND side=?", hp, 2, &hip, &found, e);
-    if (rc) goto cleanup;
-    if (!found) {
-      rc = avn_fail(e, AVN_E_NOTFOUND, "--hip", side_name(r->side), "patient %s has no %s study hip", r->patient, side_name(r->side));
-      goto cleanup;
-    }
+    i_hip = nrd;
+    rd[nrd++] = (store_row_read){"SELECT h.id FROM hip h JOIN patient p ON p.id = h.patient_id WHERE p.code=?"
+                                 " AND h.side=?", hp, 2, hipc, 1, NULL, NULL, false};
+  }
+  if (settled && other_check) {
+    i_other = nrd;
+    rd[nrd++] = (store_row_read){OTHER_ENTRY_SQL, ap, 2, otherc, 1, NULL, NULL, false};
+  }
+  if (settled && *r->visit) {
+    i_visit = nrd;
+    rd[nrd++] = (store_row_read){"SELECT e.actual FROM event e JOIN patient p ON p.id = e.patient_id"
+                                 " WHERE p.code=? AND e.kind='visit' AND e.name=?", vp, 2, visc, 1, NULL, NULL, false};
+  }
+  if (r->side != SIDE_PATIENT && strcmp(r->form, conv) != 0) {
+    i_tha = nrd;
+    rd[nrd++] = (store_row_read){THA_SQL, tp, 3, thac, 2, NULL, NULL, false};
+  }
+  if (settled) {
+    rd[nrd++] = (store_row_read){FORM_SQL, fp, 6, NULL, 0, form_cb, &fr, false};
+    /* What store_audit asks of the form's record for each row. */
+    store_form_record(record, sizeof record, r->patient, r->visit, r->form, r->side, inst, r->entry);
+    i_guard = nrd;
+    nrd += store_guard_reads(s, record, &guard, &rd[nrd]);
+  }
+  if (!s->head_known) {
+    i_head = nrd;
+    rd[nrd++] = (store_row_read){STORE_HEAD_SQL, NULL, 0, headc, 4, NULL, NULL, false};
+  }
+  rc = store_q_rows(s, rd, nrd, e);
+  if (rc) goto cleanup;
+  if (i_hip) {
+    hip = hipc[0];
+    found = rd[i_hip].found;
+  }
+  if (i_head) store_tx_head_take(s, headc);
+  if (i_guard) store_guard_take(s, record, &guard, &rd[i_guard]);
+  rc = store_patient_take(s, r->patient, pc, rd[0].found, &pr, e);
+  if (rc) goto cleanup;
+  if (r->side != SIDE_PATIENT && !found) {
+    rc = avn_fail(e, AVN_E_NOTFOUND, "--hip", side_name(r->side), "patient %s has no %s study hip", r->patient, side_name(r->side));
+    goto cleanup;
   }
   /* Roles and sites, before anything is written (store_audit checks each row too). */
   rc = store_permit(s, "enter", r->patient, e);
@@ -380,13 +487,15 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
   }
   /* A double entry is two people's: with named users, whoever wrote the
   ** other entry of this form does not write this one. */
-  if (store_has_accounts(s) && store_actor(s)) {
-    char other[256], *hit = NULL;
-    store_form_record(other, sizeof other, r->patient, r->visit, r->form, r->side, inst, 3 - r->entry);
-    const char *ap[2] = {other, store_actor(s)};
-    rc = store_q_one(s, "SELECT 1 FROM audit WHERE record=? AND user=? LIMIT 1", ap, 2, &hit, &found, e);
-    avn_free(hit);
-    if (!rc && found)
+  if (other_check) {
+    bool wrote = i_other && rd[i_other].found;
+    if (!settled) {
+      char *hit = NULL;
+      store_form_record(other, sizeof other, r->patient, r->visit, r->form, r->side, inst, 3 - r->entry);
+      rc = store_q_one(s, OTHER_ENTRY_SQL, ap, 2, &hit, &wrote, e);
+      avn_free(hit);
+    }
+    if (!rc && wrote)
       rc = avn_fail(e, AVN_E_STATE, "--entry", r->entry == 2 ? "2" : "1", "user %s wrote entry %d of %s: the two "
                     "entries of a double-entered form come from two different users; nothing was written",
                     store_actor(s), 3 - r->entry, other);
@@ -395,7 +504,9 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
   /* The visit's date: its rules live in store_visit.c, shared with avn visit. */
   store_visit_req vr = {.patient = r->patient, .visit = r->visit, .date = r->date, .user = r->user,
                         .reason = r->reason};
-  if (*r->visit) rc = store_visit_date(s, &pr, &vr, r->has_date, NULL, e);
+  store_visit_on on = {.known = i_visit != 0, .found = i_visit && rd[i_visit].found};
+  if (i_visit) snprintf(on.actual, sizeof on.actual, "%s", visc[0] ? visc[0] : "");
+  if (*r->visit) rc = store_visit_date(s, &pr, &vr, r->has_date, &on, NULL, e);
   if (rc) goto cleanup;
 
   /* 3. Dates inside the form: not before birth (not in the future is the
@@ -411,25 +522,26 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
   }
 
   /*    The clinical timeline (timeline_check). */
-  rc = timeline_check(s, r, &pr, vals, texts, e);
+  rc = timeline_check(s, r, &pr, vals, texts, *r->visit && on.actual[0] ? on.actual : NULL, i_tha ? &rd[i_tha] : NULL,
+                      e);
   if (rc) goto cleanup;
 
-  /* 4. The form instance. */
-  char entry[4];
-  snprintf(entry, sizeof entry, "%d", r->entry);
-  const char *side = r->side == SIDE_PATIENT ? "" : side_name(r->side);
+  /* 4. The form instance (read above unless the instance was settled here). */
   store_form_record(record, sizeof record, r->patient, r->visit, r->form, r->side, inst, r->entry);
-  const char *fp[6] = {pr.pid, r->visit, r->form, side, inst, entry};
-  char *frow[3] = {NULL, NULL, NULL};
-  rc = store_q_row(s, "SELECT id, CASE WHEN void_reason IS NULL THEN status ELSE 'void' END, version FROM form"
-                      " WHERE patient_id=? AND visit=? AND instrument=? AND side=? AND instance=? AND entry=?",
-                   fp, 6, frow, 3, &found, e);
+  if (!settled) {
+    fp[1] = r->visit;
+    rc = store_q(s, FORM_SQL, fp, 6, form_cb, &fr, e);
+    if (rc) goto cleanup;
+  }
+  rc = fr.rc;
+  old = fr.values;
+  fr.values = (kv_rows){0};
   if (rc) goto cleanup;
-  if (found) {
-    form_id = frow[0];
-    status = frow[1];
-    version = strtoll(frow[2], NULL, 10);
-    avn_free(frow[2]);
+  if (fr.found) {
+    form_id = fr.id;
+    status = fr.status;
+    version = fr.version;
+    fr.id = fr.status = NULL;
     if (!strcmp(status, "void")) {
       rc = avn_fail(e, AVN_E_STATE, r->form, NULL,
                     "this form was voided as entered in error: 'avn restore' it first to change it");
@@ -439,10 +551,6 @@ avn_rc store_enter(store *s, const store_enter_req *req, store_enter_result *out
       rc = avn_fail(e, AVN_E_LOCKED, r->form, NULL, "this form is locked; it can no longer be changed");
       goto cleanup;
     }
-    const char *op[1] = {form_id};
-    rc = store_q(s, "SELECT item, value_text FROM item_value WHERE form_id=?", op, 1, kv_cb, &old, e);
-    if (!rc) rc = old.rc;
-    if (rc) goto cleanup;
   }
 
   /*    Saved from what the user read: a value another save put there since
@@ -589,6 +697,12 @@ cleanup:
   avn_free(vals);
   avn_free(merged);
   kv_rows_free(&old);
+  kv_rows_free(&fr.values);
+  avn_free(fr.id);
+  avn_free(fr.status);
+  store_row_free(otherc, 1);
+  store_row_free(visc, 1);
+  store_row_free(thac, 2);
   store_patient_row_free(&pr);
   avn_free(hip); avn_free(form_id); avn_free(status);
   if (!rc) snprintf(out->instance, sizeof out->instance, "%s", inst);

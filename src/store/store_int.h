@@ -29,12 +29,18 @@ struct store {
   ** others from moving it. Forgotten at every begin, commit and rollback. */
   bool head_known;
   char head_id[24], head_hash[65];
-  /* Per-write memos (store_write_memo_reset at every transaction or
+  /* Read with the head, and as lasting (only store_checkpoint writes it, at
+  ** commit): whether the chain has a signed checkpoint, and its key. */
+  bool cp_found;
+  char cp_key[65];
+  /* Per-write memos (store_tx_forget at every transaction or
   ** savepoint edge): a form's save appends a dozen audit rows for one
   ** record, and these answers cannot change within one write. */
   struct {
     char lock_ok[256];     /* the record whose lock guard passed ("" none) */
     char sign_cleared[256];/* the record whose signatures were taken away */
+    char site_of[AVN_ID_MAX + 1]; /* the patient whose site was read ("" none) */
+    char site[64];         /* ... and that site's code (store_user.c's record_site) */
   } memo;
   store_key key;
   bool has_accounts; /* the study has users: writes need a session (store_user.c) */
@@ -46,11 +52,27 @@ struct store {
     char session[65];   /* the token's hash */
     char read_as[24];   /* what reads are for (store_read_as); "" = "read" */
   } actor;
+  /* The sessions this batch's transaction found valid (store_session):
+  ** under the write lock nobody else can end them before it commits, and a
+  ** batch writes nothing but saves, so each is read once per batch, not
+  ** once per save. Forgotten with the chain head (store_tx_forget). */
+  struct {
+    char session[65];
+    int64_t id;
+    int role;
+    char name[AVN_USER_MAX + 1];
+    char expires[32];
+  } seen[8];
+  size_t n_seen;
 };
 
-/* Forgets the per-write memos (store.memo); head_too: the chain head as
-** well (always but between two writes of one batch). */
-void store_write_memo_reset(store *s);
+/* What a write knew at a transaction or savepoint edge: the per-write
+** memos (store.memo) always; head_too: what the transaction read under
+** its lock as well, the chain head with the checkpoint's key and the
+** sessions a batch checked (at every edge but between two writes of one
+** batch, whose head only this transaction moves). The one reset, so no
+** edge forgets half. */
+void store_tx_forget(store *s, bool head_too);
 
 /* Whether the session's user may make this audit row (action on record,
 ** a "patient ..." or "screening ..." at its site; a site change checks the
@@ -72,6 +94,7 @@ avn_rc store_lock_guard(store *s, const char *action, const char *record, avn_er
 /* After a change to a patient's data: deletes (audited, action "unsign")
 ** the signatures it touches, the casebook's and the visit's. */
 avn_rc store_sign_clear(store *s, const char *user, const char *action, const char *record, avn_err *e);
+
 
 /* Runs the schema migrations after version from, then writes the header
 ** (application id, schema version), in the caller's transaction. */
@@ -140,11 +163,60 @@ void store_tx_rollback(store *s);
 avn_rc store_q(store *s, const char *sql, const char *const *p, size_t n, db_row_fn fn, void *ctx,
                avn_err *e);
 /* Reads the audit chain's head into s->head_id / head_hash ("0" and ""
-** for an empty trail) unless this transaction knows it already. */
+** for an empty trail), and the checkpoint's key (cp_found, cp_key),
+** unless this transaction knows them already. */
 avn_rc store_tx_head(store *s, avn_err *e);
 /* A write whose result is not read (db.h's exec_later): on PostgreSQL it
 ** goes with the next statement; its failure is that statement's. */
 avn_rc store_q_later(store *s, const char *sql, const char *const *p, size_t n, avn_err *e);
+/* One read of store_q_rows: like store_q_row, the first row's first ncols
+** columns into cols (the caller's to store_row_free; NULL without a row),
+** found set when there was one; or, with fn, every row to fn. */
+typedef struct store_row_read {
+  const char *sql;
+  const char *const *p;
+  size_t n;
+  char **cols;
+  size_t ncols;
+  db_row_fn fn;
+  void *ctx;
+  bool found;   /* OUT */
+} store_row_read;
+/* Reads that do not depend on each other's answers, in one round trip on a
+** server (db.h's exec_many): a save's context under the write lock. At
+** most STORE_ROWS_MAX. */
+#define STORE_ROWS_MAX 16
+avn_rc store_q_rows(store *s, store_row_read *r, size_t n, avn_err *e);
+/* What store_audit asks of a patient's record on every row (its site, the
+** locks, the signatures to clear), read with a write's other reads in one
+** round trip (store_q_rows) rather than one each when the first row is
+** audited: store_guard_reads appends its reads to r (three, two in a
+** study without users, whose sites nobody checks; g holds their
+** parameters and columns, so it lives until store_q_rows returns), and
+** store_guard_take keeps the answers as this write's memos (store.memo)
+** and frees the columns. A lock or a signature found is not kept: the
+** write meets it where it did before (refused, or cleared and audited). */
+typedef struct store_guard_read {
+  char code[AVN_ID_MAX + 1], visit[64];
+  const char *lock_p[1], *sign_p[3];
+  char *lock[4], *sign[2], *site[1];
+} store_guard_read;
+size_t store_guard_reads(const store *s, const char *record, store_guard_read *g, store_row_read *r);
+void store_guard_take(store *s, const char *record, store_guard_read *g, const store_row_read *r);
+/* A patient's site, by study id (one parameter), and the memo that keeps it
+** for the rest of the write (store_user.c). */
+#define STORE_SITE_SQL "SELECT st.code FROM patient p JOIN site st ON st.id = p.site_id WHERE p.code=?"
+void store_site_memo(store *s, const char *code, const char *site);
+/* The chain's head and the key that signs it: always one row, the last
+** audit row's id and hash (NULL, NULL for an empty trail), the checkpoint's
+** id and public key (NULL, NULL before the first). Read with other reads
+** (store_q_rows), its columns (four; freed) become what store_tx_head
+** would read. */
+#define STORE_HEAD_SQL                                                                                          \
+  "SELECT a.id, a.hash, c.id, c.public_key FROM (SELECT 1 AS one) o"                                            \
+  " LEFT JOIN (SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1) a ON 1 = 1"                                  \
+  " LEFT JOIN checkpoint c ON c.id = 1"
+void store_tx_head_take(store *s, char *cols[4]);
 /* The same with typed rows (db.h), for the bulk readers. */
 avn_rc store_q_typed(store *s, const char *sql, const char *const *p, size_t n, db_typed_fn fn, void *ctx,
                      avn_err *e);
@@ -179,6 +251,13 @@ typedef struct store_patient_row {
 ** transaction. AVN_E_NOTFOUND naming "patient" when there is none (and
 ** saying so when the code is a screening that was never enrolled). */
 avn_rc store_patient_find(store *s, const char *code, store_patient_row *out /* OUT */, avn_err *e);
+/* store_patient_find in two halves, for a caller that reads the patient
+** with other things in one round trip (store_q_rows): the read (one
+** parameter, the study id; four columns), then its row (cols, found) made
+** into *out, or the same AVN_E_NOTFOUND. cols are freed either way. */
+#define STORE_PATIENT_SQL "SELECT id, enrolled_on, birth_date, withdrawn_on FROM patient WHERE code=?"
+avn_rc store_patient_take(store *s, const char *code, char *cols[4], bool found, store_patient_row *out /* OUT */,
+                          avn_err *e);
 void store_patient_row_free(store_patient_row *p);
 
 /* AVN_E_UNKNOWN naming "visit" and listing the protocol's visits, unless
@@ -192,9 +271,16 @@ avn_rc store_visit_known(const store *s, const char *name, avn_err *e);
 ** naming --date: never a silent today). Refuses a date before enrolment, in the future or
 ** after the withdrawal, and a change of a recorded date without r->reason;
 ** writes event.actual with its audit row otherwise. *out (may be NULL):
-** what was written. */
+** what was written.
+** on (may be NULL): the visit's row as the caller read it already, and
+** the date it has after the call. */
+typedef struct store_visit_on {
+  bool known;      /* IN: found and actual were read by the caller (else read here) */
+  bool found;      /* IN: the patient has the visit scheduled (an event row) */
+  char actual[11]; /* IN: the recorded date, "" none; OUT: the date after the call */
+} store_visit_on;
 avn_rc store_visit_date(store *s, const store_patient_row *pt, const store_visit_req *r, bool has_date,
-                        store_visit_change *out /* OUT */, avn_err *e);
+                        store_visit_on *on, store_visit_change *out /* OUT */, avn_err *e);
 
 /* AVN_E_EXISTS (naming table, code and rule) when table ("screening" or
 ** "patient") has code already, compared case-insensitively (core/text.h). */

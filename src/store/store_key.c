@@ -159,26 +159,25 @@ static avn_rc cp_read(store *s, cp_row *r, avn_err *e) {
 avn_rc store_checkpoint(store *s, avn_err *e) {
   char msg[200], pkhex[65], sighex[129];
   unsigned char sig[crypto_sign_BYTES];
-  cp_row cp;
   avn_rc rc = store_key_load(&s->key, true, e);
   if (rc) return rc;
   if (s->key.public_only)
     return avn_fail(e, AVN_E_STATE, "signing key", s->key.path, "is a public key: it verifies, but cannot sign a write");
-  rc = cp_read(s, &cp, e);
+  /* The checkpoint's key came with the chain's head (store_tx_head), read
+  ** once per transaction under the write lock. */
+  rc = store_tx_head(s, e);
   if (rc) return rc;
   sodium_bin2hex(pkhex, sizeof pkhex, s->key.pk, sizeof s->key.pk);
-  if (cp.found && strcmp(cp.pk, pkhex) != 0) {
+  if (s->cp_found && strcmp(s->cp_key, pkhex) != 0) {
     unsigned char other[32];
     char fa[17] = "?", fb[17];
-    if (sodium_hex2bin(other, sizeof other, cp.pk, strlen(cp.pk), NULL, NULL, NULL) == 0)
+    if (sodium_hex2bin(other, sizeof other, s->cp_key, strlen(s->cp_key), NULL, NULL, NULL) == 0)
       store_key_fingerprint(other, fa);
     store_key_fingerprint(s->key.pk, fb);
     return avn_fail(e, AVN_E_STATE, "signing key", s->key.path,
                     "this study's audit is signed with key %s, this key is %s: set AVN_KEY to the study's key file",
                     fa, fb);
   }
-  rc = store_tx_head(s, e);
-  if (rc) return rc;
   if (!strcmp(s->head_id, "0")) return AVN_OK;
   checkpoint_message(s->head_id, s->head_hash, msg, sizeof msg);
   crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), s->key.sk);

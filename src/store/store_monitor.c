@@ -152,6 +152,55 @@ avn_rc store_study_lock(store *s, store_lock_info *out, avn_err *e) {
   return rc;
 }
 
+/* The study's lock and a patient's (one parameter: the study id). */
+#define LOCK_SQL "SELECT lock_reason, locked_at, locked_by, (SELECT lock_reason FROM patient WHERE code=?) FROM study"
+/* The signatures a change to a patient's data touches (parameters: study
+** id, visit, visit; "" for all, "/" for the casebook's only). */
+#define SIGN_SQL                                                                                               \
+  "SELECT s.visit, s.user FROM signature s JOIN patient p ON p.id = s.patient_id"                              \
+  " WHERE p.code=? AND (s.visit = '' OR ? = '' OR s.visit = ?) LIMIT 8"
+
+/* The study id of a "patient P ..." record. */
+static void record_code(const char *record, char code[AVN_ID_MAX + 1]) {
+  size_t n = strcspn(record + 8, " ");
+  snprintf(code, AVN_ID_MAX + 1, "%.*s", (int)(n < AVN_ID_MAX ? n : AVN_ID_MAX), record + 8);
+}
+
+/* The visit a change to record is in: its name, "/" for a log instance at
+** no visit (the casebook's signature only), "" for the patient itself. */
+static void record_visit(const char *record, char visit[64]) {
+  const char *v = strstr(record, " / visit ");
+  visit[0] = '\0';
+  if (v) snprintf(visit, 64, "%.*s", (int)strcspn(v + 9, " "), v + 9);
+  else if (strstr(record, " / entry ")) snprintf(visit, 64, "/");   /* no visit is named "/" */
+}
+
+size_t store_guard_reads(const store *s, const char *record, store_guard_read *g, store_row_read *r) {
+  record_code(record, g->code);
+  record_visit(record, g->visit);
+  g->lock_p[0] = g->code;
+  g->sign_p[0] = g->code;
+  g->sign_p[1] = g->sign_p[2] = g->visit;
+  r[0] = (store_row_read){LOCK_SQL, g->lock_p, 1, g->lock, 4, NULL, NULL, false};
+  r[1] = (store_row_read){SIGN_SQL, g->sign_p, 3, g->sign, 2, NULL, NULL, false};
+  g->site[0] = NULL;
+  if (!s->has_accounts) return 2;   /* no users: nobody's sites to check */
+  r[2] = (store_row_read){STORE_SITE_SQL, g->lock_p, 1, g->site, 1, NULL, NULL, false};
+  return 3;
+}
+
+void store_guard_take(store *s, const char *record, store_guard_read *g, const store_row_read *r) {
+  size_t n = strlen(record);
+  /* Only what lets the write pass is kept: a lock or a signature is met
+  ** again where the write reaches it, and refused or cleared there. */
+  if (r[0].found && !g->lock[0] && !g->lock[3] && n < sizeof s->memo.lock_ok) memcpy(s->memo.lock_ok, record, n + 1);
+  if (!r[1].found && n < sizeof s->memo.sign_cleared) memcpy(s->memo.sign_cleared, record, n + 1);
+  if (s->has_accounts && r[2].found && g->site[0]) store_site_memo(s, g->code, g->site[0]);
+  store_row_free(g->lock, 4);
+  store_row_free(g->sign, 2);
+  store_row_free(g->site, 1);
+}
+
 avn_rc store_lock_guard(store *s, const char *action, const char *record, avn_err *e) {
   static const char *const frozen[] = {"enter", "screen", "enroll", "create", "insert", "update", "clear", "status",
                                        "visit", "withdraw", "unwithdraw", "void", "restore", "amend", "verify", "sign",
@@ -165,13 +214,9 @@ avn_rc store_lock_guard(store *s, const char *action, const char *record, avn_er
   ** on a server, for every audit row). */
   char code[AVN_ID_MAX + 1] = "", *c[4] = {NULL, NULL, NULL, NULL};
   bool patient = !strncmp(record, "patient ", 8);
-  if (patient) {
-    size_t n = strcspn(record + 8, " ");
-    snprintf(code, sizeof code, "%.*s", (int)(n < AVN_ID_MAX ? n : AVN_ID_MAX), record + 8);
-  }
+  if (patient) record_code(record, code);
   const char *p[1] = {code};
-  avn_rc rc = store_q_row(s, "SELECT lock_reason, locked_at, locked_by,"
-                             " (SELECT lock_reason FROM patient WHERE code=?) FROM study", p, 1, c, 4, NULL, e);
+  avn_rc rc = store_q_row(s, LOCK_SQL, p, 1, c, 4, NULL, e);
   if (!rc && c[0])
     rc = avn_fail(e, AVN_E_LOCKED, "study", NULL, "the study is locked (data freeze since %s by %s: %s): nothing "
                   "can change until it is unlocked", c[1] ? c[1] : "", c[2] ? c[2] : "", c[0]);
@@ -238,16 +283,9 @@ avn_rc store_sign_clear(store *s, const char *user, const char *action, const ch
   if (!change || strncmp(record, "patient ", 8) || strstr(record, " / signature ")) return AVN_OK;
   /* Taken away for this record in this write: a signature is a write of its own. */
   if (!strcmp(s->memo.sign_cleared, record)) return AVN_OK;
-  char code[AVN_ID_MAX + 1], visit[64] = "";
-  size_t n = strcspn(record + 8, " ");
-  snprintf(code, sizeof code, "%.*s", (int)(n < AVN_ID_MAX ? n : AVN_ID_MAX), record + 8);
-  const char *v = strstr(record, " / visit ");
-  if (v) {
-    v += 9;
-    snprintf(visit, sizeof visit, "%.*s", (int)strcspn(v, " "), v);
-  } else if (strstr(record, " / entry ")) {
-    snprintf(visit, sizeof visit, "/");   /* a log instance at no visit: the casebook's only (no visit is named "/") */
-  }
+  char code[AVN_ID_MAX + 1], visit[64];
+  record_code(record, code);
+  record_visit(record, visit);
   /* The casebook and the visit the change is in (all of them for a change
   ** to the patient itself). */
   sig_rows r = {0};
@@ -259,8 +297,7 @@ avn_rc store_sign_clear(store *s, const char *user, const char *action, const ch
       avn_free(r.v[i][1]);
     }
     r.n = 0;
-    rc = store_q(s, "SELECT s.visit, s.user FROM signature s JOIN patient p ON p.id = s.patient_id"
-                    " WHERE p.code=? AND (s.visit = '' OR ? = '' OR s.visit = ?) LIMIT 8", p, 3, sig_row, &r, e);
+    rc = store_q(s, SIGN_SQL, p, 3, sig_row, &r, e);
     rc = rc ? rc : sig_clear_rows(s, user, code, &r, e);
   } while (!rc && r.n == 8);
   for (size_t i = 0; i < r.n; i++) {

@@ -463,18 +463,41 @@ cleanup:
   return rc;
 }
 
+/* A session this batch found valid, as the actor (store.seen): false when
+** it is not one of them. Its expiry is checked again: time passes. */
+static bool session_seen(store *s, const char *th, const char *now, avn_err *e, avn_rc *rc) {
+  for (size_t i = 0; i < s->n_seen; i++) {
+    if (strcmp(s->seen[i].session, th) != 0) continue;
+    *rc = AVN_OK;
+    if (strcmp(now, s->seen[i].expires) >= 0) {
+      *rc = avn_fail(e, AVN_E_STATE, "session", s->seen[i].expires, "the session of %s expired at %s: avn login again",
+                     s->seen[i].name, s->seen[i].expires);
+      return true;
+    }
+    s->actor.set = true;
+    s->actor.id = s->seen[i].id;
+    s->actor.role = s->seen[i].role;
+    snprintf(s->actor.name, sizeof s->actor.name, "%s", s->seen[i].name);
+    snprintf(s->actor.session, sizeof s->actor.session, "%s", th);
+    return true;
+  }
+  return false;
+}
+
 avn_rc store_session(store *s, const char *token, avn_err *e) {
   char th[65], now[32], *c[5] = {NULL, NULL, NULL, NULL, NULL};
   bool found = false;
+  avn_rc rc = AVN_OK;
   memset(&s->actor, 0, sizeof s->actor);
   if (!token) return AVN_OK;   /* no user: the handle acts for nobody until the next session */
   if (!strncmp(token, PART_TOKEN, strlen(PART_TOKEN))) return part_session(s, token, e);
   store_text_hash(token, th);
-  const char *p[1] = {th};
-  avn_rc rc = store_q_row(s, "SELECT a.id, a.role, a.disabled, a.name, x.expires_at FROM session x JOIN account a"
-                             " ON a.id = x.account_id WHERE x.token_hash=?", p, 1, c, 5, &found, e);
-  if (rc) return rc;
   store_now_iso(now);
+  if (s->batch && session_seen(s, th, now, e, &rc)) return rc;
+  const char *p[1] = {th};
+  rc = store_q_row(s, "SELECT a.id, a.role, a.disabled, a.name, x.expires_at FROM session x JOIN account a"
+                      " ON a.id = x.account_id WHERE x.token_hash=?", p, 1, c, 5, &found, e);
+  if (rc) return rc;
   if (!found)
     rc = avn_fail(e, AVN_E_STATE, "session", NULL, "no such session in this study (logged out?): avn login again");
   else if (!strcmp(c[2], "1"))
@@ -487,6 +510,14 @@ avn_rc store_session(store *s, const char *token, avn_err *e) {
     s->actor.role = store_role_parse(c[1]);
     snprintf(s->actor.name, sizeof s->actor.name, "%s", c[3]);
     snprintf(s->actor.session, sizeof s->actor.session, "%s", th);
+    if (s->batch && s->n_seen < sizeof s->seen / sizeof s->seen[0] && strlen(c[4]) < sizeof s->seen[0].expires) {
+      size_t k = s->n_seen++;
+      memcpy(s->seen[k].session, th, sizeof th);
+      s->seen[k].id = s->actor.id;
+      s->seen[k].role = s->actor.role;
+      snprintf(s->seen[k].name, sizeof s->seen[k].name, "%s", s->actor.name);
+      snprintf(s->seen[k].expires, sizeof s->seen[k].expires, "%s", c[4]);
+    }
   }
   store_row_free(c, 5);
   return rc;
@@ -585,15 +616,26 @@ static const char *action_words(const char *a) {
   return a;
 }
 
+void store_site_memo(store *s, const char *code, const char *site) {
+  if (strlen(site) >= sizeof s->memo.site) return;
+  snprintf(s->memo.site_of, sizeof s->memo.site_of, "%s", code);
+  snprintf(s->memo.site, sizeof s->memo.site, "%s", site);
+}
+
 /* The site of the record an audit row names ("patient P / ...", "screening
-** S"), or NULL (*site) when it names neither. */
-static avn_rc record_site(store *s, const char *record, char **site, char **who, avn_err *e) {
+** S"), or NULL (*site) when it names neither. A patient's site is read once
+** per write (store.memo) unless fresh: a write moves a patient between
+** sites only with an audit row of field "site", which reads it afresh (a
+** patient made in this write has no site until its row is in: a site not
+** found is never kept). */
+static avn_rc record_site(store *s, const char *record, bool fresh, char **site, char **who, avn_err *e) {
   char code[AVN_ID_MAX + 1];
   const char *sql = NULL, *rest = NULL;
+  bool patient = !strncmp(record, "patient ", 8);
   *site = *who = NULL;
-  if (!strncmp(record, "patient ", 8)) {
+  if (patient) {
     rest = record + 8;
-    sql = "SELECT st.code FROM patient p JOIN site st ON st.id = p.site_id WHERE p.code=?";
+    sql = STORE_SITE_SQL;
   } else if (!strncmp(record, "screening ", 10)) {
     rest = record + 10;
     sql = "SELECT st.code FROM screening c JOIN site st ON st.id = c.site_id WHERE c.code=?";
@@ -604,8 +646,14 @@ static avn_rc record_site(store *s, const char *record, char **site, char **who,
   snprintf(code, sizeof code, "%.*s", (int)(n < sizeof code - 1 ? n : sizeof code - 1), rest);
   *who = avn_strdup(code);
   if (!*who) return AVN_E_NOMEM;
+  if (patient && !fresh && s->memo.site_of[0] && !strcmp(s->memo.site_of, code)) {
+    *site = avn_strdup(s->memo.site);
+    return *site ? AVN_OK : AVN_E_NOMEM;
+  }
   const char *p[1] = {code};
-  return store_q_one(s, sql, p, 1, site, NULL, e);
+  avn_rc rc = store_q_one(s, sql, p, 1, site, NULL, e);
+  if (!rc && patient && *site) store_site_memo(s, code, *site);
+  return rc;
 }
 
 static avn_rc site_member(store *s, const char *site, bool *yes, avn_err *e) {
@@ -650,7 +698,7 @@ avn_rc store_permit(store *s, const char *action, const char *patient, avn_err *
   if (rc || !patient) return rc ? rc : site_check(s, action, NULL, NULL, e);
   snprintf(rec, sizeof rec, "patient %.40s", patient);
   char *site = NULL, *who = NULL;
-  rc = record_site(s, rec, &site, &who, e);
+  rc = record_site(s, rec, false, &site, &who, e);
   if (!rc) rc = site_check(s, action, rec, site, e);
   avn_free(site);
   avn_free(who);
@@ -665,7 +713,7 @@ avn_rc store_audit_permit(store *s, const char *action, const char *record, cons
       !strcmp(record, "study"))
     return AVN_OK;
   char *site = NULL, *who = NULL, what[80];
-  avn_rc rc = record_site(s, record, &site, &who, e);
+  avn_rc rc = record_site(s, record, field && !strcmp(field, "site"), &site, &who, e);
   snprintf(what, sizeof what, "%s %.40s", !strncmp(record, "patient ", 8) ? "patient" : "screening",
            who ? who : "");
   if (!rc) rc = site_check(s, action, who ? what : record, site, e);

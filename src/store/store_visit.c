@@ -42,16 +42,23 @@ avn_rc store_visit_known(const store *s, const char *name, avn_err *e) {
 }
 
 avn_rc store_visit_date(store *s, const store_patient_row *pt, const store_visit_req *r, bool has_date,
-                        store_visit_change *out, avn_err *e) {
+                        store_visit_on *on, store_visit_change *out, avn_err *e) {
   char *actual = NULL;
   bool found = false;
   char date[11], record[256];
-  avn_rc rc;
+  avn_rc rc = AVN_OK;
   if (out) *out = STORE_VISIT_SAME;
-  const char *vp[2] = {pt->pid, r->visit};
-  rc = store_q_one(s, "SELECT actual FROM event WHERE patient_id=? AND kind='visit' AND name=?", vp, 2, &actual,
-                   &found, e);
+  if (on && on->known) {   /* read with the rest of a save, in its round trip */
+    found = on->found;
+    actual = found && on->actual[0] ? avn_strdup(on->actual) : NULL;
+    if (found && on->actual[0] && !actual) return AVN_E_NOMEM;
+  } else {
+    const char *vp[2] = {pt->pid, r->visit};
+    rc = store_q_one(s, "SELECT actual FROM event WHERE patient_id=? AND kind='visit' AND name=?", vp, 2, &actual,
+                     &found, e);
+  }
   if (rc) goto cleanup;
+  if (on) snprintf(on->actual, sizeof on->actual, "%s", actual ? actual : "");
   if (!found) {
     /* Enrolment schedules every protocol visit; a missing row is damage. */
     rc = avn_fail(e, AVN_E_STATE, "visit", r->visit, "patient %s has no scheduled visit '%s' in this study",
@@ -117,6 +124,7 @@ avn_rc store_visit_date(store *s, const store_patient_row *pt, const store_visit
   snprintf(record, sizeof record, "patient %s / visit %s", r->patient, r->visit);
   rc = store_audit(s, r->user, "visit", record, "date", actual, date, actual ? r->reason : NULL, e);
   if (rc) goto cleanup;
+  if (on) snprintf(on->actual, sizeof on->actual, "%s", date);
   if (out) *out = actual ? STORE_VISIT_CHANGED : STORE_VISIT_NEW;
 cleanup:
   avn_free(actual);
@@ -136,7 +144,7 @@ avn_rc store_visit(store *s, const store_visit_req *r, store_visit_change *out, 
   in_tx = true;
   rc = store_patient_find(s, r->patient, &pt, e);
   if (rc) goto cleanup;
-  rc = store_visit_date(s, &pt, r, true, out, e);
+  rc = store_visit_date(s, &pt, r, true, NULL, out, e);
   if (rc) goto cleanup;
   rc = store_tx_commit(s, e);
   if (rc) goto cleanup;

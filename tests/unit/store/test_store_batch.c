@@ -81,6 +81,40 @@ static void test_batch(void **unused) {
   test_db_drop(db_path);
 }
 
+/* A save reads its locks with its context, once, and keeps "not locked"
+** as a memo for its audit rows (store_guard_reads); in a batch that memo
+** must not carry over to the next save of the same form: a casebook locked
+** between two saves of one batch refuses the second, and unlocked again
+** lets a third through. Expected: the form's value goes 70 (insert), then
+** 55 is refused as locked and leaves nothing, then 40 (update, with its
+** reason): two audit rows for the item, 40 stored, 55 nowhere. */
+static void test_batch_guards(void **unused) {
+  (void)unused;
+  avn_err e;
+  store *s = make_study();
+  char *v1[] = {"pain_mm=70"}, *v2[] = {"pain_mm=55"}, *v3[] = {"pain_mm=40"};
+  store_enter_req r = {.patient = "P1", .visit = "baseline", .form = "vas", .side = SIDE_LEFT, .entry = 1,
+                       .kv = v1, .n_kv = 1, .has_date = true, .user = "test"};
+  avn_date_parse("2024-01-15", &r.date);
+  store_enter_result res;
+  assert_int_equal(store_begin(s, &e), AVN_OK);
+  assert_int_equal(store_enter(s, &r, &res, &e), AVN_OK);
+  assert_int_equal(store_lock_patient(s, "P1", false, "monitoring visit", "test", &e), AVN_OK);
+  r.kv = v2;
+  r.reason = "patient corrected the scale";
+  assert_int_equal(store_enter(s, &r, &res, &e), AVN_E_LOCKED);
+  assert_int_equal(store_lock_patient(s, "P1", true, "monitoring done", "test", &e), AVN_OK);
+  r.kv = v3;
+  assert_int_equal(store_enter(s, &r, &res, &e), AVN_OK);
+  assert_int_equal(res.n_changed, 1);
+  assert_int_equal(store_commit(s, &e), AVN_OK);
+  assert_int_equal(count("SELECT count(*) FROM item_value WHERE item = 'pain_mm' AND value_num = 40"), 1);
+  assert_int_equal(count("SELECT count(*) FROM item_value WHERE item = 'pain_mm'"), 1);
+  assert_int_equal(count("SELECT count(*) FROM audit WHERE field = 'pain_mm'"), 2);
+  assert_int_equal(count("SELECT count(*) FROM audit WHERE new_value = '55'"), 0);
+  store_close(s);
+}
+
 static void test_withdraw(void **unused) {
   (void)unused;
   avn_err e;
@@ -120,7 +154,8 @@ static void test_withdraw(void **unused) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_batch), cmocka_unit_test(test_withdraw)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_batch), cmocka_unit_test(test_batch_guards),
+                                     cmocka_unit_test(test_withdraw)};
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   inst_registry_free();
   return rc;
