@@ -3,8 +3,9 @@
 ** the sections in order, the document written.
 **
 ** Cost: store_load runs a fixed number of queries; building the units is
-** O(patients); each section reads values by O(log n) lookups, so the whole
-** report is O(n log n) in the number of forms.
+** O(patients); the form index (rctx_forms_new) O(forms); each section
+** reads values by O(1) lookups, so the whole report is O(n log n) in the
+** number of forms (the sorts of the statistics).
 */
 #include <math.h>
 #include <stdio.h>
@@ -96,6 +97,8 @@ avn_rc report_write(store *s, const char *dir, report_info *info, avn_err *e) {
   }
   rc = build_units(&c);
   if (rc) goto cleanup;
+  rc = rctx_forms_new(&c);
+  if (rc) goto cleanup;
 
   store_chain chain;
   rc = rctx_chain(s, &chain, e);
@@ -150,6 +153,7 @@ cleanup:
   avn_free(c.method_keys);
   avn_free(c.method_text);
   avn_free(c.units);
+  rctx_forms_free(c.forms);
   rdoc_free(c.doc);
   frame_scores_free(c.scores);
   store_study_free(st);
