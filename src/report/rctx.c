@@ -5,8 +5,15 @@
 ** Values come from the analysis dataset: the settled snapshot with every
 ** form scored once (frame_scores, built by report.c), so a section reads a
 ** result as every other reader of the study does, and no section scores a
-** form itself. Each call is O(log n) (store_find_form) plus a lookup among
-** the form's results.
+** form itself. Each call is O(1) through the form index (rforms, below)
+** plus a lookup among the form's results.
+**
+** The form index: for each (patient, protocol visit, instrument, side) that
+** has an entry-1 form, the form store_find_form picks (it is asked once per
+** group of the snapshot's sorted index, so the rule for instances and reads
+** stays in one place), in an open-addressing hash table keyed by the four
+** packed in 64 bits. Instruments are numbered by their definition (a study
+** names a few dozen). Owned by the rctx (rctx_forms_free).
 */
 #include <math.h>
 #include <stdarg.h>
@@ -14,9 +21,127 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdint.h>
+
 #include "core/mem.h"
 #include "frame/frame_code.h"
 #include "report/rctx.h"
+
+#define RF_EMPTY UINT64_MAX
+#define RF_MAX_DEFS 255    /* instruments and visits numbered in 8 bits */
+
+typedef struct rf_slot {
+  uint64_t key;            /* rf_key(); RF_EMPTY when free */
+  const store_form *f;
+} rf_slot;
+
+struct rforms {
+  rf_slot *slot;
+  size_t cap;              /* a power of two, at least twice the groups */
+  const inst_def *defs[RF_MAX_DEFS];
+  size_t n_defs;
+};
+
+static uint64_t rf_key(size_t patient, size_t visit, size_t def, int side) {
+  return ((uint64_t)patient << 18) | ((uint64_t)visit << 10) | ((uint64_t)def << 2) | (uint64_t)side;
+}
+
+/* A 64-bit mix (splitmix64's finaliser) so packed keys spread. */
+static size_t rf_hash(uint64_t k, size_t cap) {
+  k ^= k >> 30;
+  k *= 0xbf58476d1ce4e5b9ULL;
+  k ^= k >> 27;
+  k *= 0x94d049bb133111ebULL;
+  k ^= k >> 31;
+  return (size_t)k & (cap - 1);
+}
+
+/* The number of definition d in the index; n_defs when not there. */
+static size_t rf_def(const rforms *fx, const inst_def *d) {
+  size_t i = 0;
+  while (i < fx->n_defs && fx->defs[i] != d) i++;
+  return i;
+}
+
+void rctx_forms_free(rforms *fx) {
+  if (!fx) return;
+  avn_free(fx->slot);
+  avn_free(fx);
+}
+
+/* Whether index entries a and b are forms of one group (patient, visit,
+** instrument, side). */
+static bool same_group(const store_form *a, const store_form *b) {
+  return a->patient == b->patient && a->side == b->side && !strcmp(a->visit, b->visit) &&
+         !strcmp(a->instrument, b->instrument);
+}
+
+avn_rc rctx_forms_new(rctx *c) {
+  const store_study *st = c->st;
+  rforms *fx = avn_calloc(1, sizeof *fx);
+  if (!fx) return AVN_E_NOMEM;
+  size_t groups = 0;
+  for (size_t k = 0; k < st->n_forms; k++)
+    groups += k == 0 || !same_group(st->form_index[k - 1], st->form_index[k]);
+  fx->cap = 16;
+  while (fx->cap < 2 * groups) fx->cap *= 2;
+  if (c->p->n_visits >= RF_MAX_DEFS || st->n_patients >= ((size_t)1 << 40)) {
+    rctx_forms_free(fx);   /* too large to pack: every lookup by store_find_form */
+    return AVN_OK;
+  }
+  fx->slot = avn_malloc(fx->cap * sizeof *fx->slot);
+  if (!fx->slot) {
+    rctx_forms_free(fx);
+    return AVN_E_NOMEM;
+  }
+  for (size_t i = 0; i < fx->cap; i++) fx->slot[i].key = RF_EMPTY;
+  size_t visit = (size_t)-1;
+  for (size_t k = 0; k < st->n_forms; k++) {
+    const store_form *f = st->form_index[k], *prev = k ? st->form_index[k - 1] : NULL;
+    if (prev && same_group(prev, f)) continue;
+    /* the visit's number, looked up again only when the visit changes */
+    if (!prev || prev->patient != f->patient || strcmp(prev->visit, f->visit))
+      visit = protocol_visit_index(c->p, f->visit);
+    if (visit == (size_t)-1 || !f->def) continue;
+    size_t d = rf_def(fx, f->def);
+    if (d == fx->n_defs) {
+      if (fx->n_defs == RF_MAX_DEFS) continue;   /* left to store_find_form */
+      fx->defs[fx->n_defs++] = f->def;
+    }
+    const store_form *pick = store_find_form(st, f->patient, f->visit, f->instrument, f->side, 1);
+    if (!pick) continue;
+    uint64_t key = rf_key(f->patient, visit, d, f->side);
+    size_t h = rf_hash(key, fx->cap);
+    while (fx->slot[h].key != RF_EMPTY) h = (h + 1) & (fx->cap - 1);
+    fx->slot[h].key = key;
+    fx->slot[h].f = pick;
+  }
+  c->forms = fx;
+  return AVN_OK;
+}
+
+/* The indexed form, or NULL; *known false when the index cannot say (a
+** visit not in the protocol, an instrument not numbered). */
+static const store_form *rf_get(const rctx *c, size_t patient, const char *visit, const inst_def *d,
+                                int side, bool *known) {
+  const rforms *fx = c->forms;
+  size_t v = protocol_visit_index(c->p, visit), di = rf_def(fx, d);
+  *known = v != (size_t)-1 && (di < fx->n_defs || fx->n_defs < RF_MAX_DEFS);
+  if (!*known || di == fx->n_defs) return NULL;
+  uint64_t key = rf_key(patient, v, di, side);
+  for (size_t h = rf_hash(key, fx->cap); fx->slot[h].key != RF_EMPTY; h = (h + 1) & (fx->cap - 1))
+    if (fx->slot[h].key == key) return fx->slot[h].f;
+  return NULL;
+}
+
+/* The form of (patient, visit, d, side) analysis reads: from the index when
+** it knows, else store_find_form. */
+static const store_form *find_form(const rctx *c, size_t patient, const char *visit, const inst_def *d,
+                                   int side) {
+  bool known = false;
+  const store_form *f = c->forms ? rf_get(c, patient, visit, d, side, &known) : NULL;
+  return known ? f : store_find_form(c->st, patient, visit, inst_name(d), side, 1);
+}
 
 /* The form for unit u at a visit: a hip-level form is the unit's hip; a
 ** patient-level form is the patient's. When units are patients, a hip-level
@@ -25,11 +150,10 @@ static const store_form *unit_form(const rctx *c, size_t u, const char *visit, c
   const runit *un = &c->units[u];
   const inst_def *d = inst_find(form);
   if (!d) return NULL;
-  if (inst_get_level(d) == INST_LEVEL_PATIENT)
-    return store_find_form(c->st, un->patient, visit, form, SIDE_PATIENT, 1);
-  if (un->side != SIDE_PATIENT) return store_find_form(c->st, un->patient, visit, form, un->side, 1);
-  const store_form *f = store_find_form(c->st, un->patient, visit, form, SIDE_LEFT, 1);
-  return f ? f : store_find_form(c->st, un->patient, visit, form, SIDE_RIGHT, 1);
+  if (inst_get_level(d) == INST_LEVEL_PATIENT) return find_form(c, un->patient, visit, d, SIDE_PATIENT);
+  if (un->side != SIDE_PATIENT) return find_form(c, un->patient, visit, d, un->side);
+  const store_form *f = find_form(c, un->patient, visit, d, SIDE_LEFT);
+  return f ? f : find_form(c, un->patient, visit, d, SIDE_RIGHT);
 }
 
 bool rctx_num(const rctx *c, size_t u, const char *visit, const char *form, const char *name, double *out) {

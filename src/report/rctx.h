@@ -13,8 +13,11 @@
 ** Values: rctx_num() gives a form's result (scored once for the whole
 ** snapshot: frame_scores, the analysis dataset's scores) or item, for a
 ** unit at a visit, from the first data entry. Patient-level forms (SF-36,
-** satisfaction, baseline) are read from the unit's patient. O(log n) per
-** call (store_find_form).
+** satisfaction, baseline) are read from the unit's patient. O(1) per
+** call at a protocol visit: rctx_forms_new indexes, once, the form
+** store_find_form picks for each (patient, visit, instrument, side), in a
+** hash table (about 16 bytes per form); other visits fall back to
+** store_find_form (O(log n)).
 **
 ** Methods: a section records each method it actually ran with
 ** rctx_method(key, sentence); the methods section prints the sentences
@@ -45,8 +48,11 @@ typedef struct runit {
   char label[48];        /* "P001 left" / "P001" */
 } runit;
 
+typedef struct rforms rforms;   /* the form index (rctx.c) */
+
 typedef struct rctx {
   const store_study *st;
+  rforms *forms;         /* rctx_forms_new; NULL: every lookup by store_find_form */
   frame_scores *scores;  /* st's forms, scored once after settling (report.c) */
   const protocol *p;
   const sap *plan;       /* never NULL (defaults when the protocol has none) */
@@ -62,6 +68,11 @@ typedef struct rctx {
   monitor_rate user_rates[64]; size_t n_user_rates;
   store_settle_result settled;
 } rctx;
+
+/* Indexes c->st's forms at c->p's visits for rctx_num and the other
+** accessors (c->forms; freed by rctx_forms_free). O(forms) time. */
+avn_rc rctx_forms_new(rctx *c);
+void rctx_forms_free(rforms *fx);
 
 /* The audit trail's length and head (report.c), for a report's subtitle. */
 avn_rc rctx_chain(store *s, store_chain *out /* OUT */, avn_err *e);

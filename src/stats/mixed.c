@@ -8,12 +8,28 @@
 ** per-subject scratch (subjects x p); all freed by mm_free. Cost: one
 ** O(n p^2) pass, then O((units + subjects) p^2 + p^3) per evaluation,
 ** about 100 evaluations for the fit and 60 for the df.
+**
+** Sufficient statistics by cluster shape: a unit's weight w_h = 1/(1 +
+** n_h g2) depends on its size n_h only, so the unit terms sum_h c_h s_h s_h'
+** are sum over sizes n of c(n) S_n, with S_n = sum of s_h s_h' over the
+** units of size n, built once (mm_sizes). Likewise a subject's d_i depends
+** only on its shape (the sizes of its units), so with the subject's sums
+** per distinct size, S_ia, sum_i d_i ss_i ss_i' = sum over shapes P of
+** d_P sum_ab w_a w_b sum_{i in P} S_ia S_ib' (mm_shapes). A study of any
+** size has a few dozen shapes (visits per hip, hips per patient), so an
+** evaluation costs O((sizes + shape blocks) p^2 + p^3), not O(units p^2),
+** and the optimiser's hundreds of evaluations no longer grow with the
+** study. The sums are the same algebra in another order, so results agree
+** with the per-unit sums to rounding. When the shapes would not compress
+** (their blocks outnumber the subjects) the subject terms are summed per
+** unit as before (mm_eval's direct loop).
 */
 #include "stats/mixed.h"
 
 #include <assert.h>
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
@@ -32,6 +48,18 @@ typedef struct mm_data {
   size_t *usub;          /* subject of each unit */
   double *ss, *st, *sn;  /* per-subject scratch (m1 x p, m1, m1) */
   double *A, *b, *beta;  /* p x p, p, p */
+  /* units grouped by size (mm_sizes): sizes gn[g], units of that size gc[g],
+  ** sum s s' (gU, g x p x p), sum s t (gT, g x p), sum t^2 (gQ) */
+  size_t ng;
+  double *gn, *gc, *gU, *gT, *gQ;
+  /* subjects grouped by shape (mm_shapes; nested only, np = 0 when not
+  ** used): shape P has pc[P] subjects and pk[P] slots (distinct unit sizes)
+  ** from slot pso[P] (sizes sn_[], units per subject of that size sm_[]);
+  ** its k x k blocks from block pbo[P]: sum_i S_ia S_ib' (bS, p x p each),
+  ** S_ia T_ib (bT, p each), T_ia T_ib (bQ) */
+  size_t np;
+  double *pc, *sn_, *sm_, *bS, *bT, *bQ;
+  size_t *pk, *pso, *pbo;
 } mm_data;
 
 static void mm_free(mm_data *d) {
@@ -47,6 +75,197 @@ static void mm_free(mm_data *d) {
   avn_free(d->A);
   avn_free(d->b);
   avn_free(d->beta);
+  avn_free(d->gn);
+  avn_free(d->gc);
+  avn_free(d->gU);
+  avn_free(d->gT);
+  avn_free(d->gQ);
+  avn_free(d->pc);
+  avn_free(d->sn_);
+  avn_free(d->sm_);
+  avn_free(d->bS);
+  avn_free(d->bT);
+  avn_free(d->bQ);
+  avn_free(d->pk);
+  avn_free(d->pso);
+  avn_free(d->pbo);
+}
+
+/* The index of size n among gn[0 .. ng) (sizes are few: a unit's rows). */
+static size_t mm_size_index(const double *gn, size_t ng, double n) {
+  size_t g = 0;
+  while (g < ng && gn[g] != n) g++;
+  return g;
+}
+
+/* Groups the units by size: gn, gc and the sums gU, gT, gQ (see the
+** essay). O(units x (sizes + p^2)). */
+static avn_rc mm_sizes(mm_data *d) {
+  size_t p = d->p, h, g, j, k;
+  d->gn = avn_calloc(d->m2 ? d->m2 : 1, sizeof *d->gn);
+  if (!d->gn) return AVN_E_NOMEM;
+  for (h = 0; h < d->m2; h++) {
+    g = mm_size_index(d->gn, d->ng, d->un[h]);
+    if (g == d->ng) d->gn[d->ng++] = d->un[h];
+  }
+  d->gc = avn_calloc(d->ng, sizeof *d->gc);
+  d->gU = avn_calloc(d->ng * p * p, sizeof *d->gU);
+  d->gT = avn_calloc(d->ng * p, sizeof *d->gT);
+  d->gQ = avn_calloc(d->ng, sizeof *d->gQ);
+  if (!d->gc || !d->gU || !d->gT || !d->gQ) return AVN_E_NOMEM;
+  for (h = 0; h < d->m2; h++) {
+    const double *s = d->us + h * p;
+    double t = d->ut[h];
+    g = mm_size_index(d->gn, d->ng, d->un[h]);
+    d->gc[g] += 1.;
+    for (j = 0; j < p; j++) {
+      for (k = 0; k <= j; k++) d->gU[(g * p + j) * p + k] += s[j] * s[k];
+      d->gT[g * p + j] += s[j] * t;
+    }
+    d->gQ[g] += t * t;
+  }
+  return AVN_OK;
+}
+
+
+/* A subject's shape: its distinct unit sizes, ascending, each with how
+** many of its units have it (sz[0 .. k), mu[0 .. k)). */
+static size_t mm_shape_of(const mm_data *d, const size_t *units, size_t nu, double *sz, double *mu) {
+  size_t k = 0, a, b;
+  for (a = 0; a < nu; a++) {
+    double n = d->un[units[a]];
+    for (b = 0; b < k && sz[b] != n; b++) continue;
+    if (b == k) {
+      /* insert keeping sz ascending */
+      while (b > 0 && sz[b - 1] > n) {
+        sz[b] = sz[b - 1];
+        mu[b] = mu[b - 1];
+        b--;
+      }
+      sz[b] = n;
+      mu[b] = 0.;
+      k++;
+    }
+    mu[b] += 1.;
+  }
+  return k;
+}
+
+static uint64_t mm_shape_hash(const double *sz, const double *mu, size_t k) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t a = 0; a < k; a++) {
+    uint64_t x = (uint64_t)sz[a] * 1000003ULL + (uint64_t)mu[a];
+    h = (h ^ x) * 1099511628211ULL;
+  }
+  return h;
+}
+
+/* Groups the subjects by shape and sums their blocks (see the essay); a
+** nested fit only. Leaves np = 0 (the direct loop) when the shapes' blocks
+** would outnumber the subjects. O(units x sizes + subjects x blocks p^2). */
+static avn_rc mm_shapes(mm_data *d) {
+  avn_rc rc = AVN_OK;
+  size_t p = d->p, m1 = d->m1, m2 = d->m2, i, h, a, b, j, k, cap = 1, nslot = 0, nblock = 0, maxk = 0;
+  size_t *first = NULL, *units = NULL, *fill = NULL, *shape = NULL, *table = NULL;
+  double *sz = NULL, *mu = NULL, *S = NULL, *T = NULL;
+  while (cap < 2 * m1 + 2) cap *= 2;
+  first = avn_calloc(m1 + 1, sizeof *first);
+  units = avn_calloc(m2 ? m2 : 1, sizeof *units);
+  fill = avn_calloc(m1 + 1, sizeof *fill);
+  shape = avn_calloc(m1 ? m1 : 1, sizeof *shape);
+  table = avn_malloc(cap * sizeof *table);
+  sz = avn_calloc(m2 + 1, sizeof *sz);
+  mu = avn_calloc(m2 + 1, sizeof *mu);
+  d->pk = avn_calloc(m1 ? m1 : 1, sizeof *d->pk);
+  d->pso = avn_calloc(m1 ? m1 : 1, sizeof *d->pso);
+  d->pbo = avn_calloc(m1 ? m1 : 1, sizeof *d->pbo);
+  d->pc = avn_calloc(m1 ? m1 : 1, sizeof *d->pc);
+  d->sn_ = avn_calloc(m2 ? m2 : 1, sizeof *d->sn_);
+  d->sm_ = avn_calloc(m2 ? m2 : 1, sizeof *d->sm_);
+  if (!first || !units || !fill || !shape || !table || !sz || !mu || !d->pk || !d->pso || !d->pbo ||
+      !d->pc || !d->sn_ || !d->sm_) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  /* the units of each subject, by a counting sort on usub */
+  for (h = 0; h < m2; h++)
+    if (d->usub[h] < m1) first[d->usub[h] + 1]++;   /* a unit without rows has none */
+  for (i = 0; i < m1; i++) first[i + 1] += first[i];
+  for (h = 0; h < m2; h++)
+    if (d->usub[h] < m1) units[first[d->usub[h]] + fill[d->usub[h]]++] = h;
+  for (i = 0; i < cap; i++) table[i] = SIZE_MAX;
+  for (i = 0; i < m1; i++) {
+    size_t ks = mm_shape_of(d, units + first[i], first[i + 1] - first[i], sz, mu);
+    uint64_t hv = mm_shape_hash(sz, mu, ks);
+    size_t slot = (size_t)(hv & (cap - 1)), P;
+    for (;;) {
+      P = table[slot];
+      if (P == SIZE_MAX) break;
+      if (d->pk[P] == ks && !memcmp(d->sn_ + d->pso[P], sz, ks * sizeof *sz) &&
+          !memcmp(d->sm_ + d->pso[P], mu, ks * sizeof *mu))
+        break;
+      slot = (slot + 1) & (cap - 1);
+    }
+    if (P == SIZE_MAX) {
+      P = table[slot] = d->np++;
+      d->pk[P] = ks;
+      d->pso[P] = nslot;
+      d->pbo[P] = nblock;
+      memcpy(d->sn_ + nslot, sz, ks * sizeof *sz);
+      memcpy(d->sm_ + nslot, mu, ks * sizeof *mu);
+      nslot += ks;
+      nblock += ks * ks;
+      if (ks > maxk) maxk = ks;
+    }
+    d->pc[P] += 1.;
+    shape[i] = P;
+  }
+  if (nblock > m1) {   /* no compression: the direct loop is cheaper */
+    d->np = 0;
+    goto cleanup;
+  }
+  d->bS = avn_calloc(nblock * p * p, sizeof *d->bS);
+  d->bT = avn_calloc(nblock * p, sizeof *d->bT);
+  d->bQ = avn_calloc(nblock, sizeof *d->bQ);
+  S = avn_calloc(maxk * p + 1, sizeof *S);
+  T = avn_calloc(maxk + 1, sizeof *T);
+  if (!d->bS || !d->bT || !d->bQ || !S || !T) {
+    rc = AVN_E_NOMEM;
+    goto cleanup;
+  }
+  for (i = 0; i < m1; i++) {
+    size_t P = shape[i], ks = d->pk[P];
+    const double *psz = d->sn_ + d->pso[P];
+    memset(S, 0, ks * p * sizeof *S);
+    memset(T, 0, ks * sizeof *T);
+    for (size_t r = first[i]; r < first[i + 1]; r++) {
+      h = units[r];
+      for (a = 0; psz[a] != d->un[h]; a++) continue;
+      for (j = 0; j < p; j++) S[a * p + j] += d->us[h * p + j];
+      T[a] += d->ut[h];
+    }
+    for (a = 0; a < ks; a++)
+      for (b = 0; b < ks; b++) {
+        size_t blk = d->pbo[P] + a * ks + b;
+        double *bs = d->bS + blk * p * p, *bt = d->bT + blk * p;
+        for (j = 0; j < p; j++) {
+          for (k = 0; k <= j; k++) bs[j * p + k] += S[a * p + j] * S[b * p + k];
+          bt[j] += S[a * p + j] * T[b];
+        }
+        d->bQ[blk] += T[a] * T[b];
+      }
+  }
+cleanup:
+  avn_free(first);
+  avn_free(units);
+  avn_free(fill);
+  avn_free(shape);
+  avn_free(table);
+  avn_free(sz);
+  avn_free(mu);
+  avn_free(S);
+  avn_free(T);
+  return rc;
 }
 
 /* Builds A = X'V^{-1}X s^2 (Cholesky-factored in place, lower), b, the GLS
@@ -63,28 +282,51 @@ static int mm_eval(mm_data *d, double g1, double g2, double *ldv, double *lda,
 
   memcpy(d->A, d->xtx, p * p * sizeof *d->A);
   memcpy(d->b, d->xty, p * sizeof *d->b);
-  if (d->nested) {
+  if (d->nested && !d->np) {
     memset(d->ss, 0, d->m1 * p * sizeof *d->ss);
     memset(d->st, 0, d->m1 * sizeof *d->st);
     memset(d->sn, 0, d->m1 * sizeof *d->sn);
   }
-  for (h = 0; h < d->m2; h++) {
-    const double *s = d->us + h * p;
-    double nh = d->un[h], w = 1. / (1. + nh * g2), c = g2 * w, t = d->ut[h];
+  /* unit terms, by size */
+  for (h = 0; h < d->ng; h++) {
+    const double *U = d->gU + h * p * p, *s = d->gT + h * p;
+    double c = g2 / (1. + d->gn[h] * g2);
     for (j = 0; j < p; j++) {
-      for (k = 0; k <= j; k++) d->A[j * p + k] -= c * s[j] * s[k];
-      d->b[j] -= c * s[j] * t;
+      for (k = 0; k <= j; k++) d->A[j * p + k] -= c * U[j * p + k];
+      d->b[j] -= c * s[j];
     }
-    q -= c * t * t;
-    lv += log1p(nh * g2);
-    if (d->nested) {
+    q -= c * d->gQ[h];
+    lv += d->gc[h] * log1p(d->gn[h] * g2);
+  }
+  /* subject terms: by shape, or else per unit and subject */
+  for (i = 0; d->nested && i < d->np; i++) {
+    const double *sz = d->sn_ + d->pso[i], *mu = d->sm_ + d->pso[i];
+    size_t ks = d->pk[i], a, b2;
+    double sn = 0., di;
+    for (a = 0; a < ks; a++) sn += mu[a] * sz[a] / (1. + sz[a] * g2);
+    di = g1 / (1. + g1 * sn);
+    for (a = 0; a < ks; a++)
+      for (b2 = 0; b2 < ks; b2++) {
+        size_t blk = d->pbo[i] + a * ks + b2;
+        const double *bs = d->bS + blk * p * p, *bt = d->bT + blk * p;
+        double f = di / ((1. + sz[a] * g2) * (1. + sz[b2] * g2));
+        for (j = 0; j < p; j++) {
+          for (k = 0; k <= j; k++) d->A[j * p + k] -= f * bs[j * p + k];
+          d->b[j] -= f * bt[j];
+        }
+        q -= f * d->bQ[blk];
+      }
+    lv += d->pc[i] * log1p(g1 * sn);
+  }
+  if (d->nested && !d->np) {
+    for (h = 0; h < d->m2; h++) {
+      const double *s = d->us + h * p;
+      double w = 1. / (1. + d->un[h] * g2);
       i = d->usub[h];
       for (j = 0; j < p; j++) d->ss[i * p + j] += w * s[j];
-      d->st[i] += w * t;
-      d->sn[i] += nh * w;
+      d->st[i] += w * d->ut[h];
+      d->sn[i] += d->un[h] * w;
     }
-  }
-  if (d->nested) {
     for (i = 0; i < d->m1; i++) {
       const double *s = d->ss + i * p;
       double di = g1 / (1. + g1 * d->sn[i]), t = d->st[i];
@@ -474,6 +716,12 @@ avn_rc mixed_fit(const double *X, const double *y, size_t n, size_t p,
   }
   for (j = 0; j < p; j++)
     for (k = 0; k < j; k++) d.xtx[k * p + j] = d.xtx[j * p + k];
+  rc = mm_sizes(&d);
+  if (!rc && d.nested) rc = mm_shapes(&d);
+  if (rc) {
+    rc = avn_fail(err, rc, NULL, NULL, "mixed model workspace");
+    goto cleanup;
+  }
   if (mm_eval(&d, 0., 0., &ldv, &lda, &rss)) {
     rc = avn_fail(err, AVN_E_DEGENERATE, "predictors", "",
                   "the fixed-effects design is rank deficient (collinear "
