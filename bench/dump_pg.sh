@@ -5,8 +5,8 @@
 # commits):
 #   avn-bench-study's PATIENTS-patient study (bench/make_study.c, kept in
 #   $BENCH_OUT) moved to the server by `avn migrate`;
-#   multiplied there COPIES times by bench/lib.sh's SQL (a benchmark
-#   fixture: its audit trail is not extended), vacuumed;
+#   multiplied there COPIES times by SQL (bench/lib.sh bench_pg_study),
+#   vacuumed;
 #   `avn dump URI FILE`, `avn backup URI FILE` and `avn dump URI FILE --site`
 #   timed, wall seconds and peak RSS (GNU time); each copy counted against
 #   the server (patients and values).
@@ -21,16 +21,7 @@ mkdir -p "$out"
 TIME=/usr/bin/time
 . "$here/lib.sh"
 bench_study dump_pg.sh
-pgdir=$out/pg_dump
-AVN_PG_FSYNC=1 bash "$here/../tests/tools/pg.sh" start "$pgdir" >/dev/null || exit 77
-trap 'bash "$here/../tests/tools/pg.sh" stop "$pgdir"' EXIT
-bin=${AVN_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
-db=$(bash "$here/../tests/tools/pg.sh" createdb "$pgdir" "dump_${N}x$K")
-psql_db() { "$bin/psql" -X -q -v ON_ERROR_STOP=1 -tA "$db" "$@"; }
-echo "moving $base to PostgreSQL ..."
-run avn_migrate "$build/avn" migrate "$base" "$db"
-echo "multiplying it by $K on the server ..."
-{ echo "SET session_replication_role = replica;"; bench_multiply_sql "$K"; echo "VACUUM ANALYZE;"; } | psql_db >/dev/null
+bench_pg_study dump "dump_${N}x$K" "$K"
 patients=$(psql_db -c 'SELECT count(*) FROM patient')
 values=$(psql_db -c 'SELECT count(*) FROM item_value')
 echo "study: $db ($patients patients, $values values, $(psql_db -c 'SELECT count(*) FROM audit') audit rows," \
