@@ -60,9 +60,11 @@ static avn_rc one_demo(const char *dir, const char *name, const char *study, avn
   avn_rc rc = avn_mkdir_p(sub, e);
   if (rc) return rc;
   if (!study) demo_remove_db(db);
-  unlink(notes);
   rc = demo_spec_load(name, &sp, e);
   if (!rc) rc = demo_build(sp, db, &ds, e);
+  /* The old notes go only once a new study is built: a STUDY refused
+  ** (already a study) leaves the folder as it was. */
+  if (!rc) unlink(notes);
   if (!rc) rc = store_open(db, &s, e);
   if (!rc) rc = demo_check(sp, s, notes, e);
   if (!rc) rc = report_write(s, sub, NULL, e);

@@ -63,11 +63,15 @@ for s in sequential single-dose; do
   [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "$s: stored values differ between runs"
 done
 
-# A study named with --only must be new: an existing one is refused, unchanged.
+# A study named with --only must be new: an existing one is refused, unchanged,
+# and the demo's folder (its NOTES.md) is left as it was.
 before=$(sha256sum < "$T/a/sequential/study.db")
-expect_exit 1 "$AVN" demo --out "$T/z" --only sequential "$T/a/sequential/study.db"
+notes=$(sha256sum < "$T/a/sequential/NOTES.md")
+expect_exit 1 "$AVN" demo --out "$T/a" --only sequential "$T/a/sequential/study.db"
 expect_err "the demo writes a new study"
 [ "$(sha256sum < "$T/a/sequential/study.db")" = "$before" ] && ok || bad "demo --only changed an existing study"
+[ -f "$T/a/sequential/NOTES.md" ] && [ "$(sha256sum < "$T/a/sequential/NOTES.md")" = "$notes" ] && ok ||
+  bad "a refused demo --only removed or changed NOTES.md"
 # A second run into the same directory replaces the studies.
 expect_exit 0 "$AVN" demo --out "$T/a"
 expect_out "sequential: 46 patients"
