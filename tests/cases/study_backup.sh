@@ -4,7 +4,7 @@
 # (store_copy.c). Every backup is a new file that opens as a study, its
 # audit chain and replay verify (avn audit --verify), and it holds a prefix
 # of the writes: every screening acknowledged before the backup started is
-# in it, none acknowledged only after it finished could be. Quiescent, a
+# in it, none begun only after it finished could be. Quiescent, a
 # file's copy is its pages (the same page count and logical dump), a
 # server's copy has its rows. A refused backup (target exists, source not a
 # study, a server database as the target) leaves nothing behind.
@@ -34,6 +34,7 @@ expect_exit 0 "$AVN" audit "$T/q.sqlite" --verify
 writer() {
   local i
   for i in $(seq 1 60); do
+    echo "W$i -" >> "$T/log"   # begun: it may be in a copy from now on
     "$AVN" screen "$DB" "W$i" --date 2024-01-10 age=40 >/dev/null 2>&1
     echo "W$i $?" >> "$T/log"
   done
@@ -47,16 +48,18 @@ while kill -0 "$w" 2>/dev/null && [ "$n" -lt 5 ]; do
   n=$((n + 1))
   before=$(awk '$2 == 0 {print $1}' "$T/log" | sort)
   expect_exit 0 "$AVN" backup "$DB" "$T/c$n.sqlite"
-  after=$(awk '$2 == 0 {print $1}' "$T/log" | sort)
+  # A write commits before its process exits and is logged (slow under
+  # sanitizers), so the upper bound is what had begun, not what was acknowledged.
+  after=$(awk '$2 == "-" {print $1}' "$T/log" | sort)
   expect_exit 0 "$AVN" audit "$T/c$n.sqlite" --verify
   expect_out "replay: 0 differences"
   got=$(command sqlite3 "$T/c$n.sqlite" "SELECT code FROM screening WHERE code LIKE 'W%'" | sort)
   [ -z "$(comm -23 <(echo "$before") <(echo "$got"))" ] && ok || bad "backup $n lacks a write acknowledged before it"
-  [ -z "$(comm -13 <(echo "$after" | sed '/^$/d') <(echo "$got" | sed '/^$/d'))" ] && ok || bad "backup $n has a write not yet made"
+  [ -z "$(comm -13 <(echo "$after" | sed '/^$/d') <(echo "$got" | sed '/^$/d'))" ] && ok || bad "backup $n has a write not yet begun"
 done
 wait "$w"
 [ "$n" -ge 2 ] && ok || bad "only $n backups ran during the writes"
-[ "$(awk '$2 == 0' "$T/log" | wc -l)" = 60 ] && ok || bad "not every screening acknowledged: $(awk '$2 != 0' "$T/log" | head -3)"
+[ "$(awk '$2 == 0' "$T/log" | wc -l)" = 60 ] && ok || bad "not every screening acknowledged: $(awk '$2 != 0 && $2 != "-"' "$T/log" | head -3)"
 # Midway: at least one backup saw some writes but not all.
 echo "backups during the writer: $n; screenings in each: $(for i in $(seq 1 "$n"); do command sqlite3 "$T/c$i.sqlite" "SELECT count(*) FROM screening"; done | tr '\n' ' ')"
 # The study itself after the writer: verified, all 61 screenings.
