@@ -20,6 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "protocol/protocol.h"
+#include "store/store.h"
+
 static inline const char *test_db_server(void) {
   const char *u = getenv("AVN_TEST_DB_URI");
   return u && *u ? u : NULL;
@@ -52,6 +55,19 @@ static inline void test_db_make(char *out, size_t n, const char *name) {
   snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'", db);
   test_db_admin(sql);
   snprintf(out, n, "%s/%s", test_db_server(), db);
+}
+
+/* A new study of protocol proto in a new target (test_db_make), open; the
+** caller includes cmocka before this header and closes the store. */
+static inline store *test_db_study(char *out, size_t n, const char *name, const char *proto) {
+  avn_err e;
+  protocol *p = NULL;
+  store *s = NULL;
+  test_db_make(out, n, name);
+  assert_int_equal(protocol_load(proto, &p, &e), AVN_OK);
+  assert_int_equal(store_create(out, p, "test", &s, &e), AVN_OK);
+  protocol_free(p);
+  return s;
 }
 
 static inline void test_db_drop(const char *target) {

@@ -114,12 +114,8 @@ static void test_typed_rows(void **unused) {
   (void)unused;
   char path[256];
   avn_err e;
-  protocol *p = NULL;
   store *s = NULL;
-  test_db_make(path, sizeof path, "pgcopy");
-  assert_int_equal(protocol_load("sequential", &p, &e), AVN_OK);
-  assert_int_equal(store_create(path, p, "test", &s, &e), AVN_OK);
-  protocol_free(p);
+  s = test_db_study(path, sizeof path, "pgcopy", "sequential");
   const char *params[] = {"\t", "it's a\\b?\"c\"\n\xc3\xa9", NULL};
   got g = {0};
   assert_int_equal(store_q_typed(s, "SELECT 'x' || ? || 'y', CAST(NULL AS TEXT), 7, 2.5, ?, ?", params, 3, grab,

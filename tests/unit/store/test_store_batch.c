@@ -28,12 +28,8 @@ static long count(const char *sql) { return test_db_count(db_path, sql); }
 
 static store *make_study(void) {
   avn_err e;
-  protocol *p = NULL;
   store *s = NULL;
-  test_db_make(db_path, sizeof db_path, "batch");
-  assert_int_equal(protocol_load("sequential", &p, &e), AVN_OK);
-  assert_int_equal(store_create(db_path, p, "test", &s, &e), AVN_OK);
-  protocol_free(p);
+  s = test_db_study(db_path, sizeof db_path, "batch", "sequential");
   char *kv[] = {"age=40", "mri_confirmed=yes", "stage.left=II", "conservative_months=6", "can_attend_24m=yes",
                 "accepts_procedure=yes", "infection=no", "severe_coagulopathy=no", "platelets=200000",
                 "prior_surgery.left=no", "active_malignancy=no", "pregnant=no", "aspiration_inadequate=no"};

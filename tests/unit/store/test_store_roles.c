@@ -61,13 +61,9 @@ static const int want[STORE_ROLE_N][N_ACTIONS][2] = {
 static void role_table(void **state) {
   (void)state;
   avn_err e;
-  protocol *p = NULL;
   store *s = NULL;
   char token[65];
-  test_db_make(db_path, sizeof db_path, "roles");
-  assert_int_equal(protocol_load("sequential", &p, &e), AVN_OK);
-  assert_int_equal(store_create(db_path, p, "test", &s, &e), AVN_OK);
-  protocol_free(p);
+  s = test_db_study(db_path, sizeof db_path, "roles", "sequential");
   const char *main_only[1] = {"main"};
   store_user_req admin = {"ada", "administrator", main_only, 1, "pw-of-ada", NULL};
   assert_int_equal(store_user_add(s, &admin, &e), AVN_OK);

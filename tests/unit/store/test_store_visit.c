@@ -43,13 +43,9 @@ static void state(char *out, size_t n) {
 
 static store *make_study(void) {
   avn_err e;
-  protocol *p = NULL;
   store *s = NULL;
   setenv("AVN_TODAY", "2024-06-01", 1);
-  test_db_make(db_path, sizeof db_path, "visit");
-  assert_int_equal(protocol_load("single-dose", &p, &e), AVN_OK);
-  assert_int_equal(store_create(db_path, p, "test", &s, &e), AVN_OK);
-  protocol_free(p);
+  s = test_db_study(db_path, sizeof db_path, "visit", "single-dose");
   char *kv[] = {"age=39", "stage.right=II", "prior_surgery.right=no", "avn_confirmed=yes", "conservative_months=6",
                 "willing_followup=yes", "consent=yes", "infection=no", "hematologic_disorder=no",
                 "pregnant_or_lactating=no", "immunocompromised=no", "malignancy_5y=no", "asa=1"};
