@@ -466,10 +466,12 @@ static avn_rc pg_copy_out(pg_conn *c, const char *sql, const char *const *params
     char *line = NULL;
     len = PQgetCopyData(c->pg, &line, 0);
     if (len < 0) break;   /* -1: the end (the server's error, if any, in the result below); -2: lost */
-    if (!stopped) {
+    if (!stopped && !rc) {
       x.n = pg_copy_split(line, (size_t)len, x.cols, 64);
-      if (x.n < 0) x.n = 64;
-      stopped = tfn(ctx, &w) != 0;
+      if (x.n < 0)   /* never a row cut short as if whole: the readers name at most 64 columns */
+        rc = avn_fail(e, AVN_E_STATE, "query", NULL, "a row of more than 64 columns: the bulk reader takes 64");
+      else
+        stopped = tfn(ctx, &w) != 0;
     }
     PQfreemem(line);
   }
